@@ -220,3 +220,10 @@ func matchSegs(pat, name []string) bool {
 	}
 	return len(name) == 0
 }
+
+// Errors every encrypted-evidence reader wraps, so the CLI can ask for a
+// password once and print one clear message, whatever the evidence type.
+var (
+	ErrPasswordNeeded = errors.New("the evidence is encrypted: give its password with --password, --password-file or HUELLA_BACKUP_PASSWORD")
+	ErrWrongPassword  = errors.New("wrong password: the evidence could not be decrypted with it")
+)

@@ -1,0 +1,194 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+)
+
+// Person is one address-book entry with its phone numbers and e-mails.
+type Person struct {
+	ID           int64    `json:"id"`
+	First        string   `json:"first,omitempty"`
+	Middle       string   `json:"middle,omitempty"`
+	Last         string   `json:"last,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	Phones       []string `json:"phones,omitempty"`
+	Emails       []string `json:"emails,omitempty"`
+	Other        []string `json:"other,omitempty"` // URLs, social handles and other multi-values
+	source       string
+	created      any
+	modified     any
+}
+
+// AddressBook multi-value property codes.
+const (
+	propPhone = 3
+	propEmail = 4
+)
+
+// maxValuesPerPerson bounds one entry: a hostile database could attach
+// millions of values to a single person.
+const maxValuesPerPerson = 1000
+
+func (p *Person) Name() string {
+	n := strings.Join(nonEmpty(p.First, p.Middle, p.Last), " ")
+	if n == "" {
+		n = p.Organization
+	}
+	return n
+}
+
+func nonEmpty(s ...string) []string {
+	var out []string
+	for _, x := range s {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (p *Person) record() *model.Record {
+	r := &model.Record{Source: p.source, Data: p}
+	r.Summary = fmt.Sprintf("Contact %q: %s", p.Name(), strings.Join(append(append([]string{}, p.Phones...), p.Emails...), ", "))
+	for _, e := range p.Emails {
+		r.Add(model.KindEmail, e, "emails")
+	}
+	for _, o := range p.Other {
+		if strings.Contains(o, "@") && !strings.Contains(o, "/") {
+			r.Add(model.KindEmail, o, "other")
+		}
+	}
+	r.Stamp(iosdb.AppleTime(p.created), "contact_created")
+	r.Stamp(iosdb.AppleTime(p.modified), "contact_modified")
+	return r
+}
+
+// eachPerson streams the address book one person at a time (rows come
+// ordered by person, and consecutive rows are folded together).
+func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) error {
+	db, err := iosdb.Open(env, "AddressBook.sqlitedb", Paths...)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pc, err := iosdb.Need(ctx, db, "ABPerson", "ROWID")
+	if err != nil {
+		return err
+	}
+	if _, err := iosdb.Need(ctx, db, "ABMultiValue", "record_id", "property", "value"); err != nil {
+		return err
+	}
+	q := fmt.Sprintf(`SELECT p.ROWID AS id, %s AS first, %s AS middle, %s AS last, %s AS org,
+		%s AS created, %s AS modified, mv.property AS property, mv.value AS value
+		FROM ABPerson p LEFT JOIN ABMultiValue mv ON mv.record_id = p.ROWID
+		ORDER BY p.ROWID`,
+		iosdb.Pick(pc, "p", "First"), iosdb.Pick(pc, "p", "Middle"), iosdb.Pick(pc, "p", "Last"),
+		iosdb.Pick(pc, "p", "Organization"), iosdb.Pick(pc, "p", "CreationDate"),
+		iosdb.Pick(pc, "p", "ModificationDate"))
+	var cur *Person
+	n := 0
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		id := iosdb.Int(row["id"])
+		if cur == nil || cur.ID != id {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			cur = &Person{ID: id, First: iosdb.Str(row["first"]), Middle: iosdb.Str(row["middle"]),
+				Last: iosdb.Str(row["last"]), Organization: iosdb.Str(row["org"]), source: db.Name,
+				created: row["created"], modified: row["modified"]}
+			n = 0
+		}
+		v := strings.TrimSpace(iosdb.Str(row["value"]))
+		if v == "" || n >= maxValuesPerPerson {
+			return nil
+		}
+		n++
+		switch iosdb.Int(row["property"]) {
+		case propPhone:
+			cur.Phones = append(cur.Phones, v)
+		case propEmail:
+			cur.Emails = append(cur.Emails, v)
+		default:
+			cur.Other = append(cur.Other, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}
+
+// Known reads the address book and returns a matcher telling whether a
+// message handle (phone number or e-mail) belongs to a contact. When the
+// address book is absent the error wraps module.ErrAbsent and the matcher
+// knows nobody, so callers can still run.
+func Known(ctx context.Context, env *module.Env) (func(handle string) bool, error) {
+	phones := map[string]bool{}
+	emails := map[string]bool{}
+	err := eachPerson(ctx, env, func(p *Person) error {
+		for _, ph := range p.Phones {
+			if k := PhoneKey(ph); k != "" {
+				phones[k] = true
+			}
+		}
+		for _, e := range p.Emails {
+			emails[strings.ToLower(e)] = true
+		}
+		return nil
+	})
+	match := func(handle string) bool {
+		h := strings.TrimSpace(handle)
+		if strings.Contains(h, "@") {
+			return emails[strings.ToLower(strings.TrimPrefix(h, "mailto:"))]
+		}
+		k := PhoneKey(h)
+		return k != "" && phones[k]
+	}
+	return match, err
+}
+
+// phoneKeyDigits is how many trailing digits identify a number. Handles and
+// address-book entries differ in country and trunk prefixes ("+52 55 …",
+// "044 55 …", "55…"), while the last eight digits are the subscriber number
+// in nearly every numbering plan.
+const phoneKeyDigits = 8
+
+// PhoneKey reduces a phone number to the digits compared between handles and
+// contacts; it is "" for values with too few digits to compare safely.
+func PhoneKey(s string) string {
+	s = strings.TrimPrefix(s, "tel:")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '０' && r <= '９': // full-width digits
+			b.WriteRune('0' + (r - '０'))
+		case r == '+' || r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' || r == '\u00a0':
+		default:
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				return "" // a short code or alphanumeric sender, not a number
+			}
+		}
+	}
+	d := b.String()
+	if len(d) < 6 {
+		return ""
+	}
+	if len(d) > phoneKeyDigits {
+		d = d[len(d)-phoneKeyDigits:]
+	}
+	return d
+}

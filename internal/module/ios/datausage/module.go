@@ -1,0 +1,20 @@
+// Package datausage is the ios.datausage module: DataUsage.sqlite, read by the
+// shared net-usage parser.
+package datausage
+
+import (
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/netusage"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// Paths are where DataUsage.sqlite lives in a backup and in a file-system dump.
+var Paths = []string{
+	"WirelessDomain/Library/Databases/DataUsage.sqlite",
+	"private/var/wireless/Library/Databases/DataUsage.sqlite",
+}
+
+// New returns the ios.datausage module.
+func New() module.Module {
+	return netusage.Module("ios.datausage", Paths, []source.Kind{source.IOSBackup, source.IOSFS})
+}

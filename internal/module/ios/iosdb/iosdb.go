@@ -1,0 +1,196 @@
+// Package iosdb holds the few steps every iOS database module repeats:
+// locating the artifact under both its backup and its file-system path,
+// refusing a schema it does not understand, and turning SQLite's loosely
+// typed values into Go values without trusting the declared column types.
+package iosdb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// Find returns the first logical path that exists among paths, or an
+// ErrAbsent error naming what was looked for.
+func Find(env *module.Env, what string, paths ...string) (string, error) {
+	found := env.Find(paths...)
+	if len(found) == 0 {
+		return "", module.Absent(what)
+	}
+	// Keep the caller's order of preference rather than the sorted order.
+	for _, p := range paths {
+		for _, f := range found {
+			if f == p {
+				return f, nil
+			}
+		}
+	}
+	return found[0], nil
+}
+
+// Open finds and opens the database (WAL-safe, read-only).
+func Open(env *module.Env, what string, paths ...string) (*sqlitex.DB, error) {
+	p, err := Find(env, what, paths...)
+	if err != nil {
+		return nil, err
+	}
+	return env.OpenDB(p)
+}
+
+// SchemaError says a database does not have the shape a module knows. It is a
+// failure, not silence: a new iOS version may have moved the data elsewhere.
+type SchemaError struct {
+	DB     string
+	Table  string
+	Column string
+}
+
+func (e *SchemaError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("%s: unknown schema: no table %q", e.DB, e.Table)
+	}
+	return fmt.Sprintf("%s: unknown schema: table %q has no column %q", e.DB, e.Table, e.Column)
+}
+
+// Need checks that table exists with the required columns and returns every
+// column it has, so optional ones can be selected when present.
+func Need(ctx context.Context, db *sqlitex.DB, table string, required ...string) (map[string]bool, error) {
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", db.Name, err)
+	}
+	if !tables[table] {
+		return nil, &SchemaError{DB: db.Name, Table: table}
+	}
+	cols, err := db.Columns(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", db.Name, err)
+	}
+	for _, c := range required {
+		if !cols[c] {
+			return nil, &SchemaError{DB: db.Name, Table: table, Column: c}
+		}
+	}
+	return cols, nil
+}
+
+// Pick is "alias.col" when the column exists, else NULL, so one query serves
+// every schema version that has the required columns.
+func Pick(have map[string]bool, alias, col string) string {
+	if !have[col] {
+		return "NULL"
+	}
+	if alias == "" {
+		return `"` + col + `"`
+	}
+	return alias + `."` + col + `"`
+}
+
+// Str renders a scanned value as text; blobs are taken as UTF-8 because
+// Core Data stores some strings (WhatsApp names, call numbers) as blobs.
+func Str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return strings.ToValidUTF8(string(x), "\uFFFD")
+	case int64:
+		return fmt.Sprint(x)
+	case float64:
+		return fmt.Sprint(x)
+	case bool:
+		return fmt.Sprint(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
+}
+
+// Float reads a number stored as integer, real or numeric text.
+func Float(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	case string:
+		var f float64
+		if _, err := fmt.Sscan(x, &f); err == nil {
+			return f
+		}
+	case []byte:
+		return Float(string(x))
+	case bool:
+		if x {
+			return 1
+		}
+	}
+	return 0
+}
+
+// Int is Float truncated.
+func Int(v any) int64 {
+	if x, ok := v.(int64); ok {
+		return x
+	}
+	return int64(Float(v))
+}
+
+// Null says whether the column was NULL (or absent from the schema).
+func Null(v any) bool { return v == nil }
+
+// AppleTime converts a Cocoa timestamp column (seconds or nanoseconds).
+func AppleTime(v any) time.Time { return sqlitex.AppleTime(Float(v)) }
+
+// UnixTime converts a Unix timestamp column.
+func UnixTime(v any) time.Time { return sqlitex.UnixTime(Float(v)) }
+
+// Row is one result row keyed by column name (as aliased in the query).
+type Row map[string]any
+
+// Each streams the rows of query to fn, checking ctx between rows, so a huge
+// table is never held in memory. An error names the database.
+func Each(ctx context.Context, db *sqlitex.DB, query string, fn func(Row) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", db.Name, err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("%s: %w", db.Name, err)
+	}
+	vals := make([]any, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range vals {
+			vals[i] = nil
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("%s: %w", db.Name, err)
+		}
+		row := make(Row, len(names))
+		for i, n := range names {
+			row[n] = vals[i]
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", db.Name, err)
+	}
+	return nil
+}

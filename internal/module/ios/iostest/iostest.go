@@ -1,0 +1,156 @@
+// Package iostest builds iOS evidence trees at test time and runs a module
+// over them, capturing what it emits. Only tests import it.
+package iostest
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	"howett.net/plist"
+	_ "modernc.org/sqlite"
+)
+
+// Sink records everything a module reports.
+type Sink struct {
+	mu         sync.Mutex
+	Records    []*model.Record
+	Detections []model.Detection
+	Warnings   []string
+	Artifacts  []string
+}
+
+func (s *Sink) Record(_ string, r *model.Record) {
+	s.mu.Lock()
+	s.Records = append(s.Records, r)
+	s.mu.Unlock()
+}
+
+func (s *Sink) Detection(_ string, d model.Detection) {
+	s.mu.Lock()
+	s.Detections = append(s.Detections, d)
+	s.mu.Unlock()
+}
+
+func (s *Sink) Warn(_ string, msg string) {
+	s.mu.Lock()
+	s.Warnings = append(s.Warnings, msg)
+	s.mu.Unlock()
+}
+
+func (s *Sink) Artifact(_ string, name string) {
+	s.mu.Lock()
+	s.Artifacts = append(s.Artifacts, name)
+	s.mu.Unlock()
+}
+
+// Rules lists the rule ids of the detections, in order.
+func (s *Sink) Rules() []string {
+	var out []string
+	for _, d := range s.Detections {
+		out = append(out, d.Rule)
+	}
+	return out
+}
+
+// Evidence wraps a folder laid out as the logical tree of kind.
+func Evidence(t testing.TB, dir string, kind source.Kind) *source.Evidence {
+	t.Helper()
+	return &source.Evidence{Kind: kind, Path: dir, FS: os.DirFS(dir), TempDir: t.TempDir()}
+}
+
+// Run runs m over ev and returns what it emitted plus its error.
+func Run(t testing.TB, m module.Module, ev *source.Evidence) (*Sink, error) {
+	t.Helper()
+	sink := &Sink{}
+	env := module.NewEnv(ev, m.Name(), sink, nil)
+	err := m.Run(context.Background(), env)
+	return sink, err
+}
+
+// RunDir is Run over a folder as an iOS backup's logical tree.
+func RunDir(t testing.TB, m module.Module, dir string) (*Sink, error) {
+	t.Helper()
+	return Run(t, m, Evidence(t, dir, source.IOSBackup))
+}
+
+// SQLite creates the database at dir/rel (making folders) and runs stmts.
+func SQLite(t testing.TB, dir, rel string, stmts ...string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v\n%s", rel, err, s)
+		}
+	}
+	return p
+}
+
+// Exec runs one statement with arguments on an existing database (for blobs).
+func Exec(t testing.TB, p, stmt string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(stmt, args...); err != nil {
+		t.Fatalf("%v\n%s", err, stmt)
+	}
+}
+
+// Plist writes v as a binary plist at dir/rel.
+func Plist(t testing.TB, dir, rel string, v any) string {
+	t.Helper()
+	b, err := plist.Marshal(v, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return File(t, dir, rel, b)
+}
+
+// File writes raw bytes at dir/rel.
+func File(t testing.TB, dir, rel string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Has says whether the record carries the observable.
+func Has(r *model.Record, kind model.Kind, value string) bool {
+	for _, o := range r.Observables {
+		if o.Kind == kind && o.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Descs lists the record's stamp descriptions.
+func Descs(r *model.Record) []string {
+	var out []string
+	for _, s := range r.Times {
+		out = append(out, s.Desc)
+	}
+	return out
+}

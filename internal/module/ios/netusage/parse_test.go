@@ -1,0 +1,176 @@
+package netusage
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	_ "modernc.org/sqlite"
+)
+
+const dataUsagePath = "WirelessDomain/Library/Databases/DataUsage.sqlite"
+
+type proc struct {
+	pk           int64
+	name, bundle string
+}
+type live struct {
+	pk, proc int64
+	ts       float64
+}
+
+func buildDataUsage(t *testing.T, dir string, procs []proc, lives []live, wifi bool) {
+	t.Helper()
+	p := mkdirFor(t, dir, dataUsagePath)
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	liveCols := "Z_PK INTEGER PRIMARY KEY, ZHASPROCESS INTEGER, ZTIMESTAMP TIMESTAMP, ZWWANIN FLOAT, ZWWANOUT FLOAT"
+	if wifi {
+		liveCols += ", ZWIFIIN FLOAT, ZWIFIOUT FLOAT"
+	}
+	for _, q := range []string{
+		"CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR)",
+		"CREATE TABLE ZLIVEUSAGE (" + liveCols + ")",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pr := range procs {
+		if _, err := db.Exec("INSERT INTO ZPROCESS VALUES (?, ?, ?, ?, ?)", pr.pk, 600000000.5+float64(pr.pk), 600000100.0+float64(pr.pk), pr.bundle, pr.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range lives {
+		if _, err := db.Exec("INSERT INTO ZLIVEUSAGE (Z_PK, ZHASPROCESS, ZTIMESTAMP, ZWWANIN, ZWWANOUT) VALUES (?, ?, ?, 10, 20)", l.pk, l.proc, l.ts); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func rules(ds []model.Detection) map[string]int {
+	out := map[string]int{}
+	for _, d := range ds {
+		out[d.Rule]++
+	}
+	return out
+}
+
+func TestNetUsage(t *testing.T) {
+	clean := []proc{{1, "1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Maps", "com.apple.Maps"}, {2, "mDNSResponder/com.apple.datausage.dns", "com.apple.datausage.dns"}, {3, "bh", ""}}
+	tests := []struct {
+		name        string
+		procs       []proc
+		lives       []live
+		wifi        bool
+		wantRecords int
+		wantRules   map[string]int
+		wantMissing string
+	}{
+		{"clean twin", clean, []live{{1, 1, 600000200}, {2, 2, 600000300}, {3, 2, 600000400}}, true, 4, map[string]int{}, ""},
+		{"no wifi columns", clean, []live{{1, 3, 600000200}}, false, 3, map[string]int{}, ""},
+		{"gap in process ids", []proc{clean[0], {4, "bh", ""}, {5, "x", ""}}, nil, true, 4, map[string]int{"ios.netusage.process_gap": 1}, "2-3"},
+		{"orphaned usage rows", clean, []live{{1, 1, 600000200}, {2, 9, 600000300}, {3, 9, 600000301}, {4, 8, 600000302}}, true, 6,
+			map[string]int{"ios.netusage.process_deleted": 2}, ""},
+		{"gap and orphan", []proc{clean[0], {3, "bh", ""}}, []live{{1, 2, 600000200}}, true, 4,
+			map[string]int{"ios.netusage.process_deleted": 1, "ios.netusage.process_gap": 1}, "2"},
+	}
+	m := Module("ios.datausage", []string{dataUsagePath, "private/var/wireless/Library/Databases/DataUsage.sqlite"}, []source.Kind{source.IOSBackup})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			buildDataUsage(t, dir, tc.procs, tc.lives, tc.wifi)
+			s, err := runOn(t, m, source.IOSBackup, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.records) != tc.wantRecords {
+				t.Errorf("records = %d, want %d", len(s.records), tc.wantRecords)
+			}
+			got := rules(s.detects)
+			if len(got) != len(tc.wantRules) {
+				t.Errorf("detections = %v, want %v", got, tc.wantRules)
+			}
+			for k, v := range tc.wantRules {
+				if got[k] != v {
+					t.Errorf("rule %s: %d detections, want %d", k, got[k], v)
+				}
+			}
+			for _, d := range s.detects {
+				if d.Severity != model.Medium || d.Reason == "" || d.Record == nil {
+					t.Errorf("detection %+v: want medium with a reason and a record", d)
+				}
+			}
+			var missing string
+			for _, r := range s.records {
+				if u := r.Data.(*Usage); u.Status == StatusMissing {
+					missing = u.MissingIDs
+				}
+			}
+			if missing != tc.wantMissing {
+				t.Errorf("missing ids = %q, want %q", missing, tc.wantMissing)
+			}
+		})
+	}
+}
+
+func TestNetUsageObservables(t *testing.T) {
+	dir := t.TempDir()
+	buildDataUsage(t, dir, []proc{
+		{1, "1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Maps", "com.apple.Maps"},
+		{2, "mDNSResponder/com.apple.datausage.dns", "com.apple.datausage.dns"},
+		{3, "bh", ""},
+	}, []live{{1, 3, 600000200}}, true)
+	s, err := runOn(t, Module("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"process:bh": true, "process:mDNSResponder": true, "app_id:com.apple.Maps": true, "app_id:com.apple.datausage.dns": true}
+	got := map[string]bool{}
+	for _, r := range s.records {
+		for _, o := range r.Observables {
+			got[string(o.Kind)+":"+o.Value] = true
+		}
+		if strings.Contains(r.Summary, "1FB47783") && len(r.Observables) != 1 {
+			t.Errorf("app row %q: a UUID is not a process name: %v", r.Summary, r.Observables)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("missing observable %s (got %v)", k, got)
+		}
+	}
+	for _, r := range s.records {
+		if r.Data.(*Usage).ProcessName == "bh" && len(r.Times) != 3 {
+			t.Errorf("bh: %d stamps, want live, first and last", len(r.Times))
+		}
+	}
+}
+
+func TestNetUsageAbsentAndBadSchema(t *testing.T) {
+	m := Module("ios.netusage", []string{"private/var/networkd/netusage.sqlite"}, []source.Kind{source.IOSFS})
+	if _, err := runOn(t, m, source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Fatalf("empty evidence: err = %v, want ErrAbsent", err)
+	}
+	dir := t.TempDir()
+	p := mkdirFor(t, dir, "private/var/networkd/netusage.sqlite")
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = runOn(t, m, source.IOSFS, dir)
+	if err == nil || !strings.Contains(err.Error(), "netusage.sqlite") || !strings.Contains(err.Error(), "unknown schema") {
+		t.Fatalf("bad schema: err = %v, want an unknown-schema error naming the file", err)
+	}
+}

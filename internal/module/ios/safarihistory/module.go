@@ -1,0 +1,50 @@
+// Package safarihistory is the ios.safari_history module: Safari's
+// History.db (default and per-profile), with redirect chains and the
+// network-injection redirect heuristic.
+package safarihistory
+
+import (
+	"context"
+	"errors"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// Patterns cover the backup (any domain: HomeDomain before iOS 17,
+// AppDomain-com.apple.mobilesafari after) and the file-system dump.
+var Patterns = []string{
+	"*/Library/Safari/History.db",
+	"*/Library/Safari/Profiles/*/History.db",
+	"private/var/mobile/Library/Safari/History.db",
+	"private/var/mobile/Library/Safari/Profiles/*/History.db",
+	"private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db",
+	"private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db",
+}
+
+type Module struct{}
+
+func New() module.Module { return Module{} }
+
+func (Module) Name() string { return "ios.safari_history" }
+func (Module) Description() string {
+	return "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects."
+}
+func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
+
+func (Module) Run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Patterns...)
+	if len(found) == 0 {
+		return module.Absent("Safari History.db")
+	}
+	var errs []error
+	for _, name := range found {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := parseDB(ctx, env, name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,164 @@
+package sms
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// Message is one row of sms.db's message table.
+type Message struct {
+	ID             int64     `json:"id"`
+	GUID           string    `json:"guid,omitempty"`
+	Service        string    `json:"service,omitempty"` // SMS, iMessage, RCS
+	Handle         string    `json:"handle,omitempty"`  // the other party: phone number or e-mail
+	Account        string    `json:"account,omitempty"` // the local account used
+	Direction      string    `json:"direction"`         // "sent" or "received"
+	FromMe         bool      `json:"from_me"`
+	Text           string    `json:"text"`
+	TextSource     string    `json:"text_source,omitempty"` // "attributedBody" when text was NULL
+	Subject        string    `json:"subject,omitempty"`
+	Date           time.Time `json:"date,omitzero"`
+	DateRead       time.Time `json:"date_read,omitzero"`
+	DateDelivered  time.Time `json:"date_delivered,omitzero"`
+	HasAttachments bool      `json:"has_attachments,omitempty"`
+	Links          []string  `json:"links,omitempty"`
+	SenderKnown    *bool     `json:"sender_known,omitempty"` // nil when the address book was not available
+}
+
+func openDB(env *module.Env) (*sqlitex.DB, error) {
+	return iosdb.Open(env, "sms.db", Paths...)
+}
+
+// eachMessage streams messages. Unlike an inner join on handle, messages
+// without a handle (sent to groups, system messages) are kept.
+func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
+	mc, err := iosdb.Need(ctx, db, "message", "ROWID", "date", "is_from_me")
+	if err != nil {
+		return err
+	}
+	if !mc["text"] && !mc["attributedBody"] {
+		return &iosdb.SchemaError{DB: db.Name, Table: "message", Column: "text"}
+	}
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return err
+	}
+	handle, join := "NULL", ""
+	if tables["handle"] && mc["handle_id"] {
+		hc, err := db.Columns(ctx, "handle")
+		if err != nil {
+			return err
+		}
+		if hc["ROWID"] && hc["id"] {
+			handle, join = "h.id", "LEFT JOIN handle h ON h.ROWID = m.handle_id"
+		}
+	}
+	p := func(c string) string { return iosdb.Pick(mc, "m", c) }
+	q := fmt.Sprintf(`SELECT m.ROWID AS id, %s AS guid, %s AS text, %s AS body, %s AS service,
+		%s AS account, %s AS subject, m.date AS date, %s AS date_read, %s AS date_delivered,
+		m.is_from_me AS from_me, %s AS has_att, %s AS handle
+		FROM message m %s ORDER BY m.ROWID`,
+		p("guid"), p("text"), p("attributedBody"), p("service"), p("account"), p("subject"),
+		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handle, join)
+	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		return fn(messageFrom(row))
+	})
+}
+
+func messageFrom(row iosdb.Row) *Message {
+	m := &Message{
+		ID: iosdb.Int(row["id"]), GUID: iosdb.Str(row["guid"]), Service: iosdb.Str(row["service"]),
+		Handle: iosdb.Str(row["handle"]), Account: iosdb.Str(row["account"]),
+		Subject: iosdb.Str(row["subject"]), Text: iosdb.Str(row["text"]),
+		Date: iosdb.AppleTime(row["date"]), DateRead: iosdb.AppleTime(row["date_read"]),
+		DateDelivered:  iosdb.AppleTime(row["date_delivered"]),
+		FromMe:         iosdb.Int(row["from_me"]) == 1,
+		HasAttachments: iosdb.Int(row["has_att"]) == 1,
+	}
+	if m.Text == "" {
+		if b, ok := row["body"].([]byte); ok {
+			if s, ok := BodyText(b); ok {
+				m.Text, m.TextSource = s, "attributedBody"
+			}
+		}
+	}
+	m.Direction = "received"
+	if m.FromMe {
+		m.Direction = "sent"
+	}
+	m.Links = extractLinks(m.Text + "\n" + m.Subject)
+	return m
+}
+
+// accountAddress strips the "e:"/"p:" kind prefix iOS puts on account ids.
+func accountAddress(a string) string {
+	if len(a) > 2 && a[1] == ':' {
+		return a[2:]
+	}
+	return a
+}
+
+func (m *Message) record(src string) *model.Record {
+	r := &model.Record{Source: src, Data: m}
+	party := m.Handle
+	if party == "" {
+		party = "unknown"
+	}
+	arrow := "from"
+	if m.FromMe {
+		arrow = "to"
+	}
+	svc := m.Service
+	if svc == "" {
+		svc = "message"
+	}
+	r.Summary = fmt.Sprintf("%s %s %s: %q", svc, arrow, party, oneLine(m.Text, 200))
+	if m.FromMe {
+		r.Stamp(m.Date, "sms_sent")
+	} else {
+		r.Stamp(m.Date, "sms_received")
+	}
+	r.Stamp(m.DateRead, "sms_read")
+	for _, l := range m.Links {
+		r.Add(model.KindURL, l, "links")
+	}
+	if strings.Contains(m.Handle, "@") {
+		r.Add(model.KindEmail, m.Handle, "handle")
+	}
+	if a := accountAddress(m.Account); strings.Contains(a, "@") {
+		r.Add(model.KindEmail, a, "account")
+	}
+	return r
+}
+
+// findings runs the message heuristics (threat notifications, lure score).
+func (m *Message) findings() []lureFinding {
+	var out []lureFinding
+	if !m.FromMe {
+		if f := threatNotification(m.Text, m.Handle); f != nil {
+			out = append(out, *f)
+		}
+	}
+	known := m.SenderKnown != nil && *m.SenderKnown
+	out = append(out, scoreMessage(m.Text, m.Links, known, m.FromMe)...)
+	return out
+}
+
+func detection(f lureFinding, r *model.Record) model.Detection {
+	return model.Detection{Kind: model.ByHeuristic, Rule: f.Rule, Severity: f.Severity, Reason: f.Reason, Record: r}
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,120 @@
+// Package results defines the files every check writes into its output
+// folder, and reads them back (for report, check-iocs and export):
+//
+//	info.json         run metadata, inputs and indicator files with SHA-256, module coverage
+//	<module>.json     the module's records, streamed
+//	detections.json   every finding
+//	timeline.csv      all dated events, UTC (and device-local when the zone is known)
+//	timeline.jsonl    the same, one JSON object per line, importable into Timesketch
+//	command.log       what was printed while running
+//
+// Each JSON file carries schema_version (model.SchemaVersion); schemas live in schema/.
+package results
+
+import (
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// Module coverage states: what a module found, so a run that finds nothing
+// says what was and was not checked.
+const (
+	StatusParsed  = "parsed"  // artifact read, Records > 0
+	StatusEmpty   = "empty"   // artifact present, no records in it
+	StatusAbsent  = "absent"  // artifact not in this evidence
+	StatusFailed  = "failed"  // error; records read before it are kept
+	StatusSkipped = "skipped" // not run (deselected with --modules)
+)
+
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"`
+}
+
+type EvidenceInfo struct {
+	Kind   source.Kind   `json:"kind"`
+	Path   string        `json:"path"`
+	Device source.Device `json:"device"`
+	Notes  []string      `json:"notes,omitempty"`
+}
+
+// IndicatorFile mirrors indicators.FileInfo without importing it, so the
+// results format does not move when the loader's internals do.
+type IndicatorFile struct {
+	Path        string         `json:"path"`
+	Name        string         `json:"name"`
+	SHA256      string         `json:"sha256"`
+	Size        int64          `json:"size"`
+	Indicators  int            `json:"indicators"`
+	Counts      map[string]int `json:"counts,omitempty"`
+	Unsupported int            `json:"unsupported,omitempty"`
+	Error       string         `json:"error,omitempty"`
+}
+
+type Indicators struct {
+	Files    []IndicatorFile `json:"files"`
+	Total    int             `json:"total"` // distinct (type, value) pairs compiled
+	Problems int             `json:"problems,omitempty"`
+	Lock     string          `json:"lock,omitempty"` // --iocs-lock file used, if any
+}
+
+type ModuleInfo struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Status      string   `json:"status"`
+	Records     int      `json:"records"`
+	Detections  int      `json:"detections"`
+	Error       string   `json:"error,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
+	Artifacts   []string `json:"artifacts,omitempty"`
+	DurationMS  int64    `json:"duration_ms"`
+}
+
+type Summary struct {
+	Detections int            `json:"detections"`
+	BySeverity map[string]int `json:"by_severity"`
+	Highest    string         `json:"highest,omitempty"`
+	Campaigns  []string       `json:"campaigns,omitempty"`
+	Events     int            `json:"events"`
+	ExitStatus int            `json:"exit_status"`
+}
+
+// Info is info.json.
+type Info struct {
+	SchemaVersion int                `json:"schema_version"`
+	Tool          Tool               `json:"tool"`
+	Command       []string           `json:"command"` // secrets redacted
+	Started       time.Time          `json:"started"`
+	Finished      time.Time          `json:"finished"`
+	Evidence      EvidenceInfo       `json:"evidence"`
+	Inputs        []source.InputFile `json:"inputs"`
+	Indicators    Indicators         `json:"indicators"`
+	Modules       []ModuleInfo       `json:"modules"`
+	Summary       Summary            `json:"summary"`
+	// RecheckOf names the results folder check-iocs re-matched, if any.
+	RecheckOf string `json:"recheck_of,omitempty"`
+}
+
+// Detections is detections.json.
+type Detections struct {
+	SchemaVersion int               `json:"schema_version"`
+	Detections    []model.Detection `json:"detections"`
+}
+
+// ModuleFile is <module>.json.
+type ModuleFile struct {
+	SchemaVersion int            `json:"schema_version"`
+	Module        string         `json:"module"`
+	Records       []model.Record `json:"records"`
+}
+
+// Exit statuses, ClamAV's convention plus one for partial runs.
+const (
+	ExitClean   = 0 // nothing at high or critical severity
+	ExitFound   = 1 // something found at high or critical severity
+	ExitError   = 2 // nothing could be checked
+	ExitPartial = 3 // nothing found, but some modules failed: the answer is incomplete
+)

@@ -1,0 +1,111 @@
+package androidab
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/archive"
+)
+
+// PasswordEnv is read when Options.Password is empty, so scripts need not
+// put the password on the command line.
+const PasswordEnv = "HUELLA_ANDROID_BACKUP_PASSWORD"
+
+// Options for Open.
+type Options struct {
+	Password string
+	TempRoot string // where the private temporary folder is made; "" = system default
+	Limits   archive.Limits
+}
+
+func (o Options) password() string {
+	if o.Password != "" {
+		return o.Password
+	}
+	return os.Getenv(PasswordEnv)
+}
+
+// Open opens an .ab file, or a folder already unpacked from one (with
+// "apps/..."), as android-backup evidence whose tree is the tar's content.
+func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	ev := &source.Evidence{Kind: source.AndroidBackup, Path: p, Device: source.Device{Platform: "android"}}
+	if fi.IsDir() {
+		ev.FS = archive.DirFS(p)
+		return ev, nil
+	}
+	dir, err := os.MkdirTemp(opts.TempRoot, "huella-ab-")
+	if err != nil {
+		return nil, err
+	}
+	ev.TempDir = dir
+	content := filepath.Join(dir, "content")
+	if err := os.Mkdir(content, 0o700); err != nil {
+		ev.Close()
+		return nil, err
+	}
+	in, fsys, st, err := Extract(ctx, p, opts.password(), content, opts.Limits)
+	if in != nil {
+		ev.Inputs = []source.InputFile{*in}
+	}
+	for _, s := range st.Skipped {
+		ev.Note(s)
+	}
+	if err != nil {
+		if st.Entries == 0 || errors.Is(err, ErrPasswordNeeded) || errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotBackup) {
+			ev.Close()
+			return nil, err
+		}
+		// A cut backup still holds evidence: keep what was read, loudly.
+		ev.Note(err.Error())
+	}
+	ev.FS = fsys
+	return ev, nil
+}
+
+// Extract decrypts and unpacks the .ab at p into dir. It also hashes the
+// file as an input. fsys is usable even when err reports a truncation.
+func Extract(ctx context.Context, p, password, dir string, lim archive.Limits) (*source.InputFile, fs.FS, TarStats, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, nil, TarStats{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	cr := &countingReader{r: io.TeeReader(f, h)}
+	b, err := Parse(cr, password)
+	if err != nil {
+		return nil, nil, TarStats{}, fmt.Errorf("%s: %w", p, err)
+	}
+	defer b.Close()
+	fsys, st, terr := ReadTar(ctx, b.Tar, dir, lim)
+	// Hash the rest of the file too, so the recorded digest is the file's.
+	_, _ = io.Copy(io.Discard, cr)
+	in := &source.InputFile{Path: p, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	if terr != nil {
+		return in, fsys, st, fmt.Errorf("%s: %w", p, terr)
+	}
+	return in, fsys, st, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

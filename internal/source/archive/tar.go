@@ -1,0 +1,145 @@
+package archive
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// TarLimits bound what extracting a tar may write: the evidence may come from
+// a device the attacker controlled, so a bomb must stop with a clear error.
+type TarLimits struct {
+	MaxEntries   int   // entries of any type
+	MaxFileSize  int64 // bytes of one entry
+	MaxTotalSize int64 // bytes of all entries
+}
+
+// DefaultTarLimits fit the largest real sysdiagnose and file-system dumps.
+var DefaultTarLimits = TarLimits{MaxEntries: 2_000_000, MaxFileSize: 16 << 30, MaxTotalSize: 256 << 30}
+
+// EntryError names the archive entry that was refused.
+type EntryError struct {
+	Archive, Entry, Reason string
+}
+
+func (e *EntryError) Error() string {
+	return fmt.Sprintf("%s: entry %q refused: %s", e.Archive, e.Entry, e.Reason)
+}
+
+// ErrLimit marks a size or count limit being hit.
+var ErrLimit = errors.New("archive limit exceeded")
+
+// SafeName checks an entry name with CheckName and returns it cleaned.
+func SafeName(name string) (string, error) {
+	if why := CheckName(name); why != "" {
+		return "", errors.New(why)
+	}
+	return path.Clean(strings.TrimSuffix(name, "/")), nil
+}
+
+// ExtractTar extracts a tar or tar.gz file into dst (which must exist and be
+// private). Every entry is checked: names (SafeName), types (regular files
+// and folders only; links are recorded as skipped unless they stay inside
+// the root, device files are refused), and limits. It returns notes on
+// entries skipped.
+func ExtractTar(archivePath, dst string, lim TarLimits) (notes []string, err error) {
+	f, err := os.Open(archivePath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	var r io.Reader = br
+	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0x1f, 0x8b}) {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", archivePath, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	return extractTarStream(filepath.Base(archivePath), r, dst, lim)
+}
+
+func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (notes []string, err error) {
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	tr := tar.NewReader(r)
+	var entries int
+	var total int64
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return notes, nil
+		}
+		if err != nil {
+			return notes, fmt.Errorf("%s: after %d entries: %w (archive truncated or corrupt)", name, entries, err)
+		}
+		entries++
+		if lim.MaxEntries > 0 && entries > lim.MaxEntries {
+			return notes, fmt.Errorf("%s: more than %d entries: %w", name, lim.MaxEntries, ErrLimit)
+		}
+		clean, nerr := SafeName(h.Name)
+		if nerr != nil {
+			return notes, &EntryError{Archive: name, Entry: h.Name, Reason: nerr.Error()}
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := root.MkdirAll(clean, 0o700); err != nil {
+				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
+			}
+		case tar.TypeReg, tar.TypeRegA:
+			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
+				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
+			}
+			if dir := path.Dir(clean); dir != "." {
+				if err := root.MkdirAll(dir, 0o700); err != nil {
+					return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
+				}
+			}
+			out, err := root.OpenFile(clean, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+			if err != nil {
+				if errors.Is(err, os.ErrExist) {
+					notes = append(notes, fmt.Sprintf("%s: duplicate entry %q: first copy kept", name, h.Name))
+					continue
+				}
+				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
+			}
+			remain := lim.MaxTotalSize - total
+			if lim.MaxTotalSize <= 0 {
+				remain = 1 << 62
+			}
+			n, cerr := io.Copy(out, io.LimitReader(tr, min(remain, h.Size)+1))
+			out.Close()
+			total += n
+			if cerr != nil {
+				return notes, fmt.Errorf("%s: entry %q: %w (archive truncated or corrupt)", name, h.Name, cerr)
+			}
+			if n > h.Size || (lim.MaxTotalSize > 0 && total > lim.MaxTotalSize) {
+				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("total extracted size over the limit: %v", ErrLimit)}
+			}
+			if mt := h.ModTime; !mt.IsZero() {
+				_ = os.Chtimes(filepath.Join(root.Name(), filepath.FromSlash(clean)), mt, mt)
+			}
+		case tar.TypeSymlink, tar.TypeLink:
+			// Links are never followed or created: a link can point outside
+			// the root. The analyst is told which ones were skipped.
+			notes = append(notes, fmt.Sprintf("%s: link %q -> %q not extracted", name, h.Name, h.Linkname))
+		case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
+			notes = append(notes, fmt.Sprintf("%s: device or pipe entry %q refused", name, h.Name))
+		default:
+			// pax headers and the like carry no file
+		}
+	}
+}

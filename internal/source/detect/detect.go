@@ -1,0 +1,369 @@
+// Package detect recognises what the user handed over and opens it with the
+// right reader. Detection looks at content (magic bytes, marker files), never
+// at the file name alone, and --type overrides it.
+package detect
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/archive"
+)
+
+// Options carry what a reader may need. Secrets live only here, in memory.
+type Options struct {
+	Type        source.Kind // forced kind; "" detects
+	Password    string      // iOS backup or .ab password
+	Key         []byte      // derived iOS backup key (extract-key), skips the slow derivation
+	AgeIdentity string      // age identity file for androidqf .zip.age
+	TempRoot    string      // where the private temporary folder goes ("" = system default)
+	NoHash      bool        // skip hashing every input file (benchmarks of parsers alone)
+}
+
+// ErrUnknown says the input is not evidence huella can read.
+var ErrUnknown = errors.New("not a recognised evidence type (use --type to force one)")
+
+// Open recognises and opens the evidence at p.
+func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(o.TempRoot, "huella-")
+	if err != nil {
+		return nil, fmt.Errorf("private temporary folder: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	ev, err := open(ctx, p, fi, tmp, o)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if ev.TempDir == "" {
+		ev.TempDir = tmp
+	} else if ev.TempDir != tmp {
+		ev.OnClose(func() error { return os.RemoveAll(tmp) })
+	}
+	if ev.Path == "" {
+		ev.Path = p
+	}
+	if !o.NoHash {
+		ins, herr := source.HashInputs(p)
+		if herr != nil {
+			ev.Note("hashing inputs: " + herr.Error())
+		}
+		ev.Inputs = ins
+	}
+	return ev, nil
+}
+
+func open(ctx context.Context, p string, fi os.FileInfo, tmp string, o Options) (*source.Evidence, error) {
+	if fi.IsDir() {
+		return openDir(ctx, p, tmp, o)
+	}
+	head, err := readHead(p, 512)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("ANDROID BACKUP\n")) || o.Type == source.AndroidBackup:
+		return openAndroidBackup(ctx, p, tmp, o)
+	case bytes.HasPrefix(head, []byte("age-encryption.org/")):
+		return openAndroidQF(ctx, p, tmp, o)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return openZip(ctx, p, tmp, o)
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || isTar(head):
+		return openTar(ctx, p, tmp, o)
+	}
+	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
+}
+
+func readHead(p string, n int) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	m, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:m], nil
+}
+
+func isTar(head []byte) bool {
+	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
+}
+
+// Classify names the evidence kind of a file tree, or "" when unknown.
+func Classify(fsys fs.FS) source.Kind {
+	has := func(names ...string) bool {
+		for _, n := range names {
+			if _, err := fs.Stat(fsys, n); err == nil {
+				return true
+			}
+		}
+		return false
+	}
+	glob := func(pat string) bool {
+		m, _ := fs.Glob(fsys, pat)
+		return len(m) > 0
+	}
+	switch {
+	case has("Info.plist") && has("Manifest.db", "Manifest.plist"):
+		return source.IOSBackup
+	case has("sysdiagnose.log") || glob("sysdiagnose*.log") || (has("ps.txt") && has("logs")) || has("shutdown.log") && has("logs"):
+		return source.IOSSysdiagnose
+	case has("private/var"):
+		return source.IOSFS
+	case has("getprop.txt", "packages.json", "acquisition.json", "processes.json"):
+		return source.AndroidQF
+	case has("main_entry.txt") || glob("dumpstate*.txt") || glob("bugreport-*.txt"):
+		return source.Bugreport
+	case isIntrusionLogs(fsys):
+		return source.IntrusionLogs
+	}
+	return ""
+}
+
+// topDir returns the single folder an archive or folder wraps everything in
+// (sysdiagnose_2024..., an androidqf UUID folder), or ".".
+func topDir(fsys fs.FS) string {
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return "."
+	}
+	var dirs []string
+	files := 0
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") || e.Name() == "__MACOSX" {
+			continue
+		}
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		} else {
+			files++
+		}
+	}
+	if len(dirs) == 1 && files == 0 {
+		return dirs[0]
+	}
+	return "."
+}
+
+func openDir(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+	fsys := archive.DirFS(p)
+	kind := o.Type
+	if kind == "" {
+		kind = Classify(fsys)
+		if kind == "" {
+			if td := topDir(fsys); td != "." {
+				if k := Classify(archive.DirFS(filepath.Join(p, td))); k != "" {
+					return openDir(ctx, filepath.Join(p, td), tmp, Options{Type: k, Password: o.Password, Key: o.Key, AgeIdentity: o.AgeIdentity, TempRoot: o.TempRoot, NoHash: o.NoHash})
+				}
+			}
+			return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
+		}
+	}
+	switch kind {
+	case source.IOSBackup:
+		return openIOSBackup(ctx, p, tmp, o)
+	case source.AndroidQF:
+		return openAndroidQF(ctx, p, tmp, o)
+	case source.Bugreport:
+		return openBugreport(ctx, p, tmp, o)
+	case source.IntrusionLogs:
+		return openIntrusionLogs(ctx, p, tmp, o)
+	case source.IOSFS, source.IOSSysdiagnose:
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp}
+		ev.Device.Platform = "ios"
+		if kind == source.IOSSysdiagnose {
+			ev.Device.TimeZone = sysdiagnoseTimeZone(fsys)
+		}
+		return ev, nil
+	case source.AndroidBackup:
+		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
+	}
+	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
+}
+
+// openTar extracts a tar or tar.gz (sysdiagnose, file-system dump, a backup
+// folder someone archived) into the private folder with every entry checked,
+// then opens the extracted tree.
+func openTar(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+	dst := filepath.Join(tmp, "extracted")
+	if err := os.Mkdir(dst, 0o700); err != nil {
+		return nil, err
+	}
+	notes, err := archive.ExtractTar(p, dst, archive.DefaultTarLimits)
+	if err != nil {
+		return nil, err
+	}
+	root := dst
+	if k := Classify(archive.DirFS(root)); k == "" {
+		if td := topDir(archive.DirFS(root)); td != "." {
+			root = filepath.Join(dst, td)
+		}
+	}
+	ev, err := openDir(ctx, root, tmp, o)
+	if err != nil {
+		return nil, err
+	}
+	ev.Path = p
+	for _, n := range notes {
+		ev.Note(n)
+	}
+	return ev, nil
+}
+
+// openZip reads a zip as a file system where it can (androidqf, bugreport,
+// file-system dumps) and extracts it where the reader needs real files (an
+// iOS backup's hashed files and Manifest.db).
+func openZip(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+	zfs, closer, err := archive.OpenZip(p)
+	if err != nil {
+		return nil, err
+	}
+	kind := o.Type
+	sub := "."
+	if kind == "" {
+		kind = Classify(zfs)
+		if kind == "" {
+			if td := topDir(zfs); td != "." {
+				if s, err := fs.Sub(zfs, td); err == nil {
+					if k := Classify(s); k != "" {
+						kind, sub = k, td
+					}
+				}
+			}
+		}
+	}
+	switch kind {
+	case source.AndroidQF:
+		closer.Close()
+		return openAndroidQF(ctx, p, tmp, o)
+	case source.Bugreport:
+		closer.Close()
+		return openBugreport(ctx, p, tmp, o)
+	case source.IntrusionLogs:
+		closer.Close()
+		return openIntrusionLogs(ctx, p, tmp, o)
+	case source.IOSFS, source.IOSSysdiagnose:
+		fsys := fs.FS(zfs)
+		if sub != "." {
+			fsys, _ = fs.Sub(zfs, sub)
+		}
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp}
+		ev.Device.Platform = "ios"
+		ev.OnClose(closer.Close)
+		for _, r := range archive.Refused(zfs) {
+			ev.Note(r)
+		}
+		return ev, nil
+	case source.IOSBackup:
+		defer closer.Close()
+		dst := filepath.Join(tmp, "extracted")
+		if err := extractFS(zfs, sub, dst); err != nil {
+			return nil, err
+		}
+		ev, err := openIOSBackup(ctx, dst, tmp, o)
+		if err != nil {
+			return nil, err
+		}
+		ev.Path = p
+		return ev, nil
+	}
+	closer.Close()
+	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
+}
+
+// extractFS copies a (checked) archive file system to dst.
+func extractFS(fsys fs.FS, sub, dst string) error {
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(fsys, sub, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := name
+		if sub != "." {
+			rel = strings.TrimPrefix(strings.TrimPrefix(name, sub), "/")
+		}
+		if rel == "" || rel == "." {
+			return nil
+		}
+		if d.IsDir() {
+			return root.MkdirAll(rel, 0o700)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if dir := path.Dir(rel); dir != "." {
+			if err := root.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+		}
+		in, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := root.OpenFile(rel, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return out.Close()
+	})
+}
+
+// sysdiagnoseTimeZone reads the device zone from sysdiagnose.log, whose
+// header carries a line such as "Timezone: Europe/Madrid" or
+// "TZ: America/Mexico_City".
+func sysdiagnoseTimeZone(fsys fs.FS) string {
+	matches, _ := fs.Glob(fsys, "sysdiagnose*.log")
+	for _, m := range matches {
+		f, err := fsys.Open(m)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+		for sc.Scan() {
+			line := sc.Text()
+			for _, key := range []string{"Timezone:", "TimeZone:", "timezone:", "TZ:"} {
+				if i := strings.Index(line, key); i >= 0 {
+					tz := strings.Fields(line[i+len(key):])
+					if len(tz) > 0 && strings.Contains(tz[0], "/") {
+						f.Close()
+						return strings.Trim(tz[0], "\"',")
+					}
+				}
+			}
+		}
+		f.Close()
+	}
+	return ""
+}

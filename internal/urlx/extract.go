@@ -1,0 +1,249 @@
+package urlx
+
+import (
+	"net/netip"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// MaxLinks bounds how many links one text yields, so a hostile message body
+// cannot make the caller hold millions of strings.
+const MaxLinks = 10000
+
+// ExtractLinks returns every link in free text, in order of appearance, each
+// a substring of text. Links with a scheme ("https://…", and any other
+// "scheme://") are found anywhere, including inside another link's query
+// string, because redirectors hide the real target there. Links without a
+// scheme ("bit.ly/x", "www.x.com", "evil.com/path", "1.2.3.4:8080/") must
+// start a word and end in a top-level domain from the Public Suffix List,
+// which keeps "e.g.", "3.14" or "file.txt" out. Trailing punctuation and
+// unbalanced closing brackets are trimmed. Nothing is resolved.
+func ExtractLinks(text string) []string {
+	var out []string
+	for i := 0; i < len(text) && len(out) < MaxLinks; {
+		start, end := nextRun(text, i)
+		if start >= len(text) {
+			break
+		}
+		out = linksInRun(text[start:end], out)
+		i = end
+	}
+	return out
+}
+
+// nextRun finds the next stretch of characters that can belong to a link.
+func nextRun(text string, from int) (start, end int) {
+	start = from
+	for start < len(text) {
+		r, n := utf8.DecodeRuneInString(text[start:])
+		if linkRune(r) {
+			break
+		}
+		start += n
+	}
+	end = start
+	for end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if !linkRune(r) {
+			break
+		}
+		end += n
+	}
+	return start, end
+}
+
+// linkRune says whether r can appear inside a link as people paste them.
+// Quotes and angle brackets delimit links in HTML, JSON and mail.
+func linkRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+		switch r {
+		case '"', '<', '>', '`', '{', '}', '|', '^':
+			return false
+		}
+		return true
+	}
+	if r == utf8.RuneError {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+func linksInRun(run string, out []string) []string {
+	coveredTo := 0 // end of the furthest link found; schemeless links never start inside one
+	scanned := 0   // schemeless search has covered run[:scanned]
+	for i := 0; len(out) < MaxLinks; {
+		j := strings.Index(run[i:], "://")
+		if j < 0 {
+			break
+		}
+		k := i + j
+		i = k + 3
+		s := schemeStartBefore(run, k)
+		if s < 0 {
+			continue
+		}
+		if s > scanned && s >= coveredTo {
+			out = schemeless(run[:s], max(scanned, coveredTo), out)
+			scanned = s
+		}
+		link := trimLink(run[s:])
+		if len(link) <= k-s+3 {
+			continue
+		}
+		if _, ok := Parse(link); ok {
+			out = append(out, link)
+			coveredTo = max(coveredTo, s+len(link))
+		}
+	}
+	if len(out) < MaxLinks {
+		out = schemeless(run, max(scanned, coveredTo), out)
+	}
+	return out
+}
+
+// schemeStartBefore walks back from the "://" at k over scheme characters;
+// it returns -1 when they do not form a scheme.
+func schemeStartBefore(run string, k int) int {
+	s := k
+	for s > 0 {
+		c := run[s-1]
+		if isAlpha(c) || isDigit(c) || c == '+' || c == '-' || c == '.' {
+			s--
+			continue
+		}
+		break
+	}
+	for s < k && !isAlpha(run[s]) {
+		s++
+	}
+	if s == k || k-s > 32 {
+		return -1
+	}
+	return s
+}
+
+// schemeless scans run[from:] for links without a scheme.
+func schemeless(run string, from int, out []string) []string {
+	for i := from; i < len(run) && len(out) < MaxLinks; {
+		if i > 0 && !wordStart(run[i-1]) {
+			i++
+			continue
+		}
+		hostEnd := i
+		for hostEnd < len(run) {
+			r, n := utf8.DecodeRuneInString(run[hostEnd:])
+			if !hostRune(r) {
+				break
+			}
+			hostEnd += n
+		}
+		if hostEnd == i {
+			_, n := utf8.DecodeRuneInString(run[i:])
+			i += n
+			continue
+		}
+		if hostEnd < len(run) && run[hostEnd] == '@' {
+			// An e-mail address or userinfo: not a link by itself.
+			i = hostEnd + 1
+			for i < len(run) && hostRuneByte(run[i]) {
+				i++
+			}
+			continue
+		}
+		host := strings.TrimRight(run[i:hostEnd], ".")
+		if !plausibleHost(host) {
+			i = hostEnd
+			continue
+		}
+		end := hostEnd
+		if end < len(run) && run[end] == ':' {
+			p := end + 1
+			for p < len(run) && isDigit(run[p]) {
+				p++
+			}
+			if p > end+1 && p-end-1 <= 5 {
+				end = p
+			}
+		}
+		if end < len(run) && (run[end] == '/' || run[end] == '?' || run[end] == '#') {
+			end = len(run)
+		}
+		link := trimLink(run[i:end])
+		if len(link) >= len(host) {
+			out = append(out, link)
+		}
+		i = max(end, i+1)
+	}
+	return out
+}
+
+// wordStart says whether a schemeless link may begin right after c.
+func wordStart(c byte) bool {
+	switch c {
+	case '(', '[', '\'', ',', ';', '!', '*', '=', ':', '&':
+		return true
+	}
+	return false
+}
+
+func hostRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return hostRuneByte(byte(r))
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+func hostRuneByte(c byte) bool {
+	return isAlpha(c) || isDigit(c) || c == '-' || c == '.' || c == '_'
+}
+
+// plausibleHost accepts dotted quads and names with at least two labels whose
+// last label is a top-level domain the Public Suffix List knows.
+func plausibleHost(h string) bool {
+	if len(h) > 253 || strings.Contains(h, "..") || strings.HasPrefix(h, ".") || strings.HasPrefix(h, "-") {
+		return false
+	}
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a.Is4()
+	}
+	dot := strings.LastIndexByte(h, '.')
+	if dot <= 0 {
+		return false
+	}
+	tld := NormalizeHost(h[dot+1:])
+	if tld == "" || isDigit(tld[0]) || strings.IndexByte(tld, '_') >= 0 {
+		return false
+	}
+	_, icann := publicsuffix.PublicSuffix(tld)
+	return icann
+}
+
+// trimLink drops what sentences put after a link: punctuation, and closing
+// brackets or quotes that have no opening partner inside the link.
+func trimLink(s string) string {
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		switch c {
+		case '.', ',', ';', ':', '!', '?', '\'', '*', '&':
+			s = s[:len(s)-1]
+			continue
+		case ')', ']':
+			open := byte('(')
+			if c == ']' {
+				open = '['
+			}
+			if strings.Count(s, string(open)) < strings.Count(s, string(c)) {
+				s = s[:len(s)-1]
+				continue
+			}
+		}
+		break
+	}
+	return s
+}
