@@ -1,3 +1,5 @@
+//go:build huella_wip
+
 // Command huella finds traces of mercenary spyware in phone evidence.
 package main
 

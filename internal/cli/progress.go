@@ -1,3 +1,5 @@
+//go:build huella_wip
+
 package cli
 
 import (

@@ -1,0 +1,68 @@
+package calls
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// Call is one ZCALLRECORD row.
+type Call struct {
+	ID        int64     `json:"id"`
+	Date      time.Time `json:"date,omitzero"`
+	Duration  float64   `json:"duration_seconds"`
+	Address   string    `json:"address,omitempty"` // number or FaceTime account
+	Name      string    `json:"name,omitempty"`
+	Location  string    `json:"location,omitempty"`
+	Provider  string    `json:"provider,omitempty"` // com.apple.Telephony, com.apple.FaceTime, an app's bundle id
+	Direction string    `json:"direction"`          // "outgoing" or "incoming"
+	Answered  bool      `json:"answered"`
+	CallType  int64     `json:"call_type,omitempty"`
+}
+
+func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
+	c, err := iosdb.Need(ctx, db, "ZCALLRECORD", "Z_PK", "ZDATE", "ZADDRESS")
+	if err != nil {
+		return err
+	}
+	p := func(col string) string { return iosdb.Pick(c, "", col) }
+	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, ZADDRESS AS address, %s AS name,
+		%s AS location, %s AS provider, %s AS originated, %s AS answered, %s AS call_type
+		FROM ZCALLRECORD ORDER BY ZDATE`,
+		p("ZDURATION"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
+		p("ZANSWERED"), p("ZCALLTYPE"))
+	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		call := &Call{ID: iosdb.Int(row["id"]), Date: iosdb.AppleTime(row["date"]),
+			Duration: iosdb.Float(row["duration"]), Address: strings.TrimRight(iosdb.Str(row["address"]), "\x00"),
+			Name: iosdb.Str(row["name"]), Location: iosdb.Str(row["location"]), Provider: iosdb.Str(row["provider"]),
+			Answered: iosdb.Int(row["answered"]) == 1, CallType: iosdb.Int(row["call_type"])}
+		call.Direction = "incoming"
+		if iosdb.Int(row["originated"]) == 1 {
+			call.Direction = "outgoing"
+		}
+		return fn(call)
+	})
+}
+
+func (c *Call) record(src string) *model.Record {
+	r := &model.Record{Source: src, Data: c}
+	who := c.Address
+	if who == "" {
+		who = "unknown"
+	}
+	arrow := "from"
+	if c.Direction == "outgoing" {
+		arrow = "to"
+	}
+	r.Summary = fmt.Sprintf("%s call %s %s using %s, %.0f seconds", c.Direction, arrow, who, c.Provider, c.Duration)
+	r.Stamp(c.Date, "call")
+	if strings.Contains(c.Address, "@") {
+		r.Add(model.KindEmail, c.Address, "address")
+	}
+	return r
+}
