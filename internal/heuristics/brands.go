@@ -112,7 +112,7 @@ var brands = []brand{
 	{name: "Correos de México", tokens: []string{"correosdemexico"}, domains: []string{"correosdemexico.gob.mx"}},
 	{name: "Aramex", tokens: []string{"aramex"}, domains: []string{"aramex.com"}},
 	{name: "US Embassy", tokens: []string{"usembassy"}, domains: []string{"usembassy.gov", "state.gov"}},
-	{name: "SAT (Mexican tax office)", tokens: []string{"sat"}, domains: []string{"sat.gob.mx"}},
+	{name: "SAT (Mexican tax office)", tokens: []string{"sat"}, domains: []string{"sat.gob.mx"}, word: true},
 }
 
 // oddTLDs are endings a well-known organisation would not use for its own
@@ -137,7 +137,9 @@ var cheapTLDs = toSet([]string{
 
 // nearBrandWords are ordinary names one letter away from a brand; matching
 // them would flag everyday links.
-var nearBrandWords = toSet([]string{"apply", "ample", "appel"})
+var nearBrandWords = toSet([]string{
+	"apply", "ample", "appel", "applied", "email", "mail", "cloud", "clarion",
+})
 
 type brandTarget struct {
 	token string

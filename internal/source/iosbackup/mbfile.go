@@ -30,7 +30,7 @@ type FileEntry struct {
 	Modified        time.Time `json:"modified,omitzero"`
 	StatusChanged   time.Time `json:"status_changed,omitzero"`
 	ProtectionClass int       `json:"protection_class"`
-	Encrypted       bool      `json:"encrypted"` // metadata carries a per-file key
+	Encrypted       bool      `json:"encrypted"`        // metadata carries a per-file key
 	Target          string    `json:"target,omitempty"` // symlink target
 
 	wrappedKey []byte // EncryptionKey without its 4-byte class prefix

@@ -46,7 +46,7 @@ func TestRun(t *testing.T) {
 			t.Errorf("call %d stamps %+v", i, r.Times)
 		}
 	}
-	if got := sink.Records[0].Times[0].Time.Format("2006-01-02 15:04:05.0"); got != "2020-01-05 10:40:00.5" {
+	if got := sink.Records[0].Times[0].Time.Format("2006-01-02 15:04:05.0"); got != "2020-01-06 10:40:00.5" {
 		t.Errorf("date %s", got)
 	}
 }

@@ -1,0 +1,27 @@
+## huella — `make help` lists the targets.
+GO ?= go
+export CGO_ENABLED=0
+
+build: ## build ./huella (static)
+	$(GO) build -trimpath -o huella ./cmd/huella
+
+test: ## run the tests (what CI runs)
+	$(GO) test ./...
+
+cross: ## build for Linux, macOS and Windows
+	for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64; do \
+	  GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -trimpath -ldflags "-s -w" -o dist/huella-$${t%/*}-$${t#*/} ./cmd/huella; done
+
+fuzz: ## run every fuzz target (FUZZTIME=10m for a campaign)
+	scripts/fuzz.sh $(or $(FUZZTIME),1m)
+
+bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
+	bench/run.sh
+
+golden: ## rewrite golden files after a deliberate output change
+	$(GO) test ./... -update
+
+help:
+	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
+
+.PHONY: build test cross fuzz bench golden help

@@ -1,0 +1,113 @@
+// Package bugreport holds the modules that read a bugreport as a whole
+// rather than one dumpsys section: its system properties and the dates of
+// the device files it copied.
+package bugreport
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/android/dumpsys"
+	"github.com/huella-project/huella/internal/source"
+)
+
+type simple struct {
+	name, desc string
+	run        func(ctx context.Context, env *module.Env) error
+}
+
+func (m simple) Name() string                                   { return m.name }
+func (m simple) Description() string                            { return m.desc }
+func (m simple) Kinds() []source.Kind                           { return []source.Kind{source.Bugreport} }
+func (m simple) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
+
+// Modules returns the bugreport-wide modules.
+func Modules() []module.Module { return []module.Module{Getprop(), Files()} }
+
+// Getprop lists the system properties the dumpstate recorded.
+func Getprop() module.Module {
+	return simple{"android.bugreport_getprop", "System properties recorded in the bugreport (SYSTEM PROPERTIES block); an old security patch is flagged.", runGetprop}
+}
+
+func runGetprop(ctx context.Context, env *module.Env) error {
+	d, name, err := dumpsys.Load(ctx, env, "-")
+	if err != nil {
+		return err
+	}
+	if !d.HasProperties {
+		return module.Absent("SYSTEM PROPERTIES block in " + name)
+	}
+	now := time.Now()
+	if a := env.Evidence.Device.Acquired; a != nil {
+		now = *a
+	}
+	for _, p := range ds.ParseGetprop(d.Properties) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s = %s", p.Name, p.Value), Data: p}
+		r.Add(model.KindAndroidProperty, p.Name, "name")
+		env.Emit(r)
+		if p.Name == "ro.build.version.security_patch" {
+			if det := heuristics.SecurityPatchAge(p.Value, now); det != nil {
+				det.Record = r
+				env.Detect(*det)
+			}
+		}
+	}
+	return nil
+}
+
+// FileEntry is one device file copied into the bugreport.
+type FileEntry struct {
+	Path     string    `json:"path"` // device path
+	Size     int64     `json:"size"`
+	Modified time.Time `json:"modified_time,omitzero"`
+}
+
+// Files lists the device files under FS/ with their modification times,
+// which place crashes, logs and key changes in the timeline.
+func Files() module.Module {
+	return simple{"android.bugreport_files", "Device files copied into the bugreport (FS/) with their modification times.", func(ctx context.Context, env *module.Env) error {
+		found := env.Find("FS/**")
+		if len(found) == 0 {
+			return module.Absent("FS/ folder")
+		}
+		loc := env.Evidence.Device.Location()
+		for i, f := range found {
+			if i%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			fi, err := fs.Stat(env.Evidence.FS, f)
+			if err != nil {
+				env.Warn("%s: %v", f, err)
+				continue
+			}
+			e := FileEntry{Path: "/" + strings.TrimPrefix(f, "FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
+			r := &model.Record{Source: f, Summary: e.Path, Data: e}
+			r.Add(model.KindFilePath, e.Path, "path")
+			r.Stamp(e.Modified, "file_modified")
+			env.Emit(r)
+		}
+		return nil
+	}}
+}
+
+// zipLocal reinterprets a time in the device's zone when the file system
+// reports it without one (zip entries store local wall-clock times, which
+// archive/zip returns as UTC when no extended timestamp is present).
+func zipLocal(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() || t.Year() < 1981 {
+		return time.Time{}
+	}
+	if loc == nil || t.Location() != time.UTC {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}

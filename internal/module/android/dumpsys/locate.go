@@ -1,0 +1,130 @@
+// Package dumpsys holds the modules that read dumpsys sections from a
+// bugreport's main dumpstate file or androidqf's dumpsys.txt.
+package dumpsys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// Kinds are the evidence types that carry a dumpsys text.
+var Kinds = []source.Kind{source.Bugreport, source.AndroidQF}
+
+// Locate returns the logical path of the evidence's main dumpsys text, or ""
+// when there is none. A bugreport names it in main_entry.txt; older ones
+// and folders are found by name; androidqf writes dumpsys.txt.
+func Locate(ev *source.Evidence) string {
+	if b, err := fs.ReadFile(ev.FS, "main_entry.txt"); err == nil && len(b) < 4096 {
+		name := strings.TrimSpace(string(b))
+		if name != "" && fs.ValidPath(name) {
+			if fi, err := fs.Stat(ev.FS, name); err == nil && fi.Mode().IsRegular() {
+				return name
+			}
+		}
+	}
+	for _, pat := range []string{"bugreport-*.txt", "dumpstate*.txt", "dumpState_*.log", "dumpsys.txt", "*/dumpsys.txt", "*/bugreport-*.txt"} {
+		if m := ev.Glob(pat); len(m) > 0 {
+			return m[0]
+		}
+	}
+	return ""
+}
+
+// Load reads the named services (and the system properties block) from the
+// evidence's dumpsys text. It returns module.ErrAbsent when there is no
+// dumpsys text at all.
+func Load(ctx context.Context, env *module.Env, services ...string) (*ds.Dump, string, error) {
+	name := Locate(env.Evidence)
+	if name == "" {
+		return nil, "", module.Absent("dumpstate or dumpsys.txt")
+	}
+	env.Find(name)
+	if err := ctx.Err(); err != nil {
+		return nil, name, err
+	}
+	f, err := env.Evidence.FS.Open(name)
+	if err != nil {
+		return nil, name, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	d, err := ds.Read(f, name, services, ds.DefaultLimits)
+	if err != nil && !errors.Is(err, ds.ErrNoSections) {
+		return nil, name, err
+	}
+	for _, s := range d.Services {
+		if s.Truncated {
+			env.Warn("%s: section %s hit a size limit and was cut", name, s.Name)
+		}
+	}
+	return d, name, nil
+}
+
+// section loads one service's text, or returns ErrAbsent naming it.
+func section(ctx context.Context, env *module.Env, svc string) (string, string, error) {
+	d, name, err := Load(ctx, env, svc)
+	if err != nil {
+		return "", name, err
+	}
+	body, ok := d.Service(svc)
+	if !ok {
+		return "", name, module.Absent(fmt.Sprintf("dumpsys %s section in %s", svc, name))
+	}
+	return body, name, nil
+}
+
+// simple implements module.Module from a name, a description and a function.
+type simple struct {
+	name, desc string
+	run        func(ctx context.Context, env *module.Env) error
+}
+
+func (m simple) Name() string                                   { return m.name }
+func (m simple) Description() string                            { return m.desc }
+func (m simple) Kinds() []source.Kind                           { return Kinds }
+func (m simple) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
+
+// Modules returns every dumpsys module, in MVT's order.
+func Modules() []module.Module {
+	return []module.Module{
+		Accessibility(), Activities(), Appops(), BatteryDaily(), BatteryHistory(), DBInfo(),
+		Packages(), PlatformCompat(), Receivers(), ADBKeys(),
+	}
+}
+
+// systemSet maps package names to their system flag, from the package
+// section when the dump has one; known is false otherwise.
+func systemSet(d *ds.Dump) (sys map[string]bool, known bool) {
+	body, ok := d.Service("package")
+	if !ok {
+		return nil, false
+	}
+	res := ds.ParsePackages(body)
+	sys = map[string]bool{}
+	for _, p := range res.Packages {
+		sys[p.Name] = p.System
+	}
+	return sys, len(res.Packages) > 0
+}
+
+// appFromPath returns the package owning an app-data path
+// (/data/user/0/<pkg>/…, /data/data/<pkg>/…, /data/user_de/0/<pkg>/…).
+func appFromPath(p string) string {
+	parts := strings.Split(path.Clean(p), "/")
+	for i := 0; i+1 < len(parts); i++ {
+		switch {
+		case parts[i] == "data" && i+1 < len(parts) && parts[i+1] == "data" && i+2 < len(parts):
+			return parts[i+2]
+		case (parts[i] == "user" || parts[i] == "user_de") && i+2 < len(parts):
+			return parts[i+2]
+		}
+	}
+	return ""
+}

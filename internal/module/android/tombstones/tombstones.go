@@ -1,0 +1,85 @@
+// Package tombstones reads native crash reports copied into a bugreport or
+// an acquisition, text and protobuf, pairing the two forms of one crash.
+package tombstones
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/huella-project/huella/internal/android/tombstone"
+	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// Patterns find tombstones wherever the acquisition put /data/tombstones.
+var Patterns = []string{"**/tombstone_*"}
+
+type Module struct{}
+
+func New() module.Module { return Module{} }
+
+func (Module) Name() string { return "android.tombstones" }
+func (Module) Description() string {
+	return "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged."
+}
+func (Module) Kinds() []source.Kind { return []source.Kind{source.Bugreport, source.AndroidQF} }
+
+func (Module) Run(ctx context.Context, env *module.Env) error {
+	files := env.Find(Patterns...)
+	if len(files) == 0 {
+		return module.Absent("tombstone_* files")
+	}
+	var parsed []*tombstone.Tombstone
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t, err := parseFile(env, f)
+		if err != nil {
+			env.Warn("%v", err)
+			continue
+		}
+		parsed = append(parsed, t)
+	}
+	for _, t := range tombstone.Pair(parsed) {
+		r := &model.Record{Source: strings.Join(t.Files, ", "), Data: t,
+			Summary: fmt.Sprintf("Crash of %q (pid %d, uid %d) with %s", t.ProcessName, t.PID, t.UID, t.Signal.Name)}
+		r.Add(model.KindProcess, t.ProcessName, "process_name")
+		if exe := t.Executable(); exe != "" && exe != t.ProcessName {
+			r.Add(model.KindProcess, exe, "command_line")
+		}
+		r.Add(model.KindFilePath, t.BinaryPath, "binary_path")
+		// App processes are named after their package ("com.app:remote").
+		if app, _, _ := strings.Cut(t.ProcessName, ":"); strings.Contains(app, ".") && !strings.Contains(app, "/") {
+			r.Add(model.KindAppID, app, "process_name")
+		}
+		r.Stamp(t.Timestamp, "crash")
+		env.Emit(r)
+		if det := heuristics.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name); det != nil {
+			det.Record = r
+			env.Detect(*det)
+		}
+	}
+	return nil
+}
+
+func parseFile(env *module.Env, name string) (*tombstone.Tombstone, error) {
+	f, err := env.Evidence.FS.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	if path.Ext(name) == ".pb" {
+		b, err := io.ReadAll(io.LimitReader(f, tombstone.MaxSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return tombstone.ParseProto(name, b)
+	}
+	return tombstone.ParseText(name, f)
+}

@@ -1,0 +1,199 @@
+package webkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"howett.net/plist"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// LogEntry is one origin of the session resource log.
+type LogEntry struct {
+	Log                string    `json:"log"`
+	App                string    `json:"app,omitempty"`
+	Origin             string    `json:"origin"`
+	RedirectsTo        []string  `json:"redirects_to,omitempty"`
+	RedirectsFrom      []string  `json:"redirects_from,omitempty"`
+	Subframes          []string  `json:"subframe_under_origin,omitempty"`
+	Subresources       []string  `json:"subresource_under_origin,omitempty"`
+	HadUserInteraction bool      `json:"had_user_interaction"`
+	MostRecentInteract time.Time `json:"most_recent_interaction,omitzero"`
+	LastSeen           time.Time `json:"last_seen,omitzero"`
+}
+
+const (
+	maxLogBytes   = 64 << 20
+	maxLogEntries = 200_000
+	maxListItems  = 10_000
+)
+
+func parseSessionLog(ctx context.Context, env *module.Env, name string) error {
+	f, err := env.Evidence.FS.Open(name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxLogBytes+1))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	entries, err := DecodeResourceLog(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	app := appOf(name)
+	for i := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e := &entries[i]
+		e.Log, e.App = name, app
+		env.Emit(logRecord(e))
+	}
+	return nil
+}
+
+// DecodeResourceLog reads the plist: a dictionary whose browsingStatistics
+// array holds one dictionary per origin. The nested origin lists hold either
+// strings or dictionaries with an origin/domain key, depending on the WebKit
+// version, so both are accepted.
+func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
+	if len(b) > maxLogBytes {
+		return nil, fmt.Errorf("resource log larger than %d bytes", maxLogBytes)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			entries, err = nil, fmt.Errorf("malformed plist (%v)", r)
+		}
+	}()
+	var root map[string]any
+	if _, err := plist.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("not a resource-log plist: %w", err)
+	}
+	list, ok := root["browsingStatistics"].([]any)
+	if !ok {
+		if _, present := root["browsingStatistics"]; present || len(root) == 0 {
+			return nil, errors.New("unknown format: browsingStatistics is not a list")
+		}
+		return nil, errors.New("unknown format: no browsingStatistics key")
+	}
+	for _, item := range list {
+		if len(entries) >= maxLogEntries {
+			break
+		}
+		d, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		e := LogEntry{
+			Origin:             str(d["PrevalentResourceOrigin"]),
+			RedirectsTo:        origins(d["topFrameUniqueRedirectsTo"]),
+			RedirectsFrom:      origins(d["topFrameUniqueRedirectsFrom"]),
+			Subframes:          origins(d["subframeUnderTopFrameOrigins"]),
+			Subresources:       origins(d["subresourceUnderTopFrameOrigins"]),
+			HadUserInteraction: d["hadUserInteraction"] == true,
+			MostRecentInteract: unixAny(d["mostRecentUserInteraction"]),
+			LastSeen:           unixAny(d["lastSeen"]),
+		}
+		if e.Origin == "" && e.RedirectsTo == nil && e.RedirectsFrom == nil {
+			continue
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+func origins(v any) []string {
+	l, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, it := range l {
+		if len(out) >= maxListItems {
+			break
+		}
+		var s string
+		switch x := it.(type) {
+		case string:
+			s = x
+		case map[string]any:
+			s = str(x["origin"])
+			if s == "" {
+				s = str(x["domain"])
+			}
+		}
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unixAny(v any) time.Time {
+	switch x := v.(type) {
+	case float64:
+		if x > 0 {
+			return sqlitex.UnixTime(x)
+		}
+	case uint64:
+		if x > 0 && x < 1<<53 {
+			return sqlitex.UnixTime(float64(x))
+		}
+	case int64:
+		if x > 0 {
+			return sqlitex.UnixTime(float64(x))
+		}
+	case time.Time:
+		return x.UTC()
+	}
+	return time.Time{}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func logRecord(e *LogEntry) *model.Record {
+	r := &model.Record{Source: e.Log, Data: e, Summary: "In-app browser loaded " + e.Origin}
+	if len(e.RedirectsFrom) > 0 {
+		r.Summary += fmt.Sprintf(", redirected from %v", e.RedirectsFrom)
+	}
+	if len(e.RedirectsTo) > 0 {
+		r.Summary += fmt.Sprintf(", redirected to %v", e.RedirectsTo)
+	}
+	seen := map[string]bool{}
+	add := func(field string, vals ...string) {
+		for _, v := range vals {
+			if !seen[v] {
+				seen[v] = true
+				kind := model.KindDomain
+				if strings.Contains(v, "://") {
+					kind = model.KindURL // some versions log full origins, not domains
+				}
+				r.Add(kind, v, field)
+			}
+		}
+	}
+	add("origin", e.Origin)
+	add("redirects_from", e.RedirectsFrom...)
+	add("redirects_to", e.RedirectsTo...)
+	add("subframe_under_origin", e.Subframes...)
+	add("subresource_under_origin", e.Subresources...)
+	r.Stamp(e.LastSeen, "webkit_last_seen")
+	r.Stamp(e.MostRecentInteract, "webkit_user_interaction")
+	return r
+}

@@ -1,0 +1,149 @@
+package webkit
+
+import (
+	"database/sql"
+	"errors"
+	"os"
+	"testing"
+
+	"howett.net/plist"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	_ "modernc.org/sqlite"
+)
+
+func buildObservations(t *testing.T, dir, logical string, full bool) {
+	t.Helper()
+	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	extra := ""
+	if full {
+		extra = ", mostRecentUserInteractionTime REAL, mostRecentWebPushInteractionTime REAL"
+	}
+	stmts := []string{"CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY, registrableDomain TEXT, lastSeen REAL, hadUserInteraction INTEGER" + extra + ")"}
+	if full {
+		stmts = append(stmts,
+			"CREATE TABLE TopFrameUniqueRedirectsTo (sourceDomainID INTEGER, toDomainID INTEGER)",
+			"INSERT INTO ObservedDomains VALUES (1, 'example.com', 1634560250.0, 1, 1634560030.0, -1.0)",
+			"INSERT INTO ObservedDomains VALUES (2, 'evil.example.net', 1634560251.0, 0, -1.0, -1.0)",
+			"INSERT INTO TopFrameUniqueRedirectsTo VALUES (1, 2)")
+	} else {
+		stmts = append(stmts, "INSERT INTO ObservedDomains VALUES (1, 'example.com', 1634560250.0, 0)")
+	}
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestObservations(t *testing.T) {
+	tests := []struct {
+		name, path  string
+		kind        source.Kind
+		full        bool
+		wantRecords int
+		wantApp     string
+	}{
+		{"backup full schema", "AppDomain-com.google.chrome.ios/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db", source.IOSBackup, true, 2, "com.google.chrome.ios"},
+		{"fs minimal schema", "private/var/mobile/Containers/Data/Application/ABC/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db", source.IOSFS, false, 1, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			buildObservations(t, dir, tc.path, tc.full)
+			s, err := runOn(t, NewStatistics(), tc.kind, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.records) != tc.wantRecords {
+				t.Fatalf("records = %d, want %d", len(s.records), tc.wantRecords)
+			}
+			d := s.records[0].Data.(*ObservedDomain)
+			if d.Domain != "example.com" || d.App != tc.wantApp || d.LastSeen.Year() != 2021 || !d.MostRecentWebPush.IsZero() {
+				t.Errorf("first = %+v", d)
+			}
+			if tc.full && (d.MostRecentInteraction.IsZero() || len(d.RedirectedTo) != 1 || d.RedirectedTo[0] != "evil.example.net") {
+				t.Errorf("full schema fields = %+v", d)
+			}
+			if o := s.records[0].Observables; len(o) != 1 || o[0].Kind != model.KindDomain {
+				t.Errorf("observables = %v", o)
+			}
+		})
+	}
+	if _, err := runOn(t, NewStatistics(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("absent: %v", err)
+	}
+}
+
+func resourceLog(t testing.TB) []byte {
+	t.Helper()
+	b, err := plist.Marshal(map[string]any{"version": 1, "browsingStatistics": []any{
+		map[string]any{"PrevalentResourceOrigin": "lure.example.org", "topFrameUniqueRedirectsTo": []any{"exploit.example.net"},
+			"topFrameUniqueRedirectsFrom":     []any{map[string]any{"origin": "sms-link.example.com"}},
+			"subresourceUnderTopFrameOrigins": []any{map[string]any{"domain": "cdn.example.com"}, "cdn.example.com"},
+			"hadUserInteraction":              true, "lastSeen": 1634560250.0, "mostRecentUserInteraction": 1634560200.0},
+		map[string]any{"PrevalentResourceOrigin": "https://plain.example.com"},
+		"not a dict",
+	}}, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSessionLog(t *testing.T) {
+	dir := t.TempDir()
+	p := mkdirFor(t, dir, "AppDomain-com.apple.mobilesafari/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist")
+	if err := os.WriteFile(p, resourceLog(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := runOn(t, NewSessionLog(), source.IOSBackup, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.records) != 2 {
+		t.Fatalf("records = %d, want 2", len(s.records))
+	}
+	r := s.records[0]
+	e := r.Data.(*LogEntry)
+	if e.App != "com.apple.mobilesafari" || !e.HadUserInteraction || e.LastSeen.Year() != 2021 || len(e.Subresources) != 1 {
+		t.Errorf("entry = %+v", e)
+	}
+	if len(r.Observables) != 4 {
+		t.Errorf("observables = %v, want origin, from, to and the subresource", r.Observables)
+	}
+	if o := s.records[1].Observables; len(o) != 1 || o[0].Kind != model.KindURL {
+		t.Errorf("full origin: %v", o)
+	}
+}
+
+func TestDecodeResourceLogErrors(t *testing.T) {
+	wrong, _ := plist.Marshal(map[string]any{"browsingStatistics": "x"}, plist.XMLFormat)
+	for name, b := range map[string][]byte{"garbage": []byte("nope"), "wrong type": wrong, "empty": {}} {
+		if _, err := DecodeResourceLog(b); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func FuzzDecodeResourceLog(f *testing.F) {
+	f.Add(resourceLog(f))
+	x, _ := plist.Marshal(map[string]any{"browsingStatistics": []any{map[string]any{"PrevalentResourceOrigin": "a.b"}}}, plist.XMLFormat)
+	f.Add(x)
+	f.Add([]byte("bplist00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		entries, err := DecodeResourceLog(b)
+		if err != nil && entries != nil {
+			t.Fatal("entries with an error")
+		}
+		if len(entries) > maxLogEntries {
+			t.Fatal("entry limit not applied")
+		}
+	})
+}

@@ -1,0 +1,160 @@
+package report
+
+import "github.com/huella-project/huella/internal/model"
+
+// Data is everything the template receives. Texts are already translated, so
+// golden tests of Data also pin the wording a person reads.
+type Data struct {
+	Lang       string       `json:"lang"`
+	Generated  string       `json:"generated"`
+	Verdict    Verdict      `json:"verdict"`
+	Groups     []Group      `json:"groups"`
+	NextSteps  []string     `json:"next_steps"`
+	Timeline   TimelineInfo `json:"timeline"`
+	Events     *Events      `json:"events"`
+	Evidence   EvidenceView `json:"evidence"`
+	Coverage   []Coverage   `json:"coverage"`
+	Provenance Provenance   `json:"provenance"`
+
+	cat *Catalogue
+}
+
+// Verdict is the first thing on the page: one plain sentence, then what
+// weakens it.
+type Verdict struct {
+	// Level picks the colour: critical, high, medium, low, none, incomplete, error.
+	Level      string       `json:"level"`
+	Headline   string       `json:"headline"`
+	Notes      []string     `json:"notes,omitempty"`
+	Counts     []Count      `json:"counts,omitempty"`
+	Campaigns  []string     `json:"campaigns,omitempty"`
+	NotChecked []NotChecked `json:"not_checked,omitempty"`
+}
+
+type Count struct {
+	Severity string `json:"severity"`
+	Label    string `json:"label"`
+	N        int    `json:"n"`
+}
+
+type NotChecked struct {
+	Module string `json:"module"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+// Group is the findings of one severity.
+type Group struct {
+	Severity string    `json:"severity"`
+	Label    string    `json:"label"`
+	Findings []Finding `json:"findings"`
+}
+
+type Finding struct {
+	ID            string              `json:"id"`
+	Severity      string              `json:"severity"`
+	SeverityLabel string              `json:"severity_label"`
+	Kind          string              `json:"kind"`
+	KindLabel     string              `json:"kind_label"`
+	Rule          string              `json:"rule,omitempty"`
+	Module        string              `json:"module"`
+	What          string              `json:"what"`
+	Unix          *int64              `json:"unix,omitempty"`
+	WhenUTC       string              `json:"when_utc"`
+	WhenLocal     string              `json:"when_local,omitempty"`
+	Source        string              `json:"source,omitempty"`
+	Record        string              `json:"record,omitempty"`
+	RecordJSON    string              `json:"record_json,omitempty"`
+	Observable    *model.Observable   `json:"observable,omitempty"`
+	Indicator     *model.IndicatorRef `json:"indicator,omitempty"`
+	Campaign      string              `json:"campaign,omitempty"`
+	Strength      string              `json:"strength"`
+	Why           string              `json:"why"`
+	Benign        []string            `json:"benign"`
+	Related       []RelatedEvent      `json:"related,omitempty"`
+}
+
+type RelatedEvent struct {
+	WhenUTC string `json:"when_utc"`
+	Module  string `json:"module"`
+	Desc    string `json:"desc"`
+	Summary string `json:"summary"`
+}
+
+type TimelineInfo struct {
+	Total     int    `json:"total"`
+	Embedded  int    `json:"embedded"`
+	Skipped   int    `json:"skipped,omitempty"` // unreadable lines
+	First     string `json:"first,omitempty"`
+	Last      string `json:"last,omitempty"`
+	TimeZone  string `json:"time_zone,omitempty"`
+	Missing   bool   `json:"missing,omitempty"`
+	Truncated bool   `json:"truncated,omitempty"`
+}
+
+// Events is the timeline in columns, the shape the page's script filters
+// with typed arrays: one entry per event in T, M, S, D, X and R; M, D, X
+// and R index the dictionaries, since modules, descriptions, sources and
+// even summaries repeat a lot.
+type Events struct {
+	T       []int64  `json:"t"` // unix seconds, UTC
+	M       []int32  `json:"m"`
+	S       []int8   `json:"s"` // 0 none, 1 informational ... 5 critical
+	D       []int32  `json:"d"`
+	X       []int32  `json:"x"`
+	R       []int32  `json:"r"`
+	Modules []string `json:"mods"`
+	Descs   []string `json:"descs"`
+	Texts   []string `json:"texts"`
+	Sources []string `json:"sources"`
+	Zone    string   `json:"tz,omitempty"`
+}
+
+type EvidenceView struct {
+	Kind      string   `json:"kind"`
+	Path      string   `json:"path"`
+	Device    string   `json:"device,omitempty"`
+	OS        string   `json:"os,omitempty"`
+	ID        string   `json:"id,omitempty"`
+	TimeZone  string   `json:"time_zone,omitempty"`
+	Acquired  string   `json:"acquired,omitempty"`
+	Notes     []string `json:"notes,omitempty"`
+	RecheckOf string   `json:"recheck_of,omitempty"`
+}
+
+type Coverage struct {
+	Module      string   `json:"module"`
+	Description string   `json:"description,omitempty"`
+	Status      string   `json:"status"`
+	StatusLabel string   `json:"status_label"`
+	Records     int      `json:"records"`
+	Detections  int      `json:"detections"`
+	Error       string   `json:"error,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
+	Artifacts   []string `json:"artifacts,omitempty"`
+}
+
+type Provenance struct {
+	Tool            string          `json:"tool"`
+	Command         string          `json:"command"`
+	Started         string          `json:"started"`
+	Finished        string          `json:"finished"`
+	Inputs          []FileRow       `json:"inputs"`
+	Indicators      []IndicatorRow  `json:"indicators"`
+	IndicatorsTotal int             `json:"indicators_total"`
+	Lock            string          `json:"lock,omitempty"`
+}
+
+type FileRow struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+type IndicatorRow struct {
+	Name       string `json:"name"`
+	SHA256     string `json:"sha256"`
+	Indicators int    `json:"indicators"`
+	Counts     string `json:"counts,omitempty"`
+	Error      string `json:"error,omitempty"`
+}

@@ -1,0 +1,94 @@
+package androidqf
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"filippo.io/age"
+
+	"github.com/huella-project/huella/internal/source"
+)
+
+const ageMagic = "age-encryption.org/v1"
+
+var (
+	// ErrIdentityNeeded: the acquisition is age-encrypted and no identity
+	// file was given.
+	ErrIdentityNeeded = errors.New("the acquisition is encrypted with age: an identity file (private key) is needed")
+	// ErrWrongIdentity: none of the given identities opens the file.
+	ErrWrongIdentity = errors.New("the age identity does not match this acquisition")
+)
+
+// decryptAge writes the plaintext zip into dir and returns its path.
+func decryptAge(ctx context.Context, p, identityFile, dir string) (string, error) {
+	if identityFile == "" {
+		return "", fmt.Errorf("%s: %w", p, ErrIdentityNeeded)
+	}
+	idf, err := os.Open(identityFile)
+	if err != nil {
+		return "", err
+	}
+	ids, err := age.ParseIdentities(io.LimitReader(idf, 1<<20))
+	idf.Close()
+	if err != nil {
+		return "", fmt.Errorf("%s: not an age identity file: %w", identityFile, err)
+	}
+	in, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	r, err := age.Decrypt(in, ids...)
+	if err != nil {
+		var nomatch *age.NoIdentityMatchError
+		if errors.As(err, &nomatch) {
+			return "", fmt.Errorf("%s: %w", p, ErrWrongIdentity)
+		}
+		return "", fmt.Errorf("%s: cannot decrypt: %w", p, err)
+	}
+	dst := filepath.Join(dir, "acquisition.zip")
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(out, ctxReader{ctx, r})
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: decryption failed part way (file damaged?): %w", p, err)
+	}
+	return dst, nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+func hashFile(p string) (source.InputFile, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return source.InputFile{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return source.InputFile{}, fmt.Errorf("%s: %w", p, err)
+	}
+	return source.InputFile{Path: p, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}

@@ -1,0 +1,314 @@
+// Package androidqf opens Android acquisitions: androidqf output (folder,
+// .zip or age-encrypted .zip.age), bug reports and Android 16 intrusion logs.
+// Each comes out as source.Evidence whose tree is the acquisition's own
+// layout with any single wrapping folder removed, so modules look for
+// "getprop.txt", never "*/getprop.txt".
+package androidqf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidab"
+	"github.com/huella-project/huella/internal/source/archive"
+)
+
+// BackupMount is the folder under which the content of the acquisition's
+// backup.ab appears once unpacked ("backup.ab.tar/apps/...").
+const BackupMount = "backup.ab.tar"
+
+// Options for the openers of this package.
+type Options struct {
+	AgeIdentity    string // age identity file, for .zip.age acquisitions
+	BackupPassword string // for an encrypted backup.ab; else androidab.PasswordEnv
+	TempRoot       string // where private temporary folders are made
+	Limits         archive.Limits
+}
+
+// markers are files androidqf always writes; any one is enough.
+var markers = []string{"getprop.txt", "packages.json", "acquisition.json", "processes.json", "processes.txt", "ps.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "files.json"}
+
+// Detect says whether fsys is the root of an androidqf acquisition.
+func Detect(fsys fs.FS) bool {
+	for _, m := range markers {
+		if fi, err := fs.Stat(fsys, m); err == nil && fi.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
+}
+
+// Open opens an androidqf acquisition: a folder, a .zip, or a .zip.age.
+func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error) {
+	ev, err := openTree(ctx, p, source.AndroidQF, opts, Detect)
+	if err != nil {
+		return nil, err
+	}
+	return finish(ev, finishQF(ctx, ev, opts))
+}
+
+func finishQF(ctx context.Context, ev *source.Evidence, opts Options) error {
+	if !Detect(ev.FS) {
+		return fmt.Errorf("%s: not an androidqf acquisition (none of %s found)", ev.Path, strings.Join(markers[:3], ", "))
+	}
+	ev.Kind = source.AndroidQF
+	readDevice(ev)
+	mountBackup(ctx, ev, opts)
+	return nil
+}
+
+// finish closes ev when err is set, so no opener leaks a temporary folder.
+func finish(ev *source.Evidence, err error) (*source.Evidence, error) {
+	if err != nil {
+		ev.Close()
+		return nil, err
+	}
+	return ev, nil
+}
+
+// openTree turns a folder, zip or zip.age into ev.FS, removing one wrapping
+// folder when detect fails at the root but succeeds below it.
+func openTree(ctx context.Context, p string, kind source.Kind, opts Options, detect func(fs.FS) bool) (*source.Evidence, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	ev := &source.Evidence{Kind: kind, Path: p, Device: source.Device{Platform: "android"}}
+	dir, err := os.MkdirTemp(opts.TempRoot, "huella-android-")
+	if err != nil {
+		return nil, err
+	}
+	ev.TempDir = dir
+	var fsys fs.FS
+	switch {
+	case fi.IsDir():
+		fsys = archive.DirFS(p)
+	default:
+		in, err := hashFile(p)
+		if err != nil {
+			ev.Close()
+			return nil, err
+		}
+		ev.Inputs = []source.InputFile{in}
+		zipPath := p
+		if isAge(p) {
+			zipPath, err = decryptAge(ctx, p, opts.AgeIdentity, dir)
+			if err != nil {
+				ev.Close()
+				return nil, err
+			}
+		}
+		z, c, err := archive.OpenZipLimits(zipPath, opts.Limits)
+		if err != nil {
+			ev.Close()
+			return nil, err
+		}
+		ev.OnClose(c.Close)
+		for _, r := range z.Refused {
+			ev.Note(r)
+		}
+		fsys = z
+	}
+	if !detect(fsys) {
+		if sub := archive.StripTopDir(fsys); sub != fsys && detect(sub) {
+			fsys = sub
+		}
+	}
+	ev.FS = fsys
+	return ev, nil
+}
+
+func isAge(p string) bool {
+	if strings.HasSuffix(strings.ToLower(p), ".age") {
+		return true
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(ageMagic))
+	_, _ = io.ReadFull(f, head)
+	return bytes.Equal(head, []byte(ageMagic))
+}
+
+// readDevice fills Device from getprop.txt and acquisition.json.
+func readDevice(ev *source.Evidence) {
+	if f, err := ev.FS.Open("getprop.txt"); err == nil {
+		props, err := ParseGetprop(io.LimitReader(f, 32<<20))
+		f.Close()
+		if err != nil {
+			ev.Note("getprop.txt: " + err.Error())
+		}
+		applyProps(&ev.Device, PropMap(props))
+	}
+	b, err := readSmall(ev.FS, "acquisition.json", 1<<20)
+	if err != nil {
+		return
+	}
+	var acq struct {
+		Started   string `json:"started"`
+		Completed string `json:"completed"`
+		Serial    string `json:"serial"`
+		Model     string `json:"model"`
+		Version   string `json:"androidqf_version"`
+	}
+	if err := json.Unmarshal(b, &acq); err != nil {
+		ev.Note("acquisition.json: not valid JSON: " + err.Error())
+		return
+	}
+	if t, err := time.Parse(time.RFC3339Nano, acq.Started); err == nil {
+		t = t.UTC()
+		ev.Device.Acquired = &t
+	} else if acq.Started != "" {
+		ev.Note(fmt.Sprintf("acquisition.json: unreadable start time %q", acq.Started))
+	}
+	if ev.Device.ID == "" {
+		ev.Device.ID = acq.Serial
+	}
+	if ev.Device.Model == "" {
+		ev.Device.Model = acq.Model
+	}
+	setExtra(&ev.Device, "androidqf_version", acq.Version)
+}
+
+func applyProps(d *source.Device, m map[string]string) {
+	d.Model = firstNonEmpty(d.Model, m["ro.product.model"])
+	d.Name = firstNonEmpty(d.Name, m["ro.product.name"])
+	d.OSVersion = firstNonEmpty(d.OSVersion, m["ro.build.version.release"])
+	d.Build = firstNonEmpty(d.Build, m["ro.build.fingerprint"], m["ro.build.display.id"])
+	d.ID = firstNonEmpty(d.ID, m["ro.serialno"], m["ro.boot.serialno"])
+	if tz := m["persist.sys.timezone"]; tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			d.TimeZone = tz
+		}
+	}
+	setExtra(d, "security_patch", m["ro.build.version.security_patch"])
+	setExtra(d, "manufacturer", m["ro.product.manufacturer"])
+	setExtra(d, "sdk", m["ro.build.version.sdk"])
+}
+
+func setExtra(d *source.Device, k, v string) {
+	if v == "" {
+		return
+	}
+	if d.Extra == nil {
+		d.Extra = map[string]string{}
+	}
+	d.Extra[k] = v
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func readSmall(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, max)
+	}
+	return b, nil
+}
+
+// mountBackup unpacks the acquisition's backup.ab (the SMS database lives
+// there) under BackupMount. Problems become notes: the rest of the
+// acquisition is still worth checking.
+func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
+	ents, err := fs.ReadDir(ev.FS, ".")
+	if err != nil {
+		return
+	}
+	name := ""
+	for _, e := range ents {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), "backup.ab") {
+			name = e.Name()
+			break
+		}
+	}
+	if name == "" {
+		return
+	}
+	abPath, ok := localPath(ev.FS, name)
+	if !ok {
+		abPath = filepath.Join(ev.TempDir, "backup.ab")
+		if err := copyOut(ev.FS, name, abPath); err != nil {
+			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+			return
+		}
+	}
+	dir := filepath.Join(ev.TempDir, "backup")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		ev.Note(err.Error())
+		return
+	}
+	pw := opts.BackupPassword
+	if pw == "" {
+		pw = os.Getenv(androidab.PasswordEnv)
+	}
+	_, fsys, st, err := androidab.Extract(ctx, abPath, pw, dir, opts.Limits)
+	for _, s := range st.Skipped {
+		ev.Note(name + ": " + s)
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, androidab.ErrPasswordNeeded):
+			ev.Note(name + " is encrypted and no backup password was given: its SMS were not checked")
+			return
+		case errors.Is(err, androidab.ErrWrongPassword):
+			ev.Note(name + ": wrong backup password: its SMS were not checked")
+			return
+		case fsys == nil || st.Entries == 0:
+			ev.Note(fmt.Sprintf("%s is malformed, skipped: %v", name, err))
+			return
+		}
+		ev.Note(err.Error())
+	}
+	ev.FS = &mountFS{base: ev.FS, name: BackupMount, sub: fsys}
+}
+
+func localPath(fsys fs.FS, name string) (string, bool) {
+	if lp, ok := fsys.(source.LocalPather); ok {
+		return lp.LocalPath(name)
+	}
+	return "", false
+}
+
+func copyOut(fsys fs.FS, name, dst string) error {
+	src, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, src)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,191 @@
+package iosbackup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"howett.net/plist"
+)
+
+// Decrypt writes a plain copy of the backup at src into dst, in the same
+// hashed layout (so any tool reads it), with a decrypted Manifest.db and
+// Manifest.plist saying IsEncrypted false. With tree, it also restores
+// dst/tree/<Domain>/<relativePath>. dst must be new or empty and must not
+// lie inside src. Problems with single files (a size that disagrees with
+// the manifest, an unsafe path) go to opts.Note and do not stop the run.
+func Decrypt(ctx context.Context, src, dst string, opts Options, tree bool) error {
+	note := opts.Note
+	if note == nil {
+		note = func(string) {}
+	}
+	if err := checkDest(src, dst); err != nil {
+		return err
+	}
+	ev, err := Open(ctx, src, opts)
+	if err != nil {
+		return err
+	}
+	defer ev.Close()
+	b := ev.FS.(*backupFS)
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	if err := copyFile(b.dbPath, filepath.Join(dst, "Manifest.db")); err != nil {
+		return err
+	}
+	for _, n := range []string{"Info.plist", "Status.plist"} {
+		if p, ok := b.raw[n]; ok {
+			if err := copyFile(p, filepath.Join(dst, n)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := writePlainManifestPlist(b.dir, filepath.Join(dst, "Manifest.plist")); err != nil {
+		return err
+	}
+	for e, rowErr := range Files(ctx, ev) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if rowErr != nil {
+			if e.FileID == "" {
+				return rowErr
+			}
+			note(rowErr.Error())
+		}
+		if e.IsDir() || e.IsSymlink() || !isFileID(e.FileID) || !b.present[e.FileID] {
+			continue
+		}
+		out := filepath.Join(dst, e.FileID[:2], e.FileID)
+		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+			return err
+		}
+		if b.encrypted() && e.Encrypted {
+			msg, err := decryptFile(b.classKeys, &e, b.hashedPath(e.FileID), out)
+			if err != nil {
+				note(fmt.Sprintf("%s (%s): %v", e.LogicalPath(), e.FileID, err))
+				continue
+			}
+			if msg != "" {
+				note(fmt.Sprintf("%s (%s): %s", e.LogicalPath(), e.FileID, msg))
+			}
+		} else if err := copyFile(b.hashedPath(e.FileID), out); err != nil {
+			return err
+		}
+		if tree {
+			if err := restore(dst, e, out); err != nil {
+				note(err.Error())
+			}
+		}
+	}
+	return nil
+}
+
+// checkDest refuses a destination inside the evidence, which would write
+// into it, and a destination that already holds files.
+func checkDest(src, dst string) error {
+	as, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	ad, err := filepath.Abs(dst)
+	if err != nil {
+		return err
+	}
+	if rs, err := filepath.EvalSymlinks(as); err == nil {
+		as = rs
+	}
+	if rd, err := evalExisting(ad); err == nil {
+		ad = rd
+	}
+	if rel, err := filepath.Rel(as, ad); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		return fmt.Errorf("destination %s is inside the backup %s; choose a folder outside the evidence", dst, src)
+	}
+	ents, err := os.ReadDir(dst)
+	if err == nil && len(ents) > 0 {
+		return fmt.Errorf("destination %s is not empty", dst)
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// evalExisting resolves symlinks in the longest existing prefix of p, so a
+// not-yet-created destination under a symlink into the evidence is caught.
+func evalExisting(p string) (string, error) {
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return "", errors.New("no existing prefix")
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
+}
+
+// restore copies a decrypted file to tree/<Domain>/<relativePath>, refusing
+// any path that could leave the tree.
+func restore(dst string, e FileEntry, from string) error {
+	lp := e.LogicalPath()
+	if strings.ContainsRune(lp, 0) || strings.Contains(lp, "\\") || !filepath.IsLocal(filepath.FromSlash(lp)) || strings.Contains("/"+lp+"/", "/../") {
+		return fmt.Errorf("%q: unsafe path, not restored", lp)
+	}
+	to := filepath.Join(dst, "tree", filepath.FromSlash(lp))
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		return fmt.Errorf("%s: %w", lp, err)
+	}
+	if err := copyFile(from, to); err != nil {
+		return fmt.Errorf("%s: %w", lp, err)
+	}
+	return nil
+}
+
+func writePlainManifestPlist(srcDir, dst string) error {
+	data, err := os.ReadFile(filepath.Join(srcDir, "Manifest.plist"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	mp, err := readManifestPlist(srcDir)
+	if err != nil {
+		return err
+	}
+	if mp.raw == nil {
+		return os.WriteFile(dst, data, 0o600)
+	}
+	mp.raw["IsEncrypted"] = false
+	out, err := plist.Marshal(mp.raw, plist.BinaryFormat)
+	if err != nil {
+		return fmt.Errorf("Manifest.plist: %w", err)
+	}
+	return os.WriteFile(dst, out, 0o600)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
