@@ -1,5 +1,3 @@
-//go:build huella_wip
-
 // Command huella finds traces of mercenary spyware in phone evidence.
 package main
 

@@ -1,5 +1,3 @@
-//go:build huella_wip
-
 package cli
 
 import (
@@ -18,13 +16,14 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/all"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/source/detect"
+	"github.com/huella-project/huella/internal/source/opener"
 	"github.com/huella-project/huella/internal/version"
 )
 
@@ -166,15 +165,15 @@ func (a *app) openEvidence(ctx context.Context, p string, f *checkFlags) (*sourc
 	if err != nil {
 		return nil, err
 	}
-	opts := detect.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity}
+	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity}
 	if f.typ != "" && !validKind(f.typ) {
 		return nil, fmt.Errorf("unknown --type %q: use one of %s", f.typ, kindList())
 	}
-	ev, err := detect.Open(ctx, p, opts)
+	ev, err := opener.Open(ctx, p, opts)
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
 		if pw = a.promptPassword(p); pw != "" {
 			opts.Password = pw
-			ev, err = detect.Open(ctx, p, opts)
+			ev, err = opener.Open(ctx, p, opts)
 		}
 	}
 	return ev, err
@@ -311,7 +310,7 @@ func exitCode(code int) error {
 // correlator and reportWriter are filled in by the files that wire
 // internal/detect and internal/report, so this file compiles without them.
 var (
-	correlator   scan.Correlator
+	correlator   scan.Correlator = detect.Run
 	reportWriter func(dir, lang string) error
 )
 

@@ -1,5 +1,3 @@
-//go:build huella_wip
-
 package cli
 
 import (

@@ -1,5 +1,3 @@
-//go:build huella_wip
-
 // Package cli is huella's command line: one file per command, flags turned
 // into options, and exit statuses that scripts can rely on
 // (0 nothing found, 1 found, 2 error, 3 partial).

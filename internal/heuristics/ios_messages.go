@@ -13,11 +13,11 @@ import (
 
 // Rule ids of the iOS record rules.
 const (
-	RuleZeroClickAttachment = "ios_zero_click_attachment"
-	RuleQuaDreamCalendar    = "ios_quadream_calendar_event"
-	RuleAppNotFromStore     = "ios_app_not_from_app_store"
-	RuleLockdownMode        = "ios_lockdown_mode"
-	RuleIDStatusNul         = "ios_idstatus_nul_handle"
+	RuleZeroClickAttachment = "attachment.zero_click"
+	RuleQuaDreamCalendar    = "calendar.quadream_event"
+	RuleAppNotFromStore     = "app.not_from_app_store"
+	RuleLockdownMode        = "setting.lockdown_mode"
+	RuleIDStatusNul         = "idstatus.nul_handle"
 )
 
 // ZeroClickAttachment flags a received attachment stored the way zero-click
@@ -92,7 +92,7 @@ func IDStatusNulHandle(handle string) *model.Detection {
 }
 
 // RulePassKitFromUnknown names the BLASTPASS-shaped attachment rule.
-const RulePassKitFromUnknown = "ios_passkit_attachment_unknown_sender"
+const RulePassKitFromUnknown = "attachment.passkit_unknown_sender"
 
 // PassKitFromUnknown flags a Wallet pass received over iMessage from someone
 // not in the address book: BLASTPASS (2023) delivered its exploit images

@@ -9,6 +9,8 @@
 package model
 
 import (
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -151,16 +153,31 @@ type Event struct {
 	Summary  string    `json:"summary"`
 	Source   string    `json:"source,omitempty"`
 	Severity *Severity `json:"severity,omitempty"` // set when a detection points at this event's record
+	// Hosts are the lower-case host names of the record's links and domains,
+	// and Processes its process names: correlation rules join on them.
+	Hosts     []string `json:"hosts,omitempty"`
+	Processes []string `json:"processes,omitempty"`
 }
 
 // Events expands a record into timeline events, one per stamp.
 func (r *Record) Events() []Event {
 	out := make([]Event, 0, len(r.Times))
+	var hosts, procs []string
+	for _, o := range r.Observables {
+		switch o.Kind {
+		case KindURL, KindDomain, KindIP:
+			if h := hostOf(o.Value); h != "" {
+				hosts = append(hosts, h)
+			}
+		case KindProcess:
+			procs = append(procs, o.Value)
+		}
+	}
 	for _, s := range r.Times {
 		if s.Time.IsZero() {
 			continue
 		}
-		out = append(out, Event{Time: s.Time.UTC(), Module: r.Module, Desc: s.Desc, Summary: r.Summary, Source: r.Source})
+		out = append(out, Event{Time: s.Time.UTC(), Module: r.Module, Desc: s.Desc, Summary: r.Summary, Source: r.Source, Hosts: hosts, Processes: procs})
 	}
 	return out
 }
@@ -198,4 +215,18 @@ func (r *Record) Stamp(t time.Time, desc string) {
 		return
 	}
 	r.Times = append(r.Times, Stamp{Time: t.UTC(), Desc: desc})
+}
+
+// hostOf is a cheap host extraction for correlation keys; the indicator
+// matcher has its own, stricter normalisation.
+func hostOf(v string) string {
+	v = strings.TrimSpace(v)
+	if !strings.Contains(v, "://") {
+		v = "http://" + v
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 }

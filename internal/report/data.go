@@ -158,3 +158,15 @@ type IndicatorRow struct {
 	Counts     string `json:"counts,omitempty"`
 	Error      string `json:"error,omitempty"`
 }
+
+// T translates for the template.
+func (d *Data) T(key string, pairs ...any) string { return d.cat.T(key, pairs...) }
+
+// FindingCount is the number of findings in all groups.
+func (d *Data) FindingCount() int {
+	n := 0
+	for _, g := range d.Groups {
+		n += len(g.Findings)
+	}
+	return n
+}

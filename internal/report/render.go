@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/huella-project/huella/internal/model"
 )
 
 //go:embed templates/*.gohtml
@@ -88,12 +90,16 @@ func Write(dir string, opts Options) error {
 func Render(w io.Writer, d *Data) error {
 	js := uplotJS + "\n;\n" + reportJS
 	css := uplotCSS + "\n" + reportCSS
+	ui := d.cat.Prefixed("js.")
+	for i := model.Informational; i <= model.Critical; i++ {
+		ui["sev."+strconv.Itoa(int(i)+1)] = d.cat.T("severity." + i.String())
+	}
 	p := page{
 		Data:       d,
 		CSS:        template.CSS(css),
 		JS:         template.JS(js),
 		CSP:        csp(js, css),
-		UI:         d.cat.Prefixed("js."),
+		UI:         ui,
 		EventsSlot: template.HTML(eventsSlot),
 	}
 	var buf bytes.Buffer

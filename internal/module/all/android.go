@@ -1,7 +1,16 @@
 package all
 
-import "github.com/huella-project/huella/internal/module"
+import (
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/android/bugreport"
+	"github.com/huella-project/huella/internal/module/android/dumpsys"
+	"github.com/huella-project/huella/internal/module/android/tombstones"
+)
 
 func android() []module.Module {
-	return []module.Module{}
+	var out []module.Module
+	out = append(out, dumpsys.Modules()...)
+	out = append(out, bugreport.Modules()...)
+	out = append(out, tombstones.New())
+	return out
 }

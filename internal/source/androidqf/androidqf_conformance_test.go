@@ -1,8 +1,8 @@
 package androidqf
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"testing"
@@ -21,7 +21,7 @@ func TestConformanceFolderAndZip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", rel, err)
 		}
-		props, _ := ParseGetprop(bytesReader(b))
+		props, _ := ParseGetprop(bytes.NewReader(b))
 		if len(props) != 10 || props[0].Name != "dalvik.vm.appimageformat" || props[0].Value != "lz4" {
 			t.Fatalf("%s: props = %v", rel, props)
 		}
@@ -42,17 +42,4 @@ func TestConformanceEncryptedBackupMount(t *testing.T) {
 	if ms, _ := fs.Glob(ev.FS, BackupMount+"/apps/com.android.providers.telephony/d_f/*_sms_backup"); len(ms) != 1 {
 		t.Fatalf("sms backups = %v (notes %q)", ms, ev.Notes)
 	}
-}
-
-func bytesReader(b []byte) *bytesR { return &bytesR{b: b} }
-
-type bytesR struct{ b []byte }
-
-func (r *bytesR) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
 }

@@ -37,6 +37,7 @@ func Getprop() module.Module {
 }
 
 func runGetprop(ctx context.Context, env *module.Env) error {
+	// No service is wanted: only the properties block is kept.
 	d, name, err := dumpsys.Load(ctx, env, "-")
 	if err != nil {
 		return err

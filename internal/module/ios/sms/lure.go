@@ -1,10 +1,11 @@
 package sms
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/urlx"
 )
 
 // TEMPORARY SHIM: internal/urlx (ExtractLinks) and the lure scoring of
@@ -12,13 +13,11 @@ import (
 // parallel. These stand-ins keep the call sites in their final shape; replace
 // their bodies with the real calls when those packages land.
 
-var linkRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"']+`)
-
+// extractLinks lists each link once, schemeless ones included.
 func extractLinks(text string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, l := range linkRE.FindAllString(text, 1000) {
-		l = strings.TrimRight(l, ".,;:!?)]}")
+	for _, l := range urlx.ExtractLinks(text) {
 		if !seen[l] {
 			seen[l] = true
 			out = append(out, l)
@@ -27,11 +26,7 @@ func extractLinks(text string) []string {
 	return out
 }
 
-type lureFinding struct {
-	Rule     string
-	Severity model.Severity
-	Reason   string
-}
+type lureFinding = heuristics.Finding
 
 func scoreMessage(text string, links []string, senderKnown, fromMe bool) []lureFinding {
 	return nil
@@ -45,7 +40,7 @@ var threatPrefixes = []string{
 func threatNotification(text, sender string) *lureFinding {
 	for _, p := range threatPrefixes {
 		if strings.HasPrefix(strings.TrimSpace(text), p) {
-			return &lureFinding{Rule: "apple_threat_notification", Severity: model.High,
+			return &lureFinding{Rule: heuristics.RuleAppleWarning, Severity: model.High,
 				Reason: "Apple threat notification received from " + sender + ": Apple believes this phone was targeted by mercenary spyware"}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -136,11 +137,11 @@ func TestRun(t *testing.T) {
 					t.Errorf("record 4 lacks %s %s: %+v", want.kind, want.v, sink.Records[3].Observables)
 				}
 			}
-			if rules := sink.Rules(); !slices.Contains(rules, "apple_threat_notification") {
+			if rules := sink.Rules(); !slices.Contains(rules, heuristics.RuleAppleWarning) {
 				t.Errorf("threat notification not detected: %v", rules)
 			}
 			for _, d := range sink.Detections {
-				if d.Rule == "apple_threat_notification" && (d.Severity != model.High || d.Record != sink.Records[2]) {
+				if d.Rule == heuristics.RuleAppleWarning && (d.Severity != model.High || d.Record != sink.Records[2]) {
 					t.Errorf("threat detection %+v", d)
 				}
 			}

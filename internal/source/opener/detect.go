@@ -1,7 +1,7 @@
-// Package detect recognises what the user handed over and opens it with the
+// Package opener recognises what the user handed over and opens it with the
 // right reader. Detection looks at content (magic bytes, marker files), never
 // at the file name alone, and --type overrides it.
-package detect
+package opener
 
 import (
 	"bufio"

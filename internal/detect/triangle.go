@@ -1,0 +1,213 @@
+package detect
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+)
+
+// The triangle rule follows Kaspersky's triangle_check: over the events of
+// four classes, slide a window of at most 10 events spanning at most 5
+// minutes, and raise a suspicion when at least two classes occur together.
+// An ordinary attachment (a file deeper inside SMS/Attachments) in the window
+// cancels it, and the sms class counts only when the attachment folder shows
+// both a modification and a status change.
+
+const (
+	triWindow    = 5 * time.Minute
+	triMaxEvents = 10
+)
+
+type triClass uint8
+
+const (
+	clsNone triClass = iota
+	clsSMS
+	clsFile
+	clsNet
+	clsLocation
+	clsCancel
+)
+
+var classNames = map[triClass]string{clsSMS: "SMS attachment folder change", clsFile: "ImageIO/locationd/FaceTime preference file change",
+	clsNet: "first network use by an implicit process", clsLocation: "location service stopped"}
+
+var triPlists = []string{"com.apple.ImageIO.plist", "com.apple.locationd.StatusBarIconManager.plist", "com.apple.imservice.ids.FaceTime.plist"}
+
+// triProcesses are the "implicit" processes triangle_check watches, plus
+// BackupAgent (the Triangulation implant's name; iOS itself uses BackupAgent2).
+var triProcesses = map[string]bool{"BackupAgent": true, "nehelper": true, "com.apple.WebKit.WebContent": true,
+	"powerd/com.apple.datausage.diagnostics": true, "lockdownd/com.apple.datausage.security": true}
+
+var triBundles = []string{"IonosphereHarvest.bundle", "WRMLinkSelection.bundle"}
+
+type triEvent struct {
+	ev      model.Event
+	cls     triClass
+	mod, ch bool // SMS folder: a modification / a status change
+	folder  string
+}
+
+// maxTriEvents bounds memory on hostile evidence; only the four classes
+// are kept, which on a real phone are a few thousand events at most.
+const maxTriEvents = 1_000_000
+
+type triangle struct {
+	evs []triEvent
+}
+
+func newTriangle() *triangle { return &triangle{} }
+
+func classify(e *model.Event) (triEvent, bool) {
+	te := triEvent{ev: compact(e)}
+	text := e.Source + "\n" + e.Summary
+	desc := strings.ToLower(e.Desc)
+	if i := strings.Index(text, "Library/SMS/Attachments/"); i >= 0 {
+		rest := text[i+len("Library/SMS/Attachments/"):]
+		if j := strings.IndexAny(rest, "\n \t"); j >= 0 {
+			rest = rest[:j]
+		}
+		rest = strings.Trim(rest, "/")
+		if n := strings.Count(rest, "/"); n <= 1 && rest != "" {
+			te.cls, te.folder = clsSMS, rest
+			te.mod = strings.Contains(desc, "modif")
+			te.ch = strings.Contains(desc, "chang") || strings.Contains(desc, "status")
+			return te, true
+		}
+		te.cls = clsCancel
+		return te, true
+	}
+	for _, p := range triPlists {
+		if strings.Contains(text, p) {
+			te.cls = clsFile
+			return te, true
+		}
+	}
+	if strings.Contains(e.Module, "usage") || strings.Contains(e.Module, "analytics") {
+		for _, p := range e.Processes {
+			if triProcesses[p] {
+				te.cls = clsNet
+				return te, true
+			}
+		}
+	}
+	if strings.Contains(e.Module, "locationd") && strings.Contains(desc, "stop") {
+		for _, b := range triBundles {
+			if strings.Contains(text, b) {
+				te.cls = clsLocation
+				return te, true
+			}
+		}
+	}
+	return te, false
+}
+
+func (t *triangle) Observe(e *model.Event) {
+	if te, ok := classify(e); ok && len(t.evs) < maxTriEvents {
+		t.evs = append(t.evs, te)
+	}
+}
+
+// windowClasses returns the classes a window shows, or nil when an ordinary
+// attachment cancels it.
+func windowClasses(win []triEvent) map[triClass]bool {
+	classes := map[triClass]bool{}
+	smsMod, smsCh := map[string]bool{}, map[string]bool{}
+	for _, w := range win {
+		switch w.cls {
+		case clsCancel:
+			return nil
+		case clsSMS:
+			if w.mod {
+				smsMod[w.folder] = true
+			}
+			if w.ch {
+				smsCh[w.folder] = true
+			}
+		default:
+			classes[w.cls] = true
+		}
+	}
+	for f := range smsMod {
+		if smsCh[f] {
+			classes[clsSMS] = true
+		}
+	}
+	return classes
+}
+
+// Findings slides the window from every event, as triangle_check does, and
+// merges overlapping suspicious windows into one finding per burst.
+func (t *triangle) Findings() []model.Detection {
+	var out []model.Detection
+	var cur []triEvent
+	var curEnd time.Time
+	var curCls map[triClass]bool
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		at := cur[0].ev.Time
+		out = append(out, model.Detection{Module: "correlation", Kind: model.ByCorrelation, Rule: "correlation.triangle_window",
+			Severity: model.High, Time: &at, Related: mergeEvents(nil, cur), Reason: triReason(cur, curCls)})
+		cur, curCls = nil, nil
+	}
+	for i := range t.evs {
+		j := i
+		for j < len(t.evs) && j-i < triMaxEvents && t.evs[j].ev.Time.Sub(t.evs[i].ev.Time) <= triWindow {
+			j++
+		}
+		win := t.evs[i:j]
+		cls := windowClasses(win)
+		if len(cls) < 2 {
+			continue
+		}
+		if cur != nil && win[0].ev.Time.After(curEnd) {
+			flush()
+		}
+		if curCls == nil {
+			curCls = map[triClass]bool{}
+		}
+		for c := range cls {
+			curCls[c] = true
+		}
+		cur = append(cur, win...)
+		if e := win[len(win)-1].ev.Time; e.After(curEnd) || cur == nil {
+			curEnd = e
+		}
+	}
+	flush()
+	return out
+}
+
+func mergeEvents(have []model.Event, win []triEvent) []model.Event {
+	seen := map[string]bool{}
+	for _, e := range have {
+		seen[e.Time.String()+e.Module+e.Desc+e.Source+e.Summary] = true
+	}
+	for _, w := range win {
+		k := w.ev.Time.String() + w.ev.Module + w.ev.Desc + w.ev.Source + w.ev.Summary
+		if !seen[k] {
+			seen[k] = true
+			have = append(have, w.ev)
+		}
+	}
+	sort.SliceStable(have, func(i, j int) bool { return have[i].Time.Before(have[j].Time) })
+	return have
+}
+
+func triReason(win []triEvent, cls map[triClass]bool) string {
+	var names []string
+	for c := range cls {
+		names = append(names, classNames[c])
+	}
+	sort.Strings(names)
+	span := win[len(win)-1].ev.Time.Sub(win[0].ev.Time).Round(time.Second)
+	return fmt.Sprintf("Within %s, the phone recorded %s. Kaspersky found this combination of quiet system events, "+
+		"packed into a few minutes, on iPhones infected by the Operation Triangulation implant; no indicator is needed to see it. "+
+		"It can also happen by coincidence, so look at the events listed here together with the other findings.",
+		span, strings.Join(names, ", and "))
+}

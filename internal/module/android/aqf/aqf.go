@@ -1,0 +1,88 @@
+// Package aqf holds the modules that read androidqf acquisitions: packages,
+// processes, properties, settings, file listing, log timestamps, root
+// binaries and mounts. The acquisition's files sit at the root of the
+// evidence tree (source/androidqf removes any wrapping folder).
+package aqf
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// maxJSON bounds a JSON artifact read whole; files.json of a full phone is
+// tens of MB, so it is streamed instead (see files.go).
+const maxJSON = 256 << 20
+
+type mod struct {
+	name, desc string
+	run        func(context.Context, *module.Env) error
+}
+
+func (m mod) Name() string                                  { return m.name }
+func (m mod) Description() string                           { return m.desc }
+func (m mod) Kinds() []source.Kind                          { return []source.Kind{source.AndroidQF} }
+func (m mod) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
+
+// Modules returns the androidqf modules in their reporting order.
+func Modules() []module.Module {
+	return []module.Module{
+		mod{"android.aqf_packages", "Installed packages (packages.json): app ids, APK and certificate hashes, how each app was installed.", runPackages},
+		mod{"android.aqf_processes", "Running processes at acquisition time (ps.txt, processes.txt or processes.json).", runProcesses},
+		mod{"android.aqf_getprop", "System properties (getprop.txt), with the security patch age.", runGetprop},
+		mod{"android.aqf_settings", "System, secure and global settings (settings_*.txt) that weaken the phone's protections.", runSettings},
+		mod{"android.aqf_files", "File listing (files.json): paths, hashes and times; files staged in /data/local/tmp.", runFiles},
+		mod{"android.aqf_log_timestamps", "Modification times of the log files androidqf collected (logs/).", runLogTimestamps},
+		mod{"android.root_binaries", "Root binaries androidqf found on the phone (root_binaries.json).", runRootBinaries},
+		mod{"android.mounts", "Mounted partitions (mounts.json): system partitions mounted read-write.", runMounts},
+	}
+}
+
+// open returns the first file found among names, or ErrAbsent.
+func open(env *module.Env, names ...string) (fs.File, string, error) {
+	found := env.Find(names...)
+	if len(found) == 0 {
+		return nil, "", module.Absent(fmt.Sprint(names))
+	}
+	f, err := env.Evidence.FS.Open(found[0])
+	if err != nil {
+		return nil, found[0], fmt.Errorf("%s: %w", found[0], err)
+	}
+	return f, found[0], nil
+}
+
+func readAll(env *module.Env, names ...string) ([]byte, string, error) {
+	f, name, err := open(env, names...)
+	if err != nil {
+		return nil, name, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxJSON+1))
+	if err != nil {
+		return nil, name, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxJSON {
+		return nil, name, fmt.Errorf("%s: larger than %d bytes", name, maxJSON)
+	}
+	return b, name, nil
+}
+
+func detect(env *module.Env, d model.Detection, r *model.Record) {
+	d.Record = r
+	env.Detect(d)
+}
+
+// acquired is the reference time for age checks: the acquisition date, else
+// now (said in the reason by the caller).
+func acquired(env *module.Env) (time.Time, bool) {
+	if a := env.Evidence.Device.Acquired; a != nil && !a.IsZero() {
+		return *a, true
+	}
+	return time.Now(), false
+}

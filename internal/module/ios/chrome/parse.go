@@ -1,0 +1,143 @@
+package chrome
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// Visit is one row of visits joined to its urls row.
+type Visit struct {
+	DB             string    `json:"db"`
+	URLID          int64     `json:"url_id"`
+	VisitID        int64     `json:"visit_id"`
+	URL            string    `json:"url"`
+	Title          string    `json:"title,omitempty"`
+	VisitTime      time.Time `json:"visit_time,omitzero"`
+	RedirectSource int64     `json:"redirect_source,omitempty"` // visits.from_visit
+	Transition     int64     `json:"transition,omitempty"`
+}
+
+// Icon is one page-to-icon mapping.
+type Icon struct {
+	DB       string    `json:"db"`
+	PageURL  string    `json:"page_url"`
+	IconURL  string    `json:"icon_url"`
+	LastSeen time.Time `json:"last_seen,omitzero"` // last_updated, else last_requested
+}
+
+func need(ctx context.Context, db *sqlitex.DB, table string, cols ...string) (map[string]bool, error) {
+	have, err := db.Columns(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", db.Name, err)
+	}
+	for _, c := range cols {
+		if !have[c] {
+			return nil, fmt.Errorf("%s: unknown schema: %s has no %s column", db.Name, table, c)
+		}
+	}
+	return have, nil
+}
+
+func opt(have map[string]bool, alias, c string) string {
+	if have[c] {
+		return alias + "." + c
+	}
+	return "NULL"
+}
+
+func parseHistory(ctx context.Context, env *module.Env, name string) error {
+	db, err := env.OpenDB(name)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	urls, err := need(ctx, db, "urls", "id", "url")
+	if err != nil {
+		return err
+	}
+	visits, err := need(ctx, db, "visits", "id", "url", "visit_time")
+	if err != nil {
+		return err
+	}
+	q := fmt.Sprintf("SELECT u.id, u.url, %s, v.id, v.visit_time, %s, %s FROM visits v JOIN urls u ON u.id = v.url ORDER BY v.visit_time, v.id",
+		opt(urls, "u", "title"), opt(visits, "v", "from_visit"), opt(visits, "v", "transition"))
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: reading visits: %w", name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid, vid int64
+		var url, title, vt, from, tr any
+		if err := rows.Scan(&uid, &url, &title, &vid, &vt, &from, &tr); err != nil {
+			return fmt.Errorf("%s: reading visits: %w", name, err)
+		}
+		v := &Visit{DB: name, URLID: uid, VisitID: vid, URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(title),
+			VisitTime: sqlitex.WebKitTime(sqlitex.AnyInt(vt)), RedirectSource: sqlitex.AnyInt(from), Transition: sqlitex.AnyInt(tr)}
+		r := &model.Record{Source: name, Data: v, Summary: "Chrome visit " + v.URL}
+		r.Add(model.KindURL, v.URL, "url")
+		r.Stamp(v.VisitTime, "chrome_visit")
+		env.Emit(r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: reading visits: %w", name, err)
+	}
+	return nil
+}
+
+func parseFavicons(ctx context.Context, env *module.Env, name string) error {
+	db, err := env.OpenDB(name)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := need(ctx, db, "icon_mapping", "page_url", "icon_id"); err != nil {
+		return err
+	}
+	if _, err := need(ctx, db, "favicons", "id", "url"); err != nil {
+		return err
+	}
+	bm, err := need(ctx, db, "favicon_bitmaps", "icon_id")
+	if err != nil {
+		return err
+	}
+	// One row per mapping: the newest bitmap's times, so an icon with several
+	// sizes does not repeat the page.
+	q := fmt.Sprintf(`SELECT m.page_url, f.url, (SELECT max(%s) FROM favicon_bitmaps b WHERE b.icon_id = f.id),
+		(SELECT max(%s) FROM favicon_bitmaps b WHERE b.icon_id = f.id)
+		FROM icon_mapping m JOIN favicons f ON f.id = m.icon_id ORDER BY m.id`,
+		opt(bm, "b", "last_updated"), opt(bm, "b", "last_requested"))
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: reading favicons: %w", name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var page, icon, upd, req any
+		if err := rows.Scan(&page, &icon, &upd, &req); err != nil {
+			return fmt.Errorf("%s: reading favicons: %w", name, err)
+		}
+		f := &Icon{DB: name, PageURL: sqlitex.AnyString(page), IconURL: sqlitex.AnyString(icon)}
+		ts := sqlitex.AnyInt(upd)
+		if ts == 0 {
+			ts = sqlitex.AnyInt(req)
+		}
+		f.LastSeen = sqlitex.WebKitTime(ts)
+		r := &model.Record{Source: name, Data: f, Summary: "Chrome favicon for " + f.PageURL + " from " + f.IconURL}
+		r.Add(model.KindURL, f.PageURL, "page_url")
+		if f.IconURL != f.PageURL {
+			r.Add(model.KindURL, f.IconURL, "icon_url")
+		}
+		r.Stamp(f.LastSeen, "new_favicon")
+		env.Emit(r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: reading favicons: %w", name, err)
+	}
+	return nil
+}

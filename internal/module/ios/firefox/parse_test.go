@@ -1,0 +1,87 @@
+package firefox
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	_ "modernc.org/sqlite"
+)
+
+func buildBrowserDB(t *testing.T, dir, logical string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+var fullSchema = []string{
+	"CREATE TABLE history (id INTEGER PRIMARY KEY, guid TEXT, url TEXT, title TEXT)",
+	"CREATE TABLE visits (id INTEGER PRIMARY KEY, siteID INTEGER, date REAL, type INTEGER, is_local TINYINT)",
+	"CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT, width INTEGER, height INTEGER, type INTEGER, date REAL)",
+	"CREATE TABLE favicon_sites (id INTEGER PRIMARY KEY, siteID INTEGER, faviconID INTEGER)",
+	"INSERT INTO history VALUES (1, 'g1', 'https://a.example/', 'A'), (2, 'g2', 'https://b.example/', 'B')",
+	// visits.date is microseconds since 1970: 2021-10-18.
+	"INSERT INTO visits VALUES (1, 1, 1634560250000000, 1, 1), (2, 2, 1634560251000000, 1, 0), (3, 1, 1634560252000000, 1, 1)",
+	"INSERT INTO favicons VALUES (1, 'https://a.example/favicon.ico', 16, 16, 1, 1634560250), (2, 'https://orphan.example/i.png', 32, 32, 1, 1634560250)",
+	"INSERT INTO favicon_sites VALUES (1, 1, 1)",
+}
+
+func TestFirefox(t *testing.T) {
+	tests := []struct {
+		name, path string
+		kind       source.Kind
+		m          module.Module
+		want       int
+	}{
+		{"history backup", Patterns[0], source.IOSBackup, NewHistory(), 3},
+		{"history fs", "private/var/mobile/Containers/Shared/AppGroup/U/profile.profile/browser.db", source.IOSFS, NewHistory(), 3},
+		{"favicons backup", Patterns[0], source.IOSBackup, NewFavicon(), 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			buildBrowserDB(t, dir, tc.path, fullSchema...)
+			s, err := runOn(t, tc.m, tc.kind, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.records) != tc.want {
+				t.Fatalf("records = %d, want %d", len(s.records), tc.want)
+			}
+			switch d := s.records[0].Data.(type) {
+			case *Visit:
+				if d.URL != "https://a.example/" || d.VisitTime.Year() != 2021 || !d.IsLocal || d.Title != "A" {
+					t.Errorf("visit = %+v", d)
+				}
+			case *Icon:
+				if d.HistoryURL != "https://a.example/" || d.Date.Year() != 2021 || len(s.records[0].Observables) != 2 {
+					t.Errorf("favicon = %+v", d)
+				}
+			}
+		})
+	}
+}
+
+func TestFirefoxErrors(t *testing.T) {
+	if _, err := runOn(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("absent: %v", err)
+	}
+	dir := t.TempDir()
+	buildBrowserDB(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
+	for _, m := range []module.Module{NewHistory(), NewFavicon()} {
+		if _, err := runOn(t, m, source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "browser.db") {
+			t.Errorf("%s: err = %v, want an error naming browser.db", m.Name(), err)
+		}
+	}
+}

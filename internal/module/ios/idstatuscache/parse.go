@@ -1,0 +1,121 @@
+package idstatuscache
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+// Lookup is one cached identity lookup.
+type Lookup struct {
+	Service     string    `json:"service"` // e.g. com.apple.madrid (iMessage)
+	Handle      string    `json:"handle"`  // "mailto:…" or "tel:…"
+	LookupDate  time.Time `json:"lookup_date,omitzero"`
+	IDStatus    int64     `json:"id_status"`
+	Occurrences int       `json:"occurrences"` // lookups of the same handle in this file
+}
+
+func run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Paths...)
+	if len(found) == 0 {
+		return module.Absent("idstatuscache.plist")
+	}
+	for _, name := range found {
+		if err := parseFile(ctx, env, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseFile(ctx context.Context, env *module.Env, name string) error {
+	d, err := iosdb.PlistDict(env, name)
+	if err != nil {
+		return err
+	}
+	lookups := Parse(d, func(msg string) { env.Warn("%s: %s", name, msg) })
+	count := map[string]int{}
+	for _, l := range lookups {
+		count[l.Handle]++
+	}
+	for _, l := range lookups {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		l.Occurrences = count[l.Handle]
+		r := l.record(name)
+		env.Emit(r)
+		if det := heuristics.IDStatusNulHandle(l.Handle); det != nil {
+			det.Record = r
+			env.Detect(*det)
+		}
+	}
+	return nil
+}
+
+// Parse flattens the cache: service → handle → {LookupDate, IDStatus}.
+// Entries of an unexpected shape are reported through warn and skipped.
+func Parse(d map[string]any, warn func(string)) []*Lookup {
+	var out []*Lookup
+	for _, svc := range sortedKeys(d) {
+		entries, ok := d[svc].(map[string]any)
+		if !ok {
+			warn(fmt.Sprintf("service %q is %T, not a dictionary", svc, d[svc]))
+			continue
+		}
+		for _, h := range sortedKeys(entries) {
+			e, ok := entries[h].(map[string]any)
+			if !ok {
+				warn(fmt.Sprintf("entry %q of %q is %T, not a dictionary", h, svc, entries[h]))
+				continue
+			}
+			out = append(out, &Lookup{Service: svc, Handle: h, LookupDate: plistTime(e["LookupDate"]),
+				IDStatus: iosdb.Int(num(e["IDStatus"]))})
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// num widens plist integers (uint64) so iosdb's converters accept them.
+func num(v any) any {
+	switch x := v.(type) {
+	case uint64:
+		return int64(x)
+	}
+	return v
+}
+
+// plistTime accepts a plist date or a Cocoa timestamp number.
+func plistTime(v any) time.Time {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC()
+	}
+	return sqlitex.AppleTime(iosdb.Float(num(v)))
+}
+
+func (l *Lookup) record(src string) *model.Record {
+	r := &model.Record{Source: src, Data: l}
+	r.Summary = fmt.Sprintf("Lookup of %q by %s (status %d)", l.Handle, l.Service, l.IDStatus)
+	r.Stamp(l.LookupDate, "idstatus_lookup")
+	if addr, ok := strings.CutPrefix(l.Handle, "mailto:"); ok {
+		r.Add(model.KindEmail, strings.ReplaceAll(addr, "\x00", ""), "handle")
+	}
+	return r
+}

@@ -1,0 +1,200 @@
+/* huella report: timeline filtering, chart and paging. Every value from the
+   evidence is written with textContent, never as HTML. */
+(function () {
+  'use strict';
+  function el(id) { return document.getElementById(id); }
+  var ui = JSON.parse(el('ui-text').textContent);
+  function fmt(key, vars) {
+    var s = ui[key] || key;
+    for (var k in vars) { s = s.split('{' + k + '}').join(String(vars[k])); }
+    return s;
+  }
+  var evNode = el('events');
+  var raw = JSON.parse(evNode.textContent);
+  evNode.textContent = '';
+  var body = el('ev-body');
+  if (!body) {
+    Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) { b.hidden = true; });
+    return;
+  }
+
+  var n = raw.t.length;
+  var T = Float64Array.from(raw.t), M = Int32Array.from(raw.m), S = Int8Array.from(raw.s);
+  var D = Int32Array.from(raw.d), X = Int32Array.from(raw.x), R = Int32Array.from(raw.r);
+  var mods = raw.mods, descs = raw.descs, texts = raw.texts, sources = raw.sources, zone = raw.tz;
+  raw = null;
+  var PAGE = 200;
+  var sel = new Int32Array(n), count = 0, page = 0;
+  var ALL = { mod: -1, sev: 0, q: '', from: -Infinity, to: Infinity };
+  var state = Object.assign({}, ALL);
+  var sevLabel = ['', ui['sev.1'], ui['sev.2'], ui['sev.3'], ui['sev.4'], ui['sev.5']];
+
+  function fmtUTC(t) { return new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' '); }
+  var localFmt = null;
+  if (zone) {
+    try {
+      localFmt = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit',
+        day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    } catch (e) { localFmt = null; }
+  }
+
+  // Controls.
+  var fMod = el('f-module'), fSev = el('f-sev'), fText = el('f-text');
+  function opt(select, value, label) {
+    var o = document.createElement('option');
+    o.value = String(value); o.textContent = label; select.appendChild(o);
+  }
+  opt(fMod, -1, ui.all);
+  mods.map(function (m, i) { return [m, i]; }).sort(function (a, b) { return a[0] < b[0] ? -1 : 1; })
+    .forEach(function (p) { opt(fMod, p[1], p[0]); });
+  opt(fSev, 0, ui.all);
+  opt(fSev, 1, ui.flagged);
+  for (var s = 5; s >= 2; s--) { opt(fSev, s, '≥ ' + sevLabel[s]); }
+
+  var head = el('ev-head');
+  [ui.col_time].concat(localFmt ? [ui.col_local] : [], [ui.col_module, ui.col_desc, ui.col_summary, ui.col_severity])
+    .forEach(function (h) { var th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
+
+  function lowerBound(v) { var lo = 0, hi = n; while (lo < hi) { var m = (lo + hi) >> 1; if (T[m] < v) lo = m + 1; else hi = m; } return lo; }
+  function upperBound(v) { var lo = 0, hi = n; while (lo < hi) { var m = (lo + hi) >> 1; if (T[m] <= v) lo = m + 1; else hi = m; } return lo; }
+  function mask(list, q) {
+    var out = new Uint8Array(list.length);
+    for (var i = 0; i < list.length; i++) { if (list[i].toLowerCase().indexOf(q) >= 0) out[i] = 1; }
+    return out;
+  }
+
+  function apply() {
+    var c = 0, mod = state.mod, sev = state.sev;
+    var q = state.q.trim().toLowerCase();
+    var mx = null, md = null, mr = null;
+    if (q) { mx = mask(texts, q); md = mask(descs, q); mr = mask(sources, q); }
+    // The timeline is sorted by time, so the window is two binary searches.
+    var lo = state.from === -Infinity ? 0 : lowerBound(state.from);
+    var hi = state.to === Infinity ? n : upperBound(state.to);
+    for (var i = lo; i < hi; i++) {
+      if (mod >= 0 && M[i] !== mod) continue;
+      if (sev > 0 && S[i] < sev) continue;
+      if (q && !(mx[X[i]] || md[D[i]] || mr[R[i]])) continue;
+      sel[c++] = i;
+    }
+    count = c; page = 0;
+    render();
+    drawChart();
+  }
+
+  function cell(tr, text, cls) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(count / PAGE));
+    if (page >= pages) page = pages - 1;
+    var start = page * PAGE, end = Math.min(count, start + PAGE);
+    var frag = document.createDocumentFragment();
+    for (var k = start; k < end; k++) {
+      var i = sel[k], tr = document.createElement('tr');
+      if (S[i]) tr.className = 'sev-' + S[i];
+      cell(tr, fmtUTC(T[i]), 't');
+      if (localFmt) cell(tr, localFmt.format(new Date(T[i] * 1000)), 't');
+      cell(tr, mods[M[i]]);
+      cell(tr, descs[D[i]]);
+      var sum = cell(tr, texts[X[i]], 'summary');
+      if (sources[R[i]]) sum.title = sources[R[i]];
+      cell(tr, sevLabel[S[i]] || '');
+      frag.appendChild(tr);
+    }
+    if (count === 0) {
+      var tr0 = document.createElement('tr');
+      var td = cell(tr0, ui.no_rows, 'empty');
+      td.colSpan = localFmt ? 6 : 5;
+      frag.appendChild(tr0);
+    }
+    body.textContent = '';
+    body.appendChild(frag);
+    var cnt = el('ev-count');
+    cnt.textContent = fmt('count', { n: count.toLocaleString(), total: n.toLocaleString() });
+    cnt.setAttribute('data-count', String(count));
+    el('pg-info').textContent = fmt('page', { p: page + 1, n: pages });
+    el('pg-prev').disabled = page === 0;
+    el('pg-next').disabled = page >= pages - 1;
+    el('ev-range').textContent = state.from > -Infinity ? fmt('range', { from: fmtUTC(state.from), to: fmtUTC(state.to) }) : '';
+  }
+
+  // Chart: counts per time bin of the selected events; a drag zooms.
+  var chartEl = el('chart'), plot = null;
+  function bins() {
+    var a = state.from > -Infinity ? state.from : (n ? T[0] : 0);
+    var b = state.to < Infinity ? state.to : (n ? T[n - 1] : 1);
+    if (b - a < 60) { a -= 30; b += 30; }
+    var nb = Math.max(10, Math.min(240, Math.floor((chartEl.clientWidth || 800) / 5)));
+    var w = Math.max(1, Math.ceil((b - a + 1) / nb));
+    nb = Math.ceil((b - a + 1) / w);
+    var xs = new Float64Array(nb), all = new Float64Array(nb), flagged = new Float64Array(nb);
+    for (var j = 0; j < nb; j++) xs[j] = a + j * w;
+    for (var k = 0; k < count; k++) {
+      var i = sel[k], bi = Math.floor((T[i] - a) / w);
+      if (bi < 0 || bi >= nb) continue;
+      all[bi]++;
+      if (S[i] > 0) flagged[bi]++;
+    }
+    return [xs, all, flagged];
+  }
+  function drawChart() {
+    if (typeof uPlot === 'undefined' || !chartEl) return;
+    var data = bins();
+    if (plot) { plot.setData(data); return; }
+    var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 40], align: 1 }) : undefined;
+    plot = new uPlot({
+      width: chartEl.clientWidth || 800,
+      height: 220,
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      scales: { x: { time: true } },
+      legend: { live: false },
+      series: [
+        {},
+        { label: ui.series_all, stroke: '#14213d', fill: 'rgba(20,33,61,0.25)', paths: bars, points: { show: false } },
+        { label: ui.series_flagged, stroke: '#c4302b', fill: 'rgba(196,48,43,0.6)', paths: bars, points: { show: false } }
+      ],
+      hooks: {
+        setSelect: [function (u) {
+          if (u.select.width < 3) return;
+          var a = u.posToVal(u.select.left, 'x'), b = u.posToVal(u.select.left + u.select.width, 'x');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          state.from = Math.floor(a); state.to = Math.ceil(b);
+          apply();
+        }]
+      }
+    }, data, chartEl);
+  }
+  var resizeTimer = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { if (plot) { plot.setSize({ width: chartEl.clientWidth, height: 220 }); plot.setData(bins()); } }, 150);
+  });
+
+  function sync() { fMod.value = String(state.mod); fSev.value = String(state.sev); fText.value = state.q; }
+  fMod.addEventListener('change', function () { state.mod = +fMod.value; apply(); });
+  fSev.addEventListener('change', function () { state.sev = +fSev.value; apply(); });
+  var textTimer = 0;
+  fText.addEventListener('input', function () {
+    clearTimeout(textTimer);
+    textTimer = setTimeout(function () { state.q = fText.value; apply(); }, 250);
+  });
+  el('f-reset').addEventListener('click', function () { state = Object.assign({}, ALL); sync(); apply(); });
+  el('pg-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
+  el('pg-next').addEventListener('click', function () { page++; render(); });
+  Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) {
+    b.addEventListener('click', function () {
+      var t = +b.getAttribute('data-t');
+      state = Object.assign({}, ALL, { from: t - 600, to: t + 600 });
+      sync(); apply();
+      el('timeline').scrollIntoView();
+    });
+  });
+  apply();
+})();
