@@ -28,11 +28,10 @@ func (f *iocFlags) register(fl *pflag.FlagSet) {
 // cache, compiles them once, and describes them for info.json. No indicator
 // at all is allowed (heuristics still run) but said loudly.
 func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, error) {
-	cache := ""
+	paths := indicators.ResolvePaths(f.iocs, os.Getenv("HUELLA_IOCS"), "")
 	if !f.noCache {
-		cache = feedCacheDir()
+		paths = append(paths, feedCacheFiles()...)
 	}
-	paths := indicators.ResolvePaths(f.iocs, os.Getenv("HUELLA_IOCS"), cache)
 	var info results.Indicators
 	if f.lock != "" {
 		locked, err := applyLock(f.lock, paths)
@@ -75,9 +74,9 @@ func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, 
 	return set, info, nil
 }
 
-// feedCacheDir is where 'huella iocs update' keeps feeds; overridden by the
-// feeds command file when it is built in.
-var feedCacheDir = func() string { return "" }
+// feedCacheFiles lists the feeds 'huella iocs update' keeps; set by the
+// feeds command file.
+var feedCacheFiles = func() []string { return nil }
 
 // applyLock is replaced by the feeds command file; without it a lock cannot
 // be honoured, which must be an error rather than a silent unpinned run.

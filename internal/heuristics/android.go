@@ -133,11 +133,11 @@ func TmpFile(p, mode string) *model.Detection {
 	if !strings.HasPrefix(p, "/data/local/tmp/") || p == "/data/local/tmp/collector" || strings.HasSuffix(p, "/") {
 		return nil
 	}
-	what := "file"
+	what, sev := "file", model.Medium
 	if strings.Contains(mode, "x") {
-		what = "executable file"
+		what, sev = "executable file", model.High
 	}
-	return &model.Detection{Rule: RuleAndroidTmpFile, Severity: model.High,
+	return &model.Detection{Rule: RuleAndroidTmpFile, Severity: sev,
 		Reason: fmt.Sprintf("Found %s at suspicious path %s (exploits stage payloads in /data/local/tmp)", what, p)}
 }
 

@@ -34,7 +34,7 @@ var brands = []brand{
 	{name: "Twitter / X", tokens: []string{"twitter"}, domains: []string{"twitter.com", "x.com", "twimg.com", "t.co"}, global: true},
 	{name: "LinkedIn", tokens: []string{"linkedin"}, domains: []string{"linkedin.com", "lnkd.in", "licdn.com"}, contain: true},
 	{name: "Microsoft", tokens: []string{"microsoft", "outlook", "office365", "hotmail"}, domains: []string{"microsoft.com", "live.com", "outlook.com", "office.com", "office365.com", "hotmail.com", "microsoftonline.com", "msn.com", "1drv.ms", "sharepoint.com", "onedrive.com"}, global: true},
-	{name: "Netflix", tokens: []string{"netflix"}, domains: []string{"netflix.com", "nflxext.com"}, global: true, contain: true},
+	{name: "Netflix", tokens: []string{"netflix"}, domains: []string{"netflix.com", "netflix.net", "nflxext.com", "nflximg.net"}, global: true, contain: true},
 	{name: "Amazon", tokens: []string{"amazon"}, domains: []string{"amazon.com", "amzn.to", "amazon.com.mx", "media-amazon.com"}, global: true},
 	{name: "PayPal", tokens: []string{"paypal"}, domains: []string{"paypal.com", "paypal.me", "paypalobjects.com"}, global: true, contain: true},
 	{name: "Dropbox", tokens: []string{"dropbox"}, domains: []string{"dropbox.com", "db.tt", "dropboxusercontent.com"}},
@@ -138,7 +138,7 @@ var cheapTLDs = toSet([]string{
 // nearBrandWords are ordinary names one letter away from a brand; matching
 // them would flag everyday links.
 var nearBrandWords = toSet([]string{
-	"apply", "ample", "appel", "applied", "email", "mail", "cloud", "clarion",
+	"apply", "apples", "ample", "appel", "applied", "email", "mail", "cloud", "clarion", "bancomext",
 })
 
 type brandTarget struct {

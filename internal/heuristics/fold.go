@@ -1,6 +1,9 @@
 package heuristics
 
-import "unicode"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // foldRune lower-cases r and drops its accent, so "FALLECIÓ" and "fallecio"
 // compare equal. A table covers the Latin letters of Spanish, Portuguese and
@@ -82,14 +85,20 @@ func skeleton(s string) string {
 // (insertions, deletions, substitutions, adjacent swaps). It gives up and
 // returns max+1 as soon as the answer must exceed max.
 func editDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > max || -d > max {
+	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > max || -d > max {
 		return max + 1
 	}
+	// Domain labels are short: keep the work on the stack for them.
+	var bufA, bufB [64]rune
+	var rows [3][65]int
+	ra, rb := append(bufA[:0], []rune(a)...), append(bufB[:0], []rune(b)...)
 	n := len(rb)
-	prev2 := make([]int, n+1)
-	prev := make([]int, n+1)
-	cur := make([]int, n+1)
+	var prev2, prev, cur []int
+	if n < 65 {
+		prev2, prev, cur = rows[0][:n+1], rows[1][:n+1], rows[2][:n+1]
+	} else {
+		prev2, prev, cur = make([]int, n+1), make([]int, n+1), make([]int, n+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}

@@ -146,6 +146,9 @@ func parseLink(raw string) (*parsedLink, bool) {
 		return nil, false
 	}
 	if !strings.Contains(raw, "://") {
+		if hasOpaqueScheme(raw) {
+			return nil, false // mailto:, tel:, sms: carry no web host
+		}
 		raw = "http://" + raw
 	}
 	u, err := url.Parse(raw)
@@ -185,6 +188,17 @@ func parseLink(raw string) (*parsedLink, bool) {
 		p.sub = strings.TrimSuffix(strings.TrimSuffix(p.host, reg), ".")
 	}
 	return p, true
+}
+
+// hasOpaqueScheme tells "mailto:a@b.example" from "example.com:8080/x":
+// a scheme comes before any dot or slash and is not followed by a port.
+func hasOpaqueScheme(s string) bool {
+	i := strings.IndexAny(s, ":/.?#")
+	if i <= 0 || s[i] != ':' {
+		return false
+	}
+	rest := s[i+1:]
+	return rest == "" || rest[0] < '0' || rest[0] > '9'
 }
 
 // isNumericHost catches IPv4 addresses written the ways browsers still

@@ -50,12 +50,14 @@ func lookalike(p *parsedLink) *Finding {
 			consider(impostor(p, t.b, "spells the name of "+t.b.name+" with look-alike characters"))
 		case odd:
 			consider(impostor(p, t.b, "uses the name of "+t.b.name+" on an ending ("+"."+p.tld+") it does not use"))
-		case !t.b.global && !t.b.word:
+		case !t.b.global && !t.b.word && len(p.tld) > 2:
+			// Country endings are left alone: many countries have their own
+			// El País or El Tiempo, unrelated to the one listed.
 			consider(&Finding{Rule: RuleLookalike, Severity: model.Medium, Reason: "The address " + p.display + " uses the name of " + t.b.name + " but is not its official address (" + t.b.domains[0] + "); check it was expected."})
 		}
 	}
-	if best != nil {
-		return best
+	if len(targetBySkel[skel]) > 0 {
+		return best // the name itself, used where that brand may: not a near miss
 	}
 	if strings.Contains(label, "-") {
 		for part := range strings.SplitSeq(label, "-") {

@@ -111,29 +111,30 @@ func uniqueLinks(links []string) []string {
 }
 
 // linksInText is a fallback for callers that did not extract links: it
-// takes http:// and https:// runs up to the next space.
+// takes http:// and https:// runs up to the next space. It scans the
+// original bytes, since lower-casing can change byte offsets.
 func linksInText(text string) []string {
 	var out []string
-	lower := strings.ToLower(text)
-	for i := 0; i < len(lower) && len(out) < maxLinksPerText; {
-		j := strings.Index(lower[i:], "http")
-		if j < 0 {
-			break
-		}
-		start := i + j
-		rest := lower[start:]
-		if !strings.HasPrefix(rest, "http://") && !strings.HasPrefix(rest, "https://") {
-			i = start + 4
+	for i := 0; i < len(text) && len(out) < maxLinksPerText; i++ {
+		if text[i] != 'h' && text[i] != 'H' {
 			continue
 		}
-		end := start
+		rest := text[i:]
+		if !hasPrefixFold(rest, "http://") && !hasPrefixFold(rest, "https://") {
+			continue
+		}
+		end := i
 		for end < len(text) && !isSpace(text[end]) {
 			end++
 		}
-		out = append(out, text[start:end])
+		out = append(out, text[i:end])
 		i = end
 	}
 	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }

@@ -6,7 +6,7 @@ import "math"
 // (gdvynopz3pa0tik) rather than as words (summerfestival). Each signal alone
 // fires on some real names, so two of them are required.
 func looksRandom(label string) bool {
-	if len(label) < 10 || len(label) > 63 {
+	if len(label) < 8 || len(label) > 63 {
 		return false
 	}
 	var letters, digits, vowels, switches, run, longestRun int

@@ -75,7 +75,7 @@ var lureThemes = []lureTheme{
 		"your name is mentioned", "mentions you", "you are mentioned", "you re mentioned", "mentioned you",
 		"you appear in", "you appear", "accuses you", "accusing you", "talking about you", "about you",
 		"te mencionan", "te menciona", "mencionan tu nombre", "menciona tu nombre", "aparece tu nombre",
-		"sale tu nombre", "apareces en", "apareces", "hablan de ti", "habla de ti", "te acusa*", "te exhib*",
+		"sale tu nombre", "tu nombre aparece", "tu nombre sale", "mencionan", "mencionado", "mencionada", "apareces en", "apareces", "hablan de ti", "habla de ti", "te acusa*", "te exhib*",
 		"sobre ti", "acusan de", "te senalan", "donde te mencionan",
 	}},
 	{id: "bank", desc: "a blocked bank account or card", keywords: []string{

@@ -436,10 +436,12 @@ func (s *Set) Search(value string) []model.IndicatorRef {
 	}
 	m := s.m
 	var out refs
-	if strings.Contains(v, "://") || strings.ContainsAny(v, "/?#") {
+	switch {
+	case strings.Contains(v, "://") || strings.ContainsAny(v, "/?#"):
 		out = m.matchURL(v, out)
-		out = m.matchPath(v, out)
-	} else {
+	case strings.IndexByte(v, '@') >= 0:
+		// An address: its domain is not the thing searched for.
+	default:
 		out = m.matchHost(v, out)
 	}
 	out = m.matchProcess(v, out)

@@ -151,6 +151,14 @@ func (r *resolver) className(v any) string {
 
 func (r *resolver) object(m map[string]any, depth int) (any, error) {
 	class := r.className(m["$class"])
+	// Some archivers store even the payload of NSData/NSString/NSDate as a
+	// reference to a separate object.
+	field := func(k string) (any, error) {
+		if u, ok := m[k].(plist.UID); ok {
+			return r.ref(uint64(u), depth)
+		}
+		return m[k], nil
+	}
 	switch class {
 	case "NSDictionary", "NSMutableDictionary":
 		keys, _ := m["NS.keys"].([]any)
@@ -187,7 +195,11 @@ func (r *resolver) object(m map[string]any, depth int) (any, error) {
 		}
 		return out, nil
 	case "NSString", "NSMutableString":
-		if s, ok := m["NS.string"].(string); ok {
+		v, err := field("NS.string")
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := v.(string); ok {
 			return s, nil
 		}
 		if b, ok := m["NS.bytes"].([]byte); ok {
@@ -195,12 +207,20 @@ func (r *resolver) object(m map[string]any, depth int) (any, error) {
 		}
 		return "", nil
 	case "NSDate":
-		if f, ok := toFloat(m["NS.time"]); ok {
+		v, err := field("NS.time")
+		if err != nil {
+			return nil, err
+		}
+		if f, ok := toFloat(v); ok {
 			return cocoaTime(f), nil
 		}
 		return time.Time{}, nil
 	case "NSData", "NSMutableData":
-		b, _ := m["NS.data"].([]byte)
+		v, err := field("NS.data")
+		if err != nil {
+			return nil, err
+		}
+		b, _ := v.([]byte)
 		return b, nil
 	}
 	out := make(map[string]any, len(m))

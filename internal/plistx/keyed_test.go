@@ -47,11 +47,18 @@ func TestUnarchive(t *testing.T) {
 		map[string]any{"$class": plist.UID(10), "NS.string": "hi"},
 		class("NSDictionary"), class("NSDate"), class("NSArray"), class("NSMutableString"),
 	)
+	// pyiosbackup-style: NS.data is itself a reference.
+	indirect := archive(t,
+		map[string]any{"$class": plist.UID(3), "EncryptionKey": plist.UID(2)},
+		map[string]any{"$class": plist.UID(4), "NS.data": plist.UID(5)},
+		class("MBFile"), class("NSMutableData"), key,
+	)
 	cases := []struct {
 		name string
 		data []byte
 		want any
 	}{
+		{"indirect data", indirect, map[string]any{ClassKey: "MBFile", "EncryptionKey": key}},
 		{"mbfile", mbfile, map[string]any{ClassKey: "MBFile", "LastModified": uint64(1610674669), "Size": uint64(9),
 			"RelativePath": "Library/SMS/sms.db", "EncryptionKey": key, "Extra": nil}},
 		{"collections", dict, map[string]any{

@@ -135,14 +135,14 @@ type Coverage struct {
 }
 
 type Provenance struct {
-	Tool            string          `json:"tool"`
-	Command         string          `json:"command"`
-	Started         string          `json:"started"`
-	Finished        string          `json:"finished"`
-	Inputs          []FileRow       `json:"inputs"`
-	Indicators      []IndicatorRow  `json:"indicators"`
-	IndicatorsTotal int             `json:"indicators_total"`
-	Lock            string          `json:"lock,omitempty"`
+	Tool            string         `json:"tool"`
+	Command         string         `json:"command"`
+	Started         string         `json:"started"`
+	Finished        string         `json:"finished"`
+	Inputs          []FileRow      `json:"inputs"`
+	Indicators      []IndicatorRow `json:"indicators"`
+	IndicatorsTotal int            `json:"indicators_total"`
+	Lock            string         `json:"lock,omitempty"`
 }
 
 type FileRow struct {

@@ -38,7 +38,7 @@ const eventsSlot = "<huella-events-slot>"
 
 // page is what the template executes on: the data plus our own assets,
 // the only values trusted as raw CSS and JS.
-type page struct {
+type pageView struct {
 	*Data
 	CSS        template.CSS
 	JS         template.JS
@@ -94,7 +94,7 @@ func Render(w io.Writer, d *Data) error {
 	for i := model.Informational; i <= model.Critical; i++ {
 		ui["sev."+strconv.Itoa(int(i)+1)] = d.cat.T("severity." + i.String())
 	}
-	p := page{
+	p := pageView{
 		Data:       d,
 		CSS:        template.CSS(css),
 		JS:         template.JS(js),

@@ -169,3 +169,13 @@ func TestParsePercentHost(t *testing.T) {
 		t.Fatalf("got %+v %v", u, ok)
 	}
 }
+
+func BenchmarkExtractLinks(b *testing.B) {
+	text := strings.Repeat("Hi! Check https://www.example.com/a?b=c (or bit.ly/x), e.g. 3.14 and mail me at a@b.org. ", 20)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if len(ExtractLinks(text)) == 0 {
+			b.Fatal("no links")
+		}
+	}
+}

@@ -100,7 +100,7 @@
       if (S[i]) tr.className = 'sev-' + S[i];
       cell(tr, fmtUTC(T[i]), 't');
       if (localFmt) cell(tr, localFmt.format(new Date(T[i] * 1000)), 't');
-      cell(tr, mods[M[i]]);
+      cell(tr, mods[M[i]], 'mod');
       cell(tr, descs[D[i]]);
       var sum = cell(tr, texts[X[i]], 'summary');
       if (sources[R[i]]) sum.title = sources[R[i]];
@@ -154,6 +154,7 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
       cursor: { drag: { x: true, y: false, setScale: false } },
       scales: { x: { time: true } },
+      axes: [{}, { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6] }],
       legend: { live: false },
       series: [
         {},
@@ -171,11 +172,16 @@
       }
     }, data, chartEl);
   }
-  var resizeTimer = 0;
-  window.addEventListener('resize', function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (plot) { plot.setSize({ width: chartEl.clientWidth, height: 220 }); plot.setData(bins()); } }, 150);
-  });
+  var lastWidth = 0;
+  function fit() {
+    var w = chartEl.clientWidth;
+    if (!plot || !w || w === lastWidth) return;
+    lastWidth = w;
+    plot.setSize({ width: w, height: 220 });
+    plot.setData(bins());
+  }
+  if (typeof ResizeObserver !== 'undefined') { new ResizeObserver(fit).observe(chartEl); }
+  window.addEventListener('resize', fit);
 
   function sync() { fMod.value = String(state.mod); fSev.value = String(state.sev); fText.value = state.q; }
   fMod.addEventListener('change', function () { state.mod = +fMod.value; apply(); });

@@ -36,7 +36,7 @@ type Options struct {
 }
 
 // markers are files androidqf always writes; any one is enough.
-var markers = []string{"getprop.txt", "packages.json", "acquisition.json", "processes.json", "processes.txt", "ps.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "files.json"}
+var markers = []string{"getprop.txt", "packages.json", "acquisition.json", "processes.json", "processes.txt", "ps.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "files.json", "backup.ab"}
 
 // Detect says whether fsys is the root of an androidqf acquisition.
 func Detect(fsys fs.FS) bool {

@@ -53,7 +53,7 @@ type backupFS struct {
 }
 
 type cached struct {
-	once sync.Once
+	done chan struct{} // closed once path/err are set
 	path string
 	err  error
 }
@@ -255,11 +255,15 @@ func (b *backupFS) plainPath(n *node) (string, error) {
 	b.mu.Lock()
 	c, ok := b.cache[n.fileID]
 	if !ok {
-		c = &cached{}
+		c = &cached{done: make(chan struct{})}
 		b.cache[n.fileID] = c
 	}
 	b.mu.Unlock()
-	c.once.Do(func() { c.path, c.err = b.decrypt(n.fileID) })
+	if !ok {
+		c.path, c.err = b.decrypt(n.fileID)
+		close(c.done)
+	}
+	<-c.done
 	return c.path, c.err
 }
 
@@ -310,7 +314,29 @@ func (b *backupFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &file{File: f, name: path.Base(name)}, nil
+	fl := &file{File: f, name: path.Base(name)}
+	if n.kind == kindFile && b.encrypted() {
+		if e, err := b.entry(n.fileID); err == nil && e.Encrypted {
+			fl.mod = &e.Modified
+		}
+	}
+	return fl, nil
+}
+
+// decrypted returns the cached plaintext of a file already decrypted.
+func (b *backupFS) decrypted(id string) (string, bool) {
+	b.mu.Lock()
+	c, ok := b.cache[id]
+	b.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	select {
+	case <-c.done:
+		return c.path, c.err == nil
+	default:
+		return "", false
+	}
 }
 
 // Stat implements fs.StatFS. Sizes of encrypted files come from the
@@ -336,7 +362,15 @@ func (b *backupFS) stat(base string, n *node) (fs.FileInfo, error) {
 				return nil, &fs.PathError{Op: "stat", Path: base, Err: err}
 			}
 			if e.Encrypted {
-				return fileInfo{name: base, size: e.Size, mode: 0o444, mod: e.Modified}, nil
+				// The manifest's size until the file is decrypted, then the
+				// real one (they differ only when a note says so).
+				size := e.Size
+				if p, ok := b.decrypted(n.fileID); ok {
+					if fi, err := os.Stat(p); err == nil {
+						size = fi.Size()
+					}
+				}
+				return fileInfo{name: base, size: size, mode: 0o444, mod: e.Modified}, nil
 			}
 		}
 	}
@@ -453,6 +487,7 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 type file struct {
 	*os.File
 	name string
+	mod  *time.Time // for decrypted files: the device's time, not the copy's
 }
 
 func (f *file) Stat() (fs.FileInfo, error) {
@@ -460,5 +495,9 @@ func (f *file) Stat() (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fileInfo{name: f.name, size: fi.Size(), mode: 0o444, mod: fi.ModTime()}, nil
+	mod := fi.ModTime()
+	if f.mod != nil {
+		mod = *f.mod
+	}
+	return fileInfo{name: f.name, size: fi.Size(), mode: 0o444, mod: mod}, nil
 }

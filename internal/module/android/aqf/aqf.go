@@ -25,9 +25,9 @@ type mod struct {
 	run        func(context.Context, *module.Env) error
 }
 
-func (m mod) Name() string                                  { return m.name }
-func (m mod) Description() string                           { return m.desc }
-func (m mod) Kinds() []source.Kind                          { return []source.Kind{source.AndroidQF} }
+func (m mod) Name() string                                   { return m.name }
+func (m mod) Description() string                            { return m.desc }
+func (m mod) Kinds() []source.Kind                           { return []source.Kind{source.AndroidQF} }
 func (m mod) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
 
 // Modules returns the androidqf modules in their reporting order.

@@ -60,15 +60,11 @@ func runSettings(ctx context.Context, env *module.Env) error {
 		}
 		for i := range settings {
 			s := &settings[i]
-			d := heuristics.DangerousSetting(ns, s.Key, s.Value)
-			if d == nil {
-				continue
-			}
-			// Only the settings that matter become records: the full
-			// listing has hundreds of UI preferences of no forensic use.
 			r := &model.Record{Source: name, Summary: fmt.Sprintf("Setting %s/%s = %s", ns, s.Key, s.Value), Data: s}
 			env.Emit(r)
-			detect(env, *d, r)
+			if d := heuristics.DangerousSetting(ns, s.Key, s.Value); d != nil {
+				detect(env, *d, r)
+			}
 		}
 	}
 	return nil

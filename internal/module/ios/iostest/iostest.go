@@ -13,6 +13,8 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/iosbackup"
+	"github.com/huella-project/huella/internal/testutil"
 	"howett.net/plist"
 	_ "modernc.org/sqlite"
 )
@@ -153,4 +155,17 @@ func Descs(r *model.Record) []string {
 		out = append(out, s.Desc)
 	}
 	return out
+}
+
+// MVTBackup opens MVT's test iOS backup (../shared/fixtures/mvt/ios_backup)
+// with the real backup reader; the test is skipped when the data is absent.
+func MVTBackup(t testing.TB) *source.Evidence {
+	t.Helper()
+	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
+	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
+	if err != nil {
+		t.Fatalf("open MVT backup: %v", err)
+	}
+	t.Cleanup(func() { ev.Close() })
+	return ev
 }

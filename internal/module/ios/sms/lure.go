@@ -1,17 +1,9 @@
 package sms
 
 import (
-	"strings"
-
 	"github.com/huella-project/huella/internal/heuristics"
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/urlx"
 )
-
-// TEMPORARY SHIM: internal/urlx (ExtractLinks) and the lure scoring of
-// internal/heuristics (ScoreMessage, ThreatNotification) are being written in
-// parallel. These stand-ins keep the call sites in their final shape; replace
-// their bodies with the real calls when those packages land.
 
 // extractLinks lists each link once, schemeless ones included.
 func extractLinks(text string) []string {
@@ -26,23 +18,22 @@ func extractLinks(text string) []string {
 	return out
 }
 
-type lureFinding = heuristics.Finding
-
-func scoreMessage(text string, links []string, senderKnown, fromMe bool) []lureFinding {
-	return nil
-}
-
-var threatPrefixes = []string{
-	"ALERT: State-sponsored attackers may be targeting your iPhone",
-	"ALERT: Apple detected a targeted mercenary spyware attack against your iPhone",
-}
-
-func threatNotification(text, sender string) *lureFinding {
-	for _, p := range threatPrefixes {
-		if strings.HasPrefix(strings.TrimSpace(text), p) {
-			return &lureFinding{Rule: heuristics.RuleAppleWarning, Severity: model.High,
-				Reason: "Apple threat notification received from " + sender + ": Apple believes this phone was targeted by mercenary spyware"}
+// lureFindings scores a message. ScoreMessage already recognises Apple's
+// threat notification by its text; ThreatNotification is asked again with
+// the sender so a notification recognised only by its address is not lost,
+// and a rule is reported once.
+func lureFindings(text string, links []string, handle string, senderKnown, fromMe bool) []heuristics.Finding {
+	out := heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, SenderKnown: senderKnown, FromMe: fromMe})
+	if fromMe {
+		return out
+	}
+	for _, f := range out {
+		if f.Rule == heuristics.RuleAppleWarning {
+			return out
 		}
 	}
-	return nil
+	if f := heuristics.ThreatNotification(text, handle); f != nil {
+		out = append(out, *f)
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -139,19 +140,12 @@ func (m *Message) record(src string) *model.Record {
 }
 
 // findings runs the message heuristics (threat notifications, lure score).
-func (m *Message) findings() []lureFinding {
-	var out []lureFinding
-	if !m.FromMe {
-		if f := threatNotification(m.Text, m.Handle); f != nil {
-			out = append(out, *f)
-		}
-	}
+func (m *Message) findings() []heuristics.Finding {
 	known := m.SenderKnown != nil && *m.SenderKnown
-	out = append(out, scoreMessage(m.Text, m.Links, known, m.FromMe)...)
-	return out
+	return lureFindings(m.Text, m.Links, m.Handle, known, m.FromMe)
 }
 
-func detection(f lureFinding, r *model.Record) model.Detection {
+func detection(f heuristics.Finding, r *model.Record) model.Detection {
 	return model.Detection{Kind: model.ByHeuristic, Rule: f.Rule, Severity: f.Severity, Reason: f.Reason, Record: r}
 }
 

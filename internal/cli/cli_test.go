@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+)
+
+// run executes the CLI in-process and returns exit status, stdout, stderr.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	t.Setenv("HUELLA_IOCS", "")
+	t.Setenv("HUELLA_DATA", t.TempDir())
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const testBundle = `{"type":"bundle","id":"bundle--1","objects":[
+ {"type":"malware","id":"malware--1","name":"TestSpy","is_family":true},
+ {"type":"indicator","id":"indicator--1","pattern":"[domain-name:value='lure.example']","pattern_type":"stix","valid_from":"2021-01-01T00:00:00Z"},
+ {"type":"relationship","id":"relationship--1","relationship_type":"indicates","source_ref":"indicator--1","target_ref":"malware--1"}]}`
+
+func writeBundle(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "test.stix2")
+	if err := os.WriteFile(p, []byte(testBundle), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckURLExitStatus(t *testing.T) {
+	ioc := writeBundle(t)
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"indicator match", "", []string{"check-url", "--iocs", ioc, "https://www.lure.example/x"}, 1, "TestSpy"},
+		{"sub-domain lookalike is not a match", "", []string{"check-url", "--iocs", ioc, "https://notlure.example/"}, 0, "nothing known"},
+		{"pegasus path shape", "", []string{"check-url", "http://news.example/3589003s/"}, 1, "Pegasus"},
+		{"shortener is medium", "", []string{"check-url", "bit.ly/abc"}, 0, "MEDIUM"},
+		{"pasted text", "Tu padre murió. Funeral: https://lure.example/a", []string{"check-url", "--iocs", ioc, "-"}, 1, "lure.example"},
+		{"no argument", "", []string{"check-url"}, 2, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := run(t, c.stdin, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+			if !strings.Contains(out, c.want) {
+				t.Errorf("stdout lacks %q:\n%s", c.want, out)
+			}
+		})
+	}
+}
+
+func TestCheckURLJSON(t *testing.T) {
+	code, out, _ := run(t, "", "check-url", "--json", "--iocs", writeBundle(t), "http://lure.example:80/")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	var res textResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(res.Links) != 1 || len(res.Links[0].Indicators) != 1 || res.Links[0].Indicators[0].Campaign != "TestSpy" || res.Severity != "high" {
+		t.Errorf("%+v", res)
+	}
+}
+
+func TestRedactArgs(t *testing.T) {
+	got := redactArgs([]string{"check", "--password", "hunter2", "-p", "x", "--password=abc", "dir"})
+	s := strings.Join(got, " ")
+	for _, secret := range []string{"hunter2", " x ", "abc"} {
+		if strings.Contains(s+" ", secret) {
+			t.Errorf("secret %q left in %q", secret, s)
+		}
+	}
+	if got[0] != "huella" || got[len(got)-1] != "dir" {
+		t.Errorf("%v", got)
+	}
+}
+
+func TestSummarizeExitStatus(t *testing.T) {
+	parsed := results.ModuleInfo{Name: "a", Status: results.StatusParsed, Records: 3}
+	failed := results.ModuleInfo{Name: "b", Status: results.StatusFailed}
+	absent := results.ModuleInfo{Name: "c", Status: results.StatusAbsent}
+	high := model.Detection{Severity: model.High, Indicator: &model.IndicatorRef{Campaign: "Pegasus"}}
+	medium := model.Detection{Severity: model.Medium}
+	cases := []struct {
+		name string
+		mods []results.ModuleInfo
+		dets []model.Detection
+		want int
+	}{
+		{"clean", []results.ModuleInfo{parsed, absent}, nil, 0},
+		{"medium only is not 'found'", []results.ModuleInfo{parsed}, []model.Detection{medium}, 0},
+		{"found", []results.ModuleInfo{parsed, failed}, []model.Detection{high}, 1},
+		{"nothing could be checked", []results.ModuleInfo{failed, absent}, nil, 2},
+		{"partial", []results.ModuleInfo{parsed, failed}, nil, 3},
+	}
+	for _, c := range cases {
+		if got := Summarize(c.mods, c.dets, 0); got.ExitStatus != c.want {
+			t.Errorf("%s: exit %d, want %d", c.name, got.ExitStatus, c.want)
+		}
+	}
+	s := Summarize(nil, []model.Detection{high, medium}, 0)
+	if s.Highest != "high" || len(s.Campaigns) != 1 || s.BySeverity["medium"] != 1 {
+		t.Errorf("%+v", s)
+	}
+}
+
+func TestCheckRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o600)
+	code, _, errs := run(t, "", "check", dir, "--output", filepath.Join(t.TempDir(), "out"))
+	if code != 2 || !strings.Contains(errs, "not a recognised evidence type") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	code, _, errs = run(t, "", "check", dir, "--output", filepath.Join(dir, "out"))
+	if code != 2 || !strings.Contains(errs, "inside the evidence") {
+		t.Errorf("output inside evidence: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+		t.Errorf("nothing may be created inside the evidence")
+	}
+}

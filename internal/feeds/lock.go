@@ -1,0 +1,120 @@
+package feeds
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// LockEntry pins one indicator file by content.
+type LockEntry struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+}
+
+// ReadLock reads the pinned hashes from a lock file or from an earlier run's
+// info.json (whose indicators.files carry name and sha256), so "use exactly
+// what that report used" needs no extra file.
+func ReadLock(p string) ([]LockEntry, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("iocs lock: %w", err)
+	}
+	var doc struct {
+		Files      []LockEntry `json:"files"`
+		Indicators struct {
+			Files []LockEntry `json:"files"`
+		} `json:"indicators"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("iocs lock %s: %w", p, err)
+	}
+	entries := doc.Files
+	if len(entries) == 0 {
+		entries = doc.Indicators.Files
+	}
+	var out []LockEntry
+	for _, e := range entries {
+		if e.SHA256 != "" {
+			out = append(out, LockEntry{Name: e.Name, SHA256: strings.ToLower(e.SHA256)})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("iocs lock %s: no indicator file hashes in it", p)
+	}
+	return out, nil
+}
+
+// WriteLock writes a lock file for the given indicator files.
+func WriteLock(p string, files []LockEntry) error {
+	b, err := json.MarshalIndent(struct {
+		SchemaVersion int         `json:"schema_version"`
+		Files         []LockEntry `json:"files"`
+	}{1, files}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p, append(b, '\n'), 0o600)
+}
+
+// ApplyLock picks, among the candidate files and folders, exactly the files
+// whose SHA-256 the lock pins. Every pinned hash must be found: a check that
+// silently ran with other indicators would not be reproducible.
+func ApplyLock(lockPath string, candidates []string) ([]string, error) {
+	entries, err := ReadLock(lockPath)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]LockEntry{}
+	for _, e := range entries {
+		want[e.SHA256] = e
+	}
+	found := map[string]string{}
+	for _, c := range candidates {
+		_ = filepath.WalkDir(c, func(p string, d os.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return nil
+			}
+			h, err := hashFile(p)
+			if err == nil {
+				if _, ok := want[h]; ok && found[h] == "" {
+					found[h] = p
+				}
+			}
+			return nil
+		})
+	}
+	var out, missing []string
+	for h, e := range want {
+		if p := found[h]; p != "" {
+			out = append(out, p)
+		} else {
+			missing = append(missing, fmt.Sprintf("%s (%s)", e.Name, h))
+		}
+	}
+	sort.Strings(out)
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("--iocs-lock: no indicator file with these pinned hashes among --iocs, HUELLA_IOCS and the feed cache: %s", strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+func hashFile(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,46 @@
+package heuristics
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzCheckLink(f *testing.F) {
+	for _, s := range []string{
+		"https://bit.ly/3abc", "http://apple.com@203.0.113.1:8080/1234567s/", "https://xn--pple-43d.com/",
+		"https://аpple.com/", "gdvynopz3pa0tik.xyz", "http://[::1]:99999/", "http://0x7f.1/", "mailto:a@b",
+		"https://www.apple.com.secure.top/", "http://%zz/", "://", "http://xn--/", "http://a..b/", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, fd := range CheckLink(s) {
+			if fd.Rule == "" || fd.Reason == "" {
+				t.Fatalf("empty finding %+v for %q", fd, s)
+			}
+		}
+	})
+}
+
+func FuzzScoreMessage(f *testing.F) {
+	f.Add("Mi papá falleció, detalles del funeral https://bit.ly/x", "https://bit.ly/x", false, false)
+	f.Add("ALERT: Apple detected a targeted mercenary spyware attack against your iPhone", "", false, false)
+	f.Add("hola", "http://203.0.113.1/1234567s", true, false)
+	f.Add("İİİ HTTPS://bit.ly/x\thttp://a", "", false, false)
+	f.Add(strings.Repeat("á", 100), "https://аpple.com", false, true)
+	f.Fuzz(func(t *testing.T, text, link string, known, fromMe bool) {
+		var links []string // empty exercises extraction from the text
+		if link != "" {
+			links = []string{link}
+		}
+		fs := ScoreMessage(Message{Text: text, Links: links, SenderKnown: known, FromMe: fromMe})
+		for _, fd := range fs {
+			if fd.Rule == "" || !utf8.ValidString(fd.Rule) {
+				t.Fatalf("bad finding %+v", fd)
+			}
+		}
+		LureThemes(text)
+		ThreatNotification(text, link)
+	})
+}

@@ -1,0 +1,62 @@
+package bugreport
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+type sink struct {
+	records    []*model.Record
+	detections []model.Detection
+}
+
+func (s *sink) Record(_ string, r *model.Record)      { s.records = append(s.records, r) }
+func (s *sink) Detection(_ string, d model.Detection) { s.detections = append(s.detections, d) }
+func (s *sink) Warn(_ string, _ string)               {}
+func (s *sink) Artifact(_ string, _ string)           {}
+
+func TestGetpropAndFiles(t *testing.T) {
+	acq := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	mod := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	dump := "------ SYSTEM PROPERTIES (getprop) ------\n[ro.build.version.security_patch]: [2023-01-05]\n[sys.foobar]: [1]\n------\n" +
+		strings.Repeat("-", 79) + "\nDUMP OF SERVICE package:\nx\n"
+	ev := &source.Evidence{Kind: source.Bugreport, Device: source.Device{Acquired: &acq}, FS: fstest.MapFS{
+		"dumpstate-2024.txt":              {Data: []byte(dump)},
+		"FS/data/tombstones/tombstone_00": {Data: []byte("x"), ModTime: mod},
+	}}
+	tests := []struct {
+		m          module.Module
+		records    int
+		detections int
+		obs        model.Kind
+	}{
+		{Getprop(), 2, 1, model.KindAndroidProperty},
+		{Files(), 1, 0, model.KindFilePath},
+	}
+	for _, tc := range tests {
+		s := &sink{}
+		if err := tc.m.Run(context.Background(), module.NewEnv(ev, tc.m.Name(), s, nil)); err != nil {
+			t.Fatalf("%s: %v", tc.m.Name(), err)
+		}
+		if len(s.records) != tc.records || len(s.detections) != tc.detections || s.records[0].Observables[0].Kind != tc.obs {
+			t.Errorf("%s: %d records, %d detections", tc.m.Name(), len(s.records), len(s.detections))
+		}
+	}
+	s := &sink{}
+	Files().Run(context.Background(), module.NewEnv(ev, "f", s, nil))
+	if s.records[0].Observables[0].Value != "/data/tombstones/tombstone_00" || !s.records[0].Times[0].Time.Equal(mod) {
+		t.Errorf("%+v", s.records[0])
+	}
+	empty := &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{"dumpstate.txt": {Data: []byte(strings.Repeat("-", 79) + "\nDUMP OF SERVICE a:\n")}}}
+	if err := Getprop().Run(context.Background(), module.NewEnv(empty, "g", &sink{}, nil)); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("getprop without properties: %v", err)
+	}
+}

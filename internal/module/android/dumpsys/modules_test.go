@@ -1,0 +1,87 @@
+package dumpsys
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+func dumpSection(name, body string) string {
+	return strings.Repeat("-", 79) + "\nDUMP OF SERVICE " + name + ":\n" + body + "\n--------- 0.1s was the duration of dumpsys " + name + "\n"
+}
+
+// spyDump is a dumpstate where one third-party app shows every stalkerware
+// sign, with vendor blank lines inside the package section.
+func spyDump() string {
+	pkg := "Activity Resolver Table:\n  Non-Data Actions:\n      android.intent.action.MAIN:\n        1 com.good.app/.Main\n\n" +
+		"Receiver Resolver Table:\n  Non-Data Actions:\n      android.provider.Telephony.SMS_RECEIVED:\n        2 com.spy.app/.SmsReceiver\n        3 com.android.phone/.Sms\n\n" +
+		"Packages:\n  Package [com.spy.app] (1):\n    userId=10200\n\n    pkgFlags=[ HAS_CODE ]\n    requested permissions:\n      android.permission.READ_SMS\n      android.permission.RECORD_AUDIO\n\n" +
+		"  Package [com.android.phone] (2):\n    userId=1001\n    pkgFlags=[ SYSTEM ]\n\n  Package [com.topjohnwu.magisk] (3):\n    userId=10300\n    pkgFlags=[ HAS_CODE ]\n"
+	return dumpSection("accessibility", "  Enabled services:{{com.spy.app/com.spy.app.Svc}}") +
+		dumpSection("package", pkg) +
+		dumpSection("device_policy", "  Enabled Device Admins (User 0, provisioningState: 0):\n    com.spy.app/.Admin:\n      uid=10200\n") +
+		dumpSection("appops", "  Uid 2000:\n    Package com.android.shell:\n      REQUEST_INSTALL_PACKAGES (allow):\n          Access: [top-s] 2024-01-02 03:04:05.000 (-1d)\n") +
+		dumpSection("adb", "{\n  debugging_manager={\n    user_keys=QAAAAAcgbytJst31DsaSP7hn8QcBXKR9NPVPK9MZssFVSNIP user@laptop\n\n  }\n}")
+}
+
+func evidence(files map[string]string) *source.Evidence {
+	m := fstest.MapFS{}
+	for k, v := range files {
+		m[k] = &fstest.MapFile{Data: []byte(v)}
+	}
+	return &source.Evidence{Kind: source.Bugreport, FS: m}
+}
+
+func TestModulesOnGeneratedBugreport(t *testing.T) {
+	ev := evidence(map[string]string{"main_entry.txt": "bugreport-x.txt\n", "bugreport-x.txt": spyDump()})
+	tests := []struct {
+		m       module.Module
+		records int
+		rules   []string
+	}{
+		{Accessibility(), 1, []string{"android_accessibility_service", "android_stalkerware_combination"}},
+		{Receivers(), 2, []string{"android_sms_call_receiver"}},
+		{Packages(), 3, []string{"android_root_package"}},
+		{Appops(), 1, []string{"android_request_install_packages"}},
+		{ADBKeys(), 1, []string{"android_trusted_adb_key"}},
+		{Activities(), 1, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.m.Name(), func(t *testing.T) {
+			s, err := run(t, tc.m, ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.records) != tc.records {
+				t.Errorf("%d records, want %d", len(s.records), tc.records)
+			}
+			var rules []string
+			for _, d := range s.detections {
+				rules = append(rules, d.Rule)
+			}
+			if strings.Join(rules, ",") != strings.Join(tc.rules, ",") {
+				t.Errorf("rules %v, want %v", rules, tc.rules)
+			}
+			if len(s.warnings) != 0 {
+				t.Errorf("warnings %v", s.warnings)
+			}
+		})
+	}
+}
+
+func TestAbsent(t *testing.T) {
+	ev := evidence(map[string]string{"other.txt": "x"})
+	for _, m := range Modules() {
+		if _, err := run(t, m, ev); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: %v, want ErrAbsent", m.Name(), err)
+		}
+	}
+	ev = evidence(map[string]string{"dumpsys.txt": dumpSection("package", "Packages:\n")})
+	if _, err := run(t, BatteryDaily(), ev); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("missing section: %v", err)
+	}
+}

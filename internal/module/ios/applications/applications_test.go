@@ -1,0 +1,97 @@
+package applications
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/source"
+	"howett.net/plist"
+)
+
+func meta(t testing.TB, m map[string]any) []byte {
+	b, err := plist.Marshal(m, plist.XMLFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var bought = time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	iostest.Plist(t, dir, InfoPlist, map[string]any{
+		"Applications": map[string]any{
+			"net.whatsapp.WhatsApp": map[string]any{"iTunesMetadata": meta(t, map[string]any{
+				"softwareVersionBundleId": "net.whatsapp.WhatsApp", "itemName": "WhatsApp", "artistName": "WhatsApp Inc.",
+				"com.apple.iTunesStore.downloadInfo": map[string]any{"purchaseDate": bought.Format(time.RFC3339)}})},
+			"com.sideloaded.tool": map[string]any{"iTunesMetadata": meta(t, map[string]any{"sourceApp": "com.altstore.AltStore"})},
+			"com.broken.meta":     map[string]any{"iTunesMetadata": []byte("bplist00junk")},
+		},
+		"Installed Applications": []any{"net.whatsapp.WhatsApp", "org.mozilla.ios.Firefox"},
+	})
+	sink, err := iostest.RunDir(t, New(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range sink.Records {
+		ids = append(ids, r.Data.(*App).BundleID)
+		if !iostest.Has(r, model.KindAppID, r.Data.(*App).BundleID) {
+			t.Errorf("%s lacks app_id observable", r.Data.(*App).BundleID)
+		}
+	}
+	if !slices.Equal(ids, []string{"com.broken.meta", "com.sideloaded.tool", "net.whatsapp.WhatsApp", "org.mozilla.ios.Firefox"}) {
+		t.Errorf("ids %v", ids)
+	}
+	if len(sink.Warnings) != 1 {
+		t.Errorf("warnings %v", sink.Warnings)
+	}
+	wa := sink.Records[2]
+	if len(wa.Times) != 1 || !wa.Times[0].Time.Equal(bought) || wa.Times[0].Desc != "app_installed" {
+		t.Errorf("whatsapp stamps %+v", wa.Times)
+	}
+	if rules := sink.Rules(); !slices.Equal(rules, []string{heuristics.RuleAppNotFromStore}) || sink.Detections[0].Record != sink.Records[1] {
+		t.Errorf("detections %+v", sink.Detections)
+	}
+}
+
+func TestFS(t *testing.T) {
+	dir := t.TempDir()
+	iostest.File(t, dir, "private/var/containers/Bundle/Application/AAAA/iTunesMetadata.plist",
+		meta(t, map[string]any{"softwareVersionBundleId": "com.example.app", "sourceApp": "com.apple.AppStore"}))
+	iostest.File(t, dir, "private/var/containers/Bundle/Application/BBBB/iTunesMetadata.plist", []byte("<plist><dict><key>x"))
+	sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.Records) != 1 || len(sink.Warnings) != 1 || len(sink.Detections) != 0 {
+		t.Fatalf("records %d warnings %v detections %v", len(sink.Records), sink.Warnings, sink.Detections)
+	}
+	if !iostest.Has(sink.Records[0], model.KindFilePath, "/private/var/containers/Bundle/Application/AAAA") {
+		t.Errorf("observables %+v", sink.Records[0].Observables)
+	}
+}
+
+func TestAbsent(t *testing.T) {
+	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("%v", err)
+	}
+}
+
+func FuzzFromMetadata(f *testing.F) {
+	f.Add(meta(f, map[string]any{"softwareVersionBundleId": "a.b", "com.apple.iTunesStore.downloadInfo": map[string]any{"purchaseDate": "2021-01-01T00:00:00Z"}}))
+	f.Add([]byte("bplist00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := FromMetadata("fallback", b)
+		if err == nil && a.BundleID == "" {
+			t.Fatal("no bundle id")
+		}
+	})
+}

@@ -1,0 +1,129 @@
+package datausage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/datausage"
+	"github.com/huella-project/huella/internal/module/ios/netusage"
+	"github.com/huella-project/huella/internal/module/ios/safarihistory"
+	"github.com/huella-project/huella/internal/module/ios/safaristate"
+	"github.com/huella-project/huella/internal/module/ios/webkit"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/iosbackup"
+	"github.com/huella-project/huella/internal/testutil"
+)
+
+type sink struct {
+	records []*model.Record
+	detects []model.Detection
+}
+
+func (s *sink) Record(_ string, r *model.Record)      { s.records = append(s.records, r) }
+func (s *sink) Detection(_ string, d model.Detection) { s.detects = append(s.detects, d) }
+func (s *sink) Warn(string, string)                   {}
+func (s *sink) Artifact(string, string)               {}
+
+func openMVTBackup(t *testing.T) *source.Evidence {
+	t.Helper()
+	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
+	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ev.Close() })
+	return ev
+}
+
+func run(t *testing.T, ev *source.Evidence, m module.Module) (*sink, error) {
+	s := &sink{}
+	return s, m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil))
+}
+
+// mvt.md §7 test_datausage.py: 41 rows from SQL plus one placeholder for the
+// deleted process 5, one finding for it, CumulativeUsageTracker on 2 rows,
+// and the earliest first-use at 2019-08-27 15:08:09.
+func TestMVTDataUsage(t *testing.T) {
+	ev := openMVTBackup(t)
+	s, err := run(t, ev, datausage.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.records) != 42 {
+		t.Errorf("records = %d, want 42", len(s.records))
+	}
+	if len(s.detects) != 1 || s.detects[0].Rule != "ios.netusage.process_gap" {
+		t.Fatalf("detections = %+v, want the one gap at process 5", s.detects)
+	}
+	var cut, missing int
+	var earliest time.Time
+	for _, r := range s.records {
+		u := r.Data.(*netusage.Usage)
+		if u.Status == netusage.StatusMissing && u.MissingIDs == "5" {
+			missing++
+		}
+		for _, o := range r.Observables {
+			if o.Kind == model.KindProcess && o.Value == "CumulativeUsageTracker" {
+				cut++
+			}
+		}
+		if !u.FirstSeen.IsZero() && (earliest.IsZero() || u.FirstSeen.Before(earliest)) {
+			earliest = u.FirstSeen
+		}
+	}
+	if missing != 1 || cut != 2 {
+		t.Errorf("missing placeholders = %d, CumulativeUsageTracker rows = %d; want 1 and 2", missing, cut)
+	}
+	if got := earliest.Format("2006-01-02 15:04:05"); got != "2019-08-27 15:08:09" {
+		t.Errorf("earliest first use = %s", got)
+	}
+}
+
+// test_safari_browserstate.py: one tab, the Wikipedia NSO Group page.
+func TestMVTSafariBrowserState(t *testing.T) {
+	s, err := run(t, openMVTBackup(t), safaristate.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.records) != 1 || len(s.records[0].Times) != 1 || len(s.detects) != 0 {
+		t.Fatalf("records = %d, detections = %d; want 1 tab with 1 event", len(s.records), len(s.detects))
+	}
+	if tab := s.records[0].Data.(*safaristate.Tab); tab.URL != "https://en.wikipedia.org/wiki/NSO_Group" {
+		t.Errorf("tab url = %q", tab.URL)
+	}
+}
+
+// test_safari_history.py: the backup's History.db is listed but not stored.
+func TestMVTSafariHistoryAbsent(t *testing.T) {
+	s, err := run(t, openMVTBackup(t), safarihistory.New())
+	if !errors.Is(err, module.ErrAbsent) || len(s.records) != 0 {
+		t.Fatalf("err = %v, records = %d; want absent and none", err, len(s.records))
+	}
+}
+
+// test_webkit_resource_load_statistics.py: google.com with a user
+// interaction time, gstatic.com with none.
+func TestMVTWebKitResourceLoadStatistics(t *testing.T) {
+	s, err := run(t, openMVTBackup(t), webkit.NewStatistics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.records) != 2 || len(s.detects) != 0 {
+		t.Fatalf("records = %d, want 2", len(s.records))
+	}
+	got := map[string]*webkit.ObservedDomain{}
+	for _, r := range s.records {
+		d := r.Data.(*webkit.ObservedDomain)
+		got[d.Domain] = d
+	}
+	if g := got["google.com"]; g == nil || g.MostRecentInteraction.IsZero() || g.App != "com.google.chrome.ios" {
+		t.Errorf("google.com = %+v", g)
+	}
+	if g := got["gstatic.com"]; g == nil || !g.MostRecentInteraction.IsZero() {
+		t.Errorf("gstatic.com = %+v", g)
+	}
+}

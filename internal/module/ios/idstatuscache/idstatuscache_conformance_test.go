@@ -1,0 +1,16 @@
+package idstatuscache
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+)
+
+// The MVT test backup does not hold this artifact.
+func TestConformanceMVTBackup(t *testing.T) {
+	if _, err := iostest.Run(t, New(), iostest.MVTBackup(t)); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("got %v, want ErrAbsent", err)
+	}
+}

@@ -1,0 +1,85 @@
+package locationd
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"howett.net/plist"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+func clientsPlist(t testing.TB) []byte {
+	t.Helper()
+	b, err := plist.Marshal(map[string]any{
+		"com.apple.Maps:": map[string]any{"BundleId": "com.apple.Maps", "LocationTimeStopped": 654598606.5, "Authorization": 2},
+		"com.apple.locationd.bundle-/System/Library/LocationBundles/IonosphereHarvest.bundle": map[string]any{
+			"BundlePath": "/System/Library/LocationBundles/IonosphereHarvest.bundle", "Executable": "/usr/libexec/ionosphered",
+			"Registered": "/usr/libexec/ionosphered", "ConsumptionPeriodBegin": 600000000.0},
+		"junk": "not a dict",
+	}, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestClients(t *testing.T) {
+	for _, kind := range []source.Kind{source.IOSBackup, source.IOSFS} {
+		dir := t.TempDir()
+		p := Paths[0]
+		if kind == source.IOSFS {
+			p = Paths[2]
+		}
+		if err := os.WriteFile(mkdirFor(t, dir, p), clientsPlist(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := runOn(t, New(), kind, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.records) != 2 {
+			t.Fatalf("records = %d, want 2", len(s.records))
+		}
+		maps := s.records[0]
+		if c := maps.Data.(*Client); c.Key != "com.apple.Maps" || c.Authorized != 2 || len(maps.Times) != 1 || maps.Times[0].Time.Year() != 2021 {
+			t.Errorf("maps = %+v", c)
+		}
+		if len(maps.Observables) != 1 || maps.Observables[0].Kind != model.KindAppID {
+			t.Errorf("maps observables = %v", maps.Observables)
+		}
+		got := map[string]bool{}
+		for _, o := range s.records[1].Observables {
+			got[string(o.Kind)+":"+o.Value] = true
+		}
+		for _, w := range []string{"file_path:/System/Library/LocationBundles/IonosphereHarvest.bundle", "process:IonosphereHarvest",
+			"file_path:/usr/libexec/ionosphered", "process:ionosphered"} {
+			if !got[w] {
+				t.Errorf("system client lacks %s (has %v)", w, got)
+			}
+		}
+	}
+}
+
+func TestClientsErrors(t *testing.T) {
+	if _, err := runOn(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("absent: %v", err)
+	}
+	if _, err := Decode([]byte("<<not a plist")); err == nil {
+		t.Error("garbage: no error")
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add(clientsPlist(f))
+	f.Add([]byte("bplist00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, err := Decode(b)
+		if err != nil && out != nil {
+			t.Fatal("output with an error")
+		}
+	})
+}

@@ -1,0 +1,306 @@
+package whatsapp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/urlx"
+)
+
+// Message is one ZWAMESSAGE row with the link-bearing columns of its media
+// and link-preview rows.
+type Message struct {
+	RecordType string    `json:"record_type"` // "message"
+	ID         int64     `json:"id"`
+	SessionID  int64     `json:"session_id,omitempty"`
+	From       string    `json:"from_jid,omitempty"`
+	To         string    `json:"to_jid,omitempty"`
+	FromMe     bool      `json:"from_me"`
+	Text       string    `json:"text"`
+	Date       time.Time `json:"date,omitzero"`
+	MediaURL   string    `json:"media_url,omitempty"`
+	Preview    []string  `json:"preview,omitempty"` // link-preview texts (matched text, content, title)
+	Links      []string  `json:"links,omitempty"`
+}
+
+// Session is one ZWACHATSESSION row with statistics over its messages.
+type Session struct {
+	RecordType           string    `json:"record_type"` // "chat_session"
+	ID                   int64     `json:"id"`
+	ContactJID           string    `json:"contact_jid"`
+	PartnerName          string    `json:"partner_name,omitempty"`
+	SessionType          int64     `json:"session_type"`
+	Archived             bool      `json:"archived,omitempty"`
+	Removed              bool      `json:"removed,omitempty"`
+	MessageCounter       int64     `json:"message_counter"`
+	LastMessageDate      time.Time `json:"last_message_date,omitzero"`
+	GroupCreated         time.Time `json:"group_creation_date,omitzero"`
+	FirstStoredMessage   time.Time `json:"first_stored_message_date,omitzero"`
+	LastStoredMessage    time.Time `json:"last_stored_message_date,omitzero"`
+	StoredMessageCount   int64     `json:"stored_message_count"`
+	PartnerResolvedPhone string    `json:"partner_resolved_phone_number,omitempty"`
+}
+
+// LIDPair maps an anonymous WhatsApp LID to a phone number.
+type LIDPair struct {
+	RecordType  string    `json:"record_type"` // "lid_phone_number_pair"
+	LID         string    `json:"lid"`
+	PhoneNumber string    `json:"phone_number"`
+	Timestamp   time.Time `json:"pair_timestamp,omitzero"`
+	source      string
+}
+
+// WhatsApp's own media hosts carry every photo and voice note; they are not
+// links anyone sent.
+var ownMedia = []string{"https://mmg-fna.whatsapp.net/", "https://mmg.whatsapp.net/"}
+
+func links(texts ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+	next:
+		for _, l := range urlx.ExtractLinks(t) {
+			for _, m := range ownMedia {
+				if strings.HasPrefix(l, m) {
+					continue next
+				}
+			}
+			if !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
+	c, err := iosdb.Need(ctx, db, "ZWAMESSAGE", "Z_PK", "ZTEXT", "ZMESSAGEDATE")
+	if err != nil {
+		return err
+	}
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return err
+	}
+	p := func(col string) string { return iosdb.Pick(c, "m", col) }
+	media, joins := "NULL", ""
+	c1, c2, mt, title, summ := "NULL", "NULL", "NULL", "NULL", "NULL"
+	if tables["ZWAMEDIAITEM"] {
+		mc, err := db.Columns(ctx, "ZWAMEDIAITEM")
+		if err != nil {
+			return err
+		}
+		if mc["ZMESSAGE"] && mc["ZMEDIAURL"] {
+			media, joins = "mi.ZMEDIAURL", " LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK"
+		}
+	}
+	if tables["ZWAMESSAGEDATAITEM"] {
+		dc, err := db.Columns(ctx, "ZWAMESSAGEDATAITEM")
+		if err != nil {
+			return err
+		}
+		if dc["ZMESSAGE"] {
+			joins += " LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK"
+			c1, c2, mt = iosdb.Pick(dc, "di", "ZCONTENT1"), iosdb.Pick(dc, "di", "ZCONTENT2"), iosdb.Pick(dc, "di", "ZMATCHEDTEXT")
+			title, summ = iosdb.Pick(dc, "di", "ZTITLE"), iosdb.Pick(dc, "di", "ZSUMMARY")
+		}
+	}
+	q := fmt.Sprintf(`SELECT m.Z_PK AS id, %s AS session, %s AS from_jid, %s AS to_jid, m.ZTEXT AS text,
+		m.ZMESSAGEDATE AS date, %s AS from_me, %s AS media, %s AS c1, %s AS c2, %s AS matched, %s AS title, %s AS summary
+		FROM ZWAMESSAGE m%s ORDER BY m.Z_PK`,
+		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), p("ZISFROMME"), media, c1, c2, mt, title, summ, joins)
+	var cur *Message
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		id := iosdb.Int(row["id"])
+		if cur != nil && cur.ID != id {
+			if err := emitMessage(cur, fn); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row["session"]),
+				From: iosdb.Str(row["from_jid"]), To: iosdb.Str(row["to_jid"]), Text: iosdb.Str(row["text"]),
+				Date: iosdb.AppleTime(row["date"]), FromMe: iosdb.Int(row["from_me"]) == 1,
+				MediaURL: iosdb.Str(row["media"])}
+		}
+		for _, k := range []string{"matched", "c1", "c2", "title", "summary"} {
+			if s := iosdb.Str(row[k]); s != "" && len(cur.Preview) < 20 {
+				cur.Preview = append(cur.Preview, s)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		return emitMessage(cur, fn)
+	}
+	return nil
+}
+
+func emitMessage(m *Message, fn func(*Message) error) error {
+	m.Links = links(append([]string{m.Text, m.MediaURL}, m.Preview...)...)
+	return fn(m)
+}
+
+func (m *Message) record(src string) *model.Record {
+	r := &model.Record{Source: src, Data: m}
+	who := m.From
+	if m.FromMe {
+		who = "local user to " + m.To
+	}
+	r.Summary = fmt.Sprintf("WhatsApp message %q from %s", oneLine(m.Text), who)
+	if len(m.Links) > 0 {
+		r.Summary += " - Embedded links: " + strings.Join(m.Links, ", ")
+	}
+	if m.FromMe {
+		r.Stamp(m.Date, "whatsapp_message_sent")
+	} else {
+		r.Stamp(m.Date, "whatsapp_message_received")
+	}
+	for _, l := range m.Links {
+		r.Add(model.KindURL, l, "links")
+	}
+	return r
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}
+
+func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn func(*Session) error) error {
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return err
+	}
+	if !tables["ZWACHATSESSION"] {
+		return nil // messages were read; older stores keep sessions elsewhere
+	}
+	c, err := iosdb.Need(ctx, db, "ZWACHATSESSION", "Z_PK", "ZCONTACTJID")
+	if err != nil {
+		return err
+	}
+	p := func(col string) string { return iosdb.Pick(c, "s", col) }
+	created, join := "NULL", ""
+	if tables["ZWAGROUPINFO"] && c["ZGROUPINFO"] {
+		gc, err := db.Columns(ctx, "ZWAGROUPINFO")
+		if err != nil {
+			return err
+		}
+		if gc["Z_PK"] && gc["ZCREATIONDATE"] {
+			created, join = "g.ZCREATIONDATE", " LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO"
+		}
+	}
+	mc, err := db.Columns(ctx, "ZWAMESSAGE")
+	if err != nil {
+		return err
+	}
+	stats := "NULL AS first, NULL AS last, 0 AS n"
+	if mc["ZCHATSESSION"] {
+		stats = `(SELECT min(ZMESSAGEDATE) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS first,
+			(SELECT max(ZMESSAGEDATE) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS last,
+			(SELECT count(*) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS n`
+	}
+	q := fmt.Sprintf(`SELECT s.Z_PK AS id, s.ZCONTACTJID AS jid, %s AS name, %s AS type, %s AS archived, %s AS removed,
+		%s AS counter, %s AS last_date, %s AS created, %s FROM ZWACHATSESSION s%s ORDER BY s.Z_PK`,
+		p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
+		p("ZLASTMESSAGEDATE"), created, stats, join)
+	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		s := &Session{RecordType: "chat_session", ID: iosdb.Int(row["id"]), ContactJID: iosdb.Str(row["jid"]),
+			PartnerName: iosdb.Str(row["name"]), SessionType: iosdb.Int(row["type"]),
+			Archived: iosdb.Int(row["archived"]) == 1, Removed: iosdb.Int(row["removed"]) == 1,
+			MessageCounter: iosdb.Int(row["counter"]), LastMessageDate: iosdb.AppleTime(row["last_date"]),
+			GroupCreated: iosdb.AppleTime(row["created"]), FirstStoredMessage: iosdb.AppleTime(row["first"]),
+			LastStoredMessage: iosdb.AppleTime(row["last"]), StoredMessageCount: iosdb.Int(row["n"])}
+		if lid, ok := strings.CutSuffix(s.ContactJID, "@lid"); ok {
+			if ph := lids[lid]; ph != "" {
+				s.PartnerResolvedPhone = "+" + strings.TrimPrefix(ph, "+")
+			}
+		}
+		return fn(s)
+	})
+}
+
+func (s *Session) party() string {
+	p := s.PartnerName
+	if p == "" {
+		p = s.ContactJID
+	}
+	if s.PartnerResolvedPhone != "" {
+		return fmt.Sprintf("'%s' (%s)", p, s.PartnerResolvedPhone)
+	}
+	return fmt.Sprintf("'%s' (%s)", p, s.ContactJID)
+}
+
+func (s *Session) record(src string) *model.Record {
+	r := &model.Record{Source: src, Data: s}
+	r.Summary = fmt.Sprintf("WhatsApp chat with %s, %d stored messages", s.party(), s.StoredMessageCount)
+	r.Stamp(s.GroupCreated, "group_created")
+	r.Stamp(s.FirstStoredMessage, "chat_first_message")
+	last := s.LastMessageDate
+	if last.IsZero() {
+		last = s.LastStoredMessage
+	}
+	r.Stamp(last, "chat_last_message")
+	return r
+}
+
+// lidPairs reads ZWAPHONENUMBERLIDPAIR from LID.sqlite, else from
+// ChatStorage.sqlite (older versions kept the table there).
+func lidPairs(ctx context.Context, env *module.Env, lidPath string, chat *sqlitex.DB) ([]*LIDPair, error) {
+	if found := env.Find(lidPath); len(found) > 0 {
+		db, err := env.OpenDB(found[0])
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		return readPairs(ctx, db)
+	}
+	tables, err := chat.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !tables["ZWAPHONENUMBERLIDPAIR"] {
+		return nil, module.Absent("LID.sqlite")
+	}
+	return readPairs(ctx, chat)
+}
+
+// maxPairs bounds the LID map held in memory.
+const maxPairs = 1_000_000
+
+func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
+	c, err := iosdb.Need(ctx, db, "ZWAPHONENUMBERLIDPAIR", "ZLID", "ZPHONENUMBER")
+	if err != nil {
+		return nil, err
+	}
+	var out []*LIDPair
+	q := fmt.Sprintf(`SELECT ZLID AS lid, ZPHONENUMBER AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
+		iosdb.Pick(c, "", "ZTIMESTAMP"), maxPairs)
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(iosdb.Str(row["lid"]), "@lid"),
+			PhoneNumber: iosdb.Str(row["phone"]), Timestamp: iosdb.AppleTime(row["ts"]), source: db.Name})
+		return nil
+	})
+	return out, err
+}
+
+func (p *LIDPair) record() *model.Record {
+	r := &model.Record{Source: p.source, Data: p}
+	r.Summary = fmt.Sprintf("WhatsApp associated LID %s with phone number %s", p.LID, p.PhoneNumber)
+	r.Stamp(p.Timestamp, "lid_pair_recorded")
+	return r
+}

@@ -1,0 +1,122 @@
+package whatsapp
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/source"
+)
+
+func build(t *testing.T, dir, folder string, withLID bool) {
+	iostest.SQLite(t, dir, folder+"/ChatStorage.sqlite",
+		`CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZFROMJID TEXT, ZTOJID TEXT, ZTEXT TEXT, ZMESSAGEDATE REAL, ZISFROMME INTEGER)`,
+		`CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZCONTACTJID TEXT, ZPARTNERNAME TEXT, ZSESSIONTYPE INTEGER, ZMESSAGECOUNTER INTEGER, ZLASTMESSAGEDATE REAL, ZGROUPINFO INTEGER)`,
+		`CREATE TABLE ZWAGROUPINFO (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZCREATIONDATE REAL)`,
+		`CREATE TABLE ZWAMEDIAITEM (Z_PK INTEGER PRIMARY KEY, ZMESSAGE INTEGER, ZMEDIAURL TEXT)`,
+		`CREATE TABLE ZWAMESSAGEDATAITEM (Z_PK INTEGER PRIMARY KEY, ZMESSAGE INTEGER, ZMATCHEDTEXT TEXT, ZCONTENT1 TEXT, ZTITLE TEXT)`,
+		`INSERT INTO ZWAMESSAGE VALUES (1, 1, '14155550100@s.whatsapp.net', NULL, 'Hi', 777900000, 0),
+		 (2, 1, NULL, '100000000000001@lid', 'Check https://example.org/news', 778000000, 1),
+		 (3, 2, '14155550101@s.whatsapp.net', NULL, 'Welcome', 778200000, 0),
+		 (4, 2, '14155550101@s.whatsapp.net', NULL, NULL, 778200100, 0)`,
+		`INSERT INTO ZWAMEDIAITEM VALUES (1, 4, 'https://mmg.whatsapp.net/v/t62/abc.enc')`,
+		`INSERT INTO ZWAMESSAGEDATAITEM VALUES (1, 4, 'evil-news.com.mx/1234567s', 'https://preview.example/x', 'Title')`,
+		`INSERT INTO ZWAGROUPINFO VALUES (1, 2, 777500000)`,
+		`INSERT INTO ZWACHATSESSION VALUES (1, '100000000000001@lid', 'Alice Example', 0, 2, 778100000, NULL),
+		 (2, '120000000000000001@g.us', 'Example Group', 1, 5, 778300000, 1)`)
+	if withLID {
+		iostest.SQLite(t, dir, folder+"/LID.sqlite",
+			`CREATE TABLE ZWAPHONENUMBERLIDPAIR (Z_PK INTEGER PRIMARY KEY, ZTIMESTAMP REAL, ZLID TEXT, ZPHONENUMBER TEXT)`,
+			`INSERT INTO ZWAPHONENUMBERLIDPAIR VALUES (1, 777800000, '100000000000001', '14155550100')`)
+	}
+}
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name    string
+		kind    source.Kind
+		folder  string
+		withLID bool
+	}{
+		{"backup", source.IOSBackup, backupDomain, true},
+		{"fs", source.IOSFS, "private/var/mobile/Containers/Shared/AppGroup/0A1B-UUID", true},
+		{"no LID", source.IOSBackup, backupDomain, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, dir, tt.folder, tt.withLID)
+			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, tt.kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byType := map[string][]*model.Record{}
+			for _, r := range sink.Records {
+				switch d := r.Data.(type) {
+				case *Message:
+					byType[d.RecordType] = append(byType[d.RecordType], r)
+				case *Session:
+					byType[d.RecordType] = append(byType[d.RecordType], r)
+				case *LIDPair:
+					byType[d.RecordType] = append(byType[d.RecordType], r)
+				}
+			}
+			wantPairs := 0
+			if tt.withLID {
+				wantPairs = 1
+			}
+			if len(byType["message"]) != 4 || len(byType["chat_session"]) != 2 || len(byType["lid_phone_number_pair"]) != wantPairs {
+				t.Fatalf("counts: %d messages, %d sessions, %d pairs", len(byType["message"]), len(byType["chat_session"]), len(byType["lid_phone_number_pair"]))
+			}
+			msgs := byType["message"]
+			if l := msgs[1].Data.(*Message).Links; !slices.Equal(l, []string{"https://example.org/news"}) {
+				t.Errorf("links %v", l)
+			}
+			if l := msgs[3].Data.(*Message).Links; !slices.Equal(l, []string{"evil-news.com.mx/1234567s", "https://preview.example/x"}) {
+				t.Errorf("preview links (own media host excluded) %v", l)
+			}
+			if !iostest.Has(msgs[1], model.KindURL, "https://example.org/news") {
+				t.Error("url observable missing")
+			}
+			alice := byType["chat_session"][0].Data.(*Session)
+			wantPhone := ""
+			if tt.withLID {
+				wantPhone = "+14155550100"
+			}
+			if alice.PartnerResolvedPhone != wantPhone || alice.StoredMessageCount != 2 {
+				t.Errorf("alice %+v", alice)
+			}
+			group := byType["chat_session"][1]
+			if d := iostest.Descs(group); !slices.Equal(d, []string{"group_created", "chat_first_message", "chat_last_message"}) {
+				t.Errorf("group stamps %v", d)
+			}
+		})
+	}
+}
+
+func TestAbsentAndSchema(t *testing.T) {
+	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("%v", err)
+	}
+	dir := t.TempDir()
+	iostest.SQLite(t, dir, Paths[0], `CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZBODY TEXT)`)
+	var se *iosdb.SchemaError
+	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+		t.Errorf("%v", err)
+	}
+}
+
+func FuzzLinks(f *testing.F) {
+	f.Add("Check https://example.org/news and https://mmg.whatsapp.net/x", "bit.ly/x")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, l := range links(a, b) {
+			if l == "" {
+				t.Fatal("empty link")
+			}
+		}
+	})
+}

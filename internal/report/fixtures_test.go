@@ -1,0 +1,163 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/timeline"
+)
+
+// Planted in an SMS: must always show as text.
+const (
+	xssScript = `<script>alert(1)</script>`
+	xssImg    = `<img src=x onerror=alert(2)>`
+)
+
+var fixedNow = func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ptr[T any](v T) *T { return &v }
+
+type scenario struct {
+	info   results.Info
+	dets   []model.Detection
+	events []model.Event
+}
+
+// writeResults writes a results folder the way check does, using the real
+// timeline writer so the report reads the true format.
+func writeResults(t testing.TB, sc scenario) string {
+	t.Helper()
+	dir := t.TempDir()
+	sc.info.SchemaVersion = model.SchemaVersion
+	if err := results.WriteJSON(filepath.Join(dir, "info.json"), sc.info); err != nil {
+		t.Fatal(err)
+	}
+	if sc.dets == nil {
+		sc.dets = []model.Detection{}
+	}
+	if err := results.WriteJSON(filepath.Join(dir, "detections.json"),
+		results.Detections{SchemaVersion: model.SchemaVersion, Detections: sc.dets}); err != nil {
+		t.Fatal(err)
+	}
+	tl := timeline.New(t.TempDir())
+	defer tl.Close()
+	tl.Add(sc.events...)
+	f, err := os.Create(filepath.Join(dir, "timeline.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := timeline.WriteJSONL(f, tl, sc.info.Evidence.Device.Location()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func baseInfo(kind source.Kind, dev source.Device) results.Info {
+	return results.Info{
+		Tool:     results.Tool{Name: "huella", Version: "0.0.0-test", Commit: "abc1234"},
+		Command:  []string{"huella", "check", "--iocs", "pegasus.stix2", "/evidence/backup"},
+		Started:  at("2026-03-01T10:00:00Z"),
+		Finished: at("2026-03-01T10:02:30Z"),
+		Evidence: results.EvidenceInfo{Kind: kind, Path: "/evidence/backup", Device: dev},
+		Inputs:   []source.InputFile{{Path: "/evidence/backup/Manifest.db", Size: 40960, SHA256: "aa11"}},
+		Indicators: results.Indicators{Total: 1520, Files: []results.IndicatorFile{
+			{Path: "/iocs/pegasus.stix2", Name: "pegasus.stix2", SHA256: "bb22", Size: 9000, Indicators: 1520,
+				Counts: map[string]int{"domain-name:value": 1400, "process:name": 120}},
+		}},
+	}
+}
+
+// findingsScenario has one finding of each kind, and an SMS carrying markup.
+func findingsScenario() scenario {
+	info := baseInfo(source.IOSBackup, source.Device{Platform: "ios", Name: "Ana's iPhone", Model: "iPhone14,2",
+		OSVersion: "16.4", Build: "20E247", ID: "00008110-TEST", TimeZone: "Europe/Madrid", Acquired: ptr(at("2026-02-28T18:00:00Z"))})
+	info.Modules = []results.ModuleInfo{
+		{Name: "sms", Description: "SMS and iMessage", Status: results.StatusParsed, Records: 3, Artifacts: []string{"HomeDomain/Library/SMS/sms.db"}},
+		{Name: "safari_history", Description: "Safari history", Status: results.StatusParsed, Records: 2},
+		{Name: "netusage", Description: "Network usage per process", Status: results.StatusParsed, Records: 4, Warnings: []string{"row 7: bad timestamp"}},
+		{Name: "datausage", Status: results.StatusAbsent, Error: "DataUsage.sqlite not in this backup"},
+		{Name: "shutdownlog", Status: results.StatusSkipped},
+	}
+	sms := &model.Record{Module: "sms", Source: "HomeDomain/Library/SMS/sms.db",
+		Summary: "SMS from +34600000000: Your parcel: https://bit-ly.example/x " + xssScript + xssImg,
+		Times:   []model.Stamp{{Time: at("2023-05-10T09:15:00Z"), Desc: "sms_received"}},
+		Observables: []model.Observable{{Kind: model.KindURL, Value: "https://bit-ly.example/x", Field: "text"}}}
+	proc := &model.Record{Module: "netusage", Source: "netusage.sqlite", Summary: "process bh used the network",
+		Times: []model.Stamp{{Time: at("2023-05-10T09:17:30Z"), Desc: "first_used"}}}
+	t1, t2, t3 := at("2023-05-10T09:15:00Z"), at("2023-05-10T09:17:30Z"), at("2023-05-10T09:18:00Z")
+	dets := []model.Detection{
+		{Module: "sms", Kind: model.ByIndicator, Rule: "ioc", Severity: model.High, Time: &t1,
+			Reason: "SMS link https://bit-ly.example/x matches Pegasus indicator", Observable: &sms.Observables[0],
+			Indicator: &model.IndicatorRef{Type: "url:value", Value: "https://bit-ly.example/x", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--1"},
+			Record:    sms},
+		{Module: "netusage", Kind: model.ByIndicator, Rule: "ioc", Severity: model.Critical, Time: &t2,
+			Reason: "process bh matches Pegasus indicator", Observable: &model.Observable{Kind: model.KindProcess, Value: "bh", Field: "process"},
+			Indicator: &model.IndicatorRef{Type: "process:name", Value: "bh", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--2"},
+			Record:    proc},
+		{Module: "netusage", Kind: model.ByHeuristic, Rule: "ios.netusage.process_deleted", Severity: model.Medium, Time: &t3,
+			Reason: "process record for bh was deleted"},
+		{Module: "correlation", Kind: model.ByCorrelation, Rule: "ios.correlation.link_then_process", Severity: model.Low, Time: &t1,
+			Reason: "a link was received 2 minutes before an unknown process first ran",
+			Related: []model.Event{{Time: t1, Module: "sms", Desc: "sms_received", Summary: "SMS from +34600000000"},
+				{Time: t2, Module: "netusage", Desc: "first_used", Summary: "process bh used the network"}}},
+	}
+	high, crit, med := model.High, model.Critical, model.Medium
+	events := []model.Event{
+		{Time: t1, Module: "sms", Desc: "sms_received", Summary: sms.Summary, Source: sms.Source, Severity: &high},
+		{Time: t2, Module: "netusage", Desc: "first_used", Summary: proc.Summary, Source: proc.Source, Severity: &crit},
+		{Time: t3, Module: "netusage", Desc: "finding:ios.netusage.process_deleted", Summary: "process record for bh was deleted", Severity: &med},
+		{Time: at("2023-05-10T08:00:00Z"), Module: "safari_history", Desc: "visit", Summary: "https://news.example/"},
+		{Time: at("2023-05-09T20:00:00Z"), Module: "safari_history", Desc: "visit", Summary: "https://weather.example/"},
+		{Time: at("2023-06-01T12:00:00Z"), Module: "sms", Desc: "sms_sent", Summary: "SMS to +34600000001: ok"},
+		{Time: at("2023-06-01T12:00:01Z"), Module: "sms", Desc: "sms_received", Summary: "SMS from +34600000001: thanks"},
+		{Time: at("2023-05-10T09:20:00Z"), Module: "netusage", Desc: "last_used", Summary: "process com.apple.WebKit used the network"},
+	}
+	return scenario{info: info, dets: dets, events: events}
+}
+
+// noneScenario found nothing: the report must not call the phone clean.
+func noneScenario() scenario {
+	info := baseInfo(source.AndroidQF, source.Device{Platform: "android", Model: "Pixel 7", OSVersion: "14"})
+	info.Modules = []results.ModuleInfo{
+		{Name: "aqf_packages", Status: results.StatusParsed, Records: 212},
+		{Name: "aqf_processes", Status: results.StatusEmpty},
+		{Name: "sms", Status: results.StatusAbsent, Error: "sms.db not collected"},
+		{Name: "bugreport_appops", Status: results.StatusSkipped},
+	}
+	events := []model.Event{
+		{Time: at("2024-01-02T03:04:05Z"), Module: "aqf_packages", Desc: "installed", Summary: "com.example.app installed"},
+		{Time: at("2024-01-03T03:04:05Z"), Module: "aqf_packages", Desc: "updated", Summary: "com.example.app updated"},
+	}
+	return scenario{info: info, events: events}
+}
+
+// failedScenario has a module that failed and an indicator file that did
+// not load: the verdict must say the check is incomplete.
+func failedScenario() scenario {
+	info := baseInfo(source.IOSFS, source.Device{Platform: "ios", OSVersion: "17.1"})
+	info.Indicators.Files = append(info.Indicators.Files, results.IndicatorFile{Path: "/iocs/broken.stix2", Name: "broken.stix2", SHA256: "cc33", Error: "not a STIX bundle"})
+	info.Evidence.Notes = []string{"Manifest.db lists 3 files that are missing"}
+	info.Modules = []results.ModuleInfo{
+		{Name: "sms", Status: results.StatusParsed, Records: 10},
+		{Name: "safari_history", Status: results.StatusFailed, Records: 0, Error: "History.db: database disk image is malformed"},
+		{Name: "tcc", Status: results.StatusAbsent},
+	}
+	events := []model.Event{{Time: at("2024-05-05T05:05:05Z"), Module: "sms", Desc: "sms_received", Summary: "SMS from bank"}}
+	return scenario{info: info, events: events}
+}
