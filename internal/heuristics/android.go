@@ -192,3 +192,65 @@ func Mount(device, mountPoint string, options []string) []model.Detection {
 	}
 	return out
 }
+
+// RuleAndroidIntrusionSecurity marks security events of Android's intrusion
+// logging that mean the device's trust was attacked.
+const RuleAndroidIntrusionSecurity = "android_intrusion_security_event"
+
+// IntrusionSecurityEvent judges one intrusion-logging security event by its
+// tag and fields (booleans as decoded JSON: bool or number). It returns nil
+// for routine events.
+func IntrusionSecurityEvent(tag string, fields map[string]any) *model.Detection {
+	det := func(reason string) *model.Detection {
+		return &model.Detection{Rule: RuleAndroidIntrusionSecurity, Severity: model.Medium, Reason: reason}
+	}
+	switch tag {
+	case "cert_validation_failure":
+		return det(fmt.Sprintf("Certificate validation failure: %v (an interception attempt can cause it)", fields["reason"]))
+	case "key_integrity_violation":
+		return det(fmt.Sprintf("Key integrity violation for key %v (uid %v): a stored key was tampered with", fields["key_id"], fields["uid"]))
+	case "cert_authority_installed":
+		if ok, set := truth(fields["success"]); !set || ok {
+			return det(fmt.Sprintf("Certificate authority installed: %v. Unexpected Root CA let someone read encrypted traffic", fields["subject"]))
+		}
+	case "wipe_failure":
+		return det("Device wipe failed")
+	case "crypto_self_test_completed":
+		if ok, set := truth(fields["success"]); set && !ok {
+			return det("Cryptographic self test failed")
+		}
+	}
+	return nil
+}
+
+// KeyGenerationFailureWorthNoting says whether a failed key_generated event
+// deserves a warning: Android's own PinStorage key (uid 1001) fails
+// routinely after reboots.
+func KeyGenerationFailureWorthNoting(keyID string, uid int64, success any) bool {
+	if ok, set := truth(success); !set || ok {
+		return false
+	}
+	return !(keyID == "PinStorage_crossReboot_key" && uid == 1001)
+}
+
+func truth(v any) (value, set bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case float64:
+		return x != 0, true
+	case int64:
+		return x != 0, true
+	case string:
+		switch strings.ToLower(x) {
+		case "true", "1":
+			return true, true
+		case "false", "0":
+			return false, true
+		}
+	case interface{ Int64() (int64, error) }:
+		n, err := x.Int64()
+		return n != 0, err == nil
+	}
+	return false, false
+}

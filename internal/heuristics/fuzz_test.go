@@ -16,7 +16,7 @@ func FuzzCheckLink(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, fd := range CheckLink(s) {
-			if fd.Rule == "" || fd.Reason == "" {
+			if fd.Rule == "" || fd.Reason == "" || !utf8.ValidString(fd.Reason) {
 				t.Fatalf("empty finding %+v for %q", fd, s)
 			}
 		}
@@ -36,7 +36,7 @@ func FuzzScoreMessage(f *testing.F) {
 		}
 		fs := ScoreMessage(Message{Text: text, Links: links, SenderKnown: known, FromMe: fromMe})
 		for _, fd := range fs {
-			if fd.Rule == "" || !utf8.ValidString(fd.Rule) {
+			if fd.Rule == "" || !utf8.ValidString(fd.Reason) {
 				t.Fatalf("bad finding %+v", fd)
 			}
 		}

@@ -75,7 +75,7 @@ func CheckLink(raw string) []Finding {
 		add(RulePegasusPath, model.High, "The link's path /"+seg+"/ has the shape of the Pegasus infection links sent in 2016-2017 (seven digits followed by one letter).")
 	}
 	if p.user != nil {
-		name := p.user.Username()
+		name := clip(p.user.Username(), 64)
 		if strings.Contains(name, ".") || brandNamed(name) != nil {
 			add(RuleUserinfo, model.High, "The link is disguised: the part before '@' ("+name+") is ignored by the phone, which really opens "+p.display+".")
 		} else {
@@ -164,7 +164,7 @@ func parseLink(raw string) (*parsedLink, bool) {
 		p.host, p.display, p.ip = host, host, true
 		return p, true
 	}
-	p.display = host
+	p.display = clip(host, 253)
 	if !isASCII(host) {
 		ascii, err := idna.Punycode.ToASCII(host)
 		if err != nil {
@@ -176,7 +176,7 @@ func parseLink(raw string) (*parsedLink, bool) {
 		if strings.HasPrefix(host, "xn--") || strings.Contains(host, ".xn--") {
 			p.idn = true
 			if uni, err := idna.Punycode.ToUnicode(host); err == nil {
-				p.display = uni
+				p.display = clip(uni, 253)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package heuristics
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 )
@@ -87,11 +88,16 @@ func ScoreMessage(m Message) []Finding {
 	return out
 }
 
+// clip shortens evidence text quoted in a reason and keeps it valid UTF-8,
+// since reasons end up in JSON and HTML reports.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
 	}
-	return s[:n] + "…"
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 func uniqueLinks(links []string) []string {

@@ -227,18 +227,25 @@ func plausibleHost(h string) bool {
 // trimLink drops what sentences put after a link: punctuation, and closing
 // brackets or quotes that have no opening partner inside the link.
 func trimLink(s string) string {
+	// Counted once: recounting per trimmed byte would make a hostile run of
+	// ")))…" quadratic.
+	openParen, closeParen := strings.Count(s, "("), strings.Count(s, ")")
+	openBrack, closeBrack := strings.Count(s, "["), strings.Count(s, "]")
 	for len(s) > 0 {
 		c := s[len(s)-1]
 		switch c {
 		case '.', ',', ';', ':', '!', '?', '\'', '*', '&':
 			s = s[:len(s)-1]
 			continue
-		case ')', ']':
-			open := byte('(')
-			if c == ']' {
-				open = '['
+		case ')':
+			if openParen < closeParen {
+				closeParen--
+				s = s[:len(s)-1]
+				continue
 			}
-			if strings.Count(s, string(open)) < strings.Count(s, string(c)) {
+		case ']':
+			if openBrack < closeBrack {
+				closeBrack--
 				s = s[:len(s)-1]
 				continue
 			}

@@ -179,3 +179,11 @@ func BenchmarkExtractLinks(b *testing.B) {
 		}
 	}
 }
+
+func TestExtractLinksHostileRunIsLinear(t *testing.T) {
+	text := "http://a.com/" + strings.Repeat(")", 1<<20) + " " + strings.Repeat("a.", 1<<18)
+	links := ExtractLinks(text)
+	if len(links) != 1 || links[0] != "http://a.com/" {
+		t.Errorf("got %d links", len(links))
+	}
+}

@@ -2,8 +2,11 @@ package all
 
 import (
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/android/aqf"
 	"github.com/huella-project/huella/internal/module/android/bugreport"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
+	"github.com/huella-project/huella/internal/module/android/intrusionlogs"
+	"github.com/huella-project/huella/internal/module/android/sms"
 	"github.com/huella-project/huella/internal/module/android/tombstones"
 )
 
@@ -12,5 +15,7 @@ func android() []module.Module {
 	out = append(out, dumpsys.Modules()...)
 	out = append(out, bugreport.Modules()...)
 	out = append(out, tombstones.New())
+	out = append(out, aqf.Modules()...)
+	out = append(out, sms.New(), intrusionlogs.New())
 	return out
 }

@@ -3,6 +3,7 @@ package all
 import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/applications"
+	"github.com/huella-project/huella/internal/module/ios/backupinfo"
 	"github.com/huella-project/huella/internal/module/ios/calendar"
 	"github.com/huella-project/huella/internal/module/ios/calls"
 	"github.com/huella-project/huella/internal/module/ios/chrome"
@@ -13,7 +14,9 @@ import (
 	"github.com/huella-project/huella/internal/module/ios/idstatuscache"
 	"github.com/huella-project/huella/internal/module/ios/interactionc"
 	"github.com/huella-project/huella/internal/module/ios/locationd"
+	"github.com/huella-project/huella/internal/module/ios/manifest"
 	"github.com/huella-project/huella/internal/module/ios/osanalytics"
+	"github.com/huella-project/huella/internal/module/ios/profiles"
 	"github.com/huella-project/huella/internal/module/ios/safarihistory"
 	"github.com/huella-project/huella/internal/module/ios/safaristate"
 	"github.com/huella-project/huella/internal/module/ios/shortcuts"
@@ -26,6 +29,10 @@ import (
 
 func ios() []module.Module {
 	return []module.Module{
+		backupinfo.New(),
+		profiles.New(),
+		manifest.New(),
+		profiles.NewEvents(),
 		chrome.NewHistory(),
 		chrome.NewFavicon(),
 		firefox.NewHistory(),

@@ -2,6 +2,7 @@
    evidence is written with textContent, never as HTML. */
 (function () {
   'use strict';
+  var timing = window.huellaTiming = { start: performance.now() };
   function el(id) { return document.getElementById(id); }
   var ui = JSON.parse(el('ui-text').textContent);
   function fmt(key, vars) {
@@ -12,6 +13,7 @@
   var evNode = el('events');
   var raw = JSON.parse(evNode.textContent);
   evNode.textContent = '';
+  timing.parsed = performance.now();
   var body = el('ev-body');
   if (!body) {
     Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) { b.hidden = true; });
@@ -23,6 +25,7 @@
   var D = Int32Array.from(raw.d), X = Int32Array.from(raw.x), R = Int32Array.from(raw.r);
   var mods = raw.mods, descs = raw.descs, texts = raw.texts, sources = raw.sources, zone = raw.tz;
   raw = null;
+  timing.arrays = performance.now();
   var PAGE = 200;
   var sel = new Int32Array(n), count = 0, page = 0;
   var ALL = { mod: -1, sev: 0, q: '', from: -Infinity, to: Infinity };
@@ -143,6 +146,16 @@
     }
     return [xs, all, flagged];
   }
+  // 24-hour ISO labels: the US 12-hour default misleads outside the US.
+  function tickLabels(u, splits) {
+    var span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+    return splits.map(function (t) {
+      var s = fmtUTC(t);
+      if (span >= 3 * 86400) return s.slice(0, 10);
+      if (span >= 3600) return s.slice(5, 16);
+      return s.slice(11, 19);
+    });
+  }
   function drawChart() {
     if (typeof uPlot === 'undefined' || !chartEl) return;
     var data = bins();
@@ -154,7 +167,7 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
       cursor: { drag: { x: true, y: false, setScale: false } },
       scales: { x: { time: true } },
-      axes: [{}, { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6] }],
+      axes: [{ values: tickLabels, space: 90 }, { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6] }],
       legend: { live: false },
       series: [
         {},
@@ -203,4 +216,5 @@
     });
   });
   apply();
+  timing.ready = performance.now();
 })();

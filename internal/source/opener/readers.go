@@ -2,33 +2,63 @@ package opener
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io/fs"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidab"
+	"github.com/huella-project/huella/internal/source/androidqf"
+	"github.com/huella-project/huella/internal/source/iosbackup"
 )
 
 // The per-kind readers. Each lives in its own package under internal/source;
 // this file is the one place that connects them to detection.
 
 func openIOSBackup(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	return nil, fmt.Errorf("%s: iOS backup reader not wired yet", p)
+	ev, err := iosbackup.Open(ctx, p, iosbackup.Options{Password: o.Password, Key: o.Key, TempRoot: tmp})
+	return ev, secretErr(err)
 }
 
 func openAndroidBackup(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	return nil, fmt.Errorf("%s: Android backup reader not wired yet", p)
+	ev, err := androidab.Open(ctx, p, androidab.Options{Password: o.Password, TempRoot: tmp})
+	return ev, secretErr(err)
+}
+
+func aqfOptions(tmp string, o Options) androidqf.Options {
+	return androidqf.Options{AgeIdentity: o.AgeIdentity, BackupPassword: o.Password, TempRoot: tmp}
 }
 
 func openAndroidQF(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	return nil, fmt.Errorf("%s: androidqf reader not wired yet", p)
+	ev, err := androidqf.Open(ctx, p, aqfOptions(tmp, o))
+	return ev, secretErr(err)
 }
 
 func openBugreport(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	return nil, fmt.Errorf("%s: bugreport reader not wired yet", p)
+	return androidqf.OpenBugreport(ctx, p, aqfOptions(tmp, o))
 }
 
 func openIntrusionLogs(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	return nil, fmt.Errorf("%s: intrusion-log reader not wired yet", p)
+	return androidqf.OpenIntrusionLogs(ctx, p, aqfOptions(tmp, o))
 }
 
-func isIntrusionLogs(fsys fs.FS) bool { return false }
+func isIntrusionLogs(fsys fs.FS) bool { return androidqf.DetectIntrusionLogs(fsys) }
+
+// secretErr makes every reader's password errors match the shared
+// source.ErrPasswordNeeded / ErrWrongPassword, so the CLI asks once and
+// prints one message whatever the evidence type.
+func secretErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, iosbackup.ErrPasswordNeeded), errors.Is(err, androidab.ErrPasswordNeeded):
+		return &kindErr{kind: source.ErrPasswordNeeded, err: err}
+	case errors.Is(err, iosbackup.ErrWrongPassword), errors.Is(err, androidab.ErrWrongPassword), errors.Is(err, androidqf.ErrWrongIdentity):
+		return &kindErr{kind: source.ErrWrongPassword, err: err}
+	}
+	return err
+}
+
+type kindErr struct{ kind, err error }
+
+func (e *kindErr) Error() string   { return e.err.Error() }
+func (e *kindErr) Unwrap() []error { return []error{e.kind, e.err} }

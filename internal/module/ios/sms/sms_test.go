@@ -283,3 +283,37 @@ func FuzzBodyText(f *testing.F) {
 		_ = extractLinks(s)
 	})
 }
+
+func TestLureScoring(t *testing.T) {
+	dir := t.TempDir()
+	p := newSMSDB(t, dir, Paths[0])
+	iostest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me)
+		VALUES (5, 'G5', 'Falleció tu padre, detalles del velorio: smsmensaje-mx.com/3589003s/', 1, 'SMS', 588813600000000000, 0)`)
+	sink, err := iostest.RunDir(t, New(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perRecord := map[int64][]string{}
+	for _, d := range sink.Detections {
+		id := d.Record.Data.(*Message).ID
+		perRecord[id] = append(perRecord[id], d.Rule)
+	}
+	if len(perRecord[5]) == 0 {
+		t.Errorf("lure message not flagged: %v", perRecord)
+	}
+	if len(perRecord[2]) != 0 {
+		t.Errorf("benign sent message flagged: %v", perRecord[2])
+	}
+	n := 0
+	for _, r := range perRecord[3] {
+		if r == heuristics.RuleAppleWarning {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("threat notification reported %d times: %v", n, perRecord[3])
+	}
+	if !iostest.Has(sink.Records[4], model.KindURL, "smsmensaje-mx.com/3589003s/") {
+		t.Errorf("schemeless link observable missing: %+v", sink.Records[4].Observables)
+	}
+}

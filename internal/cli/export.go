@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huella-project/huella/internal/export"
+	"github.com/huella-project/huella/internal/results"
+)
+
+func init() { extraCommands = append(extraCommands, (*app).exportCmd) }
+
+func (a *app) exportCmd() *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export RESULTS_DIR --format stix|misp",
+		Short: "Export the indicator matches of a run as STIX 2.1 sightings or a MISP event",
+		Long: `export writes the observables that matched indicators, with when they were
+seen, as a STIX 2.1 bundle of sightings or as a MISP event, to share with a
+threat-intelligence platform. Message texts, contacts and other content of
+the phone are not exported. The MISP event is marked tlp:red and
+distribution 0 (your organisation only): sharing further is your decision.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var info results.Info
+			if err := results.ReadJSON(filepath.Join(args[0], "info.json"), &info); err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			var dets results.Detections
+			if err := results.ReadJSON(filepath.Join(args[0], "detections.json"), &dets); err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			var b []byte
+			var err error
+			switch format {
+			case "stix":
+				b, err = export.STIX(info, dets.Detections, time.Now())
+			case "misp":
+				b, err = export.MISP(info, dets.Detections, time.Now())
+			default:
+				return exitWith(results.ExitError, fmt.Errorf("--format must be stix or misp"))
+			}
+			if err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			if out == "" || out == "-" {
+				_, err = a.stdout.Write(append(b, '\n'))
+			} else {
+				err = os.WriteFile(out, append(b, '\n'), 0o600)
+			}
+			if err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "stix", "stix or misp")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: stdout)")
+	return cmd
+}

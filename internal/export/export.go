@@ -1,0 +1,241 @@
+// Package export turns a run's indicator findings back into threat-intel
+// formats, so an analyst can share what was sighted: a STIX 2.1 bundle of
+// sightings, or a MISP event. Only indicator matches are exported; the
+// evidence's own content (message texts, contacts) never leaves in an export,
+// only the matched observable and its time.
+package export
+
+import (
+	"crypto/sha1"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+)
+
+// namespace makes ids deterministic (UUIDv5-style), so exporting the same
+// results twice gives the same objects and platforms de-duplicate them.
+var namespace = []byte("huella-export-v1")
+
+func uuid5(parts ...string) string {
+	h := sha1.New()
+	h.Write(namespace)
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	b := h.Sum(nil)[:16]
+	b[6] = (b[6] & 0x0f) | 0x50
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// sighting groups the matches of one indicator.
+type sighting struct {
+	ref         model.IndicatorRef
+	obs         map[string]model.Observable
+	first, last time.Time
+	count       int
+	modules     map[string]bool
+}
+
+func group(dets []model.Detection, fallback time.Time) []*sighting {
+	by := map[string]*sighting{}
+	var order []string
+	for _, d := range dets {
+		if d.Kind != model.ByIndicator || d.Indicator == nil || d.Observable == nil {
+			continue
+		}
+		k := d.Indicator.ID + "\x00" + d.Indicator.Type + "\x00" + d.Indicator.Value
+		s := by[k]
+		if s == nil {
+			s = &sighting{ref: *d.Indicator, obs: map[string]model.Observable{}, modules: map[string]bool{}}
+			by[k] = s
+			order = append(order, k)
+		}
+		s.count++
+		s.obs[string(d.Observable.Kind)+"\x00"+d.Observable.Value] = *d.Observable
+		s.modules[d.Module] = true
+		t := fallback
+		if d.Time != nil {
+			t = *d.Time
+		}
+		if s.first.IsZero() || t.Before(s.first) {
+			s.first = t
+		}
+		if t.After(s.last) {
+			s.last = t
+		}
+	}
+	out := make([]*sighting, 0, len(order))
+	for _, k := range order {
+		out = append(out, by[k])
+	}
+	return out
+}
+
+func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// scoFor maps an observable to a STIX Cyber-observable Object.
+func scoFor(o model.Observable) map[string]any {
+	switch o.Kind {
+	case model.KindURL:
+		return map[string]any{"type": "url", "value": o.Value}
+	case model.KindDomain:
+		return map[string]any{"type": "domain-name", "value": o.Value}
+	case model.KindIP:
+		if strings.Contains(o.Value, ":") {
+			return map[string]any{"type": "ipv6-addr", "value": o.Value}
+		}
+		return map[string]any{"type": "ipv4-addr", "value": o.Value}
+	case model.KindEmail:
+		return map[string]any{"type": "email-addr", "value": o.Value}
+	case model.KindProcess:
+		return map[string]any{"type": "process", "command_line": o.Value}
+	case model.KindFilePath:
+		i := strings.LastIndex(o.Value, "/")
+		return map[string]any{"type": "file", "name": o.Value[i+1:]}
+	case model.KindSHA256:
+		return map[string]any{"type": "file", "hashes": map[string]string{"SHA-256": o.Value}}
+	case model.KindSHA1:
+		return map[string]any{"type": "file", "hashes": map[string]string{"SHA-1": o.Value}}
+	case model.KindMD5:
+		return map[string]any{"type": "file", "hashes": map[string]string{"MD5": o.Value}}
+	}
+	return map[string]any{"type": "x-huella-observable", "kind": string(o.Kind), "value": o.Value}
+}
+
+// STIX writes a STIX 2.1 bundle: an identity for the checked device (no
+// personal data: the evidence kind and a hash of the device id), and for
+// each matched indicator the indicator, the observed data and a sighting.
+func STIX(info results.Info, dets []model.Detection, now time.Time) ([]byte, error) {
+	created := ts(now)
+	devKey := info.Evidence.Device.ID + info.Evidence.Path
+	identity := map[string]any{
+		"type": "identity", "spec_version": "2.1", "id": "identity--" + uuid5("device", devKey),
+		"created": created, "modified": created,
+		"name":           fmt.Sprintf("device checked by huella (%s, %s)", info.Evidence.Kind, info.Evidence.Device.Model),
+		"identity_class": "system",
+	}
+	objs := []any{identity}
+	for _, s := range group(dets, info.Started) {
+		indID := s.ref.ID
+		if !strings.HasPrefix(indID, "indicator--") {
+			indID = "indicator--" + uuid5("indicator", s.ref.Type, s.ref.Value)
+		}
+		objs = append(objs, map[string]any{
+			"type": "indicator", "spec_version": "2.1", "id": indID, "created": created, "modified": created,
+			"pattern":      fmt.Sprintf("[%s = '%s']", s.ref.Type, strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s.ref.Value)),
+			"pattern_type": "stix", "valid_from": created,
+			"name": s.ref.Campaign, "description": "Indicator from " + s.ref.File,
+		})
+		var keys []string
+		for k := range s.obs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var refs []string
+		for _, k := range keys {
+			sco := scoFor(s.obs[k])
+			sco["spec_version"] = "2.1"
+			sco["id"] = fmt.Sprintf("%s--%s", sco["type"], uuid5("sco", k))
+			objs = append(objs, sco)
+			refs = append(refs, sco["id"].(string))
+		}
+		odID := "observed-data--" + uuid5("od", devKey, indID)
+		objs = append(objs, map[string]any{
+			"type": "observed-data", "spec_version": "2.1", "id": odID, "created": created, "modified": created,
+			"first_observed": ts(s.first), "last_observed": ts(s.last), "number_observed": s.count,
+			"object_refs": refs, "created_by_ref": identity["id"],
+		})
+		var mods []string
+		for m := range s.modules {
+			mods = append(mods, m)
+		}
+		sort.Strings(mods)
+		objs = append(objs, map[string]any{
+			"type": "sighting", "spec_version": "2.1", "id": "sighting--" + uuid5("sighting", devKey, indID),
+			"created": created, "modified": created, "first_seen": ts(s.first), "last_seen": ts(s.last),
+			"count": s.count, "sighting_of_ref": indID, "observed_data_refs": []string{odID},
+			"where_sighted_refs": []string{identity["id"].(string)},
+			"description":        "Seen by huella in: " + strings.Join(mods, ", "),
+		})
+	}
+	return json.MarshalIndent(map[string]any{"type": "bundle", "id": "bundle--" + uuid5("bundle", devKey, created), "objects": objs}, "", "  ")
+}
+
+// mispType maps an observable kind to a MISP attribute type and category.
+func mispType(k model.Kind) (string, string) {
+	switch k {
+	case model.KindURL:
+		return "url", "Network activity"
+	case model.KindDomain:
+		return "domain", "Network activity"
+	case model.KindIP:
+		return "ip-dst", "Network activity"
+	case model.KindEmail:
+		return "email-src", "Payload delivery"
+	case model.KindProcess:
+		return "text", "Artifacts dropped"
+	case model.KindFilePath:
+		return "filename", "Artifacts dropped"
+	case model.KindSHA256, model.KindCertSHA256:
+		return "sha256", "Payload delivery"
+	case model.KindSHA1, model.KindCertSHA1:
+		return "sha1", "Payload delivery"
+	case model.KindMD5, model.KindCertMD5:
+		return "md5", "Payload delivery"
+	case model.KindAppID:
+		return "text", "Payload installation"
+	}
+	return "text", "Other"
+}
+
+// MISP writes a MISP event (the JSON accepted by MISP's events/add and import).
+func MISP(info results.Info, dets []model.Detection, now time.Time) ([]byte, error) {
+	devKey := info.Evidence.Device.ID + info.Evidence.Path
+	var attrs []map[string]any
+	camps := map[string]bool{}
+	for _, s := range group(dets, info.Started) {
+		camps[s.ref.Campaign] = true
+		var keys []string
+		for k := range s.obs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			o := s.obs[k]
+			typ, cat := mispType(o.Kind)
+			attrs = append(attrs, map[string]any{
+				"uuid": uuid5("misp-attr", devKey, k, s.ref.ID), "type": typ, "category": cat, "value": o.Value,
+				"to_ids": false, "timestamp": fmt.Sprint(s.last.Unix()),
+				"first_seen": s.first.UTC().Format(time.RFC3339), "last_seen": s.last.UTC().Format(time.RFC3339),
+				"comment": fmt.Sprintf("matched %s %q of %s (%s, %s)", s.ref.Type, s.ref.Value, s.ref.Campaign, s.ref.File, s.ref.ID),
+			})
+		}
+	}
+	var tags []map[string]string
+	var names []string
+	for c := range camps {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, c := range names {
+		tags = append(tags, map[string]string{"name": "huella:campaign=\"" + c + "\""})
+	}
+	tags = append(tags, map[string]string{"name": "tlp:red"})
+	if attrs == nil {
+		attrs = []map[string]any{}
+	}
+	ev := map[string]any{"Event": map[string]any{
+		"uuid": uuid5("misp-event", devKey, info.Started.String()), "info": fmt.Sprintf("huella: indicator sightings on a %s (%s)", info.Evidence.Kind, strings.Join(names, ", ")),
+		"date": info.Started.UTC().Format("2006-01-02"), "timestamp": fmt.Sprint(now.Unix()),
+		"threat_level_id": "1", "analysis": "2", "distribution": "0", "published": false,
+		"Attribute": attrs, "Tag": tags,
+	}}
+	return json.MarshalIndent(ev, "", "  ")
+}

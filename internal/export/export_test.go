@@ -1,0 +1,135 @@
+package export
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/source"
+)
+
+var (
+	now  = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	seen = time.Date(2016, 8, 10, 9, 30, 0, 0, time.UTC)
+	info = results.Info{Started: now, Evidence: results.EvidenceInfo{Kind: source.IOSBackup, Path: "/cases/42", Device: source.Device{ID: "UDID", Model: "iPhone9,1"}}}
+	ref  = model.IndicatorRef{Type: "domain-name:value", Value: "lure.example", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--00000000-0000-4000-8000-000000000001"}
+	dets = []model.Detection{
+		{Module: "ios.sms", Kind: model.ByIndicator, Severity: model.High, Time: &seen, Indicator: &ref,
+			Observable: &model.Observable{Kind: model.KindURL, Value: "https://lure.example/3589003s/"},
+			Record:     &model.Record{Summary: "private message text must not be exported"}},
+		{Module: "ios.safari_history", Kind: model.ByIndicator, Severity: model.High, Time: &seen, Indicator: &ref,
+			Observable: &model.Observable{Kind: model.KindDomain, Value: "lure.example"}},
+		{Module: "ios.sms", Kind: model.ByHeuristic, Severity: model.Medium, Reason: "shortener"},
+	}
+	stixID = regexp.MustCompile(`^[a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	stixTS = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$`)
+)
+
+// required lists the STIX 2.1 properties each object type must carry (spec §3-§6).
+var required = map[string][]string{
+	"bundle":        {"type", "id", "objects"},
+	"identity":      {"type", "spec_version", "id", "created", "modified", "name"},
+	"indicator":     {"type", "spec_version", "id", "created", "modified", "pattern", "pattern_type", "valid_from"},
+	"observed-data": {"type", "spec_version", "id", "created", "modified", "first_observed", "last_observed", "number_observed", "object_refs"},
+	"sighting":      {"type", "spec_version", "id", "created", "modified", "sighting_of_ref"},
+	"url":           {"type", "id", "value"},
+	"domain-name":   {"type", "id", "value"},
+}
+
+func TestSTIXSightings(t *testing.T) {
+	b, err := STIX(info, dets, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "private message") {
+		t.Fatal("record content leaked into the export")
+	}
+	var bundle map[string]any
+	if err := json.Unmarshal(b, &bundle); err != nil {
+		t.Fatal(err)
+	}
+	check := func(o map[string]any) {
+		typ, _ := o["type"].(string)
+		for _, k := range required[typ] {
+			if _, ok := o[k]; !ok {
+				t.Errorf("%s lacks required %q", typ, k)
+			}
+		}
+		if id, ok := o["id"].(string); !ok || !stixID.MatchString(id) || !strings.HasPrefix(id, typ+"--") {
+			t.Errorf("%s: bad id %v", typ, o["id"])
+		}
+		for _, k := range []string{"created", "modified", "first_seen", "last_seen", "first_observed", "last_observed", "valid_from"} {
+			if v, ok := o[k]; ok && !stixTS.MatchString(v.(string)) {
+				t.Errorf("%s.%s: bad timestamp %v", typ, k, v)
+			}
+		}
+	}
+	check(bundle)
+	ids := map[string]bool{}
+	types := map[string]int{}
+	objs := bundle["objects"].([]any)
+	for _, x := range objs {
+		o := x.(map[string]any)
+		check(o)
+		ids[o["id"].(string)] = true
+		types[o["type"].(string)]++
+	}
+	if types["sighting"] != 1 || types["indicator"] != 1 || types["observed-data"] != 1 || types["url"] != 1 || types["domain-name"] != 1 {
+		t.Errorf("objects: %v", types)
+	}
+	for _, x := range objs {
+		o := x.(map[string]any)
+		if o["type"] != "sighting" {
+			continue
+		}
+		if o["sighting_of_ref"] != ref.ID || o["count"].(float64) != 2 {
+			t.Errorf("sighting: %v", o)
+		}
+		for _, r := range append(o["observed_data_refs"].([]any), o["where_sighted_refs"].([]any)...) {
+			if !ids[r.(string)] {
+				t.Errorf("dangling ref %v", r)
+			}
+		}
+	}
+	again, _ := STIX(info, dets, now)
+	if string(again) != string(b) {
+		t.Error("export must be deterministic for the same input")
+	}
+}
+
+func TestMISPEvent(t *testing.T) {
+	b, err := MISP(info, dets, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Event map[string]any
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"info", "date", "threat_level_id", "analysis", "distribution", "uuid", "Attribute"} {
+		if _, ok := doc.Event[k]; !ok {
+			t.Errorf("event lacks %q", k)
+		}
+	}
+	attrs := doc.Event["Attribute"].([]any)
+	if len(attrs) != 2 {
+		t.Fatalf("attributes: %v", attrs)
+	}
+	for _, x := range attrs {
+		a := x.(map[string]any)
+		for _, k := range []string{"type", "category", "value", "uuid"} {
+			if a[k] == nil || a[k] == "" {
+				t.Errorf("attribute lacks %q: %v", k, a)
+			}
+		}
+	}
+	if strings.Contains(string(b), "private message") {
+		t.Fatal("record content leaked into the export")
+	}
+}

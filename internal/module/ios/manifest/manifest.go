@@ -1,0 +1,134 @@
+// Package manifest emits every Files row of an iOS backup's Manifest.db:
+// the full list of what the phone backed up, with its timestamps, even for
+// files the backup does not hold.
+package manifest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/iosbackup"
+)
+
+type Module struct{}
+
+func New() module.Module { return Module{} }
+
+func (Module) Name() string { return "ios.manifest" }
+func (Module) Description() string {
+	return "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times."
+}
+func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup} }
+
+// Entry is the record's data.
+type Entry struct {
+	FileID        string     `json:"file_id"`
+	Domain        string     `json:"domain"`
+	RelativePath  string     `json:"relative_path"`
+	Flags         int        `json:"flags"`
+	Created       *time.Time `json:"created,omitempty"`
+	Modified      *time.Time `json:"modified,omitempty"`
+	StatusChanged *time.Time `json:"status_changed,omitempty"`
+	Mode          string     `json:"mode"`
+	Owner         int64      `json:"owner"`
+	Size          int64      `json:"size"`
+}
+
+func (Module) Run(ctx context.Context, env *module.Env) error {
+	env.Find("_backup/Manifest.db")
+	bad := 0
+	for e, err := range iosbackup.Files(ctx, env.Evidence) {
+		if err != nil {
+			if e.FileID == "" {
+				return fmt.Errorf("Manifest.db: %w", err)
+			}
+			if bad++; bad <= 10 {
+				env.Warn("%v", err)
+			}
+		}
+		env.Emit(Build(e))
+	}
+	if bad > 10 {
+		env.Warn("%d entries in all had unreadable metadata", bad)
+	}
+	return ctx.Err()
+}
+
+func ptr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// Build makes the record of one entry.
+func Build(e iosbackup.FileEntry) *model.Record {
+	r := &model.Record{
+		Source:  e.LogicalPath(),
+		Summary: e.RelativePath + " - " + e.Domain,
+		Data: Entry{FileID: e.FileID, Domain: e.Domain, RelativePath: e.RelativePath, Flags: e.Flags,
+			Created: ptr(e.Birth), Modified: ptr(e.Modified), StatusChanged: ptr(e.StatusChanged),
+			Mode: fmt.Sprintf("0o%o", e.Mode), Owner: e.UID, Size: e.Size},
+	}
+	for _, s := range macb(e) {
+		r.Stamp(s.Time, s.Desc)
+	}
+	if e.RelativePath != "" {
+		r.Add(model.KindFilePath, "/"+e.RelativePath, "relative_path")
+	}
+	for _, d := range Domains(e.RelativePath) {
+		r.Add(model.KindDomain, d, "relative_path")
+	}
+	return r
+}
+
+// macb folds the three times into one stamp per distinct time, named like
+// a MACB timeline ("M-C-": modified and changed at that instant).
+func macb(e iosbackup.FileEntry) []model.Stamp {
+	var out []model.Stamp
+	seen := map[time.Time]bool{}
+	for _, t := range []time.Time{e.Modified, e.StatusChanged, e.Birth} {
+		if t.IsZero() || seen[t] {
+			continue
+		}
+		seen[t] = true
+		flag := func(u time.Time, c string) string {
+			if u.Equal(t) {
+				return c
+			}
+			return "-"
+		}
+		out = append(out, model.Stamp{Time: t, Desc: flag(e.Modified, "M") + "-" + flag(e.StatusChanged, "C") + flag(e.Birth, "B")})
+	}
+	return out
+}
+
+// Domains finds host names inside a relative path, as apps name files
+// after the sites they talk to ("https_ad.example.net_0.localstorage").
+// The path is lower-cased and split on "_"; a part counts when its first
+// segment ends in a known public suffix and has a label before it.
+func Domains(rel string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(strings.ToLower(rel), "_") {
+		host, _, _ := strings.Cut(part, "/")
+		host = strings.Trim(host, ".")
+		if !strings.Contains(host, ".") || strings.ContainsAny(host, " :@?#") || seen[host] {
+			continue
+		}
+		ps, icann := publicsuffix.PublicSuffix(host)
+		if (!icann && !strings.Contains(ps, ".")) || ps == host {
+			continue
+		}
+		seen[host] = true
+		out = append(out, host)
+	}
+	return out
+}

@@ -1,0 +1,250 @@
+// Package profiles reads iOS configuration profiles and the log of profile
+// operations. Spyware operators and stalkerware have used profiles to
+// install root certificates, proxies and VPNs that expose a phone's traffic.
+package profiles
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source"
+)
+
+const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
+
+var profileGlobs = []string{
+	profileDomain + "/**/profile-*",
+	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
+}
+
+var plistLimits = plistx.Limits{MaxBytes: 32 << 20}
+
+type Profiles struct{}
+
+func New() module.Module { return Profiles{} }
+
+func (Profiles) Name() string { return "ios.profiles" }
+func (Profiles) Description() string {
+	return "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings."
+}
+func (Profiles) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
+
+// Profile is the record's data: the profile's own plist plus where it was.
+type Profile struct {
+	UUID         string         `json:"uuid"`
+	Identifier   string         `json:"identifier,omitempty"`
+	DisplayName  string         `json:"display_name,omitempty"`
+	Description  string         `json:"description,omitempty"`
+	PayloadTypes []string       `json:"payload_types,omitempty"`
+	InstallDate  *time.Time     `json:"install_date,omitempty"`
+	Plist        map[string]any `json:"plist"`
+}
+
+func (Profiles) Run(ctx context.Context, env *module.Env) error {
+	files := env.Find(profileGlobs...)
+	if len(files) == 0 {
+		return module.Absent("configuration profiles")
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data, err := fs.ReadFile(env.Evidence.FS, f)
+		if err != nil {
+			env.Warn("%s: %v", f, err)
+			continue
+		}
+		m, err := plistx.DecodeDict(data, plistLimits)
+		if err != nil {
+			env.Warn("%s: %v", f, err)
+			continue
+		}
+		r := Build(f, m)
+		env.Emit(r)
+		for _, d := range Assess(r) {
+			env.Detect(d)
+		}
+	}
+	return nil
+}
+
+func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+
+// Build makes the record of one profile plist.
+func Build(src string, m map[string]any) *model.Record {
+	p := Profile{UUID: str(m, "PayloadUUID"), Identifier: str(m, "PayloadIdentifier"),
+		DisplayName: str(m, "PayloadDisplayName"), Description: str(m, "PayloadDescription"), Plist: m}
+	if content, ok := m["PayloadContent"].([]any); ok {
+		for _, c := range content {
+			if cm, ok := c.(map[string]any); ok {
+				if t := str(cm, "PayloadType"); t != "" {
+					p.PayloadTypes = append(p.PayloadTypes, t)
+				}
+			}
+		}
+	}
+	if t, ok := m["InstallDate"].(time.Time); ok && !t.IsZero() {
+		t = t.UTC()
+		p.InstallDate = &t
+	}
+	first := "profile"
+	if len(p.PayloadTypes) > 0 {
+		first = p.PayloadTypes[0]
+	}
+	r := &model.Record{Source: src, Data: p,
+		Summary: fmt.Sprintf("%s installed: %s - %s: %s", first, p.UUID, p.DisplayName, p.Description)}
+	if p.InstallDate != nil {
+		r.Stamp(*p.InstallDate, "configuration_profile_install")
+	}
+	r.Add(model.KindProfileID, p.UUID, "PayloadUUID")
+	return r
+}
+
+// Payload types that change who can read or steer the phone's traffic.
+var risky = map[string]struct {
+	sev  model.Severity
+	rule string
+	why  string
+}{
+	"com.apple.notificationsettings": {model.Medium, "profile_notification_settings", "changes notification settings, which MVT flags as potentially suspicious"},
+	"com.apple.security.root":        {model.Medium, "profile_root_certificate", "installs a root certificate, which lets whoever holds its key read the phone's encrypted web traffic"},
+	"com.apple.security.pem":         {model.Low, "profile_certificate", "installs a certificate"},
+	"com.apple.security.pkcs1":       {model.Low, "profile_certificate", "installs a certificate"},
+	"com.apple.proxy.http.global":    {model.Medium, "profile_global_proxy", "sends all web traffic through a proxy"},
+	"com.apple.vpn.managed":          {model.Low, "profile_vpn", "configures a VPN, which sees the phone's traffic"},
+	"com.apple.dnsSettings.managed":  {model.Low, "profile_dns", "sets the DNS servers, which see every name the phone looks up"},
+	"com.apple.webcontent-filter":    {model.Low, "profile_content_filter", "installs a web content filter, which sees the sites visited"},
+}
+
+// Assess returns the heuristic findings about a profile record.
+func Assess(r *model.Record) []model.Detection {
+	p, ok := r.Data.(Profile)
+	if !ok {
+		return nil
+	}
+	var out []model.Detection
+	seen := map[string]bool{}
+	for _, t := range p.PayloadTypes {
+		h, ok := risky[t]
+		if !ok || seen[h.rule] {
+			continue
+		}
+		seen[h.rule] = true
+		name := p.DisplayName
+		if name == "" {
+			name = p.UUID
+		}
+		out = append(out, model.Detection{Kind: model.ByHeuristic, Rule: h.rule, Severity: h.sev, Record: r,
+			Reason: fmt.Sprintf("Configuration profile %q (%s) %s. Check that the user or their organisation installed it.", name, t, h.why)})
+	}
+	return out
+}
+
+// Events reads MCProfileEvents.plist, the log of profile installs and removals.
+type Events struct{}
+
+func NewEvents() module.Module { return Events{} }
+
+func (Events) Name() string { return "ios.profile_events" }
+func (Events) Description() string {
+	return "The log of configuration profile installs and removals, with the process that made each change."
+}
+func (Events) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
+
+var eventGlobs = []string{
+	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
+	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
+}
+
+// Event is one profile operation.
+type Event struct {
+	ProfileID string         `json:"profile_id"`
+	Timestamp *time.Time     `json:"timestamp,omitempty"`
+	Operation string         `json:"operation"`
+	Process   string         `json:"process"`
+	Extra     map[string]any `json:"extra,omitempty"`
+}
+
+func (Events) Run(ctx context.Context, env *module.Env) error {
+	files := env.Find(eventGlobs...)
+	if len(files) == 0 {
+		return module.Absent("MCProfileEvents.plist")
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(env.Evidence.FS, f)
+		if err != nil {
+			env.Warn("%s: %v", f, err)
+			continue
+		}
+		m, err := plistx.DecodeDict(data, plistLimits)
+		if err != nil {
+			env.Warn("%s: %v", f, err)
+			continue
+		}
+		for _, r := range BuildEvents(f, m) {
+			env.Emit(r)
+			e := r.Data.(Event)
+			ts := "an unknown time"
+			if e.Timestamp != nil {
+				ts = e.Timestamp.Format("2006-01-02 15:04:05 UTC")
+			}
+			env.Detect(model.Detection{Kind: model.ByHeuristic, Rule: "profile_operation", Severity: model.Low, Record: r,
+				Reason: fmt.Sprintf("On %s process %q started operation %q of profile %q.", ts, e.Process, e.Operation, e.ProfileID)})
+		}
+	}
+	return nil
+}
+
+// BuildEvents turns MCProfileEvents.plist ({"ProfileEvents": [{id: {...}}]})
+// into one record per operation.
+func BuildEvents(src string, m map[string]any) []*model.Record {
+	list, _ := m["ProfileEvents"].([]any)
+	var out []*model.Record
+	for _, item := range list {
+		im, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		for id, v := range im {
+			em, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			e := Event{ProfileID: id, Operation: str(em, "operation"), Process: str(em, "process")}
+			for k, x := range em {
+				switch strings.ToLower(k) {
+				case "operation", "process":
+				case "timestamp":
+					if t, ok := x.(time.Time); ok && !t.IsZero() {
+						t = t.UTC()
+						e.Timestamp = &t
+					}
+				default:
+					if e.Extra == nil {
+						e.Extra = map[string]any{}
+					}
+					e.Extra[strings.ToLower(k)] = x
+				}
+			}
+			r := &model.Record{Source: src, Data: e,
+				Summary: fmt.Sprintf("Process %s: %s of profile %s", e.Process, e.Operation, e.ProfileID)}
+			if e.Timestamp != nil {
+				r.Stamp(*e.Timestamp, "profile_operation")
+			}
+			r.Add(model.KindProfileID, e.ProfileID, "profile_id")
+			r.Add(model.KindProcess, e.Process, "process")
+			if b := path.Base(e.Process); e.Process != "" && b != e.Process {
+				r.Add(model.KindProcess, b, "process")
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package profiles
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"howett.net/plist"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source/iosbackup"
+	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
+	"github.com/huella-project/huella/internal/testutil"
+)
+
+func mustPlist(t *testing.T, v any) []byte {
+	b, err := plist.Marshal(v, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func runOn(t *testing.T, dir string, m module.Module) (*iosbackuptest.Sink, error) {
+	t.Helper()
+	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ev.Close() })
+	s := &iosbackuptest.Sink{}
+	return s, m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil))
+}
+
+var installed = time.Date(2023, 4, 5, 6, 7, 8, 0, time.UTC)
+
+func profile(uuid, name string, types ...string) map[string]any {
+	var content []any
+	for _, t := range types {
+		content = append(content, map[string]any{"PayloadType": t, "PayloadUUID": "X"})
+	}
+	return map[string]any{"PayloadUUID": uuid, "PayloadDisplayName": name, "PayloadDescription": "d",
+		"PayloadIdentifier": "com.example." + name, "InstallDate": installed, "PayloadContent": content,
+		"SignerCerts": []any{[]byte{1, 2, 3}}}
+}
+
+func TestProfiles(t *testing.T) {
+	cases := []struct {
+		name  string
+		prof  map[string]any
+		rules []string
+	}{
+		{"benign", profile("11111111-1111-1111-1111-111111111111", "wifi", "com.apple.wifi.managed"), nil},
+		{"root cert and proxy", profile("22222222-2222-2222-2222-222222222222", "mitm", "com.apple.security.root", "com.apple.proxy.http.global"),
+			[]string{"profile_root_certificate", "profile_global_proxy"}},
+		{"notifications", profile("33333333-3333-3333-3333-333333333333", "n", "com.apple.notificationsettings"), []string{"profile_notification_settings"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			iosbackuptest.Backup{Files: []iosbackuptest.File{
+				{Domain: profileDomain, Path: "Library/ConfigurationProfiles/profile-abc.stub", Flags: 1, Content: mustPlist(t, c.prof)},
+				{Domain: profileDomain, Path: "Library/ConfigurationProfiles/other.plist", Flags: 1, Content: mustPlist(t, map[string]any{})},
+			}}.Write(t, dir)
+			s, err := runOn(t, dir, New())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Records) != 1 {
+				t.Fatalf("%d records", len(s.Records))
+			}
+			r := s.Records[0]
+			if len(r.Observables) != 1 || r.Observables[0] != (model.Observable{Kind: model.KindProfileID, Value: c.prof["PayloadUUID"].(string), Field: "PayloadUUID"}) {
+				t.Errorf("observables %+v", r.Observables)
+			}
+			if len(r.Times) != 1 || !r.Times[0].Time.Equal(installed) {
+				t.Errorf("times %+v", r.Times)
+			}
+			var rules []string
+			for _, d := range s.Detections {
+				rules = append(rules, d.Rule)
+			}
+			if len(rules) != len(c.rules) {
+				t.Fatalf("rules %v, want %v", rules, c.rules)
+			}
+			for i := range rules {
+				if rules[i] != c.rules[i] {
+					t.Errorf("rules %v, want %v", rules, c.rules)
+				}
+			}
+		})
+	}
+}
+
+func TestProfileEvents(t *testing.T) {
+	dir := t.TempDir()
+	events := map[string]any{"ProfileEvents": []any{
+		map[string]any{"AAAA-1": map[string]any{"timestamp": installed, "operation": "install", "process": "/usr/libexec/evil", "Extra": "x"}},
+		map[string]any{"BBBB-2": map[string]any{"operation": "remove", "process": "Settings"}},
+		"junk",
+	}}
+	iosbackuptest.Backup{Files: []iosbackuptest.File{
+		{Domain: profileDomain, Path: "Library/ConfigurationProfiles/MCProfileEvents.plist", Flags: 1, Content: mustPlist(t, events)},
+	}}.Write(t, dir)
+	s, err := runOn(t, dir, NewEvents())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Records) != 2 || len(s.Detections) != 2 {
+		t.Fatalf("%d records, %d detections", len(s.Records), len(s.Detections))
+	}
+	var first *model.Record
+	for _, r := range s.Records {
+		if r.Data.(Event).ProfileID == "AAAA-1" {
+			first = r
+		}
+	}
+	e := first.Data.(Event)
+	if e.Operation != "install" || e.Timestamp == nil || e.Extra["extra"] != "x" || len(first.Observables) != 3 {
+		t.Errorf("event %+v observables %+v", e, first.Observables)
+	}
+	for _, d := range s.Detections {
+		if d.Severity != model.Low || d.Reason == "" {
+			t.Errorf("detection %+v", d)
+		}
+	}
+}
+
+func TestConformanceMVTAbsent(t *testing.T) {
+	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
+	for _, m := range []module.Module{New(), NewEvents()} {
+		if _, err := runOn(t, dir, m); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: %v", m.Name(), err)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package shutdownlog
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits keep a hostile log from costing unbounded memory: a real
+// shutdown.log is a few hundred kilobytes with a few dozen clients a reboot.
+const (
+	maxLine           = 64 << 10
+	maxClientsReboot  = 10_000
+	maxReboots        = 100_000
+	maxClientsOverall = 1_000_000
+)
+
+// Client is one "remaining client pid: N (path)" line.
+type Client struct {
+	PID  int    `json:"pid"`
+	Path string `json:"path"`
+	// Binary is Path without the per-binary UUID suffix iOS 26 adds.
+	Binary string `json:"binary"`
+	// Wait is how many "clients are still here" waits had passed when the
+	// client was listed (0: listed before the first wait).
+	Wait int `json:"wait"`
+}
+
+// Reboot is one block of the log, closed by a SIGTERM line.
+type Reboot struct {
+	Time time.Time `json:"time,omitzero"`
+	// Delays counts the "After Ns, these clients are still here" lines.
+	Delays int `json:"delays"`
+	// Waited is the last "After Ns" value: how long the shutdown was held up.
+	Waited  float64  `json:"waited_seconds,omitempty"`
+	Clients []Client `json:"clients,omitempty"`
+	// Unterminated marks clients after the last SIGTERM: a log cut short.
+	Unterminated bool `json:"unterminated,omitempty"`
+	Dropped      int  `json:"dropped_clients,omitempty"`
+	Line         int  `json:"line"`
+}
+
+// Parse reads one shutdown.log. name is used in errors. A truncated or
+// partly garbled log still yields the reboots read before the problem, with
+// the error.
+func Parse(r io.Reader, name string) ([]Reboot, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	var out []Reboot
+	cur := Reboot{}
+	total, lineNo := 0, 0
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "remaining client pid:"):
+			c, ok := parseClient(line)
+			if !ok {
+				continue
+			}
+			c.Wait = cur.Delays
+			if len(cur.Clients) >= maxClientsReboot || total >= maxClientsOverall {
+				cur.Dropped++
+				continue
+			}
+			if cur.Line == 0 {
+				cur.Line = lineNo
+			}
+			total++
+			cur.Clients = append(cur.Clients, c)
+		case strings.HasPrefix(line, "After ") && strings.Contains(line, "still here"):
+			cur.Delays++
+			if s, ok := afterSeconds(line); ok {
+				cur.Waited = s
+			}
+			if cur.Line == 0 {
+				cur.Line = lineNo
+			}
+		case strings.HasPrefix(line, "SIGTERM:"):
+			cur.Time = sigtermTime(line)
+			if cur.Line == 0 {
+				cur.Line = lineNo
+			}
+			if len(out) >= maxReboots {
+				return out, fmt.Errorf("%s: more than %d reboots; the rest was not read", name, maxReboots)
+			}
+			out = append(out, cur)
+			cur = Reboot{}
+		}
+	}
+	if len(cur.Clients) > 0 || cur.Delays > 0 {
+		cur.Unterminated = true
+		out = append(out, cur)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return out, fmt.Errorf("%s: line %d longer than %d bytes: not a shutdown.log, or corrupt", name, lineNo+1, maxLine)
+		}
+		return out, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// parseClient reads "remaining client pid: 123 (/usr/libexec/x)". The path
+// runs to the last ")" since app bundle paths may hold parentheses.
+func parseClient(line string) (Client, bool) {
+	rest := strings.TrimSpace(strings.TrimPrefix(line, "remaining client pid:"))
+	i := strings.IndexByte(rest, ' ')
+	if i < 0 {
+		i = len(rest)
+	}
+	pid, err := strconv.Atoi(rest[:i])
+	if err != nil || pid < 0 {
+		return Client{}, false
+	}
+	var p string
+	if o := strings.IndexByte(rest, '('); o >= 0 {
+		p = rest[o+1:]
+		if c := strings.LastIndexByte(p, ')'); c >= 0 {
+			p = p[:c]
+		}
+	}
+	p = strings.TrimSpace(p)
+	return Client{PID: pid, Path: p, Binary: stripUUID(p)}, true
+}
+
+func afterSeconds(line string) (float64, bool) {
+	f := strings.Fields(strings.TrimPrefix(line, "After "))
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(f[0], ","), "s"), 64)
+	if err != nil || v < 0 || v > 1e9 {
+		return 0, false
+	}
+	return v, true
+}
+
+// sigtermTime takes the Unix time in brackets ("SIGTERM: [1700000000]"),
+// else the ten digits after " @"; zero when neither is there.
+func sigtermTime(line string) time.Time {
+	var digits string
+	if o := strings.IndexByte(line, '['); o >= 0 {
+		if c := strings.IndexByte(line[o:], ']'); c > 0 {
+			digits = line[o+1 : o+c]
+		}
+	}
+	if digits == "" {
+		if i := strings.Index(line, " @"); i >= 0 {
+			digits = line[i+2:]
+			if len(digits) > 10 {
+				digits = digits[:10]
+			}
+		}
+	}
+	digits = strings.TrimSpace(digits)
+	if dot := strings.IndexByte(digits, '.'); dot >= 0 {
+		digits = digits[:dot]
+	}
+	v, err := strconv.ParseInt(digits, 10, 64)
+	// Reject values a phone cannot have logged (before 2007 or far ahead),
+	// which also keeps time.Unix away from overflowing formats.
+	if err != nil || v < 1_170_000_000 || v > 4_102_444_800 {
+		return time.Time{}
+	}
+	return time.Unix(v, 0).UTC()
+}
