@@ -249,7 +249,8 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 
 	ev, err := a.openEvidence(ctx, input, f)
 	if err != nil {
-		log.Error("cannot open the evidence", "err", err)
+		// Debug reaches command.log only; the terminal gets the error once, from Run.
+		log.Debug("cannot open the evidence", "err", err)
 		return exitWith(results.ExitError, fmt.Errorf("%s: %w", input, err))
 	}
 	defer ev.Close()

@@ -40,7 +40,7 @@ func TestParseKeybag(t *testing.T) {
 		"truncated header": good[:len(good)-45],
 		"length past end":  append(bytes.Clone(good), tlv("XXXX", nil)[:6]...),
 		"no salt":          append(tlv("ITER", u32(10)), tlv("UUID", nil)...),
-		"huge dpic":        append(tlv("DPIC", u32(4_000_000_000)), good...),
+		"huge dpic":        append(append(tlv("SALT", make([]byte, 20)), tlv("ITER", u32(10))...), tlv("DPIC", u32(4_000_000_000))...),
 		"too big":          make([]byte, maxKeybagBytes+1),
 	}
 	for name, in := range cases {

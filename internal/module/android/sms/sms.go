@@ -98,8 +98,8 @@ func record(src string, m *Message) *model.Record {
 		who = m.Addresses[0]
 	}
 	body := m.Body
-	if len(body) > 120 {
-		body = body[:120] + "…"
+	if r := []rune(body); len(r) > 120 {
+		body = string(r[:120]) + "…"
 	}
 	r := &model.Record{Source: src, Summary: fmt.Sprintf("%s %s %s: %q", strings.ToUpper(m.Kind), m.Direction, who, body), Data: m}
 	r.Stamp(m.Date, m.Kind+"_"+m.Direction)

@@ -41,4 +41,3 @@ func PlistDict(env *module.Env, name string) (map[string]any, error) {
 	}
 	return d, nil
 }
-

@@ -1,0 +1,130 @@
+package sysps
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Process is one row of ps output.
+type Process struct {
+	User    string `json:"user,omitempty"`
+	PID     int    `json:"pid"`
+	PPID    int    `json:"ppid,omitempty"`
+	Started string `json:"started,omitempty"` // as ps printed it; no date to anchor it
+	Command string `json:"command"`
+	// Executable is the command without its arguments.
+	Executable string `json:"executable"`
+}
+
+const (
+	maxLine = 256 << 10
+	maxRows = 500_000
+)
+
+// Parse reads ps.txt or ps_thread.txt: a header naming the columns, COMMAND
+// last, then one row per process. ps -M (ps_thread.txt) adds thread rows
+// without a command, which are skipped.
+func Parse(r io.Reader, name string) ([]Process, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	var cols []string
+	var out []Process
+	lineNo := 0
+	for sc.Scan() {
+		lineNo++
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			continue
+		}
+		if cols == nil {
+			if f[len(f)-1] == "COMMAND" || f[len(f)-1] == "CMD" {
+				cols = f
+			}
+			continue
+		}
+		if len(f) < len(cols) {
+			continue
+		}
+		p, ok := row(cols, f)
+		if !ok {
+			continue
+		}
+		if len(out) >= maxRows {
+			return out, fmt.Errorf("%s: more than %d processes; the rest was not read", name, maxRows)
+		}
+		out = append(out, p)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return out, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
+		}
+		return out, fmt.Errorf("%s: %w", name, err)
+	}
+	if cols == nil {
+		return nil, fmt.Errorf("%s: no ps header (USER ... COMMAND) found", name)
+	}
+	return out, nil
+}
+
+func row(cols, f []string) (Process, bool) {
+	var p Process
+	pidSeen := false
+	for i, c := range cols[:len(cols)-1] {
+		v := f[i]
+		switch c {
+		case "USER":
+			p.User = v
+		case "PID":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return p, false
+			}
+			p.PID, pidSeen = n, true
+		case "PPID":
+			p.PPID, _ = strconv.Atoi(v)
+		case "STARTED", "STIME":
+			p.Started = v
+		}
+	}
+	if !pidSeen {
+		return p, false
+	}
+	p.Command = strings.Join(f[len(cols)-1:], " ")
+	p.Executable = Executable(p.Command)
+	return p, p.Command != ""
+}
+
+// Executable cuts the arguments off a command line. App bundle paths hold
+// spaces, so for an absolute path the cut is at the first " -" option or
+// after the ".app/<name>" part, not at the first space.
+func Executable(cmd string) string {
+	if !strings.HasPrefix(cmd, "/") {
+		if i := strings.IndexByte(cmd, ' '); i >= 0 {
+			return cmd[:i]
+		}
+		return cmd
+	}
+	if i := strings.Index(cmd, " -"); i >= 0 {
+		cmd = cmd[:i]
+	}
+	if i := strings.Index(cmd, ".app/"); i >= 0 {
+		// The executable is named like its bundle ("My App.app/My App").
+		bundle := cmd[strings.LastIndexByte(cmd[:i], '/')+1 : i]
+		rest := cmd[i+len(".app/"):]
+		if strings.HasPrefix(rest, bundle) {
+			return cmd[:i+len(".app/")+len(bundle)]
+		}
+		if j := strings.IndexByte(rest, ' '); j >= 0 {
+			return cmd[:i+len(".app/")+j]
+		}
+		return strings.TrimSpace(cmd)
+	}
+	if i := strings.IndexByte(cmd, ' '); i >= 0 {
+		return cmd[:i]
+	}
+	return cmd
+}
