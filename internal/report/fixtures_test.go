@@ -95,8 +95,8 @@ func findingsScenario() scenario {
 		{Name: "shutdownlog", Status: results.StatusSkipped},
 	}
 	sms := &model.Record{Module: "sms", Source: "HomeDomain/Library/SMS/sms.db",
-		Summary: "SMS from +34600000000: Your parcel: https://bit-ly.example/x " + xssScript + xssImg,
-		Times:   []model.Stamp{{Time: at("2023-05-10T09:15:00Z"), Desc: "sms_received"}},
+		Summary:     "SMS from +34600000000: Your parcel: https://bit-ly.example/x " + xssScript + xssImg,
+		Times:       []model.Stamp{{Time: at("2023-05-10T09:15:00Z"), Desc: "sms_received"}},
 		Observables: []model.Observable{{Kind: model.KindURL, Value: "https://bit-ly.example/x", Field: "text"}}}
 	proc := &model.Record{Module: "netusage", Source: "netusage.sqlite", Summary: "process bh used the network",
 		Times: []model.Stamp{{Time: at("2023-05-10T09:17:30Z"), Desc: "first_used"}}}

@@ -25,6 +25,7 @@ import (
 	"github.com/huella-project/huella/internal/module/ios/tcc"
 	"github.com/huella-project/huella/internal/module/ios/webkit"
 	"github.com/huella-project/huella/internal/module/ios/whatsapp"
+	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 )
 
 func ios() []module.Module {
@@ -48,10 +49,12 @@ func ios() []module.Module {
 		contacts.New(),
 		idstatuscache.New(),
 		interactionc.New(),
+		interactionc.NewContacts(),
 		tcc.New(),
 		sms.New(),
 		smsattachments.New(),
 		whatsapp.New(),
+		whatsappcontacts.New(),
 		shortcuts.New(),
 		applications.New(),
 		calendar.New(),

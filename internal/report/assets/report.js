@@ -10,21 +10,36 @@
     for (var k in vars) { s = s.split('{' + k + '}').join(String(vars[k])); }
     return s;
   }
-  var evNode = el('events');
-  var raw = JSON.parse(evNode.textContent);
-  evNode.textContent = '';
+  // The timeline arrives as parts of columns (see render.go): join them.
+  var cols = {};
+  Array.prototype.forEach.call(document.querySelectorAll('script.ev-part'), function (p) {
+    var k = p.getAttribute('data-k');
+    (cols[k] = cols[k] || []).push(JSON.parse(p.textContent));
+    p.textContent = '';
+  });
   timing.parsed = performance.now();
+  function nums(k, Ctor) {
+    var parts = cols[k] || [], total = 0, o = 0, i;
+    for (i = 0; i < parts.length; i++) total += parts[i].length;
+    var out = new Ctor(total);
+    for (i = 0; i < parts.length; i++) { out.set(parts[i], o); o += parts[i].length; }
+    return out;
+  }
+  function strs(k) {
+    var parts = cols[k] || [], out = [];
+    for (var i = 0; i < parts.length; i++) for (var j = 0; j < parts[i].length; j++) out.push(parts[i][j]);
+    return out;
+  }
   var body = el('ev-body');
   if (!body) {
     Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) { b.hidden = true; });
     return;
   }
-
-  var n = raw.t.length;
-  var T = Float64Array.from(raw.t), M = Int32Array.from(raw.m), S = Int8Array.from(raw.s);
-  var D = Int32Array.from(raw.d), X = Int32Array.from(raw.x), R = Int32Array.from(raw.r);
-  var mods = raw.mods, descs = raw.descs, texts = raw.texts, sources = raw.sources, zone = raw.tz;
-  raw = null;
+  var T = nums('t', Float64Array), M = nums('m', Int32Array), S = nums('s', Int8Array);
+  var D = nums('d', Int32Array), X = nums('x', Int32Array), R = nums('r', Int32Array);
+  var n = T.length;
+  var mods = strs('mods'), descs = strs('descs'), texts = strs('texts'), sources = strs('sources'), zone = strs('tz')[0];
+  cols = null;
   timing.arrays = performance.now();
   var PAGE = 200;
   var sel = new Int32Array(n), count = 0, page = 0;

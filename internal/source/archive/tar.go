@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // TarLimits bound what extracting a tar may write: the evidence may come from
@@ -66,7 +67,28 @@ func ExtractTar(archivePath, dst string, lim TarLimits) (notes []string, err err
 		defer gz.Close()
 		r = gz
 	}
-	return extractTarStream(filepath.Base(archivePath), r, dst, lim)
+	notes, err = extractTarStream(filepath.Base(archivePath), r, dst, lim)
+	if err == nil && r != io.Reader(br) {
+		// The tar can end before the gzip stream does; reading the rest
+		// checks the gzip checksum, so a truncated or altered archive is
+		// not taken as whole. Trailing bytes past a bound are not read.
+		if _, derr := io.Copy(io.Discard, io.LimitReader(r, 16<<20)); derr != nil {
+			return notes, fmt.Errorf("%s: compressed stream truncated or corrupt after the last entry: %w", filepath.Base(archivePath), derr)
+		}
+	}
+	return notes, err
+}
+
+// maxNotes bounds the per-entry notes kept; an archive of a million
+// symlinks must not turn into a million strings.
+const maxNotes = 1000
+
+// maxDirTimes bounds the folder times remembered until the end.
+const maxDirTimes = 1_000_000
+
+type dirTime struct {
+	name string
+	mt   time.Time
 }
 
 func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (notes []string, err error) {
@@ -76,11 +98,27 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 	}
 	defer root.Close()
 	tr := tar.NewReader(r)
-	var entries int
+	var entries, suppressed int
 	var total int64
+	var dirs []dirTime
+	note := func(msg string) {
+		if len(notes) < maxNotes {
+			notes = append(notes, msg)
+		} else {
+			suppressed++
+		}
+	}
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
+			// Folder times are set last: creating files inside a folder
+			// changes its modification time.
+			for i := len(dirs) - 1; i >= 0; i-- {
+				_ = os.Chtimes(filepath.Join(root.Name(), filepath.FromSlash(dirs[i].name)), dirs[i].mt, dirs[i].mt)
+			}
+			if suppressed > 0 {
+				notes = append(notes, fmt.Sprintf("%s: %d more entries were skipped (not listed one by one)", name, suppressed))
+			}
 			return notes, nil
 		}
 		if err != nil {
@@ -99,6 +137,9 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 			if err := root.MkdirAll(clean, 0o700); err != nil {
 				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
 			}
+			if !h.ModTime.IsZero() && clean != "." && len(dirs) < maxDirTimes {
+				dirs = append(dirs, dirTime{clean, h.ModTime})
+			}
 		case tar.TypeReg, tar.TypeRegA:
 			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
 				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
@@ -111,7 +152,7 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 			out, err := root.OpenFile(clean, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 			if err != nil {
 				if errors.Is(err, os.ErrExist) {
-					notes = append(notes, fmt.Sprintf("%s: duplicate entry %q: first copy kept", name, h.Name))
+					note(fmt.Sprintf("%s: duplicate entry %q: first copy kept", name, h.Name))
 					continue
 				}
 				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
@@ -135,9 +176,9 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 		case tar.TypeSymlink, tar.TypeLink:
 			// Links are never followed or created: a link can point outside
 			// the root. The analyst is told which ones were skipped.
-			notes = append(notes, fmt.Sprintf("%s: link %q -> %q not extracted", name, h.Name, h.Linkname))
+			note(fmt.Sprintf("%s: link %q -> %q not extracted", name, h.Name, h.Linkname))
 		case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-			notes = append(notes, fmt.Sprintf("%s: device or pipe entry %q refused", name, h.Name))
+			note(fmt.Sprintf("%s: device or pipe entry %q refused", name, h.Name))
 		default:
 			// pax headers and the like carry no file
 		}

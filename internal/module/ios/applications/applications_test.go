@@ -43,7 +43,7 @@ func TestBackup(t *testing.T) {
 	var ids []string
 	for _, r := range sink.Records {
 		ids = append(ids, r.Data.(*App).BundleID)
-		if !iostest.Has(r, model.KindAppID, r.Data.(*App).BundleID) {
+		if !iostest.Has(r, model.KindAppID, r.Data.(*App).BundleID) || !iostest.Has(r, model.KindProcess, r.Data.(*App).BundleID) {
 			t.Errorf("%s lacks app_id observable", r.Data.(*App).BundleID)
 		}
 	}

@@ -173,6 +173,9 @@ func (a *App) record(src string) *model.Record {
 	}
 	r.Stamp(a.Purchased, "app_installed")
 	r.Add(model.KindAppID, a.BundleID, "bundle_id")
+	// Feeds also publish implant bundle ids as process names; MVT checks
+	// the bundle id against both.
+	r.Add(model.KindProcess, a.BundleID, "bundle_id")
 	if a.SourceApp != "" {
 		r.Add(model.KindAppID, a.SourceApp, "source_app")
 	}

@@ -44,11 +44,11 @@ func TestModule(t *testing.T) {
 	}{
 		{"dump", source.IOSFS, map[string]string{
 			"private/var/mobile/Library/Logs/CrashReporter/IMTranscoderAgent-2023-09-07-142201.ips": header309 + "\n" + body309,
-			"private/var/mobile/Library/Logs/CrashReporter/notes.txt":                                "ignored",
+			"private/var/mobile/Library/Logs/CrashReporter/notes.txt":                               "ignored",
 		}, []string{"IMTranscoderAgent"}},
 		{"sysdiagnose", source.IOSSysdiagnose, map[string]string{
 			"crashes_and_spins/MessagesBlastDoorService-2024-01-01-000000.ips": `{"bug_type":"309","name":"MessagesBlastDoorService","timestamp":"2024-01-01 00:00:00.00 +0000"}` + "\nplain text body",
-			"crashes_and_spins/Analytics-Journal-2024-01-01.ips":             `{"bug_type":"211","os_version":"iPhone OS 17.2"}`,
+			"crashes_and_spins/Analytics-Journal-2024-01-01.ips":               `{"bug_type":"211","os_version":"iPhone OS 17.2"}`,
 		}, []string{"MessagesBlastDoorService"}},
 		{"clean", source.IOSFS, map[string]string{"private/var/mobile/Library/Logs/CrashReporter/readme.txt": "x"}, nil},
 	} {
@@ -80,6 +80,14 @@ func TestModule(t *testing.T) {
 	}
 }
 
+func TestStampDesc(t *testing.T) {
+	for bug, want := range map[string]string{"309": "crash", "109": "crash", "298": "diagnostic_report", "": "diagnostic_report"} {
+		if got := stampDesc(bug); got != want {
+			t.Errorf("%q: %s", bug, got)
+		}
+	}
+}
+
 func TestBodyFields(t *testing.T) {
 	h, b, err := Read(strings.NewReader(header309+"\n"+body309), "x.ips")
 	if err != nil {
@@ -108,6 +116,8 @@ func FuzzRead(f *testing.F) {
 		if err != nil && !strings.Contains(err.Error(), "f.ips") {
 			t.Fatalf("error does not name the file: %v", err)
 		}
-		_ = record(&Report{File: "f.ips", Header: h})
+		if r := record(&Report{File: "f.ips", Header: h}); len(r.Times) > 1 {
+			t.Fatalf("%d stamps", len(r.Times))
+		}
 	})
 }

@@ -101,7 +101,7 @@ func record(rep *Report) *model.Record {
 		proc = path.Base(rep.ProcPath)
 	}
 	r := &model.Record{Source: rep.File, Data: rep}
-	r.Summary = fmt.Sprintf("Crash report (bug type %s) for %s", rep.BugType, orUnknown(proc))
+	r.Summary = fmt.Sprintf("Crash or diagnostic report (bug type %s) for %s", rep.BugType, orUnknown(proc))
 	if rep.Exception.Type != "" {
 		r.Summary += " (" + rep.Exception.Type + ")"
 	}
@@ -115,8 +115,19 @@ func record(rep *Report) *model.Record {
 	r.Add(model.KindAppID, rep.BundleID, "bundleID")
 	r.Add(model.KindFilePath, rep.ProcPath, "procPath")
 	r.Add(model.KindProcess, rep.ParentProc, "parentProc")
-	r.Stamp(rep.Time, "crash")
+	r.Stamp(rep.Time, stampDesc(rep.BugType))
 	return r
+}
+
+// crashTypes are the bug types of process crashes and kernel panics; other
+// reports (jetsam, stackshots, resource use) are diagnostics, not crashes.
+var crashTypes = map[string]bool{"109": true, "309": true, "210": true}
+
+func stampDesc(bugType string) string {
+	if crashTypes[bugType] {
+		return "crash"
+	}
+	return "diagnostic_report"
 }
 
 func orUnknown(s string) string {

@@ -9,52 +9,130 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 )
 
-func TestRun(t *testing.T) {
-	dir := t.TempDir()
+func buildDB(t *testing.T, dir string) {
 	iostest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSENDER INTEGER, ZSTARTDATE REAL, ZENDDATE REAL, ZCREATIONDATE REAL,
 		 ZBUNDLEID TEXT, ZACCOUNT TEXT, ZDIRECTION INTEGER, ZDOMAINIDENTIFIER TEXT, ZGROUPNAME TEXT)`,
-		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZDISPLAYNAME TEXT, ZIDENTIFIER TEXT, ZPERSONID TEXT)`,
+		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZDISPLAYNAME TEXT, ZIDENTIFIER BLOB, ZPERSONID TEXT,
+		 ZINCOMINGSENDERCOUNT INTEGER, ZCREATIONDATE REAL, ZFIRSTINCOMINGSENDERDATE REAL, ZLASTINCOMINGSENDERDATE REAL)`,
 		`CREATE TABLE Z_2INTERACTIONRECIPIENT (Z_2RECIPIENTS INTEGER, Z_3INTERACTIONRECIPIENT INTEGER)`,
-		`INSERT INTO ZCONTACTS VALUES (1, NULL, '100000000000001@lid', NULL), (2, NULL, '+14155550100', NULL), (3, 'Bob Example', '+14155550101', NULL), (4, 'Eve', 'eve@icloud.example', NULL)`,
+		`CREATE TABLE ZATTACHMENT (Z_PK INTEGER PRIMARY KEY, ZUTI TEXT, ZCONTENTURL TEXT, ZSIZEINBYTES INTEGER, ZIDENTIFIER BLOB)`,
+		`CREATE TABLE Z_1INTERACTIONS (Z_1ATTACHMENTS INTEGER, Z_3INTERACTIONS INTEGER)`,
+		`INSERT INTO ZCONTACTS VALUES (1, NULL, '100000000000001@lid', NULL, 3, 778000000, 778600000, 779000000),
+		 (2, NULL, '+14155550100', NULL, NULL, NULL, NULL, NULL), (3, 'Bob Example', '+14155550101', NULL, NULL, NULL, NULL, NULL),
+		 (4, 'Eve', 'eve@icloud.example', NULL, NULL, NULL, NULL, NULL), (5, 'Carol', X'2b3134313535353530313032', NULL, NULL, NULL, NULL, NULL)`,
 		`INSERT INTO ZINTERACTIONS VALUES
 		 (1, 1, 779000000, 779000000, 779000000, 'net.whatsapp.WhatsApp', NULL, 0, NULL, NULL),
 		 (2, NULL, 779100000, 779100000, 779100000, 'net.whatsapp.WhatsApp', NULL, 1, '100000000000001@lid', NULL),
 		 (3, 3, 779200000, 779200000, 786976000, 'com.apple.MobileSMS', NULL, 0, NULL, NULL),
-		 (4, 4, 779300000, 779300060, 779300000, 'com.apple.MobileSMS', NULL, 0, NULL, 'Chat')`,
-		`INSERT INTO Z_2INTERACTIONRECIPIENT VALUES (2, 2)`)
+		 (4, 4, 779300000, 779300060, 779300000, 'com.apple.MobileSMS', NULL, 0, NULL, 'Chat'),
+		 (5, NULL, 779400000, 779400000, 779400000, 'com.apple.MobileSMS', NULL, 1, NULL, NULL)`,
+		`INSERT INTO Z_2INTERACTIONRECIPIENT VALUES (2, 2), (3, 5), (5, 5)`,
+		`INSERT INTO ZATTACHMENT VALUES (1, 'public.jpeg', 'https://cdn.example.net/a.jpg', 1024, X'CAFE'), (2, 'public.png', NULL, NULL, NULL)`,
+		`INSERT INTO Z_1INTERACTIONS VALUES (1, 4), (2, 4)`)
+}
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name      string
+		contacts  bool
+		summaries []string
+	}{
+		{"without WhatsApp contacts", false, []string{
+			"[net.whatsapp.WhatsApp] INCOMING from 100000000000001@lid to local user",
+			"[net.whatsapp.WhatsApp] OUTGOING from local user to +14155550100",
+			"[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to local user",
+			"[com.apple.MobileSMS] INCOMING from Eve (eve@icloud.example) to local user (group: Chat)",
+			"[com.apple.MobileSMS] OUTGOING from local user to Bob Example (+14155550101), Carol (+14155550102)",
+			"Interactions with 100000000000001@lid: 3 incoming as sender, 0 incoming as recipient, 0 outgoing",
+		}},
+		{"with WhatsApp contacts", true, []string{
+			"[net.whatsapp.WhatsApp] INCOMING from Alice Example (+14155550100) to local user",
+			"[net.whatsapp.WhatsApp] OUTGOING from local user to Alice Example (+14155550100)",
+			"[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to local user",
+			"[com.apple.MobileSMS] INCOMING from Eve (eve@icloud.example) to local user (group: Chat)",
+			// SMS parties are not WhatsApp ids and keep their own names.
+			"[com.apple.MobileSMS] OUTGOING from local user to Bob Example (+14155550101), Carol (+14155550102)",
+			"Interactions with Alice Example (+14155550100): 3 incoming as sender, 0 incoming as recipient, 0 outgoing",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			buildDB(t, dir)
+			if tt.contacts {
+				iostest.SQLite(t, dir, whatsappcontacts.Paths[0],
+					`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME TEXT, ZPHONENUMBER TEXT, ZWHATSAPPID TEXT, ZLID TEXT)`,
+					`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES (1, 'Alice Example', '+14155550100', '14155550100@s.whatsapp.net', '100000000000001@lid'),
+					 (2, 'Mallory', '+14155550101', '14155550101@s.whatsapp.net', NULL)`)
+			}
+			sink, err := iostest.RunDir(t, New(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			csink, err := iostest.RunDir(t, NewContacts(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink.Records = append(sink.Records, csink.Records...)
+			var sums []string
+			for _, r := range sink.Records {
+				sums = append(sums, r.Summary)
+			}
+			if !slices.Equal(sums, tt.summaries) {
+				t.Errorf("summaries:\n%q\nwant\n%q", sums, tt.summaries)
+			}
+			if len(sink.Records) != 6 {
+				return
+			}
+			stamps := [][]string{{"interaction_start"}, {"interaction_start"}, {"interaction_start", "interaction_record_created"},
+				{"interaction_start", "interaction_end"}, {"interaction_start"},
+				{"contacts_creation_date", "first_incoming_sender_date", "last_incoming_sender_date"}}
+			for i, want := range stamps {
+				if got := iostest.Descs(sink.Records[i]); !slices.Equal(got, want) {
+					t.Errorf("record %d stamps %v want %v", i, got, want)
+				}
+			}
+			eve := sink.Records[3]
+			atts := eve.Data.(*Interaction).Attachments
+			if len(atts) != 2 || atts[0] != (Attachment{UTI: "public.jpeg", ContentURL: "https://cdn.example.net/a.jpg", Size: 1024, ID: "CAFE"}) || atts[1].UTI != "public.png" {
+				t.Errorf("attachments %+v", atts)
+			}
+			if !iostest.Has(eve, model.KindEmail, "eve@icloud.example") || !iostest.Has(eve, model.KindURL, "https://cdn.example.net/a.jpg") ||
+				len(sink.Records[0].Observables) != 0 {
+				t.Errorf("observables: %+v / %+v", eve.Observables, sink.Records[0].Observables)
+			}
+		})
+	}
+}
+
+func TestRecipientBound(t *testing.T) {
+	dir := t.TempDir()
+	p := iostest.SQLite(t, dir, Paths[0],
+		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSTARTDATE REAL, ZBUNDLEID TEXT, ZDIRECTION INTEGER)`,
+		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZIDENTIFIER TEXT)`,
+		`CREATE TABLE Z_2INTERACTIONRECIPIENT (Z_2RECIPIENTS INTEGER, Z_3INTERACTIONRECIPIENT INTEGER)`,
+		`INSERT INTO ZINTERACTIONS VALUES (1, 1, 'x', 1)`)
+	iostest.Exec(t, p, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500)
+		INSERT INTO ZCONTACTS SELECT i, '+1' || i FROM n`)
+	iostest.Exec(t, p, `INSERT INTO Z_2INTERACTIONRECIPIENT SELECT Z_PK, 1 FROM ZCONTACTS`)
 	sink, err := iostest.RunDir(t, New(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []struct {
-		summary string
-		stamps  []string
-	}{
-		{"[net.whatsapp.WhatsApp] INCOMING from 100000000000001@lid to local user", []string{"interaction_start"}},
-		{"[net.whatsapp.WhatsApp] OUTGOING from local user to +14155550100", []string{"interaction_start"}},
-		{"[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to local user", []string{"interaction_start", "interaction_record_created"}},
-		{"[com.apple.MobileSMS] INCOMING from Eve (eve@icloud.example) to local user (group: Chat)", []string{"interaction_start", "interaction_end"}},
-	}
-	if len(sink.Records) != len(want) {
-		t.Fatalf("%d records", len(sink.Records))
-	}
-	for i, w := range want {
-		r := sink.Records[i]
-		if r.Summary != w.summary || !slices.Equal(iostest.Descs(r), w.stamps) {
-			t.Errorf("record %d: %q %v", i, r.Summary, iostest.Descs(r))
-		}
-	}
-	if !iostest.Has(sink.Records[3], model.KindEmail, "eve@icloud.example") || len(sink.Records[0].Observables) != 0 {
-		t.Errorf("observables: %+v / %+v", sink.Records[3].Observables, sink.Records[0].Observables)
+	if n := len(sink.Records[0].Data.(*Interaction).Recipients); n != maxRecipients {
+		t.Errorf("%d recipients kept", n)
 	}
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
-		t.Errorf("%v", err)
+	for _, m := range []module.Module{New(), NewContacts()} {
+		if _, err := iostest.RunDir(t, m, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: %v", m.Name(), err)
+		}
 	}
 	dir := t.TempDir()
 	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
@@ -62,4 +140,20 @@ func TestAbsentAndSchema(t *testing.T) {
 	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
+}
+
+func FuzzDecodeParties(f *testing.F) {
+	f.Add(`[{"display_name":"Bob","identifier":"+1","person_id":null}]`)
+	f.Add(`[null,{"identifier":"x@lid"}]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var ps []Party
+		if err := decodeJSON(s, &ps); err != nil {
+			return
+		}
+		it := &Interaction{Recipients: ps, Direction: "OUTGOING"}
+		it.resolve(func(id string) (string, string) { return "+1", id })
+		if from, to := it.parties(); from != "local user" || to == "" {
+			t.Fatalf("%q %q", from, to)
+		}
+	})
 }

@@ -113,6 +113,7 @@ var risky = map[string]struct {
 	rule string
 	why  string
 }{
+	"com.apple.mdm":                  {model.Medium, "profile_mdm", "enrols the phone in mobile device management, which lets a remote server install apps and profiles, change settings and read device details"},
 	"com.apple.notificationsettings": {model.Medium, "profile_notification_settings", "changes notification settings, which MVT flags as potentially suspicious"},
 	"com.apple.security.root":        {model.Medium, "profile_root_certificate", "installs a root certificate, which lets whoever holds its key read the phone's encrypted web traffic"},
 	"com.apple.security.pem":         {model.Low, "profile_certificate", "installs a certificate"},

@@ -17,10 +17,13 @@ import (
 type Message struct {
 	ID             int64     `json:"id"`
 	GUID           string    `json:"guid,omitempty"`
-	Service        string    `json:"service,omitempty"` // SMS, iMessage, RCS
-	Handle         string    `json:"handle,omitempty"`  // the other party: phone number or e-mail
-	Account        string    `json:"account,omitempty"` // the local account used
-	Direction      string    `json:"direction"`         // "sent" or "received"
+	Service        string    `json:"service,omitempty"`         // SMS, iMessage, RCS
+	Handle         string    `json:"handle,omitempty"`          // the other party: phone number or e-mail
+	Account        string    `json:"account,omitempty"`         // the local account used
+	Chat           string    `json:"chat_identifier,omitempty"` // from chat_message_join: a group's "chat…" id, else the party
+	ChatName       string    `json:"chat_name,omitempty"`       // a group's display name
+	GroupChat      bool      `json:"group_chat,omitempty"`
+	Direction      string    `json:"direction"` // "sent" or "received"
 	FromMe         bool      `json:"from_me"`
 	Text           string    `json:"text"`
 	TextSource     string    `json:"text_source,omitempty"` // "attributedBody" when text was NULL
@@ -61,13 +64,20 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 			handle, join = "h.id", "LEFT JOIN handle h ON h.ROWID = m.handle_id"
 		}
 	}
+	chat, chatName, chatStyle, err := chatJoin(ctx, db, tables)
+	if err != nil {
+		return err
+	}
+	if chat != "NULL" {
+		join += ` LEFT JOIN chat c ON c.ROWID = (SELECT j.chat_id FROM chat_message_join j WHERE j.message_id = m.ROWID ORDER BY j.chat_id LIMIT 1)`
+	}
 	p := func(c string) string { return iosdb.Pick(mc, "m", c) }
 	q := fmt.Sprintf(`SELECT m.ROWID AS id, %s AS guid, %s AS text, %s AS body, %s AS service,
 		%s AS account, %s AS subject, m.date AS date, %s AS date_read, %s AS date_delivered,
-		m.is_from_me AS from_me, %s AS has_att, %s AS handle
+		m.is_from_me AS from_me, %s AS has_att, %s AS handle, %s AS chat, %s AS chat_name, %s AS chat_style
 		FROM message m %s ORDER BY m.ROWID`,
 		p("guid"), p("text"), p("attributedBody"), p("service"), p("account"), p("subject"),
-		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handle, join)
+		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handle, chat, chatName, chatStyle, join)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		return fn(messageFrom(row))
 	})
@@ -82,6 +92,15 @@ func messageFrom(row iosdb.Row) *Message {
 		DateDelivered:  iosdb.AppleTime(row["date_delivered"]),
 		FromMe:         iosdb.Int(row["from_me"]) == 1,
 		HasAttachments: iosdb.Int(row["has_att"]) == 1,
+		Chat:           iosdb.Str(row["chat"]), ChatName: iosdb.Str(row["chat_name"]),
+	}
+	// Style 43 is a group conversation, 45 a one-to-one one; older
+	// databases lack the column, where a "chat…" id or a name marks a group.
+	switch st := row["chat_style"]; {
+	case st != nil:
+		m.GroupChat = iosdb.Int(st) == groupStyle
+	default:
+		m.GroupChat = m.ChatName != "" || strings.HasPrefix(m.Chat, "chat")
 	}
 	if m.Text == "" {
 		if b, ok := row["body"].([]byte); ok {
@@ -109,6 +128,16 @@ func accountAddress(a string) string {
 func (m *Message) record(src string) *model.Record {
 	r := &model.Record{Source: src, Data: m}
 	party := m.Handle
+	group := m.ChatName
+	if group == "" {
+		group = m.Chat
+	}
+	if party == "" && m.GroupChat {
+		party, group = "group "+group, ""
+	}
+	if party == "" {
+		party = m.Chat
+	}
 	if party == "" {
 		party = "unknown"
 	}
@@ -120,7 +149,11 @@ func (m *Message) record(src string) *model.Record {
 	if svc == "" {
 		svc = "message"
 	}
-	r.Summary = fmt.Sprintf("%s %s %s: %q", svc, arrow, party, oneLine(m.Text, 200))
+	r.Summary = fmt.Sprintf("%s %s %s", svc, arrow, party)
+	if m.GroupChat && group != "" {
+		r.Summary += " in group " + group
+	}
+	r.Summary += fmt.Sprintf(": %q", oneLine(m.Text, 200))
 	if m.FromMe {
 		r.Stamp(m.Date, "sms_sent")
 	} else {
@@ -132,6 +165,9 @@ func (m *Message) record(src string) *model.Record {
 	}
 	if strings.Contains(m.Handle, "@") {
 		r.Add(model.KindEmail, m.Handle, "handle")
+	}
+	if !m.GroupChat && m.Chat != m.Handle && strings.Contains(m.Chat, "@") {
+		r.Add(model.KindEmail, m.Chat, "chat_identifier")
 	}
 	if a := accountAddress(m.Account); strings.Contains(a, "@") {
 		r.Add(model.KindEmail, a, "account")
@@ -155,4 +191,29 @@ func oneLine(s string, max int) string {
 		return string(r[:max]) + "…"
 	}
 	return s
+}
+
+// groupStyle is chat.style for group conversations.
+const groupStyle = 43
+
+// chatJoin selects the conversation of each message through
+// chat_message_join, which is the only place a message sent to a group
+// (handle_id 0) names who it went to.
+func chatJoin(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (id, name, style string, err error) {
+	id, name, style = "NULL", "NULL", "NULL"
+	if !tables["chat"] || !tables["chat_message_join"] {
+		return
+	}
+	jc, err := db.Columns(ctx, "chat_message_join")
+	if err != nil {
+		return
+	}
+	cc, err := db.Columns(ctx, "chat")
+	if err != nil {
+		return
+	}
+	if !jc["chat_id"] || !jc["message_id"] || !cc["ROWID"] || !cc["chat_identifier"] {
+		return
+	}
+	return "c.chat_identifier", iosdb.Pick(cc, "c", "display_name"), iosdb.Pick(cc, "c", "style"), nil
 }

@@ -1,0 +1,73 @@
+// Command gen writes a synthetic benchmark corpus:
+//
+//	go run ./bench/gen --scale 100000 --out bench/corpus/ios-100k [--encrypt] [--plant] [--android]
+//	go run ./bench/gen --summarize RESULTS --time TIME_V_FILE --label 100k [--out CORPUS]
+//
+// The corpus holds about scale messages and scale visits (DataUsage, TCC
+// and Manifest.db in proportion), expected.json beside it, and with
+// --plant the synthetic indicators in iocs.stix2.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/huella-project/huella/internal/samplegen"
+)
+
+func main() {
+	scale := flag.Int("scale", 10000, "messages and visits in the corpus")
+	out := flag.String("out", "", "folder to create (must be new or empty)")
+	seed := flag.Int64("seed", 1, "random seed; the same seed gives the same corpus")
+	encrypt := flag.Bool("encrypt", false, "write an encrypted backup")
+	password := flag.String("password", "huella-bench", "password of the encrypted backup")
+	realKDF := flag.Bool("real-kdf", true, "with --encrypt, use the real 10,000,000 PBKDF2 rounds (else a small count)")
+	plant := flag.Bool("plant", false, "plant spyware traces; expected.json lists what a check must find")
+	android := flag.Bool("android", false, "write an androidqf folder instead of an iOS backup")
+	summary := flag.String("summarize", "", "instead of generating: print a table row for the results folder given here")
+	timeFile := flag.String("time", "", "with --summarize: the /usr/bin/time -v report")
+	label := flag.String("label", "", "with --summarize: the row's label")
+	flag.Parse()
+	if *summary != "" {
+		if err := summarize(*label, *summary, *timeFile, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "gen: --out is required")
+		os.Exit(2)
+	}
+	o := samplegen.Scaled(*scale, *seed)
+	o.Plant, o.Encrypt = *plant, *encrypt
+	if o.Encrypt {
+		o.Password = *password
+		if *realKDF {
+			o.DPIC = samplegen.RealDPIC
+		}
+	}
+	start := time.Now()
+	evidence := filepath.Join(*out, "evidence")
+	var exp *samplegen.Expected
+	var err error
+	if *android {
+		exp, err = samplegen.GenerateAndroidQF(evidence, o)
+	} else {
+		exp, err = samplegen.GenerateIOSBackup(evidence, o)
+	}
+	if err == nil {
+		err = exp.WriteJSON(filepath.Join(*out, "expected.json"))
+	}
+	if err == nil && *plant {
+		err = samplegen.WriteSampleIndicators(filepath.Join(*out, "iocs.stix2"))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("gen: %s: %v in %s\n", evidence, exp.Records, time.Since(start).Round(time.Millisecond))
+}

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/samplegen"
+)
+
+func init() { extraCommands = append(extraCommands, (*app).demoCmd) }
+
+func (a *app) demoCmd() *cobra.Command {
+	var output, lang string
+	var asJSON, quiet bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Check a synthetic infected iPhone backup, offline, to see what huella reports",
+		Long: `demo writes a small synthetic iPhone backup into a private temporary folder,
+with made-up traces of a made-up spyware ("DemoSpy"): a lure SMS, its link
+opened in Safari, a new process using the network two minutes later, and a
+microphone permission. It then runs the real 'huella check' on it with a
+synthetic indicator file and writes the results into --output. Nothing in it
+is real data; nothing is downloaded. The exit status is that of check: 1,
+since the demo phone is "infected".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runDemo(cmd, output, lang, asJSON, quiet)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "huella-demo", "results folder")
+	cmd.Flags().StringVar(&lang, "lang", "en", "report language (en, es)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the summary")
+	return cmd
+}
+
+func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet bool) error {
+	tmp, err := os.MkdirTemp("", "huella-demo-")
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer os.RemoveAll(tmp)
+	backup := filepath.Join(tmp, "backup")
+	iocs := filepath.Join(tmp, "demospy.stix2")
+	o := samplegen.Scaled(2000, 2026)
+	o.Plant = true
+	exp, err := samplegen.GenerateIOSBackup(backup, o)
+	if err == nil {
+		err = samplegen.WriteSampleIndicators(iocs)
+	}
+	if err != nil {
+		return exitWith(results.ExitError, fmt.Errorf("demo evidence: %w", err))
+	}
+	if !asJSON {
+		a.describeDemo(exp, backup)
+	}
+	return a.runCheck(cmd.Context(), backup, &checkFlags{
+		iocFlags: iocFlags{iocs: []string{iocs}, noCache: true},
+		output:   output, lang: lang, json: asJSON, quiet: quiet, moduleTimeout: 30 * time.Minute,
+	})
+}
+
+func (a *app) describeDemo(exp *samplegen.Expected, backup string) {
+	w := a.stdout
+	fmt.Fprintf(w, "Demo: a synthetic iPhone backup (made-up data) in %s (deleted when the demo ends)\n", backup)
+	names := make([]string, 0, len(exp.Records))
+	for k := range exp.Records {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(w, "  %-15s %6d records\n", k, exp.Records[k])
+	}
+	fmt.Fprintf(w, "Planted traces of %q, which the check below must find:\n", samplegen.PlantedCampaign)
+	for _, d := range exp.Detections {
+		fmt.Fprintf(w, "  - %s\n", d.Why)
+	}
+	fmt.Fprintln(w, "Running: huella check <backup> --iocs demospy.stix2")
+}

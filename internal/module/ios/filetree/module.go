@@ -1,0 +1,92 @@
+// Package filetree is the ios.filesystem module: every folder and file of a
+// file-system dump, so path and file-name indicators (implant folders such
+// as com.apple.xpc.roleaccountd.staging, dropped stage files) are matched
+// and every modification time lands on the timeline.
+//
+// Each entry is one record with its path and a process observable for its
+// own name: every component of every path is the name of some entry, so a
+// process indicator equal to any path component is matched exactly once, on
+// the folder or file that carries it. One stamp (file_modified) per entry is
+// kept, as triangle-style correlation needs the quiet preference-file
+// changes wherever they are; the timeline spills to disk. Walking and
+// building records for 100,000 entries takes about 0.3 s on one core
+// (BenchmarkWalk); the walk stays sequential since the pipeline's writer,
+// not the disk, is the bottleneck.
+package filetree
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+)
+
+// MaxEntries bounds the walk on hostile evidence; a full iPhone dump holds
+// well under this.
+var MaxEntries = 10_000_000
+
+type Module struct{}
+
+func New() module.Module { return Module{} }
+
+func (Module) Name() string { return "ios.filesystem" }
+func (Module) Description() string {
+	return "File tree of the dump: every folder and file path, with its modification time."
+}
+func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
+
+// Entry is one folder or file.
+type Entry struct {
+	Path     string    `json:"path"` // device path, with its leading slash
+	Dir      bool      `json:"dir,omitempty"`
+	Size     int64     `json:"size,omitempty"`
+	Modified time.Time `json:"modified,omitzero"`
+}
+
+func (Module) Run(ctx context.Context, env *module.Env) error {
+	n := 0
+	err := fs.WalkDir(env.Evidence.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			env.Warn("%s: %v", p, err)
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p == "." {
+			return nil
+		}
+		if n++; n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if n > MaxEntries {
+			return fmt.Errorf("more than %d entries in the file tree; the rest was not listed", MaxEntries)
+		}
+		e := Entry{Path: "/" + p, Dir: d.IsDir()}
+		if fi, err := d.Info(); err == nil {
+			e.Modified = fi.ModTime()
+			if !e.Dir {
+				e.Size = fi.Size()
+			}
+		}
+		env.Emit(record(p, &e))
+		return nil
+	})
+	if n == 0 && err == nil {
+		return module.Absent("file tree")
+	}
+	return err
+}
+
+func record(p string, e *Entry) *model.Record {
+	r := &model.Record{Source: p, Data: e, Summary: e.Path}
+	r.Add(model.KindFilePath, e.Path, "path")
+	r.Add(model.KindProcess, path.Base(p), "name")
+	r.Stamp(e.Modified, "file_modified")
+	return r
+}

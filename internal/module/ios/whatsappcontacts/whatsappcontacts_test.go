@@ -1,0 +1,144 @@
+package whatsappcontacts
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/source"
+)
+
+const fullSchema = `CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME BLOB, ZGIVENNAME BLOB,
+ ZLASTNAME BLOB, ZUSERNAME BLOB, ZBUSINESSNAME BLOB, ZPHONENUMBER BLOB, ZWHATSAPPID BLOB, ZLID BLOB, ZABOUTTEXT BLOB,
+ ZNOTES BLOB, ZDISAPPEARINGMODEDURATION REAL, ZDISAPPEARINGMODETIMESTAMP REAL, ZABOUTTIMESTAMP REAL,
+ ZABOUTEXPIRATIONTIMESTAMP REAL, ZLASTUPDATED REAL, ZPHONESTATUS INTEGER)`
+
+func build(t *testing.T, dir, rel string) {
+	iostest.SQLite(t, dir, rel, fullSchema,
+		`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES
+		 (1, 'Alice Example', 'Alice', 'Example', 'alice.example', NULL, '+14155550100', '14155550100@s.whatsapp.net',
+		  '100000000000001@lid', 'Hey there! I am using WhatsApp.', NULL, 86400.0, 775000000, 774000000, 777000000, 776000000, 1),
+		 (2, NULL, 'Bob', 'Example', NULL, NULL, '+1 (415) 555-0101', '14155550101@s.whatsapp.net', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 776000000, 1),
+		 (3, NULL, NULL, NULL, NULL, 'Shop', NULL, '5215512345678@s.whatsapp.net', '200@lid', 'Offers at evil-news.com.mx/abc', NULL, 604801, 775000000, NULL, NULL, NULL, NULL),
+		 (4, NULL, NULL, NULL, NULL, NULL, NULL, '5215599999999@s.whatsapp.net', NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL)`)
+}
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name   string
+		kind   source.Kind
+		folder string
+	}{
+		{"backup", source.IOSBackup, backupDomain},
+		{"fs", source.IOSFS, "private/var/mobile/Containers/Shared/AppGroup/0A1B-UUID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, dir, tt.folder+"/ContactsV2.sqlite")
+			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, tt.kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sink.Records) != 4 {
+				t.Fatalf("%d records", len(sink.Records))
+			}
+			want := []struct {
+				name, label string
+				on          bool
+				stamps      []string
+			}{
+				{"Alice Example", "24 hours", true, []string{"disappearing_mode_set", "about_changed", "about_expiration", "contact_last_updated"}},
+				{"Bob Example", "off", false, []string{"contact_last_updated"}},
+				{"Shop", "604801 seconds", true, []string{"disappearing_mode_set"}},
+				{"", "off", false, nil},
+			}
+			for i, w := range want {
+				r := sink.Records[i]
+				c := r.Data.(*Contact)
+				if c.Name() != w.name || c.DisappearingLabel != w.label || c.DisappearingOn != w.on || !slices.Equal(iostest.Descs(r), w.stamps) {
+					t.Errorf("row %d: name %q label %q on %v stamps %v", i, c.Name(), c.DisappearingLabel, c.DisappearingOn, iostest.Descs(r))
+				}
+			}
+			alice := sink.Records[0]
+			if !strings.Contains(alice.Summary, "14155550100@s.whatsapp.net (Alice Example)") || !strings.Contains(alice.Summary, `"Hey there! I am using WhatsApp."`) {
+				t.Errorf("summary %q", alice.Summary)
+			}
+			if !iostest.Has(sink.Records[2], model.KindURL, "evil-news.com.mx/abc") {
+				t.Errorf("about link not exposed: %+v", sink.Records[2].Observables)
+			}
+		})
+	}
+}
+
+func TestDirectory(t *testing.T) {
+	dir := t.TempDir()
+	build(t, dir, Paths[0])
+	env := module.NewEnv(iostest.Evidence(t, dir, source.IOSBackup), "t", &iostest.Sink{}, nil)
+	d, err := Load(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ id, phone, name string }{
+		{"100000000000001@lid", "+14155550100", "Alice Example"},
+		{"14155550101@s.whatsapp.net", "+14155550101", "Bob Example"},
+		{"+14155550100", "", "Alice Example"},
+		{"200@lid", "+5215512345678", "Shop"},
+		{"999@lid", "", ""},
+		{"5215500000000@s.whatsapp.net", "+5215500000000", ""},
+		{"120000000000000001@g.us", "", ""},
+		{"x@s.whatsapp.net", "", ""},
+	}
+	for _, tt := range tests {
+		if p, n := d.Resolve(tt.id); p != tt.phone || n != tt.name {
+			t.Errorf("Resolve(%q) = %q, %q; want %q, %q", tt.id, p, n, tt.phone, tt.name)
+		}
+	}
+	var nilDir *Directory
+	if p, n := nilDir.Resolve("1@lid"); p != "" || n != "" {
+		t.Error("nil directory resolved")
+	}
+}
+
+func TestAbsentAndSchema(t *testing.T) {
+	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("%v", err)
+	}
+	env := module.NewEnv(iostest.Evidence(t, t.TempDir(), source.IOSBackup), "t", &iostest.Sink{}, nil)
+	if d, err := Load(context.Background(), env); !errors.Is(err, module.ErrAbsent) || d.Len() != 0 {
+		t.Errorf("Load on empty evidence: %v", err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE ZOTHER (Z_PK INTEGER PRIMARY KEY)`,
+		`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME TEXT)`,
+	} {
+		dir := t.TempDir()
+		iostest.SQLite(t, dir, Paths[0], stmt)
+		var se *iosdb.SchemaError
+		if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+			t.Errorf("%s: %v", stmt, err)
+		}
+	}
+}
+
+func FuzzResolve(f *testing.F) {
+	f.Add("+1 (415) 555-0100", "100000000000001@lid", "14155550100@s.whatsapp.net")
+	f.Add("", "@lid", "+")
+	f.Fuzz(func(t *testing.T, phone, lid, query string) {
+		d := &Directory{byLID: map[string]entry{}, byPhone: map[string]entry{}}
+		d.add(&Contact{PhoneNumber: phone, LID: lid, WhatsAppID: query})
+		p, _ := d.Resolve(query)
+		if p != "" && (p[0] != '+' || Digits(p) == "") {
+			t.Fatalf("resolved phone %q", p)
+		}
+		if got := Digits(phone); strings.Trim(got, "0123456789") != "" {
+			t.Fatalf("Digits(%q) = %q", phone, got)
+		}
+	})
+}

@@ -1,0 +1,153 @@
+package hostile
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	rssLimit  = 1 << 30
+	timeLimit = 60 * time.Second
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	r, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func buildHuella(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "huella")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/huella")
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// listFiles returns every path under root, skipping the folders in skip.
+func listFiles(t *testing.T, root string, skip ...string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, s := range skip {
+			if p == s {
+				return filepath.SkipDir
+			}
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out[p] = fi.ModTime().UnixNano() ^ fi.Size()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHostileInputs runs huella check on every crafted input and checks it
+// fails cleanly: a message naming the file at fault, exit 2 only when
+// nothing could be checked, no panic, nothing written outside the output
+// folder, under 1 GB of memory and 60 s.
+func TestHostileInputs(t *testing.T) {
+	bin := buildHuella(t)
+	escapes := []string{"/tmp/escape-absolute.txt", "/tmp/escape-zip-abs.txt"}
+	for _, c := range cases() {
+		t.Run(c.name, func(t *testing.T) {
+			if c.slow && testing.Short() {
+				t.Skip("slow hostile input; CI runs it")
+			}
+			base := t.TempDir()
+			sandbox := filepath.Join(base, "a", "b", "c", "case")
+			tmp, out, data := filepath.Join(base, "tmp"), filepath.Join(base, "out"), filepath.Join(base, "data")
+			for _, d := range []string{sandbox, tmp, data} {
+				if err := os.MkdirAll(d, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			genStart := time.Now()
+			ev, iocs := c.build(t, sandbox)
+			t.Logf("generated in %v", time.Since(genStart).Round(time.Millisecond))
+			before := listFiles(t, base, out, tmp)
+
+			args := []string{"check", ev, "--output", out, "--no-feed-cache", "--quiet", "--module-timeout", "50s"}
+			if iocs != "" {
+				args = append(args, "--iocs", iocs)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeLimit)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, args...)
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HUELLA_DATA="+data, "HUELLA_IOCS=", "HUELLA_BACKUP_PASSWORD=", "HOME="+data)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			cmd.Stdout = &stderr
+			start := time.Now()
+			err := cmd.Run()
+			wall := time.Since(start)
+			if ctx.Err() != nil {
+				t.Fatalf("still running after %v: hang or unbounded work", timeLimit)
+			}
+			code := cmd.ProcessState.ExitCode()
+			rss := maxRSS(cmd.ProcessState)
+			t.Logf("exit %d in %v, peak RSS %d MB", code, wall.Round(time.Millisecond), rss>>20)
+			msg := stderr.String()
+			if _, ok := err.(*exec.ExitError); err != nil && !ok {
+				t.Fatalf("run: %v", err)
+			}
+			for _, bad := range []string{"panic:", "goroutine ", "fatal error:", "runtime error"} {
+				if strings.Contains(msg, bad) {
+					t.Errorf("output holds %q:\n%.3000s", bad, msg)
+				}
+			}
+			if rss > rssLimit {
+				t.Errorf("peak RSS %d MB over %d MB", rss>>20, rssLimit>>20)
+			}
+			info, _ := os.ReadFile(filepath.Join(out, "info.json"))
+			if code == 2 && !c.unreadable && iocs == "" {
+				t.Errorf("exit 2 although part of the evidence is readable:\n%.3000s", msg)
+			}
+			if code == 2 && !strings.Contains(msg, filepath.Base(ev)) && !strings.Contains(msg, filepath.Base(iocs)) && (iocs == "" || !strings.Contains(msg, "hostile.stix2")) {
+				t.Errorf("exit 2 without naming the file:\n%.3000s", msg)
+			}
+			if c.mention != "" && !strings.Contains(msg, c.mention) && !strings.Contains(string(info), c.mention) {
+				t.Errorf("neither the console nor info.json names %q:\n%.3000s\ninfo.json: %.3000s", c.mention, msg, info)
+			}
+			if code != 2 && len(info) == 0 {
+				t.Errorf("exit %d but no info.json", code)
+			}
+			after := listFiles(t, base, out, tmp)
+			for p, v := range after {
+				if w, ok := before[p]; !ok || w != v {
+					t.Errorf("written outside the output folder: %s", p)
+				}
+			}
+			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+				t.Errorf("temp folder not emptied: %d entries left (first %s)", len(ents), ents[0].Name())
+			}
+			for _, e := range escapes {
+				if _, err := os.Stat(e); err == nil {
+					os.Remove(e)
+					t.Errorf("archive entry escaped to %s", e)
+				}
+			}
+		})
+	}
+}
