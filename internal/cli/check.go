@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -229,7 +230,19 @@ func defaultOutDir() string {
 	return "huella-results-" + time.Now().UTC().Format("20060102T150405Z")
 }
 
+// softMemoryLimit keeps a check's heap near a size a 2-core laptop with
+// other work on it can afford: past it the garbage collector works harder
+// instead of the heap growing. GOMEMLIMIT overrides it.
+const softMemoryLimit = 384 << 20
+
+func setMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
+}
+
 func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
+	setMemoryLimit()
 	started := time.Now().UTC()
 	out := f.output
 	if out == "" {
@@ -311,7 +324,7 @@ func exitCode(code int) error {
 // correlator and reportWriter are filled in by the files that wire
 // internal/detect and internal/report, so this file compiles without them.
 var (
-	correlator   scan.Correlator = detect.Run
+	correlator   scan.Correlator = detect.Rules
 	reportWriter func(dir, lang string) error
 )
 

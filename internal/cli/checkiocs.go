@@ -52,6 +52,7 @@ recheck.json, which lists the findings that are new since the original run.`,
 }
 
 func (a *app) runCheckIOCs(ctx context.Context, dir, out, lang string, f *iocFlags, asJSON, quiet bool) error {
+	setMemoryLimit()
 	started := time.Now().UTC()
 	var orig results.Info
 	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &orig); err != nil {

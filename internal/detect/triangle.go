@@ -61,48 +61,67 @@ type triangle struct {
 
 func newTriangle() *triangle { return &triangle{} }
 
+// anyContains looks in the event's source path and summary without joining
+// them: classify runs on every event of the timeline.
+func anyContains(e *model.Event, sub string) bool {
+	return strings.Contains(e.Source, sub) || strings.Contains(e.Summary, sub)
+}
+
+const attachments = "Library/SMS/Attachments/"
+
 func classify(e *model.Event) (triEvent, bool) {
+	var rest string
+	if i := strings.Index(e.Source, attachments); i >= 0 {
+		rest = e.Source[i+len(attachments):]
+	} else if i := strings.Index(e.Summary, attachments); i >= 0 {
+		rest = e.Summary[i+len(attachments):]
+	} else {
+		return classifyOther(e)
+	}
 	te := triEvent{ev: compact(e)}
-	text := e.Source + "\n" + e.Summary
 	desc := strings.ToLower(e.Desc)
-	if i := strings.Index(text, "Library/SMS/Attachments/"); i >= 0 {
-		rest := text[i+len("Library/SMS/Attachments/"):]
-		if j := strings.IndexAny(rest, "\n \t"); j >= 0 {
-			rest = rest[:j]
-		}
-		rest = strings.Trim(rest, "/")
-		if n := strings.Count(rest, "/"); n <= 1 && rest != "" {
-			te.cls, te.folder = clsSMS, rest
-			te.mod = strings.Contains(desc, "modif")
-			te.ch = strings.Contains(desc, "chang") || strings.Contains(desc, "status")
-			return te, true
-		}
-		te.cls = clsCancel
+	if j := strings.IndexAny(rest, "\n \t"); j >= 0 {
+		rest = rest[:j]
+	}
+	rest = strings.Trim(rest, "/")
+	if n := strings.Count(rest, "/"); n <= 1 && rest != "" {
+		te.cls, te.folder = clsSMS, rest
+		te.mod = strings.Contains(desc, "modif")
+		te.ch = strings.Contains(desc, "chang") || strings.Contains(desc, "status")
 		return te, true
 	}
+	te.cls = clsCancel
+	return te, true
+}
+
+func classifyOther(e *model.Event) (triEvent, bool) {
+	cls := clsNone
 	for _, p := range triPlists {
-		if strings.Contains(text, p) {
-			te.cls = clsFile
-			return te, true
+		if anyContains(e, p) {
+			cls = clsFile
+			break
 		}
 	}
-	if strings.Contains(e.Module, "usage") || strings.Contains(e.Module, "analytics") {
+	if cls == clsNone && (strings.Contains(e.Module, "usage") || strings.Contains(e.Module, "analytics")) {
 		for _, p := range e.Processes {
 			if triProcesses[p] {
-				te.cls = clsNet
-				return te, true
+				cls = clsNet
+				break
 			}
 		}
 	}
-	if strings.Contains(e.Module, "locationd") && strings.Contains(desc, "stop") {
+	if cls == clsNone && strings.Contains(e.Module, "locationd") && strings.Contains(strings.ToLower(e.Desc), "stop") {
 		for _, b := range triBundles {
-			if strings.Contains(text, b) {
-				te.cls = clsLocation
-				return te, true
+			if anyContains(e, b) {
+				cls = clsLocation
+				break
 			}
 		}
 	}
-	return te, false
+	if cls == clsNone {
+		return triEvent{}, false
+	}
+	return triEvent{ev: compact(e), cls: cls}, true
 }
 
 func (t *triangle) Observe(e *model.Event) {

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/results"
@@ -30,9 +31,9 @@ type Matcher interface {
 	Match(o model.Observable) []model.IndicatorRef
 }
 
-// Correlator runs rules over the whole timeline once the modules are done
-// (internal/detect). It returns correlated findings.
-type Correlator func(ctx context.Context, tl *timeline.Collector, ev *source.Evidence) ([]model.Detection, error)
+// Correlator returns fresh correlation rules (internal/detect.Rules); they
+// observe the timeline during the same merge pass that writes it.
+type Correlator func() []detect.Rule
 
 // Progress is told what the pipeline does; the CLI shows it on a terminal.
 type Progress interface {
@@ -113,20 +114,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
 	dets := append(s.detections, o.Carry...)
-	if o.Correlate != nil {
-		cd, err := o.Correlate(ctx, tl, o.Evidence)
-		if err != nil {
-			o.Log.Warn("correlation rules failed", "err", err)
-		}
-		for i := range cd {
-			if cd[i].Kind == "" {
-				cd[i].Kind = model.ByCorrelation
-			}
-		}
-		dets = append(dets, cd...)
-	}
-	// Findings that carry their own time (heuristics, correlations) appear
-	// on the timeline too, so the report can show what surrounds them.
+	// Heuristic findings carry their own time: they go on the timeline too,
+	// so the report shows what surrounds them. Correlation findings are
+	// computed during the pass below; they point at events already on it.
 	for i := range dets {
 		d := &dets[i]
 		if d.Time == nil || d.Kind == model.ByIndicator {
@@ -134,6 +124,27 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		sev := d.Severity
 		tl.Add(model.Event{Time: *d.Time, Module: d.Module, Desc: "finding:" + d.Rule, Summary: d.Reason, Severity: &sev})
+	}
+	var rules []detect.Rule
+	if o.Correlate != nil {
+		rules = o.Correlate()
+	}
+	observe := func(e *model.Event) {
+		for _, r := range rules {
+			r.Observe(e)
+		}
+	}
+	if err := writeTimeline(o.OutDir, tl, o.Evidence.Device.Location(), observe); err != nil {
+		return nil, err
+	}
+	for _, r := range rules {
+		cd := r.Findings()
+		for i := range cd {
+			if cd[i].Kind == "" {
+				cd[i].Kind = model.ByCorrelation
+			}
+		}
+		dets = append(dets, cd...)
 	}
 	results.SortDetections(dets)
 	if dets == nil {
@@ -154,26 +165,29 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		results.Detections{SchemaVersion: model.SchemaVersion, Detections: dets}); err != nil {
 		return nil, err
 	}
-	loc := o.Evidence.Device.Location()
-	if err := writeFile(filepath.Join(o.OutDir, "timeline.csv"), func(f *os.File) error { return timeline.WriteCSV(f, tl, loc) }); err != nil {
-		return nil, err
-	}
-	if err := writeFile(filepath.Join(o.OutDir, "timeline.jsonl"), func(f *os.File) error { return timeline.WriteJSONL(f, tl, loc) }); err != nil {
-		return nil, err
-	}
 	return &Result{Modules: infos, Detections: dets, Events: tl.Len()}, ctx.Err()
 }
 
-func writeFile(path string, fn func(*os.File) error) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+// writeTimeline writes timeline.csv and timeline.jsonl in one merge pass
+// that also feeds the correlation rules.
+func writeTimeline(out string, tl *timeline.Collector, loc *time.Location, observe func(*model.Event)) error {
+	open := func(name string) (*os.File, error) {
+		return os.OpenFile(filepath.Join(out, name), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	}
+	fc, err := open("timeline.csv")
 	if err != nil {
 		return err
 	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	defer fc.Close()
+	fj, err := open("timeline.jsonl")
+	if err != nil {
+		return err
 	}
-	return f.Close()
+	defer fj.Close()
+	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe}); err != nil {
+		return fmt.Errorf("timeline: %w", err)
+	}
+	return errors.Join(fc.Close(), fj.Close())
 }
 
 type modState struct {

@@ -3,19 +3,19 @@
 //
 // A phone can yield millions of events, so the collector keeps at most
 // ChunkSize events in memory: full chunks are sorted and spilled to the
-// private temporary folder, and the writers merge the sorted chunks.
+// private temporary folder in a compact binary form, and one k-way merge
+// pass feeds every consumer at once (the CSV and JSONL writers on their own
+// goroutines, the correlation rules on the merging one).
 package timeline
 
 import (
 	"bufio"
 	"container/heap"
-	"encoding/csv"
-	"encoding/gob"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,7 +23,12 @@ import (
 )
 
 // ChunkSize bounds the events held in memory before a spill.
-var ChunkSize = 200_000
+var ChunkSize = 100_000
+
+// MaxSummary bounds a timeline line's text; the full record stays in
+// <module>.json. A message of several megabytes must not be copied into
+// every timeline file.
+const MaxSummary = 1024
 
 type Collector struct {
 	mu     sync.Mutex
@@ -44,6 +49,9 @@ func (c *Collector) Add(evs ...model.Event) {
 		if e.Time.IsZero() {
 			continue
 		}
+		if len(e.Summary) > MaxSummary {
+			e.Summary = strings.ToValidUTF8(e.Summary[:MaxSummary], "") + "…"
+		}
 		c.buf = append(c.buf, e)
 		c.n++
 		if len(c.buf) >= ChunkSize {
@@ -59,21 +67,21 @@ func (c *Collector) Len() int {
 	return c.n
 }
 
-func less(a, b *model.Event) bool {
-	if !a.Time.Equal(b.Time) {
-		return a.Time.Before(b.Time)
+func compare(a, b *model.Event) int {
+	if c := a.Time.Compare(b.Time); c != 0 {
+		return c
 	}
-	if a.Module != b.Module {
-		return a.Module < b.Module
+	if c := strings.Compare(a.Module, b.Module); c != 0 {
+		return c
 	}
-	if a.Desc != b.Desc {
-		return a.Desc < b.Desc
+	if c := strings.Compare(a.Desc, b.Desc); c != 0 {
+		return c
 	}
-	return a.Summary < b.Summary
+	return strings.Compare(a.Summary, b.Summary)
 }
 
 func sortEvents(evs []model.Event) {
-	sort.SliceStable(evs, func(i, j int) bool { return less(&evs[i], &evs[j]) })
+	slices.SortStableFunc(evs, func(a, b model.Event) int { return compare(&a, &b) })
 }
 
 func (c *Collector) spill() {
@@ -81,25 +89,28 @@ func (c *Collector) spill() {
 		return
 	}
 	sortEvents(c.buf)
-	f, err := os.CreateTemp(c.dir, "timeline-*.gob")
+	f, err := os.CreateTemp(c.dir, "timeline-*.bin")
 	if err != nil {
 		c.err = err
 		return
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	enc := gob.NewEncoder(w)
+	var scratch []byte
 	for i := range c.buf {
-		if err := enc.Encode(&c.buf[i]); err != nil {
+		scratch = appendEvent(scratch[:0], &c.buf[i])
+		if _, err := w.Write(scratch); err != nil {
 			c.err = err
 			break
 		}
 	}
 	c.err = errors.Join(c.err, w.Flush(), f.Close())
 	c.chunks = append(c.chunks, f.Name())
+	clear(c.buf) // drop string references so the collector holds no more than a chunk
 	c.buf = c.buf[:0]
 }
 
-// Each calls fn for every event in time order. It may be called more than once.
+// Each calls fn for every event in time order. It may be called more than
+// once; the event passed is only valid during the call.
 func (c *Collector) Each(fn func(*model.Event) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -120,7 +131,7 @@ func (c *Collector) Each(fn func(*model.Event) error) error {
 			return err
 		}
 		files = append(files, f)
-		s := &stream{dec: gob.NewDecoder(bufio.NewReaderSize(f, 1<<16))}
+		s := &stream{r: bufio.NewReaderSize(f, 1<<16)}
 		if err := s.next(); err != nil {
 			if errors.Is(err, io.EOF) {
 				continue
@@ -164,16 +175,15 @@ func (c *Collector) Close() error {
 }
 
 type stream struct {
-	dec *gob.Decoder
+	r   *bufio.Reader
 	mem []model.Event
 	i   int
 	cur model.Event
 }
 
 func (s *stream) next() error {
-	if s.dec != nil {
-		s.cur = model.Event{}
-		return s.dec.Decode(&s.cur)
+	if s.r != nil {
+		return readEvent(s.r, &s.cur)
 	}
 	if s.i >= len(s.mem) {
 		return io.EOF
@@ -186,7 +196,7 @@ func (s *stream) next() error {
 type mergeHeap []*stream
 
 func (h mergeHeap) Len() int           { return len(h) }
-func (h mergeHeap) Less(i, j int) bool { return less(&h[i].cur, &h[j].cur) }
+func (h mergeHeap) Less(i, j int) bool { return compare(&h[i].cur, &h[j].cur) < 0 }
 func (h mergeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *mergeHeap) Push(x any)        { *h = append(*h, x.(*stream)) }
 func (h *mergeHeap) Pop() any {
@@ -196,87 +206,87 @@ func (h *mergeHeap) Pop() any {
 	return x
 }
 
-// CSVHeader is the first line of timeline.csv.
-var CSVHeader = []string{"datetime_utc", "datetime_local", "module", "event", "summary", "source", "severity"}
+// Writers says where one merge pass sends the events. Any field may be nil.
+type Writers struct {
+	CSV     io.Writer
+	JSONL   io.Writer
+	Loc     *time.Location     // device zone for the local-time columns
+	Observe func(*model.Event) // called in time order on the merging goroutine
+}
 
-// WriteCSV writes the events; loc adds device-local times when known.
-func WriteCSV(w io.Writer, c *Collector, loc *time.Location) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
+const batchSize = 2048
+
+// Write runs one merge pass over the timeline and feeds every consumer. The
+// writers encode on their own goroutines, so on two cores the merge, the
+// correlation rules and the encoding overlap.
+func (c *Collector) Write(w Writers) error {
+	type sinkFn func([]model.Event) error
+	var sinks []sinkFn
+	var closers []func() error
+	if w.CSV != nil {
+		cw := newCSVWriter(w.CSV, w.Loc)
+		sinks = append(sinks, cw.write)
+		closers = append(closers, cw.flush)
 	}
-	row := make([]string, len(CSVHeader))
-	err := c.Each(func(e *model.Event) error {
-		row[0] = e.Time.UTC().Format(time.RFC3339Nano)
-		row[1] = localTime(e.Time, loc)
-		row[2], row[3], row[4], row[5] = e.Module, e.Desc, csvSafe(e.Summary), csvSafe(e.Source)
-		row[6] = ""
-		if e.Severity != nil {
-			row[6] = e.Severity.String()
+	if w.JSONL != nil {
+		jw := newJSONLWriter(w.JSONL, w.Loc)
+		sinks = append(sinks, jw.write)
+		closers = append(closers, jw.flush)
+	}
+	chans := make([]chan []model.Event, len(sinks))
+	errs := make([]error, len(sinks))
+	var wg sync.WaitGroup
+	for i := range sinks {
+		chans[i] = make(chan []model.Event, 4)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range chans[i] {
+				if errs[i] == nil {
+					errs[i] = sinks[i](b)
+				}
+			}
+			if errs[i] == nil {
+				errs[i] = closers[i]()
+			}
+		}()
+	}
+	batch := make([]model.Event, 0, batchSize)
+	flush := func() {
+		if len(batch) == 0 {
+			return
 		}
-		return cw.Write(row)
+		for _, ch := range chans {
+			ch <- batch
+		}
+		batch = make([]model.Event, 0, batchSize)
+	}
+	err := c.Each(func(e *model.Event) error {
+		if w.Observe != nil {
+			w.Observe(e)
+		}
+		if len(chans) > 0 {
+			batch = append(batch, *e)
+			if len(batch) == batchSize {
+				flush()
+			}
+		}
+		return nil
 	})
-	if err != nil {
-		return err
+	flush()
+	for _, ch := range chans {
+		close(ch)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	wg.Wait()
+	return errors.Join(append([]error{err}, errs...)...)
 }
 
-// csvSafe defuses spreadsheet formula injection: evidence text such as an
-// SMS starting with "=" would otherwise run as a formula when an analyst
-// opens the CSV.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
-
-func localTime(t time.Time, loc *time.Location) string {
-	if loc == nil {
-		return ""
-	}
-	return t.In(loc).Format(time.RFC3339Nano)
-}
-
-// sketchEvent is one Timesketch line: message, datetime and timestamp_desc
-// are the fields Timesketch requires; the rest become attributes.
-type sketchEvent struct {
-	Message       string `json:"message"`
-	Datetime      string `json:"datetime"`
-	TimestampDesc string `json:"timestamp_desc"`
-	Module        string `json:"module"`
-	Source        string `json:"source,omitempty"`
-	Severity      string `json:"severity,omitempty"`
-	DatetimeLocal string `json:"datetime_local,omitempty"`
+// WriteCSV writes the events as CSV; loc adds device-local times when known.
+func WriteCSV(w io.Writer, c *Collector, loc *time.Location) error {
+	return c.Write(Writers{CSV: w, Loc: loc})
 }
 
 // WriteJSONL writes Timesketch-importable JSON lines.
 func WriteJSONL(w io.Writer, c *Collector, loc *time.Location) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	err := c.Each(func(e *model.Event) error {
-		se := sketchEvent{
-			Message:       e.Summary,
-			Datetime:      e.Time.UTC().Format(time.RFC3339Nano),
-			TimestampDesc: e.Desc,
-			Module:        e.Module,
-			Source:        e.Source,
-			DatetimeLocal: localTime(e.Time, loc),
-		}
-		if e.Severity != nil {
-			se.Severity = e.Severity.String()
-		}
-		return enc.Encode(&se)
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
+	return c.Write(Writers{JSONL: w, Loc: loc})
 }

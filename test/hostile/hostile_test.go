@@ -2,6 +2,7 @@ package hostile
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -94,7 +95,7 @@ func TestHostileInputs(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeLimit)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, args...)
+			cmd, rssFile := limitedCommand(ctx, t, bin, args)
 			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HUELLA_DATA="+data, "HUELLA_IOCS=", "HUELLA_BACKUP_PASSWORD=", "HOME="+data)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
@@ -106,47 +107,60 @@ func TestHostileInputs(t *testing.T) {
 				t.Fatalf("still running after %v: hang or unbounded work", timeLimit)
 			}
 			code := cmd.ProcessState.ExitCode()
-			rss := maxRSS(cmd.ProcessState)
+			rss := peakRSS(t, rssFile, cmd.ProcessState)
 			t.Logf("exit %d in %v, peak RSS %d MB", code, wall.Round(time.Millisecond), rss>>20)
 			msg := stderr.String()
 			if _, ok := err.(*exec.ExitError); err != nil && !ok {
 				t.Fatalf("run: %v", err)
 			}
-			for _, bad := range []string{"panic:", "goroutine ", "fatal error:", "runtime error"} {
+			// Failures are gathered so a case marked known (reported, not yet
+			// fixed) is skipped with what was seen, and flags itself once fixed.
+			var problems []string
+			fail := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+			for _, bad := range []string{"panic:", "goroutine ", "fatal error:", "runtime error", "out of memory"} {
 				if strings.Contains(msg, bad) {
-					t.Errorf("output holds %q:\n%.3000s", bad, msg)
+					fail("output holds %q:\n%.3000s", bad, msg)
 				}
 			}
 			if rss > rssLimit {
-				t.Errorf("peak RSS %d MB over %d MB", rss>>20, rssLimit>>20)
+				fail("peak RSS %d MB over %d MB", rss>>20, rssLimit>>20)
 			}
 			info, _ := os.ReadFile(filepath.Join(out, "info.json"))
 			if code == 2 && !c.unreadable && iocs == "" {
-				t.Errorf("exit 2 although part of the evidence is readable:\n%.3000s", msg)
+				fail("exit 2 although part of the evidence is readable:\n%.3000s", msg)
 			}
 			if code == 2 && !strings.Contains(msg, filepath.Base(ev)) && !strings.Contains(msg, filepath.Base(iocs)) && (iocs == "" || !strings.Contains(msg, "hostile.stix2")) {
-				t.Errorf("exit 2 without naming the file:\n%.3000s", msg)
+				fail("exit 2 without naming the file:\n%.3000s", msg)
 			}
 			if c.mention != "" && !strings.Contains(msg, c.mention) && !strings.Contains(string(info), c.mention) {
-				t.Errorf("neither the console nor info.json names %q:\n%.3000s\ninfo.json: %.3000s", c.mention, msg, info)
+				fail("neither the console nor info.json names %q:\n%.3000s\ninfo.json: %.3000s", c.mention, msg, info)
 			}
 			if code != 2 && len(info) == 0 {
-				t.Errorf("exit %d but no info.json", code)
+				fail("exit %d but no info.json", code)
 			}
 			after := listFiles(t, base, out, tmp)
 			for p, v := range after {
-				if w, ok := before[p]; !ok || w != v {
-					t.Errorf("written outside the output folder: %s", p)
+				if w, ok := before[p]; p != base && (!ok || w != v) {
+					fail("written outside the output folder: %s", p)
 				}
 			}
 			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
-				t.Errorf("temp folder not emptied: %d entries left (first %s)", len(ents), ents[0].Name())
+				fail("temp folder not emptied: %d entries left (first %s)", len(ents), ents[0].Name())
 			}
 			for _, e := range escapes {
 				if _, err := os.Stat(e); err == nil {
 					os.Remove(e)
 					t.Errorf("archive entry escaped to %s", e)
 				}
+			}
+			switch {
+			case c.known != "" && len(problems) > 0:
+				t.Skipf("KNOWN ISSUE (reported): %s\nobserved: %s", c.known, strings.Join(problems, "; "))
+			case c.known != "":
+				t.Errorf("marked as a known issue (%s) but passes now: remove the mark", c.known)
+			}
+			for _, p := range problems {
+				t.Error(p)
 			}
 		})
 	}

@@ -114,3 +114,17 @@ func TestOnlySqlitexOpensDatabases(t *testing.T) {
 		t.Fatalf("only %d Go files seen: the walk is broken", checked)
 	}
 }
+
+// TestOnlyPlistxDecodesPlists: howett.net/plist alone expands shared
+// references and recurses without limit (a 1 KB billion-laughs plist
+// exhausts memory); plistx checks depth and expanded size first.
+func TestOnlyPlistxDecodesPlists(t *testing.T) {
+	eachGoFile(t, func(rel string, f *ast.File, imports map[string]string) {
+		if filepath.ToSlash(filepath.Dir(rel)) == "internal/plistx" {
+			return
+		}
+		for _, h := range calls(f, imports, "howett.net/plist", "Unmarshal", "NewDecoder") {
+			t.Errorf("%s calls %s: decode evidence plists with plistx.Decode", rel, h)
+		}
+	})
+}

@@ -139,7 +139,7 @@ func runKind(t *testing.T, p string, kind source.Kind, tz string) *scan.Result {
 			mods = append(mods, m)
 		}
 	}
-	res, err := scan.Run(context.Background(), scan.Options{Evidence: ev, Modules: mods, OutDir: t.TempDir(), Workers: 1, Correlate: detect.Run})
+	res, err := scan.Run(context.Background(), scan.Options{Evidence: ev, Modules: mods, OutDir: t.TempDir(), Workers: 1, Correlate: detect.Rules})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"howett.net/plist"
-
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -40,9 +39,10 @@ func Decode(b []byte) (out []Client, err error) {
 			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
 		}
 	}()
-	var root map[string]any
-	if _, err := plist.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("not a clients plist: %w", err)
+	// plistx bounds depth and shared-reference expansion (billion laughs).
+	root, derr := plistx.DecodeDict(b, plistx.Limits{})
+	if derr != nil {
+		return nil, fmt.Errorf("not a clients plist: %w", derr)
 	}
 	keys := make([]string, 0, len(root))
 	for k := range root {

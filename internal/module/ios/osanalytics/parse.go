@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"howett.net/plist"
-
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/plistx"
 )
 
 // Usage is one process of netUsageBaseline.
@@ -33,9 +32,10 @@ func Decode(b []byte) (out []Usage, err error) {
 			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
 		}
 	}()
-	var root map[string]any
-	if _, err := plist.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("not an addaily plist: %w", err)
+	// plistx bounds depth and shared-reference expansion (billion laughs).
+	root, derr := plistx.DecodeDict(b, plistx.Limits{})
+	if derr != nil {
+		return nil, fmt.Errorf("not an addaily plist: %w", derr)
 	}
 	base, ok := root["netUsageBaseline"].(map[string]any)
 	if !ok {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"howett.net/plist"
+	"github.com/huella-project/huella/internal/plistx"
 )
 
 // SessionEntry is one page of a tab's back/forward list.
@@ -44,9 +44,10 @@ func DecodeSession(b []byte) (entries []SessionEntry, err error) {
 			entries, err = nil, fmt.Errorf("session plist: malformed (%v)", r)
 		}
 	}()
-	var root any
-	if _, err := plist.Unmarshal(b[i:], &root); err != nil {
-		return nil, fmt.Errorf("session plist: %w", err)
+	// plistx bounds depth and shared-reference expansion (billion laughs).
+	root, derr := plistx.Decode(b[i:], plistx.Limits{})
+	if derr != nil {
+		return nil, fmt.Errorf("session plist: %w", derr)
 	}
 	list := findEntries(root, 0)
 	for _, e := range list {

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"howett.net/plist"
-
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -75,9 +74,10 @@ func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
 			entries, err = nil, fmt.Errorf("malformed plist (%v)", r)
 		}
 	}()
-	var root map[string]any
-	if _, err := plist.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("not a resource-log plist: %w", err)
+	// plistx bounds depth and shared-reference expansion (billion laughs).
+	root, derr := plistx.DecodeDict(b, plistx.Limits{})
+	if derr != nil {
+		return nil, fmt.Errorf("not a resource-log plist: %w", derr)
 	}
 	list, ok := root["browsingStatistics"].([]any)
 	if !ok {
