@@ -1,9 +1,11 @@
 package heuristics
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,39 +50,124 @@ type FastRedirect struct {
 // FastRedirectLimit is how quick a cross-site redirect must be to be flagged.
 const FastRedirectLimit = time.Second
 
-// RedirectIndex finds fast cross-site redirects. Visits are indexed by id as
-// they are added, so checking n visits costs O(n), not the O(n²) scan of a
-// lookup per visit.
+// RedirectIndex finds fast cross-site redirects among visits added in
+// time order (History.db read ORDER BY visit_time). A redirect counts only
+// when the destination follows its source by less than FastRedirectLimit,
+// so the index keeps just the visits of the last FastRedirectLimit: memory
+// follows the busiest second of browsing, not the size of the history.
+// A visit added out of order is still matched against what the window holds.
 type RedirectIndex struct {
-	byID    map[int64]Visit
-	sources []int64 // ids of visits that name a redirect destination, in order seen
+	added   int
+	newest  time.Time
+	recent  []windowVisit           // visits still inside the window, in the order added
+	head    int                     // recent[:head] have left the window
+	byID    map[int64]int           // visit id -> its latest position in recent (absolute)
+	pending map[int64][]windowVisit // destination id -> sources waiting for it
+	dropped int                     // absolute position of recent[0]
+	found   []sequenced
 }
 
-func NewRedirectIndex() *RedirectIndex { return &RedirectIndex{byID: map[int64]Visit{}} }
+type windowVisit struct {
+	Visit
+	seq int // order added, so results come out in source order
+}
+
+type sequenced struct {
+	FastRedirect
+	seq int
+}
+
+func NewRedirectIndex() *RedirectIndex {
+	return &RedirectIndex{byID: map[int64]int{}, pending: map[int64][]windowVisit{}}
+}
 
 // Add indexes one visit. Visit ids are scoped to one database: use one index
 // per History.db, or a profile's ids would point into another profile.
 func (x *RedirectIndex) Add(v Visit) {
-	x.byID[v.ID] = v
-	if v.RedirectDestination != 0 {
-		x.sources = append(x.sources, v.ID)
+	w := windowVisit{Visit: v, seq: x.added}
+	x.added++
+	if v.Time.IsZero() {
+		return // a visit without a time can be neither end of a fast redirect
+	}
+	if v.Time.After(x.newest) {
+		x.newest = v.Time
+	}
+	if srcs, ok := x.pending[v.ID]; ok {
+		delete(x.pending, v.ID)
+		for _, s := range srcs {
+			x.check(s, w)
+		}
+	}
+	// A page naming itself as its destination is never cross-site.
+	if v.RedirectDestination != 0 && v.RedirectDestination != v.ID {
+		if pos, ok := x.byID[v.RedirectDestination]; ok {
+			x.check(w, x.recent[pos-x.dropped])
+		} else {
+			x.pending[v.RedirectDestination] = append(x.pending[v.RedirectDestination], w)
+		}
+	}
+	x.byID[v.ID] = x.dropped + len(x.recent)
+	x.recent = append(x.recent, w)
+	x.evict()
+}
+
+// evict drops the visits that no later visit can pair with: those older
+// than the newest by FastRedirectLimit or more.
+func (x *RedirectIndex) evict() {
+	for x.head < len(x.recent) && x.newest.Sub(x.recent[x.head].Time) >= FastRedirectLimit {
+		old := x.recent[x.head]
+		if pos, ok := x.byID[old.ID]; ok && pos == x.dropped+x.head {
+			delete(x.byID, old.ID)
+		}
+		if old.RedirectDestination != 0 && old.RedirectDestination != old.ID {
+			x.unpend(old)
+		}
+		x.recent[x.head] = windowVisit{}
+		x.head++
+	}
+	if x.head > 1024 && x.head*2 >= len(x.recent) {
+		n := copy(x.recent, x.recent[x.head:])
+		clear(x.recent[n:])
+		x.recent = x.recent[:n]
+		x.dropped += x.head
+		x.head = 0
 	}
 }
 
-func (x *RedirectIndex) Len() int { return len(x.byID) }
+func (x *RedirectIndex) unpend(src windowVisit) {
+	srcs := x.pending[src.RedirectDestination]
+	for i, s := range srcs {
+		if s.seq == src.seq {
+			srcs = append(srcs[:i], srcs[i+1:]...)
+			break
+		}
+	}
+	if len(srcs) == 0 {
+		delete(x.pending, src.RedirectDestination)
+	} else {
+		x.pending[src.RedirectDestination] = srcs
+	}
+}
 
-// Fast returns the suspicious redirects among the indexed visits.
+func (x *RedirectIndex) check(from, to windowVisit) {
+	if r, ok := checkRedirect(from.Visit, to.Visit); ok {
+		x.found = append(x.found, sequenced{r, from.seq})
+	}
+}
+
+// Len is how many visits were added.
+func (x *RedirectIndex) Len() int { return x.added }
+
+// Fast returns the suspicious redirects found so far, in the order their
+// source visits were added.
 func (x *RedirectIndex) Fast() []FastRedirect {
-	var out []FastRedirect
-	for _, id := range x.sources {
-		from := x.byID[id]
-		to, ok := x.byID[from.RedirectDestination]
-		if !ok {
-			continue
-		}
-		if r, ok := checkRedirect(from, to); ok {
-			out = append(out, r)
-		}
+	slices.SortStableFunc(x.found, func(a, b sequenced) int { return cmp.Compare(a.seq, b.seq) })
+	if len(x.found) == 0 {
+		return nil
+	}
+	out := make([]FastRedirect, 0, len(x.found))
+	for _, f := range x.found {
+		out = append(out, f.FastRedirect)
 	}
 	return out
 }

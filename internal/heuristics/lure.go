@@ -66,8 +66,14 @@ func ScoreMessage(m Message) []Finding {
 		linkFindings = append(linkFindings, fs...)
 	}
 
-	themes := LureThemes(text)
-	if !m.FromMe && !m.SenderKnown && len(themes) > 0 && len(links) > 0 {
+	// Themes only weigh a message that carries a link from a stranger, and
+	// normalising every message's text is the costliest step, so skip it
+	// otherwise. Threat notifications are recognised above, without themes.
+	var themes []string
+	if !m.FromMe && !m.SenderKnown && len(links) > 0 {
+		themes = LureThemes(text)
+	}
+	if len(themes) > 0 {
 		bait := describeThemes(themes)
 		if suspiciousLink != "" {
 			for i := range linkFindings {

@@ -68,7 +68,11 @@ type parsedFile struct {
 // rule ids the code can put in a Detection.
 func sourceRuleIDs(t *testing.T) map[string]ruleSite {
 	t.Helper()
-	root := moduleRoot(t)
+	return ruleIDsIn(t, moduleRoot(t))
+}
+
+func ruleIDsIn(t *testing.T, root string) map[string]ruleSite {
+	t.Helper()
 	fset := token.NewFileSet()
 	var files []parsedFile
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -453,6 +457,85 @@ func TestRuleTextsReachFindings(t *testing.T) {
 			if strings.ContainsAny(why, "{}") {
 				t.Errorf("%s %s: unfilled placeholder in %q", lang, k, why)
 			}
+		}
+	}
+}
+
+// TestRuleScan runs the scanner on a small generated module holding every
+// way the code writes a rule id, and the places it must not look.
+func TestRuleScan(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/m\n",
+		"a/a.go": `package a
+const (
+	RuleByName = "a.const"
+	otherName  = "a.resolved_ident"
+	notARule   = "a.plain_const"
+)
+type D struct{ Rule string; Reason string }
+type row struct{ sev int; rule string; why string }
+var named = []row{{1, "a.named_positional", "w"}}
+var anon = map[string]struct {
+	sev  int
+	rule string
+}{"k": {2, "a.anon_positional"}}
+func f(x D) []D {
+	return []D{{Rule: "a.literal"}, {Rule: otherName}, {Rule: x.Rule}, {Reason: "a.reason_not_rule"}}
+}
+`,
+		"b/b.go": `package b
+import "example.com/m/a"
+type E struct{ Rule string }
+const idInB = "b.selector"
+var _ = E{Rule: a.RuleByName}
+`,
+		"b/b_test.go":     "package b\nvar _ = E{Rule: \"b.in_test\"}\n",
+		"b/testdata/x.go": "package x\nconst RuleX = \"b.in_testdata\"\n",
+		"c/.hidden/h.go":  "package h\nconst RuleH = \"c.hidden\"\n",
+		"c/c.go":          "package c\nconst RuleInC = \"c.const\"\n",
+		"c/notgo.txt":     "Rule: \"c.text\"\n",
+		"d/d.go":          "package d\nimport \"example.com/m/a\"\nvar _ = a.D{Rule: \"d.\" + \"concat\"}\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := ruleIDsIn(t, root)
+	want := map[string]string{
+		"a.const":            formConst,
+		"a.resolved_ident":   formConst,
+		"a.named_positional": formPositional,
+		"a.anon_positional":  formPositional,
+		"a.literal":          formLiteral,
+		"c.const":            formConst,
+	}
+	var got []string
+	for id := range ids {
+		got = append(got, id)
+	}
+	sort.Strings(got)
+	for id, form := range want {
+		s, ok := ids[id]
+		if !ok {
+			t.Errorf("missing %q; found %v", id, got)
+			continue
+		}
+		if s.form != form {
+			t.Errorf("%q found as %s, want %s", id, s.form, form)
+		}
+		if !strings.HasSuffix(strings.SplitN(s.pos, ":", 2)[0], ".go") {
+			t.Errorf("%q position %q does not name a Go file", id, s.pos)
+		}
+	}
+	for _, id := range got {
+		if _, ok := want[id]; !ok {
+			t.Errorf("unexpected id %q at %s", id, ids[id].pos)
 		}
 	}
 }

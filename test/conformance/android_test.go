@@ -67,8 +67,10 @@ func TestAndroidBackups(t *testing.T) {
 			if len(recs) != c.messages {
 				t.Fatalf("%d messages, want %d", len(recs), c.messages)
 			}
-			if l := links(recs); len(l) == 0 || !contains(l, c.link) {
-				t.Errorf("links %v lack %s", l, c.link)
+			// MVT reads a .ab in tar order: the first message is the one
+			// whose link is asserted, not merely one of them.
+			if l := links(recs[:1]); len(l) != 1 || l[0] != c.link {
+				t.Errorf("first message's links %v, want [%s] (all: %v)", l, c.link, links(recs))
 			}
 		})
 	}
@@ -216,5 +218,47 @@ func TestBugreport(t *testing.T) {
 	}
 	if !found {
 		t.Error("the REQUEST_INSTALL_PACKAGES heuristic should fire on the bugreport")
+	}
+}
+
+// TestAndroidQFNestedBugreport: MVT runs its bugreport modules on the
+// bugreport.zip androidqf saves; huella mounts it and gives the results
+// check-bugreport gives on the same files.
+func TestAndroidQFNestedBugreport(t *testing.T) {
+	br := testutil.Shared(t, "fixtures/mvt/android_data/bugreport")
+	getprop, err := os.ReadFile(filepath.Join(testutil.Shared(t, "fixtures/mvt/androidqf"), "getprop.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acq := filepath.Join(t.TempDir(), "acq")
+	if err := os.Mkdir(acq, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(acq, "getprop.txt"), getprop, 0o600)
+	if err := os.Rename(zipFolder(t, br), filepath.Join(acq, "bugreport.zip")); err != nil {
+		t.Fatal(err)
+	}
+	r := check(t, acq)
+	if r.code == results.ExitError {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	info := readInfo(t, r.out)
+	if info.Evidence.Kind != "androidqf" {
+		t.Fatalf("kind %s", info.Evidence.Kind)
+	}
+	mods := modules(info)
+	for name, n := range map[string]int{"android.appops": 12, "android.dumpsys_packages": 2, "android.tombstones": 2, "android.aqf_getprop": 10} {
+		if mods[name].Records != n {
+			t.Errorf("%s: %d records (%s %s), want %d", name, mods[name].Records, mods[name].Status, mods[name].Error, n)
+		}
+	}
+	found := false
+	for _, d := range readDetections(t, r.out) {
+		if d.Module == "android.appops" && strings.Contains(d.Reason, "REQUEST_INSTALL_PACKAGES") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the REQUEST_INSTALL_PACKAGES heuristic should fire on the nested bugreport")
 	}
 }

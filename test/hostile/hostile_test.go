@@ -2,6 +2,7 @@ package hostile
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -104,7 +105,11 @@ func TestHostileInputs(t *testing.T) {
 			err := cmd.Run()
 			wall := time.Since(start)
 			if ctx.Err() != nil {
-				t.Fatalf("still running after %v: hang or unbounded work", timeLimit)
+				msg := fmt.Sprintf("still running after %v: hang or unbounded work", timeLimit)
+				if c.known != "" {
+					t.Skipf("KNOWN ISSUE (reported): %s\nobserved: %s", c.known, msg)
+				}
+				t.Fatal(msg)
 			}
 			code := cmd.ProcessState.ExitCode()
 			rss := peakRSS(t, rssFile, cmd.ProcessState)
@@ -129,10 +134,11 @@ func TestHostileInputs(t *testing.T) {
 			if code == 2 && !c.unreadable && iocs == "" {
 				fail("exit 2 although part of the evidence is readable:\n%.3000s", msg)
 			}
-			if code == 2 && !strings.Contains(msg, filepath.Base(ev)) && !strings.Contains(msg, filepath.Base(iocs)) && (iocs == "" || !strings.Contains(msg, "hostile.stix2")) {
+			named := strings.Contains(msg, filepath.Base(ev)) || iocs != "" && strings.Contains(msg, filepath.Base(iocs))
+			if code == 2 && !named {
 				fail("exit 2 without naming the file:\n%.3000s", msg)
 			}
-			if c.mention != "" && !strings.Contains(msg, c.mention) && !strings.Contains(string(info), c.mention) {
+			if c.mention != "" && !strings.Contains(msg, c.mention) && !strings.Contains(problemsIn(info), c.mention) {
 				fail("neither the console nor info.json names %q:\n%.3000s\ninfo.json: %.3000s", c.mention, msg, info)
 			}
 			if code != 2 && len(info) == 0 {
@@ -164,4 +170,28 @@ func TestHostileInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// problemsIn gathers what info.json says went wrong (module errors and
+// warnings, evidence notes), leaving out descriptions that name files anyway.
+func problemsIn(info []byte) string {
+	var v struct {
+		Evidence struct {
+			Notes []string `json:"notes"`
+		} `json:"evidence"`
+		Modules []struct {
+			Name     string   `json:"name"`
+			Error    string   `json:"error"`
+			Warnings []string `json:"warnings"`
+		} `json:"modules"`
+	}
+	if json.Unmarshal(info, &v) != nil {
+		return ""
+	}
+	parts := v.Evidence.Notes
+	for _, m := range v.Modules {
+		parts = append(parts, m.Name+": "+m.Error)
+		parts = append(parts, m.Warnings...)
+	}
+	return strings.Join(parts, "\n")
 }

@@ -29,7 +29,10 @@ func allEvidence(s *sandbox) []evidence {
 		{"mvt-bugreport", "fixtures/mvt/android_data/bugreport", ""},
 		{"ios-encrypted-min", "fixtures/ios-encrypted-min", "0000"},
 	} {
-		ev := shared(s, sh.name, sh.rel, sh.pw)
+		ev, ok := shared(s, sh.name, sh.rel, sh.pw)
+		if !ok {
+			continue
+		}
 		ev.Backup = strings.HasPrefix(sh.name, "ios") || sh.name == "mvt-ios-backup"
 		ev.Slow = sh.name == "ios-encrypted-min"
 		evs = append(evs, ev)

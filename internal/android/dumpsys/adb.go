@@ -71,6 +71,7 @@ func ParseADBKeysFile(data []byte) []ADBKey {
 }
 
 var (
+	paddedKeyRe = regexp.MustCompile(`^[A-Za-z0-9+/]+={1,2}(\s|$)`)
 	xmlAdbKeyRe = regexp.MustCompile(`<adbKey\s+key="([^"]*)"(?:\s+lastConnection="(\d+)")?`)
 	// Binary (ABX) keystores cannot be read as text; their key strings are
 	// still plain, so a key is found by its shape: Android's RSA public key
@@ -131,6 +132,10 @@ func ParseADB(section []byte) []ADBKey {
 func isStructural(ln string) bool {
 	if ln == "}" || ln == "{" {
 		return true
+	}
+	// Base64 padding looks like "name=": "RUZHSA== user@host" is a key.
+	if paddedKeyRe.MatchString(ln) {
+		return false
 	}
 	name, _, ok := strings.Cut(ln, "=")
 	return ok && name != "" && !strings.ContainsAny(name, " <>/+") && !strings.HasPrefix(ln, "QAAAA")

@@ -203,3 +203,17 @@ func TestDeviceAdmins(t *testing.T) {
 		t.Errorf("%v", got)
 	}
 }
+
+// Short keys end in base64 padding, which must not read as a "name=" field
+// ending the user_keys list (MVT's ADB-state tests use such keys).
+func TestParseADBPaddedKeys(t *testing.T) {
+	sec := "{\n  debugging_manager={\n    user_keys=QUJDRA== a@host\nRUZHSA== b@host\nnot-base64 c@host\n    connected_to_adb=true\n  }\n}"
+	keys := ParseADB([]byte(sec))
+	var got []string
+	for _, k := range keys {
+		got = append(got, k.User)
+	}
+	if strings.Join(got, ",") != "a@host,b@host,c@host" || !keys[1].Valid || keys[2].Valid {
+		t.Fatalf("keys = %+v", keys)
+	}
+}

@@ -31,7 +31,7 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 	lim = withDefaults(lim)
 	var st TarStats
 	tr := tar.NewReader(r)
-	fsys := archive.DirFS(dir)
+	fsys := &OrderedFS{DirFS: archive.DirFS(dir), order: map[string]int{}}
 	for {
 		if err := ctx.Err(); err != nil {
 			return fsys, st, err
@@ -68,6 +68,7 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 			}
 			n, err := writeFile(dst, tr, h.Size)
 			st.Bytes += n
+			fsys.order[name] = st.Entries - 1
 			if err != nil {
 				return fsys, st, fmt.Errorf("tar entry %q cut after %d of %d bytes (%d entries read, %d bytes): %w", h.Name, n, h.Size, st.Entries, st.Bytes, err)
 			}
@@ -77,6 +78,29 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 			st.Skipped = append(st.Skipped, fmt.Sprintf("tar entry %q skipped: type %q is not a file or folder", h.Name, h.Typeflag))
 		}
 	}
+}
+
+// OrderedFS is an unpacked tar: its files on disk, plus the position each
+// entry had in the archive. MVT reads a backup's files in tar order (the
+// telephony provider writes MMS before SMS), so modules that must list
+// records as MVT does sort by it.
+type OrderedFS struct {
+	archive.DirFS
+	order map[string]int
+}
+
+// EntryIndexer is implemented by file systems that know the archive order
+// of their files.
+type EntryIndexer interface {
+	// EntryIndex is name's position in the archive it was read from;
+	// ok is false for a name the archive did not hold as a regular file.
+	EntryIndex(name string) (idx int, ok bool)
+}
+
+// EntryIndex implements EntryIndexer.
+func (o *OrderedFS) EntryIndex(name string) (int, bool) {
+	i, ok := o.order[name]
+	return i, ok
 }
 
 func writeFile(dst string, r io.Reader, size int64) (int64, error) {

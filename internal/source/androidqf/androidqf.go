@@ -64,6 +64,7 @@ func finishQF(ctx context.Context, ev *source.Evidence, opts Options) error {
 	ev.Kind = source.AndroidQF
 	readDevice(ev)
 	mountBackup(ctx, ev, opts)
+	mountBugreport(ev, opts)
 	return nil
 }
 
@@ -162,6 +163,7 @@ func readDevice(ev *source.Evidence) {
 		Serial    string `json:"serial"`
 		Model     string `json:"model"`
 		Version   string `json:"androidqf_version"`
+		HostKey   string `json:"adb_host_public_key"`
 	}
 	if err := json.Unmarshal(b, &acq); err != nil {
 		ev.Note("acquisition.json: not valid JSON: " + err.Error())
@@ -180,7 +182,19 @@ func readDevice(ev *source.Evidence) {
 		ev.Device.Model = acq.Model
 	}
 	setExtra(&ev.Device, "androidqf_version", acq.Version)
+	hostKey := strings.TrimSpace(acq.HostKey)
+	if hostKey == "" {
+		if b, err := readSmall(ev.FS, "adb_host_key.pub", 64<<10); err == nil {
+			hostKey = strings.TrimSpace(string(b))
+		}
+	}
+	setExtra(&ev.Device, ExtraADBHostKey, hostKey)
 }
+
+// ExtraADBHostKey is the Device.Extra key holding the public key of the
+// computer that made the acquisition (acquisition.json, else
+// adb_host_key.pub), which tells its own trusted-key entry from others.
+const ExtraADBHostKey = "adb_host_public_key"
 
 func applyProps(d *source.Device, m map[string]string) {
 	d.Model = firstNonEmpty(d.Model, m["ro.product.model"])

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/androidab"
 )
 
 // mountFS shows sub as the folder name inside base, so an unpacked
@@ -58,6 +60,19 @@ func (m *mountFS) LocalPath(name string) (string, bool) {
 		return lp.LocalPath(rel)
 	}
 	return "", false
+}
+
+// EntryIndex passes the archive order of a mounted backup through, so the
+// SMS module reads a nested backup.ab in tar order as it does a lone .ab.
+func (m *mountFS) EntryIndex(name string) (int, bool) {
+	fsys, rel := m.base, name
+	if r, ok := m.split(name); ok {
+		fsys, rel = m.sub, r
+	}
+	if ix, ok := fsys.(androidab.EntryIndexer); ok {
+		return ix.EntryIndex(rel)
+	}
+	return 0, false
 }
 
 type mountEntry string

@@ -23,9 +23,12 @@ type simple struct {
 	run        func(ctx context.Context, env *module.Env) error
 }
 
-func (m simple) Name() string                                   { return m.name }
-func (m simple) Description() string                            { return m.desc }
-func (m simple) Kinds() []source.Kind                           { return []source.Kind{source.Bugreport} }
+func (m simple) Name() string        { return m.name }
+func (m simple) Description() string { return m.desc }
+
+// Kinds include androidqf: an acquisition's bug report zip is mounted in
+// its tree (dumpsys.BugreportRoot).
+func (m simple) Kinds() []source.Kind                           { return []source.Kind{source.Bugreport, source.AndroidQF} }
 func (m simple) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
 
 // Modules returns the bugreport-wide modules.
@@ -74,9 +77,10 @@ type FileEntry struct {
 // which place crashes, logs and key changes in the timeline.
 func Files() module.Module {
 	return simple{"android.bugreport_files", "Device files copied into the bugreport (FS/) with their modification times.", func(ctx context.Context, env *module.Env) error {
-		found := env.Find("FS/**")
+		root := dumpsys.BugreportRoot(env.Evidence)
+		found := env.Find(root + "FS/**")
 		if len(found) == 0 {
-			return module.Absent("FS/ folder")
+			return module.Absent(root + "FS/ folder")
 		}
 		loc := env.Evidence.Device.Location()
 		for i, f := range found {
@@ -90,7 +94,7 @@ func Files() module.Module {
 				env.Warn("%s: %v", f, err)
 				continue
 			}
-			e := FileEntry{Path: "/" + strings.TrimPrefix(f, "FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
+			e := FileEntry{Path: "/" + strings.TrimPrefix(f, root+"FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
 			r := &model.Record{Source: f, Summary: e.Path, Data: e}
 			r.Add(model.KindFilePath, e.Path, "path")
 			r.Stamp(e.Modified, "file_modified")

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	ds "github.com/huella-project/huella/internal/android/dumpsys"
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidqf"
 )
 
 // adbKeyFiles are copies of the phone's trusted-key list a bugreport or an
@@ -51,17 +54,62 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	if len(keys) == 0 && (d == nil || !hasService(d, "adb")) && len(env.Evidence.Glob(adbKeyFiles...)) == 0 {
 		return module.Absent("dumpsys adb section or adb_keys file")
 	}
-	reported := map[string]bool{}
+	acq, inContext := acquisition(env)
+	recs := make([]*model.Record, len(keys))
 	for i, k := range keys {
 		r := &model.Record{Source: sources[i], Summary: fmt.Sprintf("Trusted ADB key %s (%s, from %s)", k.User, k.Fingerprint, k.Source), Data: k}
 		r.Stamp(k.LastConnected, "adb_last_connection")
 		env.Emit(r)
-		if id := k.Key; !reported[id] {
-			reported[id] = true
-			report(env, r, heuristics.TrustedADBKey(k.User, k.Fingerprint, k.Valid, k.LastConnected))
+		recs[i] = r
+	}
+	// Each key is judged once, from its keystore entry when there is one:
+	// only the keystore knows when the computer last connected.
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmpBool(keys[b].Source == "keystore", keys[a].Source == "keystore")
+	})
+	reported := map[string]bool{}
+	for _, i := range order {
+		k := keys[i]
+		if reported[k.Key] {
+			continue
+		}
+		reported[k.Key] = true
+		if inContext {
+			report(env, recs[i], heuristics.TrustedADBKeyInContext(k.Key, k.User, k.Fingerprint, k.Valid, k.LastConnected, acq))
+		} else {
+			report(env, recs[i], heuristics.TrustedADBKey(k.User, k.Fingerprint, k.Valid, k.LastConnected))
 		}
 	}
+	if inContext && acq.HostKey == "" && len(recs) > 0 {
+		report(env, recs[0], heuristics.ADBHostKeyMissing(len(reported)))
+	}
 	return nil
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// acquisition is the androidqf context trusted keys are judged in: the
+// start time and host key from acquisition.json. Other evidence has none,
+// and every trusted key is then reported for the examiner to recognise.
+func acquisition(env *module.Env) (heuristics.ADBAcquisition, bool) {
+	ev := env.Evidence
+	if ev.Kind != source.AndroidQF || ev.Device.Acquired == nil {
+		return heuristics.ADBAcquisition{}, false
+	}
+	return heuristics.ADBAcquisition{Started: *ev.Device.Acquired, HostKey: ev.Device.Extra[androidqf.ExtraADBHostKey]}, true
 }
 
 func hasService(d *ds.Dump, s string) bool { _, ok := d.Services[s]; return ok }

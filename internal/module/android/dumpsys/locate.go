@@ -13,6 +13,7 @@ import (
 	ds "github.com/huella-project/huella/internal/android/dumpsys"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidqf"
 )
 
 // Kinds are the evidence types that carry a dumpsys text.
@@ -20,20 +21,48 @@ var Kinds = []source.Kind{source.Bugreport, source.AndroidQF}
 
 // Locate returns the logical path of the evidence's main dumpsys text, or ""
 // when there is none. A bugreport names it in main_entry.txt; older ones
-// and folders are found by name; androidqf writes dumpsys.txt.
+// and folders are found by name; androidqf writes dumpsys.txt, but the bug
+// report zip of an acquisition wins when there is one (MVT reads only that).
 func Locate(ev *source.Evidence) string {
-	if b, err := fs.ReadFile(ev.FS, "main_entry.txt"); err == nil && len(b) < 4096 {
+	root := BugreportRoot(ev)
+	if b, err := fs.ReadFile(ev.FS, root+"main_entry.txt"); err == nil && len(b) < 4096 {
 		name := strings.TrimSpace(string(b))
-		if name != "" && fs.ValidPath(name) {
-			if fi, err := fs.Stat(ev.FS, name); err == nil && fi.Mode().IsRegular() {
-				return name
+		if name != "" && fs.ValidPath(root+name) {
+			if fi, err := fs.Stat(ev.FS, root+name); err == nil && fi.Mode().IsRegular() {
+				return root + name
 			}
 		}
 	}
 	for _, pat := range []string{"bugreport-*.txt", "dumpstate*.txt", "dumpState_*.log", "dumpsys.txt", "*/dumpsys.txt", "*/bugreport-*.txt"} {
-		if m := ev.Glob(pat); len(m) > 0 {
+		if m := ev.Glob(root + pat); len(m) > 0 {
 			return m[0]
 		}
+	}
+	if root != "" {
+		// A bug report zip without a dumpstate: fall back to dumpsys.txt.
+		return locateIn(ev, "")
+	}
+	return ""
+}
+
+func locateIn(ev *source.Evidence, root string) string {
+	for _, pat := range []string{"dumpsys.txt", "*/dumpsys.txt"} {
+		if m := ev.Glob(root + pat); len(m) > 0 {
+			return m[0]
+		}
+	}
+	return ""
+}
+
+// BugreportRoot is the folder holding the bug report in the evidence's
+// tree, ending in "/": "" for a bug report, androidqf.BugreportMount+"/"
+// for an acquisition whose bug report zip was mounted.
+func BugreportRoot(ev *source.Evidence) string {
+	if ev.Kind != source.AndroidQF {
+		return ""
+	}
+	if fi, err := fs.Stat(ev.FS, androidqf.BugreportMount); err == nil && fi.IsDir() {
+		return androidqf.BugreportMount + "/"
 	}
 	return ""
 }

@@ -254,6 +254,9 @@ func Packages() module.Module {
 			r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s (%s)", p.Name, p.VersionName, installer), Data: p}
 			r.Add(model.KindAppID, p.Name, "package_name")
 			r.Add(model.KindFilePath, p.CodePath, "code_path")
+			// timeStamp= is the APK file's time: an install or update MVT
+			// also puts in the timeline.
+			r.Stamp(ds.WallTime(p.Timestamp, loc), "package_install")
 			r.Stamp(ds.WallTime(p.FirstInstallTime, loc), "package_first_install")
 			r.Stamp(ds.WallTime(p.LastUpdateTime, loc), "package_last_update")
 			env.Emit(r)

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/urlx"
 )
 
@@ -59,11 +62,13 @@ func (mod) Kinds() []source.Kind { return []source.Kind{source.AndroidBackup, so
 const dir = "**/apps/com.android.providers.telephony/d_f/"
 
 func (mod) Run(ctx context.Context, env *module.Env) error {
-	// SMS before MMS, each in name order, so output order is stable.
+	// SMS before MMS, each in name order, so output order is stable; an
+	// unpacked .ab is then put back in tar order, which is MVT's order.
 	files := append(env.Find(dir+"*_sms_backup"), env.Find(dir+"*_mms_backup")...)
 	if len(files) == 0 {
 		return module.Absent("apps/com.android.providers.telephony/d_f/*_sms_backup")
 	}
+	files = ArchiveOrder(env.Evidence.FS, files)
 	for _, name := range files {
 		kind := "sms"
 		if strings.HasSuffix(name, "_mms_backup") {
@@ -90,6 +95,27 @@ func (mod) Run(ctx context.Context, env *module.Env) error {
 		}
 	}
 	return nil
+}
+
+// ArchiveOrder sorts files by their position in the archive fsys was
+// unpacked from. Order is left alone unless every file has a position, so a
+// folder (where MVT reads SMS before MMS) keeps the order it came in.
+func ArchiveOrder(fsys fs.FS, files []string) []string {
+	ix, ok := fsys.(androidab.EntryIndexer)
+	if !ok {
+		return files
+	}
+	pos := make(map[string]int, len(files))
+	for _, f := range files {
+		i, ok := ix.EntryIndex(f)
+		if !ok {
+			return files
+		}
+		pos[f] = i
+	}
+	out := slices.Clone(files)
+	slices.SortStableFunc(out, func(a, b string) int { return pos[a] - pos[b] })
+	return out
 }
 
 func record(src string, m *Message) *model.Record {

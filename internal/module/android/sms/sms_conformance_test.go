@@ -23,14 +23,17 @@ func links(res *androidtest.Result) [][]string {
 
 func TestConformanceMVTBackups(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/android_backup")
-	both := [][]string{{"https://google.com/"}, {"http://google.com"}}
+	// MVT: a folder is read SMS files first, a .ab in tar order, where the
+	// telephony provider wrote its MMS file first.
+	smsFirst := [][]string{{"https://google.com/"}, {"http://google.com"}}
+	tarOrder := [][]string{{"http://google.com"}, {"https://google.com/"}}
 	one := [][]string{{"https://google.com/"}}
 	tests := []struct {
 		path, password string
 		want           [][]string
 	}{
-		{dir, "", both}, // the unpacked folder
-		{filepath.Join(dir, "backup.ab"), "", both},
+		{dir, "", smsFirst}, // the unpacked folder
+		{filepath.Join(dir, "backup.ab"), "", tarOrder},
 		{filepath.Join(dir, "backup2.ab"), "123456", one},
 		{filepath.Join(dir, "backup3.ab"), "", one},
 	}
@@ -64,8 +67,13 @@ func TestConformanceMVTAndroidQFBackups(t *testing.T) {
 		if ev.Kind != source.AndroidQF {
 			t.Fatalf("kind %s", ev.Kind)
 		}
-		if got := len(androidtest.Run(t, New(), ev).Records); got != tt.n {
+		res := androidtest.Run(t, New(), ev)
+		if got := len(res.Records); got != tt.n {
 			t.Errorf("%s: %d messages, want %d (notes %q)", tt.rel, got, tt.n, ev.Notes)
+		}
+		// The nested backup.ab is the same as MVT's backup.ab: tar order.
+		if tt.n == 2 && !reflect.DeepEqual(links(res)[0], []string{"http://google.com"}) {
+			t.Errorf("%s: first message's links %q, want the MMS's http://google.com", tt.rel, links(res)[0])
 		}
 		ev.Close()
 	}

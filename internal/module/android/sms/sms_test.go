@@ -156,3 +156,47 @@ func FuzzRead(f *testing.F) {
 		})
 	})
 }
+
+// TestTarOrder: a .ab is read in archive order whichever file comes first,
+// a folder SMS first, as MVT does.
+func TestTarOrder(t *testing.T) {
+	files := telephony(t)
+	sms, mms := d_f+"000000_sms_backup", d_f+"000001_mms_backup"
+	tests := []struct {
+		name  string
+		order []string
+		first string // kind of the first message
+	}{
+		{"mms first", []string{mms, sms}, "mms"},
+		{"sms first", []string{sms, mms}, "sms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			buf.WriteString("ANDROID BACKUP\n5\n0\nnone\n")
+			tw := tar.NewWriter(&buf)
+			for _, n := range tt.order {
+				tw.WriteHeader(&tar.Header{Name: n, Size: int64(len(files[n])), Mode: 0o600, Typeflag: tar.TypeReg})
+				tw.Write([]byte(files[n]))
+			}
+			tw.Close()
+			p := filepath.Join(t.TempDir(), "backup.ab")
+			if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := androidab.Open(context.Background(), p, androidab.Options{TempRoot: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ev.Close()
+			res := androidtest.Run(t, New(), ev)
+			if len(res.Records) != 3 || res.Records[0].Data.(*Message).Kind != tt.first {
+				t.Fatalf("%d records, first %+v", len(res.Records), res.Records[0].Data)
+			}
+		})
+	}
+	folder := androidtest.Evidence(t, source.AndroidBackup, files)
+	if got := ArchiveOrder(folder.FS, []string{sms, mms}); !reflect.DeepEqual(got, []string{sms, mms}) {
+		t.Errorf("folder order changed: %v", got)
+	}
+}

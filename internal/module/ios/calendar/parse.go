@@ -66,15 +66,15 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 		email, phone, comment, puuid, plm, join)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		return fn(&Event{
-			ID: iosdb.Int(row["id"]), Summary: iosdb.Str(row["summary"]), Description: iosdb.Str(row["description"]),
-			Start: iosdb.AppleTime(row["start_date"]), End: iosdb.AppleTime(row["end_date"]),
-			AllDay: iosdb.Int(row["all_day"]) == 1, CalendarID: iosdb.Int(row["calendar_id"]),
-			URL: iosdb.Str(row["url"]), LastModified: iosdb.AppleTime(row["last_modified"]),
-			Created: iosdb.AppleTime(row["creation_date"]), ExternalID: iosdb.Str(row["external_id"]),
-			UniqueIdentifier: iosdb.Str(row["unique_identifier"]), Hidden: iosdb.Int(row["hidden"]) == 1,
-			UUID: iosdb.Str(row["uuid"]), OrganizerEmail: strings.TrimPrefix(iosdb.Str(row["email"]), "mailto:"),
-			OrganizerPhone: iosdb.Str(row["phone"]), OrganizerComment: iosdb.Str(row["comment"]),
-			OrganizerUUID: iosdb.Str(row["puuid"]), OrganizerChanged: iosdb.AppleTime(row["plm"]),
+			ID: iosdb.Int(row.Get("id")), Summary: iosdb.Str(row.Get("summary")), Description: iosdb.Str(row.Get("description")),
+			Start: iosdb.AppleTime(row.Get("start_date")), End: iosdb.AppleTime(row.Get("end_date")),
+			AllDay: iosdb.Int(row.Get("all_day")) == 1, CalendarID: iosdb.Int(row.Get("calendar_id")),
+			URL: iosdb.Str(row.Get("url")), LastModified: iosdb.AppleTime(row.Get("last_modified")),
+			Created: iosdb.AppleTime(row.Get("creation_date")), ExternalID: iosdb.Str(row.Get("external_id")),
+			UniqueIdentifier: iosdb.Str(row.Get("unique_identifier")), Hidden: iosdb.Int(row.Get("hidden")) == 1,
+			UUID: iosdb.Str(row.Get("uuid")), OrganizerEmail: strings.TrimPrefix(iosdb.Str(row.Get("email")), "mailto:"),
+			OrganizerPhone: iosdb.Str(row.Get("phone")), OrganizerComment: iosdb.Str(row.Get("comment")),
+			OrganizerUUID: iosdb.Str(row.Get("puuid")), OrganizerChanged: iosdb.AppleTime(row.Get("plm")),
 		})
 	})
 }

@@ -37,12 +37,12 @@ func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
 		p("ZDURATION"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
 		p("ZANSWERED"), p("ZCALLTYPE"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		call := &Call{ID: iosdb.Int(row["id"]), Date: iosdb.AppleTime(row["date"]),
-			Duration: iosdb.Float(row["duration"]), Address: strings.TrimRight(iosdb.Str(row["address"]), "\x00"),
-			Name: iosdb.Str(row["name"]), Location: iosdb.Str(row["location"]), Provider: iosdb.Str(row["provider"]),
-			Answered: iosdb.Int(row["answered"]) == 1, CallType: iosdb.Int(row["call_type"])}
+		call := &Call{ID: iosdb.Int(row.Get("id")), Date: iosdb.AppleTime(row.Get("date")),
+			Duration: iosdb.Float(row.Get("duration")), Address: strings.TrimRight(iosdb.Str(row.Get("address")), "\x00"),
+			Name: iosdb.Str(row.Get("name")), Location: iosdb.Str(row.Get("location")), Provider: iosdb.Str(row.Get("provider")),
+			Answered: iosdb.Int(row.Get("answered")) == 1, CallType: iosdb.Int(row.Get("call_type"))}
 		call.Direction = "incoming"
-		if iosdb.Int(row["originated"]) == 1 {
+		if iosdb.Int(row.Get("originated")) == 1 {
 			call.Direction = "outgoing"
 		}
 		return fn(call)

@@ -94,24 +94,24 @@ func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) er
 	var cur *Person
 	n := 0
 	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row["id"])
+		id := iosdb.Int(row.Get("id"))
 		if cur == nil || cur.ID != id {
 			if cur != nil {
 				if err := fn(cur); err != nil {
 					return err
 				}
 			}
-			cur = &Person{ID: id, First: iosdb.Str(row["first"]), Middle: iosdb.Str(row["middle"]),
-				Last: iosdb.Str(row["last"]), Organization: iosdb.Str(row["org"]), source: db.Name,
-				created: row["created"], modified: row["modified"]}
+			cur = &Person{ID: id, First: iosdb.Str(row.Get("first")), Middle: iosdb.Str(row.Get("middle")),
+				Last: iosdb.Str(row.Get("last")), Organization: iosdb.Str(row.Get("org")), source: db.Name,
+				created: row.Get("created"), modified: row.Get("modified")}
 			n = 0
 		}
-		v := strings.TrimSpace(iosdb.Str(row["value"]))
+		v := strings.TrimSpace(iosdb.Str(row.Get("value")))
 		if v == "" || n >= maxValuesPerPerson {
 			return nil
 		}
 		n++
-		switch iosdb.Int(row["property"]) {
+		switch iosdb.Int(row.Get("property")) {
 		case propPhone:
 			cur.Phones = append(cur.Phones, v)
 		case propEmail:

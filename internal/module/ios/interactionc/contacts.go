@@ -69,15 +69,15 @@ func eachContact(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(
 		p(contactDates[2]), p(contactDates[3]), p(contactDates[4]), p(contactDates[5]), p(contactDates[6]),
 		strings.Join(any, " OR "))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		c := &Contact{RecordType: "contact", ID: iosdb.Int(row["id"]),
-			Party:               Party{DisplayName: iosdb.Str(row["name"]), Identifier: iosdb.Str(row["ident"]), PersonID: iosdb.Str(row["pid"])},
-			CustomID:            iosdb.Str(row["custom"]),
-			IncomingSenderCount: iosdb.Int(row["isc"]), IncomingRecipientCount: iosdb.Int(row["irc"]),
-			OutgoingRecipientCount: iosdb.Int(row["orc"]),
-			Created:                iosdb.AppleTime(row["created"]),
-			FirstIncomingSender:    iosdb.AppleTime(row["fis"]), LastIncomingSender: iosdb.AppleTime(row["lis"]),
-			FirstIncomingRecipient: iosdb.AppleTime(row["fir"]), LastIncomingRecipient: iosdb.AppleTime(row["lir"]),
-			FirstOutgoingRecipient: iosdb.AppleTime(row["forc"]), LastOutgoingRecipient: iosdb.AppleTime(row["lorc"])}
+		c := &Contact{RecordType: "contact", ID: iosdb.Int(row.Get("id")),
+			Party:               Party{DisplayName: iosdb.Str(row.Get("name")), Identifier: iosdb.Str(row.Get("ident")), PersonID: iosdb.Str(row.Get("pid"))},
+			CustomID:            iosdb.Str(row.Get("custom")),
+			IncomingSenderCount: iosdb.Int(row.Get("isc")), IncomingRecipientCount: iosdb.Int(row.Get("irc")),
+			OutgoingRecipientCount: iosdb.Int(row.Get("orc")),
+			Created:                iosdb.AppleTime(row.Get("created")),
+			FirstIncomingSender:    iosdb.AppleTime(row.Get("fis")), LastIncomingSender: iosdb.AppleTime(row.Get("lis")),
+			FirstIncomingRecipient: iosdb.AppleTime(row.Get("fir")), LastIncomingRecipient: iosdb.AppleTime(row.Get("lir")),
+			FirstOutgoingRecipient: iosdb.AppleTime(row.Get("forc")), LastOutgoingRecipient: iosdb.AppleTime(row.Get("lorc"))}
 		// Only WhatsApp ids are resolved: ZCONTACTS does not say which app
 		// a bare phone number belongs to.
 		if id := c.Party.Identifier; resolve != nil && (strings.HasSuffix(id, "@lid") || strings.HasSuffix(id, "@s.whatsapp.net")) {

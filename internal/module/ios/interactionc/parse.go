@@ -137,14 +137,14 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 		p("ZLOCATIONUUID"), p("ZDERIVEDINTENTIDENTIFIER"), p("ZMECHANISM"),
 		sname, sid, spid, recip, atts, join)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		it := &Interaction{RecordType: "interaction", ID: iosdb.Int(row["id"]), BundleID: iosdb.Str(row["bundle"]),
-			TargetBundleID: iosdb.Str(row["target"]), Account: iosdb.Str(row["account"]),
-			Start: iosdb.AppleTime(row["start"]), End: iosdb.AppleTime(row["end_date"]),
-			Created: iosdb.AppleTime(row["created"]), RecipientCount: iosdb.Int(row["rcount"]),
-			DomainIdentifier: iosdb.Str(row["domain"]), GroupName: iosdb.Str(row["grp"]), ContentURL: iosdb.Str(row["url"]),
-			IsResponse: iosdb.Int(row["response"]) == 1, LocationUUID: iosdb.Str(row["loc"]),
-			DerivedIntentID: iosdb.Str(row["intent"]), Mechanism: iosdb.Int(row["mech"])}
-		switch d := row["direction"]; {
+		it := &Interaction{RecordType: "interaction", ID: iosdb.Int(row.Get("id")), BundleID: iosdb.Str(row.Get("bundle")),
+			TargetBundleID: iosdb.Str(row.Get("target")), Account: iosdb.Str(row.Get("account")),
+			Start: iosdb.AppleTime(row.Get("start")), End: iosdb.AppleTime(row.Get("end_date")),
+			Created: iosdb.AppleTime(row.Get("created")), RecipientCount: iosdb.Int(row.Get("rcount")),
+			DomainIdentifier: iosdb.Str(row.Get("domain")), GroupName: iosdb.Str(row.Get("grp")), ContentURL: iosdb.Str(row.Get("url")),
+			IsResponse: iosdb.Int(row.Get("response")) == 1, LocationUUID: iosdb.Str(row.Get("loc")),
+			DerivedIntentID: iosdb.Str(row.Get("intent")), Mechanism: iosdb.Int(row.Get("mech"))}
+		switch d := row.Get("direction"); {
 		case d == nil:
 		case iosdb.Int(d) == 0:
 			it.Direction = "INCOMING"
@@ -153,13 +153,13 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 		default:
 			it.Direction = iosdb.Str(d)
 		}
-		if s := (Party{DisplayName: iosdb.Str(row["sname"]), Identifier: iosdb.Str(row["sid"]), PersonID: iosdb.Str(row["spid"])}); s != (Party{}) {
+		if s := (Party{DisplayName: iosdb.Str(row.Get("sname")), Identifier: iosdb.Str(row.Get("sid")), PersonID: iosdb.Str(row.Get("spid"))}); s != (Party{}) {
 			it.Sender = &s
 		}
-		if err := decodeJSON(row["recipients"], &it.Recipients); err != nil {
+		if err := decodeJSON(row.Get("recipients"), &it.Recipients); err != nil {
 			return fmt.Errorf("%s: interaction %d: recipients: %w", db.Name, it.ID, err)
 		}
-		if err := decodeJSON(row["attachments"], &it.Attachments); err != nil {
+		if err := decodeJSON(row.Get("attachments"), &it.Attachments); err != nil {
 			return fmt.Errorf("%s: interaction %d: attachments: %w", db.Name, it.ID, err)
 		}
 		if resolve != nil && whatsappBundles[it.BundleID] {

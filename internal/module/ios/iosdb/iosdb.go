@@ -151,8 +151,21 @@ func AppleTime(v any) time.Time { return sqlitex.AppleTime(Float(v)) }
 // UnixTime converts a Unix timestamp column.
 func UnixTime(v any) time.Time { return sqlitex.UnixTime(Float(v)) }
 
-// Row is one result row keyed by column name (as aliased in the query).
-type Row map[string]any
+// Row is one result row. It is only valid inside the Each callback that
+// received it: the same buffers are reused for the next row, so a table of a
+// million rows costs one slice, not a million maps.
+type Row struct {
+	cols map[string]int // column name (as aliased in the query) -> position
+	vals []any
+}
+
+// Get is the value of the named column, nil when NULL or not selected.
+func (r Row) Get(name string) any {
+	if i, ok := r.cols[name]; ok {
+		return r.vals[i]
+	}
+	return nil
+}
 
 // Each streams the rows of query to fn, checking ctx between rows, so a huge
 // table is never held in memory. An error names the database.
@@ -166,24 +179,21 @@ func Each(ctx context.Context, db *sqlitex.DB, query string, fn func(Row) error,
 	if err != nil {
 		return fmt.Errorf("%s: %w", db.Name, err)
 	}
-	vals := make([]any, len(names))
+	row := Row{cols: make(map[string]int, len(names)), vals: make([]any, len(names))}
+	for i, n := range names {
+		row.cols[n] = i // of two same-named columns the last wins, as it always did
+	}
 	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	for i := range row.vals {
+		ptrs[i] = &row.vals[i]
 	}
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for i := range vals {
-			vals[i] = nil
-		}
+		clear(row.vals)
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: %w", db.Name, err)
-		}
-		row := make(Row, len(names))
-		for i, n := range names {
-			row[n] = vals[i]
 		}
 		if err := fn(row); err != nil {
 			return err

@@ -6,6 +6,8 @@ package manifest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +77,7 @@ func Build(e iosbackup.FileEntry) *model.Record {
 		Summary: e.RelativePath + " - " + e.Domain,
 		Data: Entry{FileID: e.FileID, Domain: e.Domain, RelativePath: e.RelativePath, Flags: e.Flags,
 			Created: ptr(e.Birth), Modified: ptr(e.Modified), StatusChanged: ptr(e.StatusChanged),
-			Mode: fmt.Sprintf("0o%o", e.Mode), Owner: e.UID, Size: e.Size},
+			Mode: "0o" + strconv.FormatUint(uint64(e.Mode), 8), Owner: e.UID, Size: e.Size},
 	}
 	for _, s := range macb(e) {
 		r.Stamp(s.Time, s.Desc)
@@ -93,12 +95,11 @@ func Build(e iosbackup.FileEntry) *model.Record {
 // a MACB timeline ("M-C-": modified and changed at that instant).
 func macb(e iosbackup.FileEntry) []model.Stamp {
 	var out []model.Stamp
-	seen := map[time.Time]bool{}
-	for _, t := range []time.Time{e.Modified, e.StatusChanged, e.Birth} {
-		if t.IsZero() || seen[t] {
+	times := [3]time.Time{e.Modified, e.StatusChanged, e.Birth}
+	for i, t := range times {
+		if t.IsZero() || slices.Contains(times[:i], t) {
 			continue
 		}
-		seen[t] = true
 		flag := func(u time.Time, c string) string {
 			if u.Equal(t) {
 				return c
@@ -116,19 +117,26 @@ func macb(e iosbackup.FileEntry) []model.Stamp {
 // segment ends in a known public suffix and has a label before it.
 func Domains(rel string) []string {
 	var out []string
-	seen := map[string]bool{}
-	for _, part := range strings.Split(strings.ToLower(rel), "_") {
+	var seen map[string]bool // only for a path naming many hosts; most name none
+	for part := range strings.SplitSeq(strings.ToLower(rel), "_") {
 		host, _, _ := strings.Cut(part, "/")
 		host = strings.Trim(host, ".")
-		if !strings.Contains(host, ".") || strings.ContainsAny(host, " :@?#") || seen[host] {
+		if !strings.Contains(host, ".") || strings.ContainsAny(host, " :@?#") || seen[host] || (seen == nil && slices.Contains(out, host)) {
 			continue
 		}
 		ps, icann := publicsuffix.PublicSuffix(host)
 		if (!icann && !strings.Contains(ps, ".")) || ps == host {
 			continue
 		}
-		seen[host] = true
 		out = append(out, host)
+		if len(out) == 16 {
+			seen = make(map[string]bool)
+			for _, h := range out {
+				seen[h] = true
+			}
+		} else if seen != nil {
+			seen[host] = true
+		}
 	}
 	return out
 }

@@ -2,7 +2,9 @@ package manifest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +41,16 @@ func TestDomains(t *testing.T) {
 		{"a_co.uk_b", nil},
 		{"", nil},
 	}
+	// A path naming many hosts, each twice, switches to a set: each once, in order.
+	var many, manyWant []string
+	for i := range 40 {
+		h := fmt.Sprintf("h%d.example.com", i)
+		many, manyWant = append(many, h, h), append(manyWant, h)
+	}
+	cases = append(cases, struct {
+		in   string
+		want []string
+	}{strings.Join(many, "_"), manyWant})
 	for _, c := range cases {
 		if got := Domains(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("Domains(%q) = %v, want %v", c.in, got, c.want)

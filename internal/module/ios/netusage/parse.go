@@ -3,7 +3,6 @@ package netusage
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -105,12 +104,13 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 	}
 	defer rows.Close()
 	alerted := map[int64]bool{}
+	var v [12]any
+	ptrs := make([]any, len(v))
+	for i := range v {
+		ptrs[i] = &v[i]
+	}
 	for rows.Next() {
-		var v [12]any
-		ptrs := make([]any, len(v))
-		for i := range v {
-			ptrs[i] = &v[i]
-		}
+		clear(v[:])
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
 		}
@@ -205,7 +205,27 @@ func fillProcess(u *Usage, v []any) {
 	u.LastSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[4]))
 }
 
-var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+// isUUID matches 8-4-4-4-12 hex digits, the shape of an app's container
+// UUID, without a regular expression on every row.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // splitProcName separates ZPROCNAME's two halves. iOS writes
 // "<executable>/<attribution bundle id>" for daemons and "<app UUID>/<bundle
@@ -213,7 +233,7 @@ var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[
 // bytes (the kernel's MAXCOMLEN), so it may be cut short.
 func splitProcName(n string) (exe, bundle string) {
 	exe, bundle, _ = strings.Cut(n, "/")
-	if uuidRe.MatchString(exe) {
+	if isUUID(exe) {
 		exe = ""
 	}
 	return exe, bundle

@@ -55,10 +55,10 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 		%s AS data FROM ZSHORTCUT s%s ORDER BY s.Z_PK`,
 		p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"), data, join)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		s := &Shortcut{ID: iosdb.Int(row["id"]), Name: iosdb.Str(row["name"]), Description: iosdb.Str(row["description"]),
-			Created: iosdb.AppleTime(row["created"]), Modified: iosdb.AppleTime(row["modified"])}
+		s := &Shortcut{ID: iosdb.Int(row.Get("id")), Name: iosdb.Str(row.Get("name")), Description: iosdb.Str(row.Get("description")),
+			Created: iosdb.AppleTime(row.Get("created")), Modified: iosdb.AppleTime(row.Get("modified"))}
 		var aerr error
-		if b, ok := row["data"].([]byte); ok && len(b) > 0 {
+		if b, ok := row.Get("data").([]byte); ok && len(b) > 0 {
 			s.Actions, s.URLs, aerr = ParseActions(b)
 		}
 		return fn(s, aerr)

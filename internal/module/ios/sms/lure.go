@@ -1,15 +1,32 @@
 package sms
 
 import (
+	"slices"
+
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/urlx"
 )
 
-// extractLinks lists each link once, schemeless ones included.
+// extractLinks lists each link once, schemeless ones included. Messages
+// carry a handful of links, so a linear look-back beats a map per message.
 func extractLinks(text string) []string {
+	links := urlx.ExtractLinks(text)
+	if len(links) > 16 {
+		return uniqueByMap(links)
+	}
 	var out []string
-	seen := map[string]bool{}
-	for _, l := range urlx.ExtractLinks(text) {
+	for _, l := range links {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func uniqueByMap(links []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(links))
+	for _, l := range links {
 		if !seen[l] {
 			seen[l] = true
 			out = append(out, l)
@@ -20,8 +37,8 @@ func extractLinks(text string) []string {
 
 // lureFindings scores a message. ScoreMessage already recognises Apple's
 // threat notification by its text; ThreatNotification is asked again with
-// the sender so a notification recognised only by its address is not lost,
-// and a rule is reported once.
+// the sender alone (the text gave nothing) so a notification recognised only
+// by its address is not lost, and a rule is reported once.
 func lureFindings(text string, links []string, handle string, senderKnown, fromMe bool) []heuristics.Finding {
 	out := heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, SenderKnown: senderKnown, FromMe: fromMe})
 	if fromMe {
@@ -32,7 +49,7 @@ func lureFindings(text string, links []string, handle string, senderKnown, fromM
 			return out
 		}
 	}
-	if f := heuristics.ThreatNotification(text, handle); f != nil {
+	if f := heuristics.ThreatNotification("", handle); f != nil {
 		out = append(out, *f)
 	}
 	return out

@@ -3,8 +3,11 @@ package sms
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
@@ -85,25 +88,25 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 
 func messageFrom(row iosdb.Row) *Message {
 	m := &Message{
-		ID: iosdb.Int(row["id"]), GUID: iosdb.Str(row["guid"]), Service: iosdb.Str(row["service"]),
-		Handle: iosdb.Str(row["handle"]), Account: iosdb.Str(row["account"]),
-		Subject: iosdb.Str(row["subject"]), Text: iosdb.Str(row["text"]),
-		Date: iosdb.AppleTime(row["date"]), DateRead: iosdb.AppleTime(row["date_read"]),
-		DateDelivered:  iosdb.AppleTime(row["date_delivered"]),
-		FromMe:         iosdb.Int(row["from_me"]) == 1,
-		HasAttachments: iosdb.Int(row["has_att"]) == 1,
-		Chat:           iosdb.Str(row["chat"]), ChatName: iosdb.Str(row["chat_name"]),
+		ID: iosdb.Int(row.Get("id")), GUID: iosdb.Str(row.Get("guid")), Service: iosdb.Str(row.Get("service")),
+		Handle: iosdb.Str(row.Get("handle")), Account: iosdb.Str(row.Get("account")),
+		Subject: iosdb.Str(row.Get("subject")), Text: iosdb.Str(row.Get("text")),
+		Date: iosdb.AppleTime(row.Get("date")), DateRead: iosdb.AppleTime(row.Get("date_read")),
+		DateDelivered:  iosdb.AppleTime(row.Get("date_delivered")),
+		FromMe:         iosdb.Int(row.Get("from_me")) == 1,
+		HasAttachments: iosdb.Int(row.Get("has_att")) == 1,
+		Chat:           iosdb.Str(row.Get("chat")), ChatName: iosdb.Str(row.Get("chat_name")),
 	}
 	// Style 43 is a group conversation, 45 a one-to-one one; older
 	// databases lack the column, where a "chat…" id or a name marks a group.
-	switch st := row["chat_style"]; {
+	switch st := row.Get("chat_style"); {
 	case st != nil:
 		m.GroupChat = iosdb.Int(st) == groupStyle
 	default:
 		m.GroupChat = m.ChatName != "" || strings.HasPrefix(m.Chat, "chat")
 	}
 	if m.Text == "" {
-		if b, ok := row["body"].([]byte); ok {
+		if b, ok := row.Get("body").([]byte); ok {
 			if s, ok := BodyText(b); ok {
 				m.Text, m.TextSource = s, "attributedBody"
 			}
@@ -149,11 +152,11 @@ func (m *Message) record(src string) *model.Record {
 	if svc == "" {
 		svc = "message"
 	}
-	r.Summary = fmt.Sprintf("%s %s %s", svc, arrow, party)
+	in := ""
 	if m.GroupChat && group != "" {
-		r.Summary += " in group " + group
+		in = " in group " + group
 	}
-	r.Summary += fmt.Sprintf(": %q", oneLine(m.Text, 200))
+	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(oneLine(m.Text, 200))
 	if m.FromMe {
 		r.Stamp(m.Date, "sms_sent")
 	} else {
@@ -186,11 +189,33 @@ func detection(f heuristics.Finding, r *model.Record) model.Detection {
 }
 
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
+	if !singleSpaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	if utf8.RuneCountInString(s) > max {
+		return string([]rune(s)[:max]) + "…"
 	}
 	return s
+}
+
+// singleSpaced says s is already what joining its fields would give, which
+// is true of most messages, so they are not copied.
+func singleSpaced(s string) bool {
+	space := true // a leading space would be dropped
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case unicode.IsSpace(r):
+			return false
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
 }
 
 // groupStyle is chat.style for group conversations.

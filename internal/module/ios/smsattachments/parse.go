@@ -66,17 +66,17 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 		p("created_date"), msg, mdate, service, handle, joins)
 	lastID := int64(-1)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row["id"])
+		id := iosdb.Int(row.Get("id"))
 		if id == lastID {
 			return nil // an attachment joined to several messages: report it once
 		}
 		lastID = id
-		a := &Attachment{ID: id, GUID: iosdb.Str(row["guid"]), Filename: iosdb.Str(row["filename"]),
-			TransferName: iosdb.Str(row["transfer_name"]), MimeType: iosdb.Str(row["mime_type"]),
-			UTI: iosdb.Str(row["uti"]), TotalBytes: iosdb.Int(row["total_bytes"]),
-			Outgoing: iosdb.Int(row["is_outgoing"]) == 1, Created: iosdb.AppleTime(row["created"]),
-			MessageID: iosdb.Int(row["message_id"]), MessageDate: iosdb.AppleTime(row["message_date"]),
-			Service: iosdb.Str(row["service"]), Handle: iosdb.Str(row["handle"])}
+		a := &Attachment{ID: id, GUID: iosdb.Str(row.Get("guid")), Filename: iosdb.Str(row.Get("filename")),
+			TransferName: iosdb.Str(row.Get("transfer_name")), MimeType: iosdb.Str(row.Get("mime_type")),
+			UTI: iosdb.Str(row.Get("uti")), TotalBytes: iosdb.Int(row.Get("total_bytes")),
+			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1, Created: iosdb.AppleTime(row.Get("created")),
+			MessageID: iosdb.Int(row.Get("message_id")), MessageDate: iosdb.AppleTime(row.Get("message_date")),
+			Service: iosdb.Str(row.Get("service")), Handle: iosdb.Str(row.Get("handle"))}
 		a.Direction = "received"
 		if a.Outgoing {
 			a.Direction = "sent"

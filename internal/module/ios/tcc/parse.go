@@ -53,26 +53,26 @@ func eachGrant(ctx context.Context, db *sqlitex.DB, fn func(*Grant) error) error
 		%s AS auth_reason, %s AS prompt_count, %s AS last_modified FROM access`,
 		p("client_type"), p("auth_value"), p("allowed"), p("auth_reason"), p("prompt_count"), p("last_modified"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		g := &Grant{Service: iosdb.Str(row["service"]), Client: iosdb.Str(row["client"]), Schema: version,
-			PromptCount: iosdb.Int(row["prompt_count"]), LastModified: iosdb.UnixTime(row["last_modified"])}
+		g := &Grant{Service: iosdb.Str(row.Get("service")), Client: iosdb.Str(row.Get("client")), Schema: version,
+			PromptCount: iosdb.Int(row.Get("prompt_count")), LastModified: iosdb.UnixTime(row.Get("last_modified"))}
 		g.ClientType = "bundle_id"
-		if iosdb.Int(row["client_type"]) != 0 {
+		if iosdb.Int(row.Get("client_type")) != 0 {
 			g.ClientType = "absolute_path"
 		}
 		if version == 3 {
-			v := iosdb.Int(row["auth_value"])
+			v := iosdb.Int(row.Get("auth_value"))
 			if s, ok := authValues[v]; ok {
 				g.Auth = s
 			} else {
 				g.Auth = fmt.Sprintf("value %d", v)
 			}
-			if !iosdb.Null(row["auth_reason"]) {
-				g.AuthReason = authReasons[iosdb.Int(row["auth_reason"])]
+			if !iosdb.Null(row.Get("auth_reason")) {
+				g.AuthReason = authReasons[iosdb.Int(row.Get("auth_reason"))]
 				if g.AuthReason == "" {
 					g.AuthReason = "unknown"
 				}
 			}
-		} else if iosdb.Int(row["allowed"]) == 1 {
+		} else if iosdb.Int(row.Get("allowed")) == 1 {
 			g.Auth = "allowed"
 		} else {
 			g.Auth = "denied"

@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,7 +63,7 @@ var ownMedia = []string{"https://mmg-fna.whatsapp.net/", "https://mmg.whatsapp.n
 
 func links(texts ...string) []string {
 	var out []string
-	seen := map[string]bool{}
+	var seen map[string]bool // only once a message has many links; most have none
 	for _, t := range texts {
 	next:
 		for _, l := range urlx.ExtractLinks(t) {
@@ -71,9 +72,17 @@ func links(texts ...string) []string {
 					continue next
 				}
 			}
-			if !seen[l] {
+			if seen[l] || (seen == nil && slices.Contains(out, l)) {
+				continue
+			}
+			out = append(out, l)
+			if len(out) == 16 {
+				seen = make(map[string]bool)
+				for _, o := range out {
+					seen[o] = true
+				}
+			} else if seen != nil {
 				seen[l] = true
-				out = append(out, l)
 			}
 		}
 	}
@@ -118,7 +127,7 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), p("ZISFROMME"), media, c1, c2, mt, title, summ, joins)
 	var cur *Message
 	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row["id"])
+		id := iosdb.Int(row.Get("id"))
 		if cur != nil && cur.ID != id {
 			if err := emitMessage(cur, fn); err != nil {
 				return err
@@ -126,13 +135,13 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 			cur = nil
 		}
 		if cur == nil {
-			cur = &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row["session"]),
-				From: iosdb.Str(row["from_jid"]), To: iosdb.Str(row["to_jid"]), Text: iosdb.Str(row["text"]),
-				Date: iosdb.AppleTime(row["date"]), FromMe: iosdb.Int(row["from_me"]) == 1,
-				MediaURL: iosdb.Str(row["media"])}
+			cur = &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row.Get("session")),
+				From: iosdb.Str(row.Get("from_jid")), To: iosdb.Str(row.Get("to_jid")), Text: iosdb.Str(row.Get("text")),
+				Date: iosdb.AppleTime(row.Get("date")), FromMe: iosdb.Int(row.Get("from_me")) == 1,
+				MediaURL: iosdb.Str(row.Get("media"))}
 		}
 		for _, k := range []string{"matched", "c1", "c2", "title", "summary"} {
-			if s := iosdb.Str(row[k]); s != "" && len(cur.Preview) < 20 {
+			if s := iosdb.Str(row.Get(k)); s != "" && len(cur.Preview) < 20 {
 				cur.Preview = append(cur.Preview, s)
 			}
 		}
@@ -219,12 +228,12 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 		p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
 		p("ZLASTMESSAGEDATE"), created, stats, join)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		s := &Session{RecordType: "chat_session", ID: iosdb.Int(row["id"]), ContactJID: iosdb.Str(row["jid"]),
-			PartnerName: iosdb.Str(row["name"]), SessionType: iosdb.Int(row["type"]),
-			Archived: iosdb.Int(row["archived"]) == 1, Removed: iosdb.Int(row["removed"]) == 1,
-			MessageCounter: iosdb.Int(row["counter"]), LastMessageDate: iosdb.AppleTime(row["last_date"]),
-			GroupCreated: iosdb.AppleTime(row["created"]), FirstStoredMessage: iosdb.AppleTime(row["first"]),
-			LastStoredMessage: iosdb.AppleTime(row["last"]), StoredMessageCount: iosdb.Int(row["n"])}
+		s := &Session{RecordType: "chat_session", ID: iosdb.Int(row.Get("id")), ContactJID: iosdb.Str(row.Get("jid")),
+			PartnerName: iosdb.Str(row.Get("name")), SessionType: iosdb.Int(row.Get("type")),
+			Archived: iosdb.Int(row.Get("archived")) == 1, Removed: iosdb.Int(row.Get("removed")) == 1,
+			MessageCounter: iosdb.Int(row.Get("counter")), LastMessageDate: iosdb.AppleTime(row.Get("last_date")),
+			GroupCreated: iosdb.AppleTime(row.Get("created")), FirstStoredMessage: iosdb.AppleTime(row.Get("first")),
+			LastStoredMessage: iosdb.AppleTime(row.Get("last")), StoredMessageCount: iosdb.Int(row.Get("n"))}
 		if lid, ok := strings.CutSuffix(s.ContactJID, "@lid"); ok {
 			if ph := lids[lid]; ph != "" {
 				s.PartnerResolvedPhone = "+" + strings.TrimPrefix(ph, "+")
@@ -291,8 +300,8 @@ func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
 	q := fmt.Sprintf(`SELECT ZLID AS lid, ZPHONENUMBER AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
 		iosdb.Pick(c, "", "ZTIMESTAMP"), maxPairs)
 	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(iosdb.Str(row["lid"]), "@lid"),
-			PhoneNumber: iosdb.Str(row["phone"]), Timestamp: iosdb.AppleTime(row["ts"]), source: db.Name})
+		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(iosdb.Str(row.Get("lid")), "@lid"),
+			PhoneNumber: iosdb.Str(row.Get("phone")), Timestamp: iosdb.AppleTime(row.Get("ts")), source: db.Name})
 		return nil
 	})
 	return out, err

@@ -126,17 +126,17 @@ func Each(ctx context.Context, db *sqlitex.DB, fn func(*Contact) error) error {
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK"
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		ct := &Contact{ID: iosdb.Int(row["pk"]), WhatsAppID: text(row["ZWHATSAPPID"]), LID: text(row["ZLID"]),
-			PhoneNumber: text(row["ZPHONENUMBER"]), LocalizedPhoneNumber: text(row["ZLOCALIZEDPHONENUMBER"]),
-			FullName: text(row["ZFULLNAME"]), GivenName: text(row["ZGIVENNAME"]), LastName: text(row["ZLASTNAME"]),
-			UserName: text(row["ZUSERNAME"]), BusinessName: text(row["ZBUSINESSNAME"]),
-			AboutText: text(row["ZABOUTTEXT"]), AboutEmoji: text(row["ZABOUTEMOJI"]), Notes: text(row["ZNOTES"]),
-			DisappearingSet: iosdb.AppleTime(row["ZDISAPPEARINGMODETIMESTAMP"]),
-			AboutChanged:    iosdb.AppleTime(row["ZABOUTTIMESTAMP"]),
-			AboutExpires:    iosdb.AppleTime(row["ZABOUTEXPIRATIONTIMESTAMP"]),
-			LastUpdated:     iosdb.AppleTime(row["ZLASTUPDATED"]),
-			PhoneStatus:     optInt(row["ZPHONESTATUS"]), SyncPolicy: optInt(row["ZSYNCPOLICY"])}
-		if v := row["ZDISAPPEARINGMODEDURATION"]; v != nil {
+		ct := &Contact{ID: iosdb.Int(row.Get("pk")), WhatsAppID: text(row.Get("ZWHATSAPPID")), LID: text(row.Get("ZLID")),
+			PhoneNumber: text(row.Get("ZPHONENUMBER")), LocalizedPhoneNumber: text(row.Get("ZLOCALIZEDPHONENUMBER")),
+			FullName: text(row.Get("ZFULLNAME")), GivenName: text(row.Get("ZGIVENNAME")), LastName: text(row.Get("ZLASTNAME")),
+			UserName: text(row.Get("ZUSERNAME")), BusinessName: text(row.Get("ZBUSINESSNAME")),
+			AboutText: text(row.Get("ZABOUTTEXT")), AboutEmoji: text(row.Get("ZABOUTEMOJI")), Notes: text(row.Get("ZNOTES")),
+			DisappearingSet: iosdb.AppleTime(row.Get("ZDISAPPEARINGMODETIMESTAMP")),
+			AboutChanged:    iosdb.AppleTime(row.Get("ZABOUTTIMESTAMP")),
+			AboutExpires:    iosdb.AppleTime(row.Get("ZABOUTEXPIRATIONTIMESTAMP")),
+			LastUpdated:     iosdb.AppleTime(row.Get("ZLASTUPDATED")),
+			PhoneStatus:     optInt(row.Get("ZPHONESTATUS")), SyncPolicy: optInt(row.Get("ZSYNCPOLICY"))}
+		if v := row.Get("ZDISAPPEARINGMODEDURATION"); v != nil {
 			d := iosdb.Float(v)
 			ct.DisappearingDuration = &d
 		}

@@ -1,0 +1,81 @@
+package dumpsys
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidqf"
+)
+
+// TestADBKeysAcquisitionContext replays MVT's DumpsysADBState cases: the
+// acquisition started 2025-06-20T18:00:00Z from host key QUJDRA==.
+func TestADBKeysAcquisitionContext(t *testing.T) {
+	started := time.Date(2025, 6, 20, 18, 0, 0, 0, time.UTC)
+	adb := func(lastMs string) string {
+		return dumpSection("adb", "{\n  debugging_manager={\n    connected_to_adb=true\n"+
+			"    user_keys=QUJDRA== acquisition@host\nRUZHSA== other@host\nnot-base64 bad@host\n\n"+
+			"    keystore=<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<keyStore version=\"1\">\n"+
+			"<adbKey key=\"QUJDRA== acquisition@host\" lastConnection=\""+lastMs+"\" />\n</keyStore>\n\n  }\n}")
+	}
+	type want struct {
+		sev  model.Severity
+		text string
+	}
+	tests := []struct {
+		name    string
+		kind    source.Kind
+		hostKey string
+		last    string
+		want    []want
+	}{
+		{"androidqf, host key seen 2 days before", source.AndroidQF, "QUJDRA== acquisition@host", "1750266000000",
+			[]want{{model.Informational, "at least one day before"}, {model.Low, "different from the AndroidQF acquisition host"}, {model.Low, "invalid trusted ADB host key"}}},
+		{"androidqf, host key seen 1 hour before", source.AndroidQF, "QUJDRA== acquisition@host", "1750438800000",
+			[]want{{model.Low, "different from"}, {model.Low, "invalid"}}},
+		{"androidqf without host key", source.AndroidQF, "", "1750438800000",
+			[]want{{model.Low, "invalid"}, {model.Low, "does not include its host key"}}},
+		{"bugreport: every key reported", source.Bugreport, "", "1750438800000",
+			[]want{{model.Informational, "acquisition@host"}, {model.Informational, "other@host"}, {model.Low, "invalid key"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := androidtest.Evidence(t, tt.kind, map[string]string{"dumpsys.txt": adb(tt.last)})
+			ev.Device.Acquired = &started
+			ev.Device.Extra = map[string]string{androidqf.ExtraADBHostKey: tt.hostKey}
+			res := androidtest.Run(t, ADBKeys(), ev)
+			if len(res.Records) != 4 {
+				t.Fatalf("%d records, want 4 (3 user keys, 1 keystore)", len(res.Records))
+			}
+			if len(res.Detections) != len(tt.want) {
+				t.Fatalf("%d detections, want %d: %+v", len(res.Detections), len(tt.want), res.Detections)
+			}
+			for i, w := range tt.want {
+				d := res.Detections[i]
+				if d.Severity != w.sev || !strings.Contains(d.Reason, w.text) {
+					t.Errorf("detection %d = %s %q, want %s %q", i, d.Severity, d.Reason, w.sev, w.text)
+				}
+			}
+		})
+	}
+}
+
+func TestPackageStamps(t *testing.T) {
+	pkg := "Packages:\n  Package [com.x] (1):\n    userId=10200\n    timeStamp=2024-01-10 09:19:39\n    firstInstallTime=2024-01-09 08:00:00\n    lastUpdateTime=2024-01-10 09:19:40\n"
+	ev := androidtest.Evidence(t, source.Bugreport, map[string]string{"dumpstate.txt": dumpSection("package", pkg)})
+	res := androidtest.Run(t, Packages(), ev)
+	if len(res.Records) != 1 {
+		t.Fatalf("%d records", len(res.Records))
+	}
+	var got []string
+	for _, s := range res.Records[0].Times {
+		got = append(got, s.Desc+" "+s.Time.Format("2006-01-02 15:04:05"))
+	}
+	want := "package_install 2024-01-10 09:19:39,package_first_install 2024-01-09 08:00:00,package_last_update 2024-01-10 09:19:40"
+	if strings.Join(got, ",") != want {
+		t.Errorf("stamps %v, want %s", got, want)
+	}
+}

@@ -1,0 +1,100 @@
+package iosdb_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/sqlitex"
+)
+
+func openTestDB(t *testing.T, stmts ...string) *sqlitex.DB {
+	t.Helper()
+	dir := t.TempDir()
+	iostest.SQLite(t, dir, "t.db", stmts...)
+	db, err := sqlitex.Open(os.DirFS(dir), "t.db", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestEachRows(t *testing.T) {
+	db := openTestDB(t,
+		`CREATE TABLE m (id INTEGER PRIMARY KEY, txt TEXT, body BLOB, n REAL)`,
+		`INSERT INTO m VALUES (1, 'one', x'0102', 1.5), (2, NULL, NULL, NULL), (3, 'three', x'', 3)`)
+	type got struct {
+		ID   any
+		Text any
+		Body any
+		N    any
+		Gone any
+	}
+	cases := []struct {
+		name  string
+		query string
+		want  []got
+	}{
+		{"aliases", `SELECT id AS id, txt AS text, body AS body, n AS n FROM m ORDER BY id`, []got{
+			{int64(1), "one", []byte{1, 2}, 1.5, nil},
+			{int64(2), nil, nil, nil, nil},             // NULLs after a full row: nothing leaks from the reused buffer
+			{int64(3), "three", []byte(nil), 3.0, nil}, // an empty blob comes back as a nil slice, not NULL
+		}},
+		{"last of two same-named columns wins", `SELECT 0 AS id, id AS id, txt AS text, NULL AS body, NULL AS n FROM m WHERE id = 1`, []got{
+			{int64(1), "one", nil, nil, nil},
+		}},
+		{"no rows", `SELECT id FROM m WHERE id > 9`, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var rows []got
+			err := iosdb.Each(context.Background(), db, c.query, func(r iosdb.Row) error {
+				rows = append(rows, got{r.Get("id"), r.Get("text"), r.Get("body"), r.Get("n"), r.Get("gone")})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rows, c.want) {
+				t.Fatalf("rows %#v, want %#v", rows, c.want)
+			}
+		})
+	}
+}
+
+// TestEachKeepsValues proves a value taken from a row survives the next
+// row: blobs are copied out of the reused buffer.
+func TestEachKeepsValues(t *testing.T) {
+	db := openTestDB(t, `CREATE TABLE m (b BLOB)`, `INSERT INTO m VALUES (x'aa'), (x'bb')`)
+	var kept [][]byte
+	err := iosdb.Each(context.Background(), db, `SELECT b FROM m ORDER BY rowid`, func(r iosdb.Row) error {
+		kept = append(kept, r.Get("b").([]byte))
+		return nil
+	})
+	if err != nil || len(kept) != 2 || kept[0][0] != 0xaa || kept[1][0] != 0xbb {
+		t.Fatalf("kept %x, err %v", kept, err)
+	}
+}
+
+func TestEachErrors(t *testing.T) {
+	db := openTestDB(t, `CREATE TABLE m (id INTEGER)`, `INSERT INTO m VALUES (1), (2)`)
+	stop := errors.New("stop")
+	calls := 0
+	err := iosdb.Each(context.Background(), db, `SELECT id FROM m`, func(iosdb.Row) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("callback error: %v after %d calls", err, calls)
+	}
+	if err := iosdb.Each(context.Background(), db, `SELECT nope FROM m`, func(iosdb.Row) error { return nil }); err == nil {
+		t.Fatal("bad query: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := iosdb.Each(ctx, db, `SELECT id FROM m`, func(iosdb.Row) error { return nil }); err == nil {
+		t.Fatal("cancelled context: no error")
+	}
+}
