@@ -31,12 +31,14 @@ var ChunkSize = 100_000
 const MaxSummary = 1024
 
 type Collector struct {
-	mu     sync.Mutex
-	dir    string
-	buf    []model.Event
-	chunks []string
-	n      int
-	err    error
+	mu       sync.Mutex
+	dir      string
+	buf      []model.Event
+	chunks   []string
+	n        int
+	err      error
+	spilling sync.WaitGroup // the chunk being written in the background
+	spillErr error
 }
 
 // New returns a collector spilling into dir (a private temporary folder).
@@ -55,7 +57,7 @@ func (c *Collector) Add(evs ...model.Event) {
 		c.buf = append(c.buf, e)
 		c.n++
 		if len(c.buf) >= ChunkSize {
-			c.spill()
+			c.spillAsync()
 		}
 	}
 }
@@ -84,29 +86,53 @@ func sortEvents(evs []model.Event) {
 	slices.SortStableFunc(evs, func(a, b model.Event) int { return compare(&a, &b) })
 }
 
-func (c *Collector) spill() {
+// spillAsync hands the full buffer to a background writer and lets modules
+// go on adding: sorting and encoding a chunk under the lock stalled every
+// module. At most one chunk is in flight, so memory stays at two chunks.
+func (c *Collector) spillAsync() {
+	c.spilling.Wait()
+	if c.spillErr != nil && c.err == nil {
+		c.err = c.spillErr
+	}
 	if c.err != nil {
+		c.buf = c.buf[:0]
 		return
 	}
-	sortEvents(c.buf)
 	f, err := os.CreateTemp(c.dir, "timeline-*.bin")
 	if err != nil {
 		c.err = err
 		return
 	}
+	c.chunks = append(c.chunks, f.Name())
+	full := c.buf
+	c.buf = make([]model.Event, 0, ChunkSize)
+	c.spilling.Add(1)
+	go func() {
+		defer c.spilling.Done()
+		c.spillErr = writeChunk(f, full)
+	}()
+}
+
+func writeChunk(f *os.File, evs []model.Event) error {
+	sortEvents(evs)
 	w := bufio.NewWriterSize(f, 1<<16)
 	var scratch []byte
-	for i := range c.buf {
-		scratch = appendEvent(scratch[:0], &c.buf[i])
-		if _, err := w.Write(scratch); err != nil {
-			c.err = err
+	var err error
+	for i := range evs {
+		scratch = appendEvent(scratch[:0], &evs[i])
+		if _, err = w.Write(scratch); err != nil {
 			break
 		}
 	}
-	c.err = errors.Join(c.err, w.Flush(), f.Close())
-	c.chunks = append(c.chunks, f.Name())
-	clear(c.buf) // drop string references so the collector holds no more than a chunk
-	c.buf = c.buf[:0]
+	return errors.Join(err, w.Flush(), f.Close())
+}
+
+// settle waits for a background spill; callers hold c.mu.
+func (c *Collector) settle() {
+	c.spilling.Wait()
+	if c.spillErr != nil && c.err == nil {
+		c.err = c.spillErr
+	}
 }
 
 // Each calls fn for every event in time order. It may be called more than
@@ -114,6 +140,7 @@ func (c *Collector) spill() {
 func (c *Collector) Each(fn func(*model.Event) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.settle()
 	if c.err != nil {
 		return c.err
 	}
@@ -166,6 +193,7 @@ func (c *Collector) Each(fn func(*model.Event) error) error {
 func (c *Collector) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.settle()
 	var errs []error
 	for _, n := range c.chunks {
 		errs = append(errs, os.Remove(n))

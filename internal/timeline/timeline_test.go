@@ -143,6 +143,9 @@ func TestCorruptSpillIsAnError(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		c.Add(model.Event{Time: base.Add(time.Duration(i) * time.Second), Module: "m", Summary: "s"})
 	}
+	c.mu.Lock()
+	c.settle() // the spill runs in the background
+	c.mu.Unlock()
 	files, _ := filepath.Glob(filepath.Join(dir, "timeline-*.bin"))
 	if len(files) == 0 {
 		t.Fatal("no spill")
