@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/indicators"
+	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
@@ -232,7 +233,7 @@ func TestImportAndLock(t *testing.T) {
 		t.Errorf("%v", st)
 	}
 	files := CachedFiles(data)
-	h, _ := hashFile(files[0])
+	h, _ := source.HashFile(files[0])
 	lockFile := filepath.Join(t.TempDir(), "x.lock")
 	if err := WriteLock(lockFile, []LockEntry{{Name: "one.stix2", SHA256: h}}); err != nil {
 		t.Fatal(err)

@@ -1,15 +1,14 @@
 package feeds
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/huella-project/huella/internal/source"
 )
 
 // LockEntry pins one indicator file by content.
@@ -81,7 +80,7 @@ func ApplyLock(lockPath string, candidates []string) ([]string, error) {
 			if err != nil || !d.Type().IsRegular() {
 				return nil
 			}
-			h, err := hashFile(p)
+			h, err := source.HashFile(p)
 			if err == nil {
 				if _, ok := want[h]; ok && found[h] == "" {
 					found[h] = p
@@ -104,17 +103,4 @@ func ApplyLock(lockPath string, candidates []string) ([]string, error) {
 		return nil, fmt.Errorf("--iocs-lock: no indicator file with these pinned hashes among --iocs, HUELLA_IOCS and the feed cache: %s", strings.Join(missing, ", "))
 	}
 	return out, nil
-}
-
-func hashFile(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

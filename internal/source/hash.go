@@ -21,7 +21,7 @@ func HashInputs(p string) ([]InputFile, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		h, err := hashFile(p)
+		h, err := HashFile(p)
 		return []InputFile{{Path: p, Size: fi.Size(), SHA256: h}}, err
 	}
 	var paths []string
@@ -49,7 +49,7 @@ func HashInputs(p string) ([]InputFile, error) {
 		go func() {
 			defer wg.Done()
 			for i := range idx {
-				h, _ := hashFile(paths[i])
+				h, _ := HashFile(paths[i])
 				rel, _ := filepath.Rel(p, paths[i])
 				out[i] = InputFile{Path: filepath.ToSlash(rel), Size: sizes[i], SHA256: h}
 			}
@@ -64,7 +64,9 @@ func HashInputs(p string) ([]InputFile, error) {
 	return out, nil
 }
 
-func hashFile(p string) (string, error) {
+// HashFile is the hex SHA-256 of a file's content, streamed so a
+// multi-gigabyte image never sits in memory.
+func HashFile(p string) (string, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return "", err

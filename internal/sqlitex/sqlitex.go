@@ -143,25 +143,17 @@ func openPath(name, p string, immutable bool, cleanup func()) (*DB, error) {
 
 // Tables lists the database's tables, to tell schema versions apart.
 func (d *DB) Tables(ctx context.Context) (map[string]bool, error) {
-	rows, err := d.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type='table'")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out[n] = true
-	}
-	return out, rows.Err()
+	return d.nameSet(ctx, "SELECT name FROM sqlite_master WHERE type='table'")
 }
 
 // Columns lists a table's columns.
 func (d *DB) Columns(ctx context.Context, table string) (map[string]bool, error) {
-	rows, err := d.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", table)
+	return d.nameSet(ctx, "SELECT name FROM pragma_table_info(?)", table)
+}
+
+// nameSet collects a one-column query of names into a set.
+func (d *DB) nameSet(ctx context.Context, query string, args ...any) (map[string]bool, error) {
+	rows, err := d.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

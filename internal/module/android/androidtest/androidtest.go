@@ -5,70 +5,19 @@ package androidtest
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
-// Result is everything a module produced.
+// Result is everything a module produced, plus the error Run let through.
 type Result struct {
-	mu         sync.Mutex
-	Records    []*model.Record
-	Detections []model.Detection
-	Warnings   []string
-	Artifacts  []string
-	Err        error
-}
-
-func (r *Result) Record(_ string, rec *model.Record) {
-	r.mu.Lock()
-	r.Records = append(r.Records, rec)
-	r.mu.Unlock()
-}
-
-func (r *Result) Detection(_ string, d model.Detection) {
-	r.mu.Lock()
-	r.Detections = append(r.Detections, d)
-	r.mu.Unlock()
-}
-
-func (r *Result) Warn(_ string, msg string) {
-	r.mu.Lock()
-	r.Warnings = append(r.Warnings, msg)
-	r.mu.Unlock()
-}
-
-func (r *Result) Artifact(_ string, name string) {
-	r.mu.Lock()
-	r.Artifacts = append(r.Artifacts, name)
-	r.mu.Unlock()
-}
-
-// Events counts the timeline events of all records.
-func (r *Result) Events() int {
-	n := 0
-	for _, rec := range r.Records {
-		n += len(rec.Events())
-	}
-	return n
-}
-
-// Observables returns every observable value of a kind, in order.
-func (r *Result) Observables(k model.Kind) []string {
-	var out []string
-	for _, rec := range r.Records {
-		for _, o := range rec.Observables {
-			if o.Kind == k {
-				out = append(out, o.Value)
-			}
-		}
-	}
-	return out
+	moduletest.Sink
+	Err error
 }
 
 // Run runs m on ev. A module error fails the test unless it is ErrAbsent,
@@ -76,8 +25,7 @@ func (r *Result) Observables(k model.Kind) []string {
 func Run(t testing.TB, m module.Module, ev *source.Evidence) *Result {
 	t.Helper()
 	res := &Result{}
-	env := module.NewEnv(ev, m.Name(), res, nil)
-	err := m.Run(context.Background(), env)
+	err := m.Run(context.Background(), module.NewEnv(ev, m.Name(), res, nil))
 	if err != nil && !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("%s: %v", m.Name(), err)
 	}

@@ -10,18 +10,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
-
-type sink struct {
-	records    []*model.Record
-	detections []model.Detection
-}
-
-func (s *sink) Record(_ string, r *model.Record)      { s.records = append(s.records, r) }
-func (s *sink) Detection(_ string, d model.Detection) { s.detections = append(s.detections, d) }
-func (s *sink) Warn(_ string, _ string)               {}
-func (s *sink) Artifact(_ string, _ string)           {}
 
 func TestGetpropAndFiles(t *testing.T) {
 	acq := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -42,21 +33,21 @@ func TestGetpropAndFiles(t *testing.T) {
 		{Files(), 1, 0, model.KindFilePath},
 	}
 	for _, tc := range tests {
-		s := &sink{}
+		s := &moduletest.Sink{}
 		if err := tc.m.Run(context.Background(), module.NewEnv(ev, tc.m.Name(), s, nil)); err != nil {
 			t.Fatalf("%s: %v", tc.m.Name(), err)
 		}
-		if len(s.records) != tc.records || len(s.detections) != tc.detections || s.records[0].Observables[0].Kind != tc.obs {
-			t.Errorf("%s: %d records, %d detections", tc.m.Name(), len(s.records), len(s.detections))
+		if len(s.Records) != tc.records || len(s.Detections) != tc.detections || s.Records[0].Observables[0].Kind != tc.obs {
+			t.Errorf("%s: %d records, %d detections", tc.m.Name(), len(s.Records), len(s.Detections))
 		}
 	}
-	s := &sink{}
+	s := &moduletest.Sink{}
 	Files().Run(context.Background(), module.NewEnv(ev, "f", s, nil))
-	if s.records[0].Observables[0].Value != "/data/tombstones/tombstone_00" || !s.records[0].Times[0].Time.Equal(mod) {
-		t.Errorf("%+v", s.records[0])
+	if s.Records[0].Observables[0].Value != "/data/tombstones/tombstone_00" || !s.Records[0].Times[0].Time.Equal(mod) {
+		t.Errorf("%+v", s.Records[0])
 	}
 	empty := &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{"dumpstate.txt": {Data: []byte(strings.Repeat("-", 79) + "\nDUMP OF SERVICE a:\n")}}}
-	if err := Getprop().Run(context.Background(), module.NewEnv(empty, "g", &sink{}, nil)); !errors.Is(err, module.ErrAbsent) {
+	if err := Getprop().Run(context.Background(), module.NewEnv(empty, "g", &moduletest.Sink{}, nil)); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("getprop without properties: %v", err)
 	}
 }

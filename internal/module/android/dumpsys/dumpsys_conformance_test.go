@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
 )
@@ -12,19 +13,19 @@ func TestConformanceBugreportFolder(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/android_data/bugreport")
 	ev := &source.Evidence{Kind: source.Bugreport, FS: os.DirFS(dir)}
 
-	s, err := run(t, Appops(), ev)
+	s, err := moduletest.Run(t, Appops(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 12 || s.stamps() != 16 || len(s.detections) != 1 {
-		t.Errorf("appops: %d records, %d stamps, %d detections", len(s.records), s.stamps(), len(s.detections))
+	if len(s.Records) != 12 || s.Stamps() != 16 || len(s.Detections) != 1 {
+		t.Errorf("appops: %d records, %d stamps, %d detections", len(s.Records), s.Stamps(), len(s.Detections))
 	}
-	s, err = run(t, Packages(), ev)
+	s, err = moduletest.Run(t, Packages(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 || len(s.warnings) != 0 {
-		t.Errorf("packages: %d records, warnings %v", len(s.records), s.warnings)
+	if len(s.Records) != 2 || len(s.Warnings) != 0 {
+		t.Errorf("packages: %d records, warnings %v", len(s.Records), s.Warnings)
 	}
 }
 
@@ -32,7 +33,7 @@ func TestConformanceAndroidQFDumpsys(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/androidqf")
 	ev := &source.Evidence{Kind: source.AndroidQF, FS: os.DirFS(dir)}
 	for _, m := range Modules() {
-		if _, err := run(t, m, ev); err != nil {
+		if _, err := moduletest.Run(t, m, ev); err != nil {
 			t.Errorf("%s: %v", m.Name(), err)
 		}
 	}

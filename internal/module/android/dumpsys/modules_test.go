@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -52,22 +53,22 @@ func TestModulesOnGeneratedBugreport(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.m.Name(), func(t *testing.T) {
-			s, err := run(t, tc.m, ev)
+			s, err := moduletest.Run(t, tc.m, ev)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != tc.records {
-				t.Errorf("%d records, want %d", len(s.records), tc.records)
+			if len(s.Records) != tc.records {
+				t.Errorf("%d records, want %d", len(s.Records), tc.records)
 			}
 			var rules []string
-			for _, d := range s.detections {
+			for _, d := range s.Detections {
 				rules = append(rules, d.Rule)
 			}
 			if strings.Join(rules, ",") != strings.Join(tc.rules, ",") {
 				t.Errorf("rules %v, want %v", rules, tc.rules)
 			}
-			if len(s.warnings) != 0 {
-				t.Errorf("warnings %v", s.warnings)
+			if len(s.Warnings) != 0 {
+				t.Errorf("warnings %v", s.Warnings)
 			}
 		})
 	}
@@ -76,12 +77,12 @@ func TestModulesOnGeneratedBugreport(t *testing.T) {
 func TestAbsent(t *testing.T) {
 	ev := evidence(map[string]string{"other.txt": "x"})
 	for _, m := range Modules() {
-		if _, err := run(t, m, ev); !errors.Is(err, module.ErrAbsent) {
+		if _, err := moduletest.Run(t, m, ev); !errors.Is(err, module.ErrAbsent) {
 			t.Errorf("%s: %v, want ErrAbsent", m.Name(), err)
 		}
 	}
 	ev = evidence(map[string]string{"dumpsys.txt": dumpSection("package", "Packages:\n")})
-	if _, err := run(t, BatteryDaily(), ev); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.Run(t, BatteryDaily(), ev); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("missing section: %v", err)
 	}
 }

@@ -6,7 +6,6 @@ package cachefiles
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -46,20 +45,7 @@ type Response struct {
 }
 
 func (Module) Run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Patterns...)
-	if len(found) == 0 {
-		return module.Absent("Cache.db")
-	}
-	var errs []error
-	for _, name := range found {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := readDB(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "Cache.db", Patterns, readDB)
 }
 
 func readDB(ctx context.Context, env *module.Env, name string) error {

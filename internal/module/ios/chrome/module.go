@@ -4,9 +4,9 @@ package chrome
 
 import (
 	"context"
-	"errors"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -32,7 +32,7 @@ func (History) Description() string {
 }
 func (History) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (History) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, HistoryPatterns, "Chrome History", parseHistory)
+	return iosdb.EachFile(ctx, env, "Chrome History", HistoryPatterns, parseHistory)
 }
 
 type Favicon struct{}
@@ -45,22 +45,5 @@ func (Favicon) Description() string {
 }
 func (Favicon) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (Favicon) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, FaviconPatterns, "Chrome Favicons", parseFavicons)
-}
-
-func each(ctx context.Context, env *module.Env, patterns []string, what string, parse func(context.Context, *module.Env, string) error) error {
-	found := env.Find(patterns...)
-	if len(found) == 0 {
-		return module.Absent(what)
-	}
-	var errs []error
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := parse(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "Chrome Favicons", FaviconPatterns, parseFavicons)
 }

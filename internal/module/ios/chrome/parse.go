@@ -7,6 +7,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -30,42 +31,22 @@ type Icon struct {
 	LastSeen time.Time `json:"last_seen,omitzero"` // last_updated, else last_requested
 }
 
-func need(ctx context.Context, db *sqlitex.DB, table string, cols ...string) (map[string]bool, error) {
-	have, err := db.Columns(ctx, table)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", db.Name, err)
-	}
-	for _, c := range cols {
-		if !have[c] {
-			return nil, fmt.Errorf("%s: unknown schema: %s has no %s column", db.Name, table, c)
-		}
-	}
-	return have, nil
-}
-
-func opt(have map[string]bool, alias, c string) string {
-	if have[c] {
-		return alias + "." + c
-	}
-	return "NULL"
-}
-
 func parseHistory(ctx context.Context, env *module.Env, name string) error {
 	db, err := env.OpenDB(name)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	urls, err := need(ctx, db, "urls", "id", "url")
+	urls, err := iosdb.Need(ctx, db, "urls", "id", "url")
 	if err != nil {
 		return err
 	}
-	visits, err := need(ctx, db, "visits", "id", "url", "visit_time")
+	visits, err := iosdb.Need(ctx, db, "visits", "id", "url", "visit_time")
 	if err != nil {
 		return err
 	}
 	q := fmt.Sprintf("SELECT u.id, u.url, %s, v.id, v.visit_time, %s, %s FROM visits v JOIN urls u ON u.id = v.url ORDER BY v.visit_time, v.id",
-		opt(urls, "u", "title"), opt(visits, "v", "from_visit"), opt(visits, "v", "transition"))
+		iosdb.Pick(urls, "u", "title"), iosdb.Pick(visits, "v", "from_visit"), iosdb.Pick(visits, "v", "transition"))
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: reading visits: %w", name, err)
@@ -96,13 +77,13 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := need(ctx, db, "icon_mapping", "page_url", "icon_id"); err != nil {
+	if _, err := iosdb.Need(ctx, db, "icon_mapping", "page_url", "icon_id"); err != nil {
 		return err
 	}
-	if _, err := need(ctx, db, "favicons", "id", "url"); err != nil {
+	if _, err := iosdb.Need(ctx, db, "favicons", "id", "url"); err != nil {
 		return err
 	}
-	bm, err := need(ctx, db, "favicon_bitmaps", "icon_id")
+	bm, err := iosdb.Need(ctx, db, "favicon_bitmaps", "icon_id")
 	if err != nil {
 		return err
 	}
@@ -111,7 +92,7 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 	q := fmt.Sprintf(`SELECT m.page_url, f.url, (SELECT max(%s) FROM favicon_bitmaps b WHERE b.icon_id = f.id),
 		(SELECT max(%s) FROM favicon_bitmaps b WHERE b.icon_id = f.id)
 		FROM icon_mapping m JOIN favicons f ON f.id = m.icon_id ORDER BY m.id`,
-		opt(bm, "b", "last_updated"), opt(bm, "b", "last_requested"))
+		iosdb.Pick(bm, "b", "last_updated"), iosdb.Pick(bm, "b", "last_requested"))
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: reading favicons: %w", name, err)

@@ -1,32 +1,19 @@
 package chrome
 
 import (
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
 
 // 13280000000000000 µs after 1601 is 2021-10-31.
 const chromeTS = 13280000000000000
-
-func buildDB(t *testing.T, dir, logical string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
 
 func TestChromeHistory(t *testing.T) {
 	tests := []struct {
@@ -53,8 +40,8 @@ func TestChromeHistory(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			buildDB(t, dir, tc.path, tc.stmts...)
-			s, err := runOn(t, NewHistory(), tc.kind, dir)
+			iostest.SQLite(t, dir, tc.path, tc.stmts...)
+			s, err := moduletest.RunDir(t, NewHistory(), tc.kind, dir)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "History") {
 					t.Fatalf("err = %v, want %q naming the file", err, tc.wantErr)
@@ -64,23 +51,23 @@ func TestChromeHistory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != tc.want {
-				t.Fatalf("records = %d, want %d", len(s.records), tc.want)
+			if len(s.Records) != tc.want {
+				t.Fatalf("records = %d, want %d", len(s.Records), tc.want)
 			}
-			v := s.records[0].Data.(*Visit)
-			if v.URL != "https://a.example/" || v.VisitTime.Year() != 2021 || len(s.records[0].Observables) != 1 {
+			v := s.Records[0].Data.(*Visit)
+			if v.URL != "https://a.example/" || v.VisitTime.Year() != 2021 || len(s.Records[0].Observables) != 1 {
 				t.Errorf("first = %+v", v)
 			}
 		})
 	}
-	if _, err := runOn(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 }
 
 func TestChromeFavicon(t *testing.T) {
 	dir := t.TempDir()
-	buildDB(t, dir, FaviconPatterns[0],
+	iostest.SQLite(t, dir, FaviconPatterns[0],
 		"CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT, icon_type INTEGER)",
 		"CREATE TABLE favicon_bitmaps (id INTEGER PRIMARY KEY, icon_id INTEGER, last_updated INTEGER, last_requested INTEGER)",
 		"CREATE TABLE icon_mapping (id INTEGER PRIMARY KEY, page_url TEXT, icon_id INTEGER)",
@@ -88,14 +75,14 @@ func TestChromeFavicon(t *testing.T) {
 		"INSERT INTO favicon_bitmaps VALUES (1, 1, 13280000000000000, 0), (2, 1, 13280000000000001, 0), (3, 2, 0, 13280000000000000)",
 		"INSERT INTO icon_mapping VALUES (1, 'https://a.example/', 1), (2, 'https://b.example/page', 2)",
 	)
-	s, err := runOn(t, NewFavicon(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, NewFavicon(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 {
-		t.Fatalf("records = %d, want one per mapping", len(s.records))
+	if len(s.Records) != 2 {
+		t.Fatalf("records = %d, want one per mapping", len(s.Records))
 	}
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		f := r.Data.(*Icon)
 		if f.LastSeen.Year() != 2021 || len(r.Observables) != 2 {
 			t.Errorf("favicon %+v, observables %v", f, r.Observables)

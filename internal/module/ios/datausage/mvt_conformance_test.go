@@ -1,7 +1,6 @@
 package datausage_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -9,59 +8,32 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/datausage"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/ios/netusage"
 	"github.com/huella-project/huella/internal/module/ios/safarihistory"
 	"github.com/huella-project/huella/internal/module/ios/safaristate"
 	"github.com/huella-project/huella/internal/module/ios/webkit"
-	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/source/iosbackup"
-	"github.com/huella-project/huella/internal/testutil"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
-
-type sink struct {
-	records []*model.Record
-	detects []model.Detection
-}
-
-func (s *sink) Record(_ string, r *model.Record)      { s.records = append(s.records, r) }
-func (s *sink) Detection(_ string, d model.Detection) { s.detects = append(s.detects, d) }
-func (s *sink) Warn(string, string)                   {}
-func (s *sink) Artifact(string, string)               {}
-
-func openMVTBackup(t *testing.T) *source.Evidence {
-	t.Helper()
-	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
-	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ev.Close() })
-	return ev
-}
-
-func run(t *testing.T, ev *source.Evidence, m module.Module) (*sink, error) {
-	s := &sink{}
-	return s, m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil))
-}
 
 // mvt.md §7 test_datausage.py: 41 rows from SQL plus one placeholder for the
 // deleted process 5, one finding for it, CumulativeUsageTracker on 2 rows,
 // and the earliest first-use at 2019-08-27 15:08:09.
 func TestMVTDataUsage(t *testing.T) {
-	ev := openMVTBackup(t)
-	s, err := run(t, ev, datausage.New())
+	ev := iostest.MVTBackup(t)
+	s, err := moduletest.Run(t, datausage.New(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 42 {
-		t.Errorf("records = %d, want 42", len(s.records))
+	if len(s.Records) != 42 {
+		t.Errorf("records = %d, want 42", len(s.Records))
 	}
-	if len(s.detects) != 1 || s.detects[0].Rule != "ios.netusage.process_gap" {
-		t.Fatalf("detections = %+v, want the one gap at process 5", s.detects)
+	if len(s.Detections) != 1 || s.Detections[0].Rule != "ios.netusage.process_gap" {
+		t.Fatalf("detections = %+v, want the one gap at process 5", s.Detections)
 	}
 	var cut, missing int
 	var earliest time.Time
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		u := r.Data.(*netusage.Usage)
 		if u.Status == netusage.StatusMissing && u.MissingIDs == "5" {
 			missing++
@@ -85,38 +57,38 @@ func TestMVTDataUsage(t *testing.T) {
 
 // test_safari_browserstate.py: one tab, the Wikipedia NSO Group page.
 func TestMVTSafariBrowserState(t *testing.T) {
-	s, err := run(t, openMVTBackup(t), safaristate.New())
+	s, err := moduletest.Run(t, safaristate.New(), iostest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 1 || len(s.records[0].Times) != 1 || len(s.detects) != 0 {
-		t.Fatalf("records = %d, detections = %d; want 1 tab with 1 event", len(s.records), len(s.detects))
+	if len(s.Records) != 1 || len(s.Records[0].Times) != 1 || len(s.Detections) != 0 {
+		t.Fatalf("records = %d, detections = %d; want 1 tab with 1 event", len(s.Records), len(s.Detections))
 	}
-	if tab := s.records[0].Data.(*safaristate.Tab); tab.URL != "https://en.wikipedia.org/wiki/NSO_Group" {
+	if tab := s.Records[0].Data.(*safaristate.Tab); tab.URL != "https://en.wikipedia.org/wiki/NSO_Group" {
 		t.Errorf("tab url = %q", tab.URL)
 	}
 }
 
 // test_safari_history.py: the backup's History.db is listed but not stored.
 func TestMVTSafariHistoryAbsent(t *testing.T) {
-	s, err := run(t, openMVTBackup(t), safarihistory.New())
-	if !errors.Is(err, module.ErrAbsent) || len(s.records) != 0 {
-		t.Fatalf("err = %v, records = %d; want absent and none", err, len(s.records))
+	s, err := moduletest.Run(t, safarihistory.New(), iostest.MVTBackup(t))
+	if !errors.Is(err, module.ErrAbsent) || len(s.Records) != 0 {
+		t.Fatalf("err = %v, records = %d; want absent and none", err, len(s.Records))
 	}
 }
 
 // test_webkit_resource_load_statistics.py: google.com with a user
 // interaction time, gstatic.com with none.
 func TestMVTWebKitResourceLoadStatistics(t *testing.T) {
-	s, err := run(t, openMVTBackup(t), webkit.NewStatistics())
+	s, err := moduletest.Run(t, webkit.NewStatistics(), iostest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 || len(s.detects) != 0 {
-		t.Fatalf("records = %d, want 2", len(s.records))
+	if len(s.Records) != 2 || len(s.Detections) != 0 {
+		t.Fatalf("records = %d, want 2", len(s.Records))
 	}
 	got := map[string]*webkit.ObservedDomain{}
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		d := r.Data.(*webkit.ObservedDomain)
 		got[d.Domain] = d
 	}

@@ -4,9 +4,9 @@ package firefox
 
 import (
 	"context"
-	"errors"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -24,7 +24,7 @@ func (History) Name() string         { return "ios.firefox_history" }
 func (History) Description() string  { return "Firefox for iOS browsing history (browser.db visits)." }
 func (History) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (History) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, parseHistory)
+	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseHistory)
 }
 
 type Favicon struct{}
@@ -37,22 +37,5 @@ func (Favicon) Description() string {
 }
 func (Favicon) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (Favicon) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, parseFavicons)
-}
-
-func each(ctx context.Context, env *module.Env, parse func(context.Context, *module.Env, string) error) error {
-	found := env.Find(Patterns...)
-	if len(found) == 0 {
-		return module.Absent("Firefox browser.db")
-	}
-	var errs []error
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := parse(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseFavicons)
 }

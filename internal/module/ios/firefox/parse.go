@@ -7,6 +7,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -35,42 +36,22 @@ type Icon struct {
 	HistoryURL string    `json:"history_url,omitempty"`
 }
 
-func need(ctx context.Context, db *sqlitex.DB, table string, cols ...string) (map[string]bool, error) {
-	have, err := db.Columns(ctx, table)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", db.Name, err)
-	}
-	for _, c := range cols {
-		if !have[c] {
-			return nil, fmt.Errorf("%s: unknown schema: %s has no %s column", db.Name, table, c)
-		}
-	}
-	return have, nil
-}
-
-func opt(have map[string]bool, alias, c string) string {
-	if have[c] {
-		return alias + "." + c
-	}
-	return "NULL"
-}
-
 func parseHistory(ctx context.Context, env *module.Env, name string) error {
 	db, err := env.OpenDB(name)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	hist, err := need(ctx, db, "history", "id", "url")
+	hist, err := iosdb.Need(ctx, db, "history", "id", "url")
 	if err != nil {
 		return err
 	}
-	visits, err := need(ctx, db, "visits", "id", "siteID", "date")
+	visits, err := iosdb.Need(ctx, db, "visits", "id", "siteID", "date")
 	if err != nil {
 		return err
 	}
 	q := fmt.Sprintf("SELECT v.id, h.id, h.url, %s, v.date, %s, %s FROM visits v JOIN history h ON h.id = v.siteID ORDER BY v.date, v.id",
-		opt(hist, "h", "title"), opt(visits, "v", "type"), opt(visits, "v", "is_local"))
+		iosdb.Pick(hist, "h", "title"), iosdb.Pick(visits, "v", "type"), iosdb.Pick(visits, "v", "is_local"))
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: reading visits: %w", name, err)
@@ -101,19 +82,19 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	defer db.Close()
-	fav, err := need(ctx, db, "favicons", "id", "url")
+	fav, err := iosdb.Need(ctx, db, "favicons", "id", "url")
 	if err != nil {
 		return err
 	}
-	if _, err := need(ctx, db, "favicon_sites", "siteID", "faviconID"); err != nil {
+	if _, err := iosdb.Need(ctx, db, "favicon_sites", "siteID", "faviconID"); err != nil {
 		return err
 	}
-	if _, err := need(ctx, db, "history", "id", "url"); err != nil {
+	if _, err := iosdb.Need(ctx, db, "history", "id", "url"); err != nil {
 		return err
 	}
 	q := fmt.Sprintf(`SELECT f.id, f.url, %s, %s, %s, %s, h.id, h.url FROM favicons f
 		LEFT JOIN favicon_sites s ON s.faviconID = f.id LEFT JOIN history h ON h.id = s.siteID ORDER BY f.id`,
-		opt(fav, "f", "width"), opt(fav, "f", "height"), opt(fav, "f", "type"), opt(fav, "f", "date"))
+		iosdb.Pick(fav, "f", "width"), iosdb.Pick(fav, "f", "height"), iosdb.Pick(fav, "f", "type"), iosdb.Pick(fav, "f", "date"))
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: reading favicons: %w", name, err)

@@ -1,29 +1,16 @@
 package firefox
 
 import (
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
-
-func buildBrowserDB(t *testing.T, dir, logical string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
 
 var fullSchema = []string{
 	"CREATE TABLE history (id INTEGER PRIMARY KEY, guid TEXT, url TEXT, title TEXT)",
@@ -51,21 +38,21 @@ func TestFirefox(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			buildBrowserDB(t, dir, tc.path, fullSchema...)
-			s, err := runOn(t, tc.m, tc.kind, dir)
+			iostest.SQLite(t, dir, tc.path, fullSchema...)
+			s, err := moduletest.RunDir(t, tc.m, tc.kind, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != tc.want {
-				t.Fatalf("records = %d, want %d", len(s.records), tc.want)
+			if len(s.Records) != tc.want {
+				t.Fatalf("records = %d, want %d", len(s.Records), tc.want)
 			}
-			switch d := s.records[0].Data.(type) {
+			switch d := s.Records[0].Data.(type) {
 			case *Visit:
 				if d.URL != "https://a.example/" || d.VisitTime.Year() != 2021 || !d.IsLocal || d.Title != "A" {
 					t.Errorf("visit = %+v", d)
 				}
 			case *Icon:
-				if d.HistoryURL != "https://a.example/" || d.Date.Year() != 2021 || len(s.records[0].Observables) != 2 {
+				if d.HistoryURL != "https://a.example/" || d.Date.Year() != 2021 || len(s.Records[0].Observables) != 2 {
 					t.Errorf("favicon = %+v", d)
 				}
 			}
@@ -74,13 +61,13 @@ func TestFirefox(t *testing.T) {
 }
 
 func TestFirefoxErrors(t *testing.T) {
-	if _, err := runOn(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	dir := t.TempDir()
-	buildBrowserDB(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
+	iostest.SQLite(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
 	for _, m := range []module.Module{NewHistory(), NewFavicon()} {
-		if _, err := runOn(t, m, source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "browser.db") {
+		if _, err := moduletest.RunDir(t, m, source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "browser.db") {
 			t.Errorf("%s: err = %v, want an error naming browser.db", m.Name(), err)
 		}
 	}

@@ -6,12 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/testutil"
@@ -20,75 +19,30 @@ import (
 )
 
 // Sink records everything a module reports.
-type Sink struct {
-	mu         sync.Mutex
-	Records    []*model.Record
-	Detections []model.Detection
-	Warnings   []string
-	Artifacts  []string
-}
-
-func (s *Sink) Record(_ string, r *model.Record) {
-	s.mu.Lock()
-	s.Records = append(s.Records, r)
-	s.mu.Unlock()
-}
-
-func (s *Sink) Detection(_ string, d model.Detection) {
-	s.mu.Lock()
-	s.Detections = append(s.Detections, d)
-	s.mu.Unlock()
-}
-
-func (s *Sink) Warn(_ string, msg string) {
-	s.mu.Lock()
-	s.Warnings = append(s.Warnings, msg)
-	s.mu.Unlock()
-}
-
-func (s *Sink) Artifact(_ string, name string) {
-	s.mu.Lock()
-	s.Artifacts = append(s.Artifacts, name)
-	s.mu.Unlock()
-}
-
-// Rules lists the rule ids of the detections, in order.
-func (s *Sink) Rules() []string {
-	var out []string
-	for _, d := range s.Detections {
-		out = append(out, d.Rule)
-	}
-	return out
-}
+type Sink = moduletest.Sink
 
 // Evidence wraps a folder laid out as the logical tree of kind.
 func Evidence(t testing.TB, dir string, kind source.Kind) *source.Evidence {
 	t.Helper()
-	return &source.Evidence{Kind: kind, Path: dir, FS: os.DirFS(dir), TempDir: t.TempDir()}
+	return moduletest.Evidence(t, kind, dir)
 }
 
 // Run runs m over ev and returns what it emitted plus its error.
 func Run(t testing.TB, m module.Module, ev *source.Evidence) (*Sink, error) {
 	t.Helper()
-	sink := &Sink{}
-	env := module.NewEnv(ev, m.Name(), sink, nil)
-	err := m.Run(context.Background(), env)
-	return sink, err
+	return moduletest.Run(t, m, ev)
 }
 
 // RunDir is Run over a folder as an iOS backup's logical tree.
 func RunDir(t testing.TB, m module.Module, dir string) (*Sink, error) {
 	t.Helper()
-	return Run(t, m, Evidence(t, dir, source.IOSBackup))
+	return moduletest.RunDir(t, m, source.IOSBackup, dir)
 }
 
 // SQLite creates the database at dir/rel (making folders) and runs stmts.
 func SQLite(t testing.TB, dir, rel string, stmts ...string) string {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	p := moduletest.MkdirFor(t, dir, rel)
 	db, err := sql.Open("sqlite", p)
 	if err != nil {
 		t.Fatal(err)
@@ -128,10 +82,7 @@ func Plist(t testing.TB, dir, rel string, v any) string {
 // File writes raw bytes at dir/rel.
 func File(t testing.TB, dir, rel string, b []byte) string {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	p := moduletest.MkdirFor(t, dir, rel)
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}

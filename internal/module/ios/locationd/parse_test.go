@@ -9,6 +9,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -34,17 +35,17 @@ func TestClients(t *testing.T) {
 		if kind == source.IOSFS {
 			p = Paths[2]
 		}
-		if err := os.WriteFile(mkdirFor(t, dir, p), clientsPlist(t), 0o644); err != nil {
+		if err := os.WriteFile(moduletest.MkdirFor(t, dir, p), clientsPlist(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := runOn(t, New(), kind, dir)
+		s, err := moduletest.RunDir(t, New(), kind, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s.records) != 2 {
-			t.Fatalf("records = %d, want 2", len(s.records))
+		if len(s.Records) != 2 {
+			t.Fatalf("records = %d, want 2", len(s.Records))
 		}
-		maps := s.records[0]
+		maps := s.Records[0]
 		if c := maps.Data.(*Client); c.Key != "com.apple.Maps" || c.Authorized != 2 || len(maps.Times) != 1 || maps.Times[0].Time.Year() != 2021 {
 			t.Errorf("maps = %+v", c)
 		}
@@ -52,7 +53,7 @@ func TestClients(t *testing.T) {
 			t.Errorf("maps observables = %v", maps.Observables)
 		}
 		got := map[string]bool{}
-		for _, o := range s.records[1].Observables {
+		for _, o := range s.Records[1].Observables {
 			got[string(o.Kind)+":"+o.Value] = true
 		}
 		for _, w := range []string{"file_path:/System/Library/LocationBundles/IonosphereHarvest.bundle", "process:IonosphereHarvest",
@@ -65,7 +66,7 @@ func TestClients(t *testing.T) {
 }
 
 func TestClientsErrors(t *testing.T) {
-	if _, err := runOn(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	if _, err := Decode([]byte("<<not a plist")); err == nil {

@@ -5,10 +5,10 @@ package netusage
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -36,20 +36,7 @@ func (m *netModule) Description() string  { return m.desc }
 func (m *netModule) Kinds() []source.Kind { return m.kinds }
 
 func (m *netModule) Run(ctx context.Context, env *module.Env) error {
-	found := env.Find(m.paths...)
-	if len(found) == 0 {
-		return module.Absent(strings.Join(m.paths, ", "))
-	}
-	var errs []error
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := parseDB(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, strings.Join(m.paths, ", "), m.paths, parseDB)
 }
 
 func baseNames(paths []string) []string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
@@ -25,7 +26,7 @@ type live struct {
 
 func buildDataUsage(t *testing.T, dir string, procs []proc, lives []live, wifi bool) {
 	t.Helper()
-	p := mkdirFor(t, dir, dataUsagePath)
+	p := moduletest.MkdirFor(t, dir, dataUsagePath)
 	db, err := sql.Open("sqlite", p)
 	if err != nil {
 		t.Fatal(err)
@@ -87,14 +88,14 @@ func TestNetUsage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			buildDataUsage(t, dir, tc.procs, tc.lives, tc.wifi)
-			s, err := runOn(t, m, source.IOSBackup, dir)
+			s, err := moduletest.RunDir(t, m, source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != tc.wantRecords {
-				t.Errorf("records = %d, want %d", len(s.records), tc.wantRecords)
+			if len(s.Records) != tc.wantRecords {
+				t.Errorf("records = %d, want %d", len(s.Records), tc.wantRecords)
 			}
-			got := rules(s.detects)
+			got := rules(s.Detections)
 			if len(got) != len(tc.wantRules) {
 				t.Errorf("detections = %v, want %v", got, tc.wantRules)
 			}
@@ -103,13 +104,13 @@ func TestNetUsage(t *testing.T) {
 					t.Errorf("rule %s: %d detections, want %d", k, got[k], v)
 				}
 			}
-			for _, d := range s.detects {
+			for _, d := range s.Detections {
 				if d.Severity != model.Medium || d.Reason == "" || d.Record == nil {
 					t.Errorf("detection %+v: want medium with a reason and a record", d)
 				}
 			}
 			var missing string
-			for _, r := range s.records {
+			for _, r := range s.Records {
 				if u := r.Data.(*Usage); u.Status == StatusMissing {
 					missing = u.MissingIDs
 				}
@@ -128,13 +129,13 @@ func TestNetUsageObservables(t *testing.T) {
 		{2, "mDNSResponder/com.apple.datausage.dns", "com.apple.datausage.dns"},
 		{3, "bh", ""},
 	}, []live{{1, 3, 600000200}}, true)
-	s, err := runOn(t, Module("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, Module("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"process:bh": true, "process:mDNSResponder": true, "app_id:com.apple.Maps": true, "app_id:com.apple.datausage.dns": true}
 	got := map[string]bool{}
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		for _, o := range r.Observables {
 			got[string(o.Kind)+":"+o.Value] = true
 		}
@@ -147,7 +148,7 @@ func TestNetUsageObservables(t *testing.T) {
 			t.Errorf("missing observable %s (got %v)", k, got)
 		}
 	}
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		if r.Data.(*Usage).ProcessName == "bh" && len(r.Times) != 3 {
 			t.Errorf("bh: %d stamps, want live, first and last", len(r.Times))
 		}
@@ -156,11 +157,11 @@ func TestNetUsageObservables(t *testing.T) {
 
 func TestNetUsageAbsentAndBadSchema(t *testing.T) {
 	m := Module("ios.netusage", []string{"private/var/networkd/netusage.sqlite"}, []source.Kind{source.IOSFS})
-	if _, err := runOn(t, m, source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, m, source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("empty evidence: err = %v, want ErrAbsent", err)
 	}
 	dir := t.TempDir()
-	p := mkdirFor(t, dir, "private/var/networkd/netusage.sqlite")
+	p := moduletest.MkdirFor(t, dir, "private/var/networkd/netusage.sqlite")
 	db, err := sql.Open("sqlite", p)
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +170,7 @@ func TestNetUsageAbsentAndBadSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err = runOn(t, m, source.IOSFS, dir)
+	_, err = moduletest.RunDir(t, m, source.IOSFS, dir)
 	if err == nil || !strings.Contains(err.Error(), "netusage.sqlite") || !strings.Contains(err.Error(), "unknown schema") {
 		t.Fatalf("bad schema: err = %v, want an unknown-schema error naming the file", err)
 	}

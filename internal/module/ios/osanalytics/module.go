@@ -5,11 +5,10 @@ package osanalytics
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -31,31 +30,13 @@ func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, sou
 const maxPlist = 32 << 20
 
 func (Module) Run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("com.apple.osanalytics.addaily.plist")
-	}
-	var errs []error
-	for _, name := range found {
-		if err := parseFile(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "com.apple.osanalytics.addaily.plist", Paths, parseFile)
 }
 
 func parseFile(ctx context.Context, env *module.Env, name string) error {
-	f, err := env.Evidence.FS.Open(name)
+	b, err := iosdb.ReadFile(env, name, maxPlist)
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPlist+1))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) > maxPlist {
-		return fmt.Errorf("%s: larger than %d bytes, refused", name, maxPlist)
+		return err
 	}
 	usages, err := Decode(b)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"howett.net/plist"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -30,21 +31,21 @@ func addaily(t testing.TB, format int) []byte {
 func TestADDaily(t *testing.T) {
 	for _, format := range []int{plist.BinaryFormat, plist.XMLFormat} {
 		dir := t.TempDir()
-		if err := os.WriteFile(mkdirFor(t, dir, Paths[0]), addaily(t, format), 0o644); err != nil {
+		if err := os.WriteFile(moduletest.MkdirFor(t, dir, Paths[0]), addaily(t, format), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := runOn(t, New(), source.IOSBackup, dir)
+		s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s.records) != 4 {
-			t.Fatalf("records = %d, want 4", len(s.records))
+		if len(s.Records) != 4 {
+			t.Fatalf("records = %d, want 4", len(s.Records))
 		}
-		u := s.records[0].Data.(*Usage)
-		if u.Process != "BackupAgent" || u.WWANOut != 4 || u.Date.Year() != 2021 || len(s.records[0].Times) != 1 {
+		u := s.Records[0].Data.(*Usage)
+		if u.Process != "BackupAgent" || u.WWANOut != 4 || u.Date.Year() != 2021 || len(s.Records[0].Times) != 1 {
 			t.Errorf("first = %+v", u)
 		}
-		pw := s.records[2]
+		pw := s.Records[2]
 		if len(pw.Observables) != 2 || pw.Observables[0].Value != "powerd" || pw.Observables[1].Value != "com.apple.datausage.diagnostics" {
 			t.Errorf("powerd observables = %v", pw.Observables)
 		}
@@ -52,7 +53,7 @@ func TestADDaily(t *testing.T) {
 }
 
 func TestADDailyErrors(t *testing.T) {
-	if _, err := runOn(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	bad, _ := plist.Marshal(map[string]any{"netUsageBaseline": []any{1}}, plist.BinaryFormat)

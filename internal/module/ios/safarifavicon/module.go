@@ -4,7 +4,6 @@ package safarifavicon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -41,17 +40,7 @@ type Favicon struct {
 }
 
 func (Module) Run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("Favicons.db")
-	}
-	var errs []error
-	for _, name := range found {
-		if err := readDB(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "Favicons.db", Paths, readDB)
 }
 
 func readDB(ctx context.Context, env *module.Env, name string) error {

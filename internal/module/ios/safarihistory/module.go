@@ -5,9 +5,9 @@ package safarihistory
 
 import (
 	"context"
-	"errors"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -33,18 +33,5 @@ func (Module) Description() string {
 func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
 func (Module) Run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Patterns...)
-	if len(found) == 0 {
-		return module.Absent("Safari History.db")
-	}
-	var errs []error
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := parseDB(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "Safari History.db", Patterns, parseDB)
 }

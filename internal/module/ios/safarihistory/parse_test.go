@@ -3,7 +3,6 @@ package safarihistory
 import (
 	"database/sql"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
@@ -48,7 +48,7 @@ func insertVisits(t *testing.T, db *sql.DB, vs []visit) {
 
 func buildHistory(t *testing.T, dir, logical string, vs []visit) {
 	t.Helper()
-	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
+	db, err := sql.Open("sqlite", moduletest.MkdirFor(t, dir, logical))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,17 +94,17 @@ func TestRedirectHeuristic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			buildHistory(t, dir, homeHistory, tc.visits)
-			s, err := runOn(t, New(), source.IOSBackup, dir)
+			s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != len(tc.visits) {
-				t.Errorf("records = %d, want %d", len(s.records), len(tc.visits))
+			if len(s.Records) != len(tc.visits) {
+				t.Errorf("records = %d, want %d", len(s.Records), len(tc.visits))
 			}
-			if len(s.detects) != len(tc.wantSev) {
-				t.Fatalf("detections = %+v, want %d", s.detects, len(tc.wantSev))
+			if len(s.Detections) != len(tc.wantSev) {
+				t.Fatalf("detections = %+v, want %d", s.Detections, len(tc.wantSev))
 			}
-			for i, d := range s.detects {
+			for i, d := range s.Detections {
 				if d.Severity != tc.wantSev[i] || !strings.Contains(d.Reason, tc.wantText) || d.Record == nil || d.Time == nil {
 					t.Errorf("detection %d = %+v (reason %q), want severity %v mentioning %q", i, d, d.Reason, tc.wantSev[i], tc.wantText)
 				}
@@ -124,15 +124,15 @@ func TestRedirectScopedPerDatabase(t *testing.T) {
 	buildHistory(t, dir, "AppDomain-com.apple.mobilesafari/Library/Safari/Profiles/00000000-0000-4000-A000-000000000001/History.db", []visit{
 		{2, "https://profile.example.net/visited-page", 700000000.05, 0, 0},
 	})
-	s, err := runOn(t, New(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 3 || len(s.detects) != 0 {
-		t.Fatalf("records = %d, detections = %d; want 3 and 0", len(s.records), len(s.detects))
+	if len(s.Records) != 3 || len(s.Detections) != 0 {
+		t.Fatalf("records = %d, detections = %d; want 3 and 0", len(s.Records), len(s.Detections))
 	}
 	dbs := map[string]bool{}
-	for _, r := range s.records {
+	for _, r := range s.Records {
 		dbs[r.Data.(*Visit).DB] = true
 	}
 	if len(dbs) != 2 {
@@ -146,18 +146,18 @@ func TestHistoryRecordFields(t *testing.T) {
 		{1, "http://a.example/", 726100000.0, 0, 2},
 		{2, "https://b.example/", 726100003.0, 1, 0},
 	})
-	s, err := runOn(t, New(), source.IOSFS, dir)
+	s, err := moduletest.RunDir(t, New(), source.IOSFS, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 {
-		t.Fatalf("records = %d", len(s.records))
+	if len(s.Records) != 2 {
+		t.Fatalf("records = %d", len(s.Records))
 	}
-	first := s.records[0].Data.(*Visit)
+	first := s.Records[0].Data.(*Visit)
 	if first.URL != "http://a.example/" || first.RedirectDestURL != "https://b.example/" || first.VisitTime.Year() != 2024 {
 		t.Errorf("first visit = %+v", first)
 	}
-	second := s.records[1]
+	second := s.Records[1]
 	if second.Data.(*Visit).RedirectSourceURL != "http://a.example/" || len(second.Observables) != 1 || second.Observables[0].Kind != model.KindURL {
 		t.Errorf("second record = %+v", second)
 	}
@@ -181,47 +181,28 @@ func TestHistoryWALOnlyRows(t *testing.T) {
 	}
 	insertVisits(t, db, []visit{{1, "https://only-in-wal.example/", 726100000.0, 0, 0}, {2, "https://also-wal.example/", 726100001.0, 0, 0}})
 	dir := t.TempDir()
-	mkdirFor(t, dir, homeHistory)
+	moduletest.MkdirFor(t, dir, homeHistory)
 	for _, suf := range []string{"", "-wal", "-shm"} {
-		copyFile(t, wp+suf, filepath.Join(dir, filepath.FromSlash(homeHistory))+suf)
+		moduletest.CopyFile(t, wp+suf, filepath.Join(dir, filepath.FromSlash(homeHistory))+suf)
 	}
 	if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(homeHistory)) + "-wal"); err != nil || fi.Size() == 0 {
 		t.Fatalf("test setup: no WAL content (%v)", err)
 	}
-	s, err := runOn(t, New(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 {
-		t.Fatalf("records = %d, want the 2 rows that live only in the WAL", len(s.records))
-	}
-}
-
-func copyFile(t *testing.T, src, dst string) {
-	t.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
+	if len(s.Records) != 2 {
+		t.Fatalf("records = %d, want the 2 rows that live only in the WAL", len(s.Records))
 	}
 }
 
 func TestHistoryAbsentAndUnknownSchema(t *testing.T) {
-	if _, err := runOn(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("err = %v, want ErrAbsent", err)
 	}
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", mkdirFor(t, dir, homeHistory))
+	db, err := sql.Open("sqlite", moduletest.MkdirFor(t, dir, homeHistory))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +210,7 @@ func TestHistoryAbsentAndUnknownSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if _, err := runOn(t, New(), source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "History.db") {
+	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "History.db") {
 		t.Fatalf("err = %v, want an error naming History.db", err)
 	}
 }

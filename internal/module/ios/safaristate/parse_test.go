@@ -8,6 +8,7 @@ import (
 	"howett.net/plist"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
@@ -45,7 +46,7 @@ func TestBrowserState(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			db, err := sql.Open("sqlite", mkdirFor(t, dir, stateDB))
+			db, err := sql.Open("sqlite", moduletest.MkdirFor(t, dir, stateDB))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,14 +70,14 @@ func TestBrowserState(t *testing.T) {
 				}
 			}
 			db.Close()
-			s, err := runOn(t, New(), source.IOSBackup, dir)
+			s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != 1 {
-				t.Fatalf("records = %d, want 1", len(s.records))
+			if len(s.Records) != 1 {
+				t.Fatalf("records = %d, want 1", len(s.Records))
 			}
-			r := s.records[0]
+			r := s.Records[0]
 			tab := r.Data.(*Tab)
 			if len(r.Observables) != tc.wantURLs || len(tab.Session) != tc.wantSession {
 				t.Errorf("observables = %v, session = %v; want %d and %d", r.Observables, tab.Session, tc.wantURLs, tc.wantSession)
@@ -84,15 +85,15 @@ func TestBrowserState(t *testing.T) {
 			if tab.LastViewed.Year() != 2021 || len(r.Times) != 1 {
 				t.Errorf("last viewed = %v", tab.LastViewed)
 			}
-			if (len(s.warnings) > 0) != tc.wantWarn {
-				t.Errorf("warnings = %v, want some: %v", s.warnings, tc.wantWarn)
+			if (len(s.Warnings) > 0) != tc.wantWarn {
+				t.Errorf("warnings = %v, want some: %v", s.Warnings, tc.wantWarn)
 			}
 		})
 	}
 }
 
 func TestBrowserStateAbsent(t *testing.T) {
-	if _, err := runOn(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -224,7 +224,7 @@ func TestWALOnlyRows(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, suffix := range []string{"", "-wal", "-shm"} {
-		copyFile(t, p+suffix, filepath.Join(dir, filepath.FromSlash(Paths[0]+suffix)))
+		moduletest.CopyFile(t, p+suffix, filepath.Join(dir, filepath.FromSlash(Paths[0]+suffix)))
 	}
 	if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(Paths[0]+"-wal"))); err != nil || fi.Size() == 0 {
 		t.Fatalf("fixture has no WAL content: %v", err)
@@ -242,28 +242,6 @@ func TestWALOnlyRows(t *testing.T) {
 	}
 	if !iostest.Has(sink.Records[1], model.KindURL, "http://wal.example/") {
 		t.Errorf("WAL row link missing")
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 

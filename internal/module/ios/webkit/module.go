@@ -7,10 +7,10 @@ package webkit
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -37,7 +37,7 @@ func (Statistics) Description() string {
 }
 func (Statistics) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (Statistics) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, StatisticsPatterns, "WebKit observations.db", parseObservations)
+	return iosdb.EachFile(ctx, env, "WebKit observations.db", StatisticsPatterns, parseObservations)
 }
 
 type SessionLog struct{}
@@ -50,24 +50,7 @@ func (SessionLog) Description() string {
 }
 func (SessionLog) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 func (SessionLog) Run(ctx context.Context, env *module.Env) error {
-	return each(ctx, env, SessionLogPatterns, "WebKit full_browsing_session_resourceLog.plist", parseSessionLog)
-}
-
-func each(ctx context.Context, env *module.Env, patterns []string, what string, parse func(context.Context, *module.Env, string) error) error {
-	found := env.Find(patterns...)
-	if len(found) == 0 {
-		return module.Absent(what)
-	}
-	var errs []error
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := parse(ctx, env, name); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return iosdb.EachFile(ctx, env, "WebKit full_browsing_session_resourceLog.plist", SessionLogPatterns, parseSessionLog)
 }
 
 // appOf names the app a backup path belongs to ("AppDomain-com.google.chrome.ios/..."

@@ -10,13 +10,14 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	_ "modernc.org/sqlite"
 )
 
 func buildObservations(t *testing.T, dir, logical string, full bool) {
 	t.Helper()
-	db, err := sql.Open("sqlite", mkdirFor(t, dir, logical))
+	db, err := sql.Open("sqlite", moduletest.MkdirFor(t, dir, logical))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,26 +58,26 @@ func TestObservations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			buildObservations(t, dir, tc.path, tc.full)
-			s, err := runOn(t, NewStatistics(), tc.kind, dir)
+			s, err := moduletest.RunDir(t, NewStatistics(), tc.kind, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.records) != tc.wantRecords {
-				t.Fatalf("records = %d, want %d", len(s.records), tc.wantRecords)
+			if len(s.Records) != tc.wantRecords {
+				t.Fatalf("records = %d, want %d", len(s.Records), tc.wantRecords)
 			}
-			d := s.records[0].Data.(*ObservedDomain)
+			d := s.Records[0].Data.(*ObservedDomain)
 			if d.Domain != "example.com" || d.App != tc.wantApp || d.LastSeen.Year() != 2021 || !d.MostRecentWebPush.IsZero() {
 				t.Errorf("first = %+v", d)
 			}
 			if tc.full && (d.MostRecentInteraction.IsZero() || len(d.RedirectedTo) != 1 || d.RedirectedTo[0] != "evil.example.net") {
 				t.Errorf("full schema fields = %+v", d)
 			}
-			if o := s.records[0].Observables; len(o) != 1 || o[0].Kind != model.KindDomain {
+			if o := s.Records[0].Observables; len(o) != 1 || o[0].Kind != model.KindDomain {
 				t.Errorf("observables = %v", o)
 			}
 		})
 	}
-	if _, err := runOn(t, NewStatistics(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, NewStatistics(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 }
@@ -99,18 +100,18 @@ func resourceLog(t testing.TB) []byte {
 
 func TestSessionLog(t *testing.T) {
 	dir := t.TempDir()
-	p := mkdirFor(t, dir, "AppDomain-com.apple.mobilesafari/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist")
+	p := moduletest.MkdirFor(t, dir, "AppDomain-com.apple.mobilesafari/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist")
 	if err := os.WriteFile(p, resourceLog(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := runOn(t, NewSessionLog(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, NewSessionLog(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.records) != 2 {
-		t.Fatalf("records = %d, want 2", len(s.records))
+	if len(s.Records) != 2 {
+		t.Fatalf("records = %d, want 2", len(s.Records))
 	}
-	r := s.records[0]
+	r := s.Records[0]
 	e := r.Data.(*LogEntry)
 	if e.App != "com.apple.mobilesafari" || !e.HadUserInteraction || e.LastSeen.Year() != 2021 || len(e.Subresources) != 1 {
 		t.Errorf("entry = %+v", e)
@@ -118,7 +119,7 @@ func TestSessionLog(t *testing.T) {
 	if len(r.Observables) != 4 {
 		t.Errorf("observables = %v, want origin, from, to and the subresource", r.Observables)
 	}
-	if o := s.records[1].Observables; len(o) != 1 || o[0].Kind != model.KindURL {
+	if o := s.Records[1].Observables; len(o) != 1 || o[0].Kind != model.KindURL {
 		t.Errorf("full origin: %v", o)
 	}
 }
