@@ -111,6 +111,17 @@ func Parse(raw string) (u URL, ok bool) {
 	if u.Host == "" {
 		return URL{}, false
 	}
+	// The key must parse back to the same host: punycode can push a host
+	// past the length bound, and unescaping or trimming an IPv6 zone
+	// ("::1%7000", "::%.") can leave a ':' outside any valid literal.
+	if !validHost(u.Host) {
+		return URL{}, false
+	}
+	if strings.IndexByte(u.Host, ':') >= 0 {
+		if _, ok := ParseIP(u.Host); !ok {
+			return URL{}, false
+		}
+	}
 	if a, ok := ParseIP(u.Host); ok && a.Zone() == "" {
 		u.IsIP = true
 	}

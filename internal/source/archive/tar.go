@@ -46,37 +46,84 @@ func SafeName(name string) (string, error) {
 	return path.Clean(strings.TrimSuffix(name, "/")), nil
 }
 
+// SysdiagnoseTarLimits: a real sysdiagnose holds tens of thousands of
+// files, so an archive far past that is refused before anything is written.
+var SysdiagnoseTarLimits = TarLimits{MaxEntries: 250_000, MaxFileSize: 4 << 30, MaxTotalSize: 64 << 30}
+
 // ExtractTar extracts a tar or tar.gz file into dst (which must exist and be
-// private). Every entry is checked: names (SafeName), types (regular files
-// and folders only; links are recorded as skipped unless they stay inside
-// the root, device files are refused), and limits. It returns notes on
-// entries skipped.
+// private). A first pass reads only the headers, so an archive over the
+// entry limit, or with an unsafe name, is refused before a single file is
+// written; the second pass extracts. Every entry is checked: names
+// (SafeName), types (regular files and folders only; links are recorded as
+// skipped, device files refused), and limits. It returns notes on entries
+// skipped.
 func ExtractTar(archivePath, dst string, lim TarLimits) (notes []string, err error) {
+	if err := withTarStream(archivePath, func(r io.Reader) error { return scanTar(filepath.Base(archivePath), r, lim) }); err != nil {
+		return nil, err
+	}
+	err = withTarStream(archivePath, func(r io.Reader) error {
+		notes, err = extractTarStream(filepath.Base(archivePath), r, dst, lim)
+		return err
+	})
+	return notes, err
+}
+
+func withTarStream(archivePath string, fn func(io.Reader) error) error {
 	f, err := os.Open(archivePath)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
-	var r io.Reader = br
-	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0x1f, 0x8b}) {
-		gz, err := gzip.NewReader(br)
+	if head, _ := br.Peek(2); !bytes.Equal(head, []byte{0x1f, 0x8b}) {
+		return fn(br)
+	}
+	gz, err := gzip.NewReader(br)
+	if err != nil {
+		return fmt.Errorf("%s: %w", archivePath, err)
+	}
+	defer gz.Close()
+	if err := fn(gz); err != nil {
+		return err
+	}
+	// Read what follows the tar's end so the gzip checksum is verified: a
+	// truncated .tar.gz whose tar part happens to be complete must not pass.
+	if _, err := io.Copy(io.Discard, io.LimitReader(gz, 16<<20)); err != nil {
+		return fmt.Errorf("%s: compressed stream truncated or corrupt after the last entry: %w", filepath.Base(archivePath), err)
+	}
+	return nil
+}
+
+// scanTar walks the headers only (entry data is skipped, not stored).
+func scanTar(name string, r io.Reader, lim TarLimits) error {
+	tr := tar.NewReader(r)
+	entries := 0
+	var declared int64
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", archivePath, err)
+			return fmt.Errorf("%s: after %d entries: %w (archive truncated or corrupt)", name, entries, err)
 		}
-		defer gz.Close()
-		r = gz
-	}
-	notes, err = extractTarStream(filepath.Base(archivePath), r, dst, lim)
-	if err == nil && r != io.Reader(br) {
-		// The tar can end before the gzip stream does; reading the rest
-		// checks the gzip checksum, so a truncated or altered archive is
-		// not taken as whole. Trailing bytes past a bound are not read.
-		if _, derr := io.Copy(io.Discard, io.LimitReader(r, 16<<20)); derr != nil {
-			return notes, fmt.Errorf("%s: compressed stream truncated or corrupt after the last entry: %w", filepath.Base(archivePath), derr)
+		entries++
+		if lim.MaxEntries > 0 && entries > lim.MaxEntries {
+			return fmt.Errorf("%s: more than %d entries, nothing extracted: %w", name, lim.MaxEntries, ErrLimit)
+		}
+		if _, err := SafeName(h.Name); err != nil {
+			return &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
+		}
+		if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA {
+			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
+				return &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
+			}
+			declared += h.Size
+			if lim.MaxTotalSize > 0 && declared > lim.MaxTotalSize {
+				return &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("total declared size over the limit: %v", ErrLimit)}
+			}
 		}
 	}
-	return notes, err
 }
 
 // maxNotes bounds the per-entry notes kept; an archive of a million
@@ -98,6 +145,7 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 	}
 	defer root.Close()
 	tr := tar.NewReader(r)
+	made := map[string]bool{".": true} // folders already created: a million files in a few folders must not cost a million MkdirAll
 	var entries, suppressed int
 	var total int64
 	var dirs []dirTime
@@ -144,10 +192,11 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
 				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
 			}
-			if dir := path.Dir(clean); dir != "." {
+			if dir := path.Dir(clean); !made[dir] {
 				if err := root.MkdirAll(dir, 0o700); err != nil {
 					return notes, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
 				}
+				made[dir] = true
 			}
 			out, err := root.OpenFile(clean, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 			if err != nil {

@@ -209,7 +209,11 @@ func openTar(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 	if err := os.Mkdir(dst, 0o700); err != nil {
 		return nil, err
 	}
-	notes, err := archive.ExtractTar(p, dst, archive.DefaultTarLimits)
+	lim := archive.DefaultTarLimits
+	if strings.HasPrefix(strings.ToLower(filepath.Base(p)), "sysdiagnose") || o.Type == source.IOSSysdiagnose {
+		lim = archive.SysdiagnoseTarLimits
+	}
+	notes, err := archive.ExtractTar(p, dst, lim)
 	if err != nil {
 		return nil, err
 	}
