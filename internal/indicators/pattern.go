@@ -288,28 +288,12 @@ func (p *parser) observationQualified(depth int) (*Node, error) {
 	}
 	for {
 		switch {
-		case p.keyword("WITHIN"):
-			p.next()
-			v, err := p.expect(tNumber, "a number after WITHIN")
+		case p.keyword("WITHIN"), p.keyword("REPEATS"):
+			q, err := p.countQualifier()
 			if err != nil {
 				return nil, err
 			}
-			if !p.keyword("SECONDS") {
-				return nil, fmt.Errorf("expected SECONDS at offset %d", p.peek().pos)
-			}
-			p.next()
-			n.Qualifiers = append(n.Qualifiers, "WITHIN "+v.text+" SECONDS")
-		case p.keyword("REPEATS"):
-			p.next()
-			v, err := p.expect(tNumber, "a number after REPEATS")
-			if err != nil {
-				return nil, err
-			}
-			if !p.keyword("TIMES") {
-				return nil, fmt.Errorf("expected TIMES at offset %d", p.peek().pos)
-			}
-			p.next()
-			n.Qualifiers = append(n.Qualifiers, "REPEATS "+v.text+" TIMES")
+			n.Qualifiers = append(n.Qualifiers, q)
 		case p.keyword("START"):
 			p.next()
 			a, err := p.expect(tTyped, "a timestamp after START")
@@ -533,4 +517,23 @@ func (p *parser) component(path *Path) error {
 		return fmt.Errorf("expected a property name at offset %d, found %s", t.pos, t.text)
 	}
 	return nil
+}
+
+// countQualifier parses "WITHIN n SECONDS" or "REPEATS n TIMES", the two
+// qualifiers made of a keyword, a number and a unit.
+func (p *parser) countQualifier() (string, error) {
+	kw, unit := "WITHIN", "SECONDS"
+	if p.keyword("REPEATS") {
+		kw, unit = "REPEATS", "TIMES"
+	}
+	p.next()
+	v, err := p.expect(tNumber, "a number after "+kw)
+	if err != nil {
+		return "", err
+	}
+	if !p.keyword(unit) {
+		return "", fmt.Errorf("expected %s at offset %d", unit, p.peek().pos)
+	}
+	p.next()
+	return kw + " " + v.text + " " + unit, nil
 }
