@@ -12,8 +12,8 @@ cross: ## build for Linux, macOS and Windows
 	for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64; do \
 	  GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -trimpath -ldflags "-s -w" -o dist/huella-$${t%/*}-$${t#*/} ./cmd/huella; done
 
-fuzz: ## run every fuzz target (FUZZTIME=10m for a campaign)
-	scripts/fuzz.sh $(or $(FUZZTIME),1m)
+fuzz: ## run every fuzz target (campaign: FUZZTIME=10m LANES=2)
+	FUZZTIME=$(or $(FUZZTIME),1m) LANES=$(or $(LANES),1) scripts/fuzz.sh
 
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
