@@ -205,35 +205,13 @@ func fillProcess(u *Usage, v []any) {
 	u.LastSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[4]))
 }
 
-// isUUID matches 8-4-4-4-12 hex digits, the shape of an app's container
-// UUID, without a regular expression on every row.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // splitProcName separates ZPROCNAME's two halves. iOS writes
 // "<executable>/<attribution bundle id>" for daemons and "<app UUID>/<bundle
 // id>" for apps; a bare name has no slash. The executable is at most 16
 // bytes (the kernel's MAXCOMLEN), so it may be cut short.
 func splitProcName(n string) (exe, bundle string) {
 	exe, bundle, _ = strings.Cut(n, "/")
-	if isUUID(exe) {
+	if heuristics.IsUUID(exe) {
 		exe = ""
 	}
 	return exe, bundle

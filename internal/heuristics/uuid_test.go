@@ -1,11 +1,11 @@
-package netusage
+package heuristics
 
 import (
 	"regexp"
 	"testing"
 )
 
-// uuidRe is the definition isUUID replaces on the hot path.
+// uuidRe is the definition IsUUID replaces on the hot path.
 var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 
 func TestIsUUID(t *testing.T) {
@@ -24,8 +24,8 @@ func TestIsUUID(t *testing.T) {
 		{"", false},
 	}
 	for _, c := range cases {
-		if got := isUUID(c.in); got != c.want || got != uuidRe.MatchString(c.in) {
-			t.Errorf("isUUID(%q) = %v, want %v", c.in, got, c.want)
+		if got := IsUUID(c.in); got != c.want || got != uuidRe.MatchString(c.in) {
+			t.Errorf("IsUUID(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }
@@ -34,8 +34,8 @@ func FuzzIsUUID(f *testing.F) {
 	f.Add("0A1B2C3D-4E5F-6789-abcd-ef0123456789")
 	f.Add("bh/com.apple.x")
 	f.Fuzz(func(t *testing.T, s string) {
-		if isUUID(s) != uuidRe.MatchString(s) {
-			t.Fatalf("isUUID(%q) = %v, regexp says %v", s, isUUID(s), !isUUID(s))
+		if IsUUID(s) != uuidRe.MatchString(s) {
+			t.Fatalf("IsUUID(%q) = %v, regexp says %v", s, IsUUID(s), !IsUUID(s))
 		}
 	})
 }
