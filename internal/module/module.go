@@ -14,6 +14,8 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -44,6 +46,7 @@ type Env struct {
 	Log      *slog.Logger
 	module   string
 	sink     Sink
+	ctx      context.Context
 }
 
 // Sink receives a module's output; the pipeline implements it.
@@ -59,7 +62,14 @@ func NewEnv(ev *source.Evidence, module string, sink Sink, log *slog.Logger) *En
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink}
+	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink, ctx: context.Background()}
+}
+
+// WithContext ties the helpers that take no context (OpenDB) to the
+// module's run: its deadline and cancellation stop them too.
+func (e *Env) WithContext(ctx context.Context) *Env {
+	e.ctx = ctx
+	return e
 }
 
 // Emit hands a record to the pipeline, which matches its observables, writes
@@ -97,9 +107,36 @@ func (e *Env) Find(patterns ...string) []string {
 	return found
 }
 
-// OpenDB opens an evidence database read-only with the WAL recipe of sqlitex.
+// OpenDB opens an evidence database read-only with the WAL recipe of
+// sqlitex, its private copy (if any) within the run's disk budget. Values
+// cut or left out for their size become warnings of the module; a refused
+// file or sidecar also becomes an evidence note.
 func (e *Env) OpenDB(name string) (*sqlitex.DB, error) {
-	return sqlitex.Open(e.Evidence.FS, name, e.Evidence.TempDir)
+	temp := e.Evidence.Temp
+	if temp == nil && e.Evidence.TempDir != "" {
+		// Evidence built by hand (tests): a private folder inside its TempDir.
+		t, err := scratch.New(e.Evidence.TempDir, "db-", nil)
+		if err != nil {
+			return nil, err
+		}
+		e.Evidence.OnClose(t.Close)
+		temp = t
+	}
+	db, err := sqlitex.Open(e.ctx, e.Evidence.FS, name, sqlitex.Options{Temp: temp, Note: func(msg string) { e.Warn("%s", msg) }})
+	e.Evidence.NoteRefusal(err)
+	return db, err
+}
+
+// ReadFile reads a whole evidence file, bounded by lim (evfile.ReadFile);
+// a refusal is also an evidence note naming the file.
+func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
+	return e.Evidence.ReadFile(name, lim)
+}
+
+// Open opens an evidence file for streaming, bounded by lim (evfile.Open);
+// a refusal is also an evidence note naming the file.
+func (e *Env) Open(name string, lim evfile.Limit) (*evfile.File, error) {
+	return e.Evidence.Open(name, lim)
 }
 
 // Applies says whether m runs on evidence of kind k.

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -10,23 +11,29 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // HashInputs hashes what the user handed over: the file itself, or every
 // regular file below a folder (in parallel), for the chain of custody. Files
-// that cannot be read are listed with an empty hash rather than dropped.
-func HashInputs(p string) ([]InputFile, error) {
+// that cannot be read are listed with an empty hash rather than dropped. It
+// stops when ctx is done.
+func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		h, err := HashFile(p)
+		h, err := hashFile(ctx, p)
 		return []InputFile{{Path: p, Size: fi.Size(), SHA256: h}}, err
 	}
 	var paths []string
 	var sizes []int64
 	err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		if err != nil {
 			return nil
 		}
@@ -49,32 +56,54 @@ func HashInputs(p string) ([]InputFile, error) {
 		go func() {
 			defer wg.Done()
 			for i := range idx {
-				h, _ := HashFile(paths[i])
+				h, _ := hashFile(ctx, paths[i])
 				rel, _ := filepath.Rel(p, paths[i])
 				out[i] = InputFile{Path: filepath.ToSlash(rel), Size: sizes[i], SHA256: h}
 			}
 		}()
 	}
 	for i := range paths {
+		if ctx.Err() != nil {
+			break
+		}
 		idx <- i
 	}
 	close(idx)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
 // HashFile is the hex SHA-256 of a file's content, streamed so a
 // multi-gigabyte image never sits in memory.
-func HashFile(p string) (string, error) {
-	f, err := os.Open(p)
+func HashFile(p string) (string, error) { return hashFile(context.Background(), p) }
+
+// hashFile opens p without blocking (a named pipe listed by the walk is
+// refused, not waited on) and stops when ctx is done.
+func hashFile(ctx context.Context, p string) (string, error) {
+	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Limit{Kind: "input file", Max: 1 << 50})
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

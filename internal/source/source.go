@@ -12,6 +12,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -19,6 +20,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // Kind is an evidence type; its string is what --type takes.
@@ -90,6 +94,11 @@ type Evidence struct {
 	Inputs  []InputFile
 	Device  Device
 	TempDir string // private (0700); removed by Close
+	// Temp is the same folder with the run's disk budget: every temporary
+	// write (extraction, decryption, database copies) goes through it.
+	// Closing the evidence closes it, and a goroutine still running then
+	// can no longer write there.
+	Temp *scratch.Dir
 
 	// Notes are problems met while opening (a file whose size did not match
 	// its manifest, an entry refused from an archive). They are reported in
@@ -100,6 +109,8 @@ type Evidence struct {
 	closers []func() error
 	index   []string
 	indexed bool
+	noted   map[string]bool
+	dropped int
 }
 
 // OnClose registers cleanup to run when the evidence is closed.
@@ -109,12 +120,68 @@ func (e *Evidence) OnClose(f func() error) {
 	e.mu.Unlock()
 }
 
-// Note records a problem met while reading the evidence.
+// maxNotes bounds the notes of one evidence: an acquisition holding a
+// million named pipes gets a thousand lines and a count, not a million.
+const maxNotes = 1000
+
+// Note records a problem met while reading the evidence. The same message
+// is kept once.
 func (e *Evidence) Note(msg string) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.noted[msg] {
+		return
+	}
+	if len(e.Notes) >= maxNotes {
+		e.dropped++
+		return
+	}
+	if e.noted == nil {
+		e.noted = map[string]bool{}
+	}
+	e.noted[msg] = true
 	e.Notes = append(e.Notes, msg)
-	e.mu.Unlock()
 }
+
+// NoteList is a copy of the notes so far, safe while modules still run.
+func (e *Evidence) NoteList() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := append([]string(nil), e.Notes...)
+	if e.dropped > 0 {
+		out = append(out, fmt.Sprintf("%d more problems not listed one by one", e.dropped))
+	}
+	return out
+}
+
+// ReadFile reads a whole evidence file under lim (see evfile.ReadFile). A
+// refused file is also recorded as a note naming it, so it is never
+// silently left out.
+func (e *Evidence) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
+	b, err := evfile.ReadFile(e.FS, name, lim)
+	e.noteRefusal(err)
+	return b, err
+}
+
+// Open opens an evidence file for streaming under lim (see evfile.Open),
+// noting a refusal as ReadFile does.
+func (e *Evidence) Open(name string, lim evfile.Limit) (*evfile.File, error) {
+	f, err := evfile.Open(e.FS, name, lim)
+	e.noteRefusal(err)
+	return f, err
+}
+
+// NoteRefusal records err as a note when it is a refusal of the bounded
+// reader or of the temporary disk budget.
+func (e *Evidence) noteRefusal(err error) {
+	if err != nil && (evfile.IsRefused(err) || errors.Is(err, scratch.ErrBudget)) {
+		e.Note(err.Error())
+	}
+}
+
+// NoteRefusal is noteRefusal for readers outside this package (SQLite
+// opens, archive members).
+func (e *Evidence) NoteRefusal(err error) { e.noteRefusal(err) }
 
 // Close releases everything and removes the private temporary folder.
 func (e *Evidence) Close() error {
@@ -125,6 +192,11 @@ func (e *Evidence) Close() error {
 	var errs []error
 	for i := len(cl) - 1; i >= 0; i-- {
 		if err := cl[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if e.Temp != nil {
+		if err := e.Temp.Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}

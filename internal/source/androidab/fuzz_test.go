@@ -23,6 +23,6 @@ func FuzzParse(f *testing.F) {
 		}
 		defer b.Close()
 		lim := archive.Limits{MaxEntries: 100, MaxFileSize: 1 << 20, MaxTotal: 4 << 20}
-		_, _, _ = ReadTar(context.Background(), io.LimitReader(b.Tar, 8<<20), t.TempDir(), lim)
+		_, _, _ = ReadTar(context.Background(), io.LimitReader(b.Tar, 8<<20), t.TempDir(), lim, nil)
 	})
 }

@@ -1,14 +1,15 @@
 package androidqf
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // BugreportMount is the folder under which the content of the acquisition's
@@ -35,18 +36,19 @@ func nestedBugreport(fsys fs.FS) string {
 // mountBugreport shows the acquisition's bug report zip under
 // BugreportMount. Problems become notes: the rest of the acquisition is
 // still worth checking.
-func mountBugreport(ev *source.Evidence, opts Options) {
+func mountBugreport(ctx context.Context, ev *source.Evidence, opts Options) {
 	name := nestedBugreport(ev.FS)
 	if name == "" {
 		return
 	}
 	zipPath, ok := localPath(ev.FS, name)
 	if !ok {
-		zipPath = filepath.Join(ev.TempDir, "bugreport.zip")
-		if err := copyOut(ev.FS, name, zipPath); err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+		p, err := copyOut(ctx, ev, name, "bugreport.zip")
+		if err != nil {
+			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive, its bug report was not checked: %v", name, err))
 			return
 		}
+		zipPath = p
 	}
 	z, c, err := archive.OpenZipLimits(zipPath, opts.Limits)
 	if err != nil {
@@ -69,9 +71,11 @@ func mountBugreport(ev *source.Evidence, opts Options) {
 		return
 	}
 	setExtra(&ev.Device, "bugreport_main", BugreportMount+"/"+main)
-	if f, err := fsys.Open(main); err == nil {
+	if f, err := evfile.Open(fsys, main, evfile.Stream); err == nil {
 		applyProps(&ev.Device, PropMap(systemProperties(f)))
 		f.Close()
+	} else {
+		ev.NoteRefusal(err)
 	}
 	ev.FS = &mountFS{base: ev.FS, name: BugreportMount, sub: fsys}
 }

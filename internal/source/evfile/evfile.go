@@ -48,6 +48,9 @@ var (
 	Text = Limit{"text file", 64 << 20}
 	// JSON: androidqf's JSON lists, read whole before decoding.
 	JSON = Limit{"JSON file", 256 << 20}
+	// Database: an SQLite file copied into the private folder (the disk
+	// budget is what really bounds it).
+	Database = Limit{"database", 64 << 30}
 	// Stream: files a parser streams with its own bounds on what it keeps
 	// (a dumpstate, files.json): the cap only stops a lying size.
 	Stream = Limit{"streamed file", 16 << 30}

@@ -169,6 +169,19 @@ func (f *File) Close() error {
 	return f.f.Close()
 }
 
+// Truncate shrinks the file (padding removed after decryption).
+func (f *File) Truncate(size int64) error {
+	if size > f.written {
+		return fmt.Errorf("%s: cannot grow a temporary file by truncation", f.what)
+	}
+	if err := f.f.Truncate(size); err != nil {
+		return err
+	}
+	f.budget.Release(f.written - size)
+	f.written = size
+	return nil
+}
+
 // Name is the file's path on disk.
 func (f *File) Name() string { return f.f.Name() }
 
