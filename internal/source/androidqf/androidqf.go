@@ -30,8 +30,8 @@ const BackupMount = "backup.ab.tar"
 
 // Options for the openers of this package.
 type Options struct {
-	AgeIdentity    string // age identity file, for .zip.age acquisitions
-	BackupPassword string // for an encrypted backup.ab; else androidab.PasswordEnv
+	AgeIdentity    string       // age identity file, for .zip.age acquisitions
+	BackupPassword string       // for an encrypted backup.ab; else androidab.PasswordEnv
 	TempRoot       string       // where the private temporary folder is made when Temp is nil
 	Temp           *scratch.Dir // the run's private folder and disk budget
 	Limits         archive.Limits
