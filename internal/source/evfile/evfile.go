@@ -18,6 +18,7 @@
 package evfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -168,6 +169,26 @@ func ReadFile(fsys fs.FS, name string, lim Limit) ([]byte, error) {
 		}
 	}
 }
+
+// ReadAll reads the rest of an already opened stream (the body after a
+// header a parser read itself) under lim, refusing it past the limit.
+func ReadAll(r io.Reader, name string, lim Limit) ([]byte, error) {
+	f := &File{File: readerFile{r}, name: name, lim: lim, left: lim.Max}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		if IsRefused(err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// readerFile lets File's limited Read wrap a plain reader.
+type readerFile struct{ io.Reader }
+
+func (readerFile) Stat() (fs.FileInfo, error) { return nil, errors.New("not a file") }
+func (readerFile) Close() error               { return nil }
 
 // NotRegular says why a file of mode m cannot be read as evidence bytes, or
 // "" for a regular file.
