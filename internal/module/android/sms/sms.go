@@ -21,8 +21,8 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
-	"github.com/huella-project/huella/internal/urlx"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/urlx"
 )
 
 // Name of the module.

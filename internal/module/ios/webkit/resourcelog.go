@@ -11,8 +11,8 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
-	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // LogEntry is one origin of the session resource log.
