@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -43,6 +44,8 @@ type checkFlags struct {
 	noReport      bool
 	quiet         bool
 	moduleTimeout time.Duration
+	openTimeout   time.Duration
+	tempBudget    string
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -81,7 +84,22 @@ terminal); passwords are never logged or saved.`,
 	fl.BoolVar(&f.noReport, "no-report", false, "do not write report.html")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
+	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
+	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	return cmd
+}
+
+// parseTempBudget reads --temp-budget: "auto" (or empty) is the default
+// budget, anything else a size such as 20GiB or 500MB.
+func parseTempBudget(s string) (int64, error) {
+	if s == "" || strings.EqualFold(s, "auto") {
+		return 0, nil
+	}
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<62 {
+		return 0, fmt.Errorf("--temp-budget %q: give a size such as 20GiB or 500MB, or auto", s)
+	}
+	return int64(n), nil
 }
 
 func kindList() string {
@@ -166,15 +184,30 @@ func (a *app) openEvidence(ctx context.Context, p string, f *checkFlags) (*sourc
 	if err != nil {
 		return nil, err
 	}
-	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity}
+	budget, err := parseTempBudget(f.tempBudget)
+	if err != nil {
+		return nil, err
+	}
+	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity, TempBudget: budget}
 	if f.typ != "" && !validKind(f.typ) {
 		return nil, fmt.Errorf("unknown --type %q: use one of %s", f.typ, kindList())
 	}
-	ev, err := opener.Open(ctx, p, opts)
+	open := func() (*source.Evidence, error) {
+		// The open step has a deadline of its own: a crafted input can make
+		// extraction or a manifest query run long before any module starts.
+		octx := ctx
+		if f.openTimeout > 0 {
+			var cancel context.CancelFunc
+			octx, cancel = context.WithTimeoutCause(ctx, f.openTimeout, fmt.Errorf("it ran past --open-timeout %s", f.openTimeout))
+			defer cancel()
+		}
+		return opener.Open(octx, p, opts)
+	}
+	ev, err := open()
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
 		if pw = a.promptPassword(p); pw != "" {
 			opts.Password = pw
-			ev, err = opener.Open(ctx, p, opts)
+			ev, err = open()
 		}
 	}
 	return ev, err
@@ -268,7 +301,7 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 	}
 	defer ev.Close()
 	log.Info("evidence opened", "type", ev.Kind, "device", deviceLine(ev.Device))
-	for _, n := range ev.Notes {
+	for _, n := range ev.NoteList() {
 		log.Warn("evidence note", "note", n)
 	}
 
@@ -348,7 +381,7 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Command:       cmdline,
 		Started:       started,
 		Finished:      time.Now().UTC(),
-		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.Notes},
+		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList()},
 		Inputs:        ev.Inputs,
 		Indicators:    ind,
 		Modules:       res.Modules,

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,20 +101,33 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 		}()
 	}
+	queued := 0
 	for i := range o.Modules {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		select {
+		case jobs <- i:
+			queued++
+		case <-ctx.Done():
+		}
 	}
 	close(jobs)
 	wg.Wait()
+	// Modules never started because the run was interrupted are listed as
+	// failed, not silently dropped.
+	for i := queued; i < len(o.Modules); i++ {
+		infos[i] = results.ModuleInfo{Name: o.Modules[i].Name(), Description: o.Modules[i].Description(),
+			Status: results.StatusFailed, Error: "not run: " + context.Cause(ctx).Error()}
+	}
 	for _, m := range o.Skipped {
 		infos = append(infos, results.ModuleInfo{Name: m.Name(), Description: m.Description(), Status: results.StatusSkipped})
 	}
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
-	dets := append(s.detections, o.Carry...)
+	s.mu.Lock()
+	dets := append(slices.Clip(s.detections), o.Carry...)
+	s.mu.Unlock()
 	// Heuristic findings carry their own time: they go on the timeline too,
 	// so the report shows what surrounds them. Correlation findings are
 	// computed during the pass below; they point at events already on it.
@@ -124,6 +138,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		sev := d.Severity
 		tl.Add(model.Event{Time: *d.Time, Module: d.Module, Desc: "finding:" + d.Rule, Summary: d.Reason, Severity: &sev})
+	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: the timeline merge can take seconds on a large case,
+		// so it is skipped; what the modules found is returned with the
+		// error for the caller to record.
+		results.SortDetections(dets)
+		return &Result{Modules: infos, Detections: dets, Events: tl.Len()}, err
 	}
 	var rules []detect.Rule
 	if o.Correlate != nil {
@@ -196,6 +217,10 @@ type modState struct {
 	records   int
 	warnings  []string
 	artifacts map[string]bool
+	// closed is set when the pipeline has finished with the module (it
+	// returned, or was left behind at its time limit): anything a module
+	// still running sends after that is dropped.
+	closed bool
 }
 
 type sink struct {
@@ -220,6 +245,10 @@ func (s *sink) state(name string) *modState {
 // maxWarnings keeps a hostile file from filling info.json with one warning per row.
 const maxWarnings = 50
 
+// stopGrace is how long a module whose time ran out (or whose run was
+// interrupted) has to return by itself before it is left behind.
+const stopGrace = 500 * time.Millisecond
+
 func (s *sink) runModule(ctx context.Context, m module.Module) (info results.ModuleInfo) {
 	name := m.Name()
 	info = results.ModuleInfo{Name: name, Description: m.Description()}
@@ -240,20 +269,47 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		mctx, cancel = context.WithTimeout(ctx, s.opts.ModuleTimeout)
 		defer cancel()
 	}
-	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log)
-	runErr := func() (err error) {
-		// A crafted file must never take the whole run down: a panic in one
-		// module is that module's failure, reported with where it happened.
+	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log).WithContext(mctx)
+	// The module runs in its own goroutine so that its time limit holds even
+	// when it blocks where no context reaches (inside one step of a SQLite
+	// query, a read the system does not interrupt). Go cannot stop a
+	// goroutine: one that overruns is left behind, its later output
+	// dropped, and the run goes on; it ends with the process.
+	done := make(chan error, 1)
+	go func() {
+		var err error
 		defer func() {
+			// A crafted file must never take the whole run down: a panic in
+			// one module is that module's failure, reported with where it
+			// happened.
 			if r := recover(); r != nil {
 				s.opts.Log.Error("module panicked", "module", name, "panic", r, "stack", string(debug.Stack()))
 				err = fmt.Errorf("internal error while parsing (please report): %v", r)
 			}
+			done <- err
 		}()
-		return m.Run(mctx, env)
+		err = m.Run(mctx, env)
 	}()
+	var runErr error
+	abandoned := false
+	select {
+	case runErr = <-done:
+	case <-mctx.Done():
+		select {
+		case runErr = <-done:
+		case <-time.After(stopGrace):
+			abandoned = true
+			runErr = fmt.Errorf("%w; the module did not stop and was left behind (its records so far are kept)", context.Cause(mctx))
+		}
+	}
+	st.mu.Lock()
+	st.closed = true
+	st.mu.Unlock()
 	if cerr := w.Close(); cerr != nil && runErr == nil {
 		runErr = cerr
+	}
+	if abandoned {
+		s.opts.Log.Error("module left behind at its time limit", "module", name)
 	}
 	st.mu.Lock()
 	info.Records = st.records
@@ -314,23 +370,33 @@ func (s *sink) Record(name string, r *model.Record) {
 	for i := range evs {
 		evs[i].Severity = worst
 	}
-	s.tl.Add(evs...)
 	st.mu.Lock()
+	if st.closed {
+		st.mu.Unlock()
+		return
+	}
+	s.tl.Add(evs...)
 	st.w.Write(r)
 	st.records++
 	n := st.records
-	st.mu.Unlock()
 	if len(dets) > 0 {
 		s.mu.Lock()
 		s.detections = append(s.detections, dets...)
 		s.mu.Unlock()
 	}
+	st.mu.Unlock()
 	if s.opts.Progress != nil && n%5000 == 0 {
 		s.opts.Progress.Records(name, n)
 	}
 }
 
 func (s *sink) Detection(name string, d model.Detection) {
+	st := s.state(name)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return
+	}
 	s.mu.Lock()
 	s.detections = append(s.detections, d)
 	s.mu.Unlock()
@@ -340,6 +406,9 @@ func (s *sink) Warn(name, msg string) {
 	st := s.state(name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.closed {
+		return
+	}
 	switch {
 	case len(st.warnings) < maxWarnings:
 		st.warnings = append(st.warnings, msg)
@@ -351,6 +420,8 @@ func (s *sink) Warn(name, msg string) {
 func (s *sink) Artifact(name, artifact string) {
 	st := s.state(name)
 	st.mu.Lock()
-	st.artifacts[artifact] = true
+	if !st.closed {
+		st.artifacts[artifact] = true
+	}
 	st.mu.Unlock()
 }

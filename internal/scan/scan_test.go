@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -199,4 +200,68 @@ func TestModuleTimeout(t *testing.T) {
 	if res.Modules[0].Status != results.StatusFailed || !strings.Contains(res.Modules[0].Error, "time limit") {
 		t.Errorf("%+v", res.Modules[0])
 	}
+}
+
+// TestBlockedModuleIsLeftBehind: a module stuck where no context reaches
+// (here, a channel nobody writes to) fails at its time limit and the run
+// goes on; what it sends afterwards is dropped.
+func TestBlockedModuleIsLeftBehind(t *testing.T) {
+	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
+	release := make(chan struct{})
+	var lateDone sync.WaitGroup
+	stuck := fakeModule{"t.stuck", func(ctx context.Context, env *module.Env) error {
+		lateDone.Add(1)
+		defer lateDone.Done()
+		env.Emit(&model.Record{Summary: "before"})
+		<-release // ignores ctx
+		env.Emit(&model.Record{Summary: "after"})
+		env.Warn("after")
+		env.Detect(model.Detection{Rule: "late"})
+		return nil
+	}}
+	fine := fakeModule{"t.fine", emitN(2, func(int) string { return "x.example" })}
+	cases := []struct {
+		name    string
+		ctx     func() (context.Context, context.CancelFunc)
+		timeout time.Duration
+		wantErr string
+	}{
+		{"time limit", func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, 100 * time.Millisecond, "deadline exceeded"},
+		{"interrupted", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 100*time.Millisecond)
+		}, 0, "deadline exceeded"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := c.ctx()
+			defer cancel()
+			start := time.Now()
+			res, err := Run(ctx, Options{Evidence: ev, Modules: []module.Module{stuck, fine}, OutDir: t.TempDir(), ModuleTimeout: c.timeout, Workers: 1})
+			if el := time.Since(start); el > 2*time.Second {
+				t.Fatalf("Run returned after %v", el)
+			}
+			if c.name == "interrupted" && !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v", err)
+			}
+			if c.name == "time limit" && err != nil {
+				t.Fatal(err)
+			}
+			by := map[string]results.ModuleInfo{}
+			for _, m := range res.Modules {
+				by[m.Name] = m
+			}
+			st := by["t.stuck"]
+			if st.Status != results.StatusFailed || !strings.Contains(st.Error, c.wantErr) || !strings.Contains(st.Error, "left behind") || st.Records != 1 {
+				t.Errorf("stuck module: %+v", st)
+			}
+			if c.name == "time limit" && by["t.fine"].Status != results.StatusParsed {
+				t.Errorf("the next module did not run: %+v", by["t.fine"])
+			}
+			if c.name == "interrupted" && by["t.fine"].Status != results.StatusFailed {
+				t.Errorf("a module not run after the interruption must say so: %+v", by["t.fine"])
+			}
+		})
+	}
+	close(release)
+	lateDone.Wait() // the late record, warning and finding were dropped without a panic or race
 }

@@ -183,17 +183,33 @@ func (e *Evidence) noteRefusal(err error) {
 // opens, archive members).
 func (e *Evidence) NoteRefusal(err error) { e.noteRefusal(err) }
 
-// Close releases everything and removes the private temporary folder.
+// closeWait bounds how long Close waits for readers to release their
+// files: one still used by a module left behind at its time limit must not
+// keep the private folder (decrypted plaintext included) on disk.
+const closeWait = time.Second
+
+// Close releases everything and removes the private temporary folder, even
+// when a reader is still blocked.
 func (e *Evidence) Close() error {
 	e.mu.Lock()
 	cl := e.closers
 	e.closers = nil
 	e.mu.Unlock()
 	var errs []error
-	for i := len(cl) - 1; i >= 0; i-- {
-		if err := cl[i](); err != nil {
-			errs = append(errs, err)
+	done := make(chan []error, 1)
+	go func() {
+		var errs []error
+		for i := len(cl) - 1; i >= 0; i-- {
+			if err := cl[i](); err != nil {
+				errs = append(errs, err)
+			}
 		}
+		done <- errs
+	}()
+	select {
+	case errs = <-done:
+	case <-time.After(closeWait):
+		errs = append(errs, errors.New("a reader did not release its files (still used by a module left behind); the temporary folder is removed anyway"))
 	}
 	if e.Temp != nil {
 		if err := e.Temp.Close(); err != nil {
