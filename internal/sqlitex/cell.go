@@ -12,7 +12,7 @@ import (
 // CellCap is the most characters (text) or bytes (blob) of one value a
 // module reads through Capped. Longer values are cut there, and the cut is
 // noted: a 400 MB message text costs a few megabytes, not gigabytes.
-const CellCap = 1 << 20
+const CellCap = 4 << 20
 
 // overMarker starts what Capped returns for a value larger than MaxCell,
 // which SQLite is not allowed to load at all; Cell turns it into nil and a
@@ -48,6 +48,14 @@ func (d *DB) Cell(v any, what string) any {
 		}
 	}
 	return v
+}
+
+// Note reports a problem reading the database that does not stop the read
+// (to the module's warnings when opened by a module).
+func (d *DB) Note(msg string) {
+	if d.note != nil {
+		d.note(msg)
+	}
 }
 
 // maxCellNotes bounds the notes of one database: a table of a million

@@ -27,7 +27,7 @@ func crafted(t *testing.T, dir string) string {
 	for _, q := range []string{
 		`PRAGMA page_size = 65536`,
 		`CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT, body BLOB)`,
-		`INSERT INTO message VALUES (1, 'short', x'01'), (2, zeroblob(70000000), NULL), (3, printf('%.*c', 1100000, 'a'), zeroblob(1100000))`,
+		`INSERT INTO message VALUES (1, 'short', x'01'), (2, zeroblob(70000000), NULL), (3, printf('%.*c', 4500000, 'a'), zeroblob(4500000))`,
 		`CREATE VIEW Files AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS fileID FROM r`,
 		`CREATE VIEW handle AS SELECT 1 AS ROWID, 'x' AS id`,
 		`CREATE VIRTUAL TABLE chat USING fts5(chat_identifier)`,
@@ -106,7 +106,7 @@ func TestPolicyRefusesWhatIsNotAStoredColumnOfATable(t *testing.T) {
 		})
 	}
 	// The real table still reads, through Capped, without loading the
-	// 70 MB cell and with the 1.1 M-character one cut and noted.
+	// 70 MB cell and with the 4.5 M-character one cut and noted.
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem)
 	before := mem.TotalAlloc
@@ -132,7 +132,7 @@ func TestPolicyRefusesWhatIsNotAStoredColumnOfATable(t *testing.T) {
 		t.Errorf("capped values: %q %v %d", got[0], got[2], len(got[4].(string)))
 	}
 	joined := strings.Join(notes, "\n")
-	for _, want := range []string{"message.text holds 66.8 MiB, over the 64 MiB a value may have: not read", "message.text is longer than 1048576 characters", "message.body is longer than 1 MiB"} {
+	for _, want := range []string{"message.text holds 66.8 MiB, over the 64 MiB a value may have: not read", "message.text is longer than 4194304 characters", "message.body is longer than 4 MiB"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("notes lack %q:\n%s", want, joined)
 		}
