@@ -132,7 +132,7 @@ func TestPolicyRefusesWhatIsNotAStoredColumnOfATable(t *testing.T) {
 		t.Errorf("capped values: %q %v %d", got[0], got[2], len(got[4].(string)))
 	}
 	joined := strings.Join(notes, "\n")
-	for _, want := range []string{"message.text holds 66.8 MiB, over the 64 MiB a value may have: not read", "message.text is longer than 4194304 characters", "message.body is longer than 4 MiB"} {
+	for _, want := range []string{"message.text holds 66.8 MiB, over the 64 MiB this value may have: not read", "message.text is longer than 4194304 characters", "message.body is longer than 4 MiB"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("notes lack %q:\n%s", want, joined)
 		}

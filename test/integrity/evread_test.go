@@ -2,7 +2,10 @@ package integrity
 
 import (
 	"go/ast"
+	"go/token"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,4 +84,42 @@ func exprString(e ast.Expr) string {
 		return exprString(x.X) + "." + x.Sel.Name
 	}
 	return "…"
+}
+
+// sqlJoin finds SQL that makes SQLite join tables or run a subquery.
+var sqlJoin = regexp.MustCompile(`(?i)\bJOIN\b|\(\s*SELECT\b|\bEXISTS\s*\(|\bFROM\s+[A-Za-z_"][A-Za-z0-9_"]*(\s+[A-Za-z_][A-Za-z0-9_]*)?\s*,\s*[A-Za-z_"]`)
+
+var sqlJoinClause = regexp.MustCompile(`\bJOIN\s+["A-Za-z_]`)
+
+// TestModulesDoNotJoinInSQL: a crafted database without indexes, or whose
+// sqlite_stat1 lies about table sizes, turns any SQLite join or correlated
+// subquery quadratic (40,000 messages took two minutes). Modules and the
+// backup reader query one table at a time and join in Go (iosdb.Index).
+func TestModulesDoNotJoinInSQL(t *testing.T) {
+	eachGoFile(t, func(rel string, f *ast.File, _ map[string]string) {
+		dir := filepath.ToSlash(filepath.Dir(rel))
+		if !strings.HasPrefix(dir, "internal/module/") && !strings.HasPrefix(dir, "internal/source/") {
+			return
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			// A JOIN clause may be a literal of its own; the other shapes
+			// are only looked for in queries.
+			m := sqlJoinClause.FindString(s)
+			if m == "" && strings.Contains(strings.ToUpper(s), "SELECT") {
+				m = sqlJoin.FindString(s)
+			}
+			if m != "" {
+				t.Errorf("%s: SQL joins in SQLite (%q): read each table alone and join in Go (iosdb.Index)", rel, m)
+			}
+			return true
+		})
+	})
 }

@@ -258,7 +258,7 @@ func (b *backupFS) entry(n *node) (*FileEntry, error) {
 	var domain, rel sql.NullString
 	var flags sql.NullInt64
 	var blob any
-	err := b.db.QueryRowContext(ctx, "SELECT fileID, domain, relativePath, flags, "+sqlitex.Capped("file")+" FROM Files WHERE rowid = ?", n.rowid).Scan(new(sql.NullString), &domain, &rel, &flags, &blob)
+	err := b.db.QueryRowContext(ctx, "SELECT fileID, domain, relativePath, flags, "+sqlitex.Capped("file")+" FROM Files NOT INDEXED WHERE rowid = ?", n.rowid).Scan(new(sql.NullString), &domain, &rel, &flags, &blob)
 	if err != nil {
 		return nil, fmt.Errorf("Manifest.db row %s: %w", n.fileID, err)
 	}
