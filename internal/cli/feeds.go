@@ -57,15 +57,15 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 			} else {
 				idx, ierr := feeds.DefaultIndex()
 				if index != "" {
-					idx, ierr = feeds.LoadIndex(index, nil)
+					idx, ierr = feeds.LoadIndex(index, feeds.NewClient(timeout))
 				}
 				if ierr != nil {
 					return exitWith(results.ExitError, ierr)
 				}
-				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout}
+				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout, Client: feeds.NewClient(timeout)}
 				if isTerminal(a.stderr) {
 					opts.Progress = func(done, total int, feed string) {
-						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, feed)
+						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, feeds.Printable(feed))
 						if done == total {
 							fmt.Fprint(a.stderr, "\r\033[K")
 						}
@@ -78,7 +78,7 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 				switch {
 				case r.Err != nil:
 					failed++
-					fmt.Fprintf(a.stdout, "%-36s FAILED: %v\n", r.Feed, r.Err)
+					fmt.Fprintf(a.stdout, "%-36s FAILED: %s\n", feeds.Printable(r.Feed), feeds.Printable(r.Err.Error()))
 				default:
 					fmt.Fprintf(a.stdout, "%-36s %s\n", r.Feed, r.Status)
 				}
@@ -133,7 +133,7 @@ func (a *app) iocsListCmd() *cobra.Command {
 				if age > oldest {
 					oldest = age
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n, f.Updated.Format("2006-01-02"), humanAge(age), f.SHA256[:min(16, len(f.SHA256))], counts, f.Source)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", feeds.Printable(n), f.Updated.Format("2006-01-02"), humanAge(age), feeds.Printable(f.SHA256[:min(16, len(f.SHA256))]), counts, feeds.Printable(f.Source))
 			}
 			tw.Flush()
 			if oldest > staleFeeds {
