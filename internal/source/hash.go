@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -13,23 +15,30 @@ import (
 	"sync"
 
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // HashInputs hashes what the user handed over: the file itself, or every
 // regular file below a folder (in parallel), for the chain of custody. Files
-// that cannot be read are listed with an empty hash rather than dropped. It
-// stops when ctx is done.
+// that cannot be read are listed with an empty hash rather than dropped, and
+// so are sparse files far larger than the disk they take (the error lists
+// them). It stops when ctx is done.
 func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.IsDir() {
+		if why := tooSparse(fi); why != "" {
+			return []InputFile{{Path: p, Size: fi.Size()}}, fmt.Errorf("%s: %s", p, why)
+		}
 		h, err := hashFile(ctx, p)
 		return []InputFile{{Path: p, Size: fi.Size(), SHA256: h}}, err
 	}
 	var paths []string
 	var sizes []int64
+	var skip []bool
+	var skipped []error
 	err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
@@ -39,8 +48,14 @@ func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 		}
 		if d.Type().IsRegular() {
 			if info, err := d.Info(); err == nil {
+				why := tooSparse(info)
+				if why != "" {
+					rel, _ := filepath.Rel(p, q)
+					skipped = append(skipped, fmt.Errorf("%s: %s", filepath.ToSlash(rel), why))
+				}
 				paths = append(paths, q)
 				sizes = append(sizes, info.Size())
+				skip = append(skip, why != "")
 			}
 		}
 		return nil
@@ -56,9 +71,11 @@ func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 		go func() {
 			defer wg.Done()
 			for i := range idx {
-				h, _ := hashFile(ctx, paths[i])
 				rel, _ := filepath.Rel(p, paths[i])
-				out[i] = InputFile{Path: filepath.ToSlash(rel), Size: sizes[i], SHA256: h}
+				out[i] = InputFile{Path: filepath.ToSlash(rel), Size: sizes[i]}
+				if !skip[i] {
+					out[i].SHA256, _ = hashFile(ctx, paths[i])
+				}
 			}
 		}()
 	}
@@ -74,7 +91,23 @@ func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	return out, errors.Join(skipped...)
+}
+
+// sparseRatio: a file whose size is this many times what it takes on disk,
+// and over sparseMin, is not hashed: hashing reads every byte, and a crafted
+// sparse file of a terabyte would keep the open step busy for an hour. Its
+// size and the space it takes are noted instead.
+const (
+	sparseRatio = 64
+	sparseMin   = 1 << 30
+)
+
+func tooSparse(fi fs.FileInfo) string {
+	if fi.Size() > sparseMin && fi.Size() > sparseRatio*scratch.Allocated(fi) {
+		return fmt.Sprintf("sparse file of %s taking %s on disk: not hashed (its content was not read in full)", evfile.Size(fi.Size()), evfile.Size(scratch.Allocated(fi)))
+	}
+	return ""
 }
 
 // HashFile is the hex SHA-256 of a file's content, streamed so a

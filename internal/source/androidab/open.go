@@ -68,7 +68,12 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 		ev.Note(s)
 	}
 	if err != nil {
-		if st.Entries == 0 || errors.Is(err, ErrPasswordNeeded) || errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotBackup) {
+		// Over the temporary disk budget or a size limit the backup is
+		// refused whole, naming the entry (and the flag that raises the
+		// budget): what was unpacked before would be checked as if it were
+		// all. A stream cut short keeps what it held, with a note.
+		if st.Entries == 0 || errors.Is(err, ErrPasswordNeeded) || errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotBackup) ||
+			errors.Is(err, scratch.ErrBudget) || errors.Is(err, archive.ErrLimit) {
 			ev.Close()
 			return nil, err
 		}

@@ -58,7 +58,7 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits, b
 		}
 		st.Entries++
 		if st.Entries > lim.MaxEntries {
-			return fsys, st, fmt.Errorf("tar holds more than %d entries; stopped", lim.MaxEntries)
+			return fsys, st, fmt.Errorf("tar holds more than %d entries; stopped: %w", lim.MaxEntries, archive.ErrLimit)
 		}
 		name := strings.TrimPrefix(h.Name, "./")
 		if why := archive.CheckName(name); why != "" {
@@ -73,10 +73,10 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits, b
 			}
 		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 			if h.Size < 0 || uint64(h.Size) > lim.MaxFileSize {
-				return fsys, st, fmt.Errorf("tar entry %q declares %d bytes, over the per-file limit", h.Name, h.Size)
+				return fsys, st, fmt.Errorf("tar entry %q declares %d bytes, over the per-file limit: %w", h.Name, h.Size, archive.ErrLimit)
 			}
 			if uint64(st.Bytes)+uint64(h.Size) > lim.MaxTotal {
-				return fsys, st, fmt.Errorf("tar content exceeds the limit of %d bytes at entry %q", lim.MaxTotal, h.Name)
+				return fsys, st, fmt.Errorf("tar content exceeds the limit of %d bytes at entry %q: %w", lim.MaxTotal, h.Name, archive.ErrLimit)
 			}
 			if budget != nil {
 				if err := budget.Reserve(fmt.Sprintf("tar entry %q", h.Name), h.Size); err != nil {

@@ -8,11 +8,9 @@ package iosbackup
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +31,7 @@ type Options struct {
 	TempRoot string       // parent of the private temporary folder ("" = system default), when Temp is nil
 	Temp     *scratch.Dir // the run's private folder and disk budget; nil: one is made under TempRoot
 	HashAll  bool         // hash every file of the backup into Evidence.Inputs, not only the manifests
+	NoInputs bool         // hash nothing: the caller hashes the inputs itself (the opener does)
 	Note     func(string) // Decrypt: receives per-file problems (nil: dropped)
 }
 
@@ -104,7 +103,7 @@ func Open(ctx context.Context, dir string, opts Options) (*source.Evidence, erro
 	}
 	ev.FS = b
 	ev.OnClose(b.close)
-	if err := describe(ctx, ev, real, opts.HashAll); err != nil {
+	if err := describe(ctx, ev, real, opts.HashAll, opts.NoInputs); err != nil {
 		ev.Close()
 		return nil, err
 	}
@@ -260,7 +259,7 @@ func openBackup(ctx context.Context, dir string, tmp *scratch.Dir, opts Options,
 }
 
 // describe fills Device and Inputs.
-func describe(ctx context.Context, ev *source.Evidence, dir string, all bool) error {
+func describe(ctx context.Context, ev *source.Evidence, dir string, all, none bool) error {
 	ev.Device.Platform = "ios"
 	data, err := evfile.ReadFile(evfile.Dir(dir), "Info.plist", evfile.BackupInfo)
 	switch {
@@ -273,6 +272,9 @@ func describe(ctx context.Context, ev *source.Evidence, dir string, all bool) er
 		}
 	case !errors.Is(err, fs.ErrNotExist):
 		ev.Note(err.Error())
+	}
+	if none {
+		return nil
 	}
 	if all {
 		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -323,24 +325,27 @@ func fillDevice(d *source.Device, info map[string]any) {
 }
 
 // addInput hashes one file of the backup folder for the record. A file that
-// cannot be read as a regular file inside the folder is listed without a
-// hash, with a note, rather than opened (a named pipe would block).
+// cannot be read as a regular file inside the folder (a named pipe would
+// block), or a sparse one far larger than its disk, is listed without a
+// hash, with a note.
 func addInput(ev *source.Evidence, p string) error {
-	f, err := evfile.Dir(filepath.Dir(p)).Open(filepath.Base(p))
+	if _, err := evfile.Dir(filepath.Dir(p)).Stat(filepath.Base(p)); err != nil && evfile.IsRefused(err) {
+		ev.Note(err.Error())
+		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
+		return nil
+	}
+	if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+		ev.Note((&evfile.RefusedError{Name: filepath.Base(p), Reason: evfile.NotRegular(fi.Mode())}).Error())
+		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
+		return nil
+	}
+	ins, err := source.HashInputs(context.Background(), p)
 	if err != nil {
-		if evfile.IsRefused(err) {
-			ev.Note(err.Error())
-			ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
-			return nil
+		if len(ins) == 0 {
+			return fmt.Errorf("hash %s: %w", p, err)
 		}
-		return err
+		ev.Note("hashing inputs: " + err.Error())
 	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return fmt.Errorf("hash %s: %w", p, err)
-	}
-	ev.Inputs = append(ev.Inputs, source.InputFile{Path: p, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	ev.Inputs = append(ev.Inputs, ins...)
 	return nil
 }

@@ -206,6 +206,10 @@ func DiskUsage(p string) int64 {
 	return dirUsage(p)
 }
 
+// Allocated is the disk a file really takes (blocks where the system
+// reports them, else its size).
+func Allocated(fi fs.FileInfo) int64 { return allocated(fi) }
+
 func dirUsage(p string) int64 {
 	var n int64
 	_ = filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
