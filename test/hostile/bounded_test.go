@@ -531,8 +531,8 @@ func overlappingZip(t *testing.T, sms []byte, n int, size int64) []byte {
 	return append(out, end...)
 }
 
-func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
-func le32(b []byte) uint32 { return uint32(le16(b)) | uint32(le16(b[2:]))<<16 }
+func le16(b []byte) uint16  { return uint16(b[0]) | uint16(b[1])<<8 }
+func le32(b []byte) uint32  { return uint32(le16(b)) | uint32(le16(b[2:]))<<16 }
 func put16(b []byte, v int) { b[0], b[1] = byte(v), byte(v>>8) }
 func put32(b []byte, v int) { put16(b, v); put16(b[2:], v>>16) }
 

@@ -58,7 +58,9 @@ func TestHostileFeeds(t *testing.T) {
 		check func(t *testing.T, out string)
 	}{
 		{"index by URL, a redirect to another host, an escape in a status line",
-			func(*testing.T) []string { return []string{"iocs", "update", "--index", srv.URL + "/index.json", "--timeout", "20s"} },
+			func(*testing.T) []string {
+				return []string{"iocs", "update", "--index", srv.URL + "/index.json", "--timeout", "20s"}
+			},
 			[]string{"good", "updated", "away", "another host", "noisy", `\x1b[2J`}, 0,
 			func(t *testing.T, out string) {
 				if strings.ContainsAny(out, "\x1b\x07") {
