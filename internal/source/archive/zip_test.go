@@ -152,10 +152,27 @@ func TestOpenZip(t *testing.T) {
 func FuzzZip(f *testing.F) {
 	f.Add(makeZip(f, []entry{{name: "a/b.txt", body: "x"}, {name: "../c", body: "y"}}))
 	f.Add(makeZip(f, []entry{{name: "dir/", body: ""}, {name: "dir/f", body: "zz"}}))
+	f.Add(overlappingZip(f, 5, 4096))
+	lim := Limits{MaxEntries: 1000, MaxFileSize: 1 << 20, MaxTotal: 8 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		z, err := NewZip(bytes.NewReader(data), int64(len(data)), "f.zip", Limits{MaxEntries: 1000, MaxFileSize: 1 << 20, MaxTotal: 8 << 20})
+		z, err := NewZip(bytes.NewReader(data), int64(len(data)), "f.zip", lim)
 		if err != nil {
 			return
+		}
+		// What the reader exists to enforce: entry count, declared sizes
+		// per entry and in all, reads stopped at the declared size.
+		if len(z.r.File) > lim.MaxEntries {
+			t.Fatalf("%d entries kept", len(z.r.File))
+		}
+		var total uint64
+		for _, zf := range z.r.File {
+			if zf.UncompressedSize64 > lim.MaxFileSize {
+				t.Fatalf("%q declares %d bytes, over the per-file limit", zf.Name, zf.UncompressedSize64)
+			}
+			total += zf.UncompressedSize64
+		}
+		if total > lim.MaxTotal {
+			t.Fatalf("entries declare %d bytes in all", total)
 		}
 		_ = fs.WalkDir(StripTopDir(z), ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -167,8 +184,12 @@ func FuzzZip(f *testing.F) {
 			if d.Type().IsRegular() {
 				f, err := z.Open(p)
 				if err == nil {
-					io.Copy(io.Discard, io.LimitReader(f, 2<<20))
+					fi, _ := f.Stat()
+					n, _ := io.Copy(io.Discard, io.LimitReader(f, 2<<20))
 					f.Close()
+					if fi != nil && n > fi.Size() {
+						t.Fatalf("%q: read %d bytes, declares %d", p, n, fi.Size())
+					}
 				}
 			}
 			return nil

@@ -47,8 +47,9 @@ var (
 	BackupManifest = Limit{"backup Manifest.plist", 64 << 20}
 	// Text: logs, getprop output, ps listings read whole.
 	Text = Limit{"text file", 64 << 20}
-	// JSON: androidqf's JSON lists, read whole before decoding.
-	JSON = Limit{"JSON file", 256 << 20}
+	// JSON: androidqf's JSON lists, read whole before decoding (which
+	// takes a few times their size in memory); real ones are megabytes.
+	JSON = Limit{"JSON file", 64 << 20}
 	// Database: an SQLite file copied into the private folder (the disk
 	// budget is what really bounds it).
 	Database = Limit{"database", 64 << 30}
