@@ -60,12 +60,14 @@ func (a *app) checkURLCmd() *cobra.Command {
 		Long: `check-url checks links against the indicators and against offline heuristics:
 URL shorteners (which cannot be verified without opening them, so they are
 never expanded), look-alikes of well-known brands, shorteners and news sites,
-the 2016-2017 Pegasus link shape, IP-literal and punycode hosts, random labels
-on cheap domains. It never resolves a name or opens a connection: opening the
-link could warn whoever sent it.
+the 2016-2017 Pegasus link shape, IP-literal hosts and addresses that mix
+alphabets, random labels on cheap domains. Defanged links (hxxps://x[.]com)
+are read as links. It never resolves a name or opens a connection: opening
+the link could warn whoever sent it.
 
 With "-" it reads free text (for example a pasted SMS) and checks every link
-in it, and the text itself for lure themes.`,
+in it, and the text itself for lure themes; nothing is assumed about who sent
+it. --lang es prints the findings in Spanish.`,
 		Example: `  huella check-url 'https://bit.ly/3xYz'
   pbpaste | huella check-url -`,
 		Args: cobra.MinimumNArgs(1),

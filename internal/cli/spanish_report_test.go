@@ -144,3 +144,16 @@ func TestVisibleEnglishCatchesEnglish(t *testing.T) {
 		t.Errorf("found %d English words, want 3 (the, link, was): %q", len(got), got)
 	}
 }
+
+// The console's finding lines are rendered from the registry in the
+// language asked for, like the report.
+func TestConsoleFindingsInChosenLanguage(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := run(t, "", "demo", "--output", out, "--quiet", "--lang", "es")
+	if code != results.ExitFound {
+		t.Fatalf("demo exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "coincide con un indicador publicado de DemoSpy") || strings.Contains(stdout, "matches a published indicator") {
+		t.Errorf("console finding lines are not in Spanish:\n%s", stdout)
+	}
+}
