@@ -5,9 +5,23 @@ import (
 	"strings"
 )
 
-// Text returns the rule's texts in lang, with English filling what the
+// Lang normalises a language tag: "es-MX" and "ES" are "es"; "" is
+// English.
+func Lang(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(tag, "-_"); i > 0 {
+		tag = tag[:i]
+	}
+	if tag == "" {
+		return "en"
+	}
+	return tag
+}
+
+// TextIn returns the rule's texts in lang, with English filling what the
 // language lacks.
 func (r *Rule) TextIn(lang string) Text {
+	lang = Lang(lang)
 	en := r.Text["en"]
 	t, ok := r.Text[lang]
 	if !ok {
@@ -46,6 +60,7 @@ type Segment struct {
 
 // RenderSegments is Render cut into segments, values apart.
 func RenderSegments(lang, id string, p map[string]string, context []string) []Segment {
+	lang = Lang(lang)
 	r := Lookup(id)
 	if r == nil {
 		return nil
@@ -80,6 +95,7 @@ func RenderSegments(lang, id string, p map[string]string, context []string) []Se
 // parameters filled (an explanation may depend on a parameter, such as the
 // kind of value an indicator matched).
 func Explain(lang, id string, p map[string]string) string {
+	lang = Lang(lang)
 	r := Lookup(id)
 	if r == nil {
 		return ""
@@ -91,6 +107,7 @@ func Explain(lang, id string, p map[string]string) string {
 // An entry that renders empty (a term a parameter value has no text for)
 // is left out.
 func Benign(lang, id string, p map[string]string) []string {
+	lang = Lang(lang)
 	r := Lookup(id)
 	if r == nil {
 		return nil
@@ -120,6 +137,7 @@ var listSep = map[string]string{"en": "; ", "es": "; "}
 // but a term never expands further terms. A placeholder whose parameter is
 // missing renders as nothing.
 func Fill(lang, tmpl string, p map[string]string) string {
+	lang = Lang(lang)
 	var b strings.Builder
 	fill(lang, tmpl, p, true, func(text string, _ bool) { b.WriteString(text) })
 	return b.String()
