@@ -1,10 +1,12 @@
 package heuristics
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 )
 
@@ -335,4 +337,23 @@ func stemLen(w []byte) int {
 
 func isWordRune(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80 && r != '\u00a0' && r != '\u2026' && !(r >= 0x2000 && r <= 0x206f) && r != 0xfffd
+}
+
+// RuleLurePlain is the id of the lure rule for a message whose link shows
+// no warning sign; see LureLinkMatched.
+const RuleLurePlain = "message.lure.plain_link"
+
+// LureLinkMatched is the message finding once an indicator matched a link
+// of the same message: the lure's link is then a suspicious link, so the
+// message's verdict agrees with its link's. Modules score messages without
+// indicators (they never match any); the pipeline calls this when it knows
+// both. d must be a RuleLurePlain finding; link is the matched value.
+func LureLinkMatched(d model.Detection, link string) model.Detection {
+	var ctx []string
+	if slices.Contains(d.Context, "stranger") {
+		ctx = append(ctx, "stranger")
+	}
+	nd := ruleLureSuspicious.New(rules.Params{"themes": d.Params["themes"], "link": clip(link, 120)}, ctx...).Detection(d.Record)
+	nd.Module, nd.Time, nd.Observable = d.Module, d.Time, d.Observable
+	return nd
 }

@@ -174,3 +174,34 @@ func indicatorParams(value, kind, folder string, refs []model.IndicatorRef) rule
 	}
 	return p
 }
+
+// agreeLures makes a lure message's finding agree with its links: a
+// message judged "lure with a link that shows no warning sign" whose record
+// also matched an indicator on a link, domain or address becomes a lure
+// with a suspicious link. Modules score messages before the matcher runs,
+// so this is done once both are known, for check and check-iocs alike.
+func agreeLures(dets []model.Detection) {
+	matched := map[string]string{} // module + record summary -> matched value
+	for i := range dets {
+		d := &dets[i]
+		if d.Kind != model.ByIndicator || d.Record == nil || d.Observable == nil || !slices.Contains(d.Context, "network") {
+			continue
+		}
+		k := d.Module + "\x00" + d.Record.Summary
+		if _, ok := matched[k]; !ok {
+			matched[k] = d.Observable.Value
+		}
+	}
+	if len(matched) == 0 {
+		return
+	}
+	for i := range dets {
+		d := &dets[i]
+		if d.Rule != heuristics.RuleLurePlain || d.Record == nil {
+			continue
+		}
+		if v, ok := matched[d.Module+"\x00"+d.Record.Summary]; ok {
+			*d = heuristics.LureLinkMatched(*d, v)
+		}
+	}
+}

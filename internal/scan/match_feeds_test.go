@@ -2,8 +2,10 @@ package scan
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/testutil"
@@ -84,5 +86,34 @@ func TestMatchRecordProcessNameOnFile(t *testing.T) {
 		if got != tt.want || len(ds) > 1 {
 			t.Errorf("%s: %d findings, severity %q; want %q", tt.path, len(ds), got, tt.want)
 		}
+	}
+}
+
+// A lure message whose link an indicator matched is a lure with a
+// suspicious link, never "a link that shows no warning sign" beside a
+// finding that calls the same link a spyware domain.
+func TestLureAgreesWithIndicatorMatch(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteSTIX(t, dir, "f.stix2", "Pegasus", []string{"[domain-name:value='lure.example']"})
+	set, err := indicators.Load(filepath.Join(dir, "f.stix2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &model.Record{Module: "ios.sms", Summary: `SMS from +1: "tu paquete https://lure.example/a"`}
+	rec.Add(model.KindURL, "https://lure.example/a", "text")
+	lures := heuristics.ScoreMessage(heuristics.Message{Text: "Su paquete no pudo ser entregado: https://lure.example/a", Sender: heuristics.SenderStranger})
+	var dets []model.Detection
+	for _, f := range lures {
+		d := f.Detection(rec)
+		d.Module = "ios.sms"
+		dets = append(dets, d)
+	}
+	if len(dets) != 1 || dets[0].Rule != heuristics.RuleLurePlain {
+		t.Fatalf("setup: %+v", dets)
+	}
+	dets = append(dets, MatchRecord(set, rec)...)
+	agreeLures(dets)
+	if dets[0].Rule != "message.lure.suspicious_link" || dets[0].Severity != model.High || !strings.Contains(dets[0].Reason, "not in the contacts") {
+		t.Errorf("lure finding after the match: %+v", dets[0])
 	}
 }
