@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,8 +52,7 @@ in it, and the text itself for lure themes.`,
   pbpaste | huella check-url -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			set, _, err := f.load(log)
+			set, _, err := f.load(quietLogger(a))
 			if err != nil {
 				return exitWith(results.ExitError, err)
 			}
@@ -146,19 +144,19 @@ func checkLink(m scan.Matcher, raw string) linkResult {
 
 func printLinks(w io.Writer, res textResult, haveIOCs bool) {
 	for _, l := range res.Links {
-		fmt.Fprintf(w, "%s\n  verdict: %s\n", l.Link, strings.ToUpper(l.Severity))
+		fmt.Fprintf(w, "%s\n  verdict: %s\n", esc(l.Link), strings.ToUpper(l.Severity))
 		for _, ref := range l.Indicators {
-			fmt.Fprintf(w, "  INDICATOR: matches %s %q of %s (%s)\n", ref.Type, ref.Value, ref.Campaign, ref.File)
+			fmt.Fprintf(w, "  INDICATOR: matches %s %s of %s (%s)\n", esc(ref.Type), esc(ref.Value), esc(ref.Campaign), esc(ref.File))
 		}
 		for _, f := range l.Findings {
-			fmt.Fprintf(w, "  [%s] %s\n", strings.ToUpper(f.Severity.String()), f.Reason)
+			fmt.Fprintf(w, "  [%s] %s\n", strings.ToUpper(f.Severity.String()), esc(f.Reason))
 		}
 		if len(l.Indicators) == 0 && len(l.Findings) == 0 {
 			fmt.Fprintln(w, "  nothing known about this link")
 		}
 	}
 	for _, f := range res.Findings {
-		fmt.Fprintf(w, "message: [%s] %s\n", strings.ToUpper(f.Severity.String()), f.Reason)
+		fmt.Fprintf(w, "message: [%s] %s\n", strings.ToUpper(f.Severity.String()), esc(f.Reason))
 	}
 	if !haveIOCs {
 		fmt.Fprintln(w, "(no indicators loaded: only offline heuristics were applied; use --iocs or 'huella iocs update')")
