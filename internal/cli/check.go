@@ -191,12 +191,15 @@ func readKeyFile(p string) ([]byte, error) {
 
 // promptPassword asks on the terminal without echo; it returns "" when there
 // is no terminal to ask on.
-func (a *app) promptPassword(what string) string {
+func (a *app) promptPassword(what string) string { return askPassword(a, what) }
+
+// askPassword is the terminal prompt (tests stand in for the person typing).
+var askPassword = func(a *app, what string) string {
 	in, ok := a.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
 		return ""
 	}
-	fmt.Fprintf(a.stderr, "Password for %s: ", what)
+	fmt.Fprintf(a.stderr, "Password for %s: ", esc(what))
 	b, err := term.ReadPassword(int(in.Fd()))
 	fmt.Fprintln(a.stderr)
 	if err != nil {

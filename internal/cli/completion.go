@@ -38,13 +38,15 @@ func registerCompletions(cmd *cobra.Command) {
 // completeModules offers module names, after any already typed in a
 // comma-separated list ("ios.sms,ios.sa<TAB>").
 func completeModules(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	prefix := ""
+	prefix, last := "", toComplete
 	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
-		prefix = toComplete[:i+1]
+		prefix, last = toComplete[:i+1], toComplete[i+1:]
 	}
 	var out []string
 	for _, m := range modulesFor() {
-		out = append(out, prefix+m.Name())
+		if strings.HasPrefix(m.Name(), last) {
+			out = append(out, prefix+m.Name())
+		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
