@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // run executes the CLI in-process and returns exit status, stdout, stderr.

@@ -82,17 +82,19 @@ func TestOutcomeCases(t *testing.T) {
 			code: 2, level: "error", causes: []coverage.Cause{coverage.NothingFound}},
 		{name: "androidqf whose backup.ab is encrypted, no password", cache: true,
 			evidence: func(t *testing.T) string { return androidQF(t, "s3cret-ab") },
-			code: 3, level: "incomplete", causes: []coverage.Cause{coverage.Encrypted},
+			code:     3, level: "incomplete", causes: []coverage.Cause{coverage.Encrypted},
 			console: []string{"backup.ab (the phone's SMS backup) is encrypted", "Fix: give the password with --password-file FILE or set HUELLA_BACKUP_PASSWORD"}},
 		{name: "androidqf whose backup.ab is encrypted, with its password", cache: true,
 			evidence: func(t *testing.T) string { return androidQF(t, "s3cret-ab") },
-			args:     func(t *testing.T) []string { return []string{"--password-file", writeTree(t, t.TempDir(), map[string]string{"pw": "s3cret-ab\n"}) + "/pw"} },
-			code:     0, level: "none"},
+			args: func(t *testing.T) []string {
+				return []string{"--password-file", writeTree(t, t.TempDir(), map[string]string{"pw": "s3cret-ab\n"}) + "/pw"}
+			},
+			code: 0, level: "none"},
 		{name: "unreadable configuration profiles are not empty", cache: true,
 			evidence: func(t *testing.T) string {
 				return writeTree(t, t.TempDir(), map[string]string{
-					profileDir + "profile-1.stub": "not a plist",
-					profileDir + "profile-2.stub": "\x00\x01\x02",
+					profileDir + "profile-1.stub":                  "not a plist",
+					profileDir + "profile-2.stub":                  "\x00\x01\x02",
 					"private/var/mobile/Library/Preferences/x.txt": "x",
 				})
 			},
