@@ -62,7 +62,7 @@ reported, never silently truncated.`,
 			}
 			pw, key, err := a.backupPassword(f, args[0])
 			if err != nil {
-				return exitWith(results.ExitError, err)
+				return exitWith(results.ExitError, openError(args[0], err))
 			}
 			notes := 0
 			err = iosbackup.Decrypt(cmd.Context(), args[0], out, iosbackup.Options{Password: pw, Key: key, Note: func(s string) {
@@ -97,7 +97,7 @@ backup as the password does: keep it as safe as the password.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pw, _, err := a.backupPassword(f, args[0])
 			if err != nil {
-				return exitWith(results.ExitError, err)
+				return exitWith(results.ExitError, openError(args[0], err))
 			}
 			key, err := iosbackup.DeriveKey(cmd.Context(), args[0], pw)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/results"
 )
 
@@ -292,6 +293,14 @@ func TestCataloguesComplete(t *testing.T) {
 	for _, k := range used {
 		if !cat.Has(k) && len(cat.List(k)) == 0 {
 			t.Errorf("key %q used but not in the catalogue", k)
+		}
+	}
+	// The verdict's headline key comes from internal/outcome.
+	for _, k := range []string{outcome.HeadlineFoundCampaigns, outcome.HeadlineFoundHigh, outcome.HeadlineFoundMedium, outcome.HeadlineFoundLow,
+		outcome.HeadlineNone, outcome.HeadlineIncomplete, outcome.HeadlineNothingChecked, outcome.HeadlineInterrupted} {
+		used = append(used, k)
+		if !cat.Has(k) {
+			t.Errorf("outcome headline %q not in the catalogue", k)
 		}
 	}
 	for _, k := range []string{"all", "flagged", "count", "page", "no_rows"} {
