@@ -40,9 +40,19 @@ const indicatorFormats = "huella reads STIX 2.1 JSON bundles (.stix2, .json); ST
 // (no flag, no cache) is allowed, and makes the outcome incomplete.
 func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, error) {
 	named := indicators.ResolvePaths(f.iocs, os.Getenv("HUELLA_IOCS"), "")
+	fromFlag := map[string]bool{}
+	for _, p := range indicators.ResolvePaths(f.iocs, "", "") {
+		fromFlag[p] = true
+	}
+	origin := func(p string) string {
+		if fromFlag[p] {
+			return "--iocs " + p
+		}
+		return "HUELLA_IOCS entry " + p
+	}
 	for _, p := range named {
 		if _, err := os.Stat(p); err != nil {
-			return nil, results.Indicators{}, fmt.Errorf("--iocs %s: no such file or folder. Fix: check the path, or run 'huella iocs update' to download the public feeds", p)
+			return nil, results.Indicators{}, fmt.Errorf("%s: no such file or folder. Fix: check the path, or run 'huella iocs update' to download the public feeds", origin(p))
 		}
 	}
 	paths := append([]string(nil), named...)
@@ -77,7 +87,7 @@ func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, 
 	}
 	if f.lock == "" {
 		for _, p := range named {
-			if err := loadsSomething(p, set.Files); err != nil {
+			if err := loadsSomething(origin(p), p, set.Files); err != nil {
 				return nil, info, err
 			}
 		}
@@ -98,7 +108,7 @@ func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, 
 }
 
 // loadsSomething says why the named path p gave no usable indicator, if so.
-func loadsSomething(p string, files []indicators.FileInfo) error {
+func loadsSomething(origin, p string, files []indicators.FileInfo) error {
 	n := 0
 	var failed []string
 	for _, fi := range files {
@@ -121,7 +131,7 @@ func loadsSomething(p string, files []indicators.FileInfo) error {
 	if len(failed) > 0 {
 		why = strings.Join(firstN(failed, 3), "; ")
 	}
-	return fmt.Errorf("--iocs %s loads no indicator (%s). %s", p, why, indicatorFormats)
+	return fmt.Errorf("%s loads no indicator (%s). %s", origin, why, indicatorFormats)
 }
 
 func under(file, p string) bool {

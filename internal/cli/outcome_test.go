@@ -207,3 +207,16 @@ func moduleByName(info results.Info, name string) results.ModuleInfo {
 	}
 	return results.ModuleInfo{}
 }
+
+// TestIndicatorPathsFromTheEnvironment: HUELLA_IOCS is held to the same
+// rule as --iocs, and the error says where the path came from.
+func TestIndicatorPathsFromTheEnvironment(t *testing.T) {
+	w := newWorld(t)
+	w.withFeedCache()
+	t.Setenv("HUELLA_IOCS", "/typo-from-env.stix2")
+	out := filepath.Join(t.TempDir(), "out")
+	r := w.huella("", "check", iosBackup(t), "--output", out)
+	if r.code != results.ExitError || !strings.Contains(r.stderr, "HUELLA_IOCS entry /typo-from-env.stix2: no such file") || exists(out) {
+		t.Errorf("exit %d\n%s", r.code, r.console())
+	}
+}
