@@ -220,15 +220,18 @@ func (a *app) openEvidence(ctx context.Context, p, tmp string, f *checkFlags) (*
 		return nil, err
 	}
 	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity, TempRoot: tmp}
-	ev, err := opener.Open(ctx, p, opts)
+	ev, err := openFn(ctx, p, opts)
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
 		if pw = a.promptPassword(p); pw != "" {
 			opts.Password = pw
-			ev, err = opener.Open(ctx, p, opts)
+			ev, err = openFn(ctx, p, opts)
 		}
 	}
 	return ev, openError(p, err)
 }
+
+// openFn opens evidence (tests stand in a reader that never returns).
+var openFn = opener.Open
 
 // openError words an opening failure once, naming the file and the fix.
 func openError(p string, err error) error {

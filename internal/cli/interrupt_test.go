@@ -20,6 +20,7 @@ import (
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/opener"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
@@ -30,6 +31,18 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("HUELLA_TEST_CHILD") != "" {
 		modulesFor = func() []module.Module { return append(all.Modules(), stuckModule{}) }
+		if os.Getenv("HUELLA_TEST_STUCK_OPEN") != "" {
+			// A reader that writes a decrypted copy, then blocks where no
+			// context reaches (a FIFO read in an opener).
+			forceAfter = 2 * time.Second
+			openFn = func(_ context.Context, _ string, o opener.Options) (*source.Evidence, error) {
+				os.WriteFile(filepath.Join(o.TempRoot, "decrypted.db"), []byte("SQLite format 3\x00plaintext"), 0o600)
+				os.WriteFile(os.Getenv("HUELLA_TEST_MARKER"), nil, 0o600)
+				for {
+					time.Sleep(time.Hour)
+				}
+			}
+		}
 		args := strings.Split(os.Getenv("HUELLA_TEST_ARGS"), "\x1f")
 		os.Exit(Main(args, strings.NewReader(""), os.Stdout, os.Stderr))
 	}
@@ -171,5 +184,64 @@ func TestStopSignals(t *testing.T) {
 			}
 			testutil.ValidateResults(t, re)
 		})
+	}
+}
+
+// TestStopWhenTheReaderHangs: when the code that opens the evidence never
+// returns, the stop signal still ends the run: after forceAfter (or a
+// second signal) Main removes the run's temporary folder itself, decrypted
+// copies included, and exits 130, leaving no results folder.
+func TestStopWhenTheReaderHangs(t *testing.T) {
+	for _, second := range []bool{false, true} {
+		tmp := t.TempDir()
+		out := filepath.Join(t.TempDir(), "out")
+		marker := filepath.Join(t.TempDir(), "opening")
+		args := []string{"check", t.TempDir(), "--output", out, "--iocs", writeBundle(t)}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "HUELLA_TEST_CHILD=1", "HUELLA_TEST_STUCK_OPEN=1", "HUELLA_TEST_ARGS="+strings.Join(args, "\x1f"),
+			"HUELLA_TEST_MARKER="+marker, "TMPDIR="+tmp, "HUELLA_DATA="+t.TempDir(), "HUELLA_IOCS=")
+		var console bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &console, &console
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		for deadline := time.Now().Add(time.Minute); !exists(marker); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("never started opening\n%s", console.String())
+			}
+		}
+		if len(plaintextIn(tmp)) == 0 {
+			t.Fatal("no plaintext to remove: the test proves nothing")
+		}
+		sent := time.Now()
+		cmd.Process.Signal(syscall.SIGTERM)
+		if second {
+			time.Sleep(200 * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGTERM)
+		}
+		var err error
+		select {
+		case err = <-exited:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("still running\n%s", console.String())
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != results.ExitInterrupted {
+			t.Errorf("second signal %v: exit %v, want 130\n%s", second, err, console.String())
+		}
+		took := time.Since(sent)
+		if second && took > time.Second || !second && (took < 2*time.Second || took > 6*time.Second) {
+			t.Errorf("second signal %v: stopped after %s", second, took)
+		}
+		if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+			t.Errorf("second signal %v: temp folder not emptied: %v", second, ents)
+		}
+		if exists(out) {
+			t.Errorf("a results folder was created although the evidence never opened")
+		}
 	}
 }

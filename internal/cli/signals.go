@@ -21,7 +21,7 @@ var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 // forceAfter is how long Main waits, after a stop signal, for the command
 // to clean up and write its interrupted results before it removes the
 // temporary folders itself and exits. A second signal skips the wait.
-var forceAfter = 10 * time.Second
+var forceAfter = 5 * time.Second
 
 // Main runs the command line as the huella binary does: the first stop
 // signal cancels the run, which then stops its modules, keeps what ran
