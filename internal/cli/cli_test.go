@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/results"
 )
 
 // run executes the CLI in-process and returns exit status, stdout, stderr.
@@ -48,7 +47,11 @@ func TestCheckURLExitStatus(t *testing.T) {
 		{"indicator match", "", []string{"check-url", "--iocs", ioc, "https://www.lure.example/x"}, 1, "TestSpy"},
 		{"sub-domain lookalike is not a match", "", []string{"check-url", "--iocs", ioc, "https://notlure.example/"}, 0, "nothing known"},
 		{"pegasus path shape", "", []string{"check-url", "http://news.example/3589003s/"}, 1, "Pegasus"},
-		{"shortener is medium", "", []string{"check-url", "bit.ly/abc"}, 0, "MEDIUM"},
+		{"a shortener alone is low", "", []string{"check-url", "bit.ly/abc"}, 0, "LOW"},
+		{"defanged indicator link", "", []string{"check-url", "--iocs", ioc, "hxxps://lure[.]example/x"}, 1, "TestSpy"},
+		{"not a link", "", []string{"check-url", "hello"}, 0, "not a link"},
+		{"pasted text without a link", "días.so no hay enlace", []string{"check-url", "-"}, 0, "No link was found"},
+		{"Spanish", "", []string{"check-url", "--lang", "es", "bit.ly/abc"}, 0, "Enlace acortado"},
 		{"pasted text", "Tu padre murió. Funeral: https://lure.example/a", []string{"check-url", "--iocs", ioc, "-"}, 1, "lure.example"},
 		{"no argument", "", []string{"check-url"}, 2, ""},
 	}
@@ -79,45 +82,28 @@ func TestCheckURLJSON(t *testing.T) {
 	}
 }
 
-func TestRedactArgs(t *testing.T) {
-	got := redactArgs([]string{"check", "--password", "hunter2", "-p", "x", "--password=abc", "dir"})
-	s := strings.Join(got, " ")
-	for _, secret := range []string{"hunter2", " x ", "abc"} {
-		if strings.Contains(s+" ", secret) {
-			t.Errorf("secret %q left in %q", secret, s)
+// The message verdict of pasted text agrees with its links' verdict, and
+// never claims a sender check-url cannot know.
+func TestCheckURLPastedMessage(t *testing.T) {
+	ioc := writeBundle(t)
+	code, out, _ := run(t, "Mi papá falleció, los detalles del funeral: hxxps://lure[.]example/a", "check-url", "--json", "--iocs", ioc, "-")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	var res textResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(res.Links) != 1 || res.Links[0].Link != "https://lure.example/a" || res.Links[0].Severity != "high" {
+		t.Fatalf("links %+v", res.Links)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "message.lure.suspicious_link" || res.Findings[0].Severity != model.High {
+		t.Fatalf("message findings %+v, want one high suspicious-link finding", res.Findings)
+	}
+	for _, f := range res.Findings {
+		if strings.Contains(f.Text, "contacts") || strings.Contains(f.Text, "no known warning sign") {
+			t.Errorf("message finding claims what check-url cannot know or contradicts its link: %q", f.Text)
 		}
-	}
-	if got[0] != "huella" || got[len(got)-1] != "dir" {
-		t.Errorf("%v", got)
-	}
-}
-
-func TestSummarizeExitStatus(t *testing.T) {
-	parsed := results.ModuleInfo{Name: "a", Status: results.StatusParsed, Records: 3}
-	failed := results.ModuleInfo{Name: "b", Status: results.StatusFailed}
-	absent := results.ModuleInfo{Name: "c", Status: results.StatusAbsent}
-	high := model.Detection{Severity: model.High, Indicator: &model.IndicatorRef{Campaign: "Pegasus"}}
-	medium := model.Detection{Severity: model.Medium}
-	cases := []struct {
-		name string
-		mods []results.ModuleInfo
-		dets []model.Detection
-		want int
-	}{
-		{"clean", []results.ModuleInfo{parsed, absent}, nil, 0},
-		{"medium only is not 'found'", []results.ModuleInfo{parsed}, []model.Detection{medium}, 0},
-		{"found", []results.ModuleInfo{parsed, failed}, []model.Detection{high}, 1},
-		{"nothing could be checked", []results.ModuleInfo{failed, absent}, nil, 2},
-		{"partial", []results.ModuleInfo{parsed, failed}, nil, 3},
-	}
-	for _, c := range cases {
-		if got := Summarize(c.mods, c.dets, 0); got.ExitStatus != c.want {
-			t.Errorf("%s: exit %d, want %d", c.name, got.ExitStatus, c.want)
-		}
-	}
-	s := Summarize(nil, []model.Detection{high, medium}, 0)
-	if s.Highest != "high" || len(s.Campaigns) != 1 || s.BySeverity["medium"] != 1 {
-		t.Errorf("%+v", s)
 	}
 }
 
@@ -125,7 +111,7 @@ func TestCheckRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o600)
 	code, _, errs := run(t, "", "check", dir, "--output", filepath.Join(t.TempDir(), "out"))
-	if code != 2 || !strings.Contains(errs, "not a recognised evidence type") {
+	if code != 2 || !strings.Contains(errs, "not phone evidence huella recognises") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 	code, _, errs = run(t, "", "check", dir, "--output", filepath.Join(dir, "out"))

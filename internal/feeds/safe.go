@@ -8,34 +8,15 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/huella-project/huella/internal/termsafe"
 )
 
-// Printable is s with every character that could act on a terminal
-// escaped: control characters (ESC, BEL, C1), format characters (bidi
-// overrides and isolates, zero-width ones) and invalid UTF-8. Text from a
-// feed server (a status line, a title, a URL) goes through it before it is
-// printed or put in an error. Other parts of huella may have their own
-// escaping for evidence text; this one is for what the network returns.
-func Printable(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == ' ' || unicode.IsPrint(r) && !unicode.Is(unicode.Cf, r):
-			b.WriteRune(r)
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-		i += size
-	}
-	return b.String()
-}
+// Printable is text from a feed server (a status line, a title, a URL)
+// made safe to print: the project's one escaping (internal/termsafe),
+// applied here, where the text enters huella, so no error carries a raw
+// escape sequence to a terminal.
+func Printable(s string) string { return termsafe.Text(s) }
 
 // readLocal reads a local file of at most limit bytes, checking its size
 // before reading a byte (a 3 GiB file given to --from is refused at once,

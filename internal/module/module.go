@@ -3,7 +3,7 @@
 // emits typed records that expose their observables; it never matches
 // indicators itself (the pipeline does, generically). Heuristics that need no
 // indicator are pure functions in internal/heuristics that a module calls and
-// reports through Env.Detect.
+// reports through Env.Report.
 package module
 
 import (
@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
@@ -57,6 +59,12 @@ type Sink interface {
 	Artifact(module string, name string) // an artifact the module read
 }
 
+// GapSink is implemented by sinks that keep what a module could not check
+// (the pipeline does); Env falls back to a warning for sinks that do not.
+type GapSink interface {
+	Gap(module string, g coverage.Gap)
+}
+
 // NewEnv is used by the pipeline and by module tests.
 func NewEnv(ev *source.Evidence, module string, sink Sink, log *slog.Logger) *Env {
 	if log == nil {
@@ -91,10 +99,44 @@ func (e *Env) Detect(d model.Detection) {
 	e.sink.Detection(e.module, d)
 }
 
+// Report reports a rule's finding about a record (r may be nil); a nil
+// finding, or one a context drops, reports nothing. It is how a module
+// hands on what a heuristic in internal/heuristics returned.
+func (e *Env) Report(f *rules.Finding, r *model.Record) {
+	if f == nil || f.Dropped() {
+		return
+	}
+	e.Detect(f.Detection(r))
+}
+
 // Warn records a partial problem ("parsed 10 of 12 package blocks", "row 7:
 // bad timestamp") that does not fail the module but must not be silent.
 func (e *Env) Warn(format string, args ...any) {
 	e.sink.Warn(e.module, fmt.Sprintf(format, args...))
+}
+
+// NotChecked reports a part the module should have checked and could not
+// (see internal/coverage). It makes the outcome incomplete and is listed,
+// with its fix, in info.json, on the console and in the report.
+func (e *Env) NotChecked(g coverage.Gap) {
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, g)
+		return
+	}
+	e.sink.Warn(e.module, g.Reason("en"))
+}
+
+// Unreadable reports a file the module found but could not read or parse:
+// a warning, and a gap, so a module whose every file is unreadable is never
+// taken for one that read an empty artifact.
+func (e *Env) Unreadable(file string, err error) {
+	e.sink.Warn(e.module, fmt.Sprintf("%s: %v", file, err))
+	if _, refused := source.RefusalGap(err); refused {
+		return // ReadFile, Open or OpenDB recorded it already, with its cause
+	}
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, coverage.Gap{Part: file, Cause: coverage.Unreadable, Detail: err.Error()})
+	}
 }
 
 // Find returns the logical paths matching any pattern (see source.Glob) and
@@ -122,21 +164,40 @@ func (e *Env) OpenDB(name string) (*sqlitex.DB, error) {
 		e.Evidence.OnClose(t.Close)
 		temp = t
 	}
-	db, err := sqlitex.Open(e.ctx, e.Evidence.FS, name, sqlitex.Options{Temp: temp, Note: func(msg string) { e.Warn("%s", msg) }})
-	e.Evidence.NoteRefusal(err)
+	db, err := sqlitex.Open(e.ctx, e.Evidence.FS, name, sqlitex.Options{Temp: temp,
+		Note: func(msg string) { e.Warn("%s", msg) },
+		Skipped: func(what, detail string) {
+			e.Warn("%s", detail)
+			e.NotChecked(coverage.Gap{Part: what, Cause: coverage.OverLimit, Detail: detail})
+		}})
+	e.refused(err)
 	return db, err
 }
 
 // ReadFile reads a whole evidence file, bounded by lim (evfile.ReadFile);
-// a refusal is also an evidence note naming the file.
+// a refusal is also a note and a part not checked, naming the file.
 func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
-	return e.Evidence.ReadFile(name, lim)
+	b, err := evfile.ReadFile(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return b, err
+}
+
+// refused records a refusal by the bounded reader, the SQLite policy or the
+// disk budget as an evidence note and as a part this module did not check
+// (coverage.Refused or OverLimit), which makes the outcome incomplete.
+func (e *Env) refused(err error) {
+	if g, ok := source.RefusalGap(err); ok {
+		e.Evidence.Note(err.Error())
+		e.NotChecked(g)
+	}
 }
 
 // Open opens an evidence file for streaming, bounded by lim (evfile.Open);
-// a refusal is also an evidence note naming the file.
+// a refusal is also a note and a part not checked, naming the file.
 func (e *Env) Open(name string, lim evfile.Limit) (*evfile.File, error) {
-	return e.Evidence.Open(name, lim)
+	f, err := evfile.Open(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return f, err
 }
 
 // Applies says whether m runs on evidence of kind k.

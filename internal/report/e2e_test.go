@@ -231,13 +231,13 @@ func TestBrowserReport(t *testing.T) {
 		if all != len(sc.events) {
 			t.Fatalf("count %d, want %d events", all, len(sc.events))
 		}
-		selectModule(t, b, "safari_history")
+		selectModule(t, b, "ios.safari_history")
 		if got, rows := eval[int](t, b, countJS), eval[int](t, b, rowsJS); got != 2 || rows != 2 {
 			t.Errorf("after filter: count %d rows %d, want 2", got, rows)
 		}
 		mods := eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('#ev-body tr'),function(r){return r.cells[2].innerText})`)
 		for _, m := range mods {
-			if m != "safari_history" {
+			if m != "ios.safari_history" {
 				t.Errorf("row of module %q shown", m)
 			}
 		}
@@ -250,7 +250,7 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("ten minutes around a finding", func(t *testing.T) {
-		selectModule(t, b, "safari_history") // must be cleared by the button
+		selectModule(t, b, "ios.safari_history") // must be cleared by the button
 		if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#finding-1 button.around"))); err != nil {
 			t.Fatal(err)
 		}
@@ -281,17 +281,17 @@ func TestBrowserNoFindings(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.", "sms: not in this evidence"}},
-		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "safari_history: falló: History.db: database disk image is malformed"}},
+		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.", "Not in this evidence, so nothing to read for: sms"}},
+		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "safari_history falló: History.db: database disk image is malformed", "Cómo resolverlo:"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeResults(t, c.sc)
 			if err := Write(dir, Options{Lang: c.lang, Now: fixedNow}); err != nil {
 				t.Fatal(err)
 			}
-			self := fileURL(filepath.Join(dir, "report.html"))
+			self := fileURL(filepath.Join(dir, FileName(c.lang)))
 			b := newTab(t)
-			if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("not-checked"))); err != nil {
+			if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("verdict-headline"))); err != nil {
 				t.Fatal(err)
 			}
 			text := eval[string](t, b, `document.getElementById('verdict').innerText`)

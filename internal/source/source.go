@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
@@ -104,6 +105,10 @@ type Evidence struct {
 	// its manifest, an entry refused from an archive). They are reported in
 	// info.json and the report, never dropped.
 	Notes []string
+	// Gaps are the parts of the evidence that could not be opened and so
+	// were not checked (an encrypted inner backup without its password, an
+	// unreadable nested archive). Each makes the outcome incomplete.
+	Gaps []coverage.Gap
 
 	mu      sync.Mutex
 	closers []func() error
@@ -143,6 +148,22 @@ func (e *Evidence) Note(msg string) {
 	e.Notes = append(e.Notes, msg)
 }
 
+// NotChecked records a part of the evidence that was not checked, with why
+// (and, when the cause's usual fix does not fit, how to fix it).
+func (e *Evidence) NotChecked(g coverage.Gap) {
+	e.mu.Lock()
+	e.Gaps = append(e.Gaps, g)
+	e.mu.Unlock()
+}
+
+// GapList is a copy of the parts not checked so far, safe while modules
+// still run (a module left behind at its time limit may add one).
+func (e *Evidence) GapList() []coverage.Gap {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]coverage.Gap(nil), e.Gaps...)
+}
+
 // NoteList is a copy of the notes so far, safe while modules still run.
 func (e *Evidence) NoteList() []string {
 	e.mu.Lock()
@@ -171,12 +192,54 @@ func (e *Evidence) Open(name string, lim evfile.Limit) (*evfile.File, error) {
 	return f, err
 }
 
-// NoteRefusal records err as a note when it is a refusal of the bounded
-// reader or of the temporary disk budget.
+// noteRefusal records a refusal of the bounded reader or of the temporary
+// disk budget as a note and as a part not checked (coverage.Refused or
+// OverLimit), which makes the outcome incomplete.
 func (e *Evidence) noteRefusal(err error) {
-	if err != nil && (evfile.IsRefused(err) || errors.Is(err, scratch.ErrBudget)) {
+	if g, ok := RefusalGap(err); ok {
 		e.Note(err.Error())
+		e.NotChecked(g)
 	}
+}
+
+// RefusalGap is the part not checked that a refusal of the bounded reader
+// or of the temporary disk budget stands for; ok is false for any other
+// error.
+func RefusalGap(err error) (coverage.Gap, bool) {
+	var re *evfile.RefusedError
+	var be *scratch.ExceededError
+	switch {
+	case err == nil:
+		return coverage.Gap{}, false
+	case errors.As(err, &be):
+		return coverage.Gap{Part: be.What, Cause: coverage.OverLimit, Detail: err.Error(), Fix: "check its size by hand; if the evidence really is that large, give a larger --temp-budget"}, true
+	case errors.Is(err, scratch.ErrBudget):
+		return coverage.Gap{Part: "temporary files", Cause: coverage.OverLimit, Detail: err.Error()}, true
+	case errors.As(err, &re):
+		cause := coverage.Refused
+		if strings.Contains(re.Reason, "limit") {
+			cause = coverage.OverLimit
+		}
+		return coverage.Gap{Part: re.Name, Cause: cause, Detail: err.Error()}, true
+	}
+	return coverage.Gap{}, false
+}
+
+// RefusedEntries records the entries an archive reader refused (unsafe
+// names, links, devices, overlapping data): each as a note, and the lot as
+// one part not checked, so the outcome says the archive was not read whole.
+func (e *Evidence) RefusedEntries(archive string, refused []string) {
+	if len(refused) == 0 {
+		return
+	}
+	for _, r := range refused {
+		e.Note(r)
+	}
+	detail := refused[0]
+	if len(refused) > 1 {
+		detail = fmt.Sprintf("%s (and %d more)", refused[0], len(refused)-1)
+	}
+	e.NotChecked(coverage.Gap{Part: fmt.Sprintf("%d entries of %s", len(refused), archive), Cause: coverage.Refused, Detail: detail})
 }
 
 // NoteRefusal is noteRefusal for readers outside this package (SQLite
@@ -312,6 +375,6 @@ func matchSegs(pat, name []string) bool {
 // Errors every encrypted-evidence reader wraps, so the CLI can ask for a
 // password once and print one clear message, whatever the evidence type.
 var (
-	ErrPasswordNeeded = errors.New("the evidence is encrypted: give its password with --password, --password-file or HUELLA_BACKUP_PASSWORD")
+	ErrPasswordNeeded = errors.New("encrypted: give --password-file FILE or set HUELLA_BACKUP_PASSWORD (or run on a terminal to be asked)")
 	ErrWrongPassword  = errors.New("wrong password: the evidence could not be decrypted with it")
 )

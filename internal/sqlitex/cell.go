@@ -51,7 +51,12 @@ func (d *DB) Cell(v any, what string) any {
 			size, limit, _ := strings.Cut(rest, ":")
 			n, _ := strconv.ParseInt(size, 10, 64)
 			l, _ := strconv.ParseInt(limit, 10, 64)
-			d.noteCell(fmt.Sprintf("%s: %s holds %s, over the %s this value may have: not read", d.Name, what, evfile.Size(n), evfile.Size(l)))
+			msg := fmt.Sprintf("%s: %s holds %s, over the %s this value may have: not read", d.Name, what, evfile.Size(n), evfile.Size(l))
+			if d.skipped != nil {
+				d.skipped(d.Name+" ("+what+")", msg)
+			} else {
+				d.noteCell(msg)
+			}
 			return nil
 		}
 		// A cut value is exactly CellCap long (a value read whole through

@@ -43,9 +43,13 @@ type Options struct {
 	// Temp is the run's private folder; copies draw on its budget. Needed
 	// whenever a copy is (a WAL, a file inside an archive).
 	Temp *scratch.Dir
-	// Note receives problems that do not stop the read: a cell over the
-	// limit, a truncated text. nil drops them.
+	// Note receives problems that do not stop the read: a text cut at
+	// CellCap. nil drops them.
 	Note func(msg string)
+	// Skipped receives the values left out because they are larger than a
+	// value may be (what, the size and limit, in detail): parts of the
+	// evidence not checked. nil sends them to Note.
+	Skipped func(what, detail string)
 }
 
 // DB is an evidence database opened read-only. Close removes any private
@@ -57,6 +61,7 @@ type DB struct {
 	conn    *sql.Conn
 	pol     *policy
 	note    func(string)
+	skipped func(what, detail string)
 	cleanup func()
 
 	cellNotes atomic.Int64
@@ -206,7 +211,7 @@ func openPath(ctx context.Context, name, p string, immutable bool, cleanup func(
 		db.Close()
 		return fail(fmt.Errorf("%s: not a readable SQLite database: %w", name, err))
 	}
-	d := &DB{Name: name, db: db, conn: conn, note: o.Note, cleanup: cleanup}
+	d := &DB{Name: name, db: db, conn: conn, note: o.Note, skipped: o.Skipped, cleanup: cleanup}
 	// Fail now, naming the file, rather than in every query: "file is not a
 	// database" here usually means an encrypted backup that was not
 	// decrypted.

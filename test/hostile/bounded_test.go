@@ -276,20 +276,52 @@ func gzipped(b []byte) []byte {
 	return z.Bytes()
 }
 
+// tinyIOCs is a valid indicator file, so a case's outcome says what the
+// crafted input caused, not that no indicators were loaded.
+const tinyIOCs = `{"type":"bundle","id":"bundle--1","objects":[
+ {"type":"malware","id":"malware--1","name":"Nothing","is_family":true},
+ {"type":"indicator","id":"indicator--1","pattern":"[domain-name:value='never-seen.invalid']","pattern_type":"stix","valid_from":"2021-01-01T00:00:00Z"},
+ {"type":"relationship","id":"relationship--1","relationship_type":"indicates","source_ref":"indicator--1","target_ref":"malware--1"}]}`
+
+// withIOCs gives every case an indicator file of its own.
+func withIOCs(cs []hostileCase) []hostileCase {
+	for i := range cs {
+		build := cs[i].build
+		cs[i].build = func(t *testing.T, dir string) (string, string) {
+			ev, iocs := build(t, dir)
+			if iocs == "" {
+				iocs = filepath.Join(dir, "nothing.stix2")
+				write(t, iocs, []byte(tinyIOCs))
+			}
+			return ev, iocs
+		}
+	}
+	return cs
+}
+
+// dumpstate is a small bug report main file with sections modules read.
+const dumpstate = "== dumpstate\n------ SYSTEM PROPERTIES ------\n[ro.product.model]: [Hostile]\n------ 0.1s was the duration of 'SYSTEM PROPERTIES' ------\n" +
+	"DUMP OF SERVICE package:\nPackages:\n  Package [com.example.app] (1a2b3c):\n    userId=10123\n    codePath=/data/app/com.example.app-1\n    versionName=1.0\n" +
+	"--------- 0.01s was the duration of dumpsys package, ending at: 2024-01-01 00:00:00\n"
+
+// boundedCases expect each class to end as designed: 2 when nothing could
+// be checked (the whole input refused, naming it), 3 when a part was
+// refused and the rest checked (the refusal listed as not checked), 0 when
+// the refusal costs nothing (a -shm is never read).
 func boundedCases() []hostileCase {
-	return []hostileCase{
+	return withIOCs([]hostileCase{
 		// 1. Sizes checked before allocating, declared sizes never trusted.
-		{name: "bugreport zip: main_entry.txt declares 7.5 GiB", mention: "main_entry.txt", build: func(t *testing.T, dir string) (string, string) {
+		{name: "bugreport zip: main_entry.txt declares 7.5 GiB", mention: "main_entry.txt", wantExit: []int{3}, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "bugreport.zip")
 			writeZip(t, p, func(w *zip.Writer) error {
 				if err := lyingEntry(w, "main_entry.txt", huge, "bugreport-x.txt\n"); err != nil {
 					return err
 				}
-				return zipFile(w, "bugreport-x.txt", 0o644, strings.NewReader("== dumpstate\n------ SYSTEM PROPERTIES ------\n[ro.product.model]: [Hostile]\n"))
+				return zipFile(w, "bugreport-x.txt", 0o644, strings.NewReader(dumpstate))
 			})
 			return p, ""
 		}},
-		{name: "file-system zip: configuration profile declares 7.5 GiB", mention: "profile-", build: func(t *testing.T, dir string) (string, string) {
+		{name: "file-system zip: configuration profile declares 7.5 GiB", mention: "profile-", wantExit: []int{3}, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "dump.zip")
 			sms := soundSMS(t, dir)
 			writeZip(t, p, func(w *zip.Writer) error {
@@ -305,33 +337,33 @@ func boundedCases() []hostileCase {
 			sparse(t, filepath.Join(root, "Info.plist"), 3*gib)
 			return root, ""
 		}},
-		{name: "backup: 3 GiB sparse Manifest.plist", mention: "Manifest.plist", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: "backup: 3 GiB sparse Manifest.plist", mention: "Manifest.plist", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			root := backup(t, dir, "")
 			sparse(t, filepath.Join(root, "Manifest.plist"), 3*gib)
 			return root, ""
 		}},
 
 		// 2. Only regular files, opened without blocking.
-		{name: "androidqf: getprop.txt is a named pipe", mention: "getprop.txt", needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
+		{name: "androidqf: getprop.txt is a named pipe", mention: "getprop.txt", wantExit: []int{3}, needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
 			root := filepath.Join(dir, "acq")
 			write(t, filepath.Join(root, "acquisition.json"), []byte(`{"serial":"HOSTILE"}`))
 			write(t, filepath.Join(root, "processes.json"), []byte(`[]`))
 			mkfifoAt(t, filepath.Join(root, "getprop.txt"))
 			return root, ""
 		}},
-		{name: "bugreport: main_entry.txt is a named pipe", mention: "main_entry.txt", needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
+		{name: "bugreport: main_entry.txt is a named pipe", mention: "main_entry.txt", wantExit: []int{3}, needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
 			root := filepath.Join(dir, "bugreport")
-			write(t, filepath.Join(root, "bugreport-x.txt"), []byte("== dumpstate\n"))
+			write(t, filepath.Join(root, "bugreport-x.txt"), []byte(dumpstate))
 			mkfifoAt(t, filepath.Join(root, "main_entry.txt"))
 			return root, ""
 		}},
-		{name: "backup: Manifest.plist is a named pipe", mention: "Manifest.plist", unreadable: true, needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
+		{name: "backup: Manifest.plist is a named pipe", mention: "Manifest.plist", unreadable: true, wantExit: []int{2}, needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
 			root := backup(t, dir, "")
 			os.Remove(filepath.Join(root, "Manifest.plist"))
 			mkfifoAt(t, filepath.Join(root, "Manifest.plist"))
 			return root, ""
 		}},
-		{name: "encrypted backup: Manifest.db is a named pipe", mention: "Manifest.db", unreadable: true, needs: unixOnly,
+		{name: "encrypted backup: Manifest.db is a named pipe", mention: "Manifest.db", unreadable: true, wantExit: []int{2}, needs: unixOnly,
 			env: []string{"HUELLA_BACKUP_PASSWORD=pw"}, build: func(t *testing.T, dir string) (string, string) {
 				root := backup(t, dir, "pw")
 				os.Remove(filepath.Join(root, "Manifest.db"))
@@ -360,12 +392,12 @@ func boundedCases() []hostileCase {
 			}
 			return root, ""
 		}},
-		{name: "tar: one 3 GiB sparse entry", mention: "temporary disk", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: "tar: one 3 GiB sparse entry", mention: "temporary disk", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "dump.tar")
 			write(t, p, sparseTar(t, map[string][]byte{smsPath: soundSMS(t, dir)}, map[string]int64{"private/var/mobile/Library/Preferences/big.plist": 3 * gib}))
 			return p, ""
 		}},
-		{name: "tar.gz: sixteen 16 GiB sparse entries", mention: "over the limit", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: "tar.gz: sixteen 16 GiB sparse entries", mention: "over the limit", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			big := map[string]int64{}
 			for i := range 16 {
 				big[fmt.Sprintf("private/var/mobile/big%02d", i)] = 16 * gib
@@ -374,7 +406,7 @@ func boundedCases() []hostileCase {
 			write(t, p, gzipped(sparseTar(t, map[string][]byte{smsPath: soundSMS(t, dir)}, big)))
 			return p, ""
 		}},
-		{name: ".ab: sparse entries", mention: "temporary disk", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: ".ab: sparse entries", mention: "temporary disk", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "backup.ab")
 			big := map[string]int64{}
 			for i := range 8 {
@@ -391,7 +423,7 @@ func boundedCases() []hostileCase {
 			})
 			return p, ""
 		}},
-		{name: "zipped backup: Info.plist inflates to 1.5 GiB", mention: "temporary disk", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: "zipped backup: Info.plist inflates to 1.5 GiB", mention: "temporary disk", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			root := backup(t, dir, "")
 			p := filepath.Join(dir, "backup.zip")
 			writeZip(t, p, func(w *zip.Writer) error {
@@ -421,14 +453,14 @@ func boundedCases() []hostileCase {
 			})
 			return p, ""
 		}},
-		{name: "file-system zip: 400 overlapping entries", mention: "overlaps", build: func(t *testing.T, dir string) (string, string) {
+		{name: "file-system zip: 400 overlapping entries", mention: "overlaps", wantExit: []int{3}, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "dump.zip")
 			write(t, p, overlappingZip(t, soundSMS(t, dir), 400, 64<<20))
 			return p, ""
 		}},
 
 		// 4. SQLite from evidence: real tables only, no joins, capped cells.
-		{name: "backup: Manifest.db Files is a recursive VIEW", mention: "Files", unreadable: true, build: func(t *testing.T, dir string) (string, string) {
+		{name: "backup: Manifest.db Files is a recursive VIEW", mention: "Files", unreadable: true, wantExit: []int{2}, build: func(t *testing.T, dir string) (string, string) {
 			root := backup(t, dir, "")
 			execSQL(t, filepath.Join(root, "Manifest.db"),
 				`ALTER TABLE Files RENAME TO Files_real`,
@@ -436,7 +468,7 @@ func boundedCases() []hostileCase {
 				 SELECT f.fileID, f.domain, f.relativePath, f.flags, f.file FROM Files_real f, r`)
 			return root, ""
 		}},
-		{name: "sms.db: chat_message_join without index, lying statistics, 40k messages", wantExit: []int{0}, build: func(t *testing.T, dir string) (string, string) {
+		{name: "sms.db: 40k messages joined without index under lying statistics", wantExit: []int{0}, build: func(t *testing.T, dir string) (string, string) {
 			root := filepath.Join(dir, "dump")
 			p := filepath.Join(root, smsPath)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -457,7 +489,7 @@ func boundedCases() []hostileCase {
 				`INSERT INTO sqlite_stat1 VALUES ('message', NULL, '1'), ('handle', NULL, '1'), ('chat', NULL, '1'), ('chat_message_join', NULL, '1')`)
 			return root, ""
 		}},
-		{name: "sms.db: a 400 MB value in message.text", mention: "message", build: func(t *testing.T, dir string) (string, string) {
+		{name: "sms.db: a 400 MB value in message.text", mention: "message", wantExit: []int{3}, build: func(t *testing.T, dir string) (string, string) {
 			build := filepath.Join(t.TempDir(), "sms.db")
 			execSQL(t, build,
 				`PRAGMA page_size = 65536`,
@@ -472,7 +504,7 @@ func boundedCases() []hostileCase {
 		}},
 
 		// 1 and 2 again: a link that leaves the evidence folder.
-		{name: "sms.db links outside the evidence", mention: "sms.db", forbid: "outside-case.example", needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
+		{name: "sms.db links outside the evidence", mention: "sms.db", wantExit: []int{3}, forbid: "outside-case.example", needs: unixOnly, build: func(t *testing.T, dir string) (string, string) {
 			other := filepath.Join(dir, "other-case", "sms.db")
 			smsDB(t, other, 3, func(i int) string { return "from another case https://outside-case.example/secret" })
 			root := filepath.Join(dir, "dump")
@@ -486,7 +518,7 @@ func boundedCases() []hostileCase {
 			}
 			return root, ""
 		}},
-	}
+	})
 }
 
 // overlappingZip is a file-system zip holding sms.db and n entries whose

@@ -23,6 +23,8 @@ var wholeReadAllowed = map[string]string{
 	"internal/module/moduletest":              "test helper: copies fixtures",
 	"internal/source/iosbackup/iosbackuptest": "test helper: builds encrypted backups",
 	"internal/samplegen":                      "writes synthetic samples",
+	"internal/testutil":                       "test helper: reads the schemas and saved results",
+	"bench/precision":                         "benchmark tool: reads the real-data lists and feeds of ../shared",
 }
 
 // TestEvidenceBytesOnlyThroughTheBoundedReader: fs.ReadFile trusts the size

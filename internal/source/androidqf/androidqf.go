@@ -14,9 +14,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/archive"
@@ -119,9 +121,7 @@ func openTree(ctx context.Context, p string, kind source.Kind, opts Options, det
 			return nil, err
 		}
 		ev.OnClose(c.Close)
-		for _, r := range z.Refused {
-			ev.Note(r)
-		}
+		ev.RefusedEntries(filepath.Base(p), z.Refused)
 		fsys = z
 	}
 	if !detect(fsys) {
@@ -238,8 +238,9 @@ func firstNonEmpty(vs ...string) string {
 }
 
 // mountBackup unpacks the acquisition's backup.ab (the SMS database lives
-// there) under BackupMount. Problems become notes: the rest of the
-// acquisition is still worth checking.
+// there) under BackupMount. Problems become gaps, each with its fix: the
+// rest of the acquisition is still worth checking, but the answer is
+// incomplete without the backup.
 func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	ents, err := fs.ReadDir(ev.FS, ".")
 	if err != nil {
@@ -255,18 +256,21 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if name == "" {
 		return
 	}
+	gap := func(c coverage.Cause, detail string) {
+		ev.NotChecked(coverage.Gap{Part: name + " (the phone's SMS backup)", Cause: c, Detail: detail})
+	}
 	abPath, ok := localPath(ev.FS, name)
 	if !ok {
 		p, err := copyOut(ctx, ev, name, "backup.ab")
 		if err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive, its SMS were not checked: %v", name, err))
+			gap(coverage.Unreadable, "cannot copy it out of the archive: "+err.Error())
 			return
 		}
 		abPath = p
 	}
 	dir, err := ev.Temp.Mkdir("backup")
 	if err != nil {
-		ev.Note(err.Error())
+		gap(coverage.Unreadable, err.Error())
 		return
 	}
 	pw := opts.BackupPassword
@@ -280,22 +284,28 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if err != nil {
 		switch {
 		case errors.Is(err, androidab.ErrPasswordNeeded):
-			ev.Note(name + " is encrypted and no backup password was given: its SMS were not checked")
+			gap(coverage.Encrypted, "")
 			return
 		case errors.Is(err, androidab.ErrWrongPassword):
-			ev.Note(name + ": wrong backup password: its SMS were not checked")
+			gap(coverage.WrongPassword, "")
 			return
-		case errors.Is(err, scratch.ErrBudget):
-			// Part of it was unpacked: keep that, and say what was not.
-			ev.Note(fmt.Sprintf("%s only partly unpacked, its SMS may not all have been checked: %v", name, err))
-			if fsys == nil {
+		case fsys == nil || st.Entries == 0:
+			if g, ok := source.RefusalGap(err); ok {
+				// Over a size limit or the temporary disk budget.
+				g.Part = name + " (the phone's SMS backup)"
+				ev.NotChecked(g)
 				return
 			}
-		case fsys == nil || st.Entries == 0:
-			ev.Note(fmt.Sprintf("%s is malformed, skipped: %v", name, err))
+			gap(coverage.Unreadable, "malformed: "+err.Error())
 			return
-		default:
-			ev.Note(err.Error())
+		}
+		// Part of it was unpacked: keep that, and say what was not.
+		if g, ok := source.RefusalGap(err); ok {
+			g.Part = name + " (the phone's SMS backup)"
+			g.Detail = fmt.Sprintf("read %d entries, then: %v", st.Entries, err)
+			ev.NotChecked(g)
+		} else {
+			gap(coverage.Unreadable, fmt.Sprintf("read %d entries, then: %v", st.Entries, err))
 		}
 	}
 	ev.FS = &mountFS{base: ev.FS, name: BackupMount, sub: fsys}

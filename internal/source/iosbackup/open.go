@@ -235,9 +235,9 @@ func openBackup(ctx context.Context, dir string, tmp *scratch.Dir, opts Options,
 		case err == nil && fi.Mode().IsRegular():
 			b.raw[n] = p
 		case err == nil:
-			ev.Note((&evfile.RefusedError{Name: n, Reason: evfile.NotRegular(fi.Mode())}).Error())
+			ev.NoteRefusal(&evfile.RefusedError{Name: n, Reason: evfile.NotRegular(fi.Mode())})
 		case evfile.IsRefused(err):
-			ev.Note(err.Error())
+			ev.NoteRefusal(err)
 		}
 	}
 	if _, ok := b.raw["Manifest.db"]; !ok {
@@ -270,8 +270,10 @@ func describe(ctx context.Context, ev *source.Evidence, dir string, all, none bo
 		} else {
 			fillDevice(&ev.Device, info)
 		}
+	case evfile.IsRefused(err):
+		ev.NoteRefusal(err)
 	case !errors.Is(err, fs.ErrNotExist):
-		ev.Note(err.Error())
+		ev.Note("Info.plist: " + err.Error())
 	}
 	if none {
 		return nil
@@ -330,12 +332,12 @@ func fillDevice(d *source.Device, info map[string]any) {
 // hash, with a note.
 func addInput(ev *source.Evidence, p string) error {
 	if _, err := evfile.Dir(filepath.Dir(p)).Stat(filepath.Base(p)); err != nil && evfile.IsRefused(err) {
-		ev.Note(err.Error())
+		ev.NoteRefusal(err)
 		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
 		return nil
 	}
 	if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
-		ev.Note((&evfile.RefusedError{Name: filepath.Base(p), Reason: evfile.NotRegular(fi.Mode())}).Error())
+		ev.NoteRefusal(&evfile.RefusedError{Name: filepath.Base(p), Reason: evfile.NotRegular(fi.Mode())})
 		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
 		return nil
 	}
