@@ -280,6 +280,7 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 		if err := rows.Scan(&id, &pname, &first); err != nil {
 			return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
 		}
+		pname = db.Cell(pname, "ZPROCESS.ZPROCNAME")
 		pk := sqlitex.AnyInt(id)
 		if gap, ok := gaps.Next(pk); ok {
 			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst}

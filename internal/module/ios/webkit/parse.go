@@ -90,6 +90,7 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 		if err := rows.Scan(&id, &dom, &seen, &inter, &recent, &push); err != nil {
 			return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
 		}
+		dom = db.Cell(dom, "ObservedDomains.registrableDomain")
 		d := ObservedDomain{Store: name, App: app, DomainID: id, Domain: sqlitex.AnyString(dom),
 			LastSeen: sqlitex.UnixTime(sqlitex.AnyFloat(seen)), HadUserInteraction: sqlitex.AnyInt(inter) != 0,
 			RedirectedTo: to[id], RedirectedFrom: from[id], SubresourceRedirectedTo: sub[id]}
