@@ -13,8 +13,13 @@
 //     the limit, is refused when the limit is crossed.
 //
 // Refusals are *RefusedError values naming the file; callers that hold the
-// evidence (source.Evidence.ReadFile, module.Env.ReadFile) also record them
-// as evidence notes, so a refused file is never silently skipped.
+// evidence (source.Evidence.ReadFile, module.Env.ReadFile and their Open)
+// also record them as a note and as a part not checked (coverage.Refused or
+// OverLimit), so a refused file is never silently skipped and the verdict
+// says it was not checked.
+//
+// Anything every evidence read should get (a layout prefix to strip, text
+// encodings to recognise) belongs here, where every reader passes.
 package evfile
 
 import (
