@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -45,6 +46,8 @@ type checkFlags struct {
 	quiet         bool
 	verbose       bool
 	moduleTimeout time.Duration
+	openTimeout   time.Duration
+	tempBudget    string
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -95,8 +98,23 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on a terminal")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
+	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
+	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	registerCompletions(cmd)
 	return cmd
+}
+
+// parseTempBudget reads --temp-budget: "auto" (or empty) is the default
+// budget, anything else a size such as 20GiB or 500MB.
+func parseTempBudget(s string) (int64, error) {
+	if s == "" || strings.EqualFold(s, "auto") {
+		return 0, nil
+	}
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<62 {
+		return 0, fmt.Errorf("--temp-budget %q: give a size such as 20GiB or 500MB, or auto", s)
+	}
+	return int64(n), nil
 }
 
 func kindList() string {
@@ -219,12 +237,27 @@ func (a *app) openEvidence(ctx context.Context, p, tmp string, f *checkFlags) (*
 	if err != nil {
 		return nil, err
 	}
-	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity, TempRoot: tmp}
-	ev, err := openFn(ctx, p, opts)
+	budget, err := parseTempBudget(f.tempBudget)
+	if err != nil {
+		return nil, err
+	}
+	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity, TempRoot: tmp, TempBudget: budget}
+	open := func() (*source.Evidence, error) {
+		// The open step has a deadline of its own: a crafted input can make
+		// extraction or a manifest query run long before any module starts.
+		octx := ctx
+		if f.openTimeout > 0 {
+			var cancel context.CancelFunc
+			octx, cancel = context.WithTimeoutCause(ctx, f.openTimeout, fmt.Errorf("it ran past --open-timeout %s", f.openTimeout))
+			defer cancel()
+		}
+		return openFn(octx, p, opts)
+	}
+	ev, err := open()
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
 		if pw = a.promptPassword(p); pw != "" {
 			opts.Password = pw
-			ev, err = openFn(ctx, p, opts)
+			ev, err = open()
 		}
 	}
 	return ev, openError(p, err)
@@ -369,10 +402,10 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	}
 	defer ev.Close()
 	log.Info("evidence opened", "type", ev.Kind, "device", deviceLine(ev.Device))
-	for _, n := range ev.Notes {
+	for _, n := range ev.NoteList() {
 		log.Warn("evidence note", "note", n)
 	}
-	for _, g := range ev.Gaps {
+	for _, g := range ev.GapList() {
 		log.Warn("not checked", "part", g.Part, "cause", g.Cause, "detail", g.Detail)
 	}
 	mods, skipped, err := selectModules(ev.Kind, f.modules)
@@ -466,7 +499,7 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Command:       cmdline,
 		Started:       started,
 		Finished:      time.Now().UTC(),
-		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.Notes, Gaps: ev.Gaps},
+		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
 		Inputs:        ev.Inputs,
 		Indicators:    ind,
 		Modules:       res.Modules,

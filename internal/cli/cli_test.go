@@ -122,3 +122,17 @@ func TestCheckRefusesBadInput(t *testing.T) {
 		t.Errorf("nothing may be created inside the evidence")
 	}
 }
+
+func TestParseTempBudget(t *testing.T) {
+	for in, want := range map[string]int64{"": 0, "auto": 0, "AUTO": 0, "20GiB": 20 << 30, "500MB": 500_000_000, "1.5GiB": 3 << 29, "4096": 4096} {
+		got, err := parseTempBudget(in)
+		if err != nil || got != want {
+			t.Errorf("parseTempBudget(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "lots", "-5GB", "99999999EiB"} {
+		if _, err := parseTempBudget(bad); err == nil || !strings.Contains(err.Error(), "--temp-budget") {
+			t.Errorf("parseTempBudget(%q) = %v, want an error naming the flag", bad, err)
+		}
+	}
+}

@@ -56,12 +56,12 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 			} else {
 				idx, ierr := feeds.DefaultIndex()
 				if index != "" {
-					idx, ierr = feeds.LoadIndex(index, nil)
+					idx, ierr = feeds.LoadIndex(index, feeds.NewClient(timeout))
 				}
 				if ierr != nil {
 					return exitWith(results.ExitError, ierr)
 				}
-				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout}
+				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout, Client: feeds.NewClient(timeout)}
 				if isTerminal(a.stderr) {
 					opts.Progress = func(done, total int, feed string) {
 						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, esc(feed))

@@ -45,23 +45,30 @@ var defaultIndex []byte
 // DefaultIndex is the project's own list of public feeds.
 func DefaultIndex() (*Index, error) { return parseIndex(defaultIndex, "built-in index") }
 
+// maxIndexSize caps a feed index; real ones are a few kilobytes.
+var maxIndexSize int64 = 4 << 20
+
 // LoadIndex reads an index from a file or an https URL. It accepts the
-// project's JSON index and MVT's indicators.yaml.
+// project's JSON index and MVT's indicators.yaml. A nil client is
+// NewClient's.
 func LoadIndex(src string, client *http.Client) (*Index, error) {
 	var b []byte
 	var err error
 	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
-		b, _, err = fetch(client, src, "", "", maxFeedSize)
+		if client == nil {
+			client = NewClient(0)
+		}
+		b, _, err = fetch(client, src, "", "", maxIndexSize)
 		if err == errNotModified {
 			err = errors.New("unexpected 304")
 		}
 	} else {
-		b, err = os.ReadFile(src)
+		b, err = readLocal(src, maxIndexSize)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("feed index %s: %w", src, err)
+		return nil, fmt.Errorf("feed index %s: %w", Printable(src), err)
 	}
-	return parseIndex(b, src)
+	return parseIndex(b, Printable(src))
 }
 
 func parseIndex(b []byte, name string) (*Index, error) {
@@ -179,10 +186,13 @@ type FeedState struct {
 	LastError    string    `json:"last_error,omitempty"`
 }
 
+// maxStateSize caps state.json: a few hundred bytes per feed.
+const maxStateSize = 16 << 20
+
 // ReadState reads state.json; a missing file is an empty state.
 func ReadState(dir string) (*State, error) {
 	st := &State{SchemaVersion: 1, Feeds: map[string]*FeedState{}}
-	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	b, err := readLocal(filepath.Join(dir, "state.json"), maxStateSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return st, nil
 	}
@@ -239,7 +249,9 @@ func fetch(client *http.Client, url, etag, lastMod string, limit int64) ([]byte,
 	case resp.StatusCode == http.StatusNotModified:
 		return nil, resp, errNotModified
 	case resp.StatusCode != http.StatusOK:
-		return nil, resp, fmt.Errorf("HTTP %s", resp.Status)
+		// The status line is the server's text: escaped before it can reach
+		// a terminal.
+		return nil, resp, fmt.Errorf("HTTP %s", Printable(resp.Status))
 	}
 	if resp.ContentLength > limit {
 		return nil, resp, fmt.Errorf("feed is %d bytes, over the %d-byte limit", resp.ContentLength, limit)

@@ -22,7 +22,8 @@ type LockEntry struct {
 // info.json (whose indicators.files carry name and sha256), so "use exactly
 // what that report used" needs no extra file.
 func ReadLock(p string) ([]LockEntry, error) {
-	b, err := os.ReadFile(p)
+	// A lock file or an earlier info.json: small either way.
+	b, err := readLocal(p, 64<<20)
 	if err != nil {
 		return nil, fmt.Errorf("iocs lock: %w", err)
 	}

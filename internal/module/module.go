@@ -16,6 +16,8 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -46,6 +48,7 @@ type Env struct {
 	Log      *slog.Logger
 	module   string
 	sink     Sink
+	ctx      context.Context
 }
 
 // Sink receives a module's output; the pipeline implements it.
@@ -67,7 +70,14 @@ func NewEnv(ev *source.Evidence, module string, sink Sink, log *slog.Logger) *En
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink}
+	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink, ctx: context.Background()}
+}
+
+// WithContext ties the helpers that take no context (OpenDB) to the
+// module's run: its deadline and cancellation stop them too.
+func (e *Env) WithContext(ctx context.Context) *Env {
+	e.ctx = ctx
+	return e
 }
 
 // Emit hands a record to the pipeline, which matches its observables, writes
@@ -121,6 +131,9 @@ func (e *Env) NotChecked(g coverage.Gap) {
 // taken for one that read an empty artifact.
 func (e *Env) Unreadable(file string, err error) {
 	e.sink.Warn(e.module, fmt.Sprintf("%s: %v", file, err))
+	if _, refused := source.RefusalGap(err); refused {
+		return // ReadFile, Open or OpenDB recorded it already, with its cause
+	}
 	if gs, ok := e.sink.(GapSink); ok {
 		gs.Gap(e.module, coverage.Gap{Part: file, Cause: coverage.Unreadable, Detail: err.Error()})
 	}
@@ -136,9 +149,55 @@ func (e *Env) Find(patterns ...string) []string {
 	return found
 }
 
-// OpenDB opens an evidence database read-only with the WAL recipe of sqlitex.
+// OpenDB opens an evidence database read-only with the WAL recipe of
+// sqlitex, its private copy (if any) within the run's disk budget. Values
+// cut or left out for their size become warnings of the module; a refused
+// file or sidecar also becomes an evidence note.
 func (e *Env) OpenDB(name string) (*sqlitex.DB, error) {
-	return sqlitex.Open(e.Evidence.FS, name, e.Evidence.TempDir)
+	temp := e.Evidence.Temp
+	if temp == nil && e.Evidence.TempDir != "" {
+		// Evidence built by hand (tests): a private folder inside its TempDir.
+		t, err := scratch.New(e.Evidence.TempDir, "db-", nil)
+		if err != nil {
+			return nil, err
+		}
+		e.Evidence.OnClose(t.Close)
+		temp = t
+	}
+	db, err := sqlitex.Open(e.ctx, e.Evidence.FS, name, sqlitex.Options{Temp: temp,
+		Note: func(msg string) { e.Warn("%s", msg) },
+		Skipped: func(what, detail string) {
+			e.Warn("%s", detail)
+			e.NotChecked(coverage.Gap{Part: what, Cause: coverage.OverLimit, Detail: detail})
+		}})
+	e.refused(err)
+	return db, err
+}
+
+// ReadFile reads a whole evidence file, bounded by lim (evfile.ReadFile);
+// a refusal is also a note and a part not checked, naming the file.
+func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
+	b, err := evfile.ReadFile(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return b, err
+}
+
+// refused records a refusal by the bounded reader, the SQLite policy or the
+// disk budget as an evidence note and as a part this module did not check
+// (coverage.Refused or OverLimit), which makes the outcome incomplete.
+func (e *Env) refused(err error) {
+	if g, ok := source.RefusalGap(err); ok {
+		e.Evidence.Note(err.Error())
+		e.NotChecked(g)
+	}
+}
+
+// Open opens an evidence file for streaming, bounded by lim (evfile.Open);
+// a refusal is also a note and a part not checked, naming the file.
+func (e *Env) Open(name string, lim evfile.Limit) (*evfile.File, error) {
+	f, err := evfile.Open(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return f, err
 }
 
 // Applies says whether m runs on evidence of kind k.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -184,7 +185,7 @@ collect:
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
 	s.mu.Lock()
-	dets := append(s.detections, o.Carry...)
+	dets := append(slices.Clip(s.detections), o.Carry...)
 	s.mu.Unlock()
 	agreeLures(dets)
 	events := 0
@@ -359,6 +360,10 @@ func (s *sink) state(name string) *modState {
 // maxWarnings keeps a hostile file from filling info.json with one warning per row.
 const maxWarnings = 50
 
+// stopGrace is how long a module whose time ran out has to return by
+// itself before it is left behind.
+const stopGrace = 500 * time.Millisecond
+
 func (s *sink) runModule(ctx context.Context, m module.Module) (info results.ModuleInfo) {
 	name := m.Name()
 	info = results.ModuleInfo{Name: name, Description: m.Description()}
@@ -381,18 +386,40 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		mctx, cancel = context.WithTimeout(ctx, s.opts.ModuleTimeout)
 		defer cancel()
 	}
-	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log)
-	runErr := func() (err error) {
-		// A crafted file must never take the whole run down: a panic in one
-		// module is that module's failure, reported with where it happened.
+	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log).WithContext(mctx)
+	// The module runs in its own goroutine so that its time limit holds even
+	// when it blocks where no context reaches (inside one step of a SQLite
+	// query, a read the system does not interrupt). Go cannot stop a
+	// goroutine: one that overruns by more than stopGrace is left behind,
+	// its later output dropped, and the run goes on; it ends with the
+	// process.
+	done := make(chan error, 1)
+	go func() {
+		var err error
 		defer func() {
+			// A crafted file must never take the whole run down: a panic in
+			// one module is that module's failure, reported with where it
+			// happened.
 			if r := recover(); r != nil {
 				s.opts.Log.Error("module panicked", "module", name, "panic", r, "stack", string(debug.Stack()))
 				err = fmt.Errorf("internal error while parsing (please report): %v", r)
 			}
+			done <- err
 		}()
-		return m.Run(mctx, env)
+		err = m.Run(mctx, env)
 	}()
+	var runErr error
+	select {
+	case runErr = <-done:
+	case <-mctx.Done():
+		select {
+		case runErr = <-done:
+		case <-time.After(stopGrace):
+			runErr = fmt.Errorf("%w; the module did not stop and was left behind (its records so far are kept)", context.Cause(mctx))
+			s.opts.Log.Error("module left behind at its time limit", "module", name)
+		}
+	}
+	// From here on nothing the module sends is taken (see Record).
 	if cerr := st.closeWriter(); cerr != nil && runErr == nil {
 		runErr = cerr
 	}
@@ -465,19 +492,23 @@ func (s *sink) Record(name string, r *model.Record) {
 	for i := range evs {
 		evs[i].Severity = worst
 	}
-	s.tl.Add(evs...)
 	st.mu.Lock()
-	if !st.closed {
-		st.w.Write(r)
+	if st.closed {
+		// The module was left behind at its time limit (or has returned):
+		// what it still sends is dropped, timeline and findings included.
+		st.mu.Unlock()
+		return
 	}
+	s.tl.Add(evs...)
+	st.w.Write(r)
 	st.records++
 	n := st.records
-	st.mu.Unlock()
 	if len(dets) > 0 {
 		s.mu.Lock()
 		s.detections = append(s.detections, dets...)
 		s.mu.Unlock()
 	}
+	st.mu.Unlock()
 	if s.opts.Progress != nil && n%5000 == 0 {
 		s.opts.Progress.Records(name, n)
 	}
@@ -488,6 +519,12 @@ func (s *sink) Detection(name string, d model.Detection) {
 	defer s.gate.RUnlock()
 	if s.closed {
 		return
+	}
+	st := s.state(name)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed && st.w != nil {
+		return // left behind at its time limit
 	}
 	s.mu.Lock()
 	s.detections = append(s.detections, d)

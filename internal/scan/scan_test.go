@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -331,5 +332,50 @@ func TestUnreadableIsNotEmpty(t *testing.T) {
 		if w := want[m.Name]; m.Status != w.status || len(m.Gaps) != w.gaps {
 			t.Errorf("%s: status %s with %d gaps, want %s with %d", m.Name, m.Status, len(m.Gaps), w.status, w.gaps)
 		}
+	}
+}
+
+// TestBlockedModuleIsLeftBehindAtItsTimeLimit: a module stuck where no
+// context reaches (here, a channel nobody writes to) fails at its own time
+// limit and the run goes on to the next module; what it sends afterwards is
+// dropped (no record, finding or timeline event, no race).
+func TestBlockedModuleIsLeftBehindAtItsTimeLimit(t *testing.T) {
+	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
+	release := make(chan struct{})
+	var late sync.WaitGroup
+	late.Add(1)
+	stuck := fakeModule{"t.stuck", func(ctx context.Context, env *module.Env) error {
+		defer late.Done()
+		env.Emit(&model.Record{Summary: "before"})
+		<-release // ignores ctx
+		r := &model.Record{Summary: "after"}
+		r.Stamp(t0, "late")
+		env.Emit(r)
+		env.Detect(model.Detection{Rule: "late", Record: r})
+		return nil
+	}}
+	fine := fakeModule{"t.fine", emitN(2, func(int) string { return "x.example" })}
+	start := time.Now()
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: []module.Module{stuck, fine}, OutDir: t.TempDir(), ModuleTimeout: 100 * time.Millisecond, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("Run returned after %v", el)
+	}
+	by := map[string]results.ModuleInfo{}
+	for _, m := range res.Modules {
+		by[m.Name] = m
+	}
+	if st := by["t.stuck"]; st.Status != results.StatusFailed || !strings.Contains(st.Error, "time limit") || !strings.Contains(st.Error, "left behind") || st.Records != 1 {
+		t.Errorf("stuck module: %+v", st)
+	}
+	if by["t.fine"].Status != results.StatusParsed {
+		t.Errorf("the next module did not run: %+v", by["t.fine"])
+	}
+	close(release)
+	late.Wait()
+	if res.Events != 2 || len(res.Detections) != 0 {
+		t.Errorf("late output taken: %d events, %d findings", res.Events, len(res.Detections))
 	}
 }

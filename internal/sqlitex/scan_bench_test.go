@@ -1,6 +1,7 @@
 package sqlitex
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -34,13 +35,14 @@ func BenchmarkScanRows(b *testing.B) {
 	}
 	db.Close()
 	fsys := os.DirFS(dir)
+	tmp := testTemp(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		d, err := Open(fsys, "m.db", b.TempDir())
+		d, err := Open(context.Background(), fsys, "m.db", Options{Temp: tmp})
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := d.Query("SELECT ROWID, guid, text, date, is_from_me FROM message ORDER BY ROWID")
+		r, err := d.QueryContext(context.Background(), "SELECT ROWID, guid, text, date, is_from_me FROM message ORDER BY ROWID")
 		if err != nil {
 			b.Fatal(err)
 		}

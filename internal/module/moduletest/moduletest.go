@@ -13,6 +13,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Sink records everything a module reports. It is safe for modules that emit
@@ -93,14 +94,14 @@ func (s *Sink) Observables(k model.Kind) []string {
 func Run(t testing.TB, m module.Module, ev *source.Evidence) (*Sink, error) {
 	t.Helper()
 	s := &Sink{}
-	err := m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil))
+	err := m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil).WithContext(context.Background()))
 	return s, err
 }
 
 // Evidence wraps a folder laid out as the logical tree of kind.
 func Evidence(t testing.TB, kind source.Kind, dir string) *source.Evidence {
 	t.Helper()
-	return &source.Evidence{Kind: kind, Path: dir, FS: os.DirFS(dir), TempDir: t.TempDir()}
+	return &source.Evidence{Kind: kind, Path: dir, FS: evfile.Dir(dir), TempDir: t.TempDir()}
 }
 
 // RunDir is Run over a folder laid out as the logical tree of kind.

@@ -246,9 +246,17 @@ func FuzzParseGetprop(f *testing.F) {
 	f.Add("[a]: [b]\n[c]: [d")
 	f.Fuzz(func(t *testing.T, s string) {
 		props, _ := ParseGetprop(strings.NewReader(s))
+		// What the reader bounds: the number of properties, and each line
+		// (name and value) within the scanner's 1 MiB.
+		if len(props) > maxProps {
+			t.Fatalf("%d properties, over the limit", len(props))
+		}
 		for _, p := range props {
 			if p.Name == "" {
 				t.Fatal(fmt.Sprint("empty name from ", s))
+			}
+			if len(p.Name)+len(p.Value) > 1<<20 {
+				t.Fatalf("a property of %d bytes", len(p.Name)+len(p.Value))
 			}
 		}
 	})

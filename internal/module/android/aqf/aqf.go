@@ -7,7 +7,6 @@ package aqf
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"time"
 
@@ -15,11 +14,12 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // maxJSON bounds a JSON artifact read whole; files.json of a full phone is
 // tens of MB, so it is streamed instead (see files.go).
-const maxJSON = 256 << 20
+var maxJSON = evfile.JSON
 
 type mod struct {
 	name, desc string
@@ -45,33 +45,28 @@ func Modules() []module.Module {
 	}
 }
 
-// open returns the first file found among names, or ErrAbsent.
+// open returns the first file found among names for streaming, or
+// ErrAbsent.
 func open(env *module.Env, names ...string) (fs.File, string, error) {
 	found := env.Find(names...)
 	if len(found) == 0 {
 		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	f, err := env.Evidence.FS.Open(found[0])
+	f, err := env.Open(found[0], evfile.Stream)
 	if err != nil {
-		return nil, found[0], fmt.Errorf("%s: %w", found[0], err)
+		return nil, found[0], err
 	}
 	return f, found[0], nil
 }
 
+// readAll reads the first file found among names whole, within maxJSON.
 func readAll(env *module.Env, names ...string) ([]byte, string, error) {
-	f, name, err := open(env, names...)
-	if err != nil {
-		return nil, name, err
+	found := env.Find(names...)
+	if len(found) == 0 {
+		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxJSON+1))
-	if err != nil {
-		return nil, name, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) > maxJSON {
-		return nil, name, fmt.Errorf("%s: larger than %d bytes", name, maxJSON)
-	}
-	return b, name, nil
+	b, err := env.ReadFile(found[0], maxJSON)
+	return b, found[0], err
 }
 
 func detect(env *module.Env, f *rules.Finding, r *model.Record) { env.Report(f, r) }

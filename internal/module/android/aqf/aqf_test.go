@@ -203,3 +203,29 @@ func TestBadJSONFailsClearly(t *testing.T) {
 		}
 	}
 }
+
+// TestReadFilesEntryLimit: one crafted entry larger than maxEntryBytes
+// stops the stream (the JSON decoder would hold it whole); ordinary
+// entries around it are not affected.
+func TestReadFilesEntryLimit(t *testing.T) {
+	old := maxEntryBytes
+	maxEntryBytes = 1 << 10
+	defer func() { maxEntryBytes = old }()
+	ok := strings.Repeat(`{"path":"/data/local/tmp/x"},`, 2000)
+	for _, c := range []struct {
+		in      string
+		want    int
+		wantErr string
+	}{
+		{"[" + ok + `{"path":"/last"}]`, 2001, ""},
+		{"[" + ok + `{"path":"/` + strings.Repeat("a", 4000) + `"}]`, 2000, "longer than 1024 bytes"},
+	} {
+		n, err := ReadFiles(strings.NewReader(c.in), func(*File) error { return nil })
+		if (err == nil) != (c.wantErr == "") || err != nil && !strings.Contains(err.Error(), c.wantErr) {
+			t.Fatalf("err = %v, want %q", err, c.wantErr)
+		}
+		if n != c.want && n != c.want+1 {
+			t.Fatalf("read %d entries, want %d", n, c.want)
+		}
+	}
+}

@@ -22,6 +22,9 @@ func FuzzParsePackages(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if len(pkgs) > maxPackages {
+			t.Fatalf("%d packages, over the limit", len(pkgs))
+		}
 		for i := range pkgs {
 			if pkgs[i].Name == "" {
 				t.Fatal("package without a name accepted")
@@ -34,8 +37,19 @@ func FuzzParsePackages(f *testing.F) {
 func FuzzReadFiles(f *testing.F) {
 	f.Add(acqFiles["files.json"])
 	f.Add(`[{"path":"/a"}]`)
+	f.Add(`[{"path":"/` + strings.Repeat("a", 5000) + `"}]`)
+	old := maxEntryBytes
+	maxEntryBytes = 4096
+	defer func() { maxEntryBytes = old }()
 	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = ReadFiles(strings.NewReader(s), func(*File) error { return nil })
+		// No entry the reader hands on may have taken more than its
+		// allowance of input (the decoder holds one entry whole).
+		_, _ = ReadFiles(strings.NewReader(s), func(f *File) error {
+			if n := len(f.Path) + len(f.SHA256) + len(f.SHA1) + len(f.SHA512) + len(f.MD5) + len(f.Context); n > int(maxEntryBytes) {
+				t.Fatalf("an entry of %d bytes of text passed the %d-byte limit", n, maxEntryBytes)
+			}
+			return nil
+		})
 	})
 }
 
@@ -44,10 +58,15 @@ func FuzzParsePSAndMounts(f *testing.F) {
 	f.Add("/dev/x on /system type ext4 (rw)")
 	f.Fuzz(func(t *testing.T, s string) {
 		procs, _ := ParsePS(strings.NewReader(s))
+		if len(procs) > maxProcesses {
+			t.Fatalf("%d processes, over the limit", len(procs))
+		}
 		for _, p := range procs {
 			_ = appIDOf(p.Name)
 		}
 		_, _ = ParseMount(s)
-		_, _ = ParseSettings("x", []byte(s))
+		if set, _ := ParseSettings("x", []byte(s)); len(set) > maxSettings {
+			t.Fatalf("%d settings, over the limit", len(set))
+		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Kinds are the evidence types that carry a dumpsys text.
@@ -25,7 +26,8 @@ var Kinds = []source.Kind{source.Bugreport, source.AndroidQF}
 // report zip of an acquisition wins when there is one (MVT reads only that).
 func Locate(ev *source.Evidence) string {
 	root := BugreportRoot(ev)
-	if b, err := fs.ReadFile(ev.FS, root+"main_entry.txt"); err == nil && len(b) < 4096 {
+	// A pointer file: refused unread (and noted) when it declares more.
+	if b, err := ev.ReadFile(root+"main_entry.txt", evfile.Pointer); err == nil {
 		name := strings.TrimSpace(string(b))
 		if name != "" && fs.ValidPath(root+name) {
 			if fi, err := fs.Stat(ev.FS, root+name); err == nil && fi.Mode().IsRegular() {
@@ -79,9 +81,9 @@ func Load(ctx context.Context, env *module.Env, services ...string) (*ds.Dump, s
 	if err := ctx.Err(); err != nil {
 		return nil, name, err
 	}
-	f, err := env.Evidence.FS.Open(name)
+	f, err := env.Open(name, evfile.Stream)
 	if err != nil {
-		return nil, name, fmt.Errorf("%s: %w", name, err)
+		return nil, name, err
 	}
 	defer f.Close()
 	d, err := ds.Read(f, name, services, ds.DefaultLimits)

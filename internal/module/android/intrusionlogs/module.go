@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -16,13 +15,14 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Name of the module.
 const Name = "android.intrusion_logs"
 
-// maxNestedZip bounds a zip inside the logs, read into memory.
-const maxNestedZip = 512 << 20
+// nestedZip bounds a zip inside the logs, read into memory.
+var nestedZip = evfile.Limit{Kind: "zip inside intrusion logs", Max: 512 << 20}
 
 type mod struct{}
 
@@ -51,6 +51,7 @@ func (mod) Run(ctx context.Context, env *module.Env) error {
 			return err
 		}
 		n, err := addFile(rd, env.Evidence.FS, name, 0)
+		env.Evidence.NoteRefusal(err)
 		read += n
 		if err != nil {
 			env.Warn("%v", err)
@@ -73,7 +74,7 @@ func addFile(rd *Reader, fsys fs.FS, name string, depth int) (int, error) {
 		if depth >= 3 {
 			return 0, fmt.Errorf("%s: zip nested too deep; skipped", name)
 		}
-		b, err := readBounded(fsys, name, maxNestedZip)
+		b, err := evfile.ReadFile(fsys, name, nestedZip)
 		if err != nil {
 			return 0, err
 		}
@@ -103,28 +104,12 @@ func addFile(rd *Reader, fsys fs.FS, name string, depth int) (int, error) {
 	if ext != ".txt" && ext != ".json" && ext != ".ndjson" && ext != ".jsonl" && ext != ".log" && ext != "" {
 		return 0, nil
 	}
-	f, err := fsys.Open(name)
+	f, err := evfile.Open(fsys, name, evfile.Stream)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	return 1, rd.Add(name, f)
-}
-
-func readBounded(fsys fs.FS, name string, max int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: zip larger than %d bytes; skipped", name, max)
-	}
-	return b, nil
 }
 
 func emit(env *module.Env, rd *Reader) {

@@ -21,6 +21,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/urlx"
 )
 
@@ -74,7 +75,7 @@ func (mod) Run(ctx context.Context, env *module.Env) error {
 		if strings.HasSuffix(name, "_mms_backup") {
 			kind = "mms"
 		}
-		f, err := env.Evidence.FS.Open(name)
+		f, err := env.Open(name, evfile.Stream)
 		if err != nil {
 			env.Warn("%s: %v", name, err)
 			continue

@@ -5,7 +5,6 @@ package tombstones
 import (
 	"context"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Patterns find tombstones wherever the acquisition put /data/tombstones.
@@ -66,17 +66,17 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func parseFile(env *module.Env, name string) (*tombstone.Tombstone, error) {
-	f, err := env.Evidence.FS.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
 	if path.Ext(name) == ".pb" {
-		b, err := io.ReadAll(io.LimitReader(f, tombstone.MaxSize+1))
+		b, err := env.ReadFile(name, evfile.Limit{Kind: "tombstone", Max: tombstone.MaxSize})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
 		return tombstone.ParseProto(name, b)
 	}
+	f, err := env.Open(name, evfile.Stream)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	return tombstone.ParseText(name, f)
 }

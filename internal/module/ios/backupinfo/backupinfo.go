@@ -14,6 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 const artifact = "_backup/Info.plist"
@@ -37,14 +38,14 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 	if len(env.Find(artifact)) == 0 {
 		return module.Absent("Info.plist")
 	}
-	data, err := fs.ReadFile(env.Evidence.FS, artifact)
+	data, err := env.ReadFile(artifact, evfile.BackupInfo)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return module.Absent("Info.plist")
 		}
 		return fmt.Errorf("Info.plist: %w", err)
 	}
-	info, err := plistx.DecodeDict(data, plistx.Limits{MaxBytes: 256 << 20})
+	info, err := plistx.DecodeDict(data, plistx.Limits{MaxBytes: int(evfile.BackupInfo.Max)})
 	if err != nil {
 		return fmt.Errorf("Info.plist: %w", err)
 	}

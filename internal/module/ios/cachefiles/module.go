@@ -59,7 +59,7 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	q := "SELECT entry_ID, " + iosdb.Pick(cols, "", "version") + ", " + iosdb.Pick(cols, "", "hash_value") + ", " +
-		iosdb.Pick(cols, "", "storage_policy") + ", request_key, " + iosdb.Pick(cols, "", "time_stamp") + ", " +
+		iosdb.Pick(cols, "", "storage_policy") + ", " + iosdb.Col("", "request_key") + ", " + iosdb.Pick(cols, "", "time_stamp") + ", " +
 		iosdb.Pick(cols, "", "partition") + " FROM cfurl_cache_response ORDER BY entry_ID LIMIT " + fmt.Sprint(maxRowsPerDB+1)
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
@@ -71,6 +71,9 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 		var v [7]any
 		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
 			return fmt.Errorf("%s: reading cfurl_cache_response: %w", name, err)
+		}
+		for i := 4; i < len(v); i++ {
+			v[i] = db.Cell(v[i], "cfurl_cache_response")
 		}
 		if n++; n > maxRowsPerDB {
 			env.Warn("%s: more than %d cached responses; the rest was not read", name, maxRowsPerDB)

@@ -31,10 +31,10 @@ func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
 		return err
 	}
 	p := func(col string) string { return iosdb.Pick(c, "", col) }
-	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, ZADDRESS AS address, %s AS name,
+	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, %s AS address, %s AS name,
 		%s AS location, %s AS provider, %s AS originated, %s AS answered, %s AS call_type
 		FROM ZCALLRECORD ORDER BY ZDATE`,
-		p("ZDURATION"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
+		p("ZDURATION"), iosdb.Col("", "ZADDRESS"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
 		p("ZANSWERED"), p("ZCALLTYPE"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		call := &Call{ID: iosdb.Int(row.Get("id")), Date: iosdb.AppleTime(row.Get("date")),

@@ -15,6 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Patterns = []string{
@@ -80,9 +81,9 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func readReport(ev *source.Evidence, name string) (*Report, error) {
-	f, err := ev.FS.Open(name)
+	f, err := ev.Open(name, evfile.Stream)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	defer f.Close()
 	h, b, err := Read(f, name)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -142,15 +143,36 @@ func TestAbsentAndSchema(t *testing.T) {
 	}
 }
 
-func FuzzDecodeParties(f *testing.F) {
-	f.Add(`[{"display_name":"Bob","identifier":"+1","person_id":null}]`)
-	f.Add(`[null,{"identifier":"x@lid"}]`)
-	f.Fuzz(func(t *testing.T, s string) {
-		var ps []Party
-		if err := decodeJSON(s, &ps); err != nil {
-			return
+// FuzzParties feeds arbitrary linked-row texts through the bounds and the
+// party summary: recipients stay within maxRecipients, texts within
+// maxText characters, hex within maxText.
+func FuzzParties(f *testing.F) {
+	f.Add("Bob", "+1", "x@lid", []byte{0xca, 0xfe}, 3)
+	f.Add("", "", "", []byte(nil), 0)
+	f.Fuzz(func(t *testing.T, name, ident, domain string, blob []byte, n int) {
+		n = min(max(n, 0), 300)
+		contacts := map[int64]Party{}
+		var keys []int64
+		for i := range n {
+			contacts[int64(i)] = Party{DisplayName: name, Identifier: ident}
+			keys = append(keys, int64(n-i), int64(i)) // unsorted, one key missing
 		}
-		it := &Interaction{Recipients: ps, Direction: "OUTGOING"}
+		it := &Interaction{Direction: "OUTGOING", DomainIdentifier: domain}
+		for _, pk := range firstLinked(keys, contacts, maxRecipients) {
+			c := contacts[pk]
+			it.Recipients = append(it.Recipients, Party{DisplayName: clip(c.DisplayName), Identifier: clip(c.Identifier)})
+		}
+		if len(it.Recipients) > maxRecipients {
+			t.Fatalf("%d recipients", len(it.Recipients))
+		}
+		for _, r := range it.Recipients {
+			if utf8.RuneCountInString(r.DisplayName) > maxText || utf8.RuneCountInString(r.Identifier) > maxText {
+				t.Fatal("text over maxText")
+			}
+		}
+		if h := hexOf(blob); len(h) > maxText || len(h) != 2*min(len(blob), maxText/2) {
+			t.Fatalf("hex %d chars for %d bytes", len(h), len(blob))
+		}
 		it.resolve(func(id string) (string, string) { return "+1", id })
 		if from, to := it.parties(); from != "local user" || to == "" {
 			t.Fatalf("%q %q", from, to)

@@ -6,6 +6,7 @@ package iosdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -79,16 +80,54 @@ func Need(ctx context.Context, db *sqlitex.DB, table string, required ...string)
 }
 
 // Pick is "alias.col" when the column exists, else NULL, so one query serves
-// every schema version that has the required columns.
+// every schema version that has the required columns. The column is read
+// through sqlitex.Capped: a text or blob longer than sqlitex.CellCap comes
+// back cut (and Each notes it), one over sqlitex.MaxCell not at all.
 func Pick(have map[string]bool, alias, col string) string {
 	if !have[col] {
 		return "NULL"
 	}
-	if alias == "" {
-		return `"` + col + `"`
-	}
-	return alias + `."` + col + `"`
+	return Col(alias, col)
 }
+
+// Col is a required column, read through sqlitex.Capped like Pick's.
+func Col(alias, col string) string {
+	if alias == "" {
+		return sqlitex.Capped(`"` + col + `"`)
+	}
+	return sqlitex.Capped(alias + `."` + col + `"`)
+}
+
+// MaxJoinRows bounds what one table may put in memory when modules join
+// tables in Go (they never let SQLite join: a crafted database without
+// indexes, or with lying statistics, turns a join quadratic).
+const MaxJoinRows = 2_000_000
+
+// Index loads a table into a map keyed by an integer column, to join in Go:
+// query reads one table only, and kv turns a row into its key and value
+// (ok=false skips the row). Past MaxJoinRows rows the rest is left out and
+// noted on the database.
+func Index[V any](ctx context.Context, db *sqlitex.DB, query string, kv func(Row) (int64, V, bool)) (map[int64]V, error) {
+	out := map[int64]V{}
+	err := Each(ctx, db, query, func(r Row) error {
+		k, v, ok := kv(r)
+		if !ok {
+			return nil
+		}
+		if _, dup := out[k]; !dup && len(out) >= MaxJoinRows {
+			return errTooMany
+		}
+		out[k] = v
+		return nil
+	})
+	if errors.Is(err, errTooMany) {
+		db.Note(fmt.Sprintf("%s: more than %d rows to join in %q; the rest were left out", db.Name, MaxJoinRows, query))
+		err = nil
+	}
+	return out, err
+}
+
+var errTooMany = errors.New("too many rows")
 
 // Str renders a scanned value as text; blobs are taken as UTF-8 because
 // Core Data stores some strings (WhatsApp names, call numbers) as blobs.
@@ -167,6 +206,18 @@ func (r Row) Get(name string) any {
 	return nil
 }
 
+// big says whether a value may have been cut or left out by Capped: only
+// those go through sqlitex's check, which notes them.
+func big(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return len(x) >= sqlitex.CellCap || len(x) > 0 && x[0] == 0
+	case []byte:
+		return len(x) >= sqlitex.CellCap
+	}
+	return false
+}
+
 // Each streams the rows of query to fn, checking ctx between rows, so a huge
 // table is never held in memory. An error names the database.
 func Each(ctx context.Context, db *sqlitex.DB, query string, fn func(Row) error, args ...any) error {
@@ -194,6 +245,11 @@ func Each(ctx context.Context, db *sqlitex.DB, query string, fn func(Row) error,
 		clear(row.vals)
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: %w", db.Name, err)
+		}
+		for i, v := range row.vals {
+			if big(v) {
+				row.vals[i] = db.Cell(v, fmt.Sprintf("column %q", names[i]))
+			}
 		}
 		if err := fn(row); err != nil {
 			return err

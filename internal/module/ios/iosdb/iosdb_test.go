@@ -9,6 +9,7 @@ import (
 
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -16,7 +17,12 @@ func openTestDB(t *testing.T, stmts ...string) *sqlitex.DB {
 	t.Helper()
 	dir := t.TempDir()
 	iostest.SQLite(t, dir, "t.db", stmts...)
-	db, err := sqlitex.Open(os.DirFS(dir), "t.db", t.TempDir())
+	tmp, err := scratch.New(t.TempDir(), "huella-", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tmp.Close() })
+	db, err := sqlitex.Open(context.Background(), os.DirFS(dir), "t.db", sqlitex.Options{Temp: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}

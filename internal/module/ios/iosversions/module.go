@@ -15,6 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/crashreports"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Patterns = []string{
@@ -72,9 +73,9 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func read(ev *source.Evidence, name string) (*Version, error) {
-	f, err := ev.FS.Open(name)
+	f, err := ev.Open(name, evfile.Stream)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	defer f.Close()
 	line, err := bufio.NewReader(io.LimitReader(f, 64<<10)).ReadBytes('\n')

@@ -109,8 +109,11 @@ func readDB(ctx context.Context, env *module.Env, name string, builds map[string
 	return nil
 }
 
+// maxEventBlob is the largest event plist read (plistx's default bound).
+const maxEventBlob = 64 << 20
+
 func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab string, builds map[string]time.Time) error {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT timestamp, data FROM %s LIMIT %d", tab, maxRowsPerTable))
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT timestamp, %s FROM %s LIMIT %d", sqlitex.Whole("data", maxEventBlob), tab, maxRowsPerTable))
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, tab, err)
 	}
@@ -124,6 +127,7 @@ func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab s
 		if ts == nil && data == nil {
 			continue
 		}
+		data = db.Cell(data, tab+".data")
 		ev := Event{DB: name, Table: tab, Time: sqlitex.UnixTime(iosdb.Float(ts))}
 		if b, ok := data.([]byte); ok && len(b) > 0 {
 			d, err := plistx.DecodeDict(b, plistx.Limits{})

@@ -11,6 +11,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
@@ -51,9 +52,11 @@ type schema struct {
 	proc, live map[string]bool
 }
 
+// col selects a column when the table has it, read through
+// sqlitex.Capped (texts cut at a size, huge values not loaded).
 func (s schema) col(table map[string]bool, alias, name string) string {
 	if table[name] {
-		return alias + "." + name
+		return sqlitex.Capped(alias + "." + name)
 	}
 	return "NULL"
 }
@@ -82,11 +85,25 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 			}
 		}
 	}
+	// ZPROCESS is read into a map and joined to ZLIVEUSAGE here, in Go:
+	// SQLite never joins (a crafted netusage.sqlite without indexes, or
+	// with lying statistics, makes joins and NOT EXISTS quadratic).
+	procs, err := iosdb.Index(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p", func(r iosdb.Row) (int64, [5]any, bool) {
+		var v [5]any
+		for i, k := range procNames {
+			v[i] = r.Get(k)
+		}
+		return sqlitex.AnyInt(v[0]), v, v[0] != nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading ZPROCESS: %w", name, err)
+	}
 	bare := &bareProcesses{byName: map[string]*model.Record{}}
-	if err := readLive(ctx, env, db, s, bare); err != nil {
+	used, err := readLive(ctx, env, db, s, procs, bare)
+	if err != nil {
 		return err
 	}
-	if err := readIdleProcesses(ctx, env, db, s, bare); err != nil {
+	if err := readIdleProcesses(ctx, env, db, s, used, bare); err != nil {
 		return err
 	}
 	if err := readGaps(ctx, env, db, s); err != nil {
@@ -168,36 +185,36 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 }
 
 func procCols(s schema) string {
-	return strings.Join([]string{"p.Z_PK", s.col(s.proc, "p", "ZPROCNAME"), s.col(s.proc, "p", "ZBUNDLENAME"),
-		s.col(s.proc, "p", "ZFIRSTTIMESTAMP"), s.col(s.proc, "p", "ZTIMESTAMP")}, ", ")
+	return strings.Join([]string{"p.Z_PK AS pk", s.col(s.proc, "p", "ZPROCNAME") + " AS name", s.col(s.proc, "p", "ZBUNDLENAME") + " AS bundle",
+		s.col(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first", s.col(s.proc, "p", "ZTIMESTAMP") + " AS ts"}, ", ")
 }
 
-func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
-	q := "SELECT l.Z_PK, l.ZHASPROCESS, l.ZTIMESTAMP, " +
-		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN"), s.col(s.live, "l", "ZWIFIOUT"), s.col(s.live, "l", "ZWWANIN"), s.col(s.live, "l", "ZWWANOUT")}, ", ") +
-		", " + procCols(s) +
-		" FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON p.Z_PK = l.ZHASPROCESS ORDER BY l.Z_PK"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
-	}
-	defer rows.Close()
+// procNames are the aliases procCols gives its columns.
+var procNames = [5]string{"pk", "name", "bundle", "first", "ts"}
+
+// readLive emits every live-usage row with its process, and returns the
+// process ids that have usage.
+func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, procs map[int64][5]any, bare *bareProcesses) (map[int64]bool, error) {
+	q := "SELECT l.Z_PK AS id, l.ZHASPROCESS AS proc, l.ZTIMESTAMP AS ts, " +
+		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN") + " AS wi", s.col(s.live, "l", "ZWIFIOUT") + " AS wo",
+			s.col(s.live, "l", "ZWWANIN") + " AS ci", s.col(s.live, "l", "ZWWANOUT") + " AS co"}, ", ") +
+		" FROM ZLIVEUSAGE l ORDER BY l.Z_PK"
 	alerted := map[int64]bool{}
-	var v [12]any
-	ptrs := make([]any, len(v))
-	for i := range v {
-		ptrs[i] = &v[i]
-	}
-	for rows.Next() {
-		clear(v[:])
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
+	used := map[int64]bool{}
+	err := iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		pv := row.Get("proc")
+		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(row.Get("id")), LiveProcessID: sqlitex.AnyInt(pv), LiveTime: sqlitex.AppleTime(sqlitex.AnyFloat(row.Get("ts"))),
+			WifiIn: sqlitex.AnyFloat(row.Get("wi")), WifiOut: sqlitex.AnyFloat(row.Get("wo")), WWANIn: sqlitex.AnyFloat(row.Get("ci")), WWANOut: sqlitex.AnyFloat(row.Get("co"))}
+		var p [5]any
+		procFound := false
+		if pv != nil {
+			if len(used) < iosdb.MaxJoinRows {
+				used[u.LiveProcessID] = true
+			}
+			p, procFound = procs[u.LiveProcessID]
 		}
-		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(v[0]), LiveProcessID: sqlitex.AnyInt(v[1]), LiveTime: sqlitex.AppleTime(sqlitex.AnyFloat(v[2])),
-			WifiIn: sqlitex.AnyFloat(v[3]), WifiOut: sqlitex.AnyFloat(v[4]), WWANIn: sqlitex.AnyFloat(v[5]), WWANOut: sqlitex.AnyFloat(v[6])}
-		procFound := v[7] != nil
-		fillProcess(&u, v[7:])
-		if !procFound && v[1] != nil {
+		fillProcess(&u, p[:])
+		if !procFound && pv != nil {
 			u.Status = StatusProcessDeleted
 		}
 		r := record(&u)
@@ -208,35 +225,35 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, ba
 			f := heuristics.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
 			env.Report(&f, r)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
 	}
 	if len(alerted) == maxOrphanAlerts {
 		env.Warn("%s: more than %d deleted process ids have usage rows; only the first %d were reported", db.Name, maxOrphanAlerts, maxOrphanAlerts)
 	}
-	return nil
+	return used, nil
 }
 
-func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
-	q := "SELECT " + procCols(s) + " FROM ZPROCESS p WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK) ORDER BY p.Z_PK"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+// readIdleProcesses emits the processes that never had live usage.
+func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, used map[int64]bool, bare *bareProcesses) error {
+	err := iosdb.Each(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p ORDER BY p.Z_PK", func(row iosdb.Row) error {
 		var v [5]any
-		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
-			return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
+		for i, k := range procNames {
+			v[i] = row.Get(k)
+		}
+		if v[0] != nil && used[sqlitex.AnyInt(v[0])] {
+			return nil
 		}
 		u := Usage{DB: db.Name}
 		fillProcess(&u, v[:])
 		r := record(&u)
 		env.Emit(r)
 		bare.add(&u, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
 	}
 	return nil
@@ -263,6 +280,7 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 		if err := rows.Scan(&id, &pname, &first); err != nil {
 			return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
 		}
+		pname = db.Cell(pname, "ZPROCESS.ZPROCNAME")
 		pk := sqlitex.AnyInt(id)
 		if gap, ok := gaps.Next(pk); ok {
 			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst}

@@ -6,7 +6,6 @@ package profiles
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
@@ -25,7 +25,12 @@ var profileGlobs = []string{
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
 }
 
-var plistLimits = plistx.Limits{MaxBytes: 32 << 20}
+// profileFile bounds a profile plist (and the profile event log): real ones
+// are kilobytes. A file declaring more is refused unread.
+var (
+	profileFile = evfile.Limit{Kind: "configuration profile", Max: 32 << 20}
+	plistLimits = plistx.Limits{MaxBytes: int(profileFile.Max)}
+)
 
 type Profiles struct{}
 
@@ -57,7 +62,7 @@ func (Profiles) Run(ctx context.Context, env *module.Env) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		data, err := fs.ReadFile(env.Evidence.FS, f)
+		data, err := env.ReadFile(f, profileFile)
 		if err != nil {
 			env.Unreadable(f, err)
 			continue
@@ -178,7 +183,7 @@ func (Events) Run(ctx context.Context, env *module.Env) error {
 		return module.Absent("MCProfileEvents.plist")
 	}
 	for _, f := range files {
-		data, err := fs.ReadFile(env.Evidence.FS, f)
+		data, err := env.ReadFile(f, profileFile)
 		if err != nil {
 			env.Unreadable(f, err)
 			continue

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var stripUUID = heuristics.StripUUIDSuffix
@@ -87,12 +87,12 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func readLog(ev *source.Evidence, name string) ([]Reboot, error) {
-	f, err := ev.FS.Open(name)
+	f, err := ev.Open(name, evfile.Limit{Kind: "shutdown log", Max: maxFileSize})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	defer f.Close()
-	return Parse(io.LimitReader(f, maxFileSize), name)
+	return Parse(f, name)
 }
 
 func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]int) int {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strconv"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Patterns = []string{"ps.txt", "ps_thread.txt", "**/ps.txt", "**/ps_thread.txt"}
@@ -72,12 +72,12 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func read(ev *source.Evidence, name string) ([]Process, error) {
-	f, err := ev.FS.Open(name)
+	f, err := ev.Open(name, evfile.Limit{Kind: "process listing", Max: 512 << 20})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	defer f.Close()
-	return Parse(io.LimitReader(f, 512<<20), name)
+	return Parse(f, name)
 }
 
 func record(file string, p Process) *model.Record {
