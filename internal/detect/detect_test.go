@@ -72,6 +72,41 @@ func TestTriangle(t *testing.T) {
 	}
 }
 
+// TestTriangleWindowCap: triangle_check's window holds at most 10 events,
+// so two classes 11 events apart are not joined even within 5 minutes.
+func TestTriangleWindowCap(t *testing.T) {
+	net := model.Event{Time: at(0), Module: "ios.datausage", Desc: "first_seen", Summary: "BackupAgent", Processes: []string{"BackupAgent"}}
+	imageio := func(min float64) model.Event {
+		return model.Event{Time: at(min), Module: "ios.manifest", Desc: "file_modified", Source: "RootDomain/Library/Preferences/com.apple.ImageIO.plist"}
+	}
+	// SMS-folder modifications without a status change are window events
+	// of no class: they fill the window without raising anything.
+	filler := func(n int) []model.Event {
+		var evs []model.Event
+		for i := range n {
+			evs = append(evs, smsFolder(0.1+float64(i)*0.1, "file_modified", "Library/SMS/Attachments/ab"))
+		}
+		return evs
+	}
+	for _, c := range []struct {
+		name    string
+		fillers int
+		want    int
+	}{
+		{"classes 10 events apart share a window", 8, 1}, // net, 8 fillers, imageio: 10 events
+		{"classes 11 events apart do not", 10, 0},        // net, 10 fillers, imageio: 12 events
+		{"nor do classes 20 events apart", 19, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			evs := append([]model.Event{net}, filler(c.fillers)...)
+			evs = append(evs, imageio(4))
+			if got := rules(run(t, evs))["correlation.triangle_window"]; got != c.want {
+				t.Fatalf("got %d findings, want %d", got, c.want)
+			}
+		})
+	}
+}
+
 func TestLinkChain(t *testing.T) {
 	msg := model.Event{Time: at(0), Module: "ios.sms", Desc: "sms_received", Summary: "Your father died, details: https://lure.example/3589003s/", Hosts: []string{"lure.example"}}
 	visit := model.Event{Time: at(1), Module: "ios.safari_history", Desc: "visit", Summary: "https://lure.example/3589003s/", Hosts: []string{"lure.example"}}

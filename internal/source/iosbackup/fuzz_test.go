@@ -70,6 +70,16 @@ func TestPlainSize(t *testing.T) {
 		{"manifest longer", 32, pad(16), 100, 16, true},
 		{"bad padding", 32, pad(0), 20, 20, true},
 		{"empty", 0, nil, 0, 0, true},
+		// The manifest records exactly what was decrypted: its size wins even
+		// when the last block happens to look like padding.
+		{"manifest equals decrypted length", 32, pad(16), 32, 32, true},
+		// Stored data shorter than the manifest and no valid padding: keep
+		// every decrypted byte, never extend the file to the manifest's size.
+		{"manifest longer, no valid padding", 32, pad(0), 100, 32, true},
+		// A last byte of 4 is padding only when the three before it are 4 too;
+		// otherwise nothing is cut.
+		{"padding bytes are verified", 32, append(bytes.Repeat([]byte{'a'}, 12), 1, 4, 4, 4), 100, 32, true},
+		{"padding bytes verified, manifest shorter", 32, append(bytes.Repeat([]byte{'a'}, 12), 1, 4, 4, 4), 28, 28, true},
 	}
 	for _, c := range cases {
 		size, note := plainSize(c.total, c.last, c.want)
