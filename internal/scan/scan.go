@@ -195,6 +195,8 @@ type modState struct {
 	w         *results.RecordWriter
 	records   int
 	warnings  []string
+	rawTimes  int           // dates kept raw (outside 1970–2100)
+	firstRaw  model.RawTime // the first of them, for the warning
 	artifacts map[string]bool
 }
 
@@ -256,6 +258,12 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		runErr = cerr
 	}
 	st.mu.Lock()
+	if st.rawTimes > 0 {
+		// One warning per module, not one per row: a crafted table can
+		// hold millions of impossible dates.
+		st.warnings = append(st.warnings, fmt.Sprintf("%d date(s) are no plausible date and were kept as stored values (raw_times in %s), not placed on the timeline; first: %s, %s",
+			st.rawTimes, fileName(name), st.firstRaw.Desc, st.firstRaw.Why))
+	}
 	info.Records = st.records
 	info.Warnings = st.warnings
 	for a := range st.artifacts {
@@ -316,6 +324,12 @@ func (s *sink) Record(name string, r *model.Record) {
 	}
 	s.tl.Add(evs...)
 	st.mu.Lock()
+	if len(r.RawTimes) > 0 {
+		if st.rawTimes == 0 {
+			st.firstRaw = r.RawTimes[0]
+		}
+		st.rawTimes += len(r.RawTimes)
+	}
 	st.w.Write(r)
 	st.records++
 	n := st.records

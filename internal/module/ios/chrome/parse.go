@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of visits joined to its urls row.
@@ -59,10 +60,12 @@ func parseHistory(ctx context.Context, env *module.Env, name string) error {
 			return fmt.Errorf("%s: reading visits: %w", name, err)
 		}
 		v := &Visit{DB: name, URLID: uid, VisitID: vid, URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(title),
-			VisitTime: sqlitex.WebKitTime(sqlitex.AnyInt(vt)), RedirectSource: sqlitex.AnyInt(from), Transition: sqlitex.AnyInt(tr)}
+			RedirectSource: sqlitex.AnyInt(from), Transition: sqlitex.AnyInt(tr)}
+		var terr error
+		v.VisitTime, terr = timestamp.WebKit(sqlitex.AnyInt(vt))
 		r := &model.Record{Source: name, Data: v, Summary: "Chrome visit " + v.URL}
 		r.Add(model.KindURL, v.URL, "url")
-		r.Stamp(v.VisitTime, "chrome_visit")
+		r.StampChecked(v.VisitTime, terr, "chrome_visit")
 		env.Emit(r)
 	}
 	if err := rows.Err(); err != nil {
@@ -108,13 +111,14 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 		if ts == 0 {
 			ts = sqlitex.AnyInt(req)
 		}
-		f.LastSeen = sqlitex.WebKitTime(ts)
+		var terr error
+		f.LastSeen, terr = timestamp.WebKit(ts)
 		r := &model.Record{Source: name, Data: f, Summary: "Chrome favicon for " + f.PageURL + " from " + f.IconURL}
 		r.Add(model.KindURL, f.PageURL, "page_url")
 		if f.IconURL != f.PageURL {
 			r.Add(model.KindURL, f.IconURL, "icon_url")
 		}
-		r.Stamp(f.LastSeen, "new_favicon")
+		r.StampChecked(f.LastSeen, terr, "new_favicon")
 		env.Emit(r)
 	}
 	if err := rows.Err(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of visits joined to its history row.
@@ -64,10 +65,12 @@ func parseHistory(ctx context.Context, env *module.Env, name string) error {
 			return fmt.Errorf("%s: reading visits: %w", name, err)
 		}
 		v := &Visit{DB: name, VisitID: vid, HistoryID: hid, URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(title),
-			VisitTime: sqlitex.UnixTime(sqlitex.AnyFloat(date)), Type: sqlitex.AnyInt(typ), IsLocal: sqlitex.AnyInt(local) != 0}
+			Type: sqlitex.AnyInt(typ), IsLocal: sqlitex.AnyInt(local) != 0}
+		var terr error
+		v.VisitTime, terr = timestamp.Unix(sqlitex.AnyFloat(date))
 		r := &model.Record{Source: name, Data: v, Summary: "Firefox visit " + v.URL}
 		r.Add(model.KindURL, v.URL, "url")
-		r.Stamp(v.VisitTime, "firefox_visit")
+		r.StampChecked(v.VisitTime, terr, "firefox_visit")
 		env.Emit(r)
 	}
 	if err := rows.Err(); err != nil {
@@ -107,7 +110,9 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 			return fmt.Errorf("%s: reading favicons: %w", name, err)
 		}
 		f := &Icon{DB: name, ID: id, URL: sqlitex.AnyString(url), Width: sqlitex.AnyInt(w), Height: sqlitex.AnyInt(h),
-			Type: sqlitex.AnyInt(typ), Date: sqlitex.UnixTime(sqlitex.AnyFloat(date)), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
+			Type: sqlitex.AnyInt(typ), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
+		var terr error
+		f.Date, terr = timestamp.Unix(sqlitex.AnyFloat(date))
 		r := &model.Record{Source: name, Data: f, Summary: "Firefox favicon " + f.URL}
 		if f.HistoryURL != "" {
 			r.Summary += " for " + f.HistoryURL
@@ -116,7 +121,7 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 		if f.HistoryURL != f.URL {
 			r.Add(model.KindURL, f.HistoryURL, "history_url")
 		}
-		r.Stamp(f.Date, "firefox_favicon")
+		r.StampChecked(f.Date, terr, "firefox_favicon")
 		env.Emit(r)
 	}
 	if err := rows.Err(); err != nil {

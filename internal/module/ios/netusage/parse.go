@@ -10,6 +10,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Usage is one row: a live-usage sample with its process, a process that
@@ -33,6 +34,9 @@ type Usage struct {
 	// in the process ids.
 	Status     string `json:"status,omitempty"`
 	MissingIDs string `json:"missing_ids,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	liveErr, firstErr, lastErr error
 }
 
 const (
@@ -114,8 +118,9 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
 		}
-		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(v[0]), LiveProcessID: sqlitex.AnyInt(v[1]), LiveTime: sqlitex.AppleTime(sqlitex.AnyFloat(v[2])),
+		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(v[0]), LiveProcessID: sqlitex.AnyInt(v[1]),
 			WifiIn: sqlitex.AnyFloat(v[3]), WifiOut: sqlitex.AnyFloat(v[4]), WWANIn: sqlitex.AnyFloat(v[5]), WWANOut: sqlitex.AnyFloat(v[6])}
+		u.LiveTime, u.liveErr = timestamp.Apple(sqlitex.AnyFloat(v[2]))
 		procFound := v[7] != nil
 		fillProcess(&u, v[7:])
 		if !procFound && v[1] != nil {
@@ -201,8 +206,8 @@ func fillProcess(u *Usage, v []any) {
 	u.ProcessID = sqlitex.AnyInt(v[0])
 	u.ProcessName = sqlitex.AnyString(v[1])
 	u.BundleID = sqlitex.AnyString(v[2])
-	u.FirstSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[3]))
-	u.LastSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[4]))
+	u.FirstSeen, u.firstErr = timestamp.Apple(sqlitex.AnyFloat(v[3]))
+	u.LastSeen, u.lastErr = timestamp.Apple(sqlitex.AnyFloat(v[4]))
 }
 
 // splitProcName separates ZPROCNAME's two halves. iOS writes
@@ -232,12 +237,12 @@ func record(u *Usage) *model.Record {
 	if u.LiveID != 0 {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d) WWAN in %.0f out %.0f, Wi-Fi in %.0f out %.0f",
 			name, orDash(u.BundleID), u.ProcessID, u.WWANIn, u.WWANOut, u.WifiIn, u.WifiOut)
-		r.Stamp(u.LiveTime, "live_usage")
+		r.StampChecked(u.LiveTime, u.liveErr, "live_usage")
 	} else {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d), no live usage", name, orDash(u.BundleID), u.ProcessID)
 	}
-	r.Stamp(u.FirstSeen, "first_usage")
-	r.Stamp(u.LastSeen, "last_usage")
+	r.StampChecked(u.FirstSeen, u.firstErr, "first_usage")
+	r.StampChecked(u.LastSeen, u.lastErr, "last_usage")
 	return r
 }
 
