@@ -3,8 +3,8 @@ package timeline
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/binary"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
