@@ -109,6 +109,9 @@ func TestSummarizeExitStatus(t *testing.T) {
 		{"found", []results.ModuleInfo{parsed, failed}, []model.Detection{high}, 1},
 		{"nothing could be checked", []results.ModuleInfo{failed, absent}, nil, 2},
 		{"partial", []results.ModuleInfo{parsed, failed}, nil, 3},
+		// A module that failed after reading one record did check something.
+		{"failed after one record is partial", []results.ModuleInfo{{Name: "d", Status: results.StatusFailed, Records: 1}}, nil, 3},
+		{"failed with no record is nothing checked", []results.ModuleInfo{{Name: "d", Status: results.StatusFailed}}, nil, 2},
 	}
 	for _, c := range cases {
 		if got := Summarize(c.mods, c.dets, 0); got.ExitStatus != c.want {

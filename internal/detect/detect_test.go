@@ -56,6 +56,8 @@ func TestTriangle(t *testing.T) {
 			net, imageio, smsFolder(3.5, "file_modified", "Library/SMS/Attachments/ab/cd/IMG_0001.jpeg")}, 0},
 		{"one class only", []model.Event{net, {Time: at(3), Module: "ios.netusage", Desc: "first_seen", Processes: []string{"nehelper"}}}, 0},
 		{"two classes but 6 minutes apart", []model.Event{net, {Time: at(8.5), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 0},
+		{"two classes exactly 5 minutes apart", []model.Event{net, {Time: at(7), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 1},
+		{"two classes 5½ minutes apart", []model.Event{net, {Time: at(7.5), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 0},
 		{"a burst is one finding", []model.Event{net, imageio, loc}, 1},
 		{"unrelated events are ignored", []model.Event{{Time: at(1), Module: "ios.sms", Desc: "sms_received", Summary: "hola"}, net}, 0},
 	}
@@ -126,13 +128,30 @@ func TestLinkChain(t *testing.T) {
 		{"visit to another host", []model.Event{msg, otherVisit, newProc}, 0, 0},
 		{"process long after", []model.Event{msg, visit, late}, 0, 1},
 		{"www sub-domain counts as the same site", []model.Event{msg, {Time: at(1), Module: "ios.safari_history", Desc: "visit", Hosts: []string{"www.lure.example"}}, newProc}, 1, 1},
+		// The window is 10 minutes from the message.
+		{"visit 10 minutes after the message", []model.Event{msg, atMin(visit, 10)}, 0, 1},
+		{"visit 15 minutes after the message", []model.Event{msg, atMin(visit, 15)}, 0, 0},
+		{"visit 25 minutes after the message", []model.Event{msg, atMin(visit, 25)}, 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := rules(run(t, c.evs))
+			ds := run(t, c.evs)
+			r := rules(ds)
 			if r["correlation.message_link_chain"] != c.chain || r["correlation.message_link_opened"] != c.open {
 				t.Fatalf("got %v, want chain %d opened %d", r, c.chain, c.open)
 			}
+			// The whole chain is high; a link that was opened, informational.
+			for _, d := range ds {
+				want := map[string]model.Severity{"correlation.message_link_chain": model.High, "correlation.message_link_opened": model.Informational}[d.Rule]
+				if d.Severity != want {
+					t.Errorf("%s: severity %v, want %v", d.Rule, d.Severity, want)
+				}
+			}
 		})
 	}
+}
+
+func atMin(e model.Event, min float64) model.Event {
+	e.Time = at(min)
+	return e
 }

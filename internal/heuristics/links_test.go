@@ -115,6 +115,9 @@ func TestCheckLinkRules(t *testing.T) {
 		{RuleRandomLabel, "https://gdvynopz3pa0tik.xyz/", model.Medium},
 		{RuleRandomLabel, "https://q8xk2vbn7tplm4.top/a", model.Medium},
 		{RuleRandomLabel, "http://bun54l2b67.get1tn0w.example.com:30495/szevtxt", model.High},
+		// Pegasus's injection links had two machine-made labels and a port; one
+		// odd label with a port is not that shape.
+		{RuleRandomLabel, "http://bun54l2b67.www.example.com:30495/szevtxt", -1},
 		{RuleRandomLabel, "https://summerfestival.online/", -1},
 		{RuleRandomLabel, "https://cheapflights.top/", -1},
 		{RuleRandomLabel, "https://lightstream.xyz/", -1},

@@ -115,6 +115,31 @@ func TestVerdictRules(t *testing.T) {
 			t.Errorf("notes = %q", d.Verdict.Notes)
 		}
 	})
+	t.Run("a high indicator match names its campaign", func(t *testing.T) {
+		sc := findingsScenario()
+		sc.dets = sc.dets[:1] // the SMS link: high, not critical
+		d := build(t, sc, "en")
+		if d.Verdict.Level != "high" || !strings.Contains(d.Verdict.Headline, "Pegasus") {
+			t.Errorf("verdict = %+v", d.Verdict)
+		}
+	})
+	t.Run("unreadable timeline lines make it incomplete", func(t *testing.T) {
+		dir := writeResults(t, noneScenario())
+		before, err := BuildData(dir, Options{Lang: "en", Now: fixedNow})
+		if err != nil || before.Verdict.Level != "none" {
+			t.Fatalf("without the bad line: %+v %v", before.Verdict, err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "timeline.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("{not json\n")
+		f.Close()
+		d, err := BuildData(dir, Options{Lang: "en", Now: fixedNow})
+		if err != nil || d.Verdict.Level != "incomplete" {
+			t.Errorf("verdict = %+v, %v", d.Verdict, err)
+		}
+	})
 	t.Run("medium only is not a compromise", func(t *testing.T) {
 		sc := findingsScenario()
 		sc.dets = sc.dets[2:3]

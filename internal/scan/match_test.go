@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huella-project/huella/internal/model"
 )
@@ -58,5 +59,48 @@ func TestMatchRecordOneFindingPerValue(t *testing.T) {
 				t.Fatalf("findings for %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestIndicatorSeverity: a match on the device itself (process, file, app,
+// profile, hash, certificate, property) is critical; a link or contact is
+// the trace of an attempt, high.
+func TestIndicatorSeverity(t *testing.T) {
+	high := []model.Kind{model.KindURL, model.KindDomain, model.KindIP, model.KindEmail}
+	critical := []model.Kind{model.KindProcess, model.KindFilePath, model.KindAppID, model.KindCertSHA1, model.KindCertSHA256,
+		model.KindCertMD5, model.KindSHA256, model.KindSHA1, model.KindMD5, model.KindProfileID, model.KindAndroidProperty}
+	for _, k := range high {
+		if got := IndicatorSeverity(k); got != model.High {
+			t.Errorf("%s: %s, want high", k, got)
+		}
+	}
+	for _, k := range critical {
+		if got := IndicatorSeverity(k); got != model.Critical {
+			t.Errorf("%s: %s, want critical", k, got)
+		}
+	}
+}
+
+// TestMatchRecordCarriesTheRecord: a finding is dated at the record's
+// earliest stamp and carries the record and the reason.
+func TestMatchRecordCarriesTheRecord(t *testing.T) {
+	m := suffixMatcher{model.IndicatorRef{Type: "process:name", Value: "bh", Campaign: "Pegasus", File: "p.stix2", ID: "indicator--2"}}
+	r := &model.Record{Module: "ios.datausage", Summary: "bh", Observables: []model.Observable{{Kind: model.KindProcess, Value: "evil.example", Field: "process"}}}
+	late, early := time.Date(2021, 7, 1, 10, 0, 0, 0, time.UTC), time.Date(2021, 6, 30, 9, 0, 0, 0, time.UTC)
+	r.Stamp(late, "last_seen")
+	r.Stamp(early, "first_seen")
+	ds := MatchRecord(m, r)
+	if len(ds) != 1 {
+		t.Fatalf("%d findings", len(ds))
+	}
+	d := ds[0]
+	if d.Time == nil || !d.Time.Equal(early) {
+		t.Errorf("time %v, want the record's first stamp %v", d.Time, early)
+	}
+	if d.Severity != model.Critical || d.Kind != model.ByIndicator || d.Rule != "ioc" || d.Module != "ios.datausage" {
+		t.Errorf("finding %+v", d)
+	}
+	if d.Record == nil || d.Record.Summary != "bh" || !strings.Contains(d.Reason, "Pegasus") {
+		t.Errorf("record or reason missing: %+v", d)
 	}
 }

@@ -144,6 +144,35 @@ func TestLongSummaryIsBounded(t *testing.T) {
 	}
 }
 
+// TestCorruptNanoseconds: a nanosecond field of 1e9 or more is corruption,
+// never a time silently moved to the next second.
+func TestCorruptNanoseconds(t *testing.T) {
+	for _, ns := range []uint64{1e9, 1e9 + 1, 1 << 63} {
+		b := binary.AppendVarint(nil, 1_470_819_600)
+		b = binary.AppendUvarint(b, ns)
+		b = append(b, 0)
+		for range 4 {
+			b = appendString(b, "x")
+		}
+		b = appendStrings(appendStrings(b, nil), nil)
+		var e model.Event
+		if err := readEvent(bufio.NewReader(bytes.NewReader(b)), &e); err == nil {
+			t.Errorf("nanoseconds %d accepted as %v", ns, e.Time)
+		}
+	}
+	// The same bytes with a valid field decode.
+	b := binary.AppendUvarint(binary.AppendVarint(nil, 1_470_819_600), 999_999_999)
+	b = append(b, 0)
+	for range 4 {
+		b = appendString(b, "x")
+	}
+	b = appendStrings(appendStrings(b, nil), nil)
+	var e model.Event
+	if err := readEvent(bufio.NewReader(bytes.NewReader(b)), &e); err != nil || e.Time.Nanosecond() != 999_999_999 {
+		t.Errorf("%v %v", e.Time, err)
+	}
+}
+
 func TestCorruptSpillIsAnError(t *testing.T) {
 	old := ChunkSize
 	ChunkSize = 2
@@ -261,8 +290,9 @@ func FuzzSpillRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzMergeOrder: any set of times, spilled in chunks of three and merged,
-// comes out complete, unchanged and in order.
+// FuzzMergeOrder: any set of times, spilled in chunks of four and merged,
+// comes out complete, unchanged and in order (up to 64 events, so up to 16
+// chunk files per run).
 func FuzzMergeOrder(f *testing.F) {
 	f.Add([]byte{})
 	seed := func(secs ...int64) []byte {
@@ -275,10 +305,10 @@ func FuzzMergeOrder(f *testing.F) {
 	}
 	f.Add(seed(50_000_000_000, 1_470_819_600, -5_364_662_400, 0, math.MaxInt64, math.MinInt64, 1_470_819_600))
 	f.Add(seed(9_223_372_036, -9_223_372_037, 1, 1, 1, 2))
-	spillEvery(f, 3)
+	spillEvery(f, 4)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var evs []model.Event
-		for len(data) >= 9 && len(evs) < 200 {
+		for len(data) >= 9 && len(evs) < 64 {
 			sec := int64(binary.BigEndian.Uint64(data))
 			k := data[8]
 			data = data[9:]

@@ -57,6 +57,11 @@ func TestConversions(t *testing.T) {
 		{"webkit negative", func() (time.Time, error) { return WebKit(-5) }, none, true},
 		{"webkit max int64", func() (time.Time, error) { return WebKit(math.MaxInt64) }, none, true},
 		{"webkit min int64", func() (time.Time, error) { return WebKit(math.MinInt64) }, none, true},
+		// Floor division: -1 ms is 1969, not 1970 (truncation would say 0 s).
+		{"unix millis -1 is before 1970", func() (time.Time, error) { return UnixMillis(-1) }, none, true},
+		{"cocoa negative fraction", func() (time.Time, error) { return FromInt(-1500, CocoaEpoch, Milliseconds) }, date(2000, 12, 31, 23, 59, 58, 500_000_000), false},
+		{"apple float just past 1e11 is nanoseconds", func() (time.Time, error) { return Apple(5e11) }, date(2001, 1, 1, 0, 8, 20, 0), false},
+		{"apple float seconds with fraction past 2100", func() (time.Time, error) { return Apple(3_124_137_600.5) }, none, true},
 		{"filetime ticks", func() (time.Time, error) { return FromInt(133_500_000_000_000_000, WebKitEpoch, Ticks100ns) }, date(2024, 1, 17, 21, 20, 0, 0), false},
 	}
 	for _, c := range cases {

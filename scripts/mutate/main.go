@@ -288,11 +288,12 @@ func main() {
 	md := flag.String("md", "", "also write the results as a Markdown table to this file")
 	keep := flag.Bool("keep", false, "keep the scratch copy (its path is printed)")
 	verbose := flag.Bool("v", false, "print go test's output")
+	check := flag.Bool("check", false, "only check that every line applies to the working tree")
 	flag.Parse()
-	os.Exit(mainErr(*listPath, *only, *timeout, *md, *keep, *verbose))
+	os.Exit(mainErr(*listPath, *only, *timeout, *md, *keep, *verbose, *check))
 }
 
-func mainErr(listPath, only string, timeout time.Duration, md string, keep, verbose bool) int {
+func mainErr(listPath, only string, timeout time.Duration, md string, keep, verbose, check bool) int {
 	fail := func(err error) int { fmt.Fprintln(os.Stderr, "mutate:", err); return 2 }
 	root, err := repoRoot()
 	if err != nil {
@@ -319,14 +320,21 @@ func mainErr(listPath, only string, timeout time.Duration, md string, keep, verb
 	}
 	// Check every line against the working tree first: a stale line fails
 	// the run before any test time is spent.
+	var bad []error
 	for _, m := range muts {
 		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m.File)))
 		if err != nil {
-			return fail(fmt.Errorf("line %d: %w", m.Line, err))
+			bad = append(bad, fmt.Errorf("line %d: %w", m.Line, err))
+		} else if _, err := Apply(src, m); err != nil {
+			bad = append(bad, err)
 		}
-		if _, err := Apply(src, m); err != nil {
-			return fail(err)
-		}
+	}
+	if len(bad) > 0 {
+		return fail(errors.Join(bad...))
+	}
+	if check {
+		fmt.Printf("%d mutations apply\n", len(muts))
+		return 0
 	}
 
 	scratch, err := os.MkdirTemp("", "huella-mutate-")
