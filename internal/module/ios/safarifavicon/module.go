@@ -76,11 +76,13 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 				rows.Close()
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Time: iosdb.AppleTime(ts), Type: qq.typ}
+			f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Type: qq.typ}
+			var terr error
+			f.Time, terr = iosdb.AppleTimeChecked(ts)
 			r := &model.Record{Source: name, Data: &f, Summary: fmt.Sprintf("Safari favicon from %s with icon URL %s (%s)", f.URL, f.IconURL, f.Type)}
 			r.Add(model.KindURL, f.URL, "url")
 			r.Add(model.KindURL, f.IconURL, "icon_url")
-			r.Stamp(f.Time, "safari_favicon")
+			r.StampChecked(f.Time, terr, "safari_favicon")
 			env.Emit(r)
 		}
 		err = rows.Err()

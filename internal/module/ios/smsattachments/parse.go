@@ -28,6 +28,9 @@ type Attachment struct {
 	MessageDate  time.Time `json:"message_date,omitzero"`
 	Service      string    `json:"service,omitempty"`
 	Handle       string    `json:"handle,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	createdErr, messageErr error
 }
 
 func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) error) error {
@@ -74,9 +77,11 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 		a := &Attachment{ID: id, GUID: iosdb.Str(row.Get("guid")), Filename: iosdb.Str(row.Get("filename")),
 			TransferName: iosdb.Str(row.Get("transfer_name")), MimeType: iosdb.Str(row.Get("mime_type")),
 			UTI: iosdb.Str(row.Get("uti")), TotalBytes: iosdb.Int(row.Get("total_bytes")),
-			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1, Created: iosdb.AppleTime(row.Get("created")),
-			MessageID: iosdb.Int(row.Get("message_id")), MessageDate: iosdb.AppleTime(row.Get("message_date")),
-			Service: iosdb.Str(row.Get("service")), Handle: iosdb.Str(row.Get("handle"))}
+			Outgoing:  iosdb.Int(row.Get("is_outgoing")) == 1,
+			MessageID: iosdb.Int(row.Get("message_id")),
+			Service:   iosdb.Str(row.Get("service")), Handle: iosdb.Str(row.Get("handle"))}
+		a.Created, a.createdErr = iosdb.AppleTimeChecked(row.Get("created"))
+		a.MessageDate, a.messageErr = iosdb.AppleTimeChecked(row.Get("message_date"))
 		a.Direction = "received"
 		if a.Outgoing {
 			a.Direction = "sent"
@@ -109,11 +114,11 @@ func (a *Attachment) record(src string) *model.Record {
 		arrow = "to"
 	}
 	r.Summary = fmt.Sprintf("Attachment %q (%s, %d bytes) %s %s %s", name, a.MimeType, a.TotalBytes, a.Direction, arrow, party)
-	t := a.Created
-	if t.IsZero() {
-		t = a.MessageDate
+	t, err := a.Created, a.createdErr
+	if t.IsZero() && err == nil {
+		t, err = a.MessageDate, a.messageErr
 	}
-	r.Stamp(t, "sms_attachment")
+	r.StampChecked(t, err, "sms_attachment")
 	r.Add(model.KindFilePath, devicePath(a.Filename), "filename")
 	if strings.Contains(a.Handle, "@") {
 		r.Add(model.KindEmail, a.Handle, "handle")
