@@ -439,14 +439,19 @@ func clip(s string) string {
 // markdown is the table kept in SECURITY.md.
 func markdown(rs []Result) []byte {
 	var b bytes.Buffer
-	b.WriteString("| # | file | mutation | result | caught by |\n|---|---|---|---|---|\n")
-	esc := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "`", "'") }
+	b.WriteString("| line | file | what the mutation breaks | result | caught by |\n|---|---|---|---|---|\n")
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	for _, r := range rs {
 		by := strings.Join(r.FailedBy, ", ")
+		what := r.Note
 		if r.Outcome == Survived {
 			by = strings.TrimSpace(strings.TrimPrefix(r.Note, "survives:"))
+			what = describe(r.Mutation)
 		}
-		fmt.Fprintf(&b, "| %d | `%s` | `%s` → `%s` | %s | %s |\n", r.Line, r.File, esc(clip(r.Original)), esc(clip(r.Replacement)), r.Outcome, esc(by))
+		if what == "" {
+			what = describe(r.Mutation)
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", r.Line, strings.TrimPrefix(r.File, "internal/"), esc(what), r.Outcome, esc(by))
 	}
 	return b.Bytes()
 }
