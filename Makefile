@@ -21,10 +21,13 @@ mutate: ## apply each mutation in scripts/mutate/mutations.tsv to a scratch copy
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
 
+precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
+	bench/precision.sh
+
 golden: ## rewrite golden files after a deliberate output change
 	$(GO) test ./... -update
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz mutate bench golden help
+.PHONY: build test cross fuzz mutate bench precision golden help

@@ -24,7 +24,7 @@ func run(t *testing.T, evs []model.Event) []model.Detection {
 	return ds
 }
 
-func rules(ds []model.Detection) map[string]int {
+func ruleCounts(ds []model.Detection) map[string]int {
 	m := map[string]int{}
 	for _, d := range ds {
 		m[d.Rule]++
@@ -64,7 +64,7 @@ func TestTriangle(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ds := run(t, c.evs)
-			if got := rules(ds)["correlation.triangle_window"]; got != c.want {
+			if got := ruleCounts(ds)["correlation.triangle.window"]; got != c.want {
 				t.Fatalf("got %d findings, want %d: %+v", got, c.want, ds)
 			}
 			if c.want > 0 && len(ds[0].Related) < 2 {
@@ -102,7 +102,7 @@ func TestTriangleWindowCap(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			evs := append([]model.Event{net}, filler(c.fillers)...)
 			evs = append(evs, imageio(4))
-			if got := rules(run(t, evs))["correlation.triangle_window"]; got != c.want {
+			if got := ruleCounts(run(t, evs))["correlation.triangle.window"]; got != c.want {
 				t.Fatalf("got %d findings, want %d", got, c.want)
 			}
 		})
@@ -136,13 +136,13 @@ func TestLinkChain(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ds := run(t, c.evs)
-			r := rules(ds)
-			if r["correlation.message_link_chain"] != c.chain || r["correlation.message_link_opened"] != c.open {
+			r := ruleCounts(ds)
+			if r["correlation.link.chain"] != c.chain || r["correlation.link.opened"] != c.open {
 				t.Fatalf("got %v, want chain %d opened %d", r, c.chain, c.open)
 			}
 			// The whole chain is high; a link that was opened, informational.
 			for _, d := range ds {
-				want := map[string]model.Severity{"correlation.message_link_chain": model.High, "correlation.message_link_opened": model.Informational}[d.Rule]
+				want := map[string]model.Severity{"correlation.link.chain": model.High, "correlation.link.opened": model.Informational}[d.Rule]
 				if d.Severity != want {
 					t.Errorf("%s: severity %v, want %v", d.Rule, d.Severity, want)
 				}
