@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/results"
 )
 
 // run executes the CLI in-process and returns exit status, stdout, stderr.
@@ -108,56 +107,11 @@ func TestCheckURLPastedMessage(t *testing.T) {
 	}
 }
 
-func TestRedactArgs(t *testing.T) {
-	got := redactArgs([]string{"check", "--password", "hunter2", "-p", "x", "--password=abc", "dir"})
-	s := strings.Join(got, " ")
-	for _, secret := range []string{"hunter2", " x ", "abc"} {
-		if strings.Contains(s+" ", secret) {
-			t.Errorf("secret %q left in %q", secret, s)
-		}
-	}
-	if got[0] != "huella" || got[len(got)-1] != "dir" {
-		t.Errorf("%v", got)
-	}
-}
-
-func TestSummarizeExitStatus(t *testing.T) {
-	parsed := results.ModuleInfo{Name: "a", Status: results.StatusParsed, Records: 3}
-	failed := results.ModuleInfo{Name: "b", Status: results.StatusFailed}
-	absent := results.ModuleInfo{Name: "c", Status: results.StatusAbsent}
-	high := model.Detection{Severity: model.High, Indicator: &model.IndicatorRef{Campaign: "Pegasus"}}
-	medium := model.Detection{Severity: model.Medium}
-	cases := []struct {
-		name string
-		mods []results.ModuleInfo
-		dets []model.Detection
-		want int
-	}{
-		{"clean", []results.ModuleInfo{parsed, absent}, nil, 0},
-		{"medium only is not 'found'", []results.ModuleInfo{parsed}, []model.Detection{medium}, 0},
-		{"found", []results.ModuleInfo{parsed, failed}, []model.Detection{high}, 1},
-		{"nothing could be checked", []results.ModuleInfo{failed, absent}, nil, 2},
-		{"partial", []results.ModuleInfo{parsed, failed}, nil, 3},
-		// A module that failed after reading one record did check something.
-		{"failed after one record is partial", []results.ModuleInfo{{Name: "d", Status: results.StatusFailed, Records: 1}}, nil, 3},
-		{"failed with no record is nothing checked", []results.ModuleInfo{{Name: "d", Status: results.StatusFailed}}, nil, 2},
-	}
-	for _, c := range cases {
-		if got := Summarize(c.mods, c.dets, 0); got.ExitStatus != c.want {
-			t.Errorf("%s: exit %d, want %d", c.name, got.ExitStatus, c.want)
-		}
-	}
-	s := Summarize(nil, []model.Detection{high, medium}, 0)
-	if s.Highest != "high" || len(s.Campaigns) != 1 || s.BySeverity["medium"] != 1 {
-		t.Errorf("%+v", s)
-	}
-}
-
 func TestCheckRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o600)
 	code, _, errs := run(t, "", "check", dir, "--output", filepath.Join(t.TempDir(), "out"))
-	if code != 2 || !strings.Contains(errs, "not a recognised evidence type") {
+	if code != 2 || !strings.Contains(errs, "not phone evidence huella recognises") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 	code, _, errs = run(t, "", "check", dir, "--output", filepath.Join(dir, "out"))

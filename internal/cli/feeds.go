@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -65,7 +64,7 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout}
 				if isTerminal(a.stderr) {
 					opts.Progress = func(done, total int, feed string) {
-						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, feed)
+						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, esc(feed))
 						if done == total {
 							fmt.Fprint(a.stderr, "\r\033[K")
 						}
@@ -78,9 +77,9 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 				switch {
 				case r.Err != nil:
 					failed++
-					fmt.Fprintf(a.stdout, "%-36s FAILED: %v\n", r.Feed, r.Err)
+					fmt.Fprintf(a.stdout, "%-36s FAILED: %s\n", esc(r.Feed), termsafeErr(r.Err))
 				default:
-					fmt.Fprintf(a.stdout, "%-36s %s\n", r.Feed, r.Status)
+					fmt.Fprintf(a.stdout, "%-36s %s\n", esc(r.Feed), esc(r.Status))
 				}
 			}
 			if err != nil {
@@ -133,7 +132,7 @@ func (a *app) iocsListCmd() *cobra.Command {
 				if age > oldest {
 					oldest = age
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n, f.Updated.Format("2006-01-02"), humanAge(age), f.SHA256[:min(16, len(f.SHA256))], counts, f.Source)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", esc(n), f.Updated.Format("2006-01-02"), humanAge(age), esc(f.SHA256[:min(16, len(f.SHA256))]), esc(counts), esc(f.Source))
 			}
 			tw.Flush()
 			if oldest > staleFeeds {
@@ -180,11 +179,11 @@ func (a *app) iocsSearchCmd() *cobra.Command {
 			}
 			refs := set.Search(args[0])
 			if len(refs) == 0 {
-				fmt.Fprintf(a.stdout, "%s: in no loaded feed (%d indicators searched)\n", args[0], set.Len())
+				fmt.Fprintf(a.stdout, "%s: in no loaded feed (%d indicators searched)\n", esc(args[0]), set.Len())
 				return nil
 			}
 			for _, r := range refs {
-				fmt.Fprintf(a.stdout, "%s: %s %q of %s (%s, %s)\n", args[0], r.Type, r.Value, r.Campaign, r.File, r.ID)
+				fmt.Fprintf(a.stdout, "%s: %s %s of %s (%s, %s)\n", esc(args[0]), esc(r.Type), esc(r.Value), esc(r.Campaign), esc(r.File), esc(r.ID))
 			}
 			return exitWith(results.ExitFound, nil)
 		},
@@ -225,9 +224,3 @@ func (a *app) iocsLockCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&out, "output", "o", "huella-iocs.lock", "lock file to write")
 	return cmd
 }
-
-func quietLogger(a *app) *slog.Logger { return newLogger(a.stderr, discard{}, true) }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/huella-project/huella/internal/atomicfile"
 )
 
 // Feed is one entry of the index.
@@ -204,28 +206,11 @@ func writeState(dir string, st *State) error {
 	return atomicWrite(dir, "state.json", b)
 }
 
-// atomicWrite writes name in dir through a temporary file and a rename, so
-// a reader never sees half a file and a crash keeps the previous copy.
+// atomicWrite writes name in dir through a temporary file, a sync and a
+// rename (internal/atomicfile), so a reader never sees half a file and a
+// crash keeps the previous copy.
 func atomicWrite(dir, name string, b []byte) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+	return atomicfile.WriteBytes(filepath.Join(dir, name), b)
 }
 
 var errNotModified = errors.New("not modified")

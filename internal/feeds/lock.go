@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -59,7 +60,7 @@ func WriteLock(p string, files []LockEntry) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(p, append(b, '\n'), 0o600)
+	return atomicfile.WriteBytes(p, append(b, '\n'))
 }
 
 // ApplyLock picks, among the candidate files and folders, exactly the files

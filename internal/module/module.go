@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
@@ -55,6 +56,12 @@ type Sink interface {
 	Artifact(module string, name string) // an artifact the module read
 }
 
+// GapSink is implemented by sinks that keep what a module could not check
+// (the pipeline does); Env falls back to a warning for sinks that do not.
+type GapSink interface {
+	Gap(module string, g coverage.Gap)
+}
+
 // NewEnv is used by the pipeline and by module tests.
 func NewEnv(ev *source.Evidence, module string, sink Sink, log *slog.Logger) *Env {
 	if log == nil {
@@ -96,6 +103,27 @@ func (e *Env) Report(f *rules.Finding, r *model.Record) {
 // bad timestamp") that does not fail the module but must not be silent.
 func (e *Env) Warn(format string, args ...any) {
 	e.sink.Warn(e.module, fmt.Sprintf(format, args...))
+}
+
+// NotChecked reports a part the module should have checked and could not
+// (see internal/coverage). It makes the outcome incomplete and is listed,
+// with its fix, in info.json, on the console and in the report.
+func (e *Env) NotChecked(g coverage.Gap) {
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, g)
+		return
+	}
+	e.sink.Warn(e.module, g.Reason("en"))
+}
+
+// Unreadable reports a file the module found but could not read or parse:
+// a warning, and a gap, so a module whose every file is unreadable is never
+// taken for one that read an empty artifact.
+func (e *Env) Unreadable(file string, err error) {
+	e.sink.Warn(e.module, fmt.Sprintf("%s: %v", file, err))
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, coverage.Gap{Part: file, Cause: coverage.Unreadable, Detail: err.Error()})
+	}
 }
 
 // Find returns the logical paths matching any pattern (see source.Glob) and

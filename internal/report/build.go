@@ -336,7 +336,7 @@ func buildCoverage(cat *Catalogue, mods []results.ModuleInfo) []Coverage {
 
 func statusRank(s string) int {
 	switch s {
-	case results.StatusFailed:
+	case results.StatusFailed, results.StatusUnreadable, results.StatusInterrupted:
 		return 0
 	case results.StatusParsed:
 		return 1

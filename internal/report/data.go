@@ -55,12 +55,16 @@ func (d *Data) noteUntranslated(module, summary string) {
 // weakens it.
 type Verdict struct {
 	// Level picks the colour: critical, high, medium, low, none, incomplete, error.
-	Level      string       `json:"level"`
-	Headline   string       `json:"headline"`
-	Notes      []string     `json:"notes,omitempty"`
-	Counts     []Count      `json:"counts,omitempty"`
-	Campaigns  []string     `json:"campaigns,omitempty"`
+	Level     string   `json:"level"`
+	Headline  string   `json:"headline"`
+	Notes     []string `json:"notes,omitempty"`
+	Counts    []Count  `json:"counts,omitempty"`
+	Campaigns []string `json:"campaigns,omitempty"`
+	// NotChecked is what should have been checked and was not, each with
+	// how to fix it (internal/outcome decides it, internal/coverage words it).
 	NotChecked []NotChecked `json:"not_checked,omitempty"`
+	// Absent names the modules whose artifact this evidence does not hold.
+	Absent []string `json:"absent,omitempty"`
 }
 
 type Count struct {
@@ -70,9 +74,10 @@ type Count struct {
 }
 
 type NotChecked struct {
-	Module string `json:"module"`
-	Status string `json:"status"`
+	Part   string `json:"part"`
+	Cause  string `json:"cause"`
 	Reason string `json:"reason"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Group is the findings of one severity.

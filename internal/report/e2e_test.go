@@ -281,17 +281,17 @@ func TestBrowserNoFindings(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.", "sms: not in this evidence"}},
-		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "safari_history: falló: History.db: database disk image is malformed"}},
+		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.", "Not in this evidence, so nothing to read for: sms"}},
+		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "safari_history falló: History.db: database disk image is malformed", "Cómo resolverlo:"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeResults(t, c.sc)
 			if err := Write(dir, Options{Lang: c.lang, Now: fixedNow}); err != nil {
 				t.Fatal(err)
 			}
-			self := fileURL(filepath.Join(dir, "report.html"))
+			self := fileURL(filepath.Join(dir, FileName(c.lang)))
 			b := newTab(t)
-			if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("not-checked"))); err != nil {
+			if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("verdict-headline"))); err != nil {
 				t.Fatal(err)
 			}
 			text := eval[string](t, b, `document.getElementById('verdict').innerText`)

@@ -152,7 +152,6 @@ func noneScenario() scenario {
 		{Name: "aqf_packages", Status: results.StatusParsed, Records: 212},
 		{Name: "aqf_processes", Status: results.StatusEmpty},
 		{Name: "sms", Status: results.StatusAbsent, Error: "sms.db not collected"},
-		{Name: "bugreport_appops", Status: results.StatusSkipped},
 	}
 	events := []model.Event{
 		{Time: at("2024-01-02T03:04:05Z"), Module: "aqf_packages", Desc: "installed", Summary: "com.example.app installed"},

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/results"
 )
 
@@ -71,28 +72,33 @@ func TestBuildDataGolden(t *testing.T) {
 }
 
 func TestVerdictRules(t *testing.T) {
-	t.Run("not checked lists absent failed skipped", func(t *testing.T) {
+	t.Run("absent modules are listed apart, not as gaps", func(t *testing.T) {
 		d := build(t, noneScenario(), "en")
-		var names []string
-		for _, n := range d.Verdict.NotChecked {
-			names = append(names, n.Module+":"+n.Status)
-		}
-		if got, want := strings.Join(names, ","), "sms:absent,bugreport_appops:skipped"; got != want {
-			t.Errorf("not checked = %s, want %s", got, want)
+		if len(d.Verdict.NotChecked) != 0 || strings.Join(d.Verdict.Absent, ",") != "sms" || d.Verdict.Level != "none" {
+			t.Errorf("verdict = %+v", d.Verdict)
 		}
 	})
-	t.Run("failed module is named with its error", func(t *testing.T) {
+	t.Run("a deselected module makes it incomplete", func(t *testing.T) {
+		sc := noneScenario()
+		sc.info.Modules = append(sc.info.Modules, results.ModuleInfo{Name: "bugreport_appops", Status: results.StatusSkipped})
+		d := build(t, sc, "en")
+		if d.Verdict.Level != "incomplete" || len(d.Verdict.NotChecked) != 1 || d.Verdict.NotChecked[0].Cause != "deselected" ||
+			!strings.Contains(d.Verdict.NotChecked[0].Fix, "without --modules") {
+			t.Errorf("verdict = %+v", d.Verdict)
+		}
+	})
+	t.Run("failed module is named with its error and the fix", func(t *testing.T) {
 		d := build(t, failedScenario(), "en")
 		found := false
 		for _, n := range d.Verdict.NotChecked {
-			if n.Module == "safari_history" && strings.Contains(n.Reason, "malformed") {
+			if n.Part == "safari_history" && strings.Contains(n.Reason, "malformed") && n.Fix != "" {
 				found = true
 			}
 		}
 		if !found {
 			t.Errorf("failed module missing from not-checked list: %+v", d.Verdict.NotChecked)
 		}
-		if !containsAll(d.Verdict.Notes, "incomplete", "could not be read completely", "Problems were met") {
+		if !containsAll(d.Verdict.Notes, "could not be read completely", "Problems were met") {
 			t.Errorf("notes = %q", d.Verdict.Notes)
 		}
 		if d.Coverage[0].Status != results.StatusFailed {
@@ -107,12 +113,23 @@ func TestVerdictRules(t *testing.T) {
 			t.Errorf("verdict = %+v", d.Verdict)
 		}
 	})
-	t.Run("no indicators loaded", func(t *testing.T) {
+	t.Run("no indicators loaded is incomplete, with the command that fixes it", func(t *testing.T) {
 		sc := noneScenario()
 		sc.info.Indicators = results.Indicators{}
 		d := build(t, sc, "en")
-		if !containsAll(d.Verdict.Notes, "No indicator files were loaded") {
-			t.Errorf("notes = %q", d.Verdict.Notes)
+		if d.Verdict.Level != "incomplete" || len(d.Verdict.NotChecked) != 1 || !strings.Contains(d.Verdict.NotChecked[0].Fix, "huella iocs update") {
+			t.Errorf("verdict = %+v", d.Verdict)
+		}
+	})
+	t.Run("an interrupted run says so, in Spanish too", func(t *testing.T) {
+		sc := noneScenario()
+		sc.info.Interrupted = true
+		sc.info.Modules = append(sc.info.Modules, results.ModuleInfo{Name: "aqf_files", Status: results.StatusInterrupted})
+		d := build(t, sc, "es")
+		if d.Verdict.Level != "incomplete" || !strings.Contains(d.Verdict.Headline, "se interrumpió") ||
+			len(d.Verdict.NotChecked) != 1 || !strings.Contains(d.Verdict.NotChecked[0].Reason, "no terminó") ||
+			!strings.Contains(d.Verdict.NotChecked[0].Fix, "déjela terminar") {
+			t.Errorf("verdict = %+v", d.Verdict)
 		}
 	})
 	t.Run("a high indicator match names its campaign", func(t *testing.T) {
@@ -121,23 +138,6 @@ func TestVerdictRules(t *testing.T) {
 		d := build(t, sc, "en")
 		if d.Verdict.Level != "high" || !strings.Contains(d.Verdict.Headline, "Pegasus") {
 			t.Errorf("verdict = %+v", d.Verdict)
-		}
-	})
-	t.Run("unreadable timeline lines make it incomplete", func(t *testing.T) {
-		dir := writeResults(t, noneScenario())
-		before, err := BuildData(dir, Options{Lang: "en", Now: fixedNow})
-		if err != nil || before.Verdict.Level != "none" {
-			t.Fatalf("without the bad line: %+v %v", before.Verdict, err)
-		}
-		f, err := os.OpenFile(filepath.Join(dir, "timeline.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.WriteString("{not json\n")
-		f.Close()
-		d, err := BuildData(dir, Options{Lang: "en", Now: fixedNow})
-		if err != nil || d.Verdict.Level != "incomplete" {
-			t.Errorf("verdict = %+v, %v", d.Verdict, err)
 		}
 	})
 	t.Run("medium only is not a compromise", func(t *testing.T) {
@@ -302,6 +302,14 @@ func TestCataloguesComplete(t *testing.T) {
 	for _, k := range used {
 		if !cat.Has(k) && len(cat.List(k)) == 0 {
 			t.Errorf("key %q used but not in the catalogue", k)
+		}
+	}
+	// The verdict's headline key comes from internal/outcome.
+	for _, k := range []string{outcome.HeadlineFoundCampaigns, outcome.HeadlineFoundHigh, outcome.HeadlineFoundMedium, outcome.HeadlineFoundLow,
+		outcome.HeadlineNone, outcome.HeadlineIncomplete, outcome.HeadlineNothingChecked, outcome.HeadlineInterrupted} {
+		used = append(used, k)
+		if !cat.Has(k) {
+			t.Errorf("outcome headline %q not in the catalogue", k)
 		}
 	}
 	for _, k := range []string{"all", "flagged", "count", "page", "no_rows"} {

@@ -202,6 +202,139 @@ func TestModuleTimeout(t *testing.T) {
 	}
 }
 
+// TestInterruptLeavesBlockedModulesBehind: a cancelled run stops starting
+// modules, waits at most StopGrace for a module stuck in a read that
+// ignores its context, and returns what ran with every results file
+// complete (valid JSON), so the interrupted info.json can be written and
+// the temporary files removed whatever the stuck goroutine does.
+func TestInterruptLeavesBlockedModulesBehind(t *testing.T) {
+	out := t.TempDir()
+	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
+	stuck := fakeModule{"t.stuck", func(_ context.Context, env *module.Env) error {
+		env.Emit(&model.Record{Summary: "before the block"})
+		close(started)
+		<-release // a read that never returns and ignores ctx
+		env.Emit(&model.Record{Summary: "after the run moved on"})
+		env.Detect(model.Detection{Severity: model.Critical, Reason: "late"})
+		return nil
+	}}
+	polite := fakeModule{"t.polite", func(ctx context.Context, env *module.Env) error {
+		env.Emit(&model.Record{Summary: "one"})
+		<-ctx.Done()
+		return ctx.Err()
+	}}
+	var mods []module.Module
+	mods = append(mods, stuck, polite)
+	for _, n := range []string{"t.c", "t.d", "t.e"} {
+		mods = append(mods, fakeModule{n, emitN(1, func(int) string { return "x.example" })})
+	}
+	go func() { <-started; time.Sleep(20 * time.Millisecond); cancel() }()
+	t0 := time.Now()
+	res, err := Run(ctx, Options{Evidence: ev, Modules: mods, OutDir: out, Workers: 2, StopGrace: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 3*time.Second {
+		t.Errorf("took %s to stop", d)
+	}
+	if !res.Interrupted {
+		t.Fatal("not marked interrupted")
+	}
+	byName := map[string]results.ModuleInfo{}
+	for _, m := range res.Modules {
+		byName[m.Name] = m
+	}
+	if m := byName["t.stuck"]; m.Status != results.StatusInterrupted || m.Records != 1 || !strings.Contains(m.Error, "left behind") {
+		t.Errorf("stuck module: %+v", m)
+	}
+	if m := byName["t.polite"]; m.Status != results.StatusInterrupted || m.Records != 1 {
+		t.Errorf("module that stopped: %+v", m)
+	}
+	for _, n := range []string{"t.c", "t.d", "t.e"} {
+		if m := byName[n]; m.Status != results.StatusInterrupted && m.Status != results.StatusParsed {
+			t.Errorf("%s: %+v", n, m)
+		}
+	}
+	if len(res.Modules) != len(mods) {
+		t.Errorf("%d modules in coverage, want %d", len(res.Modules), len(mods))
+	}
+	// Files are complete; the stuck module's own lists its record so far.
+	var mf results.ModuleFile
+	if err := results.ReadJSON(filepath.Join(out, "t.stuck.json"), &mf); err != nil || len(mf.Records) != 1 {
+		t.Errorf("t.stuck.json: %v %+v", err, mf)
+	}
+	var dets results.Detections
+	if err := results.ReadJSON(filepath.Join(out, "detections.json"), &dets); err != nil {
+		t.Error(err)
+	}
+	// Nothing the stuck module does afterwards reaches the results.
+	release <- struct{}{}
+	time.Sleep(50 * time.Millisecond)
+	if err := results.ReadJSON(filepath.Join(out, "t.stuck.json"), &mf); err != nil || len(mf.Records) != 1 {
+		t.Errorf("t.stuck.json changed after the run: %v %d records", err, len(mf.Records))
+	}
+	if len(res.Detections) != 0 {
+		t.Errorf("late detection reached the run: %+v", res.Detections)
+	}
+	ents, _ := os.ReadDir(out)
+	for _, e := range ents {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
+
+// TestUnreadableIsNotEmpty: a module that found its files and could read
+// none of them is "unreadable", with a gap per file, never "empty".
+func TestUnreadableIsNotEmpty(t *testing.T) {
+	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{"p1": {Data: []byte("x")}, "p2": {Data: []byte("y")}}, TempDir: t.TempDir()}
+	mods := []module.Module{
+		fakeModule{"t.explicit", func(_ context.Context, env *module.Env) error {
+			for _, f := range env.Find("p1", "p2") {
+				env.Unreadable(f, errors.New("not a plist"))
+			}
+			return nil
+		}},
+		fakeModule{"t.warned", func(_ context.Context, env *module.Env) error {
+			env.Find("p1")
+			env.Warn("p1: truncated")
+			return nil
+		}},
+		fakeModule{"t.empty", func(_ context.Context, env *module.Env) error {
+			env.Find("p1")
+			return nil
+		}},
+		fakeModule{"t.partly", func(_ context.Context, env *module.Env) error {
+			env.Find("p1", "p2")
+			env.Emit(&model.Record{Summary: "p1 read"})
+			env.Unreadable("p2", errors.New("bad"))
+			return nil
+		}},
+	}
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		status string
+		gaps   int
+	}{
+		"t.explicit": {results.StatusUnreadable, 2},
+		"t.warned":   {results.StatusUnreadable, 0},
+		"t.empty":    {results.StatusEmpty, 0},
+		"t.partly":   {results.StatusParsed, 1},
+	}
+	for _, m := range res.Modules {
+		if w := want[m.Name]; m.Status != w.status || len(m.Gaps) != w.gaps {
+			t.Errorf("%s: status %s with %d gaps, want %s with %d", m.Name, m.Status, len(m.Gaps), w.status, w.gaps)
+		}
+	}
+}
+
 // TestImpossibleDatesWarnOnce: records whose dates could not be placed keep
 // them raw in <module>.json, stay off the timeline, and the module reports
 // one warning with the count, however many rows there are.

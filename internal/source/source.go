@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/huella-project/huella/internal/coverage"
 )
 
 // Kind is an evidence type; its string is what --type takes.
@@ -95,6 +97,10 @@ type Evidence struct {
 	// its manifest, an entry refused from an archive). They are reported in
 	// info.json and the report, never dropped.
 	Notes []string
+	// Gaps are the parts of the evidence that could not be opened and so
+	// were not checked (an encrypted inner backup without its password, an
+	// unreadable nested archive). Each makes the outcome incomplete.
+	Gaps []coverage.Gap
 
 	mu      sync.Mutex
 	closers []func() error
@@ -113,6 +119,14 @@ func (e *Evidence) OnClose(f func() error) {
 func (e *Evidence) Note(msg string) {
 	e.mu.Lock()
 	e.Notes = append(e.Notes, msg)
+	e.mu.Unlock()
+}
+
+// NotChecked records a part of the evidence that was not checked, with why
+// (and, when the cause's usual fix does not fit, how to fix it).
+func (e *Evidence) NotChecked(g coverage.Gap) {
+	e.mu.Lock()
+	e.Gaps = append(e.Gaps, g)
 	e.mu.Unlock()
 }
 
@@ -224,6 +238,6 @@ func matchSegs(pat, name []string) bool {
 // Errors every encrypted-evidence reader wraps, so the CLI can ask for a
 // password once and print one clear message, whatever the evidence type.
 var (
-	ErrPasswordNeeded = errors.New("the evidence is encrypted: give its password with --password, --password-file or HUELLA_BACKUP_PASSWORD")
+	ErrPasswordNeeded = errors.New("encrypted: give --password-file FILE or set HUELLA_BACKUP_PASSWORD (or run on a terminal to be asked)")
 	ErrWrongPassword  = errors.New("wrong password: the evidence could not be decrypted with it")
 )

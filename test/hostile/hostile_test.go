@@ -178,6 +178,10 @@ func problemsIn(info []byte) string {
 	var v struct {
 		Evidence struct {
 			Notes []string `json:"notes"`
+			Gaps  []struct {
+				Part   string `json:"part"`
+				Detail string `json:"detail"`
+			} `json:"gaps"`
 		} `json:"evidence"`
 		Modules []struct {
 			Name     string   `json:"name"`
@@ -189,6 +193,9 @@ func problemsIn(info []byte) string {
 		return ""
 	}
 	parts := v.Evidence.Notes
+	for _, g := range v.Evidence.Gaps {
+		parts = append(parts, g.Part+": "+g.Detail)
+	}
 	for _, m := range v.Modules {
 		parts = append(parts, m.Name+": "+m.Error)
 		parts = append(parts, m.Warnings...)

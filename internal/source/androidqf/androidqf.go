@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/archive"
@@ -248,8 +249,9 @@ func readSmall(fsys fs.FS, name string, max int64) ([]byte, error) {
 }
 
 // mountBackup unpacks the acquisition's backup.ab (the SMS database lives
-// there) under BackupMount. Problems become notes: the rest of the
-// acquisition is still worth checking.
+// there) under BackupMount. Problems become gaps, each with its fix: the
+// rest of the acquisition is still worth checking, but the answer is
+// incomplete without the backup.
 func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	ents, err := fs.ReadDir(ev.FS, ".")
 	if err != nil {
@@ -265,17 +267,20 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if name == "" {
 		return
 	}
+	gap := func(c coverage.Cause, detail string) {
+		ev.NotChecked(coverage.Gap{Part: name + " (the phone's SMS backup)", Cause: c, Detail: detail})
+	}
 	abPath, ok := localPath(ev.FS, name)
 	if !ok {
 		abPath = filepath.Join(ev.TempDir, "backup.ab")
 		if err := copyOut(ev.FS, name, abPath); err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+			gap(coverage.Unreadable, "cannot copy it out of the archive: "+err.Error())
 			return
 		}
 	}
 	dir := filepath.Join(ev.TempDir, "backup")
 	if err := os.Mkdir(dir, 0o700); err != nil {
-		ev.Note(err.Error())
+		gap(coverage.Unreadable, err.Error())
 		return
 	}
 	pw := opts.BackupPassword
@@ -289,16 +294,16 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if err != nil {
 		switch {
 		case errors.Is(err, androidab.ErrPasswordNeeded):
-			ev.Note(name + " is encrypted and no backup password was given: its SMS were not checked")
+			gap(coverage.Encrypted, "")
 			return
 		case errors.Is(err, androidab.ErrWrongPassword):
-			ev.Note(name + ": wrong backup password: its SMS were not checked")
+			gap(coverage.WrongPassword, "")
 			return
 		case fsys == nil || st.Entries == 0:
-			ev.Note(fmt.Sprintf("%s is malformed, skipped: %v", name, err))
+			gap(coverage.Unreadable, "malformed: "+err.Error())
 			return
 		}
-		ev.Note(err.Error())
+		gap(coverage.Unreadable, fmt.Sprintf("read %d entries, then: %v", st.Entries, err))
 	}
 	ev.FS = &mountFS{base: ev.FS, name: BackupMount, sub: fsys}
 }

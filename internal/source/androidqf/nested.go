@@ -1,12 +1,12 @@
 package androidqf
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 )
@@ -33,7 +33,7 @@ func nestedBugreport(fsys fs.FS) string {
 }
 
 // mountBugreport shows the acquisition's bug report zip under
-// BugreportMount. Problems become notes: the rest of the acquisition is
+// BugreportMount. Problems become gaps: the rest of the acquisition is
 // still worth checking.
 func mountBugreport(ev *source.Evidence, opts Options) {
 	name := nestedBugreport(ev.FS)
@@ -44,13 +44,13 @@ func mountBugreport(ev *source.Evidence, opts Options) {
 	if !ok {
 		zipPath = filepath.Join(ev.TempDir, "bugreport.zip")
 		if err := copyOut(ev.FS, name, zipPath); err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+			ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "cannot copy it out of the archive: " + err.Error()})
 			return
 		}
 	}
 	z, c, err := archive.OpenZipLimits(zipPath, opts.Limits)
 	if err != nil {
-		ev.Note(fmt.Sprintf("%s is not a readable zip, its bug report was not checked: %v", name, err))
+		ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "not a readable zip: " + err.Error()})
 		return
 	}
 	ev.OnClose(c.Close)
@@ -65,7 +65,7 @@ func mountBugreport(ev *source.Evidence, opts Options) {
 	}
 	main := bugreportMain(fsys)
 	if main == "" {
-		ev.Note(name + " holds no main_entry.txt or dumpstate file: its bug report was not checked")
+		ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "holds no main_entry.txt or dumpstate file, so its bug report"})
 		return
 	}
 	setExtra(&ev.Device, "bugreport_main", BugreportMount+"/"+main)

@@ -30,8 +30,12 @@ type Options struct {
 	NoHash      bool        // skip hashing every input file (benchmarks of parsers alone)
 }
 
-// ErrUnknown says the input is not evidence huella can read.
-var ErrUnknown = errors.New("not a recognised evidence type (use --type to force one)")
+// ErrUnknown says the input is not evidence huella can read. Its text says
+// what huella does read, so the user knows what to hand over instead.
+var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
+	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
+	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
+	"an Android bug report (.zip) and Android intrusion logs. Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p.
 func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
@@ -131,6 +135,11 @@ func Classify(fsys fs.FS) source.Kind {
 	case has("private/var"):
 		return source.IOSFS
 	case has("getprop.txt", "packages.json", "acquisition.json", "processes.json"):
+		return source.AndroidQF
+	case has("backup.ab") && !has("Info.plist"):
+		// A folder holding an Android backup (MVT's androidqf_encrypted
+		// fixture; an acquisition trimmed to its backup): the androidqf
+		// reader mounts it, and asks for its password when it is encrypted.
 		return source.AndroidQF
 	case has("main_entry.txt") || glob("dumpstate*.txt") || glob("bugreport-*.txt"):
 		return source.Bugreport

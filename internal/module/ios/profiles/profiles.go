@@ -59,12 +59,12 @@ func (Profiles) Run(ctx context.Context, env *module.Env) error {
 		}
 		data, err := fs.ReadFile(env.Evidence.FS, f)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		m, err := plistx.DecodeDict(data, plistLimits)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		r := Build(f, m)
@@ -180,12 +180,12 @@ func (Events) Run(ctx context.Context, env *module.Env) error {
 	for _, f := range files {
 		data, err := fs.ReadFile(env.Evidence.FS, f)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		m, err := plistx.DecodeDict(data, plistLimits)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		for _, r := range BuildEvents(f, m) {
