@@ -38,10 +38,12 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -237,7 +239,8 @@ func copyTree(root, dst string, files []string) error {
 }
 
 type runner struct {
-	dir     string // the scratch copy
+	ctx     context.Context // cancelled by Ctrl-C or SIGTERM
+	dir     string          // the scratch copy
 	timeout time.Duration
 	env     []string
 	verbose io.Writer
@@ -246,7 +249,7 @@ type runner struct {
 // goTest runs the packages' tests once, uncached, with a timeout; a hang is
 // killed a little after go test's own timeout would have fired.
 func (r *runner) goTest(pkgs []string) ([]byte, error, bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout+time.Minute)
+	ctx, cancel := context.WithTimeout(r.ctx, r.timeout+time.Minute)
 	defer cancel()
 	args := append([]string{"test", "-count=1", "-timeout", r.timeout.String()}, pkgs...)
 	cmd := exec.CommandContext(ctx, "go", args...)
@@ -257,7 +260,7 @@ func (r *runner) goTest(pkgs []string) ([]byte, error, bool) {
 	if r.verbose != nil {
 		r.verbose.Write(out)
 	}
-	return out, err, ctx.Err() != nil
+	return out, err, ctx.Err() != nil && r.ctx.Err() == nil
 }
 
 func (r *runner) run(m Mutation) (Result, error) {
@@ -363,7 +366,10 @@ func mainErr(listPath, only string, timeout time.Duration, md string, keep, verb
 			}
 		}
 	}
-	r := &runner{dir: dir, timeout: timeout, env: env}
+	// Ctrl-C stops the current test run and still removes the scratch copy.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r := &runner{ctx: ctx, dir: dir, timeout: timeout, env: env}
 	if verbose {
 		r.verbose = os.Stderr
 	}
@@ -378,6 +384,9 @@ func mainErr(listPath, only string, timeout time.Duration, md string, keep, verb
 		seen[key] = true
 		fmt.Fprintf(os.Stderr, "baseline %s ...\n", key)
 		if out, err, _ := r.goTest(m.Packages); err != nil {
+			if ctx.Err() != nil {
+				return fail(errors.New("interrupted"))
+			}
 			os.Stderr.Write(out)
 			return fail(fmt.Errorf("the tests of %s fail without any mutation", key))
 		}
@@ -389,6 +398,9 @@ func mainErr(listPath, only string, timeout time.Duration, md string, keep, verb
 		res, err := r.run(m)
 		if err != nil {
 			return fail(err)
+		}
+		if ctx.Err() != nil {
+			return fail(errors.New("interrupted"))
 		}
 		results = append(results, res)
 		fmt.Printf("%3d/%d  %-8s  %s:%d  %s  (%s)\n", i+1, len(muts), res.Outcome, filepath.Base(listPath), m.Line, describe(m), strings.Join(res.FailedBy, ", "))
