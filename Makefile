@@ -15,6 +15,9 @@ cross: ## build for Linux, macOS and Windows
 fuzz: ## run every fuzz target (campaign: FUZZTIME=10m LANES=2)
 	FUZZTIME=$(or $(FUZZTIME),1m) LANES=$(or $(LANES),1) scripts/fuzz.sh
 
+mutate: ## apply each mutation in scripts/mutate/mutations.tsv to a scratch copy and run its package's tests
+	$(GO) run ./scripts/mutate $(if $(RUN),-run '$(RUN)') $(if $(MD),-md '$(MD)')
+
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
 
@@ -27,4 +30,4 @@ golden: ## rewrite golden files after a deliberate output change
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz bench precision golden help
+.PHONY: build test cross fuzz mutate bench precision golden help

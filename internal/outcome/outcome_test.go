@@ -52,6 +52,7 @@ func TestDecide(t *testing.T) {
 		{"low with a gap", []results.ModuleInfo{parsed, failed}, withIOCs, nil, false, []model.Detection{low}, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
 		{"a failed module", []results.ModuleInfo{parsed, failed}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
 		{"read some then failed counts as checked", []results.ModuleInfo{failedSome}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
+		{"one record then failed counts as checked", []results.ModuleInfo{{Name: "ios.calls", Status: results.StatusFailed, Records: 1, Error: "row 2"}}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
 		{"everything absent: nothing checked", []results.ModuleInfo{absent, absent}, withIOCs, nil, false, nil, LevelError, HeadlineNothingChecked, 2, []coverage.Cause{coverage.NothingFound}},
 		{"everything failed: nothing checked", []results.ModuleInfo{failed, absent}, withIOCs, nil, false, nil, LevelError, HeadlineNothingChecked, 2, []coverage.Cause{coverage.Failed}},
 		{"unreadable files are not empty", []results.ModuleInfo{parsed, unreadable}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Unreadable}},

@@ -132,6 +132,14 @@ func TestVerdictRules(t *testing.T) {
 			t.Errorf("verdict = %+v", d.Verdict)
 		}
 	})
+	t.Run("a high indicator match names its campaign", func(t *testing.T) {
+		sc := findingsScenario()
+		sc.dets = sc.dets[:1] // the SMS link: high, not critical
+		d := build(t, sc, "en")
+		if d.Verdict.Level != "high" || !strings.Contains(d.Verdict.Headline, "Pegasus") {
+			t.Errorf("verdict = %+v", d.Verdict)
+		}
+	})
 	t.Run("medium only is not a compromise", func(t *testing.T) {
 		sc := findingsScenario()
 		sc.dets = sc.dets[2:3]

@@ -286,6 +286,8 @@ type modState struct {
 	records   int
 	warnings  []string
 	gaps      []coverage.Gap
+	rawTimes  int           // dates kept raw (outside 1970–2100)
+	firstRaw  model.RawTime // the first of them, for the warning
 	artifacts map[string]bool
 }
 
@@ -338,6 +340,12 @@ func (s *sink) fill(info *results.ModuleInfo) {
 	st.mu.Lock()
 	info.Records = st.records
 	info.Warnings = append([]string(nil), st.warnings...)
+	if st.rawTimes > 0 {
+		// One warning per module, not one per row: a crafted table can
+		// hold millions of impossible dates.
+		info.Warnings = append(info.Warnings, fmt.Sprintf("%d date(s) are no plausible date and were kept as stored values (raw_times in %s), not placed on the timeline; first: %s, %s",
+			st.rawTimes, fileName(info.Name), st.firstRaw.Desc, st.firstRaw.Why))
+	}
 	info.Gaps = append([]coverage.Gap(nil), st.gaps...)
 	for a := range st.artifacts {
 		info.Artifacts = append(info.Artifacts, a)
@@ -498,6 +506,12 @@ func (s *sink) Record(name string, r *model.Record) {
 		// what it still sends is dropped, timeline and findings included.
 		st.mu.Unlock()
 		return
+	}
+	if len(r.RawTimes) > 0 {
+		if st.rawTimes == 0 {
+			st.firstRaw = r.RawTimes[0]
+		}
+		st.rawTimes += len(r.RawTimes)
 	}
 	s.tl.Add(evs...)
 	st.w.Write(r)

@@ -17,6 +17,7 @@ import (
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/timeline"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 type fakeModule struct {
@@ -377,5 +378,43 @@ func TestBlockedModuleIsLeftBehindAtItsTimeLimit(t *testing.T) {
 	late.Wait()
 	if res.Events != 2 || len(res.Detections) != 0 {
 		t.Errorf("late output taken: %d events, %d findings", res.Events, len(res.Detections))
+	}
+}
+
+// TestImpossibleDatesWarnOnce: records whose dates could not be placed keep
+// them raw in <module>.json, stay off the timeline, and the module reports
+// one warning with the count, however many rows there are.
+func TestImpossibleDatesWarnOnce(t *testing.T) {
+	out := t.TempDir()
+	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
+	mods := []module.Module{fakeModule{"t.dates", func(ctx context.Context, env *module.Env) error {
+		for i := range 500 {
+			r := &model.Record{Summary: "message"}
+			at, err := timestamp.Apple(9.5e9 + float64(i))
+			r.StampChecked(at, err, "sms_received")
+			env.Emit(r)
+		}
+		ok := &model.Record{Summary: "fine"}
+		ok.Stamp(t0, "seen")
+		env.Emit(ok)
+		return nil
+	}}}
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Modules[0].Warnings
+	if len(w) != 1 || !strings.Contains(w[0], "500 date(s)") || !strings.Contains(w[0], "9.5e+09") {
+		t.Fatalf("warnings %q", w)
+	}
+	if res.Events != 1 {
+		t.Errorf("%d timeline events, want 1", res.Events)
+	}
+	var raw int
+	if _, err := results.ReadModuleRecords(filepath.Join(out, "t.dates.json"), func(r model.Record) error { raw += len(r.RawTimes); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if raw != 500 {
+		t.Errorf("%d raw times read back, want 500", raw)
 	}
 }

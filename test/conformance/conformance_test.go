@@ -147,8 +147,10 @@ func TestIOSBackupMVTAssertions(t *testing.T) {
 	if !lockdown {
 		t.Error("Lockdown Mode enabled should be reported")
 	}
-	if info.Evidence.Device.Build != "18C66" && info.Evidence.Device.OSVersion == "" {
-		t.Errorf("device info: %+v", info.Evidence.Device)
+	// The fixture's Info.plist: iOS 14.3, build 18C66. Each field is checked
+	// on its own, so a build number lost while the version is read fails.
+	if dev := info.Evidence.Device; dev.Build != "18C66" || dev.OSVersion != "14.3" {
+		t.Errorf("device info: build %q, version %q; want 18C66, 14.3 (%+v)", dev.Build, dev.OSVersion, dev)
 	}
 	if len(info.Inputs) == 0 || info.Inputs[0].SHA256 == "" {
 		t.Error("inputs must be hashed")

@@ -25,6 +25,7 @@ var wholeReadAllowed = map[string]string{
 	"internal/samplegen":                      "writes synthetic samples",
 	"internal/testutil":                       "test helper: reads the schemas and saved results",
 	"bench/precision":                         "benchmark tool: reads the real-data lists and feeds of ../shared",
+	"scripts/mutate":                          "developer tool: reads the mutation list and source files of this repository",
 }
 
 // TestEvidenceBytesOnlyThroughTheBoundedReader: fs.ReadFile trusts the size

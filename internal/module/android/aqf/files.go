@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // File is one entry of androidqf's files.json.
@@ -126,13 +126,6 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 	}
 }
 
-func unixTime(s int64) time.Time {
-	if s <= 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
-}
-
 func runFiles(ctx context.Context, env *module.Env) error {
 	f, name, err := open(env, "files.json")
 	if err != nil {
@@ -200,6 +193,7 @@ func stampFile(r *model.Record, e *File) {
 		}
 	}
 	for _, x := range evs {
-		r.Stamp(unixTime(x.t), "file_"+x.what)
+		t, err := timestamp.UnixSeconds(x.t)
+		r.StampChecked(t, err, "file_"+x.what)
 	}
 }

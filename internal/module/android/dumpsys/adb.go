@@ -58,7 +58,8 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	recs := make([]*model.Record, len(keys))
 	for i, k := range keys {
 		r := &model.Record{Source: sources[i], Summary: fmt.Sprintf("Trusted ADB key %s (%s, from %s)", k.User, k.Fingerprint, k.Source), Data: k}
-		r.Stamp(k.LastConnected, "adb_last_connection")
+		last, err := k.LastConnection()
+		r.StampChecked(last, err, "adb_last_connection")
 		env.Emit(r)
 		recs[i] = r
 	}

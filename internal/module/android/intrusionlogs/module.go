@@ -131,7 +131,7 @@ func emit(env *module.Env, rd *Reader) {
 		default:
 			unknown[ev.Type] = true
 			r.Summary = fmt.Sprintf("%s: %s", ev.Type, compact(ev.Fields))
-			r.Stamp(ev.Time, ev.Type)
+			r.StampChecked(ev.Time, ev.timeErr, ev.Type)
 		}
 		env.Emit(r)
 		if ev.Type == "security_event" {
@@ -195,7 +195,7 @@ func dnsRecord(r *model.Record, ev *Event) {
 	if len(ips) > 0 {
 		r.Summary += " [IPs: " + strings.Join(ips, ", ") + "]"
 	}
-	r.Stamp(ev.Time, "dns_query")
+	r.StampChecked(ev.Time, ev.timeErr, "dns_query")
 }
 
 func connectRecord(r *model.Record, ev *Event) {
@@ -208,7 +208,7 @@ func connectRecord(r *model.Record, ev *Event) {
 	}
 	r.Add(model.KindAppID, pkg, "package_name")
 	r.Summary = fmt.Sprintf("Connection to %s:%s by %s", ip, str(ev.Fields["port"]), orUnknown(pkg))
-	r.Stamp(ev.Time, "network_connection")
+	r.StampChecked(ev.Time, ev.timeErr, "network_connection")
 }
 
 func orUnknown(s string) string {
@@ -301,7 +301,7 @@ func securityRecord(env *module.Env, r *model.Record, ev *Event) bool {
 	if desc == "" {
 		desc = "security_event"
 	}
-	r.Stamp(ev.Time, desc)
+	r.StampChecked(ev.Time, ev.timeErr, desc)
 	return known
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 	"github.com/huella-project/huella/internal/urlx"
 )
 
@@ -47,6 +48,7 @@ type Message struct {
 	Addresses  []string          `json:"mms_addresses,omitempty"`
 	Links      []string          `json:"links,omitempty"`
 	Fields     map[string]string `json:"fields,omitempty"` // the other scalar keys, as stored
+	dateErr    error             // date is no plausible date: the record keeps the raw value
 }
 
 type mod struct{}
@@ -129,7 +131,7 @@ func record(src string, m *Message) *model.Record {
 		body = string(r[:120]) + "…"
 	}
 	r := &model.Record{Source: src, Summary: fmt.Sprintf("%s %s %s: %q", strings.ToUpper(m.Kind), m.Direction, who, body), Data: m}
-	r.Stamp(m.Date, m.Kind+"_"+m.Direction)
+	r.StampChecked(m.Date, m.dateErr, m.Kind+"_"+m.Direction)
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
 	}
@@ -200,8 +202,8 @@ func parse(kind string, raw map[string]json.RawMessage) *Message {
 	if b := take("mms_body"); m.Body == "" {
 		m.Body = b
 	}
-	m.Date = epoch(take("date"))
-	m.DateSent = epoch(take("date_sent"))
+	m.Date, m.dateErr = epoch(take("date"))
+	m.DateSent, _ = epoch(take("date_sent"))
 	m.Read = take("read") == "1"
 	box := smsBox[take("type")]
 	if kind == "mms" {
@@ -231,15 +233,13 @@ func scalar(v json.RawMessage) string {
 }
 
 // epoch reads a Unix time the telephony provider stored in milliseconds
-// (SMS) or seconds (MMS); the magnitude tells which, so a mislabelled
-// column cannot put a message in 1970.
-func epoch(s string) time.Time {
+// (SMS) or seconds (MMS); the magnitude tells which (timestamp.UnixInt), so a
+// mislabelled column cannot put a message in 1970. A value that is no date
+// between 1970 and 2100 comes back as an error keeping it.
+func epoch(s string) (time.Time, error) {
 	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || v <= 0 {
-		return time.Time{}
+	if err != nil {
+		return time.Time{}, nil
 	}
-	if v > 100_000_000_000 {
-		return time.UnixMilli(v).UTC()
-	}
-	return time.Unix(v, 0).UTC()
+	return timestamp.UnixInt(v)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of visits joined to its urls row.
@@ -66,11 +67,12 @@ func parseHistory(ctx context.Context, env *module.Env, name string) error {
 			return nil // a visit of no known page, as the inner join left out
 		}
 		v := &Visit{DB: name, URLID: uid, VisitID: iosdb.Int(row.Get("id")), URL: pg.url, Title: pg.title,
-			VisitTime: sqlitex.WebKitTime(sqlitex.AnyInt(row.Get("visit_time"))), RedirectSource: sqlitex.AnyInt(row.Get("from_visit")),
-			Transition: sqlitex.AnyInt(row.Get("transition"))}
+			RedirectSource: sqlitex.AnyInt(row.Get("from_visit")), Transition: sqlitex.AnyInt(row.Get("transition"))}
+		var terr error
+		v.VisitTime, terr = timestamp.WebKit(sqlitex.AnyInt(row.Get("visit_time")))
 		r := &model.Record{Source: name, Data: v, Summary: "Chrome visit " + v.URL}
 		r.Add(model.KindURL, v.URL, "url")
-		r.Stamp(v.VisitTime, "chrome_visit")
+		r.StampChecked(v.VisitTime, terr, "chrome_visit")
 		env.Emit(r)
 		return nil
 	})
@@ -131,13 +133,14 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 		if ts == 0 {
 			ts = newest[id].req
 		}
-		f.LastSeen = sqlitex.WebKitTime(ts)
+		var terr error
+		f.LastSeen, terr = timestamp.WebKit(ts)
 		r := &model.Record{Source: name, Data: f, Summary: "Chrome favicon for " + f.PageURL + " from " + f.IconURL}
 		r.Add(model.KindURL, f.PageURL, "page_url")
 		if f.IconURL != f.PageURL {
 			r.Add(model.KindURL, f.IconURL, "icon_url")
 		}
-		r.Stamp(f.LastSeen, "new_favicon")
+		r.StampChecked(f.LastSeen, terr, "new_favicon")
 		env.Emit(r)
 		return nil
 	})

@@ -64,8 +64,10 @@ func (p *Person) record() *model.Record {
 			r.Add(model.KindEmail, o, "other")
 		}
 	}
-	r.Stamp(iosdb.AppleTime(p.created), "contact_created")
-	r.Stamp(iosdb.AppleTime(p.modified), "contact_modified")
+	created, err := iosdb.AppleTimeChecked(p.created)
+	r.StampChecked(created, err, "contact_created")
+	modified, err := iosdb.AppleTimeChecked(p.modified)
+	r.StampChecked(modified, err, "contact_modified")
 	return r
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of visits joined to its history row.
@@ -63,10 +64,12 @@ func parseHistory(ctx context.Context, env *module.Env, name string) error {
 			return nil // a visit of no known page, as the inner join left out
 		}
 		v := &Visit{DB: name, VisitID: sqlitex.AnyInt(row.Get("id")), HistoryID: sqlitex.AnyInt(site), URL: sqlitex.AnyString(pg.url), Title: sqlitex.AnyString(pg.title),
-			VisitTime: sqlitex.UnixTime(sqlitex.AnyFloat(row.Get("date"))), Type: sqlitex.AnyInt(row.Get("type")), IsLocal: sqlitex.AnyInt(row.Get("local")) != 0}
+			Type: sqlitex.AnyInt(row.Get("type")), IsLocal: sqlitex.AnyInt(row.Get("local")) != 0}
+		var terr error
+		v.VisitTime, terr = timestamp.Unix(sqlitex.AnyFloat(row.Get("date")))
 		r := &model.Record{Source: name, Data: v, Summary: "Firefox visit " + v.URL}
 		r.Add(model.KindURL, v.URL, "url")
-		r.Stamp(v.VisitTime, "firefox_visit")
+		r.StampChecked(v.VisitTime, terr, "firefox_visit")
 		env.Emit(r)
 		return nil
 	})
@@ -139,7 +142,9 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 				hid, hurl = site, pg.url
 			}
 			f := &Icon{DB: name, ID: id, URL: sqlitex.AnyString(row.Get("url")), Width: sqlitex.AnyInt(row.Get("w")), Height: sqlitex.AnyInt(row.Get("h")),
-				Type: sqlitex.AnyInt(row.Get("type")), Date: sqlitex.UnixTime(sqlitex.AnyFloat(row.Get("date"))), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
+				Type: sqlitex.AnyInt(row.Get("type")), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
+			var terr error
+			f.Date, terr = timestamp.Unix(sqlitex.AnyFloat(row.Get("date")))
 			r := &model.Record{Source: name, Data: f, Summary: "Firefox favicon " + f.URL}
 			if f.HistoryURL != "" {
 				r.Summary += " for " + f.HistoryURL
@@ -148,7 +153,7 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 			if f.HistoryURL != f.URL {
 				r.Add(model.KindURL, f.HistoryURL, "history_url")
 			}
-			r.Stamp(f.Date, "firefox_favicon")
+			r.StampChecked(f.Date, terr, "firefox_favicon")
 			env.Emit(r)
 		}
 		return nil

@@ -76,6 +76,8 @@ type Interaction struct {
 	DerivedIntentID     string       `json:"derived_intent_id,omitempty"`
 	IsResponse          bool         `json:"is_response,omitempty"`
 	Attachments         []Attachment `json:"attachments,omitempty"`
+
+	startErr error // ZSTARTDATE is no plausible date: the record keeps the raw value
 }
 
 // lateCreation is how far the row's creation may trail its event before the
@@ -152,11 +154,12 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		it := &Interaction{RecordType: "interaction", ID: iosdb.Int(row.Get("id")), BundleID: iosdb.Str(row.Get("bundle")),
 			TargetBundleID: iosdb.Str(row.Get("target")), Account: iosdb.Str(row.Get("account")),
-			Start: iosdb.AppleTime(row.Get("start")), End: iosdb.AppleTime(row.Get("end_date")),
+			End:     iosdb.AppleTime(row.Get("end_date")),
 			Created: iosdb.AppleTime(row.Get("created")), RecipientCount: iosdb.Int(row.Get("rcount")),
 			DomainIdentifier: iosdb.Str(row.Get("domain")), GroupName: iosdb.Str(row.Get("grp")), ContentURL: iosdb.Str(row.Get("url")),
 			IsResponse: iosdb.Int(row.Get("response")) == 1, LocationUUID: iosdb.Str(row.Get("loc")),
 			DerivedIntentID: iosdb.Str(row.Get("intent")), Mechanism: iosdb.Int(row.Get("mech"))}
+		it.Start, it.startErr = iosdb.AppleTimeChecked(row.Get("start"))
 		switch d := row.Get("direction"); {
 		case d == nil:
 		case iosdb.Int(d) == 0:
@@ -356,7 +359,7 @@ func (it *Interaction) record(src string) *model.Record {
 	if it.GroupName != "" {
 		r.Summary += fmt.Sprintf(" (group: %s)", it.GroupName)
 	}
-	r.Stamp(it.Start, "interaction_start")
+	r.StampChecked(it.Start, it.startErr, "interaction_start")
 	if !it.End.Equal(it.Start) {
 		r.Stamp(it.End, "interaction_end")
 	}

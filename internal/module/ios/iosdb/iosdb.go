@@ -13,6 +13,7 @@ import (
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Find returns the first logical path that exists among paths, or an
@@ -184,11 +185,29 @@ func Int(v any) int64 {
 // Null says whether the column was NULL (or absent from the schema).
 func Null(v any) bool { return v == nil }
 
-// AppleTime converts a Cocoa timestamp column (seconds or nanoseconds).
-func AppleTime(v any) time.Time { return sqlitex.AppleTime(Float(v)) }
+// AppleTime converts a Cocoa timestamp column (seconds or nanoseconds); a
+// value that is no date between 1970 and 2100 gives the zero time.
+func AppleTime(v any) time.Time { return timestamp.OrZero(AppleTimeChecked(v)) }
 
-// UnixTime converts a Unix timestamp column.
-func UnixTime(v any) time.Time { return sqlitex.UnixTime(Float(v)) }
+// AppleTimeChecked is AppleTime with the error that keeps an out-of-range
+// value, for model.Record.StampChecked. Integer columns convert exactly.
+func AppleTimeChecked(v any) (time.Time, error) {
+	if i, ok := v.(int64); ok {
+		return timestamp.AppleInt(i)
+	}
+	return timestamp.Apple(Float(v))
+}
+
+// UnixTime converts a Unix timestamp column (unit guessed by magnitude).
+func UnixTime(v any) time.Time { return timestamp.OrZero(UnixTimeChecked(v)) }
+
+// UnixTimeChecked is UnixTime with the error that keeps an out-of-range value.
+func UnixTimeChecked(v any) (time.Time, error) {
+	if i, ok := v.(int64); ok {
+		return timestamp.UnixInt(i)
+	}
+	return timestamp.Unix(Float(v))
+}
 
 // Row is one result row. It is only valid inside the Each callback that
 // received it: the same buffers are reused for the next row, so a table of a

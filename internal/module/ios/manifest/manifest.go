@@ -82,6 +82,7 @@ func Build(e iosbackup.FileEntry) *model.Record {
 	for _, s := range macb(e) {
 		r.Stamp(s.Time, s.Desc)
 	}
+	r.RawTimes = append(r.RawTimes, e.RawTimes...)
 	if e.RelativePath != "" {
 		r.Add(model.KindFilePath, "/"+e.RelativePath, "relative_path")
 	}

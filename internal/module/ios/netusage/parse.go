@@ -14,6 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Usage is one row: a live-usage sample with its process, a process that
@@ -37,6 +38,9 @@ type Usage struct {
 	// in the process ids.
 	Status     string `json:"status,omitempty"`
 	MissingIDs string `json:"missing_ids,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	liveErr, firstErr, lastErr error
 }
 
 const (
@@ -203,8 +207,9 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, pr
 	used := map[int64]bool{}
 	err := iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		pv := row.Get("proc")
-		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(row.Get("id")), LiveProcessID: sqlitex.AnyInt(pv), LiveTime: sqlitex.AppleTime(sqlitex.AnyFloat(row.Get("ts"))),
+		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(row.Get("id")), LiveProcessID: sqlitex.AnyInt(pv),
 			WifiIn: sqlitex.AnyFloat(row.Get("wi")), WifiOut: sqlitex.AnyFloat(row.Get("wo")), WWANIn: sqlitex.AnyFloat(row.Get("ci")), WWANOut: sqlitex.AnyFloat(row.Get("co"))}
+		u.LiveTime, u.liveErr = timestamp.Apple(sqlitex.AnyFloat(row.Get("ts")))
 		var p [5]any
 		procFound := false
 		if pv != nil {
@@ -303,8 +308,8 @@ func fillProcess(u *Usage, v []any) {
 	u.ProcessID = sqlitex.AnyInt(v[0])
 	u.ProcessName = sqlitex.AnyString(v[1])
 	u.BundleID = sqlitex.AnyString(v[2])
-	u.FirstSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[3]))
-	u.LastSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[4]))
+	u.FirstSeen, u.firstErr = timestamp.Apple(sqlitex.AnyFloat(v[3]))
+	u.LastSeen, u.lastErr = timestamp.Apple(sqlitex.AnyFloat(v[4]))
 }
 
 // splitProcName separates ZPROCNAME's two halves. iOS writes
@@ -342,12 +347,12 @@ func record(u *Usage) *model.Record {
 	if u.LiveID != 0 {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d) WWAN in %.0f out %.0f, Wi-Fi in %.0f out %.0f",
 			name, orDash(u.BundleID), u.ProcessID, u.WWANIn, u.WWANOut, u.WifiIn, u.WifiOut)
-		r.Stamp(u.LiveTime, "live_usage")
+		r.StampChecked(u.LiveTime, u.liveErr, "live_usage")
 	} else {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d), no live usage", name, orDash(u.BundleID), u.ProcessID)
 	}
-	r.Stamp(u.FirstSeen, "first_usage")
-	r.Stamp(u.LastSeen, "last_usage")
+	r.StampChecked(u.FirstSeen, u.firstErr, "first_usage")
+	r.StampChecked(u.LastSeen, u.lastErr, "last_usage")
 	return r
 }
 

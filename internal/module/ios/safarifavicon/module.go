@@ -71,11 +71,13 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	emit := func(typ string, u, icon, ts any) {
-		f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Time: iosdb.AppleTime(ts), Type: typ}
+		f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Type: typ}
+		var terr error
+		f.Time, terr = iosdb.AppleTimeChecked(ts)
 		r := &model.Record{Source: name, Data: &f, Summary: fmt.Sprintf("Safari favicon from %s with icon URL %s (%s)", f.URL, f.IconURL, f.Type)}
 		r.Add(model.KindURL, f.URL, "url")
 		r.Add(model.KindURL, f.IconURL, "icon_url")
-		r.Stamp(f.Time, "safari_favicon")
+		r.StampChecked(f.Time, terr, "safari_favicon")
 		env.Emit(r)
 	}
 	emitted := 0

@@ -10,6 +10,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of history_visits joined to its history_items URL.
@@ -26,6 +27,8 @@ type Visit struct {
 	RedirectSourceURL   string    `json:"redirect_source_url,omitempty"`
 	RedirectDestURL     string    `json:"redirect_destination_url,omitempty"`
 	LoadSuccessful      *bool     `json:"load_successful,omitempty"`
+
+	timeErr error // visit_time is no plausible date (VisitTimeRaw keeps it)
 }
 
 // maxIndexed bounds the redirect index; a real History.db holds at most a
@@ -95,7 +98,7 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 		v := Visit{DB: name, ItemID: sqlitex.AnyInt(item), VisitID: sqlitex.AnyInt(row.Get("id")), URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(row.Get("title")),
 			VisitTimeRaw: sqlitex.AnyFloat(row.Get("visit_time")), RedirectSource: sqlitex.AnyInt(rsrc), RedirectDestination: sqlitex.AnyInt(rdst),
 			RedirectSourceURL: sqlitex.AnyString(urlOfVisit(rsrc)), RedirectDestURL: sqlitex.AnyString(urlOfVisit(rdst))}
-		v.VisitTime = sqlitex.AppleTime(v.VisitTimeRaw)
+		v.VisitTime, v.timeErr = timestamp.Apple(v.VisitTimeRaw)
 		if loads != nil {
 			b := sqlitex.AnyInt(loads) != 0
 			v.LoadSuccessful = &b
@@ -129,6 +132,6 @@ func record(v *Visit) *model.Record {
 		r.Summary += " (redirected from " + v.RedirectSourceURL + ")"
 	}
 	r.Add(model.KindURL, v.URL, "url")
-	r.Stamp(v.VisitTime, "safari_visit")
+	r.StampChecked(v.VisitTime, v.timeErr, "safari_visit")
 	return r
 }

@@ -130,6 +130,9 @@ func TestModule(t *testing.T) {
 			"system_logs.logarchive/Extra/shutdown.log": normal + block(1702100000, 0,
 				"/private/var/db/com.apple.xpc.roleaccountd.staging/com.apple.WebKit.Networking", "/private/var/tmp/UserEventAgent", "/private/var/db/com.apple.xpc.roleaccountd.staging/com.apple.WebKit.Networking"),
 		}, 2, 0, 0, 6, 2},
+		{"a client in /tmp is high", source.IOSFS, map[string]string{
+			"private/var/db/diagnostics/shutdown.log": normal + block(1702100000, 0, "/tmp/UserEventAgent"),
+		}, 1, 0, 0, 4, 2},
 		{"three delays", source.IOSSysdiagnose, map[string]string{
 			"system_logs.logarchive/Extra/shutdown.log": normal + block(1702100000, 3, "/usr/sbin/a", "/usr/sbin/b", "/usr/sbin/c", "/usr/sbin/d"),
 		}, 0, 1, 0, 7, 2},

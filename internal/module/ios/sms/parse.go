@@ -38,6 +38,10 @@ type Message struct {
 	HasAttachments bool      `json:"has_attachments,omitempty"`
 	Links          []string  `json:"links,omitempty"`
 	SenderKnown    *bool     `json:"sender_known,omitempty"` // nil when the address book was not available
+
+	// dateErr and readErr keep a date column that is no plausible date;
+	// the record carries the raw value (model.Record.StampChecked).
+	dateErr, readErr error
 }
 
 func openDB(env *module.Env) (*sqlitex.DB, error) {
@@ -169,11 +173,12 @@ func messageFrom(row iosdb.Row) *Message {
 		ID: iosdb.Int(row.Get("id")), GUID: iosdb.Str(row.Get("guid")), Service: iosdb.Str(row.Get("service")),
 		Handle: iosdb.Str(row.Get("handle")), Account: iosdb.Str(row.Get("account")),
 		Subject: iosdb.Str(row.Get("subject")), Text: iosdb.Str(row.Get("text")),
-		Date: iosdb.AppleTime(row.Get("date")), DateRead: iosdb.AppleTime(row.Get("date_read")),
 		DateDelivered:  iosdb.AppleTime(row.Get("date_delivered")),
 		FromMe:         iosdb.Int(row.Get("from_me")) == 1,
 		HasAttachments: iosdb.Int(row.Get("has_att")) == 1,
 	}
+	m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
+	m.DateRead, m.readErr = iosdb.AppleTimeChecked(row.Get("date_read"))
 	if m.Text == "" {
 		if b, ok := row.Get("body").([]byte); ok {
 			if s, ok := BodyText(b); ok {
@@ -238,11 +243,11 @@ func (m *Message) record(src string) *model.Record {
 	}
 	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(oneLine(m.Text, 200))
 	if m.FromMe {
-		r.Stamp(m.Date, "sms_sent")
+		r.StampChecked(m.Date, m.dateErr, "sms_sent")
 	} else {
-		r.Stamp(m.Date, "sms_received")
+		r.StampChecked(m.Date, m.dateErr, "sms_received")
 	}
-	r.Stamp(m.DateRead, "sms_read")
+	r.StampChecked(m.DateRead, m.readErr, "sms_read")
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
 	}

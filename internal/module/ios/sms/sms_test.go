@@ -295,3 +295,49 @@ func TestLureScoring(t *testing.T) {
 		t.Errorf("schemeless link observable missing: %+v", sink.Records[4].Observables)
 	}
 }
+
+// TestDatesOutsideTheRange: a crafted sms.db can hold any number in its date
+// columns. A value that is no date between 1970 and 2100 is kept as stored on
+// the record (raw_times), never wrapped to a wrong date (9.5e9 seconds once
+// came back as 1717), and the message itself is still reported.
+func TestDatesOutsideTheRange(t *testing.T) {
+	dir := t.TempDir()
+	p := newSMSDB(t, dir, Paths[0])
+	iostest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, date_read, is_from_me) VALUES
+		(5, 'G5', 'seconds past 2100', 1, 'SMS', 9500000000, 0, 0),
+		(6, 'G6', 'nanoseconds near the int64 limit', 1, 'SMS', 9223372036854775807, -9223372036854775808, 0),
+		(7, 'G7', 'a real number', 1, 'SMS', 1e300, NULL, 0),
+		(8, 'G8', 'before 1970', 1, 'SMS', -1000000000, NULL, 0)`)
+	sink, err := iostest.RunDir(t, New(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][]string{5: {"9500000000"}, 6: {"9223372036854775807", "-9223372036854775808"}, 7: {"1e+300"}, 8: {"-1000000000"}}
+	for _, r := range sink.Records {
+		m := r.Data.(*Message)
+		raws, ok := want[m.ID]
+		if !ok {
+			continue
+		}
+		delete(want, m.ID)
+		if len(r.Times) != 0 || !m.Date.IsZero() {
+			t.Errorf("message %d: placed at %v (times %v)", m.ID, m.Date, r.Times)
+		}
+		var got []string
+		for _, rt := range r.RawTimes {
+			got = append(got, rt.Raw)
+			if rt.Desc == "" || !strings.Contains(rt.Why, "not a date between 1970 and 2099") {
+				t.Errorf("message %d: raw time %+v", m.ID, rt)
+			}
+		}
+		if !slices.Equal(got, raws) {
+			t.Errorf("message %d: raw times %q, want %q", m.ID, got, raws)
+		}
+		if len(r.Events()) != 0 {
+			t.Errorf("message %d is on the timeline: %v", m.ID, r.Events())
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("messages not reported: %v", want)
+	}
+}

@@ -28,6 +28,9 @@ type Attachment struct {
 	MessageDate  time.Time `json:"message_date,omitzero"`
 	Service      string    `json:"service,omitempty"`
 	Handle       string    `json:"handle,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	createdErr, messageErr error
 }
 
 // msgInfo is what an attachment takes from its message.
@@ -99,11 +102,13 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 		a := &Attachment{ID: id, GUID: iosdb.Str(row.Get("guid")), Filename: iosdb.Str(row.Get("filename")),
 			TransferName: iosdb.Str(row.Get("transfer_name")), MimeType: iosdb.Str(row.Get("mime_type")),
 			UTI: iosdb.Str(row.Get("uti")), TotalBytes: iosdb.Int(row.Get("total_bytes")),
-			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1, Created: iosdb.AppleTime(row.Get("created"))}
+			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1}
+		a.Created, a.createdErr = iosdb.AppleTimeChecked(row.Get("created"))
 		if mid, ok := msgOf[id]; ok {
 			if m, ok := msgs[mid]; ok {
 				a.MessageID = mid
-				a.MessageDate, a.Service = iosdb.AppleTime(m.date), iosdb.Str(m.service)
+				a.MessageDate, a.messageErr = iosdb.AppleTimeChecked(m.date)
+				a.Service = iosdb.Str(m.service)
 				if h, ok := handles[iosdb.Int(m.handleID)]; ok && !iosdb.Null(m.handleID) {
 					a.Handle = iosdb.Str(h)
 				}
@@ -167,11 +172,11 @@ func (a *Attachment) record(src string) *model.Record {
 		arrow = "to"
 	}
 	r.Summary = fmt.Sprintf("Attachment %q (%s, %d bytes) %s %s %s", name, a.MimeType, a.TotalBytes, a.Direction, arrow, party)
-	t := a.Created
-	if t.IsZero() {
-		t = a.MessageDate
+	t, err := a.Created, a.createdErr
+	if t.IsZero() && err == nil {
+		t, err = a.MessageDate, a.messageErr
 	}
-	r.Stamp(t, "sms_attachment")
+	r.StampChecked(t, err, "sms_attachment")
 	r.Add(model.KindFilePath, devicePath(a.Filename), "filename")
 	if strings.Contains(a.Handle, "@") {
 		r.Add(model.KindEmail, a.Handle, "handle")

@@ -28,6 +28,8 @@ type Message struct {
 	MediaURL   string    `json:"media_url,omitempty"`
 	Preview    []string  `json:"preview,omitempty"` // link-preview texts (matched text, content, title)
 	Links      []string  `json:"links,omitempty"`
+
+	dateErr error // ZMESSAGEDATE is no plausible date: the record keeps the raw value
 }
 
 // Session is one ZWACHATSESSION row with statistics over its messages.
@@ -175,7 +177,8 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 		id := iosdb.Int(row.Get("id"))
 		m := &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row.Get("session")),
 			From: iosdb.Str(row.Get("from_jid")), To: iosdb.Str(row.Get("to_jid")), Text: iosdb.Str(row.Get("text")),
-			Date: iosdb.AppleTime(row.Get("date")), FromMe: iosdb.Int(row.Get("from_me")) == 1}
+			FromMe: iosdb.Int(row.Get("from_me")) == 1}
+		m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
 		copies := 1
 		if mi := medias[id]; mi != nil {
 			m.MediaURL, copies = iosdb.Str(mi.url), mi.n
@@ -213,9 +216,9 @@ func (m *Message) record(src string) *model.Record {
 		r.Summary += " - Embedded links: " + strings.Join(m.Links, ", ")
 	}
 	if m.FromMe {
-		r.Stamp(m.Date, "whatsapp_message_sent")
+		r.StampChecked(m.Date, m.dateErr, "whatsapp_message_sent")
 	} else {
-		r.Stamp(m.Date, "whatsapp_message_received")
+		r.StampChecked(m.Date, m.dateErr, "whatsapp_message_received")
 	}
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
