@@ -9,8 +9,8 @@ import "strings"
 // Quote returns s as one word of a POSIX shell (sh, bash, zsh, dash). Words
 // made only of characters no shell treats specially are left as they are;
 // anything else is put in single quotes, inside which a shell expands
-// nothing, and each single quote of s is written as '\” (close the quotes,
-// an escaped quote, open them again). Non-ASCII text is quoted too: it is
+// nothing, and each single quote of s becomes: close the quotes, a
+// backslash-escaped quote, open the quotes again. Non-ASCII text is quoted too: it is
 // safe either way, and quoting it keeps a copied line correct in shells
 // that split words on bytes of another locale.
 func Quote(s string) string {
