@@ -153,18 +153,18 @@ type RelatedEvent struct {
 }
 
 type TimelineInfo struct {
-	Total     int    `json:"total"`
-	Embedded  int    `json:"embedded"`
-	Skipped   int    `json:"skipped,omitempty"` // unreadable lines
-	First     string `json:"first,omitempty"`
-	Last      string `json:"last,omitempty"`
+	Total    int    `json:"total"`
+	Embedded int    `json:"embedded"`
+	Skipped  int    `json:"skipped,omitempty"` // unreadable lines
+	First    string `json:"first,omitempty"`
+	Last     string `json:"last,omitempty"`
 	// FirstLocal and LastLocal are the same instants on the phone's clock,
 	// when the evidence says its time zone.
 	FirstLocal string `json:"first_local,omitempty"`
 	LastLocal  string `json:"last_local,omitempty"`
-	TimeZone  string `json:"time_zone,omitempty"`
-	Missing   bool   `json:"missing,omitempty"`
-	Truncated bool   `json:"truncated,omitempty"`
+	TimeZone   string `json:"time_zone,omitempty"`
+	Missing    bool   `json:"missing,omitempty"`
+	Truncated  bool   `json:"truncated,omitempty"`
 }
 
 // Events is the timeline in columns, the shape the page's script filters
@@ -221,11 +221,11 @@ type Provenance struct {
 	// The inputs in summary: how many, their size, one SHA-256 for all
 	// (inputsDigest), and the first MaxListedInputs of them; info.json
 	// lists every one.
-	InputsTotal  int       `json:"inputs_total"`
-	InputsBytes  int64     `json:"inputs_bytes"`
-	InputsDigest string    `json:"inputs_digest,omitempty"`
-	DigestSingle bool      `json:"digest_single,omitempty"` // the digest is the one input's own hash
-	Inputs       []FileRow `json:"inputs"`
+	InputsTotal     int            `json:"inputs_total"`
+	InputsBytes     int64          `json:"inputs_bytes"`
+	InputsDigest    string         `json:"inputs_digest,omitempty"`
+	DigestSingle    bool           `json:"digest_single,omitempty"` // the digest is the one input's own hash
+	Inputs          []FileRow      `json:"inputs"`
 	Indicators      []IndicatorRow `json:"indicators"`
 	IndicatorsTotal int            `json:"indicators_total"`
 	Lock            string         `json:"lock,omitempty"`
