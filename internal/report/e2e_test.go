@@ -36,34 +36,6 @@ const (
 	openAllJS = `document.querySelectorAll('details').forEach(function(d){d.open=true})`
 )
 
-// brokenWordsJS lists the words of the page's labels and prose that are cut
-// across two lines. Evidence values (paths, hashes, links, messages: no
-// spaces to wrap at) may break anywhere and are left out; a compound word
-// may break at its hyphen, as in print.
-const brokenWordsJS = `(function(){
-  var skip = '.v, code.path, code.value, code.hash, code.id, .record, pre, samp, td.summary, script, style, template, .sr';
-  var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), n, range = document.createRange();
-  while ((n = walker.nextNode())) {
-    var p = n.parentElement;
-    if (!p || p.closest(skip) || !p.getClientRects().length) continue;
-    var re = /[^\s]+/g, m, text = n.data;
-    while ((m = re.exec(text))) {
-      var parts = m[0].split(/(?<=\p{L})-(?=\p{L})/u), off = m.index;
-      for (var i = 0; i < parts.length; i++) {
-        var w = parts[i];
-        if (w.length > 1) {
-          range.setStart(n, off); range.setEnd(n, off + w.length);
-          var tops = {};
-          Array.prototype.forEach.call(range.getClientRects(), function (r) { if (r.width > 0) tops[Math.round(r.top)] = 1; });
-          if (Object.keys(tops).length > 1) out.push(w);
-        }
-        off += w.length + 1;
-      }
-    }
-  }
-  return out.slice(0, 20);
-})()`
-
 func TestBrowserReport(t *testing.T) {
 	sc := findingsScenario()
 	dir := writeResults(t, sc)
@@ -199,7 +171,7 @@ func TestBrowserReport(t *testing.T) {
 	for _, v := range []browser.Viewport{browser.Phone, browser.Desktop} {
 		b.SetViewport(t, v)
 		b.CheckNoOverflow(t, "everything open at "+v.String())
-		if w := eval[[]string](t, b, brokenWordsJS); len(w) > 0 {
+		if w := b.BrokenWords(t); len(w) > 0 {
 			t.Errorf("%s: words cut across lines: %q", v, w)
 		}
 		browser.Save(t, art, "fixture-open-"+v.String()+".png", b.Screenshot(t, true))

@@ -112,7 +112,7 @@ func inputsDigest(rows []FileRow) (digest string, single bool) {
 // Abbreviations explained in the page: each has a glossary entry
 // (gloss.<abbr>) in every catalogue, and the page wraps every occurrence in
 // reader-facing text in <abbr title>.
-var abbreviations = []string{"UTC", "SHA-256", "SMS", "MMS", "URL", "IP", "DNS", "VPN", "MDM", "TCC", "LID", "adb", "USB", "APK", "STIX", "MACB"}
+var abbreviations = []string{"UTC", "SHA-256", "SMS", "MMS", "URL", "IP", "DNS", "VPN", "MDM", "TCC", "LID", "adb", "USB", "APK", "STIX", "MACB", "WWAN"}
 
 // abbrRE matches an abbreviation as a whole word (an "s" plural
 // included), or a date (2024-02-20) or a flag (--module-timeout), which

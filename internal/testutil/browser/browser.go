@@ -237,6 +237,41 @@ func (b *Tab) CheckNoOverflow(t testing.TB, what string) {
 	}
 }
 
+// brokenWordsJS lists the words of the page's labels and prose that are cut
+// across two lines. Evidence values (paths, hashes, links, messages: no
+// spaces to wrap at) may break anywhere and are left out; a compound word
+// may break at its hyphen, as in print.
+const brokenWordsJS = `(function(){
+  var skip = '.v, code.path, code.value, code.hash, code.id, .record, pre, samp, td.summary, script, style, template, .sr';
+  var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), n, range = document.createRange();
+  while ((n = walker.nextNode())) {
+    var p = n.parentElement;
+    if (!p || p.closest(skip) || !p.checkVisibility()) continue;
+    var re = /[^\s]+/g, m, text = n.data;
+    while ((m = re.exec(text))) {
+      var parts = m[0].split(/(?<=\p{L})-(?=\p{L})/u), off = m.index;
+      for (var i = 0; i < parts.length; i++) {
+        var w = parts[i];
+        if (w.length > 1) {
+          range.setStart(n, off); range.setEnd(n, off + w.length);
+          var tops = {};
+          Array.prototype.forEach.call(range.getClientRects(), function (r) { if (r.width > 0) tops[Math.round(r.top)] = 1; });
+          if (Object.keys(tops).length > 1) out.push(w);
+        }
+        off += w.length + 1;
+      }
+    }
+  }
+  return out.slice(0, 20);
+})()`
+
+// BrokenWords returns words of labels and prose cut across two lines (none
+// should be: only evidence values may break mid-word).
+func (b *Tab) BrokenWords(t testing.TB) []string {
+	t.Helper()
+	return Eval[[]string](t, b, brokenWordsJS)
+}
+
 // Height is the page's full height in CSS pixels.
 func (b *Tab) Height(t testing.TB) int64 {
 	return Eval[int64](t, b, `document.documentElement.scrollHeight`)
