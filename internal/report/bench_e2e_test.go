@@ -84,8 +84,10 @@ func TestReport1M(t *testing.T) {
 		document.getElementById('f-module').dispatchEvent(new Event('change'));
 		return performance.now()-t0})()`)
 	t.Logf("Chromium: load %v; module filter %v (%.0f ms in page); reset filter %.0f ms", load, filter, inPage, textMS)
-	if load > 2*time.Second || filter > 2*time.Second {
-		t.Errorf("over the 2 s target: load %v, filter %v", load, filter)
+	// Targets: the page opens, and the timeline is shown after the click,
+	// each within 2 s; a filter within 2 s.
+	if opened > 2*time.Second || load-opened > 2*time.Second || filter > 2*time.Second {
+		t.Errorf("over the 2 s target: page open %v, timeline after the click %v, filter %v", opened, load-opened, filter)
 	}
 	b.Quiet(t, self)
 }
