@@ -24,10 +24,15 @@ bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
 	bench/precision.sh
 
+screenshots: ## refresh docs/report-*.png from the demo's report at phone and desktop width (needs chromium)
+	HUELLA_SCREENSHOTS=out/screenshots $(GO) test -count=1 -run TestDemoReport ./test/browser
+	cp out/screenshots/demo-en-phone.png docs/report-phone.png
+	cp out/screenshots/demo-en-desktop.png docs/report-desktop.png
+
 golden: ## rewrite golden files after a deliberate output change
 	$(GO) test ./... -update
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz mutate bench precision golden help
+.PHONY: build test cross fuzz mutate bench precision screenshots golden help

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -51,7 +52,11 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 			if out == "" || out == "-" {
 				_, err = a.stdout.Write(append(b, '\n'))
 			} else {
-				err = atomicfile.WriteBytes(out, append(b, '\n'))
+				// Like --output elsewhere: the folder is created (private,
+				// since an export names what was found on a phone).
+				if err = os.MkdirAll(filepath.Dir(out), 0o700); err == nil {
+					err = atomicfile.WriteBytes(out, append(b, '\n'))
+				}
 			}
 			if err != nil {
 				return exitWith(results.ExitError, err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/outcome"
@@ -131,14 +132,21 @@ func findingText(d model.Detection, lang string) string {
 	return d.Reason
 }
 
+// oneLine puts s on one line and, when it is longer than n bytes, cuts it
+// at the last space that fits and ends it with "…", so a console line never
+// stops in the middle of a word. A single word longer than n (a long link)
+// is cut at a character boundary instead.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		cut := n
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "..."
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut+1], ' '); sp > n/2 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }

@@ -14,11 +14,15 @@ import (
 // exit status, so the page can never say more than the check did.
 func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl *TimelineInfo) Verdict {
 	o := outcome.Decide(info, dets)
-	v := Verdict{Level: o.Level}
+	v := Verdict{Level: o.Level, Group: outcomeGroup(o.Level)}
+	v.Meaning = cat.T("meaning." + v.Group)
 
 	bySev := map[model.Severity]int{}
 	seen := map[string]bool{}
 	for _, d := range dets {
+		if isGood(d.Rule) {
+			continue // a good sign is not a finding (see buildGroups)
+		}
 		bySev[d.Severity]++
 		if d.Kind == model.ByIndicator && d.Indicator != nil {
 			label := campaignLabel(cat, d.Indicator.Campaign)
@@ -43,7 +47,10 @@ func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl
 	v.Headline = cat.T(o.Headline, "campaigns", joinAnd(cat, strong))
 
 	for _, g := range o.NotChecked {
-		v.NotChecked = append(v.NotChecked, NotChecked{Part: g.Part, Cause: string(g.Cause),
+		// The reader sees module names; the ids stay in Part (a tooltip).
+		part := g.Part
+		g.Part = humanPart(cat, g.Part)
+		v.NotChecked = append(v.NotChecked, NotChecked{Part: part, Cause: string(g.Cause),
 			Reason: g.Reason(cat.Lang), Fix: g.FixText(cat.Lang)})
 	}
 	for _, m := range info.Modules {
