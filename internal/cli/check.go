@@ -166,7 +166,7 @@ func validModulePatterns(patterns []string) error {
 		}
 		hit := false
 		for _, m := range modulesFor() {
-			if ok, _ := filepath.Match(p, m.Name()); ok {
+			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit = true
 				break
 			}
@@ -300,10 +300,10 @@ var modulesFor = all.Modules
 
 // selectModules splits the modules that apply to the evidence into those to
 // run and those the user deselected.
-func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Module, err error) {
+func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Def, err error) {
 	matched := map[string]bool{}
 	for _, m := range modulesFor() {
-		if !module.Applies(m, kind) {
+		if !m.Applies(kind) {
 			continue
 		}
 		if len(patterns) == 0 {
@@ -312,7 +312,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 		}
 		hit := false
 		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, m.Name()); ok {
+			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit, matched[p] = true, true
 			}
 		}
@@ -335,7 +335,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 func isOwnResultFile(name string) bool {
 	return results.OwnFile(name, func(mod string) bool {
 		for _, m := range all.Modules() {
-			if m.Name() == mod {
+			if m.Name == mod {
 				return true
 			}
 		}
