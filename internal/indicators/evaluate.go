@@ -26,6 +26,13 @@ const (
 	TypeCertSHA256      = "app:cert.sha256"
 	TypeProfileID       = "configuration-profile:id"
 	TypeAndroidProperty = "android-property:name"
+	// A server's TLS certificate (STIX x509-certificate): matched against
+	// the certificates seen in network evidence, in the same
+	// case-insensitive set as app signing certificates (a hash names one
+	// certificate, whatever signed with it).
+	TypeX509MD5    = "x509-certificate:hashes.md5"
+	TypeX509SHA1   = "x509-certificate:hashes.sha1"
+	TypeX509SHA256 = "x509-certificate:hashes.sha256"
 )
 
 var simplePaths = map[string]string{
@@ -64,6 +71,8 @@ func canonicalType(p Path) string {
 		return "file:hashes." + algo
 	case obj == "app" && group == "cert":
 		return "app:cert." + algo
+	case obj == "x509-certificate" && group == "hashes":
+		return "x509-certificate:hashes." + algo
 	}
 	return ""
 }

@@ -108,7 +108,7 @@ func TestPatternUnsupported(t *testing.T) {
 		{`[windows-registry-key:key='HKLM\\x']`, "unknown object path windows-registry-key:key"},
 		{`[file:hashes.'SHA-512'='ab']`, "unknown object path file:hashes.'SHA-512'"},
 		{`[file:hashes.'SHA-256'.extra='ab']`, "unknown object path file:hashes.'SHA-256'.extra"},
-		{`[x509-certificate:hashes.sha256='ab']`, "unknown object path"},
+		{`[x509-certificate:serial_number='ab']`, "unknown object path"},
 		{`[network-traffic:dst_ref.value='1.2.3.4']`, "unknown object path"},
 		{`[domain-name:value=1]`, "int value"},
 		{`[domain-name:value='  ']`, "empty value"},

@@ -47,6 +47,8 @@ var foldKinds = map[model.Kind]string{
 	model.KindCertSHA1:        "cert",
 	model.KindCertSHA256:      "cert",
 	model.KindCertMD5:         "cert",
+	model.KindTLSCertSHA1:     "cert",
+	model.KindTLSCertSHA256:   "cert",
 }
 
 // foldTypes is the same for indicator types. Hashes share one set whatever
@@ -63,6 +65,9 @@ var foldTypes = map[string]string{
 	TypeCertMD5:         "cert",
 	TypeCertSHA1:        "cert",
 	TypeCertSHA256:      "cert",
+	TypeX509MD5:         "cert",
+	TypeX509SHA1:        "cert",
+	TypeX509SHA256:      "cert",
 }
 
 type builder struct {

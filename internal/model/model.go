@@ -42,6 +42,13 @@ const (
 	KindAndroidProperty Kind = "android_property" // system property name (getprop key)
 )
 
+// Network evidence: the hash of a certificate a server presented in a TLS
+// handshake (Suricata, Zeek, or a TLS 1.2 capture), as lower-case hex.
+const (
+	KindTLSCertSHA1   Kind = "tls_cert_sha1"
+	KindTLSCertSHA256 Kind = "tls_cert_sha256"
+)
+
 // Observable is one value in a record that an indicator could match.
 // Field says where in the record it came from, so a finding can point at it.
 type Observable struct {

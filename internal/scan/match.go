@@ -115,7 +115,7 @@ func coveredBy(out []model.Detection, refs []model.IndicatorRef, value string) b
 func indicatorContext(r *model.Record, o model.Observable) (kind string, ctx []string, folder string) {
 	kind = string(o.Kind)
 	switch o.Kind {
-	case model.KindURL, model.KindDomain, model.KindIP, model.KindEmail:
+	case model.KindURL, model.KindDomain, model.KindIP, model.KindEmail, model.KindTLSCertSHA1, model.KindTLSCertSHA256:
 		return kind, []string{"network"}, ""
 	case model.KindProcess:
 		if strings.Contains(o.Value, "/") {
