@@ -53,13 +53,20 @@ type checkFlags struct {
 func (a *app) checkCmd() *cobra.Command {
 	f := &checkFlags{}
 	cmd := &cobra.Command{
-		Use:   "check PATH",
-		Short: "Check phone evidence (backup, dump, sysdiagnose, androidqf, .ab, bugreport)",
+		Use:   "check PATH [PATH...]",
+		Short: "Check phone evidence (backup, dump, sysdiagnose, androidqf, .ab, bugreport, captures and DNS logs)",
 		Long: `Check reads the evidence at PATH, recognises its type by itself, runs every
 module that applies, matches what it finds against the indicators, and writes
 the results into --output: info.json, one <module>.json per module,
 detections.json, timeline.csv, timeline.jsonl, command.log and report.html
 (report.<lang>.html for another --lang).
+
+Several paths are evidences of one phone checked together, e.g. a backup
+and captures or DNS logs of its traffic (pcap, pcapng, Zeek, Suricata
+eve.json, Pi-hole, AdGuard Home, NextDNS, a PiRogue capture folder): each
+is recognised by itself, the captures and logs are read as one network
+evidence, and there is one timeline, one list of findings and one verdict.
+A path that cannot be opened is listed as not checked.
 
 The evidence is never written to. The output folder is created once the
 evidence has opened; an existing folder must be empty (--force replaces the
@@ -74,10 +81,11 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 ` + exitHelp,
 		Example: `  huella check ~/backups/00008030-001A... --output case-42
   huella check androidqf.zip.age --age-identity key.txt --output case-43
-  huella check sysdiagnose_2026.11.24_10-00-00.tar.gz --iocs pegasus.stix2`,
-		Args: a.usageUnlessOneArg,
+  huella check sysdiagnose_2026.11.24_10-00-00.tar.gz --iocs pegasus.stix2
+  huella check ~/backups/00008030-001A... capture.pcapng pihole.log --output case-44`,
+		Args: a.usageUnlessPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runCheck(cmd.Context(), commandLine(cmd, args), args[0], f)
+			return a.runCheck(cmd.Context(), commandLine(cmd, args), args, f)
 		},
 	}
 	fl := cmd.Flags()
@@ -362,7 +370,7 @@ func setMemoryLimit() {
 // indicators are checked before any work; the output folder is created only
 // once the evidence has opened (a failed open leaves nothing behind); an
 // interruption still writes info.json saying what ran.
-func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *checkFlags) error {
+func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f *checkFlags) error {
 	if err := f.validate(); err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -375,9 +383,14 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	if out == "" {
 		out = defaultOutDir()
 	}
-	outPath, err := results.ResolveOutDir(out, f.force, input)
-	if err != nil {
-		return exitWith(results.ExitError, err)
+	var outPath string
+	for _, input := range inputs {
+		// The output folder may be inside none of the evidences.
+		p, err := results.ResolveOutDir(out, f.force, input)
+		if err != nil {
+			return exitWith(results.ExitError, err)
+		}
+		outPath = p
 	}
 	set, indInfo, err := f.iocFlags.load(log.Logger)
 	if err != nil {
@@ -389,10 +402,10 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	}
 	defer removeTmp()
 
-	ev, err := a.openEvidence(ctx, input, tmp, f)
+	opened, err := a.openInputs(ctx, inputs, tmp, f)
 	if ctx.Err() != nil {
-		if ev != nil {
-			ev.Close()
+		if opened != nil {
+			opened.close()
 		}
 		return exitWith(results.ExitInterrupted, errors.New("interrupted before the evidence was opened: nothing was written"))
 	}
@@ -400,17 +413,27 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		log.Debug("cannot open the evidence", "err", err)
 		return exitWith(results.ExitError, err)
 	}
-	defer ev.Close()
-	log.Info("evidence opened", "type", ev.Kind, "device", deviceLine(ev.Device))
-	for _, n := range ev.NoteList() {
-		log.Warn("evidence note", "note", n)
+	defer opened.close()
+	ev := opened.evs[0]
+	for _, ev := range opened.evs {
+		log.Info("evidence opened", "type", ev.Kind, "device", deviceLine(ev.Device))
+		for _, n := range ev.NoteList() {
+			log.Warn("evidence note", "note", n)
+		}
+		for _, g := range ev.GapList() {
+			log.Warn("not checked", "part", g.Part, "cause", g.Cause, "detail", g.Detail)
+		}
 	}
-	for _, g := range ev.GapList() {
-		log.Warn("not checked", "part", g.Part, "cause", g.Cause, "detail", g.Detail)
+	for _, u := range opened.unopened {
+		log.Warn("not opened", "path", u.Path, "detail", u.Gaps[0].Detail)
 	}
-	mods, skipped, err := selectModules(ev.Kind, f.modules)
+	parts, err := selectParts(opened.evs, f.modules)
 	if err != nil {
 		return exitWith(results.ExitError, err)
+	}
+	nmods := 0
+	for _, p := range parts {
+		nmods += len(p.Modules)
 	}
 
 	dir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
@@ -431,19 +454,19 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	}
 	var prog scan.Progress
 	if !f.quiet && !f.json && isTerminal(a.stderr) {
-		p := newProgress(a.stderr, len(mods))
+		p := newProgress(a.stderr, nmods)
 		defer p.clear()
 		prog = p
 	}
 	res, err := scan.Run(ctx, scan.Options{
-		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: outPath,
+		Evidence: ev, Parts: parts, Matcher: matcher, OutDir: outPath,
 		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
 		Correlate: correlator,
 	})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	info := buildInfo(cmdline, started, ev, indInfo, res)
+	info := buildInfo(cmdline, started, ev, indInfo, res, evidenceInfos(opened, parts), opened.evs[1:]...)
 	if err := dir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -492,7 +515,9 @@ func deviceLine(d source.Device) string {
 	return strings.Join(parts, ", ")
 }
 
-func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind results.Indicators, res *scan.Result) results.Info {
+// buildInfo assembles info.json. A check of several evidences passes
+// them all (evidences, and the others' inputs are listed with the first's).
+func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind results.Indicators, res *scan.Result, evidences []results.EvidenceInfo, others ...*source.Evidence) results.Info {
 	info := results.Info{
 		SchemaVersion: model.SchemaVersion,
 		Tool:          results.Tool{Name: "huella", Version: version.Version, Commit: version.CommitOrVCS()},
@@ -500,10 +525,14 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Started:       started,
 		Finished:      time.Now().UTC(),
 		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
+		Evidences:     evidences,
 		Inputs:        ev.Inputs,
 		Indicators:    ind,
 		Modules:       res.Modules,
 		Interrupted:   res.Interrupted,
+	}
+	for _, o := range others {
+		info.Inputs = append(info.Inputs, o.Inputs...)
 	}
 	if info.Inputs == nil {
 		info.Inputs = []source.InputFile{}

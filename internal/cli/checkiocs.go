@@ -156,7 +156,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 			res.Modules = append(res.Modules, m)
 		}
 	}
-	info := buildInfo(cmdline, started, ev, indInfo, res)
+	info := buildInfo(cmdline, started, ev, indInfo, res, orig.Evidences)
 	info.RecheckOf = dir
 	if err := outDir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)

@@ -180,7 +180,7 @@ func TestVersionUsageAndCompletion(t *testing.T) {
 		t.Errorf("--version: %d %q", r.code, r.stdout)
 	}
 	r = w.huella("", "check")
-	if r.code != 2 || !strings.Contains(r.stderr, "Usage:") || !strings.Contains(r.stderr, "huella check PATH [flags]") || strings.Contains(r.stderr, "arg(s)") {
+	if r.code != 2 || !strings.Contains(r.stderr, "Usage:") || !strings.Contains(r.stderr, "huella check PATH [PATH...] [flags]") || strings.Contains(r.stderr, "arg(s)") {
 		t.Errorf("check without a path: %d\n%s", r.code, r.console())
 	}
 	var kinds []string

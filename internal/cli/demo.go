@@ -69,7 +69,7 @@ func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, ve
 	}
 	// The demo's folder is its own: a second demo replaces the first one's
 	// files (and only those), as --force does.
-	return a.runCheck(cmd.Context(), commandLine(cmd, nil), backup, &checkFlags{
+	return a.runCheck(cmd.Context(), commandLine(cmd, nil), []string{backup}, &checkFlags{
 		iocFlags: iocFlags{iocs: []string{iocs}, noCache: true},
 		output:   output, force: true, lang: lang, json: asJSON, quiet: quiet, verbose: verbose, moduleTimeout: 30 * time.Minute,
 	})

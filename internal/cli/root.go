@@ -136,6 +136,17 @@ func (a *app) usageUnlessOneArg(cmd *cobra.Command, args []string) error {
 	return exitWith(results.ExitError, fmt.Errorf("%s takes one path, got %d", cmd.Name(), len(args)))
 }
 
+// usageUnlessPaths is usageUnlessOneArg for commands that take one path or
+// more (check: several evidences of one phone).
+func (a *app) usageUnlessPaths(cmd *cobra.Command, args []string) error {
+	if len(args) >= 1 {
+		return nil
+	}
+	cmd.SetOut(a.stderr)
+	cmd.Usage()
+	return exitWith(results.ExitError, nil)
+}
+
 // markSecret flags a flag whose value must never be written anywhere: the
 // command line saved in info.json, command.log and the report is rebuilt
 // from the parsed flags with these values redacted (see commandLine).

@@ -109,6 +109,10 @@ func scoFor(o model.Observable) map[string]any {
 		return map[string]any{"type": "file", "hashes": map[string]string{"SHA-1": o.Value}}
 	case model.KindMD5:
 		return map[string]any{"type": "file", "hashes": map[string]string{"MD5": o.Value}}
+	case model.KindTLSCertSHA256:
+		return map[string]any{"type": "x509-certificate", "hashes": map[string]string{"SHA-256": o.Value}}
+	case model.KindTLSCertSHA1:
+		return map[string]any{"type": "x509-certificate", "hashes": map[string]string{"SHA-1": o.Value}}
 	}
 	return map[string]any{"type": "x-huella-observable", "kind": string(o.Kind), "value": o.Value}
 }
@@ -195,6 +199,10 @@ func mispType(k model.Kind) (string, string) {
 		return "md5", "Payload delivery"
 	case model.KindAppID:
 		return "text", "Payload installation"
+	case model.KindTLSCertSHA256:
+		return "x509-fingerprint-sha256", "Network activity"
+	case model.KindTLSCertSHA1:
+		return "x509-fingerprint-sha1", "Network activity"
 	}
 	return "text", "Other"
 }

@@ -101,6 +101,7 @@ func Decide(info *results.Info, dets []model.Detection) Outcome {
 		gaps = append(gaps, coverage.Gap{Part: part, Cause: coverage.NothingFound,
 			Detail: "none of its modules found the artifact it reads"})
 	}
+	gaps = append(gaps, emptyEvidences(info)...)
 	o.NotChecked = gaps
 	if o.NotChecked == nil {
 		o.NotChecked = []coverage.Gap{}
@@ -150,9 +151,11 @@ func gapsOf(info *results.Info) (gaps []coverage.Gap, explained bool) {
 	if info.Indicators.Total == 0 {
 		gaps = append(gaps, coverage.Gap{Part: "indicators", Cause: coverage.NoIndicators})
 	}
-	for _, g := range info.Evidence.Gaps {
-		gaps = append(gaps, g)
-		explained = true
+	for _, ev := range info.AllEvidence() {
+		for _, g := range ev.Gaps {
+			gaps = append(gaps, g)
+			explained = true
+		}
 	}
 	for _, m := range info.Modules {
 		own := m.Gaps
@@ -235,4 +238,38 @@ func Summarize(info *results.Info, dets []model.Detection, events int) results.S
 	}
 	sort.Strings(s.Campaigns)
 	return s
+}
+
+// emptyEvidences are the gaps of a check of several evidences where one of
+// them, opened, gave nothing to any of its modules while others did (the
+// whole check reading nothing is the case above): that evidence was not
+// checked, and the outcome must say so.
+func emptyEvidences(info *results.Info) []coverage.Gap {
+	if len(info.Evidences) < 2 {
+		return nil
+	}
+	status := map[string]results.ModuleInfo{}
+	for _, m := range info.Modules {
+		status[m.Name] = m
+	}
+	var gaps []coverage.Gap
+	for _, ev := range info.Evidences {
+		if len(ev.Modules) == 0 || len(ev.Gaps) > 0 {
+			continue // unopened (its gap says so) or no module applies
+		}
+		read := false
+		for _, name := range ev.Modules {
+			m, ok := status[name]
+			if !ok || m.Status == results.StatusParsed || m.Status == results.StatusEmpty || m.Records > 0 ||
+				m.Status == results.StatusFailed || m.Status == results.StatusUnreadable || m.Status == results.StatusInterrupted || m.Status == results.StatusSkipped {
+				read = true
+				break
+			}
+		}
+		if !read {
+			gaps = append(gaps, coverage.Gap{Part: fmt.Sprintf("%s (%s)", ev.Path, ev.Kind), Cause: coverage.NothingFound,
+				Detail: "none of its modules found the artifact it reads"})
+		}
+	}
+	return gaps
 }

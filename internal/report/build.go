@@ -394,11 +394,29 @@ func statusRank(s string) int {
 }
 
 func buildEvidence(cat *Catalogue, info results.Info, loc *time.Location) EvidenceView {
-	dev := info.Evidence.Device
-	v := EvidenceView{Kind: string(info.Evidence.Kind), KindName: EvidenceKindName(cat, string(info.Evidence.Kind)), Path: info.Evidence.Path, ID: dev.ID,
-		TimeZone: dev.TimeZone, Notes: info.Evidence.Notes, RecheckOf: info.RecheckOf}
+	v := evidenceView(cat, info.Evidence, loc)
+	v.RecheckOf = info.RecheckOf
+	if len(info.Evidences) > 1 {
+		names := []string{v.KindName}
+		for _, e := range info.Evidences[1:] {
+			o := evidenceView(cat, e, loc)
+			v.Others = append(v.Others, o)
+			if !slices.Contains(names, o.KindName) && e.Kind != results.KindUnopened {
+				names = append(names, o.KindName)
+			}
+		}
+		v.AllKinds = strings.Join(names, " + ")
+	}
+	return v
+}
+
+// evidenceView is what the page says of one evidence.
+func evidenceView(cat *Catalogue, e results.EvidenceInfo, loc *time.Location) EvidenceView {
+	dev := e.Device
+	v := EvidenceView{Kind: string(e.Kind), KindName: EvidenceKindName(cat, string(e.Kind)), Path: e.Path, ID: dev.ID,
+		TimeZone: dev.TimeZone, Notes: e.Notes}
 	v.Device = joinNonEmpty(" · ", dev.Name, dev.Model)
-	v.OS = joinNonEmpty(" ", platformName(dev.Platform, info.Evidence.Kind), dev.OSVersion, paren(dev.Build))
+	v.OS = joinNonEmpty(" ", platformName(dev.Platform, e.Kind), dev.OSVersion, paren(dev.Build))
 	if dev.Acquired != nil {
 		v.Acquired = fmtUTC(*dev.Acquired)
 		if l := fmtLocal(*dev.Acquired, loc); l != "" {

@@ -198,6 +198,11 @@ type EvidenceView struct {
 	Acquired  string   `json:"acquired,omitempty"`
 	Notes     []string `json:"notes,omitempty"`
 	RecheckOf string   `json:"recheck_of,omitempty"`
+	// In a check of several evidences, AllKinds names them all ("iPhone
+	// backup + Network capture or log") and Others are those after the
+	// first.
+	AllKinds string         `json:"all_kinds,omitempty"`
+	Others   []EvidenceView `json:"others,omitempty"`
 }
 
 type Coverage struct {

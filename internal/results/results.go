@@ -48,7 +48,14 @@ type EvidenceInfo struct {
 	Notes  []string      `json:"notes,omitempty"`
 	// Gaps are the parts of the evidence that could not be opened.
 	Gaps []coverage.Gap `json:"gaps,omitempty"`
+	// Modules, in a check of several evidences (Info.Evidences), are the
+	// modules that read this one.
+	Modules []string `json:"modules,omitempty"`
 }
+
+// KindUnopened is the kind written for a path of a check of several
+// evidences that could not be opened (its gap says why).
+const KindUnopened source.Kind = "unopened"
 
 // IndicatorFile mirrors indicators.FileInfo without importing it, so the
 // results format does not move when the loader's internals do.
@@ -118,6 +125,20 @@ type Info struct {
 	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM, SIGHUP)
 	// before it finished; Modules then say what ran.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Evidences is set when one phone's evidences were checked together
+	// (a backup and a capture of its traffic): every path given, the first
+	// one also in Evidence. One timeline, one list of findings and one
+	// outcome cover them all.
+	Evidences []EvidenceInfo `json:"evidences,omitempty"`
+}
+
+// AllEvidence is every evidence the run read: Evidences when several
+// were checked together, else Evidence alone.
+func (i *Info) AllEvidence() []EvidenceInfo {
+	if len(i.Evidences) > 0 {
+		return i.Evidences
+	}
+	return []EvidenceInfo{i.Evidence}
 }
 
 // Detections is detections.json.

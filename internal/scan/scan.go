@@ -61,6 +61,24 @@ type Options struct {
 	// StopGrace is how long an interrupted run waits for running modules to
 	// return before it leaves them behind (0: DefaultStopGrace).
 	StopGrace time.Duration
+	// Parts, when set, are the evidences of one phone checked together (a
+	// backup and a capture of its traffic), each with the modules that
+	// read it; Evidence, Modules and Skipped are then not used. Module
+	// names must be unique across parts: they name the results files.
+	Parts []Part
+}
+
+// Part is one evidence of a check of several, with its modules.
+type Part struct {
+	Evidence *source.Evidence
+	Modules  []module.Def
+	Skipped  []module.Def
+}
+
+// job is one module to run on one evidence.
+type job struct {
+	ev *source.Evidence
+	m  module.Def
 }
 
 // DefaultStopGrace bounds how long Ctrl-C waits for a module that does not
@@ -95,12 +113,31 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if grace <= 0 {
 		grace = DefaultStopGrace
 	}
+	parts := o.Parts
+	if len(parts) == 0 {
+		parts = []Part{{Evidence: o.Evidence, Modules: o.Modules, Skipped: o.Skipped}}
+	}
+	var jobs []job
+	var skippedMods []module.Def
+	for _, p := range parts {
+		for _, m := range p.Modules {
+			jobs = append(jobs, job{ev: p.Evidence, m: m})
+		}
+		skippedMods = append(skippedMods, p.Skipped...)
+	}
+	primary := parts[0].Evidence
+	loc := primary.Device.Location()
+	for _, p := range parts {
+		if loc == nil {
+			loc = p.Evidence.Device.Location()
+		}
+	}
 	out, err := atomicfile.OpenDir(o.OutDir)
 	if err != nil {
 		return nil, err
 	}
 	defer out.Close()
-	tmp := o.Evidence.TempDir
+	tmp := primary.TempDir
 	if tmp == "" {
 		d, err := os.MkdirTemp("", "huella-")
 		if err != nil {
@@ -119,31 +156,31 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	// Buffered for every module, so a module that returns after the run
 	// left it behind never blocks on sending its result.
-	doneCh := make(chan done, len(o.Modules))
-	jobs := make(chan int)
+	doneCh := make(chan done, len(jobs))
+	next := make(chan int)
 	for w := 0; w < workers; w++ {
 		go func() {
-			for i := range jobs {
-				doneCh <- done{i, s.runModule(ctx, o.Modules[i])}
+			for i := range next {
+				doneCh <- done{i, s.runModule(ctx, jobs[i].ev, jobs[i].m)}
 			}
 		}()
 	}
-	dispatched := make([]bool, len(o.Modules))
+	dispatched := make([]bool, len(jobs))
 dispatch:
-	for i := range o.Modules {
+	for i := range jobs {
 		if ctx.Err() != nil {
 			break
 		}
 		select {
-		case jobs <- i:
+		case next <- i:
 			dispatched[i] = true
 		case <-ctx.Done():
 			break dispatch
 		}
 	}
-	close(jobs)
-	infos := make([]results.ModuleInfo, len(o.Modules))
-	finished := make([]bool, len(o.Modules))
+	close(next)
+	infos := make([]results.ModuleInfo, len(jobs))
+	finished := make([]bool, len(jobs))
 	pending := 0
 	for _, d := range dispatched {
 		if d {
@@ -168,7 +205,8 @@ collect:
 	interrupted := ctx.Err() != nil
 	if interrupted {
 		s.abandon()
-		for i, m := range o.Modules {
+		for i, j := range jobs {
+			m := j.m
 			if finished[i] {
 				continue
 			}
@@ -179,7 +217,7 @@ collect:
 			}
 		}
 	}
-	for _, m := range o.Skipped {
+	for _, m := range skippedMods {
 		infos = append(infos, results.ModuleInfo{Name: m.Name, Description: m.Description, Status: results.StatusSkipped})
 	}
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
@@ -210,7 +248,7 @@ collect:
 				r.Observe(e)
 			}
 		}
-		if err := writeTimeline(out, tl, o.Evidence.Device.Location(), observe); err != nil {
+		if err := writeTimeline(out, tl, loc, observe); err != nil {
 			return nil, err
 		}
 		for _, r := range rules {
@@ -372,7 +410,7 @@ const maxWarnings = 50
 // itself before it is left behind.
 const stopGrace = 500 * time.Millisecond
 
-func (s *sink) runModule(ctx context.Context, m module.Def) (info results.ModuleInfo) {
+func (s *sink) runModule(ctx context.Context, ev *source.Evidence, m module.Def) (info results.ModuleInfo) {
 	name := m.Name
 	info = results.ModuleInfo{Name: name, Description: m.Description}
 	start := time.Now()
@@ -394,7 +432,7 @@ func (s *sink) runModule(ctx context.Context, m module.Def) (info results.Module
 		mctx, cancel = context.WithTimeout(ctx, s.opts.ModuleTimeout)
 		defer cancel()
 	}
-	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log).WithContext(mctx)
+	env := module.NewEnv(ev, name, s, s.opts.Log).WithContext(mctx)
 	// The module runs in its own goroutine so that its time limit holds even
 	// when it blocks where no context reaches (inside one step of a SQLite
 	// query, a read the system does not interrupt). Go cannot stop a

@@ -8,6 +8,7 @@
 //   - ios-sysdiagnose: the archive's tree with the top "sysdiagnose_*" folder removed
 //   - androidqf, android-bugreport, android-intrusion-logs: the acquisition's own tree
 //   - android-backup: the tar inside the .ab ("apps/<pkg>/...")
+//   - network: one folder per format, "capture/", "zeek/", "suricata/", "dns/" (see internal/source/netcap)
 package source
 
 import (
@@ -39,8 +40,13 @@ const (
 	IntrusionLogs  Kind = "android-intrusion-logs"
 )
 
+// Network is a phone's traffic: packet captures, Zeek, Suricata and DNS
+// resolver logs, PiRogue capture folders (internal/source/netcap). It is
+// recognised last: a folder that is any phone evidence is that evidence.
+const Network Kind = "network"
+
 // Kinds lists every evidence type, in the order detection tries them.
-var Kinds = []Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs}
+var Kinds = []Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs, Network}
 
 // IsIOS says whether the kind comes from an iPhone.
 func (k Kind) IsIOS() bool { return strings.HasPrefix(string(k), "ios") }

@@ -14,7 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/source"
 )
 
-var moduleName = regexp.MustCompile(`^(ios|android)\.[a-z0-9_]+$`)
+var moduleName = regexp.MustCompile(`^(ios|android|net)\.[a-z0-9_]+$`)
 
 // Every module is a complete Def: a unique dotted name, a sentence, the
 // evidence kinds it reads, the paths it looks at (valid patterns) and a Run.

@@ -40,7 +40,8 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip) and Android intrusion logs. Give the folder or file at the evidence's root, or force the type with --type")
+	"an Android bug report (.zip), Android intrusion logs, and a phone's network traffic (pcap, pcapng, Zeek logs, Suricata eve.json, " +
+	"Pi-hole/dnsmasq, AdGuard Home or NextDNS logs, a PiRogue capture folder). Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p. The whole step runs under
 // ctx: when its deadline passes or it is cancelled (Ctrl-C), Open returns
@@ -55,7 +56,15 @@ func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
 	if !fi.IsDir() && !fi.Mode().IsRegular() {
 		return nil, &evfile.RefusedError{Name: p, Reason: evfile.NotRegular(fi.Mode())}
 	}
-	budget := scratch.DefaultBudget(p)
+	return openWith(ctx, p, []string{p}, o, func(tmp *scratch.Dir) (*source.Evidence, error) { return open(ctx, p, fi, tmp, o) })
+}
+
+// openWith runs a reader (read) for the inputs at paths in a new private
+// temporary folder, under ctx, hashing the inputs; label names them in
+// errors.
+func openWith(ctx context.Context, label string, paths []string, o Options, read func(*scratch.Dir) (*source.Evidence, error)) (*source.Evidence, error) {
+	p := label
+	budget := scratch.DefaultBudget(paths[0])
 	if o.TempBudget > 0 {
 		budget = scratch.NewBudget(o.TempBudget)
 	}
@@ -69,13 +78,16 @@ func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		ev, err := open(ctx, p, fi, tmp, o)
+		ev, err := read(tmp)
 		if err == nil && !o.NoHash {
-			ins, herr := source.HashInputs(ctx, p)
-			if herr != nil {
-				ev.Note("hashing inputs: " + herr.Error())
+			ev.Inputs = nil
+			for _, in := range paths {
+				ins, herr := source.HashInputs(ctx, in)
+				if herr != nil {
+					ev.Note("hashing inputs: " + herr.Error())
+				}
+				ev.Inputs = append(ev.Inputs, ins...)
 			}
-			ev.Inputs = ins
 		}
 		done <- result{ev, err}
 	}()
@@ -124,6 +136,8 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 		return nil, err
 	}
 	switch {
+	case o.Type == source.Network:
+		return openNetwork(ctx, []string{p}, tmp)
 	case bytes.HasPrefix(head, []byte("ANDROID BACKUP\n")) || o.Type == source.AndroidBackup:
 		return openAndroidBackup(ctx, p, tmp, o)
 	case bytes.HasPrefix(head, []byte("age-encryption.org/")):
@@ -131,7 +145,13 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return openZip(ctx, p, tmp, o)
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || isTar(head):
+		if !isTar(head) && isNetworkFile(p) {
+			return openNetwork(ctx, []string{p}, tmp) // a gzip-compressed log
+		}
 		return openTar(ctx, p, tmp, o)
+	}
+	if isNetworkFile(p) {
+		return openNetwork(ctx, []string{p}, tmp)
 	}
 	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
 }
@@ -227,6 +247,9 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 					return openDir(ctx, filepath.Join(p, td), tmp, o)
 				}
 			}
+			if isNetworkTree(fsys) {
+				return openNetwork(ctx, []string{p}, tmp)
+			}
 			return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
 		}
 	}
@@ -248,6 +271,8 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return ev, nil
 	case source.AndroidBackup:
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
+	case source.Network:
+		return openNetwork(ctx, []string{p}, tmp)
 	}
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }
@@ -342,6 +367,16 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 			return nil, err
 		}
 		ev.Path = p
+		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
+		return ev, nil
+	}
+	if kind == source.Network || kind == "" && isNetworkTree(zfs) {
+		ev, err := openNetworkFS(ctx, zfs, p, tmp)
+		if err != nil {
+			closer.Close()
+			return nil, err
+		}
+		ev.OnClose(closer.Close)
 		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
 		return ev, nil
 	}

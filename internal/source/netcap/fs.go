@@ -1,0 +1,186 @@
+package netcap
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+// tree is the logical file system: each logical file is a file of an
+// underlying evidence file system (an evfile.Dir, a zip, an extracted
+// archive), so every read still goes through that file system's checks.
+type tree struct {
+	files map[string]entry    // logical path -> where the bytes are
+	dirs  map[string][]string // logical folder -> its children's names, sorted
+}
+
+type entry struct {
+	fsys fs.FS
+	name string
+}
+
+func newTree() *tree { return &tree{files: map[string]entry{}, dirs: map[string][]string{".": nil}} }
+
+// add places a file at a free logical path, adding " (2)"-style suffixes
+// when two inputs share a name; it returns the path used.
+func (t *tree) add(logical string, fsys fs.FS, name string) string {
+	p := logical
+	for i := 2; ; i++ {
+		if _, taken := t.files[p]; !taken {
+			if _, isDir := t.dirs[p]; !isDir {
+				break
+			}
+		}
+		ext := path.Ext(logical)
+		p = strings.TrimSuffix(logical, ext) + "-" + itoa(i) + ext
+	}
+	t.files[p] = entry{fsys: fsys, name: name}
+	child := p
+	for {
+		dir := path.Dir(child)
+		base := path.Base(child)
+		kids, seen := t.dirs[dir]
+		i := sort.SearchStrings(kids, base)
+		if i == len(kids) || kids[i] != base {
+			kids = append(kids, "")
+			copy(kids[i+1:], kids[i:])
+			kids[i] = base
+			t.dirs[dir] = kids
+		}
+		if seen || dir == "." {
+			break
+		}
+		child = dir
+	}
+	return p
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}
+
+// Open implements fs.FS.
+func (t *tree) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if e, ok := t.files[name]; ok {
+		return e.fsys.Open(e.name)
+	}
+	if _, ok := t.dirs[name]; ok {
+		ents, err := t.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return &dirFile{name: name, ents: ents}, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+// ReadDir implements fs.ReadDirFS.
+func (t *tree) ReadDir(name string) ([]fs.DirEntry, error) {
+	kids, ok := t.dirs[name]
+	if !ok {
+		if _, isFile := t.files[name]; isFile {
+			return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+		}
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	out := make([]fs.DirEntry, 0, len(kids))
+	for _, k := range kids {
+		p := path.Join(name, k)
+		if _, isDir := t.dirs[p]; isDir {
+			out = append(out, fs.FileInfoToDirEntry(dirInfo(k)))
+			continue
+		}
+		out = append(out, &lazyEntry{t: t, path: p, base: k})
+	}
+	return out, nil
+}
+
+// Stat implements fs.StatFS.
+func (t *tree) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	if e, ok := t.files[name]; ok {
+		fi, err := fs.Stat(e.fsys, e.name)
+		if err != nil {
+			return nil, err
+		}
+		return renamed{fi, path.Base(name)}, nil
+	}
+	if _, ok := t.dirs[name]; ok {
+		return dirInfo(path.Base(name)), nil
+	}
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+// lazyEntry is a file's directory entry; its Info is the underlying file's.
+type lazyEntry struct {
+	t    *tree
+	path string
+	base string
+}
+
+func (e *lazyEntry) Name() string               { return e.base }
+func (e *lazyEntry) IsDir() bool                { return false }
+func (e *lazyEntry) Type() fs.FileMode          { return 0 }
+func (e *lazyEntry) Info() (fs.FileInfo, error) { return e.t.Stat(e.path) }
+
+type renamed struct {
+	fs.FileInfo
+	name string
+}
+
+func (r renamed) Name() string { return r.name }
+
+type dirInfo string
+
+func (d dirInfo) Name() string       { return string(d) }
+func (d dirInfo) Size() int64        { return 0 }
+func (d dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o500 }
+func (d dirInfo) ModTime() time.Time { return time.Time{} }
+func (d dirInfo) IsDir() bool        { return true }
+func (d dirInfo) Sys() any           { return nil }
+
+type dirFile struct {
+	name string
+	ents []fs.DirEntry
+	off  int
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return dirInfo(path.Base(d.name)), nil }
+func (d *dirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
+}
+func (d *dirFile) Close() error { return nil }
+
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.ents[d.off:]
+	if n <= 0 {
+		d.off = len(d.ents)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, errEOF
+	}
+	if n > len(rest) {
+		n = len(rest)
+	}
+	d.off += n
+	return rest[:n], nil
+}
