@@ -31,10 +31,11 @@ type Packetizer struct {
 	raw  bool // no Ethernet header (LINKTYPE_RAW, as PCAPdroid writes)
 }
 
-// NewPacketizer starts an empty list of packets.
-func NewPacketizer(seed int64) *Packetizer {
+// NewPacketizer starts an empty list of packets: raw IP packets (written
+// as a classic pcap) or Ethernet frames (written as pcapng).
+func NewPacketizer(seed int64, raw bool) *Packetizer {
 	return &Packetizer{buf: gopacket.NewSerializeBuffer(), opts: gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		rng: newGen(seed, 22).r}
+		rng: newGen(seed, 22).r, raw: raw}
 }
 
 func (p *Packetizer) emit(at time.Time, ls ...gopacket.SerializableLayer) {
@@ -201,8 +202,7 @@ func randBytes(r *rand.Rand, n int) []byte {
 
 // packets renders the traffic.
 func (t *Traffic) packets(raw bool, seed int64) []packet {
-	p := NewPacketizer(seed)
-	p.raw = raw
+	p := NewPacketizer(seed, raw)
 	dnsPort := uint16(53000)
 	for _, l := range t.Lookups {
 		dnsPort++
@@ -248,19 +248,46 @@ func (t *Traffic) packets(raw bool, seed int64) []packet {
 	return p.out
 }
 
-// WritePcapNG writes the traffic as a pcapng capture of the phone's Wi-Fi
-// (Ethernet frames), as tcpdump and PiRogue take it.
-func (t *Traffic) WritePcapNG(w io.Writer, seed int64) error {
+// Write writes the packets built so far, in time order: a classic pcap
+// of raw IP packets or a pcapng of Ethernet frames.
+func (p *Packetizer) Write(w io.Writer) error {
+	sort.SliceStable(p.out, func(i, j int) bool { return p.out[i].at.Before(p.out[j].at) })
+	if p.raw {
+		return writePcap(w, p.out)
+	}
+	return writePcapNG(w, p.out)
+}
+
+func writePcapNG(w io.Writer, pks []packet) error {
 	ng, err := NewPcapNG(w)
 	if err != nil {
 		return err
 	}
-	for _, pk := range t.packets(false, seed) {
+	for _, pk := range pks {
 		if err := ng.WritePacket(gopacket.CaptureInfo{Timestamp: pk.at, CaptureLength: len(pk.data), Length: len(pk.data)}, pk.data); err != nil {
 			return err
 		}
 	}
 	return ng.Flush()
+}
+
+func writePcap(w io.Writer, pks []packet) error {
+	pw := pcapgo.NewWriter(w)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeRaw); err != nil {
+		return err
+	}
+	for _, pk := range pks {
+		if err := pw.WritePacket(gopacket.CaptureInfo{Timestamp: pk.at, CaptureLength: len(pk.data), Length: len(pk.data)}, pk.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WritePcapNG writes the traffic as a pcapng capture of the phone's Wi-Fi
+// (Ethernet frames), as tcpdump and PiRogue take it.
+func (t *Traffic) WritePcapNG(w io.Writer, seed int64) error {
+	return writePcapNG(w, t.packets(false, seed))
 }
 
 // NewPcapNG starts a pcapng file with one Ethernet interface and a fixed
@@ -273,14 +300,5 @@ func NewPcapNG(w io.Writer) (*pcapgo.NgWriter, error) {
 // WritePcap writes the traffic as a classic pcap of raw IP packets (no
 // link header), as Android capture apps write it.
 func (t *Traffic) WritePcap(w io.Writer, seed int64) error {
-	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeRaw); err != nil {
-		return err
-	}
-	for _, pk := range t.packets(true, seed) {
-		if err := pw.WritePacket(gopacket.CaptureInfo{Timestamp: pk.at, CaptureLength: len(pk.data), Length: len(pk.data)}, pk.data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writePcap(w, t.packets(true, seed))
 }

@@ -78,7 +78,11 @@ func (t *tree) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if e, ok := t.files[name]; ok {
-		return e.fsys.Open(e.name)
+		f, err := e.fsys.Open(e.name)
+		if err != nil {
+			return nil, err
+		}
+		return &namedFile{File: f, name: path.Base(name)}, nil
 	}
 	if _, ok := t.dirs[name]; ok {
 		ents, err := t.ReadDir(name)
@@ -140,6 +144,20 @@ func (e *lazyEntry) Name() string               { return e.base }
 func (e *lazyEntry) IsDir() bool                { return false }
 func (e *lazyEntry) Type() fs.FileMode          { return 0 }
 func (e *lazyEntry) Info() (fs.FileInfo, error) { return e.t.Stat(e.path) }
+
+// namedFile is an underlying file seen under its logical name.
+type namedFile struct {
+	fs.File
+	name string
+}
+
+func (f *namedFile) Stat() (fs.FileInfo, error) {
+	fi, err := f.File.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return renamed{fi, f.name}, nil
+}
 
 type renamed struct {
 	fs.FileInfo

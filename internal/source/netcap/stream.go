@@ -80,6 +80,9 @@ func Lines(r io.Reader, max int, fn func(line []byte) error) (skipped int, err e
 				tooLong = true
 			}
 		}
+		if !tooLong && len(trimEOL(line)) > max {
+			tooLong = true
+		}
 		if tooLong {
 			skipped++
 		} else {

@@ -1,0 +1,173 @@
+package netcap
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/huella-project/huella/internal/samplegen"
+)
+
+// Each format is told by its content, whatever the file is called; what
+// is none of them is "".
+func TestSniff(t *testing.T) {
+	var ng, pc bytes.Buffer
+	tr := samplegen.PhoneTraffic(1, false)
+	if err := tr.WritePcapNG(&ng, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.WritePcap(&pc, 1); err != nil {
+		t.Fatal(err)
+	}
+	var eve, ph, ag, nd bytes.Buffer
+	tr.WriteEve(&eve)
+	tr.WritePihole(&ph)
+	tr.WriteAdGuard(&ag)
+	tr.WriteNextDNS(&nd)
+	zdir := t.TempDir()
+	if err := tr.WriteZeek(zdir, false); err != nil {
+		t.Fatal(err)
+	}
+	ztsv, _ := os.ReadFile(filepath.Join(zdir, "dns.log"))
+	if err := tr.WriteZeek(zdir, true); err != nil {
+		t.Fatal(err)
+	}
+	zjson, _ := os.ReadFile(filepath.Join(zdir, "conn.log"))
+	tests := []struct {
+		name string
+		head []byte
+		want Format
+	}{
+		{"pcapng", ng.Bytes(), PcapNG},
+		{"pcap", pc.Bytes(), Pcap},
+		{"pcap big-endian nanoseconds", []byte("\xa1\xb2\x3c\x4d\x00\x02\x00\x04"), Pcap},
+		{"zeek tsv", ztsv, ZeekTSV},
+		{"zeek json", zjson, ZeekJSON},
+		{"eve", eve.Bytes(), EveJSON},
+		{"pihole", ph.Bytes(), Dnsmasq},
+		{"dnsmasq with host and pihole-FTL", []byte("Jan  5 10:00:00 pi pihole-FTL[99]: query[AAAA] a.example from 10.0.0.2\n"), Dnsmasq},
+		{"adguard", ag.Bytes(), AdGuard},
+		{"nextdns", nd.Bytes(), NextDNS},
+		{"pcapng without its byte-order magic", []byte("\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x00\x00\x00\x00"), ""},
+		{"other JSON", []byte(`{"hello":"world"}` + "\n"), ""},
+		{"a plist", []byte("bplist00"), ""},
+		{"text", []byte("shopping list\nmilk\n"), ""},
+		{"empty", nil, ""},
+	}
+	for _, tt := range tests {
+		head := tt.head
+		if len(head) > HeadSize {
+			head = head[:HeadSize]
+		}
+		if got := Sniff(head); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(tt.head)
+		zw.Close()
+		if got, isGz := SniffReader(&gz); got != tt.want || !isGz {
+			t.Errorf("%s gzip: %q %v, want %q", tt.name, got, isGz, tt.want)
+		}
+	}
+}
+
+// A folder becomes the logical tree: one folder per format, PiRogue's
+// device and start read, other files noted, never read.
+func TestOpenFolder(t *testing.T) {
+	dir := t.TempDir()
+	p, _, err := samplegen.GenerateNetwork(dir, samplegen.NetPiRogue, 3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeek := filepath.Join(p, "zeek", "2024-02-20")
+	if err := samplegen.PhoneTraffic(3, false).WriteZeek(zeek, false); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(p, ".hidden.pcap"), []byte("x"), 0o600)
+	ev, err := Open(context.Background(), []string{p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := ev.Files()
+	want := []string{"capture/traffic.pcap", "zeek/zeek/2024-02-20/conn.log", "zeek/zeek/2024-02-20/dns.log",
+		"zeek/zeek/2024-02-20/http.log", "zeek/zeek/2024-02-20/ssl.log"}
+	if !slices.Equal(files, want) {
+		t.Errorf("files %v, want %v", files, want)
+	}
+	if ev.Device.Platform != "android" || ev.Device.Model != "Google Pixel 7 (synthetic)" || ev.Device.OSVersion != "14" ||
+		ev.Device.Acquired == nil || !ev.Device.Acquired.Equal(samplegen.NetStart) {
+		t.Errorf("device %+v", ev.Device)
+	}
+	notes := strings.Join(ev.NoteList(), "\n")
+	if !strings.Contains(notes, "sslkeylog.txt: not read (TLS session keys") || strings.Contains(notes, "device.json") {
+		t.Errorf("notes:\n%s", notes)
+	}
+	if err := fstest.TestFS(ev.FS, want...); err != nil {
+		t.Error(err)
+	}
+}
+
+// Several inputs are one evidence: files of the same format sit in the
+// same folder (a dns.log and a conn.log given apart are one Zeek traffic),
+// folders keep their names, clashes get a suffix.
+func TestOpenSeveral(t *testing.T) {
+	tmp := t.TempDir()
+	tr := samplegen.PhoneTraffic(4, false)
+	a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	for _, d := range []string{a, b} {
+		if err := tr.WriteZeek(d, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pcap := filepath.Join(tmp, "x.bin")
+	var buf bytes.Buffer
+	tr.WritePcap(&buf, 4)
+	os.WriteFile(pcap, buf.Bytes(), 0o600)
+	ev, err := Open(context.Background(), []string{filepath.Join(a, "dns.log"), filepath.Join(b, "dns.log"), b, pcap}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ev.Files()
+	want := []string{"capture/x.bin", "zeek/b/conn.log", "zeek/b/dns.log", "zeek/b/http.log", "zeek/b/ssl.log", "zeek/dns-2.log", "zeek/dns.log"}
+	if !slices.Equal(got, want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	if err := fstest.TestFS(ev.FS, want...); err != nil {
+		t.Error(err)
+	}
+	if _, err := Open(context.Background(), []string{filepath.Join(a, "missing")}, nil); err == nil {
+		t.Error("a missing path opened")
+	}
+	notes := filepath.Join(tmp, "notes.txt")
+	os.WriteFile(notes, []byte("hello\n"), 0o600)
+	if _, err := Open(context.Background(), []string{notes}, nil); err == nil || !strings.Contains(err.Error(), "no network capture") {
+		t.Errorf("a text file: %v", err)
+	}
+	if !Detect(pcap) || Detect(notes) || !Detect(b) || Detect(t.TempDir()) {
+		t.Error("Detect is wrong")
+	}
+}
+
+// Lines hands every line over, skips (and counts) lines over the limit,
+// and keeps going after them.
+func TestLines(t *testing.T) {
+	in := "a\r\n" + strings.Repeat("x", 100) + "\nb\n\nc"
+	var got []string
+	long, err := Lines(strings.NewReader(in), 50, func(l []byte) error { got = append(got, string(l)); return nil })
+	if err != nil || long != 1 || !slices.Equal(got, []string{"a", "b", "", "c"}) {
+		t.Errorf("got %q, %d long, %v", got, long, err)
+	}
+	big := strings.Repeat("y", 200<<10) + "\nz\n"
+	got = nil
+	long, err = Lines(strings.NewReader(big), 100<<10, func(l []byte) error { got = append(got, string(l)); return nil })
+	if err != nil || long != 1 || !slices.Equal(got, []string{"z"}) {
+		t.Errorf("long line: %d lines, %d long, %v", len(got), long, err)
+	}
+}
