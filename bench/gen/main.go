@@ -1,14 +1,18 @@
 // Command gen writes a synthetic benchmark corpus:
 //
 //	go run ./bench/gen --scale 100000 --out bench/corpus/ios-100k [--encrypt] [--plant] [--android]
+//	go run ./bench/gen --capture-mb 1024 --out bench/corpus/capture-1g [--plant]
 //	go run ./bench/gen --summarize RESULTS --time TIME_V_FILE --label 100k [--out CORPUS]
 //
 // The corpus holds about scale messages and scale visits (DataUsage, TCC
 // and Manifest.db in proportion), expected.json beside it, and with
-// --plant the synthetic indicators in iocs.stix2.
+// --plant the synthetic indicators in iocs.stix2. With --capture-mb it
+// writes instead one pcapng of a phone's traffic of that size
+// (evidence/capture.pcapng), for the capture memory benchmark.
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"os"
@@ -27,6 +31,8 @@ func main() {
 	realKDF := flag.Bool("real-kdf", true, "with --encrypt, use the real 10,000,000 PBKDF2 rounds (else a small count)")
 	plant := flag.Bool("plant", false, "plant spyware traces; expected.json lists what a check must find")
 	android := flag.Bool("android", false, "write an androidqf folder instead of an iOS backup")
+	captureMB := flag.Int64("capture-mb", 0, "write a pcapng capture of at least this many MiB instead of a phone")
+	servers := flag.Int("servers", 20, "with --capture-mb: distinct servers added per half hour of traffic")
 	summary := flag.String("summarize", "", "instead of generating: print a table row for the results folder given here")
 	timeFile := flag.String("time", "", "with --summarize: the /usr/bin/time -v report")
 	label := flag.String("label", "", "with --summarize: the row's label")
@@ -41,6 +47,13 @@ func main() {
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gen: --out is required")
 		os.Exit(2)
+	}
+	if *captureMB > 0 {
+		if err := largeCapture(*out, *captureMB<<20, *seed, *servers, *plant); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	o := samplegen.Scaled(*scale, *seed)
 	o.Plant, o.Encrypt = *plant, *encrypt
@@ -70,4 +83,39 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("gen: %s: %v in %s\n", evidence, exp.Records, time.Since(start).Round(time.Millisecond))
+}
+
+// largeCapture writes out/evidence/capture.pcapng of at least size bytes,
+// and with plant the synthetic indicators beside it.
+func largeCapture(out string, size, seed int64, servers int, plant bool) error {
+	start := time.Now()
+	dir := filepath.Join(out, "evidence")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fh, err := os.Create(filepath.Join(dir, "capture.pcapng"))
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(fh, 1<<20)
+	n, blocks, err := samplegen.WriteLargeCapture(bw, size, seed, servers, plant)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && plant {
+		err = samplegen.WriteSampleIndicators(filepath.Join(out, "iocs.stix2"))
+	}
+	if err == nil {
+		// expected.json marks the corpus complete for bench scripts.
+		exp := &samplegen.Expected{Kind: "network", Seed: seed, Records: map[string]int{"blocks": blocks, "mib": int(n >> 20)}}
+		err = exp.WriteJSON(filepath.Join(out, "expected.json"))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("gen: %s: %d bytes, %d half-hour blocks in %s\n", fh.Name(), n, blocks, time.Since(start).Round(time.Millisecond))
+	return nil
 }

@@ -53,7 +53,7 @@ type Limits struct {
 // DefaultLimits keep a capture's aggregation within about 150 MB in the worst
 // case (every table full of the longest values); real captures of a phone
 // hold a few thousand keys.
-var DefaultLimits = Limits{Connections: 100_000, Lookups: 100_000, Alerts: 10_000, Answered: 300_000,
+var DefaultLimits = Limits{Connections: 40_000, Lookups: 40_000, Alerts: 10_000, Answered: 300_000,
 	PerRecord: 16, Findings: 200, Reported: 50_000}
 
 // EarlyWindow is how long after a capture's first packet a connection

@@ -204,3 +204,36 @@ func TestHost(t *testing.T) {
 		}
 	}
 }
+
+// A lookup answered milliseconds after its query, or a short connection,
+// is one timeline event; activity that spans more than a minute gets a
+// second event for its last time. The record keeps both times.
+func TestStampsApart(t *testing.T) {
+	s := &sink{}
+	a := New(DefaultLimits, s)
+	q := lookup(0, "short.example.org", "203.0.113.10")
+	q.Response, q.Answers = false, nil
+	a.DNS(q)
+	ans := lookup(0, "short.example.org", "203.0.113.10")
+	ans.Time = ans.Time.Add(8 * time.Millisecond)
+	a.DNS(ans)
+	a.DNS(lookup(0, "long.example.org", "203.0.113.11"))
+	a.DNS(lookup(3, "long.example.org", "203.0.113.11"))
+	a.Close()
+	descs := map[string][]string{}
+	for _, r := range s.records {
+		l := r.Data.(*Lookup)
+		for _, st := range r.Times {
+			descs[l.Name] = append(descs[l.Name], st.Desc)
+		}
+		if l.Name == "short.example.org" && !l.Last.Equal(at(0).Add(8*time.Millisecond)) {
+			t.Errorf("short lookup's last time %s", l.Last)
+		}
+	}
+	if got := descs["short.example.org"]; !slices.Equal(got, []string{DescDNSFirst}) {
+		t.Errorf("short lookup: %v", got)
+	}
+	if got := descs["long.example.org"]; !slices.Equal(got, []string{DescDNSFirst, DescDNSLast}) {
+		t.Errorf("long lookup: %v", got)
+	}
+}

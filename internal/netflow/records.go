@@ -88,9 +88,16 @@ const (
 // (translated by the report's summaries.yaml).
 var hostFromWords = map[string]string{"tls": "TLS server name", "http": "HTTP host", "quic": "QUIC server name"}
 
+// lastApart is how long after the first time the last must be to be a
+// timeline event of its own. A lookup's answer a few milliseconds after
+// its query, or a connection of a few seconds, is one moment for the
+// reader; a second event each would double the timeline (and the report
+// that embeds it) for nothing. The record keeps both times.
+const lastApart = time.Minute
+
 func stamps(r *model.Record, first, last time.Time, descFirst, descLast string) {
 	r.Stamp(first, descFirst)
-	if !last.Equal(first) {
+	if last.Sub(first) >= lastApart || first.IsZero() && !last.IsZero() {
 		r.Stamp(last, descLast)
 	}
 }

@@ -19,10 +19,10 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/netflow"
+	"github.com/huella-project/huella/internal/netflow/netflowtest"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/timestamp"
 )
 
 func captureBytes(t testing.TB, seed int64, plant, classic bool) []byte {
@@ -246,38 +246,6 @@ func TestParseHTTPRequest(t *testing.T) {
 	}
 }
 
-// checkRecords holds the invariants every record of network evidence
-// keeps, whatever the input: valid names, parsable addresses, stamps in
-// range (or kept raw), bounded lists.
-func checkRecords(t *testing.T, recs []*model.Record) {
-	t.Helper()
-	for _, r := range recs {
-		if r.Summary == "" || len(r.Summary) > 8<<10 {
-			t.Fatalf("summary of %d bytes", len(r.Summary))
-		}
-		if len(r.Observables) > 200 || len(r.RawTimes) > 16 {
-			t.Fatalf("%d observables, %d raw times", len(r.Observables), len(r.RawTimes))
-		}
-		for _, o := range r.Observables {
-			switch o.Kind {
-			case model.KindDomain:
-				if h, ok := netflow.Host(o.Value); !ok || h != o.Value || h == "" {
-					t.Fatalf("domain observable %q is not a host name", o.Value)
-				}
-			case model.KindIP:
-				if _, err := netip.ParseAddr(o.Value); err != nil {
-					t.Fatalf("ip observable %q", o.Value)
-				}
-			}
-		}
-		for _, st := range r.Times {
-			if err := timestamp.Check(st.Time); err != nil {
-				t.Fatalf("stamp %s: %v", st.Time, err)
-			}
-		}
-	}
-}
-
 type collect struct{ recs []*model.Record }
 
 func (c *collect) Emit(r *model.Record)                 { c.recs = append(c.recs, r) }
@@ -315,7 +283,7 @@ func FuzzCapture(f *testing.F) {
 		if int64(len(c.recs)) > 70*st.Packets {
 			t.Fatalf("%d records from %d packets", len(c.recs), st.Packets)
 		}
-		checkRecords(t, c.recs)
+		netflowtest.CheckRecords(t, c.recs)
 	})
 }
 
