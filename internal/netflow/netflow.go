@@ -272,6 +272,11 @@ func (a *Aggregator) Conn(e ConnEvent) {
 		a.badNames++
 	}
 	proto := strings.ToLower(e.Proto)
+	if proto != "tcp" && proto != "udp" {
+		// ICMP and the like have no port or name to judge; a log's
+		// protocol field may also hold anything.
+		return
+	}
 	k := connKey{host: host, ip: ip, port: e.Port, proto: proto}
 	t, good := a.seen(e.Time, e.TimeErr, e.RawTime)
 	end, _ := a.seen(e.End, nil, "")

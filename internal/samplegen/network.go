@@ -32,6 +32,11 @@ const (
 	plantedDynamicIP    = "203.0.113.80"
 	plantedOddPortIP    = "203.0.113.90"
 	PlantedSuricataSID  = 9100001
+	// The certificate the planted server presented: its SHA-256 as Zeek
+	// logs it, its SHA-1 as Suricata does (a synthetic value, no real
+	// certificate's).
+	PlantedCertSHA256 = "d3a0c0ffee5eed0000000000000000000000000000000000000000000000d301"
+	PlantedCertSHA1   = "d3a0c0ffee5eed00000000000000000000d30101"
 	plantedSuricataText = "HUELLA DEMO DemoSpy (synthetic) domain in TLS SNI"
 )
 
@@ -257,11 +262,15 @@ func GenerateNetwork(dir string, f NetFormat, seed int64, plant bool) (string, *
 		module = "net.zeek"
 		p = filepath.Join(dir, "zeek")
 		err = t.WriteZeek(p, f == NetZeekJSON)
+		exp.Detections = append(exp.Detections, ExpectedDetection{Module: module, Rule: "indicator.feed.match", Value: PlantedCertSHA256,
+			Why: "the planted server's certificate (SHA-256 in ssl.log's cert_chain_fps)"})
 	case NetEve:
 		module = "net.suricata"
 		p, err = write("eve.json", t.WriteEve)
 		exp.Detections = append(exp.Detections, ExpectedDetection{Module: module, Rule: "net.suricata.alert", Value: fmt.Sprint(PlantedSuricataSID),
-			Why: "Suricata's alert on the indicator domain"})
+			Why: "Suricata's alert on the indicator domain"},
+			ExpectedDetection{Module: module, Rule: "indicator.feed.match", Value: PlantedCertSHA1,
+				Why: "the planted server's certificate (SHA-1 in the tls event's fingerprint)"})
 	case NetPihole:
 		module, lookupsOnly = "net.dns_log", true
 		p, err = write("pihole.log", t.WritePihole)

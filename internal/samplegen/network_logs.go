@@ -125,7 +125,7 @@ func (t *Traffic) zeekLogs() []*zeekLog {
 			"0.500000", "517", fmt.Sprint(1400*c.bulk), state, history, "6", "837", fmt.Sprint(c.bulk+3), fmt.Sprint(1452*c.bulk+120))
 		if c.sni != "" {
 			ssl.add(c.at, zeekTS(c.at.Add(20*time.Millisecond)), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port),
-				"TLSv13", "TLS_AES_128_GCM_SHA256", c.sni, "T", "-")
+				"TLSv13", "TLS_AES_128_GCM_SHA256", c.sni, "T", orDash(certOf(c.sni, PlantedCertSHA256)))
 		}
 		if c.http != "" {
 			http.add(c.at, zeekTS(c.at.Add(20*time.Millisecond)), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port),
@@ -133,6 +133,29 @@ func (t *Traffic) zeekLogs() []*zeekLog {
 		}
 	}
 	return []*zeekLog{dns, conn, ssl, http}
+}
+
+// certOf is the certificate hash logged for a server name: the planted
+// one for the planted server, none for the others (Zeek logs no
+// certificates of TLS 1.3, whose certificates are encrypted; the planted
+// server's is there as if the log came with its TLS keys).
+func certOf(sni, planted string) string {
+	if sni == PlantedDomain {
+		return planted
+	}
+	return ""
+}
+
+// colonHex writes hex as Suricata does: pairs separated by colons.
+func colonHex(h string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(h); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
 }
 
 func orDash(s string) string {
@@ -208,9 +231,13 @@ func (t *Traffic) WriteEve(w io.Writer) error {
 		switch {
 		case c.sni != "":
 			app = "tls"
-			add(c.at.Add(20*time.Millisecond), "tls", client, server, proto, i, map[string]any{"tls": map[string]any{"sni": c.sni, "version": "TLS 1.3",
+			tls := map[string]any{"sni": c.sni, "version": "TLS 1.3",
 				"ja3": map[string]any{"hash": "e58f0b3c1f2a9f4dd1b9e0b2c4c9a7d1", "string": "771,4865-4866-4867,0-10-43-16-51,4588-29,0"},
-				"ja4": "t13d0305h2_a2c7d4b1e9f0_5e1b6a7c8d90"}})
+				"ja4": "t13d0305h2_a2c7d4b1e9f0_5e1b6a7c8d90"}
+			if fp := certOf(c.sni, PlantedCertSHA1); fp != "" {
+				tls["fingerprint"] = colonHex(fp)
+			}
+			add(c.at.Add(20*time.Millisecond), "tls", client, server, proto, i, map[string]any{"tls": tls})
 		case c.http != "":
 			app = "http"
 			add(c.at.Add(20*time.Millisecond), "http", client, server, proto, i, map[string]any{"http": map[string]any{"hostname": c.http, "url": c.path,

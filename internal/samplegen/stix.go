@@ -23,6 +23,8 @@ func WriteSampleIndicators(p string) error {
 		fmt.Sprintf("[process:name = '%s']", PlantedTCCClient),
 		fmt.Sprintf("[app:id = '%s']", PlantedPackage),
 		fmt.Sprintf("[file:hashes.sha256 = '%s']", PlantedAPKSHA256),
+		fmt.Sprintf("[x509-certificate:hashes.'SHA-256' = '%s']", PlantedCertSHA256),
+		fmt.Sprintf("[x509-certificate:hashes.'SHA-1' = '%s']", PlantedCertSHA1),
 	}
 	for i, pat := range patterns {
 		id := fmt.Sprintf("indicator--00000000-0000-4000-8000-0000000%05d", i+1)

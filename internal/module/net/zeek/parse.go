@@ -300,6 +300,18 @@ func ts(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
+	// Zeek writes microseconds: read "seconds.fraction" exactly, since a
+	// float64 of today's seconds keeps only about a microsecond and would
+	// show .040000 as .039999962.
+	if sec, frac, ok := strings.Cut(v, "."); ok && len(sec) > 0 && len(sec) <= 11 && len(frac) > 0 && len(frac) <= 9 && digits(sec) && digits(frac) {
+		s, _ := strconv.ParseInt(sec, 10, 64)
+		ns, _ := strconv.Atoi(frac + strings.Repeat("0", 9-len(frac)))
+		t := time.Unix(s, int64(ns)).UTC()
+		if err := timestamp.Check(t); err != nil {
+			return time.Time{}, err
+		}
+		return t, nil
+	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return time.Time{}, fmt.Errorf("time %q is not a number", v)
@@ -311,6 +323,15 @@ func ts(v string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time %q is not a date", v)
 	}
 	return t, nil
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func addr(v string) netip.Addr {
@@ -406,6 +427,13 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 			return false
 		}
 		proto := strings.ToLower(r.get("proto"))
+		switch proto {
+		case "tcp", "udp":
+		case "icmp":
+			return true // an entry, but no connection to a port
+		default:
+			return false
+		}
 		e := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: raw, Client: client, IP: server, Port: sp, Proto: proto,
 			App: r.get("service"), NewConn: true, Source: source,
 			Packets: count(r.get("orig_pkts")) + count(r.get("resp_pkts")), Bytes: count(r.get("orig_ip_bytes")) + count(r.get("resp_ip_bytes"))}
