@@ -24,19 +24,19 @@ import (
 
 // Planted network traces.
 const (
-	PlantedNoDNSIP      = "198.51.100.77"     // contacted by address, no DNS answer gave it
-	PlantedDynamicName  = "upd7x.duckdns.org" // a name under a dynamic-DNS provider
-	PlantedOddPortHost  = "sync.quietcdn.example"
-	PlantedOddPort      = 31337
-	plantedDomainIP     = "203.0.113.66"
-	plantedDynamicIP    = "203.0.113.80"
-	plantedOddPortIP    = "203.0.113.90"
-	PlantedSuricataSID  = 9100001
+	PlantedNoDNSIP     = "198.51.100.77"     // contacted by address, no DNS answer gave it
+	PlantedDynamicName = "upd7x.duckdns.org" // a name under a dynamic-DNS provider
+	PlantedOddPortHost = "sync.quietcdn.example"
+	PlantedOddPort     = 31337
+	plantedDomainIP    = "203.0.113.66"
+	plantedDynamicIP   = "203.0.113.80"
+	plantedOddPortIP   = "203.0.113.90"
+	PlantedSuricataSID = 9100001
 	// The certificate the planted server presented: its SHA-256 as Zeek
 	// logs it, its SHA-1 as Suricata does (a synthetic value, no real
 	// certificate's).
-	PlantedCertSHA256 = "d3a0c0ffee5eed0000000000000000000000000000000000000000000000d301"
-	PlantedCertSHA1   = "d3a0c0ffee5eed00000000000000000000d30101"
+	PlantedCertSHA256   = "d3a0c0ffee5eed0000000000000000000000000000000000000000000000d301"
+	PlantedCertSHA1     = "d3a0c0ffee5eed00000000000000000000d30101"
 	plantedSuricataText = "HUELLA DEMO DemoSpy (synthetic) domain in TLS SNI"
 )
 
