@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 )
@@ -236,4 +238,27 @@ func TestStampsApart(t *testing.T) {
 	if got := descs["long.example.org"]; !slices.Equal(got, []string{DescDNSFirst, DescDNSLast}) {
 		t.Errorf("long lookup: %v", got)
 	}
+}
+
+// FuzzDecodeDNS: any bytes are a DNS message or not; one keeps at most
+// maxDNSItems questions and answers, answers are addresses or names, and a
+// result code only comes with a response.
+func FuzzDecodeDNS(f *testing.F) {
+	f.Add([]byte("\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xcb\x00\x71\x05"))
+	f.Add([]byte("\x00\x01\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x00\x00\x1c\x00\x01"))
+	var d layers.DNS
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, ok := DecodeDNS(&d, b)
+		if !ok {
+			return
+		}
+		if len(m.Questions) == 0 || len(m.Questions) > maxDNSItems || len(m.Answers) > maxDNSItems || !m.Response && m.RCode != "" {
+			t.Fatalf("%+v", m)
+		}
+		for _, a := range m.Answers {
+			if len(a) > len(b)*4+64 {
+				t.Fatalf("answer of %d bytes from %d", len(a), len(b))
+			}
+		}
+	})
 }

@@ -87,7 +87,7 @@ type Traffic struct {
 
 type alert struct {
 	at        time.Time
-	conn      int // index in Connections
+	srcPort   uint16 // the phone's port of the connection it is about (unique in a traffic)
 	sid       int
 	signature string
 	category  string
@@ -171,7 +171,7 @@ func PhoneTraffic(seed int64, plant bool) *Traffic {
 	if plant {
 		when := NetStart.Add(14 * time.Minute)
 		use(service{PlantedDomain, plantedDomainIP, 443, "tcp", "", 3}, when)
-		t.Alerts = append(t.Alerts, alert{at: when.Add(50 * time.Millisecond), conn: len(t.Connections) - 1, sid: PlantedSuricataSID,
+		t.Alerts = append(t.Alerts, alert{at: when.Add(50 * time.Millisecond), srcPort: t.Connections[len(t.Connections)-1].srcPort, sid: PlantedSuricataSID,
 			signature: plantedSuricataText, category: "A Network Trojan was detected", priority: 1})
 		t.Connections = append(t.Connections, connection{at: when.Add(20 * time.Second), ip: netip.MustParseAddr(PlantedNoDNSIP),
 			port: 443, proto: "tcp", bulk: 2, srcPort: nextPort()})

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -250,9 +251,15 @@ func (t *Traffic) WriteEve(w io.Writer) error {
 			"tcp": tcp})
 	}
 	for _, a := range t.Alerts {
-		c := t.Connections[a.conn]
+		// The connections were sorted after the alert was planted: find
+		// its connection (and flow) again by the phone's port.
+		i := slices.IndexFunc(t.Connections, func(c connection) bool { return c.srcPort == a.srcPort })
+		if i < 0 {
+			return fmt.Errorf("alert %d: no connection from port %d", a.sid, a.srcPort)
+		}
+		c := t.Connections[i]
 		client, server := netip.AddrPortFrom(netPhone, c.srcPort), netip.AddrPortFrom(c.ip, c.port)
-		add(a.at, "alert", client, server, "TCP", a.conn, map[string]any{"alert": map[string]any{"action": "allowed", "gid": 1,
+		add(a.at, "alert", client, server, "TCP", i, map[string]any{"alert": map[string]any{"action": "allowed", "gid": 1,
 			"signature_id": a.sid, "rev": 1, "signature": a.signature, "category": a.category, "severity": a.priority},
 			"app_proto": "tls", "tls": map[string]any{"sni": c.sni}})
 	}

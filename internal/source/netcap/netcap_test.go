@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/huella-project/huella/internal/samplegen"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Each format is told by its content, whatever the file is called; what
@@ -170,4 +171,92 @@ func TestLines(t *testing.T) {
 	if err != nil || long != 1 || !slices.Equal(got, []string{"z"}) {
 		t.Errorf("long line: %d lines, %d long, %v", len(got), long, err)
 	}
+}
+
+var formats = []Format{"", Pcap, PcapNG, ZeekTSV, ZeekJSON, EveJSON, Dnsmasq, AdGuard, NextDNS}
+
+// FuzzSniff: any bytes are one known format or none, the same through
+// SniffReader (which says gzip only for gzip), and a capture format only
+// with its magic number.
+func FuzzSniff(f *testing.F) {
+	f.Add([]byte("\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a"))
+	f.Add([]byte("#separator \\x09\n#path\tdns\n"))
+	f.Add([]byte(`{"timestamp":"2024-02-20T03:00:00.000000+0000","event_type":"dns"}` + "\n"))
+	f.Add([]byte(`{"T":"2024-02-20T03:00:00Z","QH":"a.example","QT":"A"}` + "\n"))
+	f.Add([]byte("Feb 20 03:00:01 dnsmasq[812]: query[A] a.example from 10.0.0.2\n"))
+	f.Add([]byte("timestamp,domain,query_type\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := Sniff(data)
+		if !slices.Contains(formats, got) {
+			t.Fatalf("format %q", got)
+		}
+		if (got == Pcap || got == PcapNG) && (len(data) < 4 || got.Folder() != DirCapture) {
+			t.Fatalf("%q from %d bytes", got, len(data))
+		}
+		if len(data) <= HeadSize && !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+			if r, gz := SniffReader(bytes.NewReader(data)); r != got || gz {
+				t.Fatalf("SniffReader %q %v, Sniff %q", r, gz, got)
+			}
+		}
+	})
+}
+
+// FuzzLines: every line handed over is at most max bytes and holds no
+// newline; lines handed over and lines skipped add up to the lines there
+// are.
+func FuzzLines(f *testing.F) {
+	f.Add([]byte("a\r\nbb\n\nccc"), uint16(2))
+	f.Add([]byte(strings.Repeat("x", 300)+"\ny"), uint16(100))
+	f.Fuzz(func(t *testing.T, data []byte, max uint16) {
+		limit := int(max%512) + 1
+		handed := 0
+		skipped, err := Lines(bytes.NewReader(data), limit, func(l []byte) error {
+			if len(l) > limit || bytes.IndexByte(l, '\n') >= 0 {
+				t.Fatalf("line of %d bytes (limit %d): %q", len(l), limit, l)
+			}
+			handed++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A last line without its newline counts unless it is empty once
+		// its carriage return is dropped.
+		lines := bytes.Count(data, []byte("\n"))
+		if i := bytes.LastIndexByte(data, '\n'); len(trimEOL(data[i+1:])) > 0 {
+			lines++
+		}
+		if handed+skipped != lines {
+			t.Fatalf("%d handed + %d skipped, %d lines", handed, skipped, lines)
+		}
+	})
+}
+
+// FuzzPiRogue opens a PiRogue folder whose device.json and
+// experiment.json are arbitrary: never a panic, the capture still opened,
+// a capture start only within timestamp's plausible range.
+func FuzzPiRogue(f *testing.F) {
+	var pc bytes.Buffer
+	if err := samplegen.PhoneTraffic(1, false).WritePcap(&pc, 1); err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"manufacturer":"Google","model":"Pixel 7","android_version":"14","serialno":"X"}`), []byte(`{"network":{"start_capture_time":1708398000000}}`))
+	f.Add([]byte(`{"model":7}`), []byte(`{"network":{"start_capture_time":1e300}}`))
+	f.Fuzz(func(t *testing.T, device, experiment []byte) {
+		fsys := fstest.MapFS{
+			"traffic.pcap":    {Data: pc.Bytes()},
+			"device.json":     {Data: device},
+			"experiment.json": {Data: experiment},
+		}
+		ev, err := OpenFS(context.Background(), fsys, "p", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files := ev.Files(); !slices.Equal(files, []string{"capture/traffic.pcap"}) {
+			t.Fatalf("files %v", files)
+		}
+		if a := ev.Device.Acquired; a != nil && (a.IsZero() || timestamp.Check(*a) != nil) {
+			t.Fatalf("capture start %s", a)
+		}
+	})
 }
