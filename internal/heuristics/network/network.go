@@ -200,9 +200,9 @@ func DynamicDNS(name string) *rules.Finding {
 		return nil
 	}
 	m, ok := warninglists.Domain(warninglists.DynamicDNS, name)
-	if !ok || m.Entry == name {
-		// The provider's own site (duckdns.org itself) is not a name it
-		// handed out.
+	if !ok || m.Entry == name || name == "www."+m.Entry {
+		// The provider's own site (duckdns.org, www.duckdns.org) is not
+		// a name it handed out.
 		return nil
 	}
 	f := ruleDynamicDNS.New(rules.Params{"name": name, "provider": m.Entry})
@@ -308,8 +308,11 @@ func EncryptedDNS(host string, ip netip.Addr, port uint16, proto string) (via st
 	if knownResolvers[host] || strings.HasSuffix(host, ".dns.nextdns.io") {
 		return "DoH", true
 	}
+	// A first label naming a DNS service under a site (doh.example.net),
+	// not a site whose own name is that word (dns.com, dot.gov: their web
+	// pages, as the popular-domains test found).
 	first, _, _ := strings.Cut(host, ".")
-	if resolverLabels[first] && strings.Count(host, ".") >= 1 {
+	if site, err := publicsuffix.EffectiveTLDPlusOne(host); resolverLabels[first] && err == nil && site != host {
 		return "DoH", true
 	}
 	return "", false

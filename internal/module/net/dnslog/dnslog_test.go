@@ -3,6 +3,7 @@ package dnslog
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/huella-project/huella/internal/netflow/netflowtest"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/testutil"
 )
 
 // formats are the resolver logs samplegen writes, by file name.
@@ -189,4 +191,28 @@ func FuzzResolverLog(f *testing.F) {
 		}
 		netflowtest.CheckRecords(t, s.Records)
 	})
+}
+
+// A resolver log of a phone that looked up each of the 5,000 most popular
+// domains (Tranco, ../shared/realdata) and its www. name, through the
+// module and the aggregation as a check runs them: nothing to report.
+func TestPopularDomainsLog(t *testing.T) {
+	domains := testutil.Lines(t, "realdata/tranco-top5000.txt")
+	var b strings.Builder
+	for i, d := range domains {
+		for _, name := range []string{d, "www." + d} {
+			at := time.Date(2024, 2, 20, 3, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format("2006-01-02 15:04:05")
+			fmt.Fprintf(&b, "%s dnsmasq[812]: query[A] %s from 192.168.1.23\n%s dnsmasq[812]: reply %s is 203.0.113.%d\n", at, name, at, name, i%250+1)
+		}
+	}
+	s, err := runLog(t, "pihole.log", b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Records) != 2*len(domains) {
+		t.Errorf("%d records for %d names", len(s.Records), 2*len(domains))
+	}
+	for _, d := range s.Detections {
+		t.Errorf("%s %s: %s", d.Severity, d.Rule, d.Reason)
+	}
 }
