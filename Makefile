@@ -21,6 +21,9 @@ mutate: ## apply each mutation in scripts/mutate/mutations.tsv to a scratch copy
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
 
+bench-capture: ## memory and time of a check of a 1 GiB pcapng (CAPTURE_MB=..., SERVERS=... per half hour)
+	bench/capture.sh
+
 precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
 	bench/precision.sh
 
@@ -35,4 +38,4 @@ golden: ## rewrite golden files after a deliberate output change
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz mutate bench precision screenshots golden help
+.PHONY: build test cross fuzz mutate bench bench-capture precision screenshots golden help

@@ -262,3 +262,24 @@ func FuzzDecodeDNS(f *testing.F) {
 		}
 	})
 }
+
+// Only TCP and UDP are connections: ICMP, or whatever a log's protocol
+// field holds, has no port or name to judge and makes no record.
+func TestOnlyTCPAndUDP(t *testing.T) {
+	s := &sink{}
+	a := New(DefaultLimits, s)
+	for _, proto := range []string{"icmp", "ipv6-icmp", "shadap", "", "TCP", "udp"} {
+		e := conn(1, "203.0.113.10", 443, "a.example")
+		e.Proto = proto
+		a.Conn(e)
+	}
+	a.Close()
+	var got []string
+	for _, r := range s.records {
+		got = append(got, r.Data.(*Connection).Proto)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"tcp", "udp"}) {
+		t.Errorf("connections %v", got)
+	}
+}
