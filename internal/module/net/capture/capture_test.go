@@ -64,7 +64,7 @@ func TestCapture(t *testing.T) {
 		s := runCapture(t, "traffic.bin", captureBytes(t, 7, true, classic))
 		conns := connections(s)
 		planted := conns["203.0.113.66:443/tcp"]
-		if planted == nil || planted.Host != samplegen.PlantedDomain || planted.HostFrom != "tls" || planted.Connections != 1 || planted.Packets < 8 {
+		if planted == nil || planted.Host != samplegen.PlantedDomain || planted.HostFrom != "tls" || planted.Connections != 1 || planted.Packets < 8 || len(planted.JA3) != 1 {
 			t.Fatalf("planted connection %+v", planted)
 		}
 		// Every TLS connection is named, the ClientHellos longer than one
@@ -185,14 +185,14 @@ func (discard) Warn(string, ...any)                  {}
 func TestParseClientHello(t *testing.T) {
 	rng := newRand()
 	for _, big := range []bool{false, true} {
-		hello := samplegen.ClientHello("www.example.org", big, rng)
-		for cut := 0; cut < len(hello); cut++ {
-			if sni, st := parseClientHello(hello[:cut]); st != helloNeedMore || sni != "" {
-				t.Fatalf("big %v, %d of %d bytes: %q %v", big, cut, len(hello), sni, st)
+		ch := samplegen.ClientHello("www.example.org", big, rng)
+		for cut := 0; cut < len(ch); cut++ {
+			if h, st := parseClientHello(ch[:cut]); st != helloNeedMore || h != (hello{}) {
+				t.Fatalf("big %v, %d of %d bytes: %+v %v", big, cut, len(ch), h, st)
 			}
 		}
-		if sni, st := parseClientHello(hello); st != helloDone || sni != "www.example.org" {
-			t.Errorf("big %v: %q %v", big, sni, st)
+		if h, st := parseClientHello(ch); st != helloDone || h.sni != "www.example.org" || len(h.ja3) != 32 {
+			t.Errorf("big %v: %+v %v", big, h, st)
 		}
 	}
 	tests := []struct {
@@ -210,8 +210,52 @@ func TestParseClientHello(t *testing.T) {
 		{"lying extension length", record(append(append([]byte{3, 3}, make([]byte, 32)...), 0, 0, 2, 0x13, 1, 1, 0, 0, 0x10, 0, 0, 0, 4)), "", helloNot},
 	}
 	for _, tt := range tests {
-		if sni, st := parseClientHello(tt.b); sni != tt.sni || st != tt.st {
-			t.Errorf("%s: %q %v, want %q %v", tt.name, sni, st, tt.sni, tt.st)
+		if h, st := parseClientHello(tt.b); h.sni != tt.sni || st != tt.st {
+			t.Errorf("%s: %+v %v, want %q %v", tt.name, h, st, tt.sni, tt.st)
+		}
+	}
+}
+
+// The JA3 fingerprint of the example in JA3's own description: a TLS 1.0
+// hello with 12 ciphers, the extensions server_name, supported_groups and
+// ec_point_formats, groups 23-24-25 and point format 0, whose JA3 string
+// "769,47-53-5-10-49161-49162-49171-49172-50-56-19-4,0-10-11,23-24-25,0"
+// hashes to ada70206e40642a3e4461f35503241d5. GREASE values anywhere in the
+// lists change nothing.
+func TestJA3(t *testing.T) {
+	u16 := func(v ...int) []byte {
+		var b []byte
+		for _, x := range v {
+			b = append(b, byte(x>>8), byte(x))
+		}
+		return b
+	}
+	vec16 := func(b []byte) []byte { return append(u16(len(b)), b...) }
+	ext := func(typ int, data []byte) []byte { return append(u16(typ), vec16(data)...) }
+	build := func(grease bool) []byte {
+		ciphers := []int{47, 53, 5, 10, 49161, 49162, 49171, 49172, 50, 56, 19, 4}
+		groups := []int{23, 24, 25}
+		var exts []byte
+		if grease {
+			ciphers = append([]int{0x2a2a}, ciphers...)
+			groups = append([]int{0xbaba}, groups...)
+			exts = append(exts, ext(0x1a1a, nil)...)
+		}
+		name := []byte("www.example.org")
+		exts = append(exts, ext(0, vec16(append([]byte{0}, vec16(name)...)))...)
+		exts = append(exts, ext(10, vec16(u16(groups...)))...)
+		exts = append(exts, ext(11, []byte{1, 0})...)
+		body := append(u16(769), make([]byte, 32)...)
+		body = append(body, 0) // no session id
+		body = append(body, vec16(u16(ciphers...))...)
+		body = append(body, 1, 0) // null compression
+		body = append(body, vec16(exts)...)
+		return record(body)
+	}
+	for _, g := range []bool{false, true} {
+		h, st := parseClientHello(build(g))
+		if st != helloDone || h.sni != "www.example.org" || h.ja3 != "ada70206e40642a3e4461f35503241d5" {
+			t.Errorf("grease %v: %+v %v", g, h, st)
 		}
 	}
 }
@@ -287,15 +331,17 @@ func FuzzCapture(f *testing.F) {
 	})
 }
 
-// FuzzClientHello: never a panic, never a name longer than the input.
+// FuzzClientHello: never a panic, never a name longer than the input, a
+// name and a fingerprint only from a complete hello, and then always a
+// fingerprint.
 func FuzzClientHello(f *testing.F) {
 	rng := newRand()
 	f.Add(samplegen.ClientHello("a.example", false, rng))
 	f.Add(samplegen.ClientHello("b.example", true, rng))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sni, st := parseClientHello(data)
-		if len(sni) > len(data) || st != helloDone && sni != "" {
-			t.Fatalf("%q %v from %d bytes", sni, st, len(data))
+		h, st := parseClientHello(data)
+		if len(h.sni) > len(data) || st != helloDone && h != (hello{}) || st == helloDone && len(h.ja3) != 32 {
+			t.Fatalf("%+v %v from %d bytes", h, st, len(data))
 		}
 	})
 }

@@ -335,6 +335,7 @@ type flow struct {
 	helloNext      uint32 // the sequence number the next hello segment must have
 	urls           []string
 	userAgent      string
+	ja3            string // the ClientHello's JA3 fingerprint
 	finClient      bool
 	finServer      bool
 }
@@ -483,10 +484,10 @@ func (d *decoder) clientBytes(f *flow, seq uint32, payload []byte) {
 	}
 	f.hello = append(f.hello, payload...)
 	f.helloNext = seq + uint32(len(payload))
-	switch sni, st := parseClientHello(f.hello); st {
+	switch h, st := parseClientHello(f.hello); st {
 	case helloDone:
-		f.app = "tls"
-		d.decide(f, sni, "tls")
+		f.app, f.ja3 = "tls", h.ja3
+		d.decide(f, h.sni, "tls")
 	case helloNot:
 		d.decide(f, "", "")
 	}
@@ -516,7 +517,7 @@ func (d *decoder) push(f *flow) {
 	}
 	e := netflow.ConnEvent{Time: f.first, End: f.last, RawTime: rawTime(f.first), Client: f.client.Addr(), IP: f.server.Addr(),
 		Port: f.server.Port(), Proto: proto, Host: f.host, HostFrom: f.hostFrom, App: f.app,
-		NewConn: !f.counted && f.started, Started: f.started, Packets: f.packets, Bytes: f.bytes, UserAgent: f.userAgent, Source: d.source}
+		NewConn: !f.counted && f.started, Started: f.started, Packets: f.packets, Bytes: f.bytes, UserAgent: f.userAgent, JA3: f.ja3, Source: d.source}
 	if len(f.urls) > 0 {
 		e.URL = f.urls[0]
 	}

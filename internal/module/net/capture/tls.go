@@ -1,6 +1,12 @@
 package capture
 
-import "encoding/binary"
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
 
 // maxHello bounds the bytes kept while a ClientHello arrives in several TCP
 // segments (post-quantum key shares make it longer than one segment).
@@ -20,35 +26,35 @@ const (
 // is not a well-formed ClientHello within maxHello bytes. Gopacket's TLS
 // layer finds the server name only when the hello fits one packet, so the
 // capture reader joins segments and parses here.
-func parseClientHello(b []byte) (sni string, st helloState) {
+func parseClientHello(b []byte) (h hello, st helloState) {
 	var msg []byte // the handshake message, possibly spread over records
 	var buf [maxHello]byte
 	n := 0
 	for pos := 0; ; {
 		if len(b)-pos < 5 {
-			return "", helloNeedMore
+			return hello{}, helloNeedMore
 		}
 		if b[pos] != 0x16 || b[pos+1] != 3 {
-			return "", helloNot
+			return hello{}, helloNot
 		}
 		l := int(binary.BigEndian.Uint16(b[pos+3:]))
 		if l == 0 || l > 16384+2048 {
-			return "", helloNot
+			return hello{}, helloNot
 		}
 		end := pos + 5 + l
 		avail := min(end, len(b))
 		if n+avail-(pos+5) > len(buf) {
-			return "", helloNot
+			return hello{}, helloNot
 		}
 		n += copy(buf[n:], b[pos+5:avail])
 		msg = buf[:n]
 		if len(msg) >= 4 {
 			if msg[0] != 1 {
-				return "", helloNot
+				return hello{}, helloNot
 			}
 			need := 4 + (int(msg[1])<<16 | int(msg[2])<<8 | int(msg[3]))
 			if need > maxHello {
-				return "", helloNot
+				return hello{}, helloNot
 			}
 			if len(msg) >= need {
 				msg = msg[:need]
@@ -56,59 +62,107 @@ func parseClientHello(b []byte) (sni string, st helloState) {
 			}
 		}
 		if avail < end {
-			return "", helloNeedMore
+			return hello{}, helloNeedMore
 		}
 		pos = end
 	}
-	name, ok := helloServerName(msg[4:])
+	h, ok := readHello(msg[4:])
 	if !ok {
-		return "", helloNot
+		return hello{}, helloNot
 	}
-	return name, helloDone
+	return h, helloDone
 }
 
-// helloServerName reads a ClientHello body (after the handshake header)
-// and returns its first host_name server name, "" when it has none.
-func helloServerName(b []byte) (string, bool) {
-	r := reader{b: b}
-	r.skip(2 + 32) // version, random
-	r.skipVec8()   // session id
-	r.skipVec16()  // cipher suites
-	r.skipVec8()   // compression methods
-	if r.bad {
-		return "", false
-	}
-	if r.left() == 0 {
-		return "", true // no extensions (SSL 3-era hello)
-	}
-	exts := reader{b: r.vec16()}
-	if r.bad {
-		return "", false
-	}
-	for exts.left() > 0 {
-		typ := exts.u16()
-		data := reader{b: exts.vec16()}
-		if exts.bad {
-			return "", false
-		}
-		if typ != 0 { // server_name
-			continue
-		}
-		list := reader{b: data.vec16()}
-		for list.left() > 0 && !list.bad {
-			kind := list.u8()
-			name := list.vec16()
-			if list.bad {
-				return "", false
-			}
-			if kind == 0 {
-				return string(name), true
-			}
-		}
-		return "", !list.bad && !data.bad
-	}
-	return "", true
+// hello is what huella keeps of a ClientHello: the server name asked for
+// and the client's JA3 fingerprint.
+type hello struct {
+	sni string
+	ja3 string // MD5 of the JA3 string, lower-case hex
 }
+
+// readHello reads a ClientHello body (after the handshake header): its
+// first host_name server name ("" when it has none) and its JA3
+// fingerprint: the MD5 of "version,ciphers,extensions,groups,point
+// formats", each list in decimal joined by "-", GREASE values left out
+// (the fingerprint as Salesforce defined it, which Zeek and Suricata log).
+func readHello(b []byte) (hello, bool) {
+	var h hello
+	r := reader{b: b}
+	version := r.u16()
+	r.skip(32)   // random
+	r.skipVec8() // session id
+	ciphers := reader{b: r.vec16()}
+	r.skipVec8() // compression methods
+	if r.bad {
+		return hello{}, false
+	}
+	var exts, groups, formats []int
+	if r.left() > 0 { // SSL 3-era hellos have no extensions
+		list := reader{b: r.vec16()}
+		if r.bad {
+			return hello{}, false
+		}
+		for list.left() > 0 {
+			typ := list.u16()
+			data := reader{b: list.vec16()}
+			if list.bad {
+				return hello{}, false
+			}
+			if !grease(typ) {
+				exts = append(exts, typ)
+			}
+			switch typ {
+			case 0: // server_name
+				names := reader{b: data.vec16()}
+				for names.left() > 0 && !names.bad {
+					kind, name := names.u8(), names.vec16()
+					if kind == 0 && !names.bad && h.sni == "" {
+						h.sni = string(name)
+					}
+				}
+				if names.bad || data.bad {
+					return hello{}, false
+				}
+			case 10: // supported_groups (elliptic curves)
+				g := reader{b: data.vec16()}
+				for g.left() >= 2 {
+					if v := g.u16(); !grease(v) {
+						groups = append(groups, v)
+					}
+				}
+			case 11: // ec_point_formats
+				f := reader{b: data.vec8()}
+				for f.left() > 0 {
+					formats = append(formats, f.u8())
+				}
+			}
+		}
+	}
+	var cs []int
+	for ciphers.left() >= 2 {
+		if v := ciphers.u16(); !grease(v) {
+			cs = append(cs, v)
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString(strconv.Itoa(version))
+	for _, l := range [][]int{cs, exts, groups, formats} {
+		sb.WriteByte(',')
+		for i, v := range l {
+			if i > 0 {
+				sb.WriteByte('-')
+			}
+			sb.WriteString(strconv.Itoa(v))
+		}
+	}
+	sum := md5.Sum([]byte(sb.String()))
+	h.ja3 = hex.EncodeToString(sum[:])
+	return h, true
+}
+
+// grease says whether v is one of the reserved GREASE values (RFC 8701:
+// 0x0a0a, 0x1a1a ... 0xfafa) that clients add at random and JA3 leaves out.
+func grease(v int) bool { return v&0x0f0f == 0x0a0a && v>>8 == v&0xff }
 
 // reader is a bounds-checked cursor: a read past the end sets bad and
 // returns zero values, so parsing code needs no checks between reads.
