@@ -15,6 +15,7 @@ import (
 
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -166,6 +167,31 @@ func (e *Env) Find(patterns ...string) []string {
 	return found
 }
 
+// First returns the first of paths present in the evidence, in the caller's
+// order of preference (not sorted), or an ErrAbsent error naming what.
+func (e *Env) First(what string, paths ...string) (string, error) {
+	found := e.Find(paths...)
+	if len(found) == 0 {
+		return "", Absent(what)
+	}
+	for _, p := range paths {
+		if slices.Contains(found, p) {
+			return p, nil
+		}
+	}
+	return found[0], nil // a glob matched: the first in sorted order
+}
+
+// OpenFirstDB opens the first database present among paths (see First and
+// OpenDB).
+func (e *Env) OpenFirstDB(what string, paths ...string) (*sqlitex.DB, error) {
+	p, err := e.First(what, paths...)
+	if err != nil {
+		return nil, err
+	}
+	return e.OpenDB(p)
+}
+
 // OpenDB opens an evidence database read-only with the WAL recipe of
 // sqlitex, its private copy (if any) within the run's disk budget. Values
 // cut or left out for their size become warnings of the module; a refused
@@ -197,6 +223,20 @@ func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
 	b, err := evfile.ReadFile(e.Evidence.FS, name, lim)
 	e.refused(err)
 	return b, err
+}
+
+// ReadPlistDict reads and decodes a plist whose top level is a dictionary,
+// within evfile.Plist and plistx's bounds; errors name the file.
+func (e *Env) ReadPlistDict(name string) (map[string]any, error) {
+	b, err := e.ReadFile(name, evfile.Plist)
+	if err != nil {
+		return nil, err
+	}
+	d, err := plistx.DecodeDict(b, plistx.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
 }
 
 // refused records a refusal by the bounded reader, the SQLite policy or the

@@ -32,10 +32,11 @@ import (
 	"strings"
 	"sync/atomic"
 
+	_ "modernc.org/sqlite" // pure-Go driver, registered as "sqlite"
+
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
-	_ "modernc.org/sqlite" // pure-Go driver, registered as "sqlite"
 )
 
 // Options say where private copies go and where problems are reported.
@@ -279,19 +280,19 @@ func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 }
 
 // QueryRowContext runs a query expected to return at most one row.
-func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *OneRow {
 	rows, err := d.QueryContext(ctx, query, args...)
-	return &Row{rows: rows, err: err}
+	return &OneRow{rows: rows, err: err}
 }
 
-// Row is QueryRowContext's result.
-type Row struct {
+// OneRow is QueryRowContext's result.
+type OneRow struct {
 	rows *sql.Rows
 	err  error
 }
 
 // Scan copies the row's columns into dest; sql.ErrNoRows when none.
-func (r *Row) Scan(dest ...any) error {
+func (r *OneRow) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}

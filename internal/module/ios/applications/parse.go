@@ -10,8 +10,8 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // App is one installed application.
@@ -32,14 +32,14 @@ func run(ctx context.Context, env *module.Env) error {
 	var src string
 	if found := env.Find(InfoPlist); len(found) > 0 {
 		src = found[0]
-		info, err := iosdb.PlistDict(env, src)
+		info, err := env.ReadPlistDict(src)
 		if err != nil {
 			return err
 		}
 		apps = FromInfo(info, func(msg string) { env.Warn("%s: %s", src, msg) })
 	} else if found := env.Find(MetadataGlob); len(found) > 0 {
 		for _, p := range found {
-			b, err := iosdb.ReadFile(env, p, iosdb.MaxPlistBytes)
+			b, err := env.ReadFile(p, evfile.Plist)
 			if err != nil {
 				env.Warn("%v", err)
 				continue

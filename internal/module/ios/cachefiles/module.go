@@ -11,7 +11,6 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
@@ -28,7 +27,7 @@ func Def() module.Def {
 		Description: "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response.",
 		Kinds:       []source.Kind{source.IOSFS},
 		Paths:       Patterns,
-		Run:         run,
+		Run:         module.EachDB("Cache.db", Patterns, readDB),
 	}
 }
 
@@ -45,50 +44,35 @@ type Response struct {
 	Partition     string    `json:"partition,omitempty"`
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Cache.db", Patterns, readDB)
-}
-
-func readDB(ctx context.Context, env *module.Env, name string) error {
-	db, err := env.OpenDB(name)
+func readDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	name := db.Name
+	cols, err := sqlitex.Need(ctx, db, "cfurl_cache_response", "entry_ID", "request_key")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	cols, err := iosdb.Need(ctx, db, "cfurl_cache_response", "entry_ID", "request_key")
-	if err != nil {
-		return err
-	}
-	q := "SELECT entry_ID, " + iosdb.Pick(cols, "", "version") + ", " + iosdb.Pick(cols, "", "hash_value") + ", " +
-		iosdb.Pick(cols, "", "storage_policy") + ", " + iosdb.Col("", "request_key") + ", " + iosdb.Pick(cols, "", "time_stamp") + ", " +
-		iosdb.Pick(cols, "", "partition") + " FROM cfurl_cache_response ORDER BY entry_ID LIMIT " + fmt.Sprint(maxRowsPerDB+1)
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading cfurl_cache_response: %w", name, err)
-	}
-	defer rows.Close()
+	p := func(c string) string { return sqlitex.Pick(cols, "", c) }
+	q := fmt.Sprintf(`SELECT entry_ID AS id, %s AS version, %s AS hash, %s AS policy, %s AS url, %s AS ts, %s AS part
+		FROM cfurl_cache_response ORDER BY entry_ID LIMIT %d`,
+		p("version"), p("hash_value"), p("storage_policy"), sqlitex.Col("", "request_key"), p("time_stamp"), p("partition"), maxRowsPerDB+1)
 	n := 0
-	for rows.Next() {
-		var v [7]any
-		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
-			return fmt.Errorf("%s: reading cfurl_cache_response: %w", name, err)
-		}
-		for i := 4; i < len(v); i++ {
-			v[i] = db.Cell(v[i], "cfurl_cache_response")
-		}
+	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		if n++; n > maxRowsPerDB {
 			env.Warn("%s: more than %d cached responses; the rest was not read", name, maxRowsPerDB)
-			break
+			return sqlitex.Stop
 		}
-		resp := Response{CacheFile: name, EntryID: iosdb.Int(v[0]), Version: iosdb.Int(v[1]), HashValue: iosdb.Int(v[2]),
-			StoragePolicy: iosdb.Int(v[3]), URL: iosdb.Str(v[4]), RawTimestamp: iosdb.Str(v[5]), Partition: iosdb.Str(v[6])}
-		resp.Time = cacheTime(v[5])
+		resp := Response{CacheFile: name, EntryID: row.Int("id"), Version: row.Int("version"), HashValue: row.Int("hash"),
+			StoragePolicy: row.Int("policy"), URL: row.Text("url"), RawTimestamp: row.Text("ts"), Partition: row.Text("part")}
+		resp.Time = cacheTime(row.Get("ts"))
 		r := &model.Record{Source: name, Data: &resp, Summary: fmt.Sprintf("%s recorded a visit to %s", name, resp.URL)}
 		r.Add(model.KindURL, resp.URL, "request_key")
 		r.Stamp(resp.Time, "cache_response")
 		env.Emit(r)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading cfurl_cache_response: %w", name, err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // cacheTime reads time_stamp, a UTC "YYYY-MM-DD HH:MM:SS" text column (a
@@ -104,7 +88,7 @@ func cacheTime(v any) time.Time {
 	case []byte:
 		return cacheTime(string(x))
 	case int64, float64:
-		return sqlitex.AppleTime(iosdb.Float(x))
+		return sqlitex.AppleTime(x)
 	}
 	return time.Time{}
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are the calendar database's backup and file-system locations.
@@ -24,16 +24,11 @@ func Def() module.Def {
 		Description: "Calendar events with their organisers, flagging QuaDream-shaped invitations.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("Calendar.sqlitedb", Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "Calendar.sqlitedb", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return eachEvent(ctx, db, func(e *Event) error {
 		r := e.record(db.Name)
 		env.Emit(r)

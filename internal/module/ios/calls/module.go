@@ -6,8 +6,8 @@ import (
 	"context"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are the call history's backup and file-system locations.
@@ -23,16 +23,11 @@ func Def() module.Def {
 		Description: "Call history: numbers and accounts called or calling, duration and provider.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("CallHistory.storedata", Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "CallHistory.storedata", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return eachCall(ctx, db, func(c *Call) error {
 		env.Emit(c.record(db.Name))
 		return nil

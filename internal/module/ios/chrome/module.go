@@ -3,10 +3,7 @@
 package chrome
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -30,22 +27,14 @@ func Defs() []module.Def {
 			Description: "Chrome for iOS browsing history (History: urls and visits).",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       HistoryPatterns,
-			Run:         runHistory,
+			Run:         module.EachDB("Chrome History", HistoryPatterns, parseHistory),
 		},
 		{
 			Name:        "ios.chrome_favicon",
 			Description: "Chrome for iOS favicon cache (Favicons): pages and icon URLs, which outlive cleared history.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       FaviconPatterns,
-			Run:         runFavicon,
+			Run:         module.EachDB("Chrome Favicons", FaviconPatterns, parseFavicons),
 		},
 	}
-}
-
-func runHistory(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Chrome History", HistoryPatterns, parseHistory)
-}
-
-func runFavicon(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Chrome Favicons", FaviconPatterns, parseFavicons)
 }

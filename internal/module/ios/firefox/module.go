@@ -3,10 +3,7 @@
 package firefox
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -24,22 +21,14 @@ func Defs() []module.Def {
 			Description: "Firefox for iOS browsing history (browser.db visits).",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       Patterns,
-			Run:         runHistory,
+			Run:         module.EachDB("Firefox browser.db", Patterns, parseHistory),
 		},
 		{
 			Name:        "ios.firefox_favicon",
 			Description: "Firefox for iOS favicons (browser.db): icon URLs and the pages they were seen on.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       Patterns,
-			Run:         runFavicon,
+			Run:         module.EachDB("Firefox browser.db", Patterns, parseFavicons),
 		},
 	}
-}
-
-func runHistory(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseHistory)
-}
-
-func runFavicon(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseFavicons)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 )
 
 // Entry is one top-level preference.
@@ -20,11 +19,11 @@ type Entry struct {
 const lockdownKey = "LDMGlobalEnabled"
 
 func run(ctx context.Context, env *module.Env) error {
-	name, err := iosdb.Find(env, ".GlobalPreferences.plist", Paths...)
+	name, err := env.First(".GlobalPreferences.plist", Paths...)
 	if err != nil {
 		return err
 	}
-	d, err := iosdb.PlistDict(env, name)
+	d, err := env.ReadPlistDict(name)
 	if err != nil {
 		return err
 	}

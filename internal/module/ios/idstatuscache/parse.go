@@ -10,7 +10,6 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -37,7 +36,7 @@ func run(ctx context.Context, env *module.Env) error {
 }
 
 func parseFile(ctx context.Context, env *module.Env, name string) error {
-	d, err := iosdb.PlistDict(env, name)
+	d, err := env.ReadPlistDict(name)
 	if err != nil {
 		return err
 	}
@@ -75,7 +74,7 @@ func Parse(d map[string]any, warn func(string)) []*Lookup {
 				continue
 			}
 			out = append(out, &Lookup{Service: svc, Handle: h, LookupDate: plistTime(e["LookupDate"]),
-				IDStatus: iosdb.Int(num(e["IDStatus"]))})
+				IDStatus: sqlitex.Int(num(e["IDStatus"]))})
 		}
 	}
 	return out
@@ -90,7 +89,7 @@ func sortedKeys(m map[string]any) []string {
 	return ks
 }
 
-// num widens plist integers (uint64) so iosdb's converters accept them.
+// num widens plist integers (uint64) so sqlitex's converters accept them.
 func num(v any) any {
 	switch x := v.(type) {
 	case uint64:
@@ -104,7 +103,7 @@ func plistTime(v any) time.Time {
 	if t, ok := v.(time.Time); ok {
 		return t.UTC()
 	}
-	return sqlitex.AppleTime(iosdb.Float(num(v)))
+	return sqlitex.AppleTime(num(v))
 }
 
 func (l *Lookup) record(src string) *model.Record {

@@ -9,7 +9,6 @@ import (
 	"errors"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -29,7 +28,7 @@ func Defs() []module.Def {
 			Description: "CoreDuet interactions: senders and recipients of messages and calls per app, with dates.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       Paths,
-			Run:         run,
+			Run:         module.FirstDB("interactionC.db", Paths, read),
 		},
 		// The per-party side of the same database: CoreDuet's counters and
 		// first/last interaction dates per sender and recipient.
@@ -38,48 +37,34 @@ func Defs() []module.Def {
 			Description: "CoreDuet per-party interaction counters with first and last incoming and outgoing dates (interactionC.db), kept after conversations are deleted.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       Paths,
-			Run:         runContacts,
+			Run:         module.FirstDB("interactionC.db", Paths, readContacts),
 		},
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, resolve, err := open(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachInteraction(ctx, db, resolve, func(i *Interaction) error {
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachInteraction(ctx, db, whatsappIDs(ctx, env), func(i *Interaction) error {
 		env.Emit(i.record(db.Name))
 		return nil
 	})
 }
 
-func runContacts(ctx context.Context, env *module.Env) error {
-	db, resolve, err := open(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachContact(ctx, db, resolve, func(c *Contact) error {
+func readContacts(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachContact(ctx, db, whatsappIDs(ctx, env), func(c *Contact) error {
 		env.Emit(c.record(db.Name))
 		return nil
 	})
 }
 
-// open finds interactionC.db and loads WhatsApp's address book, without
-// which WhatsApp ids simply stay unresolved.
-func open(ctx context.Context, env *module.Env) (*sqlitex.DB, resolver, error) {
-	db, err := iosdb.Open(env, "interactionC.db", Paths...)
-	if err != nil {
-		return nil, nil, err
-	}
+// whatsappIDs loads WhatsApp's address book, without which WhatsApp ids
+// simply stay unresolved (nil).
+func whatsappIDs(ctx context.Context, env *module.Env) resolver {
 	dir, err := whatsappcontacts.Load(ctx, env)
 	switch {
 	case err == nil:
-		return db, dir.Resolve, nil
+		return dir.Resolve
 	case !errors.Is(err, module.ErrAbsent):
 		env.Warn("WhatsApp contacts unreadable, WhatsApp ids stay unresolved: %v", err)
 	}
-	return db, nil, nil
+	return nil
 }

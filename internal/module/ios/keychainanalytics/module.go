@@ -15,7 +15,6 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -97,7 +96,7 @@ func readDB(ctx context.Context, env *module.Env, name string, builds map[string
 			continue
 		}
 		read++
-		if _, err := iosdb.Need(ctx, db, tab, "timestamp", "data"); err != nil {
+		if _, err := sqlitex.Need(ctx, db, tab, "timestamp", "data"); err != nil {
 			return err
 		}
 		if err := readTable(ctx, env, db, name, tab, builds); err != nil {
@@ -114,22 +113,13 @@ func readDB(ctx context.Context, env *module.Env, name string, builds map[string
 const maxEventBlob = 64 << 20
 
 func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab string, builds map[string]time.Time) error {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT timestamp, %s FROM %s LIMIT %d", sqlitex.Whole("data", maxEventBlob), tab, maxRowsPerTable))
-	if err != nil {
-		return fmt.Errorf("%s: %s: %w", name, tab, err)
-	}
-	defer rows.Close()
 	bad := 0
-	for rows.Next() {
-		var ts, data any
-		if err := rows.Scan(&ts, &data); err != nil {
-			return fmt.Errorf("%s: %s: %w", name, tab, err)
-		}
+	err := sqlitex.Each(ctx, db, fmt.Sprintf("SELECT timestamp AS ts, %s AS data FROM %s LIMIT %d", sqlitex.Whole("data", maxEventBlob), tab, maxRowsPerTable), func(row sqlitex.Row) error {
+		ts, data := row.Get("ts"), row.Get("data")
 		if ts == nil && data == nil {
-			continue
+			return nil
 		}
-		data = db.Cell(data, tab+".data")
-		ev := Event{DB: name, Table: tab, Time: sqlitex.UnixTime(iosdb.Float(ts))}
+		ev := Event{DB: name, Table: tab, Time: sqlitex.UnixTime(ts)}
 		if b, ok := data.([]byte); ok && len(b) > 0 {
 			d, err := plistx.DecodeDict(b, plistx.Limits{})
 			if err != nil {
@@ -145,11 +135,15 @@ func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab s
 			}
 		}
 		env.Emit(record(&ev))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", name, tab, err)
 	}
 	if bad > 0 {
 		env.Warn("%s: %s: %d rows whose data is not a plist", name, tab, bad)
 	}
-	return rows.Err()
+	return nil
 }
 
 func record(ev *Event) *model.Record {

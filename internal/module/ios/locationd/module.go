@@ -8,8 +8,8 @@ import (
 	"fmt"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Paths = []string{
@@ -25,18 +25,15 @@ func Def() module.Def {
 		Description: "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.EachFile("locationd clients.plist", Paths, parseFile),
 	}
 }
 
-const maxPlist = 32 << 20
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "locationd clients.plist", Paths, parseFile)
-}
+// plistFile bounds the plist; real ones are far smaller.
+var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
 
 func parseFile(ctx context.Context, env *module.Env, name string) error {
-	b, err := iosdb.ReadFile(env, name, maxPlist)
+	b, err := env.ReadFile(name, plistFile)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,10 @@
 package netusage
 
 import (
-	"context"
 	"slices"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -29,9 +27,7 @@ func ForPaths(name string, paths []string, kinds []source.Kind) module.Def {
 		Description: "Per-process network usage (" + strings.Join(baseNames(paths), ", ") + "): process names, bundle ids, first and last use, traffic, and deleted process rows.",
 		Kinds:       slices.Clone(kinds),
 		Paths:       paths,
-		Run: func(ctx context.Context, env *module.Env) error {
-			return iosdb.EachFile(ctx, env, strings.Join(paths, ", "), paths, parseDB)
-		},
+		Run:         module.EachDB(strings.Join(paths, ", "), paths, parseDB),
 	}
 }
 

@@ -4,10 +4,7 @@
 package safarihistory
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -29,10 +26,6 @@ func Def() module.Def {
 		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Patterns,
-		Run:         run,
+		Run:         module.EachDB("Safari History.db", Patterns, parseDB),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Safari History.db", Patterns, parseDB)
 }

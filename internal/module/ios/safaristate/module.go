@@ -3,10 +3,7 @@
 package safaristate
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -26,10 +23,6 @@ func Def() module.Def {
 		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Patterns,
-		Run:         run,
+		Run:         module.EachDB("Safari BrowserState.db", Patterns, parseDB),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Safari BrowserState.db", Patterns, parseDB)
 }

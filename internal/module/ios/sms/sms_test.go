@@ -14,9 +14,9 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const schema = `CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, service TEXT);
@@ -184,7 +184,7 @@ func TestAbsentAndUnknownSchema(t *testing.T) {
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, body TEXT)`)
 	_, err = moduletest.RunDir(t, Def(), source.IOSBackup, dir)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if !errors.As(err, &se) {
 		t.Errorf("unknown schema: %v, want SchemaError", err)
 	}

@@ -4,14 +4,13 @@ package smsattachments
 
 import (
 	"context"
-	"errors"
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/contacts"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/sms"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Def is the ios.sms_attachments module.
@@ -21,20 +20,12 @@ func Def() module.Def {
 		Description: "iMessage and MMS attachments, flagging files stored the way zero-click exploits left them.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       sms.Paths,
-		Run:         run,
+		Run:         module.FirstDB("sms.db", sms.Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "sms.db", sms.Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	known, kerr := contacts.Known(ctx, env)
-	if kerr != nil && !errors.Is(kerr, module.ErrAbsent) {
-		env.Warn("address book unreadable, every sender is treated as unknown: %v", kerr)
-	}
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	known, _ := contacts.Senders(ctx, env)
 	return eachAttachment(ctx, db, func(a *Attachment) error {
 		r := a.record(db.Name)
 		env.Emit(r)

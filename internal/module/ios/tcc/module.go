@@ -6,8 +6,8 @@ import (
 	"context"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are TCC.db's backup and file-system locations.
@@ -23,16 +23,11 @@ func Def() module.Def {
 		Description: "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("TCC.db", Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "TCC.db", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return eachGrant(ctx, db, func(g *Grant) error {
 		env.Emit(g.record(db.Name))
 		return nil

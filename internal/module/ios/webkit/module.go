@@ -6,11 +6,9 @@
 package webkit
 
 import (
-	"context"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -35,24 +33,16 @@ func Defs() []module.Def {
 			Description: "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       StatisticsPatterns,
-			Run:         runStatistics,
+			Run:         module.EachDB("WebKit observations.db", StatisticsPatterns, parseObservations),
 		},
 		{
 			Name:        "ios.webkit_session_resource_log",
 			Description: "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.",
 			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 			Paths:       SessionLogPatterns,
-			Run:         runSessionLog,
+			Run:         module.EachFile("WebKit full_browsing_session_resourceLog.plist", SessionLogPatterns, parseSessionLog),
 		},
 	}
-}
-
-func runStatistics(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "WebKit observations.db", StatisticsPatterns, parseObservations)
-}
-
-func runSessionLog(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "WebKit full_browsing_session_resourceLog.plist", SessionLogPatterns, parseSessionLog)
 }
 
 // appOf names the app a backup path belongs to ("AppDomain-com.google.chrome.ios/..."

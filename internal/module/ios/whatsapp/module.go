@@ -9,8 +9,8 @@ import (
 	"path"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -28,16 +28,11 @@ func Def() module.Def {
 		Description: "WhatsApp messages and their links, chat sessions and LID-to-phone-number pairs.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("WhatsApp ChatStorage.sqlite", Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "WhatsApp ChatStorage.sqlite", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	// LID.sqlite sits beside ChatStorage.sqlite; in backups it may be on disk
 	// without a Manifest.db row, which the backup FS resolves by name.
 	pairs, err := lidPairs(ctx, env, path.Join(path.Dir(db.Name), "LID.sqlite"), db)

@@ -8,8 +8,8 @@ import (
 	"context"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -27,16 +27,11 @@ func Def() module.Def {
 		Description: "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("WhatsApp ContactsV2.sqlite", Paths, read),
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "WhatsApp ContactsV2.sqlite", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return Each(ctx, db, func(c *Contact) error {
 		env.Emit(c.record(db.Name))
 		return nil

@@ -1,4 +1,4 @@
-package iosdb_test
+package sqlitex_test
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -60,7 +59,7 @@ func TestEachRows(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var rows []got
-			err := iosdb.Each(context.Background(), db, c.query, func(r iosdb.Row) error {
+			err := sqlitex.Each(context.Background(), db, c.query, func(r sqlitex.Row) error {
 				rows = append(rows, got{r.Get("id"), r.Get("text"), r.Get("body"), r.Get("n"), r.Get("gone")})
 				return nil
 			})
@@ -79,7 +78,7 @@ func TestEachRows(t *testing.T) {
 func TestEachKeepsValues(t *testing.T) {
 	db := openTestDB(t, `CREATE TABLE m (b BLOB)`, `INSERT INTO m VALUES (x'aa'), (x'bb')`)
 	var kept [][]byte
-	err := iosdb.Each(context.Background(), db, `SELECT b FROM m ORDER BY rowid`, func(r iosdb.Row) error {
+	err := sqlitex.Each(context.Background(), db, `SELECT b FROM m ORDER BY rowid`, func(r sqlitex.Row) error {
 		kept = append(kept, r.Get("b").([]byte))
 		return nil
 	})
@@ -92,16 +91,16 @@ func TestEachErrors(t *testing.T) {
 	db := openTestDB(t, `CREATE TABLE m (id INTEGER)`, `INSERT INTO m VALUES (1), (2)`)
 	stop := errors.New("stop")
 	calls := 0
-	err := iosdb.Each(context.Background(), db, `SELECT id FROM m`, func(iosdb.Row) error { calls++; return stop })
+	err := sqlitex.Each(context.Background(), db, `SELECT id FROM m`, func(sqlitex.Row) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Fatalf("callback error: %v after %d calls", err, calls)
 	}
-	if err := iosdb.Each(context.Background(), db, `SELECT nope FROM m`, func(iosdb.Row) error { return nil }); err == nil {
+	if err := sqlitex.Each(context.Background(), db, `SELECT nope FROM m`, func(sqlitex.Row) error { return nil }); err == nil {
 		t.Fatal("bad query: no error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := iosdb.Each(ctx, db, `SELECT id FROM m`, func(iosdb.Row) error { return nil }); err == nil {
+	if err := sqlitex.Each(ctx, db, `SELECT id FROM m`, func(sqlitex.Row) error { return nil }); err == nil {
 		t.Fatal("cancelled context: no error")
 	}
 }
@@ -122,11 +121,11 @@ func TestTimeColumns(t *testing.T) {
 		{int64(9_500_000_000), time.Time{}, true},
 		{float64(1e300), time.Time{}, true},
 	} {
-		got, err := iosdb.AppleTimeChecked(c.v)
+		got, err := sqlitex.AppleTimeChecked(c.v)
 		if !got.Equal(c.want) || (err != nil) != c.bad {
 			t.Errorf("AppleTimeChecked(%#v) = %v, %v; want %v", c.v, got, err, c.want)
 		}
-		if z := iosdb.AppleTime(c.v); !z.Equal(c.want) {
+		if z := sqlitex.AppleTime(c.v); !z.Equal(c.want) {
 			t.Errorf("AppleTime(%#v) = %v", c.v, z)
 		}
 	}
@@ -139,7 +138,7 @@ func TestTimeColumns(t *testing.T) {
 		{int64(1_700_000_000_123), time.Date(2023, 11, 14, 22, 13, 20, 123_000_000, time.UTC), false},
 		{int64(-5), time.Time{}, true},
 	} {
-		got, err := iosdb.UnixTimeChecked(c.v)
+		got, err := sqlitex.UnixTimeChecked(c.v)
 		if !got.Equal(c.want) || (err != nil) != c.bad {
 			t.Errorf("UnixTimeChecked(%#v) = %v, %v; want %v", c.v, got, err, c.want)
 		}
