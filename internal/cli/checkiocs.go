@@ -20,8 +20,6 @@ import (
 	"github.com/huella-project/huella/internal/version"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).checkIOCsCmd) }
-
 type recheckFile struct {
 	SchemaVersion int               `json:"schema_version"`
 	Original      string            `json:"original"`

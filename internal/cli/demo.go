@@ -14,8 +14,6 @@ import (
 	"github.com/huella-project/huella/internal/samplegen"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).demoCmd) }
-
 func (a *app) demoCmd() *cobra.Command {
 	var output, lang string
 	var asJSON, quiet, verbose bool

@@ -18,12 +18,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*app).iocsCmd)
-	feedCacheFiles = func() []string { return feeds.CachedFiles(feeds.DataDir()) }
-	applyLock = feeds.ApplyLock
-}
-
 // staleFeeds is when 'iocs list' warns: indicators are published months
 // after an attack, so an old cache misses what is known today.
 const staleFeeds = 30 * 24 * time.Hour

@@ -100,10 +100,11 @@ unless you run 'huella iocs update'.
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return exitWith(results.ExitError, fmt.Errorf("%s (see 'huella %s --help')", scrubFlagError(err), cmd.Name()))
 	})
-	root.AddCommand(a.versionCmd(), a.checkCmd(), a.checkURLCmd(), a.modulesCmd())
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(a))
-	}
+	// Every command, listed here: nothing registers itself.
+	root.AddCommand(
+		a.checkCmd(), a.checkURLCmd(), a.checkIOCsCmd(), a.reportCmd(), a.exportCmd(), a.demoCmd(),
+		a.iocsCmd(), a.decryptBackupCmd(), a.extractKeyCmd(), a.modulesCmd(), a.versionCmd(),
+	)
 	return root
 }
 
@@ -144,10 +145,6 @@ func markSecret(fl *pflag.FlagSet, name string) {
 }
 
 const secretAnnotation = "huella-secret"
-
-// extraCommands lets command files register themselves without editing the
-// root (one file per command keeps parallel work apart).
-var extraCommands []func(*app) *cobra.Command
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

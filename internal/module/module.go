@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
@@ -67,6 +68,9 @@ type Env struct {
 	module   string
 	sink     Sink
 	ctx      context.Context
+	// unreadable are the parts already reported by Glob, once each.
+	mu         sync.Mutex
+	unreadable map[string]bool
 }
 
 // Sink receives a module's output; the pipeline implements it.
@@ -157,10 +161,36 @@ func (e *Env) Unreadable(file string, err error) {
 	}
 }
 
-// Find returns the logical paths matching any pattern (see source.Glob) and
-// records them as artifacts read.
-func (e *Env) Find(patterns ...string) []string {
+// Glob returns the logical paths matching any pattern (see source.Glob).
+// A folder that could hold a match but could not be read, or a path that
+// could not be looked up, is reported as unreadable (a part not checked):
+// the artifact may be there, so the module is never taken for one whose
+// artifact is absent.
+func (e *Env) Glob(patterns ...string) []string {
 	found := e.Evidence.Glob(patterns...)
+	for _, pe := range e.Evidence.Unreadable(patterns...) {
+		e.mu.Lock()
+		first := !e.unreadable[pe.Path]
+		if first {
+			if e.unreadable == nil {
+				e.unreadable = map[string]bool{}
+			}
+			e.unreadable[pe.Path] = true
+		}
+		e.mu.Unlock()
+		switch {
+		case !first:
+		case e.refused(pe.Err):
+		default:
+			e.Unreadable(pe.Path, pe.Err)
+		}
+	}
+	return found
+}
+
+// Find is Glob that also records the paths found as artifacts read.
+func (e *Env) Find(patterns ...string) []string {
+	found := e.Glob(patterns...)
 	for _, f := range found {
 		e.sink.Artifact(e.module, f)
 	}
@@ -242,11 +272,13 @@ func (e *Env) ReadPlistDict(name string) (map[string]any, error) {
 // refused records a refusal by the bounded reader, the SQLite policy or the
 // disk budget as an evidence note and as a part this module did not check
 // (coverage.Refused or OverLimit), which makes the outcome incomplete.
-func (e *Env) refused(err error) {
-	if g, ok := source.RefusalGap(err); ok {
+func (e *Env) refused(err error) bool {
+	g, ok := source.RefusalGap(err)
+	if ok {
 		e.Evidence.Note(err.Error())
 		e.NotChecked(g)
 	}
+	return ok
 }
 
 // Open opens an evidence file for streaming, bounded by lim (evfile.Open);

@@ -159,7 +159,7 @@ func copyOut(ctx context.Context, fsys fs.FS, name, dst string, b *scratch.Budge
 	if err != nil {
 		return size, err
 	}
-	n, err := io.Copy(out, io.LimitReader(ctxReader{ctx, src}, size+1))
+	n, err := io.Copy(out, io.LimitReader(evfile.WithContext(ctx, src), size+1))
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -167,18 +167,6 @@ func copyOut(ctx context.Context, fsys fs.FS, name, dst string, b *scratch.Budge
 		err = fmt.Errorf("holds more than the %d bytes it declares", size)
 	}
 	return size, err
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 func openPath(ctx context.Context, name, p string, immutable bool, cleanup func(), o Options) (*DB, error) {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -56,7 +56,7 @@ func runGetprop(ctx context.Context, env *module.Env) error {
 	if a := env.Evidence.Device.Acquired; a != nil {
 		now = *a
 	}
-	for _, p := range ds.ParseGetprop(d.Properties) {
+	for _, p := range dumpsystext.ParseGetprop(d.Properties) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s = %s", p.Name, p.Value), Data: p}
 		r.Add(model.KindAndroidProperty, p.Name, "name")
 		env.Emit(r)
@@ -89,7 +89,7 @@ func runFiles(ctx context.Context, env *module.Env) error {
 		}
 		fi, err := fs.Stat(env.Evidence.FS, f)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		e := FileEntry{Path: "/" + strings.TrimPrefix(f, root+"FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}

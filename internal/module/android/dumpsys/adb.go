@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -22,7 +22,7 @@ var adbKeyFiles = []string{"**/adb_keys"}
 // runADBKeys lists the computers trusted for USB debugging, from the adb
 // section and from adb_keys files.
 func runADBKeys(ctx context.Context, env *module.Env) error {
-	var keys []ds.ADBKey
+	var keys []dumpsystext.ADBKey
 	var sources []string
 	d, name, err := Load(ctx, env, "adb")
 	if err != nil && !errors.Is(err, module.ErrAbsent) {
@@ -30,7 +30,7 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	}
 	if d != nil {
 		if body, ok := d.Service("adb"); ok {
-			for _, k := range ds.ParseADB([]byte(body)) {
+			for _, k := range dumpsystext.ParseADB([]byte(body)) {
 				keys = append(keys, k)
 				sources = append(sources, name)
 			}
@@ -42,7 +42,7 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 			env.Warn("%s: %v", f, err)
 			continue
 		}
-		for _, k := range ds.ParseADBKeysFile(b) {
+		for _, k := range dumpsystext.ParseADBKeysFile(b) {
 			keys = append(keys, k)
 			sources = append(sources, f)
 		}
@@ -109,7 +109,7 @@ func acquisition(env *module.Env) (heuristics.ADBAcquisition, bool) {
 	return heuristics.ADBAcquisition{Started: *ev.Device.Acquired, HostKey: ev.Device.Extra[androidqf.ExtraADBHostKey]}, true
 }
 
-func hasService(d *ds.Dump, s string) bool { _, ok := d.Services[s]; return ok }
+func hasService(d *dumpsystext.Dump, s string) bool { _, ok := d.Services[s]; return ok }
 
 // adbKeys bounds an adb_keys file: one line per trusted computer.
 var adbKeys = evfile.Limit{Kind: "adb_keys file", Max: 1 << 20}

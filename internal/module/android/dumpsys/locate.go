@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
@@ -91,9 +91,10 @@ func BugreportRoot(ev *source.Evidence) string {
 // Load reads the named services (and the system properties block) from the
 // evidence's dumpsys text. It returns module.ErrAbsent when there is no
 // dumpsys text at all.
-func Load(ctx context.Context, env *module.Env, services ...string) (*ds.Dump, string, error) {
+func Load(ctx context.Context, env *module.Env, services ...string) (*dumpsystext.Dump, string, error) {
 	name := Locate(env.Evidence)
 	if name == "" {
+		env.Glob(Paths...) // a folder that could hold it and cannot be read is a gap
 		return nil, "", module.Absent("dumpstate or dumpsys.txt")
 	}
 	env.Find(name)
@@ -105,8 +106,8 @@ func Load(ctx context.Context, env *module.Env, services ...string) (*ds.Dump, s
 		return nil, name, err
 	}
 	defer f.Close()
-	d, err := ds.Read(f, name, services, ds.DefaultLimits)
-	if err != nil && !errors.Is(err, ds.ErrNoSections) {
+	d, err := dumpsystext.Read(f, name, services, dumpsystext.DefaultLimits)
+	if err != nil && !errors.Is(err, dumpsystext.ErrNoSections) {
 		return nil, name, err
 	}
 	for _, s := range d.Services {
@@ -174,12 +175,12 @@ func def(name, desc string, run func(context.Context, *module.Env) error, also .
 
 // systemSet maps package names to their system flag, from the package
 // section when the dump has one; known is false otherwise.
-func systemSet(d *ds.Dump) (sys map[string]bool, known bool) {
+func systemSet(d *dumpsystext.Dump) (sys map[string]bool, known bool) {
 	body, ok := d.Service("package")
 	if !ok {
 		return nil, false
 	}
-	res := ds.ParsePackages(body)
+	res := dumpsystext.ParsePackages(body)
 	sys = map[string]bool{}
 	for _, p := range res.Packages {
 		sys[p.Name] = p.System

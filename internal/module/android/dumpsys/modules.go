@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -26,7 +26,7 @@ func runAccessibility(ctx context.Context, env *module.Env) error {
 		return module.Absent("dumpsys accessibility section in " + name)
 	}
 	sys, known := systemSet(d)
-	svcs := ds.ParseAccessibility(body)
+	svcs := dumpsystext.ParseAccessibility(body)
 	withA11y := map[string]bool{}
 	for i := range svcs {
 		s := svcs[i]
@@ -50,12 +50,12 @@ func hasKey(m map[string]bool, k string) bool { _, ok := m[k]; return ok }
 
 // stalkerware joins what the dump says about each app with an
 // accessibility service.
-func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
+func stalkerware(env *module.Env, d *dumpsystext.Dump, withA11y map[string]bool) {
 	pkgBody, _ := d.Service("package")
-	pkgs := ds.ParsePackages(pkgBody).Packages
+	pkgs := dumpsystext.ParsePackages(pkgBody).Packages
 	launchers := map[string]bool{}
 	knownLauncher := false
-	for _, h := range ds.ParseActivities(pkgBody) {
+	for _, h := range dumpsystext.ParseActivities(pkgBody) {
 		if h.Intent == "android.intent.action.MAIN" {
 			knownLauncher = true
 			launchers[h.Package] = true
@@ -63,7 +63,7 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 	}
 	admins := map[string]bool{}
 	dp, knownAdmin := d.Service("device_policy")
-	for _, c := range ds.ParseDeviceAdmins(dp) {
+	for _, c := range dumpsystext.ParseDeviceAdmins(dp) {
 		p, _, _ := strings.Cut(c, "/")
 		admins[p] = true
 	}
@@ -97,7 +97,7 @@ func runActivities(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range ds.ParseActivities(body) {
+	for _, h := range dumpsystext.ParseActivities(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
 		r.Add(model.KindAppID, h.Package, "package_name")
 		env.Emit(r)
@@ -117,7 +117,7 @@ func runReceivers(ctx context.Context, env *module.Env) error {
 		return module.Absent("dumpsys package section in " + name)
 	}
 	sys, known := systemSet(d)
-	for _, h := range ds.ParseReceivers(body) {
+	for _, h := range dumpsystext.ParseReceivers(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
 		r.Add(model.KindAppID, h.Package, "package_name")
 		env.Emit(r)
@@ -133,12 +133,12 @@ func runAppops(ctx context.Context, env *module.Env) error {
 		return err
 	}
 	loc := env.Evidence.Device.Location()
-	for _, p := range ds.ParseAppops(body) {
+	for _, p := range dumpsystext.ParseAppops(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("App operations of %s (uid %s, %d ops)", p.Package, p.UID, len(p.Permissions)), Data: p}
 		r.Add(model.KindAppID, p.Package, "package_name")
 		for _, perm := range p.Permissions {
 			for _, e := range perm.Entries {
-				r.Stamp(ds.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
+				r.Stamp(dumpsystext.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
 			}
 		}
 		env.Emit(r)
@@ -147,7 +147,7 @@ func runAppops(ctx context.Context, env *module.Env) error {
 				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
 			}
 			for _, e := range perm.Entries {
-				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, ds.WallTime(e.Raw, loc)))
+				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, dumpsystext.WallTime(e.Raw, loc)))
 			}
 		}
 	}
@@ -164,13 +164,13 @@ func runBatteryDaily(ctx context.Context, env *module.Env) error {
 		return err
 	}
 	loc := env.Evidence.Device.Location()
-	for _, c := range ds.ParseBatteryDaily(body) {
+	for _, c := range dumpsystext.ParseBatteryDaily(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s to version %d", c.Package, c.Action, c.Vers), Data: c}
 		if c.Action == "uninstall" {
 			r.Summary = fmt.Sprintf("Package %s uninstalled", c.Package)
 		}
 		r.Add(model.KindAppID, c.Package, "package_name")
-		r.Stamp(ds.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
+		r.Stamp(dumpsystext.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
 		env.Emit(r)
 		report(env, r, heuristics.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
 	}
@@ -183,7 +183,7 @@ func runBatteryHistory(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range ds.ParseBatteryHistory(body) {
+	for _, e := range dumpsystext.ParseBatteryHistory(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
 		r.Add(model.KindAppID, e.Package, "package_name")
 		env.Emit(r)
@@ -197,7 +197,7 @@ func runDBInfo(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	for _, op := range ds.ParseDBInfo(body) {
+	for _, op := range dumpsystext.ParseDBInfo(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
 		r.Add(model.KindFilePath, op.Path, "path")
 		r.Add(model.KindAppID, appFromPath(op.Path), "path")
@@ -212,7 +212,7 @@ func runPackages(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	res := ds.ParsePackages(body)
+	res := dumpsystext.ParsePackages(body)
 	if len(res.Packages) != res.Blocks {
 		env.Warn("%s: parsed %d of %d package blocks", name, len(res.Packages), res.Blocks)
 	}
@@ -227,9 +227,9 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindFilePath, p.CodePath, "code_path")
 		// timeStamp= is the APK file's time: an install or update MVT
 		// also puts in the timeline.
-		r.Stamp(ds.WallTime(p.Timestamp, loc), "package_install")
-		r.Stamp(ds.WallTime(p.FirstInstallTime, loc), "package_first_install")
-		r.Stamp(ds.WallTime(p.LastUpdateTime, loc), "package_last_update")
+		r.Stamp(dumpsystext.WallTime(p.Timestamp, loc), "package_install")
+		r.Stamp(dumpsystext.WallTime(p.FirstInstallTime, loc), "package_first_install")
+		r.Stamp(dumpsystext.WallTime(p.LastUpdateTime, loc), "package_last_update")
 		env.Emit(r)
 		report(env, r, heuristics.RootPackage(p.Name))
 	}
@@ -243,7 +243,7 @@ func runPlatformCompat(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range ds.ParsePlatformCompat(body) {
+	for _, p := range dumpsystext.ParsePlatformCompat(body) {
 		r := &model.Record{Source: name, Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
 		r.Add(model.KindAppID, p, "package_name")
 		env.Emit(r)

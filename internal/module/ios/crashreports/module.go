@@ -48,7 +48,7 @@ type Report struct {
 
 func run(ctx context.Context, env *module.Env) error {
 	var found []string
-	for _, f := range env.Evidence.Glob(Patterns...) {
+	for _, f := range env.Glob(Patterns...) {
 		// Analytics journals are daily summaries, read by ios.version_history.
 		if !strings.HasPrefix(path.Base(f), "Analytics-") {
 			found = append(found, f)

@@ -53,7 +53,7 @@ func run(ctx context.Context, env *module.Env) error {
 	n := 0
 	err := fs.WalkDir(env.Evidence.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			env.Warn("%s: %v", p, err)
+			env.Unreadable(p, err) // a part of the tree not listed: a gap
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}

@@ -124,6 +124,10 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 	if len(bare.names) == 0 {
 		return
 	}
+	if u := env.Evidence.Unreadable("**"); len(u) > 0 {
+		env.Warn("%s: %s could not be read: processes without a bundle id were not checked for a missing binary", db, u[0].Path)
+		return
+	}
 	files := env.Evidence.Files()
 	names := make(map[string]bool, len(files))
 	system := false

@@ -75,6 +75,9 @@ func run(ctx context.Context, env *module.Env, event string, dirs []string) erro
 		}
 	}
 	if len(folders) == 0 {
+		for _, d := range dirs {
+			env.Glob(d + "/*") // an unreadable folder that could hold them is a gap
+		}
 		return module.Absent(strings.Join(dirs, ", "))
 	}
 	for _, dir := range folders {
@@ -83,7 +86,7 @@ func run(ctx context.Context, env *module.Env, event string, dirs []string) erro
 		}
 		ents, err := fs.ReadDir(fsys, dir)
 		if err != nil {
-			env.Warn("%s: %v", dir, err)
+			env.Unreadable(dir, err)
 			continue
 		}
 		if len(ents) > maxEntries {

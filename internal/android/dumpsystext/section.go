@@ -1,9 +1,9 @@
-// Package dumpsys parses the text Android's dumpsys and dumpstate print, as
+// Package dumpsystext parses the text Android's dumpsys and dumpstate print, as
 // found in a bugreport's main file or androidqf's dumpsys.txt. The reader
 // splits the text into service sections; each parser is a pure function over
 // one section's text. All input is untrusted: lines and sections are capped,
 // and nothing here panics on malformed text.
-package dumpsys
+package dumpsystext
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package dumpsys
+package dumpsystext
 
 import "strings"
 
