@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/links"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/ios/filetree"
@@ -58,7 +58,7 @@ func run(shared string) error {
 // onlyShortener says the link is a shortened link and nothing else.
 func worst(link string) (model.Severity, bool) {
 	w, only := model.Severity(-1), true
-	for _, f := range heuristics.CheckLink(link) {
+	for _, f := range links.CheckLink(link) {
 		w = max(w, f.Severity)
 		if f.Rule != "link.url.shortened" {
 			only = false

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/termsafe"
@@ -146,11 +147,9 @@ func markSecret(fl *pflag.FlagSet, name string) {
 
 const secretAnnotation = "huella-secret"
 
+// isTerminal says whether w is a terminal (a character device such as
+// /dev/null is not one).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -29,10 +27,10 @@ func newRunLog(stderr io.Writer, verbose bool) *runLog {
 	}
 	lw := &lateWriter{}
 	return &runLog{
-		Logger: slog.New(fanout{
+		Logger: slog.New(slog.NewMultiHandler(
 			slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}),
 			slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelDebug}),
-		}),
+		)),
 		file: lw,
 	}
 }
@@ -73,41 +71,4 @@ func (l *lateWriter) attach(w io.Writer) error {
 // when something is wrong enough to warn about.
 func quietLogger(a *app) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
-type fanout []slog.Handler
-
-func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
-	for _, h := range f {
-		if h.Enabled(ctx, l) {
-			return true
-		}
-	}
-	return false
-}
-
-func (f fanout) Handle(ctx context.Context, r slog.Record) error {
-	var errs []error
-	for _, h := range f {
-		if h.Enabled(ctx, r.Level) {
-			errs = append(errs, h.Handle(ctx, r.Clone()))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithAttrs(as)
-	}
-	return out
-}
-
-func (f fanout) WithGroup(name string) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithGroup(name)
-	}
-	return out
 }

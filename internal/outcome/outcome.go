@@ -65,9 +65,7 @@ func Decide(info *results.Info, dets []model.Detection) Outcome {
 	o := Outcome{Highest: -1}
 	seen := map[string]bool{}
 	for _, d := range dets {
-		if d.Severity > o.Highest {
-			o.Highest = d.Severity
-		}
+		o.Highest = max(o.Highest, d.Severity)
 	}
 	for _, d := range dets {
 		if d.Severity >= model.High && d.Kind == model.ByIndicator && d.Indicator != nil {

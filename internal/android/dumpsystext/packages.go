@@ -95,8 +95,8 @@ func parsePackageBlock(ls []string) (Package, bool) {
 	var p Package
 	if len(ls) > 0 {
 		t := strings.TrimSpace(ls[0])
-		if strings.HasPrefix(t, "Package [") {
-			name, _, ok := strings.Cut(t[len("Package ["):], "]")
+		if rest, ok := strings.CutPrefix(t, "Package ["); ok {
+			name, _, ok := strings.Cut(rest, "]")
 			if !ok || name == "" {
 				return p, false
 			}

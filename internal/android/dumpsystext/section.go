@@ -199,8 +199,8 @@ func Read(r io.Reader, name string, want []string, lim Limits) (*Dump, error) {
 func serviceName(s string) string {
 	s = strings.TrimSuffix(strings.TrimSpace(s), ":")
 	for _, p := range []string{"CRITICAL ", "HIGH ", "NORMAL "} {
-		if strings.HasPrefix(s, p) {
-			s = s[len(p):]
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			s = rest
 			break
 		}
 	}

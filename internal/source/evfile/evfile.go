@@ -147,10 +147,7 @@ func ReadFile(fsys fs.FS, name string, lim Limit) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	size := f.Info.Size()
-	if size < 0 {
-		size = 0
-	}
+	size := max(f.Info.Size(), 0)
 	buf := make([]byte, 0, size+1)
 	for {
 		if len(buf) == cap(buf) {

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -154,7 +154,7 @@ func runFiles(ctx context.Context, env *module.Env) error {
 			r.Add(model.KindMD5, strings.ToLower(e.MD5), "md5")
 		}
 		env.Emit(r)
-		detect(env, heuristics.TmpFile(e.Path, e.Mode), r)
+		detect(env, android.TmpFile(e.Path, e.Mode), r)
 		return nil
 	})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/android/dumpsystext"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
@@ -61,7 +61,7 @@ func runGetprop(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindAndroidProperty, p.Name, "name")
 		env.Emit(r)
 		if p.Name == "ro.build.version.security_patch" {
-			env.Report(heuristics.SecurityPatchAge(p.Value, now), r)
+			env.Report(android.SecurityPatchAge(p.Value, now), r)
 		}
 	}
 	return nil

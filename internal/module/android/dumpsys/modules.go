@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/android/dumpsystext"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
@@ -38,7 +38,7 @@ func runAccessibility(ctx context.Context, env *module.Env) error {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Accessibility service %s (%s)", s.Component, state), Data: s}
 		r.Add(model.KindAppID, s.Package, "package_name")
 		env.Emit(r)
-		env.Report(heuristics.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)), r)
+		env.Report(android.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)), r)
 	}
 	if known {
 		stalkerware(env, d, withA11y)
@@ -77,7 +77,7 @@ func stalkerware(env *module.Env, d *dumpsystext.Dump, withA11y map[string]bool)
 				perms = append(perms, q.Name)
 			}
 		}
-		det := heuristics.Stalkerware(heuristics.StalkerwareSignals{
+		det := android.Stalkerware(android.StalkerwareSignals{
 			Package: p.Name, System: p.System, Accessibility: true,
 			DeviceAdmin: admins[p.Name], KnownDeviceAdmin: knownAdmin,
 			NoLauncher: !launchers[p.Name], KnownLauncher: knownLauncher,
@@ -121,7 +121,7 @@ func runReceivers(ctx context.Context, env *module.Env) error {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
 		r.Add(model.KindAppID, h.Package, "package_name")
 		env.Emit(r)
-		env.Report(heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
+		env.Report(android.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
 	}
 	return nil
 }
@@ -144,10 +144,10 @@ func runAppops(ctx context.Context, env *module.Env) error {
 		env.Emit(r)
 		for _, perm := range p.Permissions {
 			if len(perm.Entries) == 0 {
-				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
+				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
 			}
 			for _, e := range perm.Entries {
-				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, dumpsystext.WallTime(e.Raw, loc)))
+				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, dumpsystext.WallTime(e.Raw, loc)))
 			}
 		}
 	}
@@ -172,7 +172,7 @@ func runBatteryDaily(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindAppID, c.Package, "package_name")
 		r.Stamp(dumpsystext.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
 		env.Emit(r)
-		report(env, r, heuristics.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
+		report(env, r, android.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		r.Stamp(dumpsystext.WallTime(p.FirstInstallTime, loc), "package_first_install")
 		r.Stamp(dumpsystext.WallTime(p.LastUpdateTime, loc), "package_last_update")
 		env.Emit(r)
-		report(env, r, heuristics.RootPackage(p.Name))
+		report(env, r, android.RootPackage(p.Name))
 	}
 	return nil
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -132,27 +134,18 @@ func emit(env *module.Env, rd *Reader) {
 		}
 		env.Emit(r)
 		if ev.Type == "security_event" {
-			env.Report(heuristics.IntrusionSecurityEvent(ev.Tag, sub(ev)), r)
+			env.Report(android.IntrusionSecurityEvent(ev.Tag, sub(ev)), r)
 		}
 	}
 	if len(unknown) > 0 {
-		env.Warn("unknown intrusion logging event type(s): %s", strings.Join(sortedSet(unknown), ", "))
+		env.Warn("unknown intrusion logging event type(s): %s", strings.Join(slices.Sorted(maps.Keys(unknown)), ", "))
 	}
 	if len(unknownTags) > 0 {
-		env.Warn("unknown intrusion logging security event type(s): %s", strings.Join(sortedSet(unknownTags), ", "))
+		env.Warn("unknown intrusion logging security event type(s): %s", strings.Join(slices.Sorted(maps.Keys(unknownTags)), ", "))
 	}
 	if rd.Dups > 0 {
 		env.Log.Info("duplicate intrusion-log events dropped", "count", rd.Dups)
 	}
-}
-
-func sortedSet(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func str(v any) string {
@@ -272,7 +265,7 @@ func securityRecord(env *module.Env, r *model.Record, ev *Event) bool {
 			s = fmt.Sprintf("Key generation failed: %s (UID: %s)", key, uid)
 			var u int64
 			fmt.Sscan(uid, &u)
-			if heuristics.KeyGenerationFailureWorthNoting(key, u, f["success"]) {
+			if android.KeyGenerationFailureWorthNoting(key, u, f["success"]) {
 				env.Warn("failed key generation detected for key_id: %s (uid %s)", key, uid)
 			}
 		}

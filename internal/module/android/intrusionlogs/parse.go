@@ -10,7 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 		r.Bad = append(r.Bad, fmt.Sprintf("%s:%d: not a JSON object", name, line))
 		return
 	}
-	for _, typ := range sortedKeys(top) {
+	for _, typ := range slices.Sorted(maps.Keys(top)) {
 		fields, _ := top[typ].(map[string]any)
 		if fields == nil {
 			fields = map[string]any{"value": top[typ]}
@@ -127,7 +128,7 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 		r.seen[sum] = true
 		ev := Event{Type: typ, Fields: fields, File: name, Line: line}
 		if typ == "security_event" {
-			for _, k := range sortedKeys(fields) {
+			for _, k := range slices.Sorted(maps.Keys(fields)) {
 				if !securityMeta[k] {
 					ev.Tag = k
 					break
@@ -137,15 +138,6 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 		ev.Time, ev.timeErr = epoch(fields["event_time"])
 		r.Events = append(r.Events, ev)
 	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // epoch reads event_time. DNS and connect events log milliseconds and

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/android/tombstone"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -61,7 +61,7 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 		r.Stamp(t.Timestamp, "crash")
 		env.Emit(r)
-		env.Report(heuristics.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name), r)
+		env.Report(android.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name), r)
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
@@ -65,7 +65,7 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 		r := a.record(s)
 		env.Emit(r)
-		env.Report(heuristics.AppNotFromStore(a.BundleID, a.SourceApp), r)
+		env.Report(ios.AppNotFromStore(a.BundleID, a.SourceApp), r)
 	}
 	return nil
 }

@@ -5,7 +5,7 @@ package calendar
 import (
 	"context"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -32,7 +32,7 @@ func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return eachEvent(ctx, db, func(e *Event) error {
 		r := e.record(db.Name)
 		env.Emit(r)
-		env.Report(heuristics.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
+		env.Report(ios.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
 		return nil
 	})
 }

@@ -3,9 +3,10 @@ package globalprefs
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -27,11 +28,7 @@ func run(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(d))
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -45,7 +42,7 @@ func run(ctx context.Context, env *module.Env) error {
 				env.Warn("%s: %s is %T, not a boolean", name, k, d[k])
 				continue
 			}
-			det := heuristics.LockdownMode(on)
+			det := ios.LockdownMode(on)
 			env.Report(&det, r)
 		}
 	}

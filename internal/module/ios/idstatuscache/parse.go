@@ -3,11 +3,12 @@ package idstatuscache
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -52,7 +53,7 @@ func parseFile(ctx context.Context, env *module.Env, name string) error {
 		l.Occurrences = count[l.Handle]
 		r := l.record(name)
 		env.Emit(r)
-		env.Report(heuristics.IDStatusNulHandle(l.Handle), r)
+		env.Report(ios.IDStatusNulHandle(l.Handle), r)
 	}
 	return nil
 }
@@ -61,13 +62,13 @@ func parseFile(ctx context.Context, env *module.Env, name string) error {
 // Entries of an unexpected shape are reported through warn and skipped.
 func Parse(d map[string]any, warn func(string)) []*Lookup {
 	var out []*Lookup
-	for _, svc := range sortedKeys(d) {
+	for _, svc := range slices.Sorted(maps.Keys(d)) {
 		entries, ok := d[svc].(map[string]any)
 		if !ok {
 			warn(fmt.Sprintf("service %q is %T, not a dictionary", svc, d[svc]))
 			continue
 		}
-		for _, h := range sortedKeys(entries) {
+		for _, h := range slices.Sorted(maps.Keys(entries)) {
 			e, ok := entries[h].(map[string]any)
 			if !ok {
 				warn(fmt.Sprintf("entry %q of %q is %T, not a dictionary", h, svc, entries[h]))
@@ -78,15 +79,6 @@ func Parse(d map[string]any, warn func(string)) []*Lookup {
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // num widens plist integers (uint64) so sqlitex's converters accept them.

@@ -5,11 +5,13 @@
 package keychainanalytics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,11 +69,7 @@ func run(ctx context.Context, env *module.Env) error {
 			errs = append(errs, err)
 		}
 	}
-	keys := make([]string, 0, len(builds))
-	for b := range builds {
-		keys = append(keys, b)
-	}
-	sort.Slice(keys, func(i, j int) bool { return builds[keys[i]].Before(builds[keys[j]]) })
+	keys := slices.SortedFunc(maps.Keys(builds), func(a, b string) int { return cmp.Or(builds[a].Compare(builds[b]), strings.Compare(a, b)) })
 	for _, b := range keys {
 		r := &model.Record{Source: "private/var/Keychains/Analytics", Data: &BuildSeen{Build: b, First: builds[b]}, Summary: "Seen iOS build " + b}
 		r.Stamp(builds[b], "analytics_ios_version")
@@ -184,11 +182,7 @@ func collect(v any, out []string, depth int) []string {
 			out = append(out, x)
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(x))
 		for _, k := range keys {
 			out = collect(x[k], out, depth+1)
 		}

@@ -2,8 +2,9 @@ package locationd
 
 import (
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,11 +45,7 @@ func Decode(b []byte) (out []Client, err error) {
 	if derr != nil {
 		return nil, fmt.Errorf("not a clients plist: %w", derr)
 	}
-	keys := make([]string, 0, len(root))
-	for k := range root {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(root))
 	for _, k := range keys {
 		if len(out) >= maxClients {
 			break

@@ -3,12 +3,13 @@ package netusage
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -145,11 +146,7 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 	for _, n := range bare.names {
 		if len(n) == 15 || len(n) == 16 {
 			if sorted == nil {
-				sorted = make([]string, 0, len(names))
-				for k := range names {
-					sorted = append(sorted, k)
-				}
-				slices.Sort(sorted)
+				sorted = slices.Sorted(maps.Keys(names))
 			}
 		}
 	}
@@ -163,7 +160,7 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 				continue
 			}
 		}
-		env.Report(heuristics.MissingBinary(db, n, truncated), bare.byName[n])
+		env.Report(ios.MissingBinary(db, n, truncated), bare.byName[n])
 	}
 }
 
@@ -206,7 +203,7 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, pr
 		bare.add(&u, r)
 		if u.Status == StatusProcessDeleted && !alerted[u.LiveProcessID] && len(alerted) < maxOrphanAlerts {
 			alerted[u.LiveProcessID] = true
-			f := heuristics.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
+			f := ios.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
 			env.Report(&f, r)
 		}
 		return nil
@@ -251,7 +248,7 @@ func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s s
 // orphan_usage finding of readLive.
 func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) error {
 	q := "SELECT p.Z_PK AS pk, " + sqlitex.Pick(s.proc, "p", "ZPROCNAME") + " AS name, " + sqlitex.Pick(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first FROM ZPROCESS p ORDER BY p.Z_PK"
-	var gaps heuristics.KeyGaps
+	var gaps ios.KeyGaps
 	var prevName string
 	var prevFirst time.Time
 	err := sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
@@ -292,7 +289,7 @@ func splitProcName(n string) (exe, bundle string) {
 		return n, ""
 	}
 	exe, bundle, _ = strings.Cut(n, "/")
-	if heuristics.IsUUID(exe) {
+	if ios.IsUUID(exe) {
 		exe = ""
 	}
 	return exe, bundle

@@ -3,7 +3,8 @@ package osanalytics
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,11 +45,7 @@ func Decode(b []byte) (out []Usage, err error) {
 		}
 		return nil, nil // the key is absent until the phone has a baseline
 	}
-	names := make([]string, 0, len(base))
-	for k := range base {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(base))
 	for _, name := range names {
 		if len(out) >= maxProcesses {
 			break

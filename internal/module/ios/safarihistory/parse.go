@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -73,7 +73,7 @@ func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	q := fmt.Sprintf(`SELECT id, history_item, visit_time, %s AS rsrc, %s AS rdst, %s AS title, %s AS loads
 		FROM history_visits ORDER BY visit_time, id`,
 		opt("redirect_source"), opt("redirect_destination"), opt("title"), opt("load_successful"))
-	idx := heuristics.NewRedirectIndex()
+	idx := ios.NewRedirectIndex()
 	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		item := row.Get("history_item")
 		url, ok := urls[sqlitex.Int(item)]
@@ -91,7 +91,7 @@ func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 		}
 		env.Emit(record(&v))
 		if idx.Len() < maxIndexed {
-			idx.Add(heuristics.Visit{ID: v.VisitID, URL: v.URL, Time: v.VisitTime, RedirectDestination: v.RedirectDestination})
+			idx.Add(ios.Visit{ID: v.VisitID, URL: v.URL, Time: v.VisitTime, RedirectDestination: v.RedirectDestination})
 		}
 		return nil
 	})

@@ -9,17 +9,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-var stripUUID = heuristics.StripUUIDSuffix
+var stripUUID = ios.StripUUIDSuffix
 
 // Patterns find the log and its rotations wherever the evidence keeps them.
 var Patterns = []string{
@@ -83,7 +84,7 @@ func run(ctx context.Context, env *module.Env) error {
 		total += emitLog(env, name, reboots, months)
 	}
 	emitMonths(env, months)
-	env.Report(heuristics.ShortShutdownLog(total, strings.Join(found, ", ")), nil)
+	env.Report(ios.ShortShutdownLog(total, strings.Join(found, ", ")), nil)
 	return errors.Join(errs...)
 }
 
@@ -108,7 +109,7 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 			r := clientRecord(name, i, rb, c)
 			env.Emit(r)
 			names = append(names, c.Path)
-			if f := heuristics.StagingClient(c.Binary, name); f != nil && !flagged[c.Binary] {
+			if f := ios.StagingClient(c.Binary, name); f != nil && !flagged[c.Binary] {
 				flagged[c.Binary] = true
 				d := f.Detection(r)
 				d.Observable = &model.Observable{Kind: model.KindFilePath, Value: c.Binary, Field: "client"}
@@ -126,7 +127,7 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 		if !rb.Time.IsZero() {
 			months[rb.Time.Format("2006-01")]++
 		}
-		env.Report(heuristics.SlowShutdown(rb.Delays, uniq(names), name), rr)
+		env.Report(ios.SlowShutdown(rb.Delays, uniq(names), name), rr)
 	}
 	return n
 }
@@ -156,11 +157,7 @@ func clientRecord(name string, i int, rb Reboot, c Client) *model.Record {
 }
 
 func emitMonths(env *module.Env, months map[string]int) {
-	keys := make([]string, 0, len(months))
-	for k := range months {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(months))
 	for _, k := range keys {
 		env.Emit(&model.Record{Source: "shutdown.log", Data: &MonthRecord{Month: k, Reboots: months[k]},
 			Summary: fmt.Sprintf("%d reboot(s) in %s", months[k], k)})

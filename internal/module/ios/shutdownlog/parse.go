@@ -160,9 +160,7 @@ func sigtermTime(line string) time.Time {
 		}
 	}
 	digits = strings.TrimSpace(digits)
-	if dot := strings.IndexByte(digits, '.'); dot >= 0 {
-		digits = digits[:dot]
-	}
+	digits, _, _ = strings.Cut(digits, ".")
 	v, err := strconv.ParseInt(digits, 10, 64)
 	// Reject values a phone cannot have logged (before 2007): the digits
 	// after " @" may be something else; timestamp bounds the rest.

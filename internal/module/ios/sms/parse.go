@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -259,7 +259,7 @@ func (m *Message) record(src string) *model.Record {
 
 // findings runs the message heuristics (threat notifications, lure score).
 func (m *Message) findings() []rules.Finding {
-	return lureFindings(m.Text, m.Links, m.Handle, heuristics.SenderFromContacts(m.SenderKnown, m.FromMe))
+	return lureFindings(m.Text, m.Links, m.Handle, messages.SenderFromContacts(m.SenderKnown, m.FromMe))
 }
 
 func detection(f rules.Finding, r *model.Record) model.Detection { return f.Detection(r) }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
@@ -136,11 +136,11 @@ func TestRun(t *testing.T) {
 					t.Errorf("record 4 lacks %s %s: %+v", want.kind, want.v, sink.Records[3].Observables)
 				}
 			}
-			if rules := sink.Rules(); !slices.Contains(rules, heuristics.RuleAppleWarning) {
+			if rules := sink.Rules(); !slices.Contains(rules, messages.RuleAppleWarning) {
 				t.Errorf("threat notification not detected: %v", rules)
 			}
 			for _, d := range sink.Detections {
-				if d.Rule == heuristics.RuleAppleWarning && (d.Severity != model.High || d.Record != sink.Records[2]) {
+				if d.Rule == messages.RuleAppleWarning && (d.Severity != model.High || d.Record != sink.Records[2]) {
 					t.Errorf("threat detection %+v", d)
 				}
 			}
@@ -283,7 +283,7 @@ func TestLureScoring(t *testing.T) {
 	}
 	n := 0
 	for _, r := range perRecord[3] {
-		if r == heuristics.RuleAppleWarning {
+		if r == messages.RuleAppleWarning {
 			n++
 		}
 	}

@@ -5,7 +5,7 @@ package smsattachments
 import (
 	"context"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/module/ios/sms"
@@ -29,8 +29,8 @@ func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	return eachAttachment(ctx, db, func(a *Attachment) error {
 		r := a.record(db.Name)
 		env.Emit(r)
-		env.Report(heuristics.ZeroClickAttachment(a.Filename, a.Outgoing), r)
-		env.Report(heuristics.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)), r)
+		env.Report(ios.ZeroClickAttachment(a.Filename, a.Outgoing), r)
+		env.Report(ios.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)), r)
 		return nil
 	})
 }

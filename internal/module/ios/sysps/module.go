@@ -10,7 +10,7 @@ import (
 	"path"
 	"strconv"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -61,7 +61,7 @@ func run(ctx context.Context, env *module.Env) error {
 			seen[key] = true
 			r := record(name, p)
 			env.Emit(r)
-			if f := heuristics.UnusualProcess(p.Executable, name); f != nil && !flagged[p.Executable] {
+			if f := ios.UnusualProcess(p.Executable, name); f != nil && !flagged[p.Executable] {
 				flagged[p.Executable] = true
 				d := f.Detection(r)
 				d.Observable = &model.Observable{Kind: model.KindFilePath, Value: p.Executable, Field: "executable"}

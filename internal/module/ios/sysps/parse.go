@@ -103,10 +103,8 @@ func row(cols, f []string) (Process, bool) {
 // after the ".app/<name>" part, not at the first space.
 func Executable(cmd string) string {
 	if !strings.HasPrefix(cmd, "/") {
-		if i := strings.IndexByte(cmd, ' '); i >= 0 {
-			return cmd[:i]
-		}
-		return cmd
+		exe, _, _ := strings.Cut(cmd, " ")
+		return exe
 	}
 	if i := strings.Index(cmd, " -"); i >= 0 {
 		cmd = cmd[:i]

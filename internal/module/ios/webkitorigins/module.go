@@ -126,9 +126,7 @@ func OriginURL(name string) (string, bool) {
 	default:
 		return "", false
 	}
-	if i := strings.IndexByte(rest, '_'); i >= 0 {
-		rest = rest[:i]
-	}
+	rest, _, _ = strings.Cut(rest, "_")
 	rest = strings.TrimSuffix(rest, ".localstorage")
 	if rest == "" || strings.ContainsAny(rest, "/\\ ") {
 		return "", false
