@@ -3,7 +3,10 @@ package module
 import (
 	"context"
 	"errors"
+	"fmt"
 
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -59,4 +62,40 @@ func EachDB(what string, patterns []string, read func(context.Context, *Env, *sq
 		defer db.Close()
 		return read(ctx, env, db)
 	})
+}
+
+// Records is the read of a database whose rows each make one record: each
+// streams the rows as values, record turns one into its record (src is the
+// database's name), and every record is emitted.
+func Records[T any](each func(context.Context, *sqlitex.DB, func(T) error) error, record func(v T, src string) *model.Record) func(context.Context, *Env, *sqlitex.DB) error {
+	return func(ctx context.Context, env *Env, db *sqlitex.DB) error {
+		return each(ctx, db, func(v T) error {
+			env.Emit(record(v, db.Name))
+			return nil
+		})
+	}
+}
+
+// Decoded is the parse of a file that decodes whole into values that each
+// make one record (a plist of clients, a log of sites): the file is read
+// within lim, decoded (an error names the file), and every value's record
+// emitted, src being the file's name.
+func Decoded[T any](lim evfile.Limit, decode func([]byte) ([]T, error), record func(src string, v *T) *model.Record) func(context.Context, *Env, string) error {
+	return func(ctx context.Context, env *Env, name string) error {
+		b, err := env.ReadFile(name, lim)
+		if err != nil {
+			return err
+		}
+		vs, err := decode(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		for i := range vs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			env.Emit(record(name, &vs[i]))
+		}
+		return nil
+	}
 }

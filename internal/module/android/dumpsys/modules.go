@@ -91,20 +91,6 @@ func stalkerware(env *module.Env, d *dumpsystext.Dump, withA11y map[string]bool)
 	}
 }
 
-// runActivities lists the activities registered for intent actions.
-func runActivities(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "package")
-	if err != nil {
-		return err
-	}
-	for _, h := range dumpsystext.ParseActivities(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
-		r.Add(model.KindAppID, h.Package, "package_name")
-		env.Emit(r)
-	}
-	return nil
-}
-
 // runReceivers lists broadcast receivers and flags non-system apps listening
 // for SMS and call events.
 func runReceivers(ctx context.Context, env *module.Env) error {
@@ -177,35 +163,6 @@ func runBatteryDaily(ctx context.Context, env *module.Env) error {
 	return nil
 }
 
-// runBatteryHistory lists jobs, alarms and foreground switches of apps.
-func runBatteryHistory(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "batterystats")
-	if err != nil {
-		return err
-	}
-	for _, e := range dumpsystext.ParseBatteryHistory(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
-		r.Add(model.KindAppID, e.Package, "package_name")
-		env.Emit(r)
-	}
-	return nil
-}
-
-// runDBInfo lists recent database operations, whose paths name the owning apps.
-func runDBInfo(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "dbinfo")
-	if err != nil {
-		return err
-	}
-	for _, op := range dumpsystext.ParseDBInfo(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
-		r.Add(model.KindFilePath, op.Path, "path")
-		r.Add(model.KindAppID, appFromPath(op.Path), "path")
-		env.Emit(r)
-	}
-	return nil
-}
-
 // runPackages lists installed packages from `dumpsys package`.
 func runPackages(ctx context.Context, env *module.Env) error {
 	body, name, err := section(ctx, env, "package")
@@ -236,19 +193,52 @@ func runPackages(ctx context.Context, env *module.Env) error {
 	return nil
 }
 
-// runPlatformCompat lists packages with display overrides, which can outlive
-// the app and so name uninstalled ones.
-func runPlatformCompat(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "platform_compat")
-	if err != nil {
-		return err
+var zeroTime time.Time
+
+// eachEntry is the Run of a module whose records are the entries the parser
+// of one section finds, one record each (the dumpsys text is their source).
+func eachEntry[T any](svc string, parse func(string) []T, record func(T) *model.Record) func(context.Context, *module.Env) error {
+	return func(ctx context.Context, env *module.Env) error {
+		body, name, err := section(ctx, env, svc)
+		if err != nil {
+			return err
+		}
+		for _, v := range parse(body) {
+			r := record(v)
+			r.Source = name
+			env.Emit(r)
+		}
+		return nil
 	}
-	for _, p := range dumpsystext.ParsePlatformCompat(body) {
-		r := &model.Record{Source: name, Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
-		r.Add(model.KindAppID, p, "package_name")
-		env.Emit(r)
-	}
-	return nil
 }
 
-var zeroTime time.Time
+// runActivities lists the activities registered for intent actions.
+var runActivities = eachEntry("package", dumpsystext.ParseActivities, func(h dumpsystext.IntentHandler) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
+	r.Add(model.KindAppID, h.Package, "package_name")
+	return r
+})
+
+// runBatteryHistory lists jobs, alarms and foreground switches of apps.
+var runBatteryHistory = eachEntry("batterystats", dumpsystext.ParseBatteryHistory, func(e dumpsystext.HistoryEvent) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
+	r.Add(model.KindAppID, e.Package, "package_name")
+	return r
+})
+
+// runDBInfo lists recent database operations, whose paths name the owning
+// apps.
+var runDBInfo = eachEntry("dbinfo", dumpsystext.ParseDBInfo, func(op dumpsystext.DBOperation) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
+	r.Add(model.KindFilePath, op.Path, "path")
+	r.Add(model.KindAppID, appFromPath(op.Path), "path")
+	return r
+})
+
+// runPlatformCompat lists packages with display overrides, which can outlive
+// the app and so name uninstalled ones.
+var runPlatformCompat = eachEntry("platform_compat", dumpsystext.ParsePlatformCompat, func(p string) *model.Record {
+	r := &model.Record{Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
+	r.Add(model.KindAppID, p, "package_name")
+	return r
+})

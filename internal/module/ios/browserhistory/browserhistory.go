@@ -8,7 +8,10 @@ package browserhistory
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -18,13 +21,17 @@ type Page struct {
 	URL, Title string
 }
 
-// Schema names one browser's tables and columns.
+// Schema names one browser's tables and columns, and how its visits read.
 type Schema struct {
 	Pages  string   // the pages table (id, url, and title when present)
 	Visits string   // the visits table (id and the two columns below)
 	Page   string   // the visits column holding the page's id
 	Time   string   // the visits column holding the visit time
 	Extra  []string // visits columns read when present (NULL otherwise)
+
+	Browser string                       // "Chrome": a record says "Chrome visit <url>"
+	Stamp   string                       // the visit's event on the timeline
+	Convert func(any) (time.Time, error) // the stored visit time to a date
 }
 
 // Pages reads the pages table into a map by id.
@@ -43,10 +50,25 @@ func Pages(ctx context.Context, db *sqlitex.DB, table string) (map[int64]Page, e
 	return pages, nil
 }
 
-// EachVisit streams the visits in time order, each with its page: fn gets
-// the row with the columns id, time and s.Extra. A visit of no known page
-// is left out, as the inner join it replaces did.
-func EachVisit(ctx context.Context, db *sqlitex.DB, s Schema, fn func(Page, sqlitex.Row) error) error {
+// Reader is the read of a browser's history: one record per visit, in time
+// order, its data made by data from the page, the visit's row (the
+// columns id, time and s.Extra) and its date.
+func Reader(s Schema, data func(db string, p Page, row sqlitex.Row, t time.Time) any) func(context.Context, *module.Env, *sqlitex.DB) error {
+	return func(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+		return eachVisit(ctx, db, s, func(p Page, row sqlitex.Row) error {
+			t, terr := s.Convert(row.Get("time"))
+			r := &model.Record{Source: db.Name, Data: data(db.Name, p, row, t), Summary: s.Browser + " visit " + p.URL}
+			r.Add(model.KindURL, p.URL, "url")
+			r.StampChecked(t, terr, s.Stamp)
+			env.Emit(r)
+			return nil
+		})
+	}
+}
+
+// eachVisit streams the visits in time order, each with its page. A visit
+// of no known page is left out, as the inner join it replaces did.
+func eachVisit(ctx context.Context, db *sqlitex.DB, s Schema, fn func(Page, sqlitex.Row) error) error {
 	pages, err := Pages(ctx, db, s.Pages)
 	if err != nil {
 		return err

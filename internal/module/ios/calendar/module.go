@@ -3,12 +3,8 @@
 package calendar
 
 import (
-	"context"
-
-	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are the calendar database's backup and file-system locations.
@@ -26,13 +22,4 @@ func Def() module.Def {
 		Paths:       Paths,
 		Run:         module.FirstDB("Calendar.sqlitedb", Paths, read),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return eachEvent(ctx, db, func(e *Event) error {
-		r := e.record(db.Name)
-		env.Emit(r)
-		env.Report(ios.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
-		return nil
-	})
 }

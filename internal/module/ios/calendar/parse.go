@@ -6,9 +6,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachEvent(ctx, db, func(e *Event) error {
+		r := e.record(db.Name)
+		env.Emit(r)
+		env.Report(ios.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
+		return nil
+	})
+}
 
 // Event is one CalendarItem with its organiser.
 type Event struct {

@@ -3,11 +3,8 @@
 package calls
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are the call history's backup and file-system locations.
@@ -23,13 +20,6 @@ func Def() module.Def {
 		Description: "Call history: numbers and accounts called or calling, duration and provider.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         module.FirstDB("CallHistory.storedata", Paths, read),
+		Run:         module.FirstDB("CallHistory.storedata", Paths, module.Records(eachCall, (*Call).record)),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return eachCall(ctx, db, func(c *Call) error {
-		env.Emit(c.record(db.Name))
-		return nil
-	})
 }

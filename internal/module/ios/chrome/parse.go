@@ -36,21 +36,12 @@ type Icon struct {
 // or Favicons database without indexes (or with lying statistics) would
 // make SQLite's joins and correlated subqueries quadratic.
 
-var history = browserhistory.Schema{Pages: "urls", Visits: "visits", Page: "url", Time: "visit_time", Extra: []string{"from_visit", "transition"}}
-
-func parseHistory(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return browserhistory.EachVisit(ctx, db, history, func(p browserhistory.Page, row sqlitex.Row) error {
-		v := &Visit{DB: db.Name, URLID: p.ID, VisitID: row.Int("id"), URL: p.URL, Title: p.Title,
+var parseHistory = browserhistory.Reader(browserhistory.Schema{Pages: "urls", Visits: "visits", Page: "url", Time: "visit_time",
+	Extra: []string{"from_visit", "transition"}, Browser: "Chrome", Stamp: "chrome_visit", Convert: sqlitex.WebKitTimeChecked},
+	func(db string, p browserhistory.Page, row sqlitex.Row, t time.Time) any {
+		return &Visit{DB: db, URLID: p.ID, VisitID: row.Int("id"), URL: p.URL, Title: p.Title, VisitTime: t,
 			RedirectSource: row.Int("from_visit"), Transition: row.Int("transition")}
-		var terr error
-		v.VisitTime, terr = sqlitex.WebKitTimeChecked(row.Get("time"))
-		r := &model.Record{Source: db.Name, Data: v, Summary: "Chrome visit " + v.URL}
-		r.Add(model.KindURL, v.URL, "url")
-		r.StampChecked(v.VisitTime, terr, "chrome_visit")
-		env.Emit(r)
-		return nil
 	})
-}
 
 func parseFavicons(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	name := db.Name

@@ -11,6 +11,13 @@ import (
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
+func run(ctx context.Context, env *module.Env) error {
+	return eachPerson(ctx, env, func(p *Person) error {
+		env.Emit(p.record())
+		return nil
+	})
+}
+
 // Person is one address-book entry with its phone numbers and e-mails.
 type Person struct {
 	ID           int64    `json:"id"`

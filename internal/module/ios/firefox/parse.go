@@ -36,21 +36,12 @@ type Icon struct {
 	HistoryURL string    `json:"history_url,omitempty"`
 }
 
-var history = browserhistory.Schema{Pages: "history", Visits: "visits", Page: "siteID", Time: "date", Extra: []string{"type", "is_local"}}
-
-func parseHistory(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return browserhistory.EachVisit(ctx, db, history, func(p browserhistory.Page, row sqlitex.Row) error {
-		v := &Visit{DB: db.Name, VisitID: row.Int("id"), HistoryID: p.ID, URL: p.URL, Title: p.Title,
+var parseHistory = browserhistory.Reader(browserhistory.Schema{Pages: "history", Visits: "visits", Page: "siteID", Time: "date",
+	Extra: []string{"type", "is_local"}, Browser: "Firefox", Stamp: "firefox_visit", Convert: sqlitex.UnixTimeChecked},
+	func(db string, p browserhistory.Page, row sqlitex.Row, t time.Time) any {
+		return &Visit{DB: db, VisitID: row.Int("id"), HistoryID: p.ID, URL: p.URL, Title: p.Title, VisitTime: t,
 			Type: row.Int("type"), IsLocal: row.Int("is_local") != 0}
-		var terr error
-		v.VisitTime, terr = sqlitex.UnixTimeChecked(row.Get("time"))
-		r := &model.Record{Source: db.Name, Data: v, Summary: "Firefox visit " + v.URL}
-		r.Add(model.KindURL, v.URL, "url")
-		r.StampChecked(v.VisitTime, terr, "firefox_visit")
-		env.Emit(r)
-		return nil
 	})
-}
 
 func parseFavicons(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	name := db.Name

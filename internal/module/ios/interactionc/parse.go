@@ -3,6 +3,7 @@ package interactionc
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,8 +11,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachInteraction(ctx, db, whatsappIDs(ctx, env), func(i *Interaction) error {
+		env.Emit(i.record(db.Name))
+		return nil
+	})
+}
+
+func readContacts(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachContact(ctx, db, whatsappIDs(ctx, env), func(c *Contact) error {
+		env.Emit(c.record(db.Name))
+		return nil
+	})
+}
+
+// whatsappIDs loads WhatsApp's address book, without which WhatsApp ids
+// simply stay unresolved (nil).
+func whatsappIDs(ctx context.Context, env *module.Env) resolver {
+	dir, err := whatsappcontacts.Load(ctx, env)
+	switch {
+	case err == nil:
+		return dir.Resolve
+	case !errors.Is(err, module.ErrAbsent):
+		env.Warn("WhatsApp contacts unreadable, WhatsApp ids stay unresolved: %v", err)
+	}
+	return nil
+}
 
 // Party is a contact row of interactionC.db, with the phone number and name
 // WhatsApp's address book gives a bare WhatsApp id.

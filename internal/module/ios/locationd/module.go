@@ -4,12 +4,8 @@
 package locationd
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Paths = []string{
@@ -25,27 +21,6 @@ func Def() module.Def {
 		Description: "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         module.EachFile("locationd clients.plist", Paths, parseFile),
+		Run:         module.EachFile("locationd clients.plist", Paths, module.Decoded(plistFile, Decode, record)),
 	}
-}
-
-// plistFile bounds the plist; real ones are far smaller.
-var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
-
-func parseFile(ctx context.Context, env *module.Env, name string) error {
-	b, err := env.ReadFile(name, plistFile)
-	if err != nil {
-		return err
-	}
-	clients, err := Decode(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for i := range clients {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		env.Emit(record(name, &clients[i]))
-	}
-	return nil
 }

@@ -10,8 +10,12 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+// plistFile bounds the plist; real ones are far smaller.
+var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
 
 // Client is one entry of clients.plist.
 type Client struct {

@@ -30,16 +30,3 @@ func ForPaths(name string, paths []string, kinds []source.Kind) module.Def {
 		Run:         module.EachDB(strings.Join(paths, ", "), paths, parseDB),
 	}
 }
-
-func baseNames(paths []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range paths {
-		b := p[strings.LastIndex(p, "/")+1:]
-		if !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
-	}
-	return out
-}

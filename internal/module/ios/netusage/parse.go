@@ -16,6 +16,19 @@ import (
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
+func baseNames(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		b := p[strings.LastIndex(p, "/")+1:]
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // Usage is one row: a live-usage sample with its process, a process that
 // never had live usage, or a placeholder for deleted process rows.
 type Usage struct {

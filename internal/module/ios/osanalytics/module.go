@@ -4,12 +4,8 @@
 package osanalytics
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var Paths = []string{
@@ -24,27 +20,6 @@ func Def() module.Def {
 		Description: "Per-process network usage baseline of OS analytics (com.apple.osanalytics.addaily.plist).",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         module.EachFile("com.apple.osanalytics.addaily.plist", Paths, parseFile),
+		Run:         module.EachFile("com.apple.osanalytics.addaily.plist", Paths, module.Decoded(plistFile, Decode, record)),
 	}
-}
-
-// plistFile bounds the plist; real ones are far smaller.
-var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
-
-func parseFile(ctx context.Context, env *module.Env, name string) error {
-	b, err := env.ReadFile(name, plistFile)
-	if err != nil {
-		return err
-	}
-	usages, err := Decode(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for i := range usages {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		env.Emit(record(name, &usages[i]))
-	}
-	return nil
 }

@@ -10,7 +10,11 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
+
+// plistFile bounds the plist; real ones are far smaller.
+var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
 
 // Usage is one process of netUsageBaseline.
 type Usage struct {

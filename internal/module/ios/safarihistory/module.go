@@ -8,9 +8,9 @@ import (
 	"github.com/huella-project/huella/internal/source"
 )
 
-// Patterns cover the backup (any domain: HomeDomain before iOS 17,
+// Paths cover the backup (any domain: HomeDomain before iOS 17,
 // AppDomain-com.apple.mobilesafari after) and the file-system dump.
-var Patterns = []string{
+var Paths = []string{
 	"*/Library/Safari/History.db",
 	"*/Library/Safari/Profiles/*/History.db",
 	"private/var/mobile/Library/Safari/History.db",
@@ -25,7 +25,7 @@ func Def() module.Def {
 		Name:        "ios.safari_history",
 		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Patterns,
-		Run:         module.EachDB("Safari History.db", Patterns, parseDB),
+		Paths:       Paths,
+		Run:         module.EachDB("Safari History.db", Paths, parseDB),
 	}
 }

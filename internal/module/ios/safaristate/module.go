@@ -7,7 +7,7 @@ import (
 	"github.com/huella-project/huella/internal/source"
 )
 
-var Patterns = []string{
+var Paths = []string{
 	"*/Library/Safari/BrowserState.db",
 	"*/Library/Safari/Profiles/*/BrowserState.db",
 	"private/var/mobile/Library/Safari/BrowserState.db",
@@ -22,7 +22,7 @@ func Def() module.Def {
 		Name:        "ios.safari_browser_state",
 		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Patterns,
-		Run:         module.EachDB("Safari BrowserState.db", Patterns, parseDB),
+		Paths:       Paths,
+		Run:         module.EachDB("Safari BrowserState.db", Paths, parseDB),
 	}
 }

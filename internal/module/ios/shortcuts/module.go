@@ -3,11 +3,8 @@
 package shortcuts
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are the database's backup and file-system locations.
@@ -25,14 +22,4 @@ func Def() module.Def {
 		Paths:       Paths,
 		Run:         module.FirstDB("Shortcuts.sqlite", Paths, read),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return eachShortcut(ctx, db, func(s *Shortcut, actionErr error) error {
-		if actionErr != nil {
-			env.Warn("%s: shortcut %d (%s): %v", db.Name, s.ID, s.Name, actionErr)
-		}
-		env.Emit(s.record(db.Name))
-		return nil
-	})
 }

@@ -6,10 +6,21 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachShortcut(ctx, db, func(s *Shortcut, actionErr error) error {
+		if actionErr != nil {
+			env.Warn("%s: shortcut %d (%s): %v", db.Name, s.ID, s.Name, actionErr)
+		}
+		env.Emit(s.record(db.Name))
+		return nil
+	})
+}
 
 // Shortcut is one ZSHORTCUT row with its decoded actions.
 type Shortcut struct {

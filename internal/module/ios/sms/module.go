@@ -3,12 +3,8 @@
 package sms
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are sms.db's backup and file-system locations.
@@ -26,20 +22,4 @@ func Def() module.Def {
 		Paths:       Paths,
 		Run:         module.FirstDB("sms.db", Paths, read),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	known, contactsKnown := contacts.Senders(ctx, env)
-	return eachMessage(ctx, db, func(m *Message) error {
-		if contactsKnown && m.Handle != "" {
-			k := known(m.Handle)
-			m.SenderKnown = &k
-		}
-		r := m.record(db.Name)
-		env.Emit(r)
-		for _, f := range m.findings() {
-			env.Detect(detection(f, r))
-		}
-		return nil
-	})
 }

@@ -6,14 +6,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	known, contactsKnown := contacts.Senders(ctx, env)
+	return eachMessage(ctx, db, func(m *Message) error {
+		if contactsKnown && m.Handle != "" {
+			k := known(m.Handle)
+			m.SenderKnown = &k
+		}
+		r := m.record(db.Name)
+		env.Emit(r)
+		for _, f := range m.findings() {
+			env.Detect(detection(f, r))
+		}
+		return nil
+	})
+}
 
 // Message is one row of sms.db's message table.
 type Message struct {
@@ -235,7 +251,7 @@ func (m *Message) record(src string) *model.Record {
 	if m.GroupChat && group != "" {
 		in = " in group " + group
 	}
-	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(oneLine(m.Text, 200))
+	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(model.OneLine(m.Text, 200))
 	if m.FromMe {
 		r.StampChecked(m.Date, m.dateErr, "sms_sent")
 	} else {
@@ -263,36 +279,6 @@ func (m *Message) findings() []rules.Finding {
 }
 
 func detection(f rules.Finding, r *model.Record) model.Detection { return f.Detection(r) }
-
-func oneLine(s string, max int) string {
-	if !singleSpaced(s) {
-		s = strings.Join(strings.Fields(s), " ")
-	}
-	if utf8.RuneCountInString(s) > max {
-		return string([]rune(s)[:max]) + "…"
-	}
-	return s
-}
-
-// singleSpaced says s is already what joining its fields would give, which
-// is true of most messages, so they are not copied.
-func singleSpaced(s string) bool {
-	space := true // a leading space would be dropped
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			if space {
-				return false
-			}
-			space = true
-		case unicode.IsSpace(r):
-			return false
-		default:
-			space = false
-		}
-	}
-	return !space || s == ""
-}
 
 // groupStyle is chat.style for group conversations.
 const groupStyle = 43

@@ -6,10 +6,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	known, _ := contacts.Senders(ctx, env)
+	return eachAttachment(ctx, db, func(a *Attachment) error {
+		r := a.record(db.Name)
+		env.Emit(r)
+		env.Report(ios.ZeroClickAttachment(a.Filename, a.Outgoing), r)
+		env.Report(ios.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)), r)
+		return nil
+	})
+}
 
 // Attachment is one row of sms.db's attachment table with its message.
 type Attachment struct {

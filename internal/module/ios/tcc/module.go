@@ -3,11 +3,8 @@
 package tcc
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 // Paths are TCC.db's backup and file-system locations.
@@ -23,13 +20,6 @@ func Def() module.Def {
 		Description: "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         module.FirstDB("TCC.db", Paths, read),
+		Run:         module.FirstDB("TCC.db", Paths, module.Records(eachGrant, (*Grant).record)),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return eachGrant(ctx, db, func(g *Grant) error {
-		env.Emit(g.record(db.Name))
-		return nil
-	})
 }

@@ -6,19 +6,17 @@
 package webkit
 
 import (
-	"strings"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
 
-var StatisticsPatterns = []string{
+var StatisticsPaths = []string{
 	"*/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
 	"private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
 	"private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db",
 }
 
-var SessionLogPatterns = []string{
+var SessionLogPaths = []string{
 	"*/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist",
 	"private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/full_browsing_session_resourceLog.plist",
 	"private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist",
@@ -26,33 +24,26 @@ var SessionLogPatterns = []string{
 }
 
 // Defs are ios.webkit_resource_load_statistics and ios.webkit_session_resource_log.
-func Defs() []module.Def {
-	return []module.Def{
-		{
-			Name:        "ios.webkit_resource_load_statistics",
-			Description: "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-			Paths:       StatisticsPatterns,
-			Run:         module.EachDB("WebKit observations.db", StatisticsPatterns, parseObservations),
-		},
-		{
-			Name:        "ios.webkit_session_resource_log",
-			Description: "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-			Paths:       SessionLogPatterns,
-			Run:         module.EachFile("WebKit full_browsing_session_resourceLog.plist", SessionLogPatterns, parseSessionLog),
-		},
+func Defs() []module.Def { return []module.Def{statisticsDef(), sessionLogDef()} }
+
+// statisticsDef is the ios.webkit_resource_load_statistics module.
+func statisticsDef() module.Def {
+	return module.Def{
+		Name:        "ios.webkit_resource_load_statistics",
+		Description: "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       StatisticsPaths,
+		Run:         module.EachDB("WebKit observations.db", StatisticsPaths, parseObservations),
 	}
 }
 
-// appOf names the app a backup path belongs to ("AppDomain-com.google.chrome.ios/..."
-// gives "com.google.chrome.ios"); file-system paths carry only a container UUID.
-func appOf(name string) string {
-	first, _, _ := strings.Cut(name, "/")
-	for _, p := range []string{"AppDomainGroup-", "AppDomainPlugin-", "AppDomain-"} {
-		if strings.HasPrefix(first, p) {
-			return strings.TrimPrefix(first, p)
-		}
+// sessionLogDef is the ios.webkit_session_resource_log module.
+func sessionLogDef() module.Def {
+	return module.Def{
+		Name:        "ios.webkit_session_resource_log",
+		Description: "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       SessionLogPaths,
+		Run:         module.EachFile("WebKit full_browsing_session_resourceLog.plist", SessionLogPaths, parseSessionLog),
 	}
-	return ""
 }

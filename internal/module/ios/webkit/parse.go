@@ -4,12 +4,25 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+// appOf names the app a backup path belongs to ("AppDomain-com.google.chrome.ios/..."
+// gives "com.google.chrome.ios"); file-system paths carry only a container UUID.
+func appOf(name string) string {
+	first, _, _ := strings.Cut(name, "/")
+	for _, p := range []string{"AppDomainGroup-", "AppDomainPlugin-", "AppDomain-"} {
+		if strings.HasPrefix(first, p) {
+			return strings.TrimPrefix(first, p)
+		}
+	}
+	return ""
+}
 
 // ObservedDomain is one row of ObservedDomains.
 type ObservedDomain struct {

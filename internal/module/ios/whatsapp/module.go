@@ -4,13 +4,8 @@
 package whatsapp
 
 import (
-	"context"
-	"errors"
-	"path"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -30,28 +25,4 @@ func Def() module.Def {
 		Paths:       Paths,
 		Run:         module.FirstDB("WhatsApp ChatStorage.sqlite", Paths, read),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	// LID.sqlite sits beside ChatStorage.sqlite; in backups it may be on disk
-	// without a Manifest.db row, which the backup FS resolves by name.
-	pairs, err := lidPairs(ctx, env, path.Join(path.Dir(db.Name), "LID.sqlite"), db)
-	if err != nil && !errors.Is(err, module.ErrAbsent) {
-		env.Warn("LID pairs unreadable, @lid accounts stay unresolved: %v", err)
-	}
-	lids := map[string]string{}
-	for _, p := range pairs {
-		lids[p.LID] = p.PhoneNumber
-		env.Emit(p.record())
-	}
-	if err := eachMessage(ctx, db, func(m *Message) error {
-		env.Emit(m.record(db.Name))
-		return nil
-	}); err != nil {
-		return err
-	}
-	return eachSession(ctx, db, lids, func(s *Session) error {
-		env.Emit(s.record(db.Name))
-		return nil
-	})
 }

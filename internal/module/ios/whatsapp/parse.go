@@ -2,7 +2,9 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +14,30 @@ import (
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	// LID.sqlite sits beside ChatStorage.sqlite; in backups it may be on disk
+	// without a Manifest.db row, which the backup FS resolves by name.
+	pairs, err := lidPairs(ctx, env, path.Join(path.Dir(db.Name), "LID.sqlite"), db)
+	if err != nil && !errors.Is(err, module.ErrAbsent) {
+		env.Warn("LID pairs unreadable, @lid accounts stay unresolved: %v", err)
+	}
+	lids := map[string]string{}
+	for _, p := range pairs {
+		lids[p.LID] = p.PhoneNumber
+		env.Emit(p.record())
+	}
+	if err := eachMessage(ctx, db, func(m *Message) error {
+		env.Emit(m.record(db.Name))
+		return nil
+	}); err != nil {
+		return err
+	}
+	return eachSession(ctx, db, lids, func(s *Session) error {
+		env.Emit(s.record(db.Name))
+		return nil
+	})
+}
 
 // Message is one ZWAMESSAGE row with the link-bearing columns of its media
 // and link-preview rows.
@@ -210,7 +236,7 @@ func (m *Message) record(src string) *model.Record {
 	if m.FromMe {
 		who = "local user to " + m.To
 	}
-	r.Summary = fmt.Sprintf("WhatsApp message %q from %s", oneLine(m.Text), who)
+	r.Summary = fmt.Sprintf("WhatsApp message %q from %s", model.OneLine(m.Text, 200), who)
 	if len(m.Links) > 0 {
 		r.Summary += " - Embedded links: " + strings.Join(m.Links, ", ")
 	}
@@ -223,14 +249,6 @@ func (m *Message) record(src string) *model.Record {
 		r.Add(model.KindURL, l, "links")
 	}
 	return r
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return s
 }
 
 func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn func(*Session) error) error {

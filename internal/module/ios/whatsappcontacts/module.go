@@ -5,11 +5,8 @@
 package whatsappcontacts
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -27,13 +24,6 @@ func Def() module.Def {
 		Description: "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         module.FirstDB("WhatsApp ContactsV2.sqlite", Paths, read),
+		Run:         module.FirstDB("WhatsApp ContactsV2.sqlite", Paths, module.Records(Each, (*Contact).record)),
 	}
-}
-
-func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
-	return Each(ctx, db, func(c *Contact) error {
-		env.Emit(c.record(db.Name))
-		return nil
-	})
 }

@@ -176,7 +176,7 @@ func (c *Contact) record(src string) *model.Record {
 		fmt.Fprintf(&b, ", disappearing messages set to %s", c.DisappearingLabel)
 	}
 	if c.AboutText != "" {
-		fmt.Fprintf(&b, ", about changed to %q", oneLine(c.AboutText))
+		fmt.Fprintf(&b, ", about changed to %q", model.OneLine(c.AboutText, 200))
 		if !c.AboutExpires.IsZero() {
 			b.WriteString(" (scheduled to expire)")
 		}
@@ -190,12 +190,4 @@ func (c *Contact) record(src string) *model.Record {
 		r.Add(model.KindURL, l, "links")
 	}
 	return r
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return s
 }

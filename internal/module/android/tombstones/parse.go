@@ -1,5 +1,3 @@
-// Package tombstones reads native crash reports copied into a bugreport or
-// an acquisition, text and protobuf, pairing the two forms of one crash.
 package tombstones
 
 import (
@@ -12,26 +10,11 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-// Patterns find tombstones wherever the acquisition put /data/tombstones.
-var Patterns = []string{"**/tombstone_*"}
-
-// Def is the android.tombstones module.
-func Def() module.Def {
-	return module.Def{
-		Name:        "android.tombstones",
-		Description: "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged.",
-		Kinds:       []source.Kind{source.Bugreport, source.AndroidQF},
-		Paths:       Patterns,
-		Run:         run,
-	}
-}
-
 func run(ctx context.Context, env *module.Env) error {
-	files := env.Find(Patterns...)
+	files := env.Find(Paths...)
 	if len(files) == 0 {
 		return module.Absent("tombstone_* files")
 	}

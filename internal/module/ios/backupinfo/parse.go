@@ -1,5 +1,3 @@
-// Package backupinfo reports the device and backup facts of an iOS
-// backup's Info.plist as one record.
 package backupinfo
 
 import (
@@ -13,27 +11,13 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
-
-const artifact = "_backup/Info.plist"
 
 // Keys MVT reports; missing ones are kept as null so reports line up.
 var keys = []string{"Build Version", "Device Name", "Display Name", "GUID", "ICCID", "IMEI", "MEID",
 	"Installed Applications", "Last Backup Date", "Phone Number", "Product Name", "Product Type",
 	"Product Version", "Serial Number", "Target Identifier", "Target Type", "Unique Identifier", "iTunes Version"}
-
-// Def is the ios.backup_info module.
-func Def() module.Def {
-	return module.Def{
-		Name:        "ios.backup_info",
-		Description: "Device name, model, iOS version and identifiers from the backup's Info.plist.",
-		Kinds:       []source.Kind{source.IOSBackup},
-		Paths:       []string{artifact},
-		Run:         run,
-	}
-}
 
 func run(ctx context.Context, env *module.Env) error {
 	if len(env.Find(artifact)) == 0 {

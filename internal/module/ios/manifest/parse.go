@@ -1,6 +1,3 @@
-// Package manifest emits every Files row of an iOS backup's Manifest.db:
-// the full list of what the phone backed up, with its timestamps, even for
-// files the backup does not hold.
 package manifest
 
 import (
@@ -15,20 +12,8 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 )
-
-// Def is the ios.manifest module.
-func Def() module.Def {
-	return module.Def{
-		Name:        "ios.manifest",
-		Description: "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times.",
-		Kinds:       []source.Kind{source.IOSBackup},
-		Paths:       []string{"_backup/Manifest.db"},
-		Run:         run,
-	}
-}
 
 // Entry is the record's data.
 type Entry struct {

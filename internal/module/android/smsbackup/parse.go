@@ -1,6 +1,3 @@
-// Package smsbackup reads the SMS and MMS that Android's telephony provider puts
-// in an adb backup (apps/com.android.providers.telephony/d_f/*_sms_backup
-// and *_mms_backup: zlib-compressed JSON lists) and exposes their links.
 package smsbackup
 
 import (
@@ -19,7 +16,6 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -47,19 +43,6 @@ type Message struct {
 	Fields     map[string]string `json:"fields,omitempty"` // the other scalar keys, as stored
 	dateErr    error             // date is no plausible date: the record keeps the raw value
 }
-
-// Def is the android.sms_backup module.
-func Def() module.Def {
-	return module.Def{
-		Name:        "android.sms_backup",
-		Description: "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links.",
-		Kinds:       []source.Kind{source.AndroidBackup, source.AndroidQF},
-		Paths:       []string{dir + "*_sms_backup", dir + "*_mms_backup"},
-		Run:         run,
-	}
-}
-
-const dir = "**/apps/com.android.providers.telephony/d_f/"
 
 func run(ctx context.Context, env *module.Env) error {
 	// SMS before MMS, each in name order, so output order is stable; an
@@ -171,6 +154,7 @@ func Read(r io.Reader, kind string, fn func(*Message) error) (int, error) {
 }
 
 var smsBox = map[string]string{"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"}
+
 var mmsBox = map[string]string{"1": "received", "2": "sent", "3": "draft", "4": "outbox"}
 
 func parse(kind string, raw map[string]json.RawMessage) *Message {

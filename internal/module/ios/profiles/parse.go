@@ -1,6 +1,3 @@
-// Package profiles reads iOS configuration profiles and the log of profile
-// operations. Spyware operators and stalkerware have used profiles to
-// install root certificates, proxies and VPNs that expose a phone's traffic.
 package profiles
 
 import (
@@ -14,16 +11,8 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
-
-const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
-
-var profileGlobs = []string{
-	profileDomain + "/**/profile-*",
-	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
-}
 
 // profileFile bounds a profile plist (and the profile event log): real ones
 // are kilobytes. A file declaring more is refused unread.
@@ -31,27 +20,6 @@ var (
 	profileFile = evfile.Limit{Kind: "configuration profile", Max: 32 << 20}
 	plistLimits = plistx.Limits{MaxBytes: int(profileFile.Max)}
 )
-
-// Defs are ios.profiles and ios.profile_events.
-func Defs() []module.Def {
-	return []module.Def{
-		{
-			Name:        "ios.profiles",
-			Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-			Paths:       profileGlobs,
-			Run:         runProfiles,
-		},
-		// MCProfileEvents.plist, the log of profile installs and removals.
-		{
-			Name:        "ios.profile_events",
-			Description: "The log of configuration profile installs and removals, with the process that made each change.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-			Paths:       eventGlobs,
-			Run:         runEvents,
-		},
-	}
-}
 
 // Profile is the record's data: the profile's own plist plus where it was.
 type Profile struct {
@@ -64,33 +32,32 @@ type Profile struct {
 	Plist        map[string]any `json:"plist"`
 }
 
-func runProfiles(ctx context.Context, env *module.Env) error {
-	files := env.Find(profileGlobs...)
-	if len(files) == 0 {
-		return module.Absent("configuration profiles")
-	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+// eachPlist reads every file matching patterns as a plist dictionary and
+// hands it to use; a file that cannot be read or decoded is a part not
+// checked, and the others are still read.
+func eachPlist(what string, patterns []string, use func(env *module.Env, file string, m map[string]any)) func(context.Context, *module.Env) error {
+	return module.EachFile(what, patterns, func(_ context.Context, env *module.Env, f string) error {
 		data, err := env.ReadFile(f, profileFile)
+		var m map[string]any
+		if err == nil {
+			m, err = plistx.DecodeDict(data, plistLimits)
+		}
 		if err != nil {
 			env.Unreadable(f, err)
-			continue
+			return nil
 		}
-		m, err := plistx.DecodeDict(data, plistLimits)
-		if err != nil {
-			env.Unreadable(f, err)
-			continue
-		}
-		r := Build(f, m)
-		env.Emit(r)
-		for _, d := range Assess(r) {
-			env.Detect(d)
-		}
-	}
-	return nil
+		use(env, f, m)
+		return nil
+	})
 }
+
+var runProfiles = eachPlist("configuration profiles", ProfilePaths, func(env *module.Env, f string, m map[string]any) {
+	r := Build(f, m)
+	env.Emit(r)
+	for _, d := range Assess(r) {
+		env.Detect(d)
+	}
+})
 
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
@@ -163,11 +130,6 @@ func Assess(r *model.Record) []model.Detection {
 	return out
 }
 
-var eventGlobs = []string{
-	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
-	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
-}
-
 // Event is one profile operation.
 type Event struct {
 	ProfileID string         `json:"profile_id"`
@@ -177,29 +139,12 @@ type Event struct {
 	Extra     map[string]any `json:"extra,omitempty"`
 }
 
-func runEvents(ctx context.Context, env *module.Env) error {
-	files := env.Find(eventGlobs...)
-	if len(files) == 0 {
-		return module.Absent("MCProfileEvents.plist")
+var runEvents = eachPlist("MCProfileEvents.plist", EventPaths, func(env *module.Env, f string, m map[string]any) {
+	for _, r := range BuildEvents(f, m) {
+		env.Emit(r)
+		env.Report(OperationFinding(r.Data.(Event)), r)
 	}
-	for _, f := range files {
-		data, err := env.ReadFile(f, profileFile)
-		if err != nil {
-			env.Unreadable(f, err)
-			continue
-		}
-		m, err := plistx.DecodeDict(data, plistLimits)
-		if err != nil {
-			env.Unreadable(f, err)
-			continue
-		}
-		for _, r := range BuildEvents(f, m) {
-			env.Emit(r)
-			env.Report(OperationFinding(r.Data.(Event)), r)
-		}
-	}
-	return nil
-}
+})
 
 // OperationFinding reports one profile operation: who installed, removed or
 // changed which profile, and when. nil for an entry that names no profile.
