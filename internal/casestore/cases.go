@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
@@ -425,3 +427,54 @@ func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int
 }
 
 func severityName(i int) string { return model.Severity(i).String() }
+
+// EachValue calls fn with every distinct value a case observed (kind and
+// stored value: as observed, or its HMAC), run after run.
+func (s *Store) EachValue(ctx context.Context, caseID int64, fn func(kind, value string) error) error {
+	runs, err := queryInts(ctx, s.db, "SELECT id FROM runs WHERE case_id = $1 ORDER BY id", caseID)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, run := range runs {
+		rows, err := s.db.QueryContext(ctx, "SELECT v.id, v.kind, v.value FROM vals v WHERE v.id IN (SELECT DISTINCT val_id FROM obs WHERE run_id = $1) ORDER BY v.id", run)
+		if err != nil {
+			return err
+		}
+		type kv struct{ k, v string }
+		var batch []kv
+		for rows.Next() {
+			var id int64
+			var x kv
+			if err := rows.Scan(&id, &x.k, &x.v); err != nil {
+				rows.Close()
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				batch = append(batch, x)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, x := range batch {
+			if err := fn(x.k, x.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SharedForm is the form of a stored value that helplines holding key
+// compare: the stored HMAC when the case was stored with that key, else the
+// HMAC of the value. ok is false for a value stored under another key.
+func SharedForm(key *HMACKey, kind, stored string) (string, bool) {
+	if IsHMACValue(stored) {
+		return stored, strings.HasPrefix(stored, "hmac:"+key.ID+":")
+	}
+	o := model.Observable{Kind: model.Kind(kind), Value: stored}
+	return key.ValueHMAC(o.Kind, canonical(o, indicators.ObservableKeys(o))), true
+}

@@ -480,6 +480,25 @@ func TestCandidatesFollowTheMatcher(t *testing.T) {
 				t.Errorf("%s: %v, want %v", tt.pattern, got, tt.want)
 			}
 		}
+		// A rebuilt record keeps the first time to the nanosecond (a finding's
+		// time is its record's first time).
+		want := fakeRun("cand1", plant...)
+		var orig *model.Record
+		want.Records(func(_ int, r *model.Record) error {
+			if r.Module == "ios.safari_history" {
+				orig = r
+			}
+			return nil
+		})
+		set0 := compileSTIX(t, "[domain-name:value = 'tracker.example']")
+		if _, err := o.s.Candidates(ctx, targets, ProbeFor(set0.Keys(), nil), func(c Candidate) error {
+			if !c.Record.FirstTime().Equal(*orig.FirstTime()) || c.Record.Source != orig.Source || c.Rec != 0 {
+				t.Errorf("rebuilt record %+v, want first time %v and source %s", c.Record, orig.FirstTime(), orig.Source)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// Only the runs asked for.
 		set := compileSTIX(t, "[domain-name:value = 'popular.example']")
 		n := 0

@@ -43,6 +43,7 @@ type checkFlags struct {
 	noReport      bool
 	quiet         bool
 	moduleTimeout time.Duration
+	caseFlags     caseFlags // --case: store the results in a case (case.go)
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -81,6 +82,7 @@ terminal); passwords are never logged or saved.`,
 	fl.BoolVar(&f.noReport, "no-report", false, "do not write report.html")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
+	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
 	return cmd
 }
 
@@ -311,7 +313,7 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 		}
 	}
 	a.printSummary(info, res.Detections, out, f.json)
-	return exitCode(info.Summary.ExitStatus)
+	return a.storeCheck(ctx, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
 func exitCode(code int) error {
