@@ -49,8 +49,9 @@ var ErrRunExists = errors.New("this run is already stored in the case")
 // pasted blob) are counted and skipped rather than bloating the index.
 const MaxValueLen = 8 << 10
 
-// flushEvery bounds the observations held in memory while loading.
-const flushEvery = 50_000
+// flushEvery bounds the observations held in memory while loading (a
+// variable so tests can cross many flushes with a small run).
+var flushEvery = 50_000
 
 // AddResults stores the results folder dir (written by huella check).
 func (s *Store) AddResults(ctx context.Context, dir string, in RunInput) (AddResult, error) {
@@ -218,7 +219,8 @@ func hmacWords(id string) string {
 
 // pendingObs is one observation waiting for its value's id.
 type pendingObs struct {
-	val            int // index into loader.vals
+	val            int   // index into loader.vals, or -1 when id is known
+	id             int64 // the value's id when val is -1
 	origin         int64
 	rec, pos       int64
 	t              sql.NullInt64
@@ -242,9 +244,22 @@ type loader struct {
 	res      *AddResult
 
 	vals    []pendingVal
-	valIdx  map[[2]string]int
+	valIdx  map[[2]string]int // (kind, stored value) → index in vals
+	rawIdx  map[[2]string]int // (kind, value as observed) → index in vals
+	known   map[[2]string]int64
 	obs     []pendingObs
 	records [][]any
+}
+
+// maxKnown bounds the loader's memory of values already resolved in this
+// run (a repeated value then costs a map lookup, not a key computation).
+const maxKnown = 2_000_000
+
+func (l *loader) valueID(o pendingObs) int64 {
+	if o.val < 0 {
+		return o.id
+	}
+	return l.vals[o.val].id
 }
 
 func (l *loader) origin(ctx context.Context, module, source, field string) (int64, error) {
@@ -283,19 +298,28 @@ func (l *loader) record(ctx context.Context, ord int, r *model.Record) error {
 		if err != nil {
 			return err
 		}
-		keys := indicators.ObservableKeys(o)
-		v := l.keyer.storedValue(o, keys)
-		if l.valIdx == nil {
-			l.valIdx = map[[2]string]int{}
+		po := pendingObs{origin: oid, rec: int64(ord), pos: int64(pos), t: tt, tns: tns}
+		raw := [2]string{string(o.Kind), o.Value}
+		if id, ok := l.known[raw]; ok {
+			po.val, po.id = -1, id
+		} else if vi, ok := l.rawIdx[raw]; ok {
+			po.val = vi
+		} else {
+			if l.valIdx == nil {
+				l.valIdx, l.rawIdx = map[[2]string]int{}, map[[2]string]int{}
+			}
+			keys := indicators.ObservableKeys(o)
+			vk := [2]string{string(o.Kind), l.keyer.storedValue(o, keys)}
+			vi, ok := l.valIdx[vk]
+			if !ok {
+				vi = len(l.vals)
+				l.valIdx[vk] = vi
+				l.vals = append(l.vals, pendingVal{kind: vk[0], value: vk[1], codes: dedupCodes(l.keyer.observableCodes(keys))})
+			}
+			l.rawIdx[raw] = vi
+			po.val = vi
 		}
-		vk := [2]string{string(o.Kind), v}
-		vi, ok := l.valIdx[vk]
-		if !ok {
-			vi = len(l.vals)
-			l.valIdx[vk] = vi
-			l.vals = append(l.vals, pendingVal{kind: string(o.Kind), value: v, codes: dedupCodes(l.keyer.observableCodes(keys))})
-		}
-		l.obs = append(l.obs, pendingObs{val: vi, origin: oid, rec: int64(ord), pos: int64(pos), t: tt, tns: tns})
+		l.obs = append(l.obs, po)
 		l.res.Observations++
 		stored = true
 	}
@@ -322,7 +346,7 @@ func dedupCodes(cs []int64) []int64 {
 // flush resolves the pending values to ids (inserting new ones with their
 // keys), links them to the run and writes the observations.
 func (l *loader) flush(ctx context.Context) error {
-	if len(l.vals) == 0 && len(l.records) == 0 {
+	if len(l.vals) == 0 && len(l.records) == 0 && len(l.obs) == 0 {
 		return nil
 	}
 	var err error
@@ -331,8 +355,17 @@ func (l *loader) flush(ctx context.Context) error {
 	} else {
 		err = l.flushSQLite(ctx)
 	}
-	l.vals, l.valIdx, l.obs, l.records = l.vals[:0], nil, l.obs[:0], l.records[:0]
-	return err
+	if err != nil {
+		return err
+	}
+	if l.known == nil || len(l.known) > maxKnown {
+		l.known = map[[2]string]int64{}
+	}
+	for raw, vi := range l.rawIdx {
+		l.known[raw] = l.vals[vi].id
+	}
+	l.vals, l.valIdx, l.rawIdx, l.obs, l.records = l.vals[:0], nil, nil, l.obs[:0], l.records[:0]
+	return nil
 }
 
 func (l *loader) flushSQLite(ctx context.Context) error {
@@ -397,7 +430,7 @@ func (l *loader) flushSQLite(ctx context.Context) error {
 		}
 		args := make([]any, 0, n*7)
 		for _, o := range l.obs[i : i+n] {
-			args = append(args, l.runID, l.vals[o.val].id, o.origin, o.rec, o.pos, o.t, o.tns)
+			args = append(args, l.runID, l.valueID(o), o.origin, o.rec, o.pos, o.t, o.tns)
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			stmt.Close()
@@ -523,7 +556,7 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 		if o.t.Valid {
 			tt, tns = o.t.Int64, int16(o.tns.Int64)
 		}
-		obs[i] = []any{tt, int32(l.runID), int32(l.vals[o.val].id), int32(o.origin), int32(o.rec), int32(o.pos), tns}
+		obs[i] = []any{tt, int32(l.runID), int32(l.valueID(o)), int32(o.origin), int32(o.rec), int32(o.pos), tns}
 	}
 	if err := t.copyFrom(ctx, "obs", []string{"t", "run_id", "val_id", "origin_id", "rec", "pos", "t_ns"}, obs); err != nil {
 		return err

@@ -106,7 +106,7 @@ func fakeRunN(tag string, filler int, plant ...model.Observable) RunInput {
 		recs["ios.chrome_history"] = append(recs["ios.chrome_history"], model.Record{Module: "ios.chrome_history", Source: "History",
 			Summary: "page title", Times: at(i % 50), Observables: []model.Observable{
 				{Kind: model.KindURL, Value: fmt.Sprintf("https://fill%d.%s.example/p", i, tag), Field: "url"},
-				{Kind: model.KindURL, Value: fmt.Sprintf("https://shared%d.example/", i%100), Field: "url"}}})
+				{Kind: model.KindURL, Value: fmt.Sprintf("https://shared%d.example/", i%10), Field: "url"}}})
 	}
 	if len(plant) > 0 {
 		recs["ios.safari_history"] = []model.Record{{Module: "ios.safari_history", Source: "HomeDomain/Library/Safari/History.db",
@@ -280,10 +280,10 @@ func TestRemoveLeavesNothing(t *testing.T) {
 				if mode.many {
 					// Thousands of rows per case and cases on both sides of
 					// the one removed: deep trees, pages split and merged.
-					tags, filler = []string{kept}, 3000
-					for i := 0; i < 12; i++ {
+					tags, filler = []string{kept}, 1500
+					for i := 0; i < 8; i++ {
 						tags = append(tags, fmt.Sprintf("fill%02dcase", i))
-						if i == 6 {
+						if i == 4 {
 							tags = append(tags, gone)
 						}
 					}
@@ -557,4 +557,34 @@ func TestSchemasAgree(t *testing.T) {
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Errorf("schemas differ:\nsqlite:   %v\npostgres: %v", a, b)
 	}
+}
+
+// TestLoadAcrossFlushes: values seen again after the loader flushed are
+// linked by id, counted once, and found by the index.
+func TestLoadAcrossFlushes(t *testing.T) {
+	defer func(n int) { flushEvery = n }(flushEvery)
+	flushEvery = 7
+	forEachStore(t, func(t *testing.T, o *opened) {
+		res, err := o.s.AddRun(ctx, fakeRunN("flush1", 40))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := o.s.Detail(ctx, "case-flush1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Links: 40 own filler, 10 shared ones seen 4 times each, and the
+		// message's two.
+		if d.Values["url"] != 52 || res.Observations != 89 || res.Values != 59 {
+			t.Errorf("values %v (%d), observations %d; want 52 distinct links, 59 values, 89 observations", d.Values, res.Values, res.Observations)
+		}
+		set := compileSTIX(t, "[domain-name:value = 'shared3.example']")
+		n := 0
+		if _, err := o.s.Candidates(ctx, []Target{{RunID: res.RunID, CaseID: res.CaseID}}, ProbeFor(set.Keys(), nil), func(c Candidate) error {
+			n++
+			return nil
+		}); err != nil || n != 4 {
+			t.Errorf("shared3.example: %d candidate records (%v), want 4", n, err)
+		}
+	})
 }
