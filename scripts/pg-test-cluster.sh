@@ -6,7 +6,8 @@
 #   HUELLA_TEST_POSTGRES=$dsn go test ./...
 #   scripts/pg-test-cluster.sh stop DIR
 #
-# The cluster lives in DIR (created; remove it after stop), listens on
+# The cluster lives in DIR (created, or started again when it holds one;
+# remove it after stop when it was for tests), listens on
 # 127.0.0.1:PORT (default: the first free port from 55432) and on a socket in
 # DIR, trusts local connections, and runs with fsync off: it holds test data
 # only. PostgreSQL refuses to run as root, so under root the server runs as
@@ -53,19 +54,28 @@ bin=$(bindir)
 
 case "$cmd" in
 start)
-  port=${3:-$(free_port)}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$dir"
+  fresh=1
+  if [ -f "$dir/data/PG_VERSION" ]; then
+    fresh=0 # a cluster made earlier (a benchmark corpus): start it again
+    port=${3:-$(cat "$dir/port")}
+  else
+    port=${3:-$(free_port)}
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres "$dir"
+    fi
+    as_owner "$bin/initdb" -D "$dir/data" -A trust -U huella -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  as_owner "$bin/initdb" -D "$dir/data" -A trust -U huella -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
-    { cat "$dir/initdb.log" >&2; exit 1; }
+  # PG_SERVER_OPTS adds settings, e.g. "-c shared_buffers=1GB" for a benchmark.
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null ||
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTS:-}" start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   echo "$port" >"$dir/port"
-  as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U huella huella
+  if [ "$fresh" = 1 ]; then
+    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U huella huella
+  fi
   echo "postgres://huella@127.0.0.1:$port/huella?sslmode=disable"
   ;;
 stop)

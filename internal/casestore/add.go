@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -109,7 +108,47 @@ func jsonText(v any) string {
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // AddRun stores one run in its case (created when new), in one transaction.
-func (s *Store) AddRun(ctx context.Context, in RunInput) (res AddResult, err error) {
+func (s *Store) AddRun(ctx context.Context, in RunInput) (AddResult, error) {
+	res, err := s.AddRuns(ctx, []RunInput{in})
+	if err != nil {
+		return AddResult{}, err
+	}
+	return res[0], nil
+}
+
+// AddRuns stores several runs in one transaction, all or none. Bulk loads
+// use it: index pages that many runs touch are then written once per batch
+// rather than once per run.
+func (s *Store) AddRuns(ctx context.Context, ins []RunInput) ([]AddResult, error) {
+	t, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer t.end()
+	out := make([]AddResult, 0, len(ins))
+	known := map[[2]string]int64{} // values resolved in this transaction
+	for _, in := range ins {
+		res, err := s.addRun(ctx, t, in, known)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, t.commit(ctx)
+}
+
+// BulkCache sets the SQLite page cache (MiB) for a bulk load, so the dirty
+// index pages of a batch stay in memory until its commit. No-op on
+// PostgreSQL, whose buffers are the server's.
+func (s *Store) BulkCache(ctx context.Context, mib int) error {
+	if s.engine != SQLite {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", mib*1024))
+	return err
+}
+
+func (s *Store) addRun(ctx context.Context, t *session, in RunInput, known map[[2]string]int64) (res AddResult, err error) {
 	if strings.TrimSpace(in.Case) == "" {
 		return res, errors.New("a case needs a name (--case NAME)")
 	}
@@ -119,11 +158,6 @@ func (s *Store) AddRun(ctx context.Context, in RunInput) (res AddResult, err err
 	if len(in.Case) > 200 {
 		return res, errors.New("case names are at most 200 bytes")
 	}
-	t, err := s.begin(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer t.end()
 	keyID := ""
 	if in.HMAC != nil {
 		keyID = in.HMAC.ID
@@ -173,7 +207,7 @@ func (s *Store) AddRun(ctx context.Context, in RunInput) (res AddResult, err err
 		}
 	}
 	l := &loader{t: t, runID: res.RunID, keyer: keyer{key: in.HMAC}, keep: in.KeepRecords,
-		origins: map[[3]string]int64{}, seenVals: map[int64]struct{}{}, res: &res}
+		origins: map[[3]string]int64{}, seenVals: map[int64]struct{}{}, known: known, res: &res}
 	if in.Records != nil {
 		if err := in.Records(func(ord int, r *model.Record) error {
 			if err := ctx.Err(); err != nil {
@@ -200,7 +234,7 @@ func (s *Store) AddRun(ctx context.Context, in RunInput) (res AddResult, err err
 	if _, err := t.ExecContext(ctx, "UPDATE runs SET records = $1, observations = $2 WHERE id = $3", res.Records, res.Observations, res.RunID); err != nil {
 		return res, err
 	}
-	return res, t.commit(ctx)
+	return res, nil
 }
 
 func boolInt(b bool) int {
@@ -244,15 +278,17 @@ type loader struct {
 	res      *AddResult
 
 	vals    []pendingVal
-	valIdx  map[[2]string]int // (kind, stored value) → index in vals
-	rawIdx  map[[2]string]int // (kind, value as observed) → index in vals
-	known   map[[2]string]int64
+	valIdx  map[[2]string]int   // (kind, stored value) → index in vals
+	rawIdx  map[[2]string]int   // (kind, value as observed) → index in vals
+	known   map[[2]string]int64 // (kind, value as observed) → id, for the whole transaction
 	obs     []pendingObs
 	records [][]any
 }
 
 // maxKnown bounds the loader's memory of values already resolved in this
-// run (a repeated value then costs a map lookup, not a key computation).
+// transaction (a repeated value then costs a map lookup, not a key
+// computation and an index search). Ids stay valid: within the transaction
+// no value is deleted.
 const maxKnown = 2_000_000
 
 func (l *loader) valueID(o pendingObs) int64 {
@@ -358,8 +394,8 @@ func (l *loader) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if l.known == nil || len(l.known) > maxKnown {
-		l.known = map[[2]string]int64{}
+	if len(l.known) > maxKnown {
+		clear(l.known)
 	}
 	for raw, vi := range l.rawIdx {
 		l.known[raw] = l.vals[vi].id
@@ -370,22 +406,22 @@ func (l *loader) flush(ctx context.Context) error {
 
 func (l *loader) flushSQLite(ctx context.Context) error {
 	t := l.t
-	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = $1 AND value = $2")
+	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = ? AND value = ?")
 	if err != nil {
 		return err
 	}
 	defer sel.Close()
-	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, keys) VALUES ($1, $2, $3) RETURNING id")
+	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, keys) VALUES (?, ?, ?) RETURNING id")
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
-	key, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO val_keys (k, val_id) VALUES ($1, $2)")
+	key, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO val_keys (k, val_id) VALUES (?, ?)")
 	if err != nil {
 		return err
 	}
 	defer key.Close()
-	link, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES ($1, $2)")
+	link, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES (?, ?)")
 	if err != nil {
 		return err
 	}
@@ -413,8 +449,20 @@ func (l *loader) flushSQLite(ctx context.Context) error {
 			}
 		}
 	}
+	for _, o := range l.obs {
+		if o.val < 0 {
+			if _, ok := l.seenVals[o.id]; !ok {
+				l.seenVals[o.id] = struct{}{}
+				if _, err := link.ExecContext(ctx, o.id, l.runID); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	// Observations go in many rows per statement: the pure-Go driver's cost
-	// is per statement more than per row.
+	// is per statement more than per row. Anonymous "?" parameters: the
+	// driver looks every numbered "$n" up by name, which is quadratic in
+	// the parameters of a statement.
 	const perStmt = 128
 	var stmt *sql.Stmt
 	for i := 0; i < len(l.obs); i += perStmt {
@@ -423,7 +471,7 @@ func (l *loader) flushSQLite(ctx context.Context) error {
 			if stmt != nil {
 				stmt.Close()
 			}
-			stmt, err = t.PrepareContext(ctx, "INSERT INTO obs (run_id, val_id, origin_id, rec, pos, t, t_ns) VALUES "+placeholders(n, 7))
+			stmt, err = t.PrepareContext(ctx, "INSERT INTO obs (run_id, val_id, origin_id, rec, pos, t, t_ns) VALUES "+sqlitePlaceholders(n, 7))
 			if err != nil {
 				return err
 			}
@@ -441,33 +489,17 @@ func (l *loader) flushSQLite(ctx context.Context) error {
 		stmt.Close()
 	}
 	for _, r := range l.records {
-		if _, err := t.ExecContext(ctx, "INSERT INTO records (run_id, module, rec, body) VALUES ($1, $2, $3, $4)", r...); err != nil {
+		if _, err := t.ExecContext(ctx, "INSERT INTO records (run_id, module, rec, body) VALUES (?, ?, ?, ?)", r...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// placeholders writes n rows of k "$i" parameters.
-func placeholders(n, k int) string {
-	var b strings.Builder
-	p := 1
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j := 0; j < k; j++ {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
+// sqlitePlaceholders writes n rows of k "?" parameters.
+func sqlitePlaceholders(n, k int) string {
+	row := "(" + strings.Repeat("?,", k-1) + "?)"
+	return strings.Repeat(row+",", n-1) + row
 }
 
 func (l *loader) flushPostgres(ctx context.Context) error {
@@ -545,6 +577,14 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 		if _, ok := l.seenVals[v.id]; !ok {
 			l.seenVals[v.id] = struct{}{}
 			links = append(links, []any{int32(v.id), int32(l.runID)})
+		}
+	}
+	for _, o := range l.obs {
+		if o.val < 0 {
+			if _, ok := l.seenVals[o.id]; !ok {
+				l.seenVals[o.id] = struct{}{}
+				links = append(links, []any{int32(o.id), int32(l.runID)})
+			}
 		}
 	}
 	if err := t.copyFrom(ctx, "run_vals", []string{"val_id", "run_id"}, links); err != nil {

@@ -301,7 +301,12 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		// (values, case names, key codes), which deleting the rows does not
 		// touch; rebuilding the file is the only way to drop them. Then the
 		// write-ahead log, which held the old pages, is emptied.
-		if _, err := s.db.ExecContext(ctx, "VACUUM"); err != nil {
+		_, err := s.db.ExecContext(ctx, "PRAGMA temp_store = FILE")
+		if err == nil {
+			_, err = s.db.ExecContext(ctx, "VACUUM")
+		}
+		_, _ = s.db.ExecContext(ctx, "PRAGMA temp_store = MEMORY")
+		if err != nil {
 			return fmt.Errorf("case removed, but the store file could not be rebuilt (VACUUM): %w", err)
 		}
 		if _, err := s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {

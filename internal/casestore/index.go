@@ -208,7 +208,7 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 			return err
 		}
 		defer c.Close()
-		st, err := c.PrepareContext(ctx, "SELECT origin_id, rec, pos, t, t_ns FROM obs WHERE run_id = $1 AND val_id = $2")
+		st, err := c.PrepareContext(ctx, "SELECT origin_id, rec, pos, t, t_ns FROM obs WHERE run_id = ? AND val_id = ?")
 		if err != nil {
 			return err
 		}

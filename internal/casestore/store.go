@@ -91,8 +91,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// case cannot be read back from the file's free space. (Copies of keys
 	// that B-tree interior pages keep as dividers are another matter: Remove
 	// rebuilds the file for those.)
+	// temp_store(MEMORY) keeps statement journals (every multi-row insert
+	// has one) off the disk; Remove switches it back to files for VACUUM,
+	// whose temporary copy is as large as the store.
 	pragmas := []string{"busy_timeout(30000)", "journal_mode(WAL)", "synchronous(NORMAL)", "secure_delete(ON)",
-		"foreign_keys(OFF)", "cache_size(-131072)"}
+		"foreign_keys(OFF)", "cache_size(-131072)", "temp_store(MEMORY)"}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)

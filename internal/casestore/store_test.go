@@ -578,6 +578,21 @@ func TestLoadAcrossFlushes(t *testing.T) {
 		if d.Values["url"] != 52 || res.Observations != 89 || res.Values != 59 {
 			t.Errorf("values %v (%d), observations %d; want 52 distinct links, 59 values, 89 observations", d.Values, res.Values, res.Observations)
 		}
+		// A batch of runs in one transaction: values resolved for the first
+		// run are linked to the second too.
+		rs, err := o.s.AddRuns(ctx, []RunInput{fakeRunN("flush2", 40), fakeRunN("flush3", 40)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"case-flush2", "case-flush3"} {
+			d, err := o.s.Detail(ctx, name)
+			if err != nil || d.Values["url"] != 52 || d.Observations != 89 {
+				t.Errorf("%s in a batch: values %v, observations %d (%v)", name, d.Values, d.Observations, err)
+			}
+		}
+		if len(rs) != 2 || rs[0].RunID == rs[1].RunID {
+			t.Errorf("batch results %+v", rs)
+		}
 		set := compileSTIX(t, "[domain-name:value = 'shared3.example']")
 		n := 0
 		if _, err := o.s.Candidates(ctx, []Target{{RunID: res.RunID, CaseID: res.CaseID}}, ProbeFor(set.Keys(), nil), func(c Candidate) error {
