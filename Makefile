@@ -18,10 +18,13 @@ fuzz: ## run every fuzz target (campaign: FUZZTIME=10m LANES=2)
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
 
+bench-hunt: ## case-store scale benchmark: 1,000 cases x 100,000 observations, a new feed hunted (ENGINE=postgres for PostgreSQL)
+	bench/hunt.sh
+
 golden: ## rewrite golden files after a deliberate output change
 	$(GO) test ./... -update
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz bench golden help
+.PHONY: build test cross fuzz bench bench-hunt golden help
