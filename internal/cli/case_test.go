@@ -349,3 +349,30 @@ func FuzzReadHashes(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckCaseStoreFailure: when the store cannot be written, the check's
+// verdict still decides the exit status; a clean check becomes an error,
+// since what was asked (store it) was not done.
+func TestCheckCaseStoreFailure(t *testing.T) {
+	planted, iocs := sampleBackup(t, true)
+	clean, _ := sampleBackup(t, false)
+	bad := filepath.Join(t.TempDir(), "no?store.db") // refused: '?' in a SQLite file name
+	for _, tt := range []struct {
+		backup string
+		extra  []string
+		want   int
+	}{
+		{planted, []string{"--iocs", iocs}, results.ExitFound},
+		{clean, nil, results.ExitError},
+	} {
+		out := filepath.Join(t.TempDir(), "r")
+		args := append([]string{"check", tt.backup, "--output", out, "--quiet", "--no-report", "--no-feed-cache", "--case", "x", "--store", bad}, tt.extra...)
+		code, _, stderr := run(t, "", args...)
+		if code != tt.want || !strings.Contains(stderr, "not stored in the case") {
+			t.Errorf("%s: exit %d, want %d; stderr: %s", filepath.Base(tt.backup), code, tt.want, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(out, "detections.json")); err != nil {
+			t.Errorf("the results must be written even when storing fails: %v", err)
+		}
+	}
+}
