@@ -16,6 +16,7 @@ import (
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/urlx"
 )
 
 // RunInput is one check to store in a case.
@@ -44,9 +45,16 @@ type AddResult struct {
 // ErrRunExists is returned when the same run is already in the case.
 var ErrRunExists = errors.New("this run is already stored in the case")
 
-// MaxValueLen bounds one stored value; longer observables (a data: URL, a
-// pasted blob) are counted and skipped rather than bloating the index.
-const MaxValueLen = 8 << 10
+// MaxValueLen bounds one stored value: the longest link the matcher reads
+// (urlx.MaxLen). Longer observables (a data: URL, a pasted blob) cannot
+// match an indicator; they are counted and skipped.
+const MaxValueLen = urlx.MaxLen
+
+// digest identifies a value in the unique index of vals.
+func digest(v string) []byte {
+	d := sha256.Sum256([]byte(v))
+	return d[:16]
+}
 
 // flushEvery bounds the observations held in memory while loading (a
 // variable so tests can cross many flushes with a small run).
@@ -406,12 +414,12 @@ func (l *loader) flush(ctx context.Context) error {
 
 func (l *loader) flushSQLite(ctx context.Context) error {
 	t := l.t
-	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = ? AND value = ?")
+	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = ? AND digest = ?")
 	if err != nil {
 		return err
 	}
 	defer sel.Close()
-	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, keys) VALUES (?, ?, ?) RETURNING id")
+	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, digest, keys) VALUES (?, ?, ?, ?) RETURNING id")
 	if err != nil {
 		return err
 	}
@@ -428,9 +436,10 @@ func (l *loader) flushSQLite(ctx context.Context) error {
 	defer link.Close()
 	for i := range l.vals {
 		v := &l.vals[i]
-		err := sel.QueryRowContext(ctx, v.kind, v.value).Scan(&v.id)
+		d := digest(v.value)
+		err := sel.QueryRowContext(ctx, v.kind, d).Scan(&v.id)
 		if errors.Is(err, sql.ErrNoRows) {
-			if err := ins.QueryRowContext(ctx, v.kind, v.value, packCodes(v.codes)).Scan(&v.id); err != nil {
+			if err := ins.QueryRowContext(ctx, v.kind, v.value, d, packCodes(v.codes)).Scan(&v.id); err != nil {
 				return err
 			}
 			l.res.NewValues++
@@ -505,14 +514,14 @@ func sqlitePlaceholders(n, k int) string {
 func (l *loader) flushPostgres(ctx context.Context) error {
 	t := l.t
 	kinds := make([]string, len(l.vals))
-	values := make([]string, len(l.vals))
+	digests := make([][]byte, len(l.vals))
 	idx := make([]int32, len(l.vals))
 	for i, v := range l.vals {
-		kinds[i], values[i], idx[i] = v.kind, v.value, int32(i)
+		kinds[i], digests[i], idx[i] = v.kind, digest(v.value), int32(i)
 	}
 	resolve := func() error {
-		rows, err := t.QueryContext(ctx, `SELECT v.id, u.i FROM unnest($1::text[], $2::text[], $3::int[]) AS u(kind, value, i)
-			JOIN vals v ON v.kind = u.kind AND v.value = u.value`, kinds, values, idx)
+		rows, err := t.QueryContext(ctx, `SELECT v.id, u.i FROM unnest($1::text[], $2::bytea[], $3::int[]) AS u(kind, digest, i)
+			JOIN vals v ON v.kind = u.kind AND v.digest = u.digest`, kinds, digests, idx)
 		if err != nil {
 			return err
 		}
@@ -531,17 +540,17 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 		return err
 	}
 	var nk, nv []string
-	var nc [][]byte
-	for _, v := range l.vals {
+	var nd, nc [][]byte
+	for i, v := range l.vals {
 		if v.id == 0 {
-			nk, nv, nc = append(nk, v.kind), append(nv, v.value), append(nc, packCodes(v.codes))
+			nk, nv, nd, nc = append(nk, v.kind), append(nv, v.value), append(nd, digests[i]), append(nc, packCodes(v.codes))
 		}
 	}
 	if len(nk) > 0 {
 		// ON CONFLICT: another analyst's transaction may add the same value
 		// at the same time; the one that wins writes its keys.
-		rows, err := t.QueryContext(ctx, `INSERT INTO vals (kind, value, keys) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])
-			ON CONFLICT (kind, value) DO NOTHING RETURNING id, keys`, nk, nv, nc)
+		rows, err := t.QueryContext(ctx, `INSERT INTO vals (kind, value, digest, keys) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[])
+			ON CONFLICT (kind, digest) DO NOTHING RETURNING id, keys`, nk, nv, nd, nc)
 		if err != nil {
 			return err
 		}

@@ -59,17 +59,18 @@ func (s *Store) RegisterIndicators(ctx context.Context, hunt int64, refs []model
 	defer t.end()
 	first := map[string]int64{}
 	if s.engine == Postgres {
-		ids, types, values, camps, files := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
+		n := len(refs)
+		ids, types, values, camps, files, digests := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([][]byte, n)
 		for i, r := range refs {
-			ids[i], types[i], values[i], camps[i], files[i] = r.ID, r.Type, r.Value, r.Campaign, r.File
+			ids[i], types[i], values[i], camps[i], files[i], digests[i] = r.ID, r.Type, r.Value, r.Campaign, r.File, digest(IndicatorID(r))
 		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO indicators (stix_id, type, value, campaign, file, first_hunt)
-			SELECT u.i, u.t, u.v, u.c, u.f, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(i, t, v, c, f)
-			ON CONFLICT (stix_id, type, value) DO NOTHING`, ids, types, values, camps, files, hunt); err != nil {
+		if _, err := t.ExecContext(ctx, `INSERT INTO indicators (stix_id, type, value, campaign, file, digest, first_hunt)
+			SELECT u.i, u.t, u.v, u.c, u.f, u.d, $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS u(i, t, v, c, f, d)
+			ON CONFLICT (digest) DO NOTHING`, ids, types, values, camps, files, digests, hunt); err != nil {
 			return nil, err
 		}
 		rows, err := t.QueryContext(ctx, `SELECT i.stix_id, i.type, i.value, i.first_hunt FROM indicators i
-			JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(i, t, v) ON i.stix_id = u.i AND i.type = u.t AND i.value = u.v`, ids, types, values)
+			JOIN unnest($1::bytea[]) AS u(d) ON i.digest = u.d`, digests)
 		if err != nil {
 			return nil, err
 		}
@@ -87,23 +88,24 @@ func (s *Store) RegisterIndicators(ctx context.Context, hunt int64, refs []model
 			return nil, err
 		}
 	} else {
-		ins, err := t.PrepareContext(ctx, `INSERT INTO indicators (stix_id, type, value, campaign, file, first_hunt) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (stix_id, type, value) DO NOTHING`)
+		ins, err := t.PrepareContext(ctx, `INSERT INTO indicators (stix_id, type, value, campaign, file, digest, first_hunt) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (digest) DO NOTHING`)
 		if err != nil {
 			return nil, err
 		}
 		defer ins.Close()
-		sel, err := t.PrepareContext(ctx, "SELECT first_hunt FROM indicators WHERE stix_id = $1 AND type = $2 AND value = $3")
+		sel, err := t.PrepareContext(ctx, "SELECT first_hunt FROM indicators WHERE digest = ?")
 		if err != nil {
 			return nil, err
 		}
 		defer sel.Close()
 		for _, r := range refs {
-			if _, err := ins.ExecContext(ctx, r.ID, r.Type, r.Value, r.Campaign, r.File, hunt); err != nil {
+			d := digest(IndicatorID(r))
+			if _, err := ins.ExecContext(ctx, r.ID, r.Type, r.Value, r.Campaign, r.File, d, hunt); err != nil {
 				return nil, err
 			}
 			var h int64
-			if err := sel.QueryRowContext(ctx, r.ID, r.Type, r.Value).Scan(&h); err != nil {
+			if err := sel.QueryRowContext(ctx, d).Scan(&h); err != nil {
 				return nil, err
 			}
 			first[IndicatorID(r)] = h

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
@@ -237,6 +238,7 @@ func traces(tag string, key *HMACKey, many bool) [][]byte {
 		if key != nil {
 			out = append(out, []byte(k.storedValue(o, keys)))
 		}
+		out = append(out, digest(k.storedValue(o, keys)))
 		for _, lk := range keys {
 			if !strings.Contains(lk.Text, tag) && o.Kind != model.KindSHA256 {
 				continue // a parent domain or a suffix other phones share
@@ -340,8 +342,11 @@ func TestRemoveLeavesNothing(t *testing.T) {
 					// so an 8-byte key code is looked for in hex (packed in
 					// vals.keys) and in decimal (val_keys.k).
 					a, b := string(tr), hex.EncodeToString(tr)
-					if len(tr) == 8 { // every other trace is longer
+					switch {
+					case len(tr) == 8: // a key code; every text trace is longer
 						a = fmt.Sprint(int64(binary.BigEndian.Uint64(tr)))
+					case !utf8.Valid(tr): // a digest: only in bytea columns
+						a = b
 					}
 					var n int
 					q := fmt.Sprintf("SELECT COUNT(*) FROM %s t WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0", table)
@@ -600,6 +605,38 @@ func TestLoadAcrossFlushes(t *testing.T) {
 			return nil
 		}); err != nil || n != 4 {
 			t.Errorf("shared3.example: %d candidate records (%v), want 4", n, err)
+		}
+	})
+}
+
+// TestLongValues: a link far longer than an index entry may be is stored,
+// interned once, and found through its host.
+func TestLongValues(t *testing.T) {
+	forEachStore(t, func(t *testing.T, o *opened) {
+		long := "https://long.evil-long.example/" + strings.Repeat("a", 20000)
+		var targets []Target
+		for _, tag := range []string{"long1", "long2"} {
+			res, err := o.s.AddRun(ctx, fakeRun(tag, model.Observable{Kind: model.KindURL, Value: long, Field: "url"},
+				model.Observable{Kind: model.KindURL, Value: long + "b", Field: "url"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.SkippedLarge != 0 {
+				t.Errorf("%d values skipped", res.SkippedLarge)
+			}
+			targets = append(targets, Target{RunID: res.RunID, CaseID: res.CaseID})
+		}
+		var n int
+		if err := o.s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM vals WHERE kind = 'url' AND value LIKE 'https://long.%'").Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d long links stored (%v), want 2 (interned once each)", n, err)
+		}
+		set := compileSTIX(t, "[domain-name:value = 'evil-long.example']")
+		found := 0
+		if _, err := o.s.Candidates(ctx, targets, ProbeFor(set.Keys(), nil), func(c Candidate) error {
+			found += len(c.Record.Observables)
+			return nil
+		}); err != nil || found != 4 {
+			t.Errorf("found %d long observables (%v), want 4", found, err)
 		}
 	})
 }

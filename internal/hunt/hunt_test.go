@@ -209,3 +209,21 @@ func TestHuntHMACCases(t *testing.T) {
 		}
 	})
 }
+
+// TestHuntLongIndicator: an indicator longer than an index entry may be is
+// registered and hunted like any other.
+func TestHuntLongIndicator(t *testing.T) {
+	long := "https://evil.example/" + strings.Repeat("x", 5000)
+	casestoretest.ForEach(t, func(t *testing.T, dsn string, st *casestore.Store) {
+		if _, err := st.AddRun(ctx, casestoretest.Run("v", model.Observable{Kind: model.KindURL, Value: long + "?utm=1", Field: "url"})); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(ctx, st, Options{Set: feed(t, t.TempDir(), "f.stix2", "S", "[url:value = '"+long+"']")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Found() || len(r.Cases[0].New) != 1 {
+			t.Errorf("long indicator: %s", summary(r))
+		}
+	})
+}

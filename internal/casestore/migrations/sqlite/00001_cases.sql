@@ -59,13 +59,16 @@ CREATE TABLE origins (
 CREATE INDEX origins_run ON origins (run_id);
 
 -- Every distinct observed value once (kind, value as observed or its HMAC),
--- with its lookup keys packed as big-endian int64s.
+-- with its lookup keys packed as big-endian int64s. Values are unique by a
+-- 128-bit digest: an index on the text itself would be larger and would
+-- refuse long values (PostgreSQL's B-tree entries stop at about 2.7 kB).
 CREATE TABLE vals (
-    id    INTEGER PRIMARY KEY,
-    kind  TEXT    NOT NULL,
-    value TEXT    NOT NULL,
-    keys  BLOB    NOT NULL,
-    UNIQUE (kind, value)
+    id     INTEGER PRIMARY KEY,
+    kind   TEXT    NOT NULL,
+    value  TEXT    NOT NULL,
+    digest BLOB    NOT NULL,
+    keys   BLOB    NOT NULL,
+    UNIQUE (kind, digest)
 );
 
 -- The hunt index: lookup key → value.
@@ -118,7 +121,8 @@ CREATE TABLE findings (
     UNIQUE (case_id, fkey)
 );
 
--- Every indicator a hunt has used, and the hunt that first used it.
+-- Every indicator a hunt has used, and the hunt that first used it; digest
+-- identifies it (STIX id, type and value) in the unique index.
 CREATE TABLE indicators (
     id         INTEGER PRIMARY KEY,
     stix_id    TEXT    NOT NULL,
@@ -126,8 +130,9 @@ CREATE TABLE indicators (
     value      TEXT    NOT NULL,
     campaign   TEXT    NOT NULL,
     file       TEXT    NOT NULL,
+    digest     BLOB    NOT NULL,
     first_hunt INTEGER NOT NULL,
-    UNIQUE (stix_id, type, value)
+    UNIQUE (digest)
 );
 
 CREATE TABLE hunts (
