@@ -136,18 +136,31 @@ func (s *Store) HuntCases(ctx context.Context, names []string) ([]HuntCase, erro
 	for _, n := range names {
 		want[n] = true
 	}
+	runs := map[int64][]int64{}
+	rows, err := s.db.QueryContext(ctx, "SELECT case_id, id FROM runs ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var c, r int64
+		if err := rows.Scan(&c, &r); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		runs[c] = append(runs[c], r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	var out []HuntCase
 	for _, c := range all {
 		if len(names) > 0 && !want[c.Name] {
 			continue
 		}
 		delete(want, c.Name)
-		runs, err := queryInts(ctx, s.db, "SELECT id FROM runs WHERE case_id = $1 ORDER BY id", c.ID)
-		if err != nil {
-			return nil, err
-		}
 		hc := HuntCase{Case: c}
-		for _, r := range runs {
+		for _, r := range runs[c.ID] {
 			hc.Targets = append(hc.Targets, Target{RunID: r, CaseID: c.ID, Keep: c.KeepRecords})
 		}
 		out = append(out, hc)
@@ -214,21 +227,43 @@ func (s *Store) FinishHunt(ctx context.Context, hunt int64, outcomes []HuntCaseO
 	if s.engine == Postgres {
 		greatest = "GREATEST"
 	}
-	for _, o := range outcomes {
+	var covered []int64
+	n := len(outcomes)
+	cases, checked, cands, news := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	highest, status := make([]string, n), make([]string, n)
+	for i, o := range outcomes {
 		for _, f := range o.New {
 			if _, err := s.insertFinding(ctx, t, o.CaseID, f.RunID, &hunt, f.Detection, o.Keep, o.HMAC, f.Stored); err != nil {
 				return err
 			}
 		}
+		cases[i], checked[i], cands[i], news[i], highest[i], status[i] = o.CaseID, int64(o.Checked), int64(o.Candidates), int64(len(o.New)), o.Highest, o.Status
+		if o.Covered {
+			covered = append(covered, o.CaseID)
+		}
+	}
+	// One statement for all cases where the engine allows it: a hunt covers
+	// a thousand cases, and each round trip to a server counts.
+	if s.engine == Postgres {
 		if _, err := t.ExecContext(ctx, `INSERT INTO hunt_cases (hunt_id, case_id, indicators_checked, candidates, new_findings, highest, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, hunt, o.CaseID, o.Checked, o.Candidates, len(o.New), o.Highest, o.Status); err != nil {
+			SELECT $1, u.c, u.k, u.n, u.f, u.h, u.s FROM unnest($2::bigint[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[]) AS u(c, k, n, f, h, s)`,
+			hunt, cases, checked, cands, news, highest, status); err != nil {
 			return err
 		}
-		if o.Covered {
-			if _, err := t.ExecContext(ctx, "UPDATE cases SET hunted_through = "+greatest+"(hunted_through, $1) WHERE id = $2", hunt, o.CaseID); err != nil {
+	} else {
+		ins, err := t.PrepareContext(ctx, "INSERT INTO hunt_cases (hunt_id, case_id, indicators_checked, candidates, new_findings, highest, status) VALUES (?, ?, ?, ?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i := range cases {
+			if _, err := ins.ExecContext(ctx, hunt, cases[i], checked[i], cands[i], news[i], highest[i], status[i]); err != nil {
 				return err
 			}
 		}
+	}
+	if _, err := t.ExecContext(ctx, "UPDATE cases SET hunted_through = "+greatest+"(hunted_through, $1) WHERE "+s.ints("id", 2), hunt, s.intsArg(covered)); err != nil {
+		return err
 	}
 	if _, err := t.ExecContext(ctx, `UPDATE hunts SET finished = $1, indicators = $2, new_indicators = $3, cases = $4, new_findings = $5 WHERE id = $6`,
 		ts(time.Now()), totals.Indicators, totals.NewIndicators, totals.Cases, totals.NewFindings, hunt); err != nil {
