@@ -523,6 +523,7 @@ func (a *app) caseOverlapCmd() *cobra.Command {
 			var res []overlap
 			for _, c := range cs {
 				if c.HMACKeyID != "" && c.HMACKeyID != key.ID {
+					fmt.Fprintf(a.stderr, "case %s is stored with HMAC key %s, not %s: not compared\n", c.Name, c.HMACKeyID, key.ID)
 					continue
 				}
 				o := overlap{Case: c.Name}
