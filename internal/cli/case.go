@@ -111,17 +111,45 @@ func (a *app) addToCase(ctx context.Context, dir string, f *caseFlags, w io.Writ
 // storeCheck is check's --case: after the results are written, store them.
 // A failure to store never hides the check's verdict: the exit status stays
 // the check's unless it was clean, when it becomes an error.
-func (a *app) storeCheck(ctx context.Context, out string, f *caseFlags, status int) error {
+func (a *app) storeCheck(ctx context.Context, evidence, out string, f *caseFlags, status int) error {
 	if f.name == "" || status == results.ExitError {
 		return exitCode(status)
 	}
-	if err := a.addToCase(ctx, out, f, a.stderr); err != nil {
+	err := insideEvidence(f.dsn(), evidence)
+	if err == nil {
+		err = a.addToCase(ctx, out, f, a.stderr)
+	}
+	if err != nil {
 		fmt.Fprintln(a.stderr, "huella: the results were written but not stored in the case:", err)
 		if status == results.ExitClean {
 			return exitWith(results.ExitError, nil)
 		}
 	}
 	return exitCode(status)
+}
+
+// insideEvidence refuses a store file inside the evidence: nothing is ever
+// written beside it.
+func insideEvidence(dsn, evidence string) error {
+	if casestore.IsPostgres(dsn) || evidence == "" {
+		return nil
+	}
+	store, err1 := filepath.Abs(strings.TrimPrefix(dsn, "sqlite:"))
+	ev, err2 := filepath.Abs(evidence)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if real, err := filepath.EvalSymlinks(ev); err == nil {
+		ev = real
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(store)); err == nil {
+		store = filepath.Join(real, filepath.Base(store))
+	}
+	rel, err := filepath.Rel(ev, store)
+	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the case store %s is inside the evidence %s: choose a store outside it", dsn, evidence)
+	}
+	return nil
 }
 
 func (a *app) caseCmd() *cobra.Command {

@@ -358,15 +358,17 @@ func TestCheckCaseStoreFailure(t *testing.T) {
 	clean, _ := sampleBackup(t, false)
 	bad := filepath.Join(t.TempDir(), "no?store.db") // refused: '?' in a SQLite file name
 	for _, tt := range []struct {
-		backup string
-		extra  []string
-		want   int
+		backup, store string
+		extra         []string
+		want          int
 	}{
-		{planted, []string{"--iocs", iocs}, results.ExitFound},
-		{clean, nil, results.ExitError},
+		{planted, bad, []string{"--iocs", iocs}, results.ExitFound},
+		{clean, bad, nil, results.ExitError},
+		// Nothing is written inside the evidence, not even a store.
+		{clean, filepath.Join(clean, "cases.db"), nil, results.ExitError},
 	} {
 		out := filepath.Join(t.TempDir(), "r")
-		args := append([]string{"check", tt.backup, "--output", out, "--quiet", "--no-report", "--no-feed-cache", "--case", "x", "--store", bad}, tt.extra...)
+		args := append([]string{"check", tt.backup, "--output", out, "--quiet", "--no-report", "--no-feed-cache", "--case", "x", "--store", tt.store}, tt.extra...)
 		code, _, stderr := run(t, "", args...)
 		if code != tt.want || !strings.Contains(stderr, "not stored in the case") {
 			t.Errorf("%s: exit %d, want %d; stderr: %s", filepath.Base(tt.backup), code, tt.want, stderr)
@@ -374,5 +376,8 @@ func TestCheckCaseStoreFailure(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, "detections.json")); err != nil {
 			t.Errorf("the results must be written even when storing fails: %v", err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(clean, "cases.db")); err == nil {
+		t.Error("a case store was created inside the evidence")
 	}
 }

@@ -313,7 +313,7 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 		}
 	}
 	a.printSummary(info, res.Detections, out, f.json)
-	return a.storeCheck(ctx, out, &f.caseFlags, info.Summary.ExitStatus)
+	return a.storeCheck(ctx, input, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
 func exitCode(code int) error {
