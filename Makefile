@@ -21,10 +21,13 @@ bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 bench-hunt: ## case-store scale benchmark: 1,000 cases x 100,000 observations, a new feed hunted (ENGINE=postgres for PostgreSQL)
 	bench/hunt.sh
 
+precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
+	bench/precision.sh
+
 golden: ## rewrite golden files after a deliberate output change
 	$(GO) test ./... -update
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz bench bench-hunt golden help
+.PHONY: build test cross fuzz bench bench-hunt precision golden help

@@ -87,6 +87,7 @@ func storable(d model.Detection, keep bool, key *HMACKey, stored string) model.D
 		d.Related = rel
 	}
 	if key != nil {
+		d.Params = nil // the rule's quoted values
 		if d.Observable != nil {
 			o := *d.Observable
 			o.Value = stored

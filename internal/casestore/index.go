@@ -20,11 +20,11 @@ func ProbeFor(keys []indicators.IndicatorKey, key *HMACKey) Probe {
 	return keyer{key: key}.probe(keys)
 }
 
-// Candidate is one stored record rebuilt from the observations a probe
-// found: the record's module, artifact and first time, and the observables
-// whose values carry a probed key, at their original positions' order and
-// with their fields. In a case kept with --keep-records it is the whole
-// record as the check saved it.
+// Candidate is one stored record a probe found, rebuilt from its
+// observations: module, artifact, first time, and every observable the
+// check saved (in their order, with their fields), not only the ones whose
+// keys were probed. In a case kept with --keep-records it is the record as
+// the check saved it, summary and data included.
 type Candidate struct {
 	RunID, CaseID int64
 	Module        string
@@ -174,72 +174,157 @@ type storedVal struct {
 }
 
 type originRow struct {
+	id                    int64
 	module, source, field string
 }
 
+// recKey names a record: its run, module and ordinal in <module>.json.
+type recKey struct {
+	run    int64
+	module string
+	rec    int64
+}
+
+// candidateBatch turns (run, value) hits into whole records: every
+// observable of each record a hit is in, not only the hit ones, because the
+// matcher may weigh one observable by another of the same record (a process
+// name by the file path it is a part of).
 func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int64]Target, fn func(Candidate) error) error {
-	var obs []obsRow
+	runSet := map[int64]bool{}
+	for _, p := range pairs {
+		runSet[p.run] = true
+	}
+	// The runs' origins: module, artifact and field of every origin id.
+	origins := map[int64]originRow{}
+	byModule := map[[2]string][]int64{} // (run, module) → origin ids
+	if err := s.eachRow(ctx, "SELECT id, run_id, module, source, field FROM origins WHERE "+s.ints("run_id", 1), keysOf(runSet), func(r *sql.Rows) error {
+		var o originRow
+		var run int64
+		if err := r.Scan(&o.id, &run, &o.module, &o.source, &o.field); err != nil {
+			return err
+		}
+		origins[o.id] = o
+		k := [2]string{fmt.Sprint(run), o.module}
+		byModule[k] = append(byModule[k], o.id)
+		return nil
+	}); err != nil {
+		return err
+	}
+	// The records the hits are in.
+	var hits []obsRow
 	if s.engine == Postgres {
-		runs := make([]int64, len(pairs))
-		vals := make([]int64, len(pairs))
+		runs, vals := make([]int64, len(pairs)), make([]int64, len(pairs))
 		for i, p := range pairs {
 			runs[i], vals[i] = p.run, p.val
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT o.run_id, o.val_id, o.origin_id, o.rec, o.pos, o.t, o.t_ns FROM obs o
+		rows, err := s.db.QueryContext(ctx, `SELECT o.run_id, o.origin_id, o.rec FROM obs o
 			JOIN unnest($1::int[], $2::int[]) AS p(run_id, val_id) ON o.run_id = p.run_id AND o.val_id = p.val_id`, runs, vals)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var o obsRow
-			if err := rows.Scan(&o.run, &o.val, &o.origin, &o.rec, &o.pos, &o.t, &o.tns); err != nil {
+			if err := rows.Scan(&o.run, &o.origin, &o.rec); err != nil {
 				rows.Close()
 				return err
 			}
-			obs = append(obs, o)
+			hits = append(hits, o)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
 	} else {
-		c, err := s.db.Conn(ctx)
+		err := s.eachPrepared(ctx, "SELECT origin_id, rec FROM obs WHERE run_id = ? AND val_id = ?", len(pairs), func(i int) []any {
+			return []any{pairs[i].run, pairs[i].val}
+		}, func(i int, r *sql.Rows) error {
+			o := obsRow{run: pairs[i].run}
+			if err := r.Scan(&o.origin, &o.rec); err != nil {
+				return err
+			}
+			hits = append(hits, o)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		defer c.Close()
-		st, err := c.PrepareContext(ctx, "SELECT origin_id, rec, pos, t, t_ns FROM obs WHERE run_id = ? AND val_id = ?")
+	}
+	recSet := map[recKey]bool{}
+	var recs []recKey
+	for _, h := range hits {
+		k := recKey{h.run, origins[h.origin].module, h.rec}
+		if !recSet[k] {
+			recSet[k] = true
+			recs = append(recs, k)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		a, b := recs[i], recs[j]
+		if a.run != b.run {
+			return a.run < b.run
+		}
+		if a.module != b.module {
+			return a.module < b.module
+		}
+		return a.rec < b.rec
+	})
+	// Every observation of those records, from every origin of the module.
+	type part struct {
+		rec    int // index in recs
+		origin int64
+	}
+	var parts []part
+	for i, k := range recs {
+		for _, o := range byModule[[2]string{fmt.Sprint(k.run), k.module}] {
+			parts = append(parts, part{i, o})
+		}
+	}
+	all := make([][]obsRow, len(recs))
+	add := func(i int, o obsRow) { all[i] = append(all[i], o) }
+	if s.engine == Postgres {
+		runs, origs, ords, idx := make([]int64, len(parts)), make([]int64, len(parts)), make([]int64, len(parts)), make([]int64, len(parts))
+		for i, p := range parts {
+			runs[i], origs[i], ords[i], idx[i] = recs[p.rec].run, p.origin, recs[p.rec].rec, int64(p.rec)
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT p.i, o.origin_id, o.pos, o.val_id, o.t, o.t_ns FROM obs o
+			JOIN unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS p(run_id, origin_id, rec, i)
+			ON o.run_id = p.run_id AND o.origin_id = p.origin_id AND o.rec = p.rec`, runs, origs, ords, idx)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		for _, p := range pairs {
-			rows, err := st.QueryContext(ctx, p.run, p.val)
-			if err != nil {
+		for rows.Next() {
+			var i int
+			var o obsRow
+			if err := rows.Scan(&i, &o.origin, &o.pos, &o.val, &o.t, &o.tns); err != nil {
+				rows.Close()
 				return err
 			}
-			for rows.Next() {
-				o := obsRow{run: p.run, val: p.val}
-				if err := rows.Scan(&o.origin, &o.rec, &o.pos, &o.t, &o.tns); err != nil {
-					rows.Close()
-					return err
-				}
-				obs = append(obs, o)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
+			add(i, o)
 		}
-		// Release the connection before the next queries on the pool:
-		// SQLite has exactly one.
-		st.Close()
-		c.Close()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	} else {
+		err := s.eachPrepared(ctx, "SELECT pos, val_id, t, t_ns FROM obs WHERE run_id = ? AND origin_id = ? AND rec = ?", len(parts), func(i int) []any {
+			return []any{recs[parts[i].rec].run, parts[i].origin, recs[parts[i].rec].rec}
+		}, func(i int, r *sql.Rows) error {
+			o := obsRow{origin: parts[i].origin}
+			if err := r.Scan(&o.pos, &o.val, &o.t, &o.tns); err != nil {
+				return err
+			}
+			add(parts[i].rec, o)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	valIDs := map[int64]bool{}
-	originIDs := map[int64]bool{}
-	for _, o := range obs {
-		valIDs[o.val], originIDs[o.origin] = true, true
+	for _, rows := range all {
+		for _, o := range rows {
+			valIDs[o.val] = true
+		}
 	}
 	vals := map[int64]storedVal{}
 	if err := s.eachRow(ctx, "SELECT id, kind, value, keys FROM vals WHERE "+s.ints("id", 1), keysOf(valIDs), func(r *sql.Rows) error {
@@ -255,46 +340,12 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 	}); err != nil {
 		return err
 	}
-	origins := map[int64]originRow{}
-	if err := s.eachRow(ctx, "SELECT id, module, source, field FROM origins WHERE "+s.ints("id", 1), keysOf(originIDs), func(r *sql.Rows) error {
-		var id int64
-		var o originRow
-		if err := r.Scan(&id, &o.module, &o.source, &o.field); err != nil {
-			return err
+	for i, k := range recs {
+		rows := all[i]
+		if len(rows) == 0 {
+			continue
 		}
-		origins[id] = o
-		return nil
-	}); err != nil {
-		return err
-	}
-	// Group by record, observables in their original order.
-	type recKey struct {
-		run    int64
-		module string
-		rec    int64
-	}
-	groups := map[recKey][]obsRow{}
-	var order []recKey
-	for _, o := range obs {
-		k := recKey{o.run, origins[o.origin].module, o.rec}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], o)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if a.run != b.run {
-			return a.run < b.run
-		}
-		if a.module != b.module {
-			return a.module < b.module
-		}
-		return a.rec < b.rec
-	})
-	for _, k := range order {
-		rows := groups[k]
-		sort.Slice(rows, func(i, j int) bool { return rows[i].pos < rows[j].pos })
+		sort.Slice(rows, func(a, b int) bool { return rows[a].pos < rows[b].pos })
 		t := byRun[k.run]
 		c := Candidate{RunID: k.run, CaseID: t.CaseID, Module: k.module, Rec: k.rec}
 		first := rows[0]
@@ -303,8 +354,10 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 			tm := time.UnixMicro(first.t.Int64).Add(time.Duration(first.tns.Int64)).UTC()
 			c.Record.Times = []model.Stamp{{Time: tm}}
 		}
-		for _, o := range rows {
+		byPos := map[int64]int{}
+		for j, o := range rows {
 			v := vals[o.val]
+			byPos[o.pos] = j
 			c.Record.Observables = append(c.Record.Observables, model.Observable{Kind: model.Kind(v.kind), Value: v.value, Field: origins[o.origin].field})
 			c.Stored = append(c.Stored, v.value)
 			c.Codes = append(c.Codes, v.codes)
@@ -319,22 +372,51 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 			if err := json.Unmarshal([]byte(body), &full); err != nil {
 				return fmt.Errorf("kept record %s #%d: %w", k.module, k.rec, err)
 			}
-			c.Record, c.Kept = full, true
-			// Stored values follow the full record's observables.
-			byValue := map[string]int{}
-			for i, o := range rows {
-				byValue[vals[o.val].kind+"\x00"+c.Stored[i]] = i
-			}
+			// The kept record's observables are at their stored positions
+			// (the ones too long or empty to store have none).
 			stored, codes := make([]string, len(full.Observables)), make([][]int64, len(full.Observables))
-			for i, o := range full.Observables {
-				stored[i] = o.Value
-				if j, ok := byValue[string(o.Kind)+"\x00"+o.Value]; ok {
-					codes[i] = c.Codes[j]
+			for j, o := range full.Observables {
+				stored[j] = o.Value
+				if r, ok := byPos[int64(j)]; ok {
+					codes[j] = c.Codes[r]
 				}
 			}
-			c.Stored, c.Codes = stored, codes
+			c.Record, c.Kept, c.Stored, c.Codes = full, true, stored, codes
 		}
 		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachPrepared runs one prepared query n times (SQLite: a round trip is a
+// function call) on a connection of its own, released before returning:
+// SQLite has exactly one.
+func (s *Store) eachPrepared(ctx context.Context, q string, n int, args func(int) []any, fn func(int, *sql.Rows) error) error {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	st, err := c.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		rows, err := st.QueryContext(ctx, args(i)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(i, rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
 	}

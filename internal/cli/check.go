@@ -312,6 +312,7 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 			log.Error("report.html not written", "err", err)
 		}
 	}
+	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, f.json)
 	return a.storeCheck(ctx, input, out, &f.caseFlags, info.Summary.ExitStatus)
 }

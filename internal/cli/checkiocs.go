@@ -157,11 +157,12 @@ func (a *app) runCheckIOCs(ctx context.Context, dir, out, lang string, f *iocFla
 			log.Error("report.html not written", "err", err)
 		}
 	}
+	a.lang = lang
 	a.printSummary(info, res.Detections, out, asJSON)
 	if !asJSON {
 		fmt.Fprintf(a.stdout, "Since the original run (%s): %d new finding(s), %d no longer found.\n", orig.Finished.Format(time.RFC3339), len(rc.New), len(rc.Gone))
 		for _, d := range rc.New {
-			fmt.Fprintf(a.stdout, "  NEW [%s] %s: %s\n", strings.ToUpper(d.Severity.String()), d.Module, oneLine(d.Reason, 200))
+			fmt.Fprintf(a.stdout, "  NEW [%s] %s: %s\n", strings.ToUpper(d.Severity.String()), d.Module, oneLine(findingText(d, a.lang), 200))
 		}
 	}
 	return exitCode(info.Summary.ExitStatus)

@@ -48,7 +48,11 @@ func TestCheckURLExitStatus(t *testing.T) {
 		{"indicator match", "", []string{"check-url", "--iocs", ioc, "https://www.lure.example/x"}, 1, "TestSpy"},
 		{"sub-domain lookalike is not a match", "", []string{"check-url", "--iocs", ioc, "https://notlure.example/"}, 0, "nothing known"},
 		{"pegasus path shape", "", []string{"check-url", "http://news.example/3589003s/"}, 1, "Pegasus"},
-		{"shortener is medium", "", []string{"check-url", "bit.ly/abc"}, 0, "MEDIUM"},
+		{"a shortener alone is low", "", []string{"check-url", "bit.ly/abc"}, 0, "LOW"},
+		{"defanged indicator link", "", []string{"check-url", "--iocs", ioc, "hxxps://lure[.]example/x"}, 1, "TestSpy"},
+		{"not a link", "", []string{"check-url", "hello"}, 0, "not a link"},
+		{"pasted text without a link", "días.so no hay enlace", []string{"check-url", "-"}, 0, "No link was found"},
+		{"Spanish", "", []string{"check-url", "--lang", "es", "bit.ly/abc"}, 0, "Enlace acortado"},
 		{"pasted text", "Tu padre murió. Funeral: https://lure.example/a", []string{"check-url", "--iocs", ioc, "-"}, 1, "lure.example"},
 		{"no argument", "", []string{"check-url"}, 2, ""},
 	}
@@ -76,6 +80,31 @@ func TestCheckURLJSON(t *testing.T) {
 	}
 	if len(res.Links) != 1 || len(res.Links[0].Indicators) != 1 || res.Links[0].Indicators[0].Campaign != "TestSpy" || res.Severity != "high" {
 		t.Errorf("%+v", res)
+	}
+}
+
+// The message verdict of pasted text agrees with its links' verdict, and
+// never claims a sender check-url cannot know.
+func TestCheckURLPastedMessage(t *testing.T) {
+	ioc := writeBundle(t)
+	code, out, _ := run(t, "Mi papá falleció, los detalles del funeral: hxxps://lure[.]example/a", "check-url", "--json", "--iocs", ioc, "-")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	var res textResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(res.Links) != 1 || res.Links[0].Link != "https://lure.example/a" || res.Links[0].Severity != "high" {
+		t.Fatalf("links %+v", res.Links)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "message.lure.suspicious_link" || res.Findings[0].Severity != model.High {
+		t.Fatalf("message findings %+v, want one high suspicious-link finding", res.Findings)
+	}
+	for _, f := range res.Findings {
+		if strings.Contains(f.Text, "contacts") || strings.Contains(f.Text, "no known warning sign") {
+			t.Errorf("message finding claims what check-url cannot know or contradicts its link: %q", f.Text)
+		}
 	}
 }
 

@@ -36,7 +36,7 @@ func TestDemoFindsThePlantedTraces(t *testing.T) {
 			return d.Kind == model.ByIndicator && d.Observable.Value == samplegen.PlantedProcess
 		}},
 		{"correlation chain", func(d model.Detection) bool {
-			return d.Rule == "correlation.message_link_chain" && d.Severity >= model.High
+			return d.Rule == "correlation.link.chain" && d.Severity >= model.High
 		}},
 	}
 	for _, c := range checks {

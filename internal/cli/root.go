@@ -34,6 +34,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	args           []string
+	lang           string // language of finding texts on the console (--lang); "" is English
 }
 
 // Run executes the command line and returns the exit status.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // printSummary tells the analyst in a few lines what was found and where the
@@ -59,10 +60,22 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out string
 			if d.Time != nil {
 				when = d.Time.UTC().Format("2006-01-02 15:04:05Z") + " "
 			}
-			fmt.Fprintf(w, "  [%s] %s%s: %s\n", strings.ToUpper(d.Severity.String()), when, d.Module, oneLine(d.Reason, 200))
+			fmt.Fprintf(w, "  [%s] %s%s: %s\n", strings.ToUpper(d.Severity.String()), when, d.Module, oneLine(findingText(d, a.lang), 200))
 		}
 	}
 	fmt.Fprintf(w, "\nResults: %s (report.html, detections.json, timeline.csv)\n", out)
+}
+
+// findingText is a finding's title in the chosen language, rendered from
+// the rules registry; results of an older huella keep their Reason.
+func findingText(d model.Detection, lang string) string {
+	if lang == "" {
+		lang = "en"
+	}
+	if s := rules.DetectionText(&d, lang); s != "" {
+		return s
+	}
+	return d.Reason
 }
 
 func oneLine(s string, n int) string {

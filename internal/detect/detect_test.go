@@ -24,7 +24,7 @@ func run(t *testing.T, evs []model.Event) []model.Detection {
 	return ds
 }
 
-func rules(ds []model.Detection) map[string]int {
+func ruleCounts(ds []model.Detection) map[string]int {
 	m := map[string]int{}
 	for _, d := range ds {
 		m[d.Rule]++
@@ -62,7 +62,7 @@ func TestTriangle(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ds := run(t, c.evs)
-			if got := rules(ds)["correlation.triangle_window"]; got != c.want {
+			if got := ruleCounts(ds)["correlation.triangle.window"]; got != c.want {
 				t.Fatalf("got %d findings, want %d: %+v", got, c.want, ds)
 			}
 			if c.want > 0 && len(ds[0].Related) < 2 {
@@ -94,8 +94,8 @@ func TestLinkChain(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := rules(run(t, c.evs))
-			if r["correlation.message_link_chain"] != c.chain || r["correlation.message_link_opened"] != c.open {
+			r := ruleCounts(run(t, c.evs))
+			if r["correlation.link.chain"] != c.chain || r["correlation.link.opened"] != c.open {
 				t.Fatalf("got %v, want chain %d opened %d", r, c.chain, c.open)
 			}
 		})

@@ -1,11 +1,11 @@
 package detect
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // linkChain follows the shape of a one-click infection: a message carrying a
@@ -22,6 +22,7 @@ type pendingMsg struct {
 type pendingVisit struct {
 	msg   *pendingMsg
 	visit model.Event
+	host  string // the visited host the message linked to
 }
 
 type linkChain struct {
@@ -80,15 +81,13 @@ func (l *linkChain) Observe(e *model.Event) {
 		for _, pm := range l.msgs {
 			for _, h := range e.Hosts {
 				if pm.hosts[h] || sameSite(pm.hosts, h) {
-					l.visits = append(l.visits, pendingVisit{msg: pm, visit: compact(e)})
+					l.visits = append(l.visits, pendingVisit{msg: pm, visit: compact(e), host: h})
 					if !l.opened[pm] && !l.reported[pm] {
 						l.opened[pm] = true
 						at := e.Time
-						l.findings = append(l.findings, model.Detection{Module: "correlation", Kind: model.ByCorrelation,
-							Rule: "correlation.message_link_opened", Severity: model.Informational, Time: &at,
-							Reason: fmt.Sprintf("A link received in a message was opened in the browser %s later (%s).",
-								e.Time.Sub(pm.ev.Time).Round(time.Second), h),
-							Related: []model.Event{pm.ev, compact(e)}})
+						d := ruleLinkOpened.New(rules.Params{"opened_after": e.Time.Sub(pm.ev.Time).Round(time.Second).String(), "host": h}).Detection(nil)
+						d.Module, d.Time, d.Related = "correlation", &at, []model.Event{pm.ev, compact(e)}
+						l.findings = append(l.findings, d)
 					}
 					break
 				}
@@ -101,23 +100,26 @@ func (l *linkChain) Observe(e *model.Event) {
 			}
 			l.reported[pv.msg] = true
 			at := pv.msg.ev.Time
-			l.findings = append(l.findings, model.Detection{Module: "correlation", Kind: model.ByCorrelation,
-				Rule: "correlation.message_link_chain", Severity: model.High, Time: &at,
-				Reason: fmt.Sprintf("A message with a link, the link opened in the browser %s later, then %s %s after that. "+
-					"This is the sequence of a one-click infection (Pegasus in Mexico, 2016: a lure SMS, its link, then the implant). "+
-					"Check the link and the process named here.",
-					pv.visit.Time.Sub(pv.msg.ev.Time).Round(time.Second), afterWords(e), e.Time.Sub(pv.visit.Time).Round(time.Second)),
-				Related: []model.Event{pv.msg.ev, pv.visit, compact(e)}})
+			p := rules.Params{"host": pv.host,
+				"opened_after": pv.visit.Time.Sub(pv.msg.ev.Time).Round(time.Second).String(),
+				"effect_after": e.Time.Sub(pv.visit.Time).Round(time.Second).String()}
+			ctx := "crash"
+			if len(e.Processes) > 0 {
+				ctx, p["process"] = "new_process", e.Processes[0]
+			} else {
+				p["crash"] = e.Summary
+			}
+			d := ruleLinkChain.New(p, ctx).Detection(nil)
+			d.Module, d.Time, d.Related = "correlation", &at, []model.Event{pv.msg.ev, pv.visit, compact(e)}
+			l.findings = append(l.findings, d)
 		}
 	}
 }
 
-func afterWords(e *model.Event) string {
-	if len(e.Processes) > 0 {
-		return fmt.Sprintf("a process %q used the network for the first time", e.Processes[0])
-	}
-	return "a crash was recorded (" + e.Summary + ")"
-}
+var (
+	ruleLinkOpened = rules.Must("correlation.link.opened")
+	ruleLinkChain  = rules.Must("correlation.link.chain")
+)
 
 // sameSite treats www. and other sub-domains of the message's host as the
 // same site, since links redirect to them.

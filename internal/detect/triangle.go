@@ -1,12 +1,12 @@
 package detect
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // The triangle rule follows Kaspersky's triangle_check: over the events of
@@ -32,8 +32,11 @@ const (
 	clsCancel
 )
 
-var classNames = map[triClass]string{clsSMS: "SMS attachment folder change", clsFile: "ImageIO/locationd/FaceTime preference file change",
-	clsNet: "first network use by an implicit process", clsLocation: "location service stopped"}
+// classNames are the ids of the classes in findings; their words are the
+// registry terms "triangle.<id>".
+var classNames = map[triClass]string{clsSMS: "sms", clsFile: "file", clsNet: "net", clsLocation: "location"}
+
+var ruleTriangle = rules.Must("correlation.triangle.window")
 
 var triPlists = []string{"com.apple.ImageIO.plist", "com.apple.locationd.StatusBarIconManager.plist", "com.apple.imservice.ids.FaceTime.plist"}
 
@@ -170,8 +173,9 @@ func (t *triangle) Findings() []model.Detection {
 			return
 		}
 		at := cur[0].ev.Time
-		out = append(out, model.Detection{Module: "correlation", Kind: model.ByCorrelation, Rule: "correlation.triangle_window",
-			Severity: model.High, Time: &at, Related: mergeEvents(nil, cur), Reason: triReason(cur, curCls)})
+		d := ruleTriangle.New(triParams(cur, curCls)).Detection(nil)
+		d.Module, d.Time, d.Related = "correlation", &at, mergeEvents(nil, cur)
+		out = append(out, d)
 		cur, curCls = nil, nil
 	}
 	for i := range t.evs {
@@ -218,15 +222,12 @@ func mergeEvents(have []model.Event, win []triEvent) []model.Event {
 	return have
 }
 
-func triReason(win []triEvent, cls map[triClass]bool) string {
+func triParams(win []triEvent, cls map[triClass]bool) rules.Params {
 	var names []string
 	for c := range cls {
 		names = append(names, classNames[c])
 	}
 	sort.Strings(names)
 	span := win[len(win)-1].ev.Time.Sub(win[0].ev.Time).Round(time.Second)
-	return fmt.Sprintf("Within %s, the phone recorded %s. Kaspersky found this combination of quiet system events, "+
-		"packed into a few minutes, on iPhones infected by the Operation Triangulation implant; no indicator is needed to see it. "+
-		"It can also happen by coincidence, so look at the events listed here together with the other findings.",
-		span, strings.Join(names, ", and "))
+	return rules.Params{"span": span.String(), "classes": strings.Join(names, ",")}
 }

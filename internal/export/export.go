@@ -48,33 +48,37 @@ func group(dets []model.Detection, fallback time.Time) []*sighting {
 	by := map[string]*sighting{}
 	var order []string
 	for _, d := range dets {
-		if d.Kind != model.ByIndicator || d.Indicator == nil || d.Observable == nil {
+		if d.Kind != model.ByIndicator || d.Observable == nil {
 			continue
 		}
-		k := d.Indicator.ID + "\x00" + d.Indicator.Type + "\x00" + d.Indicator.Value
-		s := by[k]
-		if s == nil {
-			s = &sighting{ref: *d.Indicator, obs: map[string]model.Observable{}, times: map[string]map[time.Time]bool{}, modules: map[string]bool{}}
-			by[k] = s
-			order = append(order, k)
-		}
-		s.count++
-		ok := string(d.Observable.Kind) + "\x00" + d.Observable.Value
-		s.obs[ok] = *d.Observable
-		s.modules[d.Module] = true
-		t := fallback
-		if d.Time != nil {
-			t = *d.Time
-		}
-		if s.times[ok] == nil {
-			s.times[ok] = map[time.Time]bool{}
-		}
-		s.times[ok][t.UTC()] = true
-		if s.first.IsZero() || t.Before(s.first) {
-			s.first = t
-		}
-		if t.After(s.last) {
-			s.last = t
+		// One finding lists every indicator its value matched (the same
+		// domain in several feeds): each is a sighting of its own.
+		for _, ref := range d.AllIndicators() {
+			k := ref.ID + "\x00" + ref.Type + "\x00" + ref.Value
+			s := by[k]
+			if s == nil {
+				s = &sighting{ref: ref, obs: map[string]model.Observable{}, times: map[string]map[time.Time]bool{}, modules: map[string]bool{}}
+				by[k] = s
+				order = append(order, k)
+			}
+			s.count++
+			ok := string(d.Observable.Kind) + "\x00" + d.Observable.Value
+			s.obs[ok] = *d.Observable
+			s.modules[d.Module] = true
+			t := fallback
+			if d.Time != nil {
+				t = *d.Time
+			}
+			if s.times[ok] == nil {
+				s.times[ok] = map[time.Time]bool{}
+			}
+			s.times[ok][t.UTC()] = true
+			if s.first.IsZero() || t.Before(s.first) {
+				s.first = t
+			}
+			if t.After(s.last) {
+				s.last = t
+			}
 		}
 	}
 	out := make([]*sighting, 0, len(order))

@@ -158,3 +158,35 @@ func TestIndicatorObservable(t *testing.T) {
 		}
 	}
 }
+
+// One finding whose value several feeds publish is a sighting of each
+// indicator: a sharing partner who loaded only one of the feeds still
+// recognises it.
+func TestSTIXSightingPerFeed(t *testing.T) {
+	other := model.IndicatorRef{Type: "domain-name:value", Value: "lure.example", Campaign: "Predator", File: "predator.stix2", ID: "indicator--00000000-0000-4000-8000-000000000002"}
+	d := model.Detection{Module: "ios.sms", Kind: model.ByIndicator, Severity: model.High, Time: &seen, Indicator: &ref,
+		Indicators: []model.IndicatorRef{ref, other}, Observable: &model.Observable{Kind: model.KindURL, Value: "https://lure.example/x"}}
+	b, err := STIX(info, []model.Detection{d}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bundle struct {
+		Objects []map[string]any `json:"objects"`
+	}
+	if err := json.Unmarshal(b, &bundle); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, o := range bundle.Objects {
+		if o["type"] == "sighting" {
+			got[o["sighting_of_ref"].(string)] = true
+		}
+	}
+	if len(got) != 2 || !got[ref.ID] || !got[other.ID] {
+		t.Errorf("sightings of %v, want one per indicator", got)
+	}
+	m, err := MISP(info, []model.Detection{d}, now)
+	if err != nil || !strings.Contains(string(m), `huella:campaign=\"Predator\"`) || !strings.Contains(string(m), `huella:campaign=\"Pegasus\"`) {
+		t.Errorf("MISP event lacks a campaign tag: %v\n%s", err, m)
+	}
+}

@@ -5,21 +5,22 @@ import (
 	"path"
 	"strings"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
-// Rule ids of the androidqf heuristics.
-const (
-	RuleAndroidThirdPartyStore  = "android_third_party_store"
-	RuleAndroidBrowserInstall   = "android_browser_install"
-	RuleAndroidUnknownInstaller = "android_unknown_installer"
-	RuleAndroidDisabledSecurity = "android_disabled_security_package"
-	RuleAndroidInstallerPerm    = "android_request_install_permission"
-	RuleAndroidDangerousSetting = "android_dangerous_setting"
-	RuleAndroidTmpFile          = "android_file_in_data_local_tmp"
-	RuleAndroidRootBinary       = "android_root_binary"
-	RuleAndroidMountRW          = "android_system_mount_rw"
-	RuleAndroidMountOptions     = "android_system_mount_options"
+var (
+	ruleThirdPartyStore = rules.Must("android.package.third_party_store")
+	ruleSideloaded      = rules.Must("android.package.sideloaded")
+	ruleUnknownInstall  = rules.Must("android.package.unknown_installer")
+	ruleSecurityOff     = rules.Must("android.package.security_disabled")
+	ruleUpdaterOff      = rules.Must("android.package.updater_disabled")
+	ruleCanInstallApps  = rules.Must("android.package.can_install_apps")
+	ruleWeakSetting     = rules.Must("android.setting.weakened")
+	ruleTmpFile         = rules.Must("android.file.tmp_staged")
+	ruleRootBinary      = rules.Must("android.root.binary")
+	ruleSystemRW        = rules.Must("android.root.system_rw")
+	ruleSystemRemount   = rules.Must("android.root.system_remount")
+	ruleIntrusionEvent  = rules.Must("android.intrusion.security_event")
 )
 
 // PlayStoreInstallers install apps that went through a store review.
@@ -46,119 +47,143 @@ var updatePackages = map[string]bool{
 
 // PackageInstall judges how an app was installed and whether a package that
 // keeps the phone safe was disabled. installer "" and "null" both mean
-// unknown (androidqf writes the string "null"). A rooting app is reported
-// alone, as the other checks add nothing to it.
-func PackageInstall(pkg, installer string, system, disabled bool) []model.Detection {
-	if d := RootPackage(pkg); d != nil {
-		return []model.Detection{*d}
+// unknown (androidqf writes the string "null"). An app that came with the
+// phone (system: on the system, vendor or product partition) or was
+// installed by Google Play or the maker's store is never "sideloaded",
+// whatever installer an update recorded (YouTube updated from a file is
+// still Google's YouTube). A rooting app is reported alone, as the other
+// checks add nothing to it.
+func PackageInstall(pkg, installer string, system, disabled bool) []rules.Finding {
+	if f := RootPackage(pkg); f != nil {
+		return []rules.Finding{*f}
 	}
-	var out []model.Detection
+	var out []rules.Finding
+	p := rules.Params{"package": clip(pkg, 200), "installer": clip(installer, 200)}
 	switch {
+	case system || PlayStoreInstallers[installer]:
 	case thirdPartyStores[installer]:
-		out = append(out, model.Detection{Rule: RuleAndroidThirdPartyStore, Severity: model.Informational,
-			Reason: fmt.Sprintf("Package %s was installed via a third party store (installer=%q)", pkg, installer)})
+		out = append(out, ruleThirdPartyStore.New(p))
 	case browserInstallers[installer]:
-		out = append(out, model.Detection{Rule: RuleAndroidBrowserInstall, Severity: model.Medium,
-			Reason: fmt.Sprintf("Package %s was installed via a browser or a downloaded file (installer=%q): spyware is often installed this way", pkg, installer)})
-	case (installer == "" || installer == "null") && !system:
-		out = append(out, model.Detection{Rule: RuleAndroidUnknownInstaller, Severity: model.Medium,
-			Reason: fmt.Sprintf("Non-system package %s was installed via adb or another method (no installer recorded)", pkg)})
+		out = append(out, ruleSideloaded.New(p))
+	case installer == "" || installer == "null":
+		out = append(out, ruleUnknownInstall.New(p))
 	}
 	if disabled && securityPackages[pkg] {
-		out = append(out, model.Detection{Rule: RuleAndroidDisabledSecurity, Severity: model.Medium,
-			Reason: fmt.Sprintf("Security package %s is disabled", pkg)})
+		out = append(out, ruleSecurityOff.New(p))
 	}
 	if disabled && updatePackages[pkg] {
-		out = append(out, model.Detection{Rule: RuleAndroidDisabledSecurity, Severity: model.Medium,
-			Reason: fmt.Sprintf("System update package %s is disabled: the phone may not receive security updates", pkg)})
+		out = append(out, ruleUpdaterOff.New(p))
 	}
 	return out
 }
 
+// PreinstalledPath says whether an APK path is on a partition that ships
+// with the phone (system, vendor, product), so its app came with it even
+// when the package list does not flag it as a system app.
+func PreinstalledPath(apk string) bool { return androidSystemPath(apk) }
+
 // InstallerPermission reports a non-system app allowed to install other
 // apps, the usual way a dropper fetches its payload.
-func InstallerPermission(pkg string, permissions []string, system bool) *model.Detection {
+func InstallerPermission(pkg string, permissions []string, system bool) *rules.Finding {
 	if system {
 		return nil
 	}
 	for _, p := range permissions {
 		if p == "android.permission.REQUEST_INSTALL_PACKAGES" {
-			return &model.Detection{Rule: RuleAndroidInstallerPerm, Severity: model.Low,
-				Reason: fmt.Sprintf("Non-system package %s may install other apps (REQUEST_INSTALL_PACKAGES)", pkg)}
+			return ptr(ruleCanInstallApps.New(rules.Params{"package": clip(pkg, 200)}))
 		}
 	}
 	return nil
 }
 
-type setting struct{ safe, desc string }
-
-// dangerousSettings maps a setting to its safe value (MVT's list, plus
-// adb and unknown sources which make remote installation possible).
-var dangerousSettings = map[string]setting{
-	"verifier_verify_adb_installs":  {"1", "disabled Google Play Protect scanning of apps installed via adb"},
-	"package_verifier_enable":       {"1", "disabled Google Play Protect"},
-	"package_verifier_state":        {"1", "disabled APK package verification"},
-	"package_verifier_user_consent": {"1", "disabled Google Play Protect scanning"},
-	"upload_apk_enable":             {"1", "disabled uploading of unknown apps to Google Play Protect"},
-	"adb_install_need_confirm":      {"1", "disabled confirmation of apps installed via adb"},
-	"send_security_reports":         {"1", "disabled sending of security reports"},
-	"samsung_errorlog_agree":        {"1", "disabled sharing of crash logs with manufacturer"},
-	"send_action_app_error":         {"1", "disabled app error reports"},
-	"accessibility_enabled":         {"0", "enabled accessibility services"},
-	"install_non_market_apps":       {"0", "allowed installing apps from unknown sources"},
-	"adb_enabled":                   {"0", "enabled USB debugging (adb)"},
-	"adb_wifi_enabled":              {"0", "enabled wireless debugging (adb over Wi-Fi)"},
+// dangerousSettings maps a setting to its safe value (MVT's list, plus adb
+// and unknown sources which make remote installation possible). The words
+// for each are the registry term "setting.<key>". Settings that only stop
+// sharing diagnostics with Google or the maker are privacy choices, not a
+// weakened phone: they are low.
+var dangerousSettings = map[string]string{
+	"verifier_verify_adb_installs":  "1",
+	"package_verifier_enable":       "1",
+	"package_verifier_state":        "1",
+	"package_verifier_user_consent": "1",
+	"upload_apk_enable":             "1",
+	"adb_install_need_confirm":      "1",
+	"send_security_reports":         "1",
+	"samsung_errorlog_agree":        "1",
+	"send_action_app_error":         "1",
+	"accessibility_enabled":         "0",
+	"install_non_market_apps":       "0",
+	"adb_enabled":                   "0",
+	"adb_wifi_enabled":              "0",
 }
 
+var privacySettings = map[string]bool{"samsung_errorlog_agree": true, "send_action_app_error": true, "send_security_reports": true, "upload_apk_enable": true}
+
 // DangerousSetting reports a setting whose value weakens the phone.
-func DangerousSetting(namespace, key, value string) *model.Detection {
-	s, ok := dangerousSettings[key]
-	if !ok || strings.TrimSpace(value) == s.safe {
+func DangerousSetting(namespace, key, value string) *rules.Finding {
+	safe, ok := dangerousSettings[key]
+	if !ok || strings.TrimSpace(value) == safe {
 		return nil
 	}
-	sev := model.Medium
-	if key == "adb_enabled" || key == "adb_wifi_enabled" {
+	var ctx []string
+	switch {
+	case key == "adb_enabled" || key == "adb_wifi_enabled":
 		// Acquisition tools need adb on, so it is expected on a phone being
 		// examined; it still deserves a line in the report.
-		sev = model.Low
+		ctx = append(ctx, "adb")
+	case privacySettings[key]:
+		ctx = append(ctx, "privacy_choice")
 	}
-	return &model.Detection{Rule: RuleAndroidDangerousSetting, Severity: sev,
-		Reason: fmt.Sprintf("Found suspicious %q setting \"%s = %s\" (%s)", namespace, key, value, s.desc)}
+	return ptr(ruleWeakSetting.New(rules.Params{"namespace": clip(namespace, 60), "setting": key, "value": clip(value, 100)}, ctx...))
 }
 
 // TmpFile reports a file under /data/local/tmp, where exploits stage their
 // binaries (Predator used /data/local/tmp/wd). androidqf's own collector is
 // exempt.
-func TmpFile(p, mode string) *model.Detection {
+func TmpFile(p, mode string) *rules.Finding {
 	if !strings.HasPrefix(p, "/data/local/tmp/") || p == "/data/local/tmp/collector" || strings.HasSuffix(p, "/") {
 		return nil
 	}
-	what, sev := "file", model.Medium
+	var ctx []string
 	if strings.Contains(mode, "x") {
-		what, sev = "executable file", model.High
+		ctx = append(ctx, "executable")
 	}
-	return &model.Detection{Rule: RuleAndroidTmpFile, Severity: sev,
-		Reason: fmt.Sprintf("Found %s at suspicious path %s (exploits stage payloads in /data/local/tmp)", what, p)}
+	return ptr(ruleTmpFile.New(rules.Params{"path": clip(p, 300)}, ctx...))
 }
 
 var rootBinaries = map[string]string{
-	"su": "SuperUser binary", "busybox": "BusyBox utilities", "supersu": "SuperSU root management",
-	"superuser.apk": "Superuser app", "kingouser.apk": "KingRoot app", "magisk": "Magisk root framework",
-	"magiskhide": "Magisk hide utility", "magiskinit": "Magisk init binary", "magiskpolicy": "Magisk policy injector",
+	"su": "su", "busybox": "busybox", "supersu": "supersu",
+	"superuser.apk": "superuser", "kingouser.apk": "kingouser", "magisk": "magisk",
+	"magiskhide": "magiskhide", "magiskinit": "magiskinit", "magiskpolicy": "magiskpolicy",
 }
 
-// RootBinaryDescription names what a root binary is.
+// RootBinaryDescription names what a root binary is, in English (the
+// record's description field; texts come from the registry term
+// "root_binary.<name>").
 func RootBinaryDescription(p string) string {
 	if d, ok := rootBinaries[strings.ToLower(path.Base(p))]; ok {
-		return d
+		if t, ok := rules.Term("root_binary."+d, "en"); ok {
+			return t
+		}
 	}
-	return "Unknown root binary"
+	t, _ := rules.Term("root_binary.unknown", "en")
+	return t
 }
 
-// RootBinary reports a binary that only exists on rooted phones.
-func RootBinary(p string) model.Detection {
-	return model.Detection{Rule: RuleAndroidRootBinary, Severity: model.High,
-		Reason: fmt.Sprintf("Found root binary %q (%s) at path %q", path.Base(p), RootBinaryDescription(p), p)}
+// RootBinary reports a binary that only exists on rooted phones (androidqf
+// lists those it found by name; a name outside the known list is reported
+// as an unknown root binary, as MVT does). A rooted phone is a risk factor,
+// not a sign of spyware: it is said that way. nil for an entry that names
+// no file.
+func RootBinary(p string) *rules.Finding {
+	if p == "" || strings.HasSuffix(p, "/") {
+		return nil
+	}
+	kind, ok := rootBinaries[strings.ToLower(path.Base(p))]
+	if !ok {
+		kind = "unknown"
+	}
+	return ptr(ruleRootBinary.New(rules.Params{"name": clip(path.Base(p), 100), "path": clip(p, 300), "what": kind}))
 }
 
 // IsSystemPartition says whether a mount point holds the read-only OS.
@@ -173,51 +198,51 @@ func IsSystemPartition(mp string) bool {
 
 // Mount judges one mount: a system partition mounted read-write means root
 // or a modified OS; remount options suggest tampering.
-func Mount(device, mountPoint string, options []string) []model.Detection {
+func Mount(device, mountPoint string, options []string) []rules.Finding {
 	if !IsSystemPartition(mountPoint) {
 		return nil
 	}
-	var out []model.Detection
+	var out []rules.Finding
 	has := map[string]bool{}
 	for _, o := range options {
 		has[o] = true
 	}
+	p := rules.Params{"mount": clip(mountPoint, 200), "device": clip(device, 200)}
 	if has["rw"] {
-		out = append(out, model.Detection{Rule: RuleAndroidMountRW, Severity: model.High,
-			Reason: fmt.Sprintf("System partition %s (%s) is mounted read-write: the phone is rooted or its system was modified", mountPoint, device)})
+		out = append(out, ruleSystemRW.New(p))
 	}
 	if has["remount"] {
-		out = append(out, model.Detection{Rule: RuleAndroidMountOptions, Severity: model.Medium,
-			Reason: fmt.Sprintf("System partition %s was remounted", mountPoint)})
+		out = append(out, ruleSystemRemount.New(p))
 	}
 	return out
 }
 
-// RuleAndroidIntrusionSecurity marks security events of Android's intrusion
-// logging that mean the device's trust was attacked.
-const RuleAndroidIntrusionSecurity = "android_intrusion_security_event"
-
 // IntrusionSecurityEvent judges one intrusion-logging security event by its
 // tag and fields (booleans as decoded JSON: bool or number). It returns nil
-// for routine events.
-func IntrusionSecurityEvent(tag string, fields map[string]any) *model.Detection {
-	det := func(reason string) *model.Detection {
-		return &model.Detection{Rule: RuleAndroidIntrusionSecurity, Severity: model.Medium, Reason: reason}
+// for routine events. The event's words are the registry term
+// "intrusion.<tag>".
+func IntrusionSecurityEvent(tag string, fields map[string]any) *rules.Finding {
+	det := func(detail any) *rules.Finding {
+		p := rules.Params{"event": tag}
+		if detail != nil {
+			p["detail"] = clip(fmt.Sprint(detail), 300)
+		}
+		return ptr(ruleIntrusionEvent.New(p))
 	}
 	switch tag {
 	case "cert_validation_failure":
-		return det(fmt.Sprintf("Certificate validation failure: %v (an interception attempt can cause it)", fields["reason"]))
+		return det(fields["reason"])
 	case "key_integrity_violation":
-		return det(fmt.Sprintf("Key integrity violation for key %v (uid %v): a stored key was tampered with", fields["key_id"], fields["uid"]))
+		return det(fmt.Sprintf("%v (uid %v)", fields["key_id"], fields["uid"]))
 	case "cert_authority_installed":
 		if ok, set := truth(fields["success"]); !set || ok {
-			return det(fmt.Sprintf("Certificate authority installed: %v. Unexpected Root CA let someone read encrypted traffic", fields["subject"]))
+			return det(fields["subject"])
 		}
 	case "wipe_failure":
-		return det("Device wipe failed")
+		return det(nil)
 	case "crypto_self_test_completed":
 		if ok, set := truth(fields["success"]); set && !ok {
-			return det("Cryptographic self test failed")
+			return det(nil)
 		}
 	}
 	return nil

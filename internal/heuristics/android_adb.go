@@ -1,11 +1,11 @@
 package heuristics
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // ADBAcquisition is what an androidqf acquisition says about the computer
@@ -25,34 +25,44 @@ func ADBKeyBase64(line string) string {
 	return f[0]
 }
 
+var (
+	ruleADBTrusted       = rules.Must("android.adb.trusted_key")
+	ruleADBInvalid       = rules.Must("android.adb.invalid_key")
+	ruleADBOther         = rules.Must("android.adb.other_computer")
+	ruleADBTrustedBefore = rules.Must("android.adb.host_trusted_before")
+	ruleADBHostMissing   = rules.Must("android.adb.host_key_missing")
+)
+
 // TrustedADBKeyInContext judges one trusted key against the acquisition
 // (MVT's DumpsysADBState under check-androidqf). The acquiring computer's
 // own key is expected, unless it was already trusted a day or more before
 // the acquisition; any other key is another computer the phone trusts.
 // A missing host key is reported once by the caller (ADBHostKeyMissing).
-func TrustedADBKeyInContext(key, user, fingerprint string, valid bool, last time.Time, acq ADBAcquisition) *model.Detection {
+func TrustedADBKeyInContext(key, user, fingerprint string, valid bool, last time.Time, acq ADBAcquisition) *rules.Finding {
+	p := rules.Params{"user": clip(user, 200), "fingerprint": clip(fingerprint, 120)}
 	if !valid {
-		return &model.Detection{Rule: RuleAndroidADBKey, Severity: model.Low,
-			Reason: fmt.Sprintf("The phone holds an invalid trusted ADB host key (%q); a tampered key list is worth a look", user)}
+		return ptr(ruleADBInvalid.New(p))
 	}
 	host := ADBKeyBase64(acq.HostKey)
 	if host == "" {
 		return nil
 	}
 	if ADBKeyBase64(key) != host {
-		return &model.Detection{Rule: RuleAndroidADBKey, Severity: model.Low,
-			Reason: fmt.Sprintf("The phone trusts a USB-debugging computer %q (fingerprint %s) different from the AndroidQF acquisition host; check that it is a computer you know", user, fingerprint)}
+		return ptr(ruleADBOther.New(p))
 	}
 	if !last.IsZero() && !acq.Started.IsZero() && acq.Started.Sub(last) >= 24*time.Hour {
-		return &model.Detection{Rule: RuleAndroidADBKey, Severity: model.Informational,
-			Reason: fmt.Sprintf("The AndroidQF acquisition host's key was last connected %s, at least one day before the acquisition (%s): the phone trusted this computer before", last.UTC().Format(time.RFC3339), acq.Started.UTC().Format(time.RFC3339))}
+		p["last"] = last.UTC().Format(time.RFC3339)
+		p["acquired"] = acq.Started.UTC().Format(time.RFC3339)
+		return ptr(ruleADBTrustedBefore.New(p))
 	}
 	return nil
 }
 
 // ADBHostKeyMissing reports an acquisition that did not record its host
 // key, so trusted keys cannot be told apart from it.
-func ADBHostKeyMissing(keys int) *model.Detection {
-	return &model.Detection{Rule: RuleAndroidADBKey, Severity: model.Low,
-		Reason: fmt.Sprintf("The AndroidQF acquisition does not include its host key, so the %d computer(s) the phone trusts for USB debugging cannot be told apart from the one that made it", keys)}
+func ADBHostKeyMissing(keys int) *rules.Finding {
+	if keys <= 0 {
+		return nil
+	}
+	return ptr(ruleADBHostMissing.New(rules.Params{"keys": strconv.Itoa(keys)}))
 }

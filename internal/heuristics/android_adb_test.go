@@ -22,11 +22,11 @@ func TestTrustedADBKeyInContext(t *testing.T) {
 		sev   model.Severity
 		want  string // "" = no detection
 	}{
-		{"host key, connected 2 days before", "QUJDRA==", true, time.UnixMilli(1750266000000), acq, model.Informational, "at least one day before"},
+		{"host key, connected 2 days before", "QUJDRA==", true, time.UnixMilli(1750266000000), acq, model.Informational, "android.adb.host_trusted_before"},
 		{"host key, connected 1 hour before", "QUJDRA==", true, time.UnixMilli(1750438800000), acq, 0, ""},
 		{"host key, never connected", "QUJDRA==", true, time.Time{}, acq, 0, ""},
-		{"another computer", "RUZHSA==", true, time.Time{}, acq, model.Low, "different from the AndroidQF acquisition host"},
-		{"invalid key", "not-base64", false, time.Time{}, acq, model.Low, "invalid trusted ADB host key"},
+		{"another computer", "RUZHSA==", true, time.Time{}, acq, model.Low, "android.adb.other_computer"},
+		{"invalid key", "not-base64", false, time.Time{}, acq, model.Low, "android.adb.invalid_key"},
 		{"no host key recorded", "RUZHSA==", true, time.Time{}, ADBAcquisition{Started: started}, 0, ""},
 	}
 	for _, tt := range tests {
@@ -38,12 +38,12 @@ func TestTrustedADBKeyInContext(t *testing.T) {
 				}
 				return
 			}
-			if d == nil || d.Severity != tt.sev || !strings.Contains(d.Reason, tt.want) || d.Rule != RuleAndroidADBKey {
+			if d == nil || d.Severity != tt.sev || d.Rule != tt.want {
 				t.Fatalf("got %+v, want %s %q", d, tt.sev, tt.want)
 			}
 		})
 	}
-	if d := ADBHostKeyMissing(2); d.Severity != model.Low || !strings.Contains(d.Reason, "does not include its host key") {
+	if d := ADBHostKeyMissing(2); d.Severity != model.Low || !strings.Contains(d.Text("en"), "2 computer(s)") {
 		t.Errorf("%+v", d)
 	}
 	if ADBKeyBase64("  QUJDRA==  a@b ") != "QUJDRA==" || ADBKeyBase64("") != "" {

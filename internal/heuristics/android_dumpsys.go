@@ -1,42 +1,63 @@
 package heuristics
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
-// Rule ids of the dumpsys and tombstone heuristics.
-const (
-	RuleAndroidAccessibility   = "android_accessibility_service"
-	RuleAndroidSMSReceiver     = "android_sms_call_receiver"
-	RuleAndroidInstallAppop    = "android_request_install_packages"
-	RuleAndroidShellAppop      = "android_shell_appop"
-	RuleAndroidDowngrade       = "android_package_downgrade"
-	RuleAndroidUninstall       = "android_package_uninstall"
-	RuleAndroidStalkerware     = "android_stalkerware_combination"
-	RuleAndroidADBKey          = "android_trusted_adb_key"
-	RuleAndroidRootPackage     = "android_root_package"
-	RuleAndroidSecurityPatch   = "android_old_security_patch"
-	RuleAndroidPrivilegedCrash = "android_privileged_crash"
+var (
+	ruleAccessibility   = rules.Must("android.accessibility.service")
+	ruleSMSReceiver     = rules.Must("android.receiver.sms_call")
+	ruleInstallAppop    = rules.Must("android.appop.install_packages")
+	ruleShellAppop      = rules.Must("android.appop.adb_shell")
+	ruleDowngrade       = rules.Must("android.package.downgraded")
+	ruleUninstall       = rules.Must("android.package.uninstalled")
+	ruleStalkerware     = rules.Must("android.app.stalkerware_pattern")
+	ruleRootPackage     = rules.Must("android.root.package")
+	ruleSecurityPatch   = rules.Must("android.patch.outdated")
+	rulePrivilegedCrash = rules.Must("android.crash.privileged")
 )
+
+// vendorPrefixes are package name spaces of Android itself and of phone
+// makers. When the evidence does not say whether a package is a system app
+// (a dumpsys without its package list), a package in one of them is taken
+// to have come with the phone; any other package is reported, at a lower
+// severity than one known to be installed by the user.
+var vendorPrefixes = []string{
+	"android", "com.android.", "com.google.android.", "com.samsung.", "com.sec.", "com.qualcomm.", "com.qti.",
+	"com.mediatek.", "com.huawei.", "com.hihonor.", "com.miui.", "com.xiaomi.", "com.oneplus.", "com.oplus.",
+	"com.coloros.", "com.oppo.", "com.heytap.", "com.motorola.", "com.lge.", "com.sonymobile.", "com.sony.",
+	"com.htc.", "com.nokia.", "com.hmdglobal.", "com.asus.", "com.vivo.", "com.bbk.", "com.transsion.",
+}
+
+// VendorPackage says whether pkg belongs to Android's or a phone maker's
+// name space.
+func VendorPackage(pkg string) bool {
+	for _, p := range vendorPrefixes {
+		if pkg == p || strings.HasPrefix(pkg, p) && strings.HasSuffix(p, ".") {
+			return true
+		}
+	}
+	return false
+}
 
 // AccessibilityHolder reports an accessibility service: it can read the
 // screen and act for the user, which stalkerware and banking malware need.
-// System apps' services are left out; when the system flag is unknown the
-// service is reported, as MVT does for every service.
-func AccessibilityHolder(pkg, component string, system, known bool) *model.Detection {
-	if known && system {
+// System apps' services are left out; when the system flag is unknown, a
+// service of Android or the phone maker is left out too and any other is
+// reported at low severity (MVT reports every service).
+func AccessibilityHolder(pkg, component string, system, known bool) *rules.Finding {
+	if known && system || !known && VendorPackage(pkg) {
 		return nil
 	}
-	why := "a non-system app"
+	var ctx []string
 	if !known {
-		why = "an app whose system status is unknown"
+		ctx = append(ctx, "status_unknown")
 	}
-	return &model.Detection{Rule: RuleAndroidAccessibility, Severity: model.Medium,
-		Reason: fmt.Sprintf("Accessibility service %q belongs to %s (%s); such services can read the screen and act for the user", component, why, pkg)}
+	return ptr(ruleAccessibility.New(rules.Params{"package": clip(pkg, 200), "service": clip(component, 300)}, ctx...))
 }
 
 // sensitiveIntents are broadcasts that let an app read messages or follow
@@ -67,29 +88,32 @@ func IsSensitiveIntent(action string) bool {
 }
 
 // SMSCallReceiver reports a non-system app listening for SMS or call events.
-func SMSCallReceiver(intent, pkg, component string, system, known bool) *model.Detection {
-	if !IsSensitiveIntent(intent) || (known && system) {
+func SMSCallReceiver(intent, pkg, component string, system, known bool) *rules.Finding {
+	if !IsSensitiveIntent(intent) || known && system || !known && VendorPackage(pkg) {
 		return nil
 	}
-	return &model.Detection{Rule: RuleAndroidSMSReceiver, Severity: model.Low,
-		Reason: fmt.Sprintf("App %s receives %s through %s; a non-system app listening for SMS or call events deserves a look", pkg, intent, component)}
+	var ctx []string
+	if !known {
+		ctx = append(ctx, "status_unknown")
+	}
+	return ptr(ruleSMSReceiver.New(rules.Params{"package": clip(pkg, 200), "intent": clip(intent, 200), "receiver": clip(component, 300)}, ctx...))
 }
 
 // RiskyAppop reports use of REQUEST_INSTALL_PACKAGES (installing other apps,
 // the usual sideloading path) and any operation recorded for com.android.shell
 // (changes made over adb). at may be zero when the op has no entry.
-func RiskyAppop(pkg, op, access string, at time.Time) *model.Detection {
-	when := ""
+func RiskyAppop(pkg, op, access string, at time.Time) *rules.Finding {
+	p := rules.Params{"package": clip(pkg, 200), "operation": clip(op, 100), "access": clip(access, 100)}
+	var ctx []string
 	if !at.IsZero() {
-		when = " at " + at.Format("2006-01-02 15:04:05")
+		p["time"] = at.Format("2006-01-02 15:04:05")
+		ctx = append(ctx, "dated")
 	}
 	switch {
 	case op == "REQUEST_INSTALL_PACKAGES":
-		return &model.Detection{Rule: RuleAndroidInstallAppop, Severity: model.Medium,
-			Reason: fmt.Sprintf("Package %s had the permission to install other apps (REQUEST_INSTALL_PACKAGES) set to %q%s", pkg, access, when)}
+		return ptr(ruleInstallAppop.New(p, ctx...))
 	case pkg == "com.android.shell":
-		return &model.Detection{Rule: RuleAndroidShellAppop, Severity: model.Medium,
-			Reason: fmt.Sprintf("The adb shell (com.android.shell) used %s set to %q%s, which means someone ran commands over USB debugging", op, access, when)}
+		return ptr(ruleShellAppop.New(p, ctx...))
 	}
 	return nil
 }
@@ -97,14 +121,14 @@ func RiskyAppop(pkg, op, access string, at time.Time) *model.Detection {
 // PackageChange reports downgrades (an old, possibly vulnerable version put
 // back) and uninstalls (an app removed, possibly to hide it) from battery
 // daily stats. action is update, downgrade or uninstall.
-func PackageChange(action, pkg string, vers, prev int64, day string) *model.Detection {
+func PackageChange(action, pkg string, vers, prev int64, day string) *rules.Finding {
+	p := rules.Params{"package": clip(pkg, 200), "day": clip(day, 40)}
 	switch action {
 	case "downgrade":
-		return &model.Detection{Rule: RuleAndroidDowngrade, Severity: model.Medium,
-			Reason: fmt.Sprintf("Package %s was downgraded from version %d to %d on %s", pkg, prev, vers, day)}
+		p["from"], p["to"] = strconv.FormatInt(prev, 10), strconv.FormatInt(vers, 10)
+		return ptr(ruleDowngrade.New(p))
 	case "uninstall":
-		return &model.Detection{Rule: RuleAndroidUninstall, Severity: model.Medium,
-			Reason: fmt.Sprintf("Package %s was uninstalled (version 0) on %s", pkg, day)}
+		return ptr(ruleUninstall.New(p))
 	}
 	return nil
 }
@@ -123,13 +147,15 @@ type StalkerwareSignals struct {
 	Permissions      []string // requested or granted
 }
 
+// stalkerPerms map permissions to what they give access to (registry term
+// "access.<kind>").
 var stalkerPerms = map[string]string{
-	"android.permission.READ_SMS":                   "SMS",
-	"android.permission.RECEIVE_SMS":                "SMS",
+	"android.permission.READ_SMS":                   "sms",
+	"android.permission.RECEIVE_SMS":                "sms",
 	"android.permission.ACCESS_FINE_LOCATION":       "location",
 	"android.permission.ACCESS_BACKGROUND_LOCATION": "location",
 	"android.permission.RECORD_AUDIO":               "microphone",
-	"android.permission.READ_CALL_LOG":              "call log",
+	"android.permission.READ_CALL_LOG":              "call_log",
 }
 
 // Stalkerware reports the combination commercial stalkerware shows: an
@@ -137,7 +163,7 @@ var stalkerPerms = map[string]string{
 // resist uninstall) and access to SMS, location or the microphone. All the
 // known signals must agree, and at least the accessibility service and the
 // permissions must be known.
-func Stalkerware(s StalkerwareSignals) *model.Detection {
+func Stalkerware(s StalkerwareSignals) *rules.Finding {
 	if s.System || !s.Accessibility {
 		return nil
 	}
@@ -157,41 +183,39 @@ func Stalkerware(s StalkerwareSignals) *model.Detection {
 		return nil
 	}
 	var ks []string
-	for _, k := range []string{"SMS", "location", "microphone", "call log"} {
+	for _, k := range []string{"sms", "location", "microphone", "call_log"} {
 		if kinds[k] {
 			ks = append(ks, k)
 		}
 	}
-	signs := []string{"an accessibility service"}
+	signs := []string{"accessibility"}
 	if s.KnownLauncher {
-		signs = append(signs, "no launcher icon")
+		signs = append(signs, "no_launcher")
 	}
 	if s.KnownDeviceAdmin {
-		signs = append(signs, "device-admin rights")
+		signs = append(signs, "device_admin")
 	}
-	signs = append(signs, "access to "+strings.Join(ks, ", "))
-	sev := model.Medium
+	var ctx []string
 	if s.KnownLauncher && s.KnownDeviceAdmin {
-		sev = model.High
+		ctx = append(ctx, "all_signals")
 	}
-	return &model.Detection{Rule: RuleAndroidStalkerware, Severity: sev,
-		Reason: fmt.Sprintf("Package %s combines %s: the pattern of stalkerware", s.Package, strings.Join(signs, ", "))}
+	return ptr(ruleStalkerware.New(rules.Params{"package": clip(s.Package, 200), "signs": strings.Join(signs, ","), "access": strings.Join(ks, ",")}, ctx...))
 }
 
 // TrustedADBKey reports, for information, a computer trusted for USB
 // debugging: whoever holds that key can install apps and read data over
 // USB. The person checking the phone should recognise every one.
-func TrustedADBKey(user, fingerprint string, valid bool, last time.Time) *model.Detection {
-	sev := model.Informational
-	what := fmt.Sprintf("The phone trusts a computer for USB debugging: %q (fingerprint %s)", user, fingerprint)
+func TrustedADBKey(user, fingerprint string, valid bool, last time.Time) *rules.Finding {
+	p := rules.Params{"user": clip(user, 200), "fingerprint": clip(fingerprint, 120)}
 	if !valid {
-		sev = model.Low
-		what = fmt.Sprintf("The phone's list of trusted USB-debugging computers holds an invalid key (%q)", user)
+		return ptr(ruleADBInvalid.New(p))
 	}
+	var ctx []string
 	if !last.IsZero() {
-		what += ", last connected " + last.UTC().Format(time.RFC3339)
+		p["last"] = last.UTC().Format(time.RFC3339)
+		ctx = append(ctx, "dated")
 	}
-	return &model.Detection{Rule: RuleAndroidADBKey, Severity: sev, Reason: what + "; check that it is a computer you know"}
+	return ptr(ruleADBTrusted.New(p, ctx...))
 }
 
 // rootPackages are apps that root a phone or hide root (MVT's list).
@@ -208,17 +232,16 @@ var rootPackages = map[string]bool{
 }
 
 // RootPackage reports an installed rooting or root-hiding app.
-func RootPackage(pkg string) *model.Detection {
+func RootPackage(pkg string) *rules.Finding {
 	if !rootPackages[pkg] {
 		return nil
 	}
-	return &model.Detection{Rule: RuleAndroidRootPackage, Severity: model.Medium,
-		Reason: fmt.Sprintf("Package %s is a rooting or root-hiding tool; a rooted phone loses Android's protections", pkg)}
+	return ptr(ruleRootPackage.New(rules.Params{"package": pkg}))
 }
 
 // SecurityPatchAge reports a security patch level (YYYY-MM-DD) older than
 // six months at the time now (the acquisition date when known).
-func SecurityPatchAge(patch string, now time.Time) *model.Detection {
+func SecurityPatchAge(patch string, now time.Time) *rules.Finding {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(patch))
 	if err != nil || now.IsZero() {
 		return nil
@@ -226,19 +249,17 @@ func SecurityPatchAge(patch string, now time.Time) *model.Detection {
 	if now.Sub(t) <= 186*24*time.Hour {
 		return nil
 	}
-	return &model.Detection{Rule: RuleAndroidSecurityPatch, Severity: model.Medium,
-		Reason: fmt.Sprintf("This phone has not received security updates for more than six months (last update: %s)", patch)}
+	return ptr(ruleSecurityPatch.New(rules.Params{"patch": strings.TrimSpace(patch)}))
 }
 
 // PrivilegedCrash reports a native crash of a process running as root
 // (0), system (1000) or shell (2000): exploits against privileged services
 // often crash them on failed attempts.
-func PrivilegedCrash(process string, uid int64, signal string) *model.Detection {
+func PrivilegedCrash(process string, uid int64, signal string) *rules.Finding {
 	names := map[int64]string{0: "root", 1000: "system", 2000: "shell"}
 	who, ok := names[uid]
 	if !ok {
 		return nil
 	}
-	return &model.Detection{Rule: RuleAndroidPrivilegedCrash, Severity: model.Medium,
-		Reason: fmt.Sprintf("Process %q running as %s (uid %d) crashed with %s; failed exploits can crash privileged processes", process, who, uid, signal)}
+	return ptr(rulePrivilegedCrash.New(rules.Params{"process": clip(process, 200), "user": who, "uid": strconv.FormatInt(uid, 10), "signal": clip(signal, 60)}))
 }

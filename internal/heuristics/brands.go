@@ -22,25 +22,31 @@ type brand struct {
 
 var brands = []brand{
 	// Platforms and messengers.
-	{name: "Apple", tokens: []string{"apple", "appleid"}, domains: []string{"apple.com", "apple.news", "apple.co", "mzstatic.com", "cdn-apple.com"}, global: true},
-	{name: "iCloud", tokens: []string{"icloud"}, domains: []string{"icloud.com", "me.com", "mac.com"}, contain: true},
-	{name: "Google", tokens: []string{"google", "gmail"}, domains: []string{"google.com", "gmail.com", "googleapis.com", "gstatic.com", "googleusercontent.com", "google-analytics.com", "googletagmanager.com", "googlevideo.com", "withgoogle.com", "g.co", "goo.gl"}, global: true},
-	{name: "YouTube", tokens: []string{"youtube"}, domains: []string{"youtube.com", "youtu.be", "ytimg.com", "youtube-nocookie.com"}, global: true},
-	{name: "Facebook", tokens: []string{"facebook", "fb"}, domains: []string{"facebook.com", "fb.com", "fb.me", "fb.watch", "fbcdn.net", "facebook.net", "facebookbrand.com", "meta.com"}, global: true},
-	{name: "Instagram", tokens: []string{"instagram"}, domains: []string{"instagram.com", "instagr.am", "cdninstagram.com"}, contain: true},
-	{name: "WhatsApp", tokens: []string{"whatsapp"}, domains: []string{"whatsapp.com", "whatsapp.net", "wa.me"}, contain: true},
-	{name: "Telegram", tokens: []string{"telegram"}, domains: []string{"telegram.org", "t.me", "telegram.me", "telegra.ph"}, contain: true},
+	{name: "Apple", tokens: []string{"apple", "appleid"}, domains: []string{"apple.com", "apple.news", "apple.co", "mzstatic.com", "cdn-apple.com", "apple-dns.net", "apple-dns.cn",
+		"apple-cloudkit.com", "apple-mapkit.com", "apple-livephotoskit.com", "appleid.com", "apple.com.cn", "applemusic.com", "itunes.com"}, global: true},
+	{name: "iCloud", tokens: []string{"icloud"}, domains: []string{"icloud.com", "me.com", "mac.com", "icloud-content.com", "icloud.com.cn", "icloud-content.com.cn"}, contain: true},
+	{name: "Google", tokens: []string{"google", "gmail"}, domains: []string{"google.com", "gmail.com", "googleapis.com", "gstatic.com", "googleusercontent.com", "google-analytics.com", "googletagmanager.com", "googlevideo.com", "withgoogle.com", "g.co", "goo.gl",
+		"googleadservices.com", "googlesyndication.com", "google.dev", "googleblog.com", "googledrive.com", "googlemail.com",
+		"google-melange.com", "googletagservices.com", "googleoptimize.com", "googlesource.com", "googlezip.net", "gvt1.com", "gvt2.com"}, global: true},
+	{name: "YouTube", tokens: []string{"youtube"}, domains: []string{"youtube.com", "youtu.be", "ytimg.com", "youtube-nocookie.com", "youtubekids.com", "youtube-ui.l.google.com"}, global: true},
+	{name: "Facebook", tokens: []string{"facebook", "fb"}, domains: []string{"facebook.com", "fb.com", "fb.me", "fb.watch", "fbcdn.net", "facebook.net", "facebookbrand.com", "meta.com", "fbsbx.com", "facebook-hardware.com"}, global: true},
+	{name: "Instagram", tokens: []string{"instagram"}, domains: []string{"instagram.com", "instagr.am", "cdninstagram.com", "ig.me"}, contain: true},
+	{name: "WhatsApp", tokens: []string{"whatsapp"}, domains: []string{"whatsapp.com", "whatsapp.net", "wa.me", "whatsapp.biz"}, contain: true},
+	{name: "Telegram", tokens: []string{"telegram"}, domains: []string{"telegram.org", "t.me", "telegram.me", "telegra.ph", "telesco.pe", "tdesktop.com"}, contain: true},
 	{name: "Signal", tokens: []string{"signal"}, domains: []string{"signal.org", "signal.me", "signal.group"}, word: true},
-	{name: "Twitter / X", tokens: []string{"twitter"}, domains: []string{"twitter.com", "x.com", "twimg.com", "t.co"}, global: true},
-	{name: "LinkedIn", tokens: []string{"linkedin"}, domains: []string{"linkedin.com", "lnkd.in", "licdn.com"}, contain: true},
-	{name: "Microsoft", tokens: []string{"microsoft", "outlook", "office365", "hotmail"}, domains: []string{"microsoft.com", "live.com", "outlook.com", "office.com", "office365.com", "hotmail.com", "microsoftonline.com", "msn.com", "1drv.ms", "sharepoint.com", "onedrive.com"}, global: true},
-	{name: "Netflix", tokens: []string{"netflix"}, domains: []string{"netflix.com", "netflix.net", "nflxext.com", "nflximg.net"}, global: true, contain: true},
-	{name: "Amazon", tokens: []string{"amazon"}, domains: []string{"amazon.com", "amzn.to", "amazon.com.mx", "media-amazon.com"}, global: true},
-	{name: "PayPal", tokens: []string{"paypal"}, domains: []string{"paypal.com", "paypal.me", "paypalobjects.com"}, global: true, contain: true},
-	{name: "Dropbox", tokens: []string{"dropbox"}, domains: []string{"dropbox.com", "db.tt", "dropboxusercontent.com"}},
-	{name: "TikTok", tokens: []string{"tiktok"}, domains: []string{"tiktok.com", "tiktokcdn.com"}, global: true},
-	{name: "Snapchat", tokens: []string{"snapchat"}, domains: []string{"snapchat.com"}},
-	{name: "GitHub", tokens: []string{"github"}, domains: []string{"github.com", "github.io", "githubusercontent.com"}},
+	{name: "Twitter / X", tokens: []string{"twitter"}, domains: []string{"twitter.com", "x.com", "twimg.com", "t.co", "ads-twitter.com", "twttr.com"}, global: true},
+	{name: "LinkedIn", tokens: []string{"linkedin"}, domains: []string{"linkedin.com", "lnkd.in", "licdn.com", "linkedin.cn"}, contain: true},
+	{name: "Microsoft", tokens: []string{"microsoft", "outlook", "office365", "hotmail"}, domains: []string{"microsoft.com", "live.com", "outlook.com", "office.com", "office365.com", "hotmail.com", "microsoftonline.com", "msn.com", "1drv.ms", "sharepoint.com", "onedrive.com", "onmicrosoft.com", "s-microsoft.com",
+		"microsoft365.com", "office.net", "outlook.office365.com", "msedge.net", "fb-t-msedge.net", "microsoftstore.com", "hotmail.co.uk"}, global: true},
+	{name: "Netflix", tokens: []string{"netflix"}, domains: []string{"netflix.com", "netflix.net", "nflxext.com", "nflximg.net", "nflxvideo.net", "nflxso.net", "nflximg.com"}, global: true, contain: true},
+	{name: "Amazon", tokens: []string{"amazon"}, domains: []string{"amazon.com", "amzn.to", "amazon.com.mx", "media-amazon.com", "amazon-adsystem.com", "ssl-images-amazon.com",
+		"amazonaws.com", "amazontrust.com", "amazon.dev", "amazonvideo.com", "amazon.co.uk", "amazon.co.jp", "amazon.com.br"}, global: true},
+	{name: "PayPal", tokens: []string{"paypal"}, domains: []string{"paypal.com", "paypal.me", "paypalobjects.com", "paypal-community.com", "paypal-dynamic.com"}, global: true, contain: true},
+	{name: "Dropbox", tokens: []string{"dropbox"}, domains: []string{"dropbox.com", "db.tt", "dropboxusercontent.com", "dropbox-dns.com", "dropboxapi.com", "dropboxstatic.com"}},
+	{name: "TikTok", tokens: []string{"tiktok"}, domains: []string{"tiktok.com", "tiktokcdn.com", "tiktokv.com", "tiktokv.us", "tiktokv.eu", "tiktokw.us", "tiktokw.eu",
+		"tiktokcdn-us.com", "tiktokcdn-eu.com", "tiktok.us", "tiktokd.net", "tiktokd.org", "tiktokrow-cdn.com", "ttwstatic.com"}, global: true},
+	{name: "Snapchat", tokens: []string{"snapchat"}, domains: []string{"snapchat.com", "snap.com", "sc-cdn.net", "snapkit.com"}},
+	{name: "GitHub", tokens: []string{"github"}, domains: []string{"github.com", "github.io", "githubusercontent.com", "githubassets.com", "github.dev", "githubapp.com"}},
 
 	// Shorteners: the Predator campaigns registered typosquats of them
 	// (bit-ly.link, bitly.live, bbitly.com, bityl.me).
@@ -73,13 +79,13 @@ var brands = []brand{
 	{name: "El Faro", tokens: []string{"elfaro"}, domains: []string{"elfaro.net"}},
 	{name: "El Universo", tokens: []string{"eluniverso"}, domains: []string{"eluniverso.com"}},
 	// International news.
-	{name: "CNN", tokens: []string{"cnn", "cnnespanol"}, domains: []string{"cnn.com", "cnn.it"}},
-	{name: "BBC", tokens: []string{"bbc"}, domains: []string{"bbc.com", "bbc.co.uk", "bbci.co.uk", "bbc.in"}},
-	{name: "The New York Times", tokens: []string{"nytimes"}, domains: []string{"nytimes.com", "nyti.ms"}},
+	{name: "CNN", tokens: []string{"cnn", "cnnespanol"}, domains: []string{"cnn.com", "cnn.it", "cnnespanol.com", "cnn.io"}},
+	{name: "BBC", tokens: []string{"bbc"}, domains: []string{"bbc.com", "bbc.co.uk", "bbci.co.uk", "bbc.in", "bbc.org"}},
+	{name: "The New York Times", tokens: []string{"nytimes"}, domains: []string{"nytimes.com", "nyti.ms", "nyt.com"}},
 	{name: "Reuters", tokens: []string{"reuters"}, domains: []string{"reuters.com", "reut.rs"}},
-	{name: "The Guardian", tokens: []string{"theguardian"}, domains: []string{"theguardian.com", "gu.com"}},
+	{name: "The Guardian", tokens: []string{"theguardian"}, domains: []string{"theguardian.com", "gu.com", "guim.co.uk"}},
 	{name: "The Washington Post", tokens: []string{"washingtonpost"}, domains: []string{"washingtonpost.com", "wapo.st"}},
-	{name: "Al Jazeera", tokens: []string{"aljazeera"}, domains: []string{"aljazeera.com", "aljazeera.net"}},
+	{name: "Al Jazeera", tokens: []string{"aljazeera"}, domains: []string{"aljazeera.com", "aljazeera.net", "ajplus.net"}},
 	{name: "Kathimerini", tokens: []string{"kathimerini"}, domains: []string{"kathimerini.gr", "kathimerini.com.cy"}},
 	{name: "Efimerida ton Syntakton", tokens: []string{"efsyn"}, domains: []string{"efsyn.gr"}},
 	{name: "Altsantiri", tokens: []string{"altsantiri"}, domains: []string{"altsantiri.gr"}},
@@ -88,7 +94,7 @@ var brands = []brand{
 	// Telcos.
 	{name: "Telcel", tokens: []string{"telcel"}, domains: []string{"telcel.com", "telcel.com.mx"}, contain: true},
 	{name: "Iusacell", tokens: []string{"iusacell"}, domains: []string{"iusacell.com.mx"}, contain: true},
-	{name: "AT&T", tokens: []string{"att"}, domains: []string{"att.com", "att.com.mx", "att.net"}},
+	{name: "AT&T", tokens: []string{"att"}, domains: []string{"att.com", "att.com.mx", "att.net", "att-idns.net", "app-analytics-services-att.com", "att.tv", "attwireless.com"}},
 	{name: "Movistar", tokens: []string{"movistar"}, domains: []string{"movistar.com", "movistar.com.mx", "movistar.es"}, global: true},
 	{name: "Claro", tokens: []string{"claro"}, domains: []string{"claro.com", "claro.com.br", "claro.com.co"}, global: true, word: true},
 
@@ -102,12 +108,12 @@ var brands = []brand{
 	{name: "Scotiabank", tokens: []string{"scotiabank"}, domains: []string{"scotiabank.com", "scotiabank.com.mx"}, global: true},
 	{name: "Banco Azteca", tokens: []string{"bancoazteca"}, domains: []string{"bancoazteca.com.mx"}},
 	{name: "Mercado Pago", tokens: []string{"mercadopago"}, domains: []string{"mercadopago.com", "mercadopago.com.mx"}, global: true, contain: true},
-	{name: "Mercado Libre", tokens: []string{"mercadolibre"}, domains: []string{"mercadolibre.com", "mercadolibre.com.mx"}, global: true},
+	{name: "Mercado Libre", tokens: []string{"mercadolibre"}, domains: []string{"mercadolibre.com", "mercadolibre.com.mx", "mercadolivre.com.br", "mercadolivre.com", "mlstatic.com"}, global: true},
 	{name: "Nubank", tokens: []string{"nubank"}, domains: []string{"nubank.com.br", "nu.com.mx"}, global: true},
 
 	// Couriers and government services used as bait.
-	{name: "DHL", tokens: []string{"dhl"}, domains: []string{"dhl.com", "dhl.com.mx", "dhl.de"}, global: true},
-	{name: "FedEx", tokens: []string{"fedex"}, domains: []string{"fedex.com"}, global: true},
+	{name: "DHL", tokens: []string{"dhl"}, domains: []string{"dhl.com", "dhl.com.mx", "dhl.de", "dhl.net", "dhl.es"}, global: true},
+	{name: "FedEx", tokens: []string{"fedex"}, domains: []string{"fedex.com", "fedex.net"}, global: true},
 	{name: "Estafeta", tokens: []string{"estafeta"}, domains: []string{"estafeta.com"}},
 	{name: "Correos de México", tokens: []string{"correosdemexico"}, domains: []string{"correosdemexico.gob.mx"}},
 	{name: "Aramex", tokens: []string{"aramex"}, domains: []string{"aramex.com"}},
@@ -168,11 +174,13 @@ func init() {
 
 // maxEditDistance grows with the name: one slip in a short name already
 // reaches ordinary words, two slips in a long one are still a close copy.
+// Eight letters is still short: two slips turn telegram into telegraph and
+// snapchat into snapcraft, ordinary names of popular sites.
 func maxEditDistance(n int) int {
 	switch {
 	case n <= 4:
 		return 0
-	case n <= 7:
+	case n <= 8:
 		return 1
 	default:
 		return 2

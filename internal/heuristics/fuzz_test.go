@@ -16,7 +16,7 @@ func FuzzCheckLink(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, fd := range CheckLink(s) {
-			if fd.Rule == "" || fd.Reason == "" || !utf8.ValidString(fd.Reason) {
+			if text := fd.Text("en"); fd.Rule == "" || text == "" || !utf8.ValidString(text) || !utf8.ValidString(fd.Text("es")) {
 				t.Fatalf("empty finding %+v for %q", fd, s)
 			}
 		}
@@ -34,9 +34,16 @@ func FuzzScoreMessage(f *testing.F) {
 		if link != "" {
 			links = []string{link}
 		}
-		fs := ScoreMessage(Message{Text: text, Links: links, SenderKnown: known, FromMe: fromMe})
+		sender := SenderStranger
+		switch {
+		case fromMe:
+			sender = SenderMe
+		case known:
+			sender = SenderContact
+		}
+		fs := ScoreMessage(Message{Text: text, Links: links, Sender: sender})
 		for _, fd := range fs {
-			if fd.Rule == "" || !utf8.ValidString(fd.Reason) {
+			if fd.Rule == "" || !utf8.ValidString(fd.Text("en")) || !utf8.ValidString(fd.Text("es")) {
 				t.Fatalf("bad finding %+v", fd)
 			}
 		}

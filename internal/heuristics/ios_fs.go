@@ -1,8 +1,10 @@
 package heuristics
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // iOS file-system and sysdiagnose rules: where a running binary or a client
@@ -78,28 +80,105 @@ func UnusualExecPath(p string) bool {
 	return true
 }
 
-// ExecPathReason explains a process or shutdown client found in an unusual place.
-func ExecPathReason(what, p, artifact string) string {
-	if d := StagingDir(p); d != "" {
-		return fmt.Sprintf("%s %q runs from %s, a folder iOS never runs programs from; Pegasus (/private/var/db/) and Predator (/private/var/tmp/) "+
-			"installed their implants there. Seen in %s.", what, p, d, artifact)
+var (
+	ruleUnusualProcess = rules.Must("ios.process.unusual_path")
+	ruleStagingClient  = rules.Must("ios.shutdown.staging_client")
+	ruleSlowClient     = rules.Must("ios.shutdown.slow_client")
+	ruleShortLog       = rules.Must("ios.shutdown.short_log")
+)
+
+// UnusualProcess judges a running process's executable path: outside the
+// folders iOS runs code from it is a lead, and in a staging folder Pegasus
+// (/private/var/db/) or Predator (/private/var/tmp/) used, a strong one.
+// nil when the path is ordinary.
+func UnusualProcess(p, artifact string) *rules.Finding {
+	if !UnusualExecPath(p) {
+		return nil
 	}
-	return fmt.Sprintf("%s %q runs from outside the folders iOS and App Store apps run from (%s). Seen in %s; check what this binary is.",
-		what, p, "/System, /usr, /Applications, app bundles", artifact)
+	var ctx []string
+	folder := ""
+	if d := StagingDir(p); d != "" {
+		ctx = append(ctx, "staging_folder")
+		folder = d
+	}
+	return ptr(ruleUnusualProcess.New(rules.Params{"path": clip(p, 300), "folder": folder, "artifact": artifact}, ctx...))
+}
+
+// StagingClient judges a process shutdown.log saw still running at reboot:
+// in a staging folder it is the iShutdown sign of an implant. nil otherwise.
+func StagingClient(p, artifact string) *rules.Finding {
+	d := StagingDir(p)
+	if d == "" {
+		return nil
+	}
+	return ptr(ruleStagingClient.New(rules.Params{"path": clip(p, 300), "folder": d, "artifact": artifact}))
 }
 
 // ManyShutdownDelays is Kaspersky's iShutdown threshold: three or more
 // "these clients are still here" waits before one reboot.
 const ManyShutdownDelays = 3
 
-// SlowShutdownReason explains a reboot held up by clients that would not quit.
-func SlowShutdownReason(delays int, clients []string, artifact string) string {
-	return fmt.Sprintf("The phone waited %d times for processes to quit before rebooting (%s). Kaspersky's iShutdown method flags three or more "+
-		"waits: an implant can hold up a shutdown. Clients still running: %s.", delays, artifact, strings.Join(clients, ", "))
+// SlowShutdown judges one reboot: three or more waits for clients that
+// would not quit. nil below the threshold.
+func SlowShutdown(delays int, clients []string, artifact string) *rules.Finding {
+	if delays < ManyShutdownDelays {
+		return nil
+	}
+	return ptr(ruleSlowClient.New(rules.Params{"waits": strconv.Itoa(delays), "clients": clip(strings.Join(clients, ", "), 600), "artifact": artifact}))
 }
 
-// ShortShutdownLogReason tells the analyst not to read comfort into a thin log.
-func ShortShutdownLogReason(reboots int, artifact string) string {
-	return fmt.Sprintf("%s records only %d reboot(s). A short or empty shutdown.log is not evidence of a clean phone: iOS 26 rotates and "+
-		"overwrites it, and it only covers reboots made since it was last reset.", artifact, reboots)
+// ShortShutdownLog tells the analyst not to read comfort into a thin log:
+// fewer reboots than the iShutdown threshold. nil otherwise.
+func ShortShutdownLog(reboots int, artifact string) *rules.Finding {
+	if reboots >= ManyShutdownDelays {
+		return nil
+	}
+	return ptr(ruleShortLog.New(rules.Params{"reboots": strconv.Itoa(reboots), "artifact": artifact}))
+}
+
+// Where a file whose name equals a process-name indicator lies, as a
+// context of the indicator rule (indicator.feed.match). A file-system dump
+// holds every binary of iOS and every resource of every app, so a name
+// alone says little: it counts where an implant runs from, never for
+// Apple's own binaries in their system folders or a file inside an app
+// bundle (TikTok ships a folder named "bh", a Pegasus process name), and
+// anywhere else it is at most a weak lead (an app's cache file "payload").
+const (
+	PlaceStaging   = "staging_folder"
+	PlaceSystem    = "system_folder"
+	PlaceAppBundle = "app_bundle"
+	PlaceElsewhere = "elsewhere"
+)
+
+// ProcessNamePlace returns the place context of path for a process-name
+// match on the name of a file or folder.
+func ProcessNamePlace(path string) string {
+	switch {
+	case StagingDir(path) != "" || strings.HasPrefix(path, "/data/local/tmp/"):
+		return PlaceStaging
+	case inAppBundle(path):
+		return PlaceAppBundle
+	case !UnusualExecPath(path) || androidSystemPath(path):
+		return PlaceSystem
+	}
+	return PlaceElsewhere
+}
+
+// inAppBundle says whether path is inside an installed app's bundle (the
+// signed, read-only folder of its code and resources), as opposed to its
+// data container.
+func inAppBundle(p string) bool {
+	if strings.HasPrefix(p, "/private/var/containers/Bundle/") || strings.HasPrefix(p, "/var/containers/Bundle/") {
+		return true
+	}
+	return strings.Contains(p, ".app/") || strings.Contains(p, ".appex/") || strings.Contains(p, ".framework/")
+}
+
+func androidSystemPath(p string) bool {
+	for _, d := range []string{"/system/", "/vendor/", "/product/", "/system_ext/", "/apex/"} {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,27 +4,28 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // The rules below judge one iOS record each (a message attachment, a
-// calendar event, an installed app, a preference). They return a detection
-// without its Record; the module attaches the record and reports it.
+// calendar event, an installed app, a preference). They return a finding;
+// the module attaches its record (Finding.Detection) and reports it.
 
-// Rule ids of the iOS record rules.
-const (
-	RuleZeroClickAttachment = "attachment.zero_click"
-	RuleQuaDreamCalendar    = "calendar.quadream_event"
-	RuleAppNotFromStore     = "app.not_from_app_store"
-	RuleLockdownMode        = "setting.lockdown_mode"
-	RuleIDStatusNul         = "idstatus.nul_handle"
+var (
+	ruleZeroClick      = rules.Must("ios.attachment.zero_click")
+	ruleQuaDream       = rules.Must("ios.calendar.quadream_invite")
+	ruleNotFromStore   = rules.Must("ios.app.not_from_store")
+	ruleLockdownOn     = rules.Must("ios.lockdown.enabled")
+	ruleLockdownOff    = rules.Must("ios.lockdown.disabled")
+	ruleIDStatusNul    = rules.Must("ios.idstatus.nul_handle")
+	rulePassKitUnknown = rules.Must("ios.attachment.passkit_stranger")
 )
 
 // ZeroClickAttachment flags a received attachment stored the way zero-click
 // iMessage exploits left theirs: a file under /var/tmp whose name ends in
 // "-1" (seen with Pegasus deliveries since 2021). Ordinary attachments live
 // under ~/Library/SMS/Attachments.
-func ZeroClickAttachment(filename string, outgoing bool) *model.Detection {
+func ZeroClickAttachment(filename string, outgoing bool) *rules.Finding {
 	if outgoing {
 		return nil
 	}
@@ -32,19 +33,17 @@ func ZeroClickAttachment(filename string, outgoing bool) *model.Detection {
 	if !strings.HasPrefix(f, "/var/tmp/") || !strings.HasSuffix(f, "-1") {
 		return nil
 	}
-	return &model.Detection{Kind: model.ByHeuristic, Rule: RuleZeroClickAttachment, Severity: model.High,
-		Reason: fmt.Sprintf("received iMessage attachment stored as %q: a file under /var/tmp ending in \"-1\" is the shape zero-click exploit deliveries left", filename)}
+	return ptr(ruleZeroClick.New(rules.Params{"file": clip(filename, 300)}))
 }
 
 // QuaDreamCalendarEvent flags the calendar invitation QuaDream's ENDOFDAYS
 // exploit used: an event titled "Meeting" with the note "Notes", often
 // dated in the past so the user never sees it.
-func QuaDreamCalendarEvent(summary, description, uuid string) *model.Detection {
+func QuaDreamCalendarEvent(summary, description, uuid string) *rules.Finding {
 	if strings.TrimSpace(summary) != "Meeting" || strings.TrimSpace(description) != "Notes" {
 		return nil
 	}
-	return &model.Detection{Kind: model.ByHeuristic, Rule: RuleQuaDreamCalendar, Severity: model.High,
-		Reason: fmt.Sprintf("calendar event %s has summary \"Meeting\" and description \"Notes\", the shape of QuaDream's ENDOFDAYS invitation exploit", uuid)}
+	return ptr(ruleQuaDream.New(rules.Params{"event": clip(uuid, 100)}))
 }
 
 // KnownAppInstallers are the sourceApp values of apps installed through the
@@ -53,7 +52,7 @@ var KnownAppInstallers = []string{"com.apple.AppStore", "com.apple.AppStore.Prod
 
 // AppNotFromStore flags an app whose metadata names an installer other than
 // the App Store or MDM. An empty sourceApp is the App Store's default.
-func AppNotFromStore(bundleID, sourceApp string) *model.Detection {
+func AppNotFromStore(bundleID, sourceApp string) *rules.Finding {
 	if sourceApp == "" {
 		return nil
 	}
@@ -62,49 +61,44 @@ func AppNotFromStore(bundleID, sourceApp string) *model.Detection {
 			return nil
 		}
 	}
+	var ctx []string
 	if sourceApp == "com.apple.TestFlight" {
-		return &model.Detection{Kind: model.ByHeuristic, Rule: RuleAppNotFromStore, Severity: model.Low,
-			Reason: fmt.Sprintf("app %s was installed through TestFlight (beta distribution, reviewed less than the App Store)", bundleID)}
+		ctx = append(ctx, "testflight")
 	}
-	return &model.Detection{Kind: model.ByHeuristic, Rule: RuleAppNotFromStore, Severity: model.Medium,
-		Reason: fmt.Sprintf("app %s was installed by %s, not from the App Store or device management", bundleID, sourceApp)}
+	return ptr(ruleNotFromStore.New(rules.Params{"app": clip(bundleID, 200), "installer": clip(sourceApp, 200)}, ctx...))
 }
 
-// LockdownMode reports the Lockdown Mode setting: context for the analyst
-// (exploits that Lockdown Mode blocks are unlikely), not a sign of infection.
-func LockdownMode(enabled bool) model.Detection {
+// LockdownMode reports the Lockdown Mode setting: a protection that is on,
+// or one that was on and has been turned off. Neither is a sign of
+// infection.
+func LockdownMode(enabled bool) rules.Finding {
 	if enabled {
-		return model.Detection{Kind: model.ByHeuristic, Rule: RuleLockdownMode, Severity: model.Informational,
-			Reason: "Lockdown mode enabled"}
+		return ruleLockdownOn.New(nil)
 	}
-	return model.Detection{Kind: model.ByHeuristic, Rule: RuleLockdownMode, Severity: model.Low,
-		Reason: "Lockdown mode disabled (it was enabled before: the setting exists)"}
+	return ruleLockdownOff.New(nil)
 }
 
 // IDStatusNulHandle flags an IDS lookup whose handle carries NUL bytes, a
 // malformed account that no person types and that exploit traffic produced.
-func IDStatusNulHandle(handle string) *model.Detection {
+func IDStatusNulHandle(handle string) *rules.Finding {
 	if !strings.Contains(handle, "\x00\x00") {
 		return nil
 	}
-	return &model.Detection{Kind: model.ByHeuristic, Rule: RuleIDStatusNul, Severity: model.Medium,
-		Reason: fmt.Sprintf("identity-services lookup of a handle containing NUL bytes (%q)", handle)}
+	return ptr(ruleIDStatusNul.New(rules.Params{"handle": clip(fmt.Sprintf("%q", handle), 200)}))
 }
-
-// RulePassKitFromUnknown names the BLASTPASS-shaped attachment rule.
-const RulePassKitFromUnknown = "attachment.passkit_unknown_sender"
 
 // PassKitFromUnknown flags a Wallet pass received over iMessage from someone
 // not in the address book: BLASTPASS (2023) delivered its exploit images
 // inside PassKit attachments. Passes from shops and airlines are common, so
 // this is a lead to read with the timeline, not a verdict.
-func PassKitFromUnknown(mime, uti, name string, outgoing, senderKnown bool) *model.Detection {
+func PassKitFromUnknown(mime, uti, name string, outgoing, senderKnown bool) *rules.Finding {
 	if outgoing || senderKnown {
 		return nil
 	}
 	if mime != "application/vnd.apple.pkpass" && uti != "com.apple.pkpass" && !strings.HasSuffix(strings.ToLower(name), ".pkpass") {
 		return nil
 	}
-	return &model.Detection{Kind: model.ByHeuristic, Rule: RulePassKitFromUnknown, Severity: model.Low,
-		Reason: fmt.Sprintf("Wallet pass %q received from a sender not in the contacts: BLASTPASS delivered its exploit as PassKit attachments", name)}
+	return ptr(rulePassKitUnknown.New(rules.Params{"file": clip(name, 200)}))
 }
+
+func ptr(f rules.Finding) *rules.Finding { return &f }

@@ -26,7 +26,7 @@ func TestZeroClickAttachment(t *testing.T) {
 			if (d != nil) != tt.want {
 				t.Fatalf("got %v, want flagged=%v", d, tt.want)
 			}
-			if d != nil && (d.Severity != model.High || d.Rule != RuleZeroClickAttachment) {
+			if d != nil && (d.Severity != model.High || d.Rule != "ios.attachment.zero_click") {
 				t.Errorf("detection %+v", d)
 			}
 		})
@@ -72,7 +72,7 @@ func TestAppNotFromStore(t *testing.T) {
 }
 
 func TestLockdownAndNul(t *testing.T) {
-	if d := LockdownMode(true); d.Severity != model.Informational || d.Reason != "Lockdown mode enabled" {
+	if d := LockdownMode(true); d.Severity != model.Informational || d.Rule != "ios.lockdown.enabled" {
 		t.Errorf("enabled: %+v", d)
 	}
 	if d := LockdownMode(false); d.Severity != model.Low {

@@ -6,12 +6,13 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // RegisteredDomain is the host's eTLD+1 (www.google.com -> google.com), so a
@@ -43,9 +44,14 @@ type Visit struct {
 type FastRedirect struct {
 	From, To Visit
 	Delay    time.Duration
-	Severity model.Severity
-	Reason   string
+	Finding  rules.Finding
 }
+
+var (
+	ruleFastRedirect = rules.Must("ios.safari.fast_redirect")
+	ruleOrphanUsage  = rules.Must("ios.netusage.orphan_usage")
+	ruleMissingBin   = rules.Must("ios.netusage.missing_binary")
+)
 
 // FastRedirectLimit is how quick a cross-site redirect must be to be flagged.
 const FastRedirectLimit = time.Second
@@ -190,15 +196,15 @@ func checkRedirect(from, to Visit) (FastRedirect, bool) {
 	if delay < 0 || delay >= FastRedirectLimit {
 		return FastRedirect{}, false
 	}
-	r := FastRedirect{From: from, To: to, Delay: delay, Severity: model.Medium}
-	r.Reason = fmt.Sprintf("plain-HTTP page %s redirected to another site, %s, after %d ms; redirects this fast between different sites are how network injection sends a browser to an exploit server",
-		fu.Host, tu.Host, delay.Milliseconds())
+	var ctx []string
 	if port := tu.Port(); (port != "" && port != "80" && port != "443") || net.ParseIP(tu.Hostname()) != nil {
 		// Injection landing pages were served from bare IPs or random high
 		// ports (free247downloads.com:30897); ordinary sites are not.
-		r.Severity = model.High
-		r.Reason += "; the destination uses an IP address or an unusual port, as exploit servers did"
+		ctx = append(ctx, "raw_destination")
 	}
+	r := FastRedirect{From: from, To: to, Delay: delay}
+	r.Finding = ruleFastRedirect.New(rules.Params{"from": clip(fu.Host, 200), "to": clip(tu.Host, 200),
+		"delay_ms": strconv.FormatInt(delay.Milliseconds(), 10)}, ctx...)
 	return r, true
 }
 
@@ -233,26 +239,37 @@ func (g *KeyGaps) Next(id int64) (IDRange, bool) {
 	return IDRange{From: g.prev + 1, To: id - 1}, true
 }
 
-// DeletedProcessReason explains a ZPROCESS gap in plain words.
-func DeletedProcessReason(db string, gap IDRange, prevName string, prevFirst time.Time) string {
-	when := ""
-	if !prevFirst.IsZero() {
-		when = " (first seen " + prevFirst.UTC().Format(time.RFC3339) + ")"
-	}
-	what := "process record " + gap.String() + " is"
-	if gap.Count() > 1 {
-		what = fmt.Sprintf("%d process records (%s) are", gap.Count(), gap.String())
-	}
-	return fmt.Sprintf("%s: %s missing from the process table, right after %q%s; iOS does not reuse these numbers, so a gap means rows were deleted, as Pegasus did to hide its processes",
-		db, what, prevName, when)
-}
-
-// OrphanedUsageReason explains a usage row whose process row is gone.
-func OrphanedUsageReason(db string, procID int64, at time.Time) string {
+// OrphanedUsage reports network usage rows whose process row is gone: the
+// process row was deleted while its traffic stayed, which is how Pegasus
+// hid its processes. It is the one "missing process" finding: a gap in the
+// process ids alone is ordinary database churn on real phones.
+func OrphanedUsage(db string, procID int64, at time.Time) rules.Finding {
 	when := ""
 	if !at.IsZero() {
-		when = " recorded at " + at.UTC().Format(time.RFC3339)
+		when = at.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("%s: network usage%s belongs to process record %d, which no longer exists; the process row was deleted while its traffic stayed, a trace of manipulated records",
-		db, when, procID)
+	var ctx []string
+	if when != "" {
+		ctx = append(ctx, "dated")
+	}
+	return ruleOrphanUsage.New(rules.Params{"db": db, "process_id": strconv.FormatInt(procID, 10), "time": when}, ctx...)
+}
+
+// NoBinaryNames are DataUsage process names that have no executable of
+// their own: the kernel, and the pseudo-process iOS books total usage on.
+var NoBinaryNames = map[string]bool{"kernel_task": true, "CumulativeUsageTracker": true}
+
+// MissingBinary reports a process without a bundle id whose executable is
+// nowhere in a full file-system dump (MVT's fs-mode check): a binary that
+// ran and then vanished. truncated says the name may be cut to 15 or 16
+// bytes, so the caller already accepted files it is the start of.
+func MissingBinary(db, name string, truncated bool) *rules.Finding {
+	if name == "" || NoBinaryNames[name] {
+		return nil
+	}
+	var ctx []string
+	if truncated {
+		ctx = append(ctx, "truncated")
+	}
+	return ptr(ruleMissingBin.New(rules.Params{"db": db, "process": clip(name, 100)}, ctx...))
 }

@@ -55,7 +55,7 @@ func TestFastRedirectChain(t *testing.T) {
 	x.Add(Visit{ID: 2, URL: "http://b.example.net/", Time: base.Add(100 * time.Millisecond), RedirectDestination: 3})
 	x.Add(Visit{ID: 3, URL: "https://198.51.100.7/x", Time: base.Add(300 * time.Millisecond)})
 	got := x.Fast()
-	if len(got) != 2 || got[0].From.ID != 1 || got[1].To.ID != 3 || got[1].Severity.String() != "high" || got[0].Severity.String() != "medium" {
+	if len(got) != 2 || got[0].From.ID != 1 || got[1].To.ID != 3 || got[1].Finding.Severity.String() != "high" || got[0].Finding.Severity.String() != "medium" {
 		t.Fatalf("chain: %+v", got)
 	}
 }
@@ -140,7 +140,7 @@ func TestRedirectIndexMatchesNaive(t *testing.T) {
 			t.Fatalf("seed %d: %d fast redirects, want %d", seed, len(got), len(want))
 		}
 		for i := range got {
-			if got[i].From.ID != want[i].From.ID || got[i].To.ID != want[i].To.ID || got[i].Severity != want[i].Severity || got[i].Reason != want[i].Reason {
+			if got[i].From.ID != want[i].From.ID || got[i].To.ID != want[i].To.ID || got[i].Finding.Severity != want[i].Finding.Severity || got[i].Finding.Text("en") != want[i].Finding.Text("en") {
 				t.Fatalf("seed %d: #%d = %d->%d, want %d->%d", seed, i, got[i].From.ID, got[i].To.ID, want[i].From.ID, want[i].To.ID)
 			}
 		}

@@ -1,6 +1,8 @@
-// Package heuristics flags lure-shaped links and messages without any
-// indicator and without the network: it never resolves, expands or opens a
-// link. Every finding carries a reason a helpline worker can read aloud.
+// Package heuristics holds the rules that need no indicator: lure-shaped
+// links and messages (without the network: it never resolves, expands or
+// opens a link), iOS and Android records. Each function returns
+// rules.Finding values; their words and severities live in the rules
+// registry (internal/rules/registry.yaml), with the samples that test them.
 //
 // The shapes come from public reporting on Pegasus (2016-2021), Predator
 // (2021-2025) and later campaigns; see research/intel.md §4 beside the repo.
@@ -15,36 +17,36 @@ import (
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
+	"github.com/huella-project/huella/internal/urlx"
 )
 
-// Rule ids are stable: reports, allowlists and tests refer to them.
+// The link rules, looked up once so a renamed rule fails at start.
+var (
+	ruleShortened      = rules.Must("link.url.shortened")
+	rulePegasusPath    = rules.Must("link.path.pegasus_shape")
+	ruleIPHost         = rules.Must("link.host.ip_literal")
+	ruleMixedScript    = rules.Must("link.host.mixed_script")
+	ruleInjectionShape = rules.Must("link.host.injection_shape")
+	ruleRandomCheap    = rules.Must("link.host.random_cheap")
+	ruleUserinfo       = rules.Must("link.url.userinfo")
+	rulePort           = rules.Must("link.url.unusual_port")
+)
+
+// Contexts a link finding can carry. The lure contexts are added by
+// ScoreMessage when the link came in a bait-themed message; they raise every
+// link finding by one level, never above high.
 const (
-	RuleShortener    = "link.shortener"
-	RuleLookalike    = "link.lookalike"
-	RulePegasusPath  = "link.pegasus_path"
-	RuleIPHost       = "link.ip_host"
-	RulePunycode     = "link.punycode"
-	RuleRandomLabel  = "link.random_label"
-	RuleUserinfo     = "link.userinfo"
-	RulePort         = "link.port"
-	RuleLureLink     = "message.lure_link"
-	RuleLureText     = "message.lure_text"
-	RuleAppleWarning = "message.apple_threat_notification"
+	CtxLureStranger = "lure_stranger" // from someone not in the contacts
+	CtxLure         = "lure"          // the sender cannot be known (pasted text)
 )
-
-// Finding is one heuristic hit.
-type Finding struct {
-	Rule     string
-	Severity model.Severity
-	Reason   string
-}
 
 // maxLinkLen bounds the work on one link; real lure links are short and a
 // longer string is cut rather than refused so its host is still judged.
 const maxLinkLen = 4096
 
 type parsedLink struct {
+	raw        string
 	scheme     string
 	host       string // lower-case ASCII (punycode) form, no trailing dot
 	display    string // host as a person would see it (IDN decoded)
@@ -59,47 +61,52 @@ type parsedLink struct {
 	sub        string // labels left of registered
 }
 
+// IsLink says whether CheckLink can judge raw as a link at all (it has a
+// host), so a caller can tell "not a link" from "nothing known".
+func IsLink(raw string) bool {
+	_, ok := parseLink(raw)
+	return ok
+}
+
 // CheckLink runs every offline link rule on raw. A string that is not a link
 // gives no findings. Findings come most severe first.
-func CheckLink(raw string) []Finding {
+func CheckLink(raw string) []rules.Finding {
 	p, ok := parseLink(raw)
 	if !ok {
 		return nil
 	}
-	var out []Finding
-	add := func(rule string, sev model.Severity, reason string) {
-		out = append(out, Finding{Rule: rule, Severity: sev, Reason: reason})
-	}
+	var out []rules.Finding
+	link := clip(p.raw, 200)
 
 	if seg := pegasusSegment(p.path); seg != "" {
-		add(RulePegasusPath, model.High, "The link's path /"+seg+"/ has the shape of the Pegasus infection links sent in 2016-2017 (seven digits followed by one letter).")
+		out = append(out, rulePegasusPath.New(rules.Params{"link": link, "segment": seg}))
 	}
 	if p.user != nil {
 		name := clip(p.user.Username(), 64)
+		var ctx []string
 		if strings.Contains(name, ".") || brandNamed(name) != nil {
-			add(RuleUserinfo, model.High, "The link is disguised: the part before '@' ("+name+") is ignored by the phone, which really opens "+p.display+".")
-		} else {
-			add(RuleUserinfo, model.Medium, "The link carries a user name before '@', a trick used to disguise where a link really goes ("+p.display+").")
+			ctx = append(ctx, "disguise")
 		}
+		out = append(out, ruleUserinfo.New(rules.Params{"user": name, "host": p.display}, ctx...))
 	}
 	look := lookalike(p)
 	if look != nil {
 		out = append(out, *look)
 	}
 	if s := shortenerOf(p.host, p.path); s != "" {
-		add(RuleShortener, model.Medium, "This is a shortened link ("+s+"): its real destination is hidden and huella never opens links, so it cannot be checked offline. Spyware lures often use shortened links; expand it only in a safe environment.")
+		out = append(out, ruleShortened.New(rules.Params{"link": link, "shortener": s}))
 	}
 	if p.idn {
-		sev := model.Medium
-		reason := "The address " + p.host + " is written with non-Latin letters and displays as " + p.display + "; such addresses can look identical to a well-known name."
-		if look != nil {
-			sev = model.High
-			reason += " Here it imitates a known name."
+		if how := confusableLabel(p.display); how != "" {
+			var ctx []string
+			if look != nil {
+				ctx = append(ctx, "lookalike")
+			}
+			out = append(out, ruleMixedScript.New(rules.Params{"host": p.host, "display": p.display, "how": how}, ctx...))
 		}
-		add(RulePunycode, sev, reason)
 	}
 	if p.ip {
-		add(RuleIPHost, model.Medium, "The link points to a bare internet address ("+p.host+") instead of a name; legitimate services rarely send links like this.")
+		out = append(out, ruleIPHost.New(rules.Params{"host": p.host}))
 	}
 	randomSub := 0
 	for _, l := range strings.Split(p.sub, ".") {
@@ -110,12 +117,12 @@ func CheckLink(raw string) []Finding {
 	nonDefaultPort := p.port != "" && p.port != defaultPort(p.scheme)
 	switch {
 	case randomSub >= 2 && nonDefaultPort:
-		add(RuleRandomLabel, model.High, "The address "+p.display+" has machine-generated names and an unusual port, the shape of the network-injection links used to install Pegasus in 2019-2020.")
+		out = append(out, ruleInjectionShape.New(rules.Params{"host": p.display, "port": p.port}))
 	case !p.ip && p.tld != "" && isCheap(p.tld) && (looksRandom(p.label) || randomSub > 0):
-		add(RuleRandomLabel, model.Medium, "The address "+p.display+" looks machine-generated and uses a cheap domain ending (."+p.tld+"), a pattern of throwaway attack domains.")
+		out = append(out, ruleRandomCheap.New(rules.Params{"host": p.display, "ending": p.tld}))
 	}
 	if nonDefaultPort {
-		add(RulePort, model.Medium, "The link uses an unusual network port (:"+p.port+"), which ordinary websites rarely do.")
+		out = append(out, rulePort.New(rules.Params{"port": p.port}))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
 	return out
@@ -139,12 +146,15 @@ func parseLink(raw string) (*parsedLink, bool) {
 	if len(raw) > maxLinkLen {
 		raw = raw[:maxLinkLen]
 	}
-	raw = strings.TrimSpace(raw)
+	// Analysts share links defanged (hxxps://evil[.]com) so nobody opens
+	// them by accident; they are the same link.
+	raw = urlx.Refang(strings.TrimSpace(raw))
 	raw = strings.TrimLeft(raw, "<(\"'[")
 	raw = strings.TrimRight(raw, ".,;:!?)]}>\"'")
 	if raw == "" {
 		return nil, false
 	}
+	orig := raw
 	if !strings.Contains(raw, "://") {
 		if hasOpaqueScheme(raw) {
 			return nil, false // mailto:, tel:, sms: carry no web host
@@ -155,7 +165,7 @@ func parseLink(raw string) (*parsedLink, bool) {
 	if err != nil || u.Opaque != "" {
 		return nil, false
 	}
-	p := &parsedLink{scheme: strings.ToLower(u.Scheme), port: u.Port(), user: u.User, path: u.Path}
+	p := &parsedLink{raw: orig, scheme: strings.ToLower(u.Scheme), port: u.Port(), user: u.User, path: u.Path}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "" || len(host) > 253 {
 		return nil, false

@@ -1,21 +1,58 @@
 package heuristics
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // Message is what ScoreMessage needs from one SMS, iMessage, WhatsApp or
 // e-mail message.
 type Message struct {
-	Text        string
-	Links       []string // links the parser extracted; when empty, http(s) links are taken from Text
-	SenderKnown bool     // sender is in the contacts
-	FromMe      bool     // sent by the phone's owner
+	Text  string
+	Links []string // links the parser extracted; when empty, http(s) links are taken from Text
+	// Sender says who sent it, as far as the evidence tells.
+	Sender Sender
+	// IndicatorLinks are links of this message that matched an indicator:
+	// they count as suspicious links, so a message's verdict never says
+	// "no warning sign" about a link its own line calls a Pegasus domain.
+	IndicatorLinks []string
 }
+
+// Sender is what the evidence says about who sent a message.
+type Sender int
+
+const (
+	// SenderUnknowable: nothing tells (pasted text, no contact list). Texts
+	// never claim the sender is a stranger.
+	SenderUnknowable Sender = iota
+	SenderStranger          // not in the contacts
+	SenderContact           // in the contacts
+	SenderMe                // sent by the phone's owner
+)
+
+// SenderFromContacts maps a parser's view (known: nil when the contacts
+// could not be read) to a Sender.
+func SenderFromContacts(known *bool, fromMe bool) Sender {
+	switch {
+	case fromMe:
+		return SenderMe
+	case known == nil:
+		return SenderUnknowable
+	case *known:
+		return SenderContact
+	}
+	return SenderStranger
+}
+
+var (
+	ruleLureSuspicious = rules.Must("message.lure.suspicious_link")
+	ruleLurePlain      = rules.Must("message.lure.plain_link")
+)
 
 const (
 	maxTextLen      = 16 << 10 // lures are a few lines; the rest of a huge body adds nothing
@@ -24,7 +61,7 @@ const (
 
 // LureThemes lists the bait themes the text uses (ids such as "death",
 // "visa", "mentioned"), in a stable order, in English, Spanish and some
-// Portuguese and French, ignoring case and accents.
+// Portuguese and French, ignoring case, accents and inflection.
 func LureThemes(text string) []string {
 	norm := normalizeText(text)
 	var out []string
@@ -37,9 +74,10 @@ func LureThemes(text string) []string {
 }
 
 // ScoreMessage checks every link in the message and weighs the message as a
-// whole: a link with any finding, from someone not in the contacts, in a
-// text that uses a known bait is how Pegasus and Predator lures looked.
-func ScoreMessage(m Message) []Finding {
+// whole: a suspicious link (a link rule fired, or an indicator matched) in a
+// text that uses a known bait, from someone not in the contacts, is how
+// Pegasus and Predator lures looked.
+func ScoreMessage(m Message) []rules.Finding {
 	text := m.Text
 	if len(text) > maxTextLen {
 		text = text[:maxTextLen]
@@ -50,48 +88,141 @@ func ScoreMessage(m Message) []Finding {
 	}
 	links = uniqueLinks(links)
 
-	var out []Finding
-	if !m.FromMe {
+	var out []rules.Finding
+	if m.Sender != SenderMe {
 		if f := ThreatNotification(text, ""); f != nil {
 			out = append(out, *f)
 		}
 	}
-	var linkFindings []Finding
-	suspiciousLink := ""
+	var linkFindings []rules.Finding
+	suspiciousLink, plainLink := "", ""
 	for _, l := range links {
 		fs := CheckLink(l)
-		if len(fs) > 0 && suspiciousLink == "" {
+		if suspiciousLink == "" && (len(fs) > 0 || containsLink(m.IndicatorLinks, l)) {
 			suspiciousLink = l
+		}
+		if plainLink == "" && len(fs) == 0 && IsLink(l) {
+			plainLink = l
 		}
 		linkFindings = append(linkFindings, fs...)
 	}
 
-	// Themes only weigh a message that carries a link from a stranger, and
-	// normalising every message's text is the costliest step, so skip it
-	// otherwise. Threat notifications are recognised above, without themes.
+	// Themes only weigh a message that carries a link and does not come from
+	// a contact or the owner, and normalising the text is the costliest
+	// step, so it is skipped otherwise. Threat notifications are recognised
+	// above, without themes.
 	var themes []string
-	if !m.FromMe && !m.SenderKnown && len(links) > 0 {
+	if (m.Sender == SenderStranger || m.Sender == SenderUnknowable) && len(links) > 0 {
 		themes = LureThemes(text)
 	}
 	if len(themes) > 0 {
-		bait := describeThemes(themes)
-		if suspiciousLink != "" {
-			for i := range linkFindings {
-				if linkFindings[i].Severity < model.High {
-					linkFindings[i].Severity++
-				}
-				linkFindings[i].Reason += " Raised because the sender is not in the contacts and the message uses a common bait (" + bait + ")."
+		ctx := CtxLure
+		if m.Sender == SenderStranger {
+			ctx = CtxLureStranger
+		}
+		bait := strings.Join(themes, ",")
+		for i := range linkFindings {
+			f := linkFindings[i]
+			p := rules.Params{}
+			for k, v := range f.Params {
+				p[k] = v
 			}
-			out = append(out, Finding{Rule: RuleLureLink, Severity: model.High,
-				Reason: "A message from someone not in the contacts uses a bait common in spyware attacks (" + bait + ") and carries a suspicious link (" + clip(suspiciousLink, 120) + "). This is how Pegasus and Predator infection attempts looked. Do not open the link; keep the message as evidence."})
+			p["themes"] = bait
+			f.Params = p
+			linkFindings[i] = f.With(ctx)
+		}
+		var senderCtx []string
+		if m.Sender == SenderStranger {
+			senderCtx = append(senderCtx, "stranger")
+		}
+		if suspiciousLink != "" {
+			out = append(out, ruleLureSuspicious.New(rules.Params{"themes": bait, "link": clip(suspiciousLink, 120)}, senderCtx...))
 		} else {
-			out = append(out, Finding{Rule: RuleLureText, Severity: model.Low,
-				Reason: "A message from someone not in the contacts uses a bait common in spyware attacks (" + bait + ") and carries a link. The link shows no known warning sign, but it cannot be checked offline."})
+			l := plainLink
+			if l == "" {
+				l = links[0]
+			}
+			ctx := senderCtx
+			if d := lureDomain(l); d != "" {
+				ctx = append(ctx, "lure_domain")
+			}
+			out = append(out, ruleLurePlain.New(rules.Params{"themes": bait, "link": clip(l, 120), "domain": linkDomain(l)}, ctx...))
 		}
 	}
 	out = append(out, linkFindings...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
 	return out
+}
+
+func containsLink(list []string, l string) bool {
+	for _, x := range list {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// linkDomain is the registered domain of a link, for texts.
+func linkDomain(l string) string {
+	p, ok := parseLink(l)
+	if !ok {
+		return ""
+	}
+	if p.registered != "" {
+		return p.registered
+	}
+	return p.host
+}
+
+// lureDomain returns the link's registered domain when its name is shaped
+// like a lure's: hyphenated words (ideas-telcel, shipment-status,
+// aviso-entrega) or a word lures use (secure, verify, cuenta, entrega).
+// Ordinary sites use such names too, which is why this only raises a
+// lure-themed message from someone not in the contacts, and only to medium.
+func lureDomain(l string) string {
+	p, ok := parseLink(l)
+	if !ok || p.ip || p.label == "" {
+		return ""
+	}
+	if strings.Contains(p.label, "-") || hasLureWord(p.label) {
+		return p.registered
+	}
+	return ""
+}
+
+// lureWords are words that lure domains put next to a brand or alone:
+// account and security notices, delivery, payment and news. Words of five
+// letters or more count anywhere in a label (securelogin); shorter ones
+// only as a whole hyphen-separated part (fb-login, sms-info).
+var lureWords = []string{
+	"account", "accounts", "login", "signin", "secure", "security", "verify", "verification", "verified", "update",
+	"support", "helpdesk", "service", "services", "alert", "alerts", "notice", "notification", "tracking", "track",
+	"delivery", "package", "parcel", "shipment", "status", "payment", "billing", "wallet", "confirm", "unlock",
+	"recover", "recovery", "reset", "password", "redirect", "loading", "validate", "validation", "official",
+	"cuenta", "cuentas", "seguridad", "seguro", "verificar", "verificacion", "acceso", "soporte", "ayuda", "aviso",
+	"avisos", "alerta", "entrega", "envio", "envios", "paquete", "paqueteria", "rastreo", "pago", "pagos", "factura",
+	"multa", "banca", "bancaria", "noticias", "noticia", "mensaje", "mensajes", "sms", "info", "login", "id", "auth",
+	"pay", "news", "url", "link", "web", "online", "movil", "app",
+}
+
+var lureWordSet = toSet(lureWords)
+
+// hasLureWord says whether a domain label (or part of one) carries a lure
+// word.
+func hasLureWord(label string) bool {
+	label = strings.ToLower(label)
+	for _, part := range strings.FieldsFunc(label, func(r rune) bool { return r == '-' || r == '.' || r >= '0' && r <= '9' }) {
+		if _, ok := lureWordSet[part]; ok {
+			return true
+		}
+		for _, w := range lureWords {
+			if len(w) >= 5 && strings.Contains(part, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // clip shortens evidence text quoted in a reason and keeps it valid UTF-8,
@@ -152,48 +283,77 @@ func hasPrefixFold(s, prefix string) bool {
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
 // normalizeText folds case and accents and reduces the text to its words,
-// each surrounded by single spaces, so keywords match whole words only
-// ("visa" must not match "televisa" or "revisa").
+// each surrounded by single spaces and stemmed (see stem), so keywords match
+// whole words in any number ("visa" matches "visas" but never "televisa" or
+// "revisa"; "periodista" matches "periodistas").
 func normalizeText(text string) string {
 	if len(text) > maxTextLen {
 		text = text[:maxTextLen]
 	}
-	var b strings.Builder
-	b.Grow(len(text) + 2)
-	b.WriteByte(' ')
-	space := true
+	b := make([]byte, 1, len(text)+2)
+	b[0] = ' '
+	wordStart := -1
+	endWord := func() {
+		if wordStart < 0 {
+			return
+		}
+		b = append(b[:wordStart+stemLen(b[wordStart:])], ' ')
+		wordStart = -1
+	}
 	for _, r := range text {
 		if isCombiningMark(r) {
 			continue
 		}
 		r = foldRune(r)
 		if isWordRune(r) {
-			b.WriteRune(r)
-			space = false
-		} else if !space {
-			b.WriteByte(' ')
-			space = true
+			if wordStart < 0 {
+				wordStart = len(b)
+			}
+			b = utf8.AppendRune(b, r)
+		} else {
+			endWord()
 		}
 	}
-	if !space {
-		b.WriteByte(' ')
+	endWord()
+	return string(b)
+}
+
+// stemLen is the length of a folded word without its plural, in Spanish and English alike:
+// "funerales" → "funeral", "periodistas" → "periodista", "accidents" →
+// "accident". It is applied to the keywords and to the text the same way,
+// so it only has to be consistent, not linguistically exact; genders are
+// left alone, since folding a/o would make "cuenta" (account) and "cuento"
+// (story) one word.
+func stemLen(w []byte) int {
+	n := len(w)
+	switch {
+	case n > 4 && w[n-1] == 's' && w[n-2] == 'e' && strings.IndexByte("lrndzj", w[n-3]) >= 0:
+		return n - 2
+	case n > 3 && w[n-1] == 's' && strings.IndexByte("siu", w[n-2]) < 0:
+		return n - 1
 	}
-	return b.String()
+	return n
 }
 
 func isWordRune(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80 && r != '\u00a0' && r != '\u2026' && !(r >= 0x2000 && r <= 0x206f) && r != 0xfffd
 }
 
-// describeThemes turns theme ids into words for a reason.
-func describeThemes(ids []string) string {
-	words := make([]string, 0, len(ids))
-	for _, id := range ids {
-		for i := range lureThemes {
-			if lureThemes[i].id == id {
-				words = append(words, lureThemes[i].desc)
-			}
-		}
+// RuleLurePlain is the id of the lure rule for a message whose link shows
+// no warning sign; see LureLinkMatched.
+const RuleLurePlain = "message.lure.plain_link"
+
+// LureLinkMatched is the message finding once an indicator matched a link
+// of the same message: the lure's link is then a suspicious link, so the
+// message's verdict agrees with its link's. Modules score messages without
+// indicators (they never match any); the pipeline calls this when it knows
+// both. d must be a RuleLurePlain finding; link is the matched value.
+func LureLinkMatched(d model.Detection, link string) model.Detection {
+	var ctx []string
+	if slices.Contains(d.Context, "stranger") {
+		ctx = append(ctx, "stranger")
 	}
-	return strings.Join(words, "; ")
+	nd := ruleLureSuspicious.New(rules.Params{"themes": d.Params["themes"], "link": clip(link, 120)}, ctx...).Detection(d.Record)
+	nd.Module, nd.Time, nd.Observable = d.Module, d.Time, d.Observable
+	return nd
 }

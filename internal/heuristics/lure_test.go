@@ -36,9 +36,17 @@ func TestLureThemes(t *testing.T) {
 		{"URGENT: your package could not be delivered", []string{"urgency", "delivery"}},
 		{"Your daughter was in a car crash, she is in the hospital", []string{"accident"}},
 		{"Apple: your account has been locked", []string{"bank"}},
+		// Word stems: plurals match their singular keyword.
+		{"Asesinaron a dos periodistas anoche, mira", []string{"activism"}},
+		{"Journalists were arrested at the protests", []string{"activism", "detention"}},
+		{"Los funerales serán mañana", []string{"death"}},
+		{"Tienes 3 multas sin pagar", []string{"invoice"}},
+		{"Problema con sus visas de trabajo", []string{"visa"}},
 		// Ordinary messages.
 		{"Hola, nos vemos mañana a las 5 en el café", nil},
 		{"Revisa el programa de Televisa de anoche", nil},
+		{"Te cuento mañana cómo me fue", nil},
+		{"Los periodos de lluvia empiezan en junio", nil},
 		{"Your verification code is 123456", nil},
 		{"¿Ya llegaste? Te espero en la entrada", nil},
 		{"I'm fine, thanks! See you at dinner", nil},
@@ -62,8 +70,17 @@ func TestLureThemes(t *testing.T) {
 	}
 }
 
+// The samples of the message rules live in the registry; this test pins
+// how a message raises its links' findings and which sender is claimed.
 func TestScoreMessage(t *testing.T) {
 	const lure = "Sale tu nombre en esta nota, urgente que la veas"
+	const (
+		suspicious = "message.lure.suspicious_link"
+		plain      = "message.lure.plain_link"
+		shortener  = "link.url.shortened"
+		pegasus    = "link.path.pegasus_shape"
+		near       = "link.host.brand_near"
+	)
 	tests := []struct {
 		name     string
 		msg      Message
@@ -72,26 +89,28 @@ func TestScoreMessage(t *testing.T) {
 		linkRule string         // a link rule whose severity is checked too
 		linkSev  model.Severity // expected after raising
 	}{
-		{"unknown sender, lure, shortener", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}},
-			RuleLureLink, model.High, RuleShortener, model.High},
-		{"unknown sender, lure, link only in text", Message{Text: lure + " http://noticias-hoy.example/4821093s/"},
-			RuleLureLink, model.High, RulePegasusPath, model.High},
-		{"unknown sender, lure, look-alike", Message{Text: "Mi papá falleció, detalles del funeral", Links: []string{"https://unotv.live/n"}},
-			RuleLureLink, model.High, RuleLookalike, model.High},
-		{"known sender, lure, shortener", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}, SenderKnown: true},
-			RuleLureLink, -1, RuleShortener, model.Medium},
-		{"sent by the owner", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}, FromMe: true},
-			RuleLureLink, -1, RuleShortener, model.Medium},
-		{"unknown sender, no lure, shortener", Message{Text: "mira este video jaja", Links: []string{"https://bit.ly/3xyzAB"}},
-			RuleLureLink, -1, RuleShortener, model.Medium},
-		{"unknown sender, lure, clean link", Message{Text: lure, Links: []string{"https://elpais.com/mexico/nota.html"}},
-			RuleLureText, model.Low, "", 0},
-		{"unknown sender, lure, clean link: no lure_link", Message{Text: lure, Links: []string{"https://elpais.com/mexico/nota.html"}},
-			RuleLureLink, -1, "", 0},
-		{"unknown sender, lure, no link", Message{Text: lure},
-			RuleLureText, -1, "", 0},
-		{"normal SMS", Message{Text: "Hola, ¿a qué hora es la comida? https://maps.app.goo.gl/abc"},
-			RuleLureLink, -1, RuleShortener, -1},
+		{"stranger, lure, shortener", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}, Sender: SenderStranger},
+			suspicious, model.High, shortener, model.Medium},
+		{"stranger, lure, link only in text", Message{Text: lure + " http://noticias-hoy.example/4821093s/", Sender: SenderStranger},
+			suspicious, model.High, pegasus, model.High},
+		{"stranger, lure, near spelling raised to high", Message{Text: "Mi papá falleció, detalles del funeral", Links: []string{"https://bbitly.com/n"}, Sender: SenderStranger},
+			suspicious, model.High, near, model.High},
+		{"pasted, lure, near spelling raised too", Message{Text: "Mi papá falleció, detalles del funeral", Links: []string{"https://bbitly.com/n"}},
+			suspicious, model.High, near, model.High},
+		{"contact, lure, shortener", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}, Sender: SenderContact},
+			suspicious, -1, shortener, model.Low},
+		{"sent by the owner", Message{Text: lure, Links: []string{"https://bit.ly/3xyzAB"}, Sender: SenderMe},
+			suspicious, -1, shortener, model.Low},
+		{"stranger, no lure, shortener", Message{Text: "mira este video jaja", Links: []string{"https://bit.ly/3xyzAB"}, Sender: SenderStranger},
+			suspicious, -1, shortener, model.Low},
+		{"stranger, lure, clean link", Message{Text: lure, Links: []string{"https://elpais.com/mexico/nota.html"}, Sender: SenderStranger},
+			plain, model.Low, "", 0},
+		{"stranger, lure, hyphenated domain", Message{Text: "Los periodistas detenidos: https://noticias-del-dia.com/x", Sender: SenderStranger},
+			plain, model.Medium, "", 0},
+		{"stranger, lure, indicator link", Message{Text: lure, Links: []string{"https://elpais.com/x"}, IndicatorLinks: []string{"https://elpais.com/x"}, Sender: SenderStranger},
+			suspicious, model.High, "", 0},
+		{"normal SMS", Message{Text: "Hola, ¿a qué hora es la comida? https://maps.app.goo.gl/abc", Sender: SenderStranger},
+			suspicious, -1, shortener, -1},
 		{"Apple warning inside a message", Message{Text: "ALERT: State-sponsored attackers may be targeting your iPhone"},
 			RuleAppleWarning, model.High, "", 0},
 	}
@@ -107,6 +126,24 @@ func TestScoreMessage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A message's text never claims a sender the evidence does not know: only
+// a sender known not to be in the contacts is called a stranger.
+func TestScoreMessageSenderWording(t *testing.T) {
+	msg := Message{Text: "Tu padre murió, datos del funeral: https://bit.ly/x"}
+	for _, sender := range []Sender{SenderUnknowable, SenderStranger} {
+		msg.Sender = sender
+		for _, f := range ScoreMessage(msg) {
+			for _, lang := range []string{"en", "es"} {
+				text := f.Text(lang)
+				claims := strings.Contains(text, "not in the contacts") || strings.Contains(text, "no está en los contactos")
+				if claims != (sender == SenderStranger) {
+					t.Errorf("sender %d, %s %s: %q", sender, f.Rule, lang, text)
+				}
+			}
+		}
 	}
 }
 
@@ -166,7 +203,7 @@ func TestThreatNotification(t *testing.T) {
 		if (f != nil) != tt.want {
 			t.Errorf("ThreatNotification(%q, %q) = %+v, want match %v", tt.text, tt.sender, f, tt.want)
 		}
-		if f != nil && (f.Severity != model.High || f.Rule != RuleAppleWarning || !strings.Contains(f.Reason, "targeted attack")) {
+		if f != nil && (f.Severity != model.High || f.Rule != RuleAppleWarning || !strings.Contains(f.Text("en"), "targeted attack")) {
 			t.Errorf("unexpected finding %+v", f)
 		}
 	}

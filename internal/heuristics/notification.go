@@ -3,8 +3,14 @@ package heuristics
 import (
 	"strings"
 
-	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 )
+
+var ruleAppleWarning = rules.Must(RuleAppleWarning)
+
+// RuleAppleWarning is the id of the threat-notification rule, for callers
+// that ask whether a message already got one.
+const RuleAppleWarning = "message.apple.threat_notification"
 
 // Apple's threat notifications (support.apple.com/HT212960) arrive as an
 // iMessage, an e-mail from threat-notifications@apple.com and a banner on
@@ -48,9 +54,9 @@ func init() {
 
 // ThreatNotification recognises an Apple threat notification by its text or
 // its sender address. It returns nil for anything else.
-func ThreatNotification(text, sender string) *Finding {
+func ThreatNotification(text, sender string) *rules.Finding {
 	if isAppleThreatSender(sender) {
-		return appleWarning("It was sent from " + strings.ToLower(strings.TrimSpace(sender)) + ".")
+		return appleWarning(strings.ToLower(strings.TrimSpace(sender)))
 	}
 	norm := normalizeText(text)
 	for _, p := range appleWarningPhrases {
@@ -89,10 +95,12 @@ func isAppleThreatSender(sender string) bool {
 	return domain == "apple.com" || strings.HasSuffix(domain, ".apple.com")
 }
 
-func appleWarning(extra string) *Finding {
-	reason := "This looks like an Apple threat notification. Apple sends these when it detects a targeted attack by mercenary (state-sponsored) spyware against the phone's owner. Treat the phone as possibly compromised and contact a digital-security helpline such as Access Now's. Genuine notifications never ask you to click a link or install anything."
-	if extra != "" {
-		reason += " " + extra
+func appleWarning(sender string) *rules.Finding {
+	var f rules.Finding
+	if sender != "" {
+		f = ruleAppleWarning.New(rules.Params{"sender": clip(sender, 120)}, "sender")
+	} else {
+		f = ruleAppleWarning.New(nil)
 	}
-	return &Finding{Rule: RuleAppleWarning, Severity: model.High, Reason: reason}
+	return &f
 }

@@ -6,11 +6,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huella-project/huella/internal/casestore"
 	"github.com/huella-project/huella/internal/casestore/casestoretest"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
@@ -194,8 +196,8 @@ func TestHuntHMACCases(t *testing.T) {
 		}
 		// The values themselves are not stored: a finding shows what matched.
 		// The address, found by its exact key, also falls in the CIDR
-		// indicator, which the matcher reports as a second finding.
-		if got := summary(r); got != "hmac-victim:partly:4:203.0.113.9,203.0.113.9,evil.example,roleaccountd" || !r.Found() || !r.Incomplete() {
+		// indicator: one finding lists both.
+		if got := summary(r); got != "hmac-victim:partly:4:203.0.113.9,evil.example,roleaccountd" || !r.Found() || !r.Incomplete() {
 			t.Errorf("with the key: %s", got)
 		}
 		d, err := st.Detail(ctx, "hmac-victim")
@@ -224,6 +226,44 @@ func TestHuntLongIndicator(t *testing.T) {
 		}
 		if !r.Found() || len(r.Cases[0].New) != 1 {
 			t.Errorf("long indicator: %s", summary(r))
+		}
+	})
+}
+
+// TestHuntRebuildsWholeRecords: the matcher weighs a process name by the
+// file path of the same record (a name that is only a file in a staging
+// folder); a hunt must hand it the whole record, not only the observable
+// the index found, to give the finding a check gives.
+func TestHuntRebuildsWholeRecords(t *testing.T) {
+	rec := model.Record{Module: "ios.fs", Source: "fs", Summary: "file",
+		Times: []model.Stamp{{Time: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Desc: "modified"}},
+		Observables: []model.Observable{
+			{Kind: model.KindFilePath, Value: "/private/var/tmp/roleaccountd", Field: "path"},
+			{Kind: model.KindProcess, Value: "roleaccountd", Field: "name"},
+		}}
+	set := feed(t, t.TempDir(), "f.stix2", "NewSpy", "[process:name = 'roleaccountd']")
+	want := scan.MatchRecord(set, &rec)
+	if len(want) != 1 {
+		t.Fatalf("the matcher gives %d findings", len(want))
+	}
+	casestoretest.ForEach(t, func(t *testing.T, dsn string, st *casestore.Store) {
+		in := casestoretest.Run("fs")
+		in.Records = func(yield func(int, *model.Record) error) error { r := rec; return yield(0, &r) }
+		if _, err := st.AddRun(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(ctx, st, Options{Set: set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Cases) != 1 || len(r.Cases[0].New) != 1 {
+			t.Fatalf("hunt: %s", summary(r))
+		}
+		got := r.Cases[0].New[0]
+		if got.Severity != want[0].Severity || got.Reason != want[0].Reason || fmt.Sprint(got.Context) != fmt.Sprint(want[0].Context) ||
+			fmt.Sprint(got.Params) != fmt.Sprint(want[0].Params) || len(got.Record.Observables) != 2 {
+			t.Errorf("hunt finding differs from the matcher's:\n got %s %v %v %q\nwant %s %v %v %q", got.Severity, got.Context, got.Params, got.Reason,
+				want[0].Severity, want[0].Context, want[0].Params, want[0].Reason)
 		}
 	})
 }

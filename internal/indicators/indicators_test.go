@@ -265,6 +265,8 @@ func TestMatch(t *testing.T) {
 		`[file:name='roleaccountd.plist']`,
 		`[file:path='/private/var/tmp/l/']`,
 		`[file:path='/private/var/db/x.db']`,
+		`[file:path='/private/var/tmp/hooker']`,
+		`[file:path='/private/var/tmp/stop']`,
 		`[file:path='Library/Preferences/com.apple.photolibraryd.plist']`,
 		`[file:hashes.'SHA-256'='570CD76BF49CF52E0CB347A68BDCF0590B2EAECE134E1B1EBA7E8D66261BDBE6']`,
 		`[file:hashes.md5='d41d8cd98f00b204e9800998ecf8427e']`,
@@ -332,6 +334,15 @@ func TestMatch(t *testing.T) {
 		{model.KindFilePath, "/private/var/tmp/lib/x", nil},
 		{model.KindFilePath, "/var/db/x.db", []string{"file:path=/private/var/db/x.db"}},
 		{model.KindFilePath, "/var/db/x.db2", nil},
+		// A path without a trailing slash still covers what is below it, on a
+		// '/' boundary only (Predator's hooker folder; MVT's raw prefix test
+		// would also take stopwatchd for stop).
+		{model.KindFilePath, "/private/var/tmp/hooker/libhook.dylib", []string{"file:path=/private/var/tmp/hooker"}},
+		{model.KindFilePath, "/var/tmp/hooker", []string{"file:path=/private/var/tmp/hooker"}},
+		{model.KindFilePath, "/private/var/tmp/hookers", nil},
+		{model.KindFilePath, "/private/var/tmp/stopwatchd", nil},
+		{model.KindFilePath, "/private/var/tmp/stop", []string{"file:path=/private/var/tmp/stop"}},
+		{model.KindFilePath, "/private/var/db/x.db/inner", []string{"file:path=/private/var/db/x.db"}},
 		{model.KindFilePath, "/private/var/mobile/Library/Preferences/com.apple.photolibraryd.plist", []string{"file:path=Library/Preferences/com.apple.photolibraryd.plist"}},
 		{model.KindFilePath, "/var/mobile/XLibrary/Preferences/com.apple.photolibraryd.plist", nil},
 		{model.KindSHA256, "570cd76bf49cf52e0cb347a68bdcf0590b2eaece134e1b1eba7e8d66261bdbe6", []string{"file:hashes.sha256=570CD76BF49CF52E0CB347A68BDCF0590B2EAECE134E1B1EBA7E8D66261BDBE6"}},

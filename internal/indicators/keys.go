@@ -162,8 +162,8 @@ func (s *keySet) process(v string) {
 	s.add(textKey(SpaceProcess, v))
 }
 
-// path mirrors matchPath: the exact path (with /private folded), every
-// folder above it, every suffix on a '/' boundary, and the base name.
+// path mirrors matchPath: the path (with /private folded) and every folder
+// above it, every suffix on a '/' boundary, and the base name.
 func (s *keySet) path(v string) {
 	p := foldPrivate(v)
 	s.add(textKey(SpacePath, p))
@@ -256,7 +256,6 @@ func (s *Set) Keys() []IndicatorKey {
 	text(SpaceProcess, m.procPrefix)
 	text(SpacePath, m.fileNames)
 	text(SpacePath, m.filePaths)
-	text(SpacePath, m.dirs)
 	text(SpacePath, m.relPaths)
 	for set, mp := range m.fold {
 		text(foldSpace(set), mp)

@@ -25,8 +25,7 @@ type matcher struct {
 	processes  map[string]refs            // exact, case-sensitive
 	procPrefix map[string]refs            // first 15 and 16 bytes of longer names, for truncated observations
 	fileNames  map[string]refs            // exact base name
-	filePaths  map[string]refs            // absolute, "/private" folded
-	dirs       map[string]refs            // folder indicators ("…/"), stored without the slash
+	filePaths  map[string]refs            // absolute, "/private" folded, no trailing slash: covers itself and what is below it
 	relPaths   map[string]refs            // relative paths, matched as a suffix on a '/' boundary
 	fold       map[string]map[string]refs // case-insensitive sets by type: emails, ids, hashes...
 }
@@ -83,7 +82,6 @@ func newBuilder() *builder {
 		procPrefix: map[string]refs{},
 		fileNames:  map[string]refs{},
 		filePaths:  map[string]refs{},
-		dirs:       map[string]refs{},
 		relPaths:   map[string]refs{},
 		fold:       map[string]map[string]refs{},
 	}
@@ -183,10 +181,13 @@ func (b *builder) add(a alternative, p ref) {
 		distinct(v)
 		p := foldPrivate(v)
 		switch {
-		case strings.HasSuffix(p, "/") && len(strings.TrimRight(p, "/")) > 0:
-			put(m.dirs, strings.TrimRight(p, "/"), r)
+		case strings.HasPrefix(p, "/") && len(strings.TrimRight(p, "/")) > 0:
+			// A path names a file or a folder, and an implant's folder
+			// (Predator's /private/var/tmp/hooker) holds its files: the
+			// indicator covers what is below it, at a '/' boundary only.
+			put(m.filePaths, strings.TrimRight(p, "/"), r)
 		case strings.HasPrefix(p, "/"):
-			put(m.filePaths, p, r)
+			bad("file path is only slashes")
 		default:
 			put(m.relPaths, strings.TrimPrefix(p, "./"), r)
 		}
@@ -361,8 +362,10 @@ func (m *matcher) matchProcess(v string, out refs) refs {
 }
 
 // matchPath checks a file path against file:name (its base name) and
-// file:path: exact, a folder indicator ("…/x/") containing it, or a relative
-// indicator it ends with on a '/' boundary.
+// file:path: the path itself or any folder above it ("/private/var/tmp/hooker"
+// covers "/private/var/tmp/hooker/libhook.dylib" but "/private/var/tmp/stop"
+// never covers "/private/var/tmp/stopwatchd"), or a relative indicator it
+// ends with on a '/' boundary.
 func (m *matcher) matchPath(v string, out refs) refs {
 	base := v
 	if i := strings.LastIndexByte(v, '/'); i >= 0 {
@@ -372,11 +375,10 @@ func (m *matcher) matchPath(v string, out refs) refs {
 		out = append(out, m.fileNames[base]...)
 	}
 	p := foldPrivate(v)
-	out = append(out, m.filePaths[p]...)
-	if len(m.dirs) > 0 {
+	if len(m.filePaths) > 0 {
 		trimmed := strings.TrimRight(p, "/")
 		for i := len(trimmed); i > 0; {
-			out = append(out, m.dirs[trimmed[:i]]...)
+			out = append(out, m.filePaths[trimmed[:i]]...)
 			i = strings.LastIndexByte(trimmed[:i], '/')
 		}
 	}

@@ -57,7 +57,7 @@ func ParsePattern(s string) (*Node, error) {
 		return nil, err
 	}
 	p := &parser{toks: toks}
-	n, err := p.observationOr(0)
+	n, err := p.observationSeq(0)
 	if err != nil {
 		return nil, err
 	}
@@ -247,15 +247,19 @@ func (p *parser) expect(k tokKind, what string) (token, error) {
 	return t, nil
 }
 
-// Observation expressions: OR binds loosest, then AND, then FOLLOWEDBY.
+// Observation expressions follow the OASIS grammar (STIX 2.1 part 9,
+// STIXPattern.g4): FOLLOWEDBY binds loosest, then OR, then AND, so
+// "[a] OR [b] FOLLOWEDBY [c]" is "([a] OR [b]) FOLLOWEDBY [c]" and
+// "[a] OR [b] AND [c]" is "[a] OR ([b] AND [c])". Getting this wrong turns
+// a sequence huella cannot evaluate into an alternative it would match alone.
+func (p *parser) observationSeq(depth int) (*Node, error) {
+	return p.binary(depth, "FOLLOWEDBY", p.observationOr)
+}
 func (p *parser) observationOr(depth int) (*Node, error) {
 	return p.binary(depth, "OR", p.observationAnd)
 }
 func (p *parser) observationAnd(depth int) (*Node, error) {
-	return p.binary(depth, "AND", p.observationSeq)
-}
-func (p *parser) observationSeq(depth int) (*Node, error) {
-	return p.binary(depth, "FOLLOWEDBY", p.observationQualified)
+	return p.binary(depth, "AND", p.observationQualified)
 }
 
 func (p *parser) binary(depth int, op string, sub func(int) (*Node, error)) (*Node, error) {
@@ -321,7 +325,7 @@ func (p *parser) observationPrimary(depth int) (*Node, error) {
 	}
 	switch t := p.next(); t.kind {
 	case tLParen:
-		n, err := p.observationOr(depth + 1)
+		n, err := p.observationSeq(depth + 1)
 		if err != nil {
 			return nil, err
 		}

@@ -133,16 +133,43 @@ type IndicatorRef struct {
 
 // Detection is one finding.
 type Detection struct {
-	Module     string        `json:"module"`
-	Kind       DetectionKind `json:"kind"`
-	Rule       string        `json:"rule,omitempty"` // heuristic or correlation rule id; "ioc" for indicators
-	Severity   Severity      `json:"severity"`
-	Reason     string        `json:"reason"` // plain words: what was seen and why it matters
-	Time       *time.Time    `json:"time,omitempty"`
-	Observable *Observable   `json:"observable,omitempty"`
-	Indicator  *IndicatorRef `json:"indicator,omitempty"`
-	Record     *Record       `json:"record,omitempty"`
-	Related    []Event       `json:"related,omitempty"` // events a correlation rule joined
+	Module string        `json:"module"`
+	Kind   DetectionKind `json:"kind"`
+	// Rule is the id of the rule in the registry (internal/rules) that made
+	// this finding; its texts in every language are rendered from Rule,
+	// Params and Context. Results written before the registry used other ids
+	// ("ioc", "link.lookalike"); those are shown with Reason.
+	Rule     string   `json:"rule,omitempty"`
+	Severity Severity `json:"severity"`
+	// Reason is the English rendering of the finding, kept for readers of the
+	// JSON that do not know the registry.
+	Reason string `json:"reason"`
+	// Params are the named values the rule's texts quote (evidence values,
+	// counts); Context names the circumstances that raised or lowered the
+	// rule's base severity ("lure", "staging_folder").
+	Params     map[string]string `json:"params,omitempty"`
+	Context    []string          `json:"context,omitempty"`
+	Time       *time.Time        `json:"time,omitempty"`
+	Observable *Observable       `json:"observable,omitempty"`
+	// Indicator is the first indicator the observable matched; Indicators
+	// lists every one (several feeds often publish the same value), so one
+	// finding stands for one matched value in one record.
+	Indicator  *IndicatorRef  `json:"indicator,omitempty"`
+	Indicators []IndicatorRef `json:"indicators,omitempty"`
+	Record     *Record        `json:"record,omitempty"`
+	Related    []Event        `json:"related,omitempty"` // events a correlation rule joined
+}
+
+// AllIndicators returns every indicator of an indicator finding, including
+// results written before Indicators existed (only Indicator set).
+func (d *Detection) AllIndicators() []IndicatorRef {
+	if len(d.Indicators) > 0 {
+		return d.Indicators
+	}
+	if d.Indicator != nil {
+		return []IndicatorRef{*d.Indicator}
+	}
+	return nil
 }
 
 // Event is one line of the timeline.

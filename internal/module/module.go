@@ -3,7 +3,7 @@
 // emits typed records that expose their observables; it never matches
 // indicators itself (the pipeline does, generically). Heuristics that need no
 // indicator are pure functions in internal/heuristics that a module calls and
-// reports through Env.Detect.
+// reports through Env.Report.
 package module
 
 import (
@@ -13,6 +13,7 @@ import (
 	"log/slog"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
@@ -79,6 +80,16 @@ func (e *Env) Detect(d model.Detection) {
 		d.Time = d.Record.FirstTime()
 	}
 	e.sink.Detection(e.module, d)
+}
+
+// Report reports a rule's finding about a record (r may be nil); a nil
+// finding, or one a context drops, reports nothing. It is how a module
+// hands on what a heuristic in internal/heuristics returned.
+func (e *Env) Report(f *rules.Finding, r *model.Record) {
+	if f == nil || f.Dropped() {
+		return
+	}
+	e.Detect(f.Detection(r))
 }
 
 // Warn records a partial problem ("parsed 10 of 12 package blocks", "row 7:

@@ -3,7 +3,9 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -49,7 +52,7 @@ func BuildData(dir string, opts Options) (*Data, error) {
 	d := &Data{Lang: cat.Lang, cat: cat}
 	d.Generated = cat.T("generated", "time", fmtUTC(now()))
 	d.Timeline.TimeZone = info.Evidence.Device.TimeZone
-	ev, err := readEvents(filepath.Join(dir, "timeline.jsonl"), &d.Timeline)
+	ev, err := readEvents(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -57,7 +60,7 @@ func BuildData(dir string, opts Options) (*Data, error) {
 		ev.Zone = info.Evidence.Device.TimeZone
 	}
 	d.Events = ev
-	d.Groups = buildGroups(cat, dets.Detections, loc)
+	d.Groups = buildGroups(d, cat, dets.Detections, loc)
 	d.Coverage = buildCoverage(cat, info.Modules)
 	d.Evidence = buildEvidence(info, loc)
 	d.Provenance = buildProvenance(info)
@@ -70,6 +73,32 @@ func BuildData(dir string, opts Options) (*Data, error) {
 	return d, nil
 }
 
+// eventTexts translates the summary of one timeline event. Findings are on
+// the timeline as events of their own ("finding:<rule>", with the finding's
+// English text); they are rendered from the registry like the finding
+// itself. Record summaries go through the modules' templates.
+func eventTexts(cat *Catalogue, dets []model.Detection, missed func(module, summary string)) func(module, desc, summary string) string {
+	findings := map[string]string{}
+	for i := range dets {
+		d := &dets[i]
+		if rules.Lookup(d.Rule) != nil {
+			findings[d.Module+"\x00"+d.Rule+"\x00"+d.Reason] = rules.DetectionText(d, cat.Lang)
+		}
+	}
+	return func(module, desc, summary string) string {
+		if rule, ok := strings.CutPrefix(desc, "finding:"); ok {
+			if s, ok := findings[module+"\x00"+rule+"\x00"+summary]; ok {
+				return s
+			}
+		}
+		segs, ok := translateSummary(module, summary, cat.Lang)
+		if !ok && missed != nil {
+			missed(module, summary)
+		}
+		return joinSegments(segs)
+	}
+}
+
 func fmtUTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 
 func fmtLocal(t time.Time, loc *time.Location) string {
@@ -79,7 +108,7 @@ func fmtLocal(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST") + " (" + loc.String() + ")"
 }
 
-func buildGroups(cat *Catalogue, dets []model.Detection, loc *time.Location) []Group {
+func buildGroups(d *Data, cat *Catalogue, dets []model.Detection, loc *time.Location) []Group {
 	var groups []Group
 	for i, det := range dets {
 		sev := det.Severity.String()
@@ -87,7 +116,7 @@ func buildGroups(cat *Catalogue, dets []model.Detection, loc *time.Location) []G
 			groups = append(groups, Group{Severity: sev})
 		}
 		g := &groups[len(groups)-1]
-		g.Findings = append(g.Findings, buildFinding(cat, i, det, loc))
+		g.Findings = append(g.Findings, buildFinding(d, cat, i, det, loc))
 	}
 	for i := range groups {
 		g := &groups[i]
@@ -96,7 +125,7 @@ func buildGroups(cat *Catalogue, dets []model.Detection, loc *time.Location) []G
 	return groups
 }
 
-func buildFinding(cat *Catalogue, i int, det model.Detection, loc *time.Location) Finding {
+func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time.Location) Finding {
 	f := Finding{
 		ID:            "finding-" + strconv.Itoa(i+1),
 		Severity:      det.Severity.String(),
@@ -105,11 +134,19 @@ func buildFinding(cat *Catalogue, i int, det model.Detection, loc *time.Location
 		KindLabel:     cat.T("kind." + string(det.Kind)),
 		Rule:          det.Rule,
 		Module:        det.Module,
-		What:          det.Reason,
 		Observable:    det.Observable,
 		Indicator:     det.Indicator,
 		WhenUTC:       cat.T("f.when_unknown"),
 	}
+	// The title comes from the rules registry in the reader's language; a
+	// finding of a rule the registry does not know (results written by an
+	// older huella) keeps the English it was written with.
+	if segs := rules.RenderSegments(cat.Lang, det.Rule, det.Params, det.Context); len(segs) > 0 {
+		f.WhatParts = segs
+	} else {
+		f.WhatParts = []rules.Segment{{Text: det.Reason}}
+	}
+	f.What = joinSegments(f.WhatParts)
 	t := det.Time
 	if t == nil && det.Record != nil {
 		t = det.Record.FirstTime()
@@ -122,19 +159,54 @@ func buildFinding(cat *Catalogue, i int, det model.Detection, loc *time.Location
 	}
 	if det.Record != nil {
 		f.Source = det.Record.Source
-		f.Record = det.Record.Summary
+		mod := det.Record.Module
+		if mod == "" {
+			mod = det.Module
+		}
+		var ok bool
+		if f.RecordParts, ok = translateSummary(mod, det.Record.Summary, cat.Lang); !ok {
+			d.noteUntranslated(mod, det.Record.Summary)
+		}
+		f.Record = joinSegments(f.RecordParts)
 		if b, err := json.MarshalIndent(det.Record, "", "  "); err == nil {
 			f.RecordJSON = clip(string(b), maxRecordJSON)
 		}
 	}
-	if det.Indicator != nil {
-		f.Campaign = campaignLabel(cat, det.Indicator.Campaign)
+	var campaigns []string
+	for _, ref := range det.AllIndicators() {
+		if c := campaignLabel(cat, ref.Campaign); c != "" && !slices.Contains(campaigns, c) {
+			campaigns = append(campaigns, c)
+		}
+		f.Indicators = append(f.Indicators, ref)
 	}
+	f.Campaign = strings.Join(campaigns, ", ")
 	for _, e := range det.Related {
-		f.Related = append(f.Related, RelatedEvent{WhenUTC: fmtUTC(e.Time), Module: e.Module, Desc: e.Desc, Summary: e.Summary})
+		segs, ok := translateSummary(e.Module, e.Summary, cat.Lang)
+		if !ok {
+			d.noteUntranslated(e.Module, e.Summary)
+		}
+		f.Related = append(f.Related, RelatedEvent{WhenUTC: fmtUTC(e.Time), Module: e.Module, Desc: e.Desc,
+			DescLabel: descLabel(cat, e.Desc), Summary: joinSegments(segs), SummaryParts: segs})
 	}
 	f.Strength, f.Why, f.Benign = explain(cat, det, f.Campaign)
 	return f
+}
+
+func joinSegments(segs []rules.Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// descLabel names a timeline event ("sms_received") in the reader's
+// language; an event the catalogue does not know keeps its identifier.
+func descLabel(cat *Catalogue, desc string) string {
+	if k := "desc." + desc; cat.Has(k) {
+		return cat.T(k)
+	}
+	return ""
 }
 
 // campaignLabel names a campaign the way people know it ("NSO Group's
@@ -171,19 +243,44 @@ func observableGroup(k model.Kind) string {
 	return string(k)
 }
 
-// explain picks the catalogue texts for a finding: by rule id first, then
-// by what kind of value matched, then a generic text.
+// explain returns the strength line, why the finding matters and its
+// possible harmless explanations: from the rules registry in the reader's
+// language, or, for a rule it does not know (an older results folder), the
+// catalogue's texts by kind of value or of finding.
 func explain(cat *Catalogue, det model.Detection, campaign string) (strength, why string, benign []string) {
+	obs := ""
+	if det.Observable != nil {
+		obs = observableGroup(det.Observable.Kind)
+	}
+	if r := rules.Lookup(det.Rule); r != nil {
+		switch {
+		case r.Category == rules.Trace && slices.Contains(det.Context, "network"):
+			strength = cat.T("strength.moderate")
+		case r.Category == rules.Trace:
+			strength = cat.T("strength.strong")
+		default:
+			strength = cat.T("strength." + string(r.Category))
+		}
+		p := det.Params
+		if r.Kind == model.ByIndicator && campaign != "" {
+			// Campaigns by the names people know them, in the reader's language.
+			p = maps.Clone(p)
+			p["campaigns"] = campaign
+		}
+		why = rules.Explain(cat.Lang, det.Rule, p)
+		benign = rules.Benign(cat.Lang, det.Rule, p)
+		if len(benign) == 0 && (r.Category == rules.Lead || r.Category == rules.Pattern) {
+			benign = cat.List("benign.heuristic")
+		}
+		return strength, why, benign
+	}
+
 	feed := ""
 	if det.Indicator != nil {
 		feed = det.Indicator.File
 	}
 	if campaign == "" {
 		campaign = feed
-	}
-	obs := ""
-	if det.Observable != nil {
-		obs = observableGroup(det.Observable.Kind)
 	}
 	switch det.Kind {
 	case model.ByIndicator:
@@ -198,11 +295,8 @@ func explain(cat *Catalogue, det model.Detection, campaign string) (strength, wh
 	default:
 		strength = cat.T("strength.lead")
 	}
-
 	args := []any{"feed", feed, "campaign", campaign}
 	switch {
-	case det.Rule != "" && cat.Has("why.rule."+det.Rule):
-		why = cat.T("why.rule."+det.Rule, args...)
 	case det.Kind == model.ByIndicator && cat.Has("why.indicator."+obs):
 		why = cat.T("why.indicator."+obs, args...)
 	case det.Kind == model.ByIndicator:
@@ -212,14 +306,9 @@ func explain(cat *Catalogue, det model.Detection, campaign string) (strength, wh
 	default:
 		why = cat.T("why.heuristic")
 	}
-
-	if det.Rule != "" {
-		benign = cat.List("benign.rule." + det.Rule)
-	}
-	if len(benign) == 0 && det.Kind == model.ByIndicator {
+	if det.Kind == model.ByIndicator {
 		benign = cat.List("benign.indicator." + obs)
-	}
-	if len(benign) == 0 && det.Kind != model.ByIndicator {
+	} else {
 		benign = cat.List("benign.heuristic")
 	}
 	benign = append(benign, cat.List("benign.generic")...)
@@ -229,7 +318,11 @@ func explain(cat *Catalogue, det model.Detection, campaign string) (strength, wh
 func buildCoverage(cat *Catalogue, mods []results.ModuleInfo) []Coverage {
 	out := make([]Coverage, 0, len(mods))
 	for _, m := range mods {
-		c := Coverage{Module: m.Name, Description: m.Description, Status: m.Status, Records: m.Records,
+		desc := m.Description
+		if k := "module." + m.Name; cat.Lang != DefaultLang && cat.Has(k) {
+			desc = cat.T(k)
+		}
+		c := Coverage{Module: m.Name, Description: desc, Status: m.Status, Records: m.Records,
 			Detections: m.Detections, Error: m.Error, Warnings: m.Warnings, Artifacts: m.Artifacts}
 		c.StatusLabel = cat.T("status."+m.Status, "n", m.Records)
 		out = append(out, c)

@@ -1,6 +1,11 @@
 package report
 
-import "github.com/huella-project/huella/internal/model"
+import (
+	"sort"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/rules"
+)
 
 // Data is everything the template receives. Texts are already translated, so
 // golden tests of Data also pin the wording a person reads.
@@ -16,7 +21,34 @@ type Data struct {
 	Coverage   []Coverage   `json:"coverage"`
 	Provenance Provenance   `json:"provenance"`
 
-	cat *Catalogue
+	cat          *Catalogue
+	untranslated map[string]string // module+summary no template of the reader's language matched -> module
+}
+
+// Untranslated lists, as "module: summary", the record summaries a report
+// in a language other than English had to show as written because no
+// summary template of their module matched (see i18n/summaries.yaml).
+func (d *Data) Untranslated() []string {
+	out := make([]string, 0, len(d.untranslated))
+	for k := range d.untranslated {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// noteUntranslated remembers a summary shown as written; a few examples are
+// enough to find the missing template.
+func (d *Data) noteUntranslated(module, summary string) {
+	if d.cat == nil || d.cat.Lang == DefaultLang || summary == "" {
+		return
+	}
+	if d.untranslated == nil {
+		d.untranslated = map[string]string{}
+	}
+	if len(d.untranslated) < 100 {
+		d.untranslated[module+": "+clip(summary, 200)] = module
+	}
 }
 
 // Verdict is the first thing on the page: one plain sentence, then what
@@ -51,34 +83,43 @@ type Group struct {
 }
 
 type Finding struct {
-	ID            string              `json:"id"`
-	Severity      string              `json:"severity"`
-	SeverityLabel string              `json:"severity_label"`
-	Kind          string              `json:"kind"`
-	KindLabel     string              `json:"kind_label"`
-	Rule          string              `json:"rule,omitempty"`
-	Module        string              `json:"module"`
-	What          string              `json:"what"`
-	Unix          *int64              `json:"unix,omitempty"`
-	WhenUTC       string              `json:"when_utc"`
-	WhenLocal     string              `json:"when_local,omitempty"`
-	Source        string              `json:"source,omitempty"`
-	Record        string              `json:"record,omitempty"`
-	RecordJSON    string              `json:"record_json,omitempty"`
-	Observable    *model.Observable   `json:"observable,omitempty"`
-	Indicator     *model.IndicatorRef `json:"indicator,omitempty"`
-	Campaign      string              `json:"campaign,omitempty"`
-	Strength      string              `json:"strength"`
-	Why           string              `json:"why"`
-	Benign        []string            `json:"benign"`
-	Related       []RelatedEvent      `json:"related,omitempty"`
+	ID            string               `json:"id"`
+	Severity      string               `json:"severity"`
+	SeverityLabel string               `json:"severity_label"`
+	Kind          string               `json:"kind"`
+	KindLabel     string               `json:"kind_label"`
+	Rule          string               `json:"rule,omitempty"`
+	Module        string               `json:"module"`
+	What          string               `json:"what"`
+	Unix          *int64               `json:"unix,omitempty"`
+	WhenUTC       string               `json:"when_utc"`
+	WhenLocal     string               `json:"when_local,omitempty"`
+	Source        string               `json:"source,omitempty"`
+	Record        string               `json:"record,omitempty"`
+	RecordJSON    string               `json:"record_json,omitempty"`
+	Observable    *model.Observable    `json:"observable,omitempty"`
+	Indicator     *model.IndicatorRef  `json:"indicator,omitempty"`
+	Indicators    []model.IndicatorRef `json:"indicators,omitempty"` // every indicator the value matched, one per feed
+	Campaign      string               `json:"campaign,omitempty"`
+	Strength      string               `json:"strength"`
+	Why           string               `json:"why"`
+	Benign        []string             `json:"benign"`
+	Related       []RelatedEvent       `json:"related,omitempty"`
+
+	// The same texts cut into segments, evidence values apart: the page
+	// isolates values (bidi, no translation) and tests can tell a value
+	// from the words around it.
+	WhatParts   []rules.Segment `json:"-"`
+	RecordParts []rules.Segment `json:"-"`
 }
 
 type RelatedEvent struct {
-	WhenUTC string `json:"when_utc"`
-	Module  string `json:"module"`
-	Desc    string `json:"desc"`
-	Summary string `json:"summary"`
+	WhenUTC      string          `json:"when_utc"`
+	Module       string          `json:"module"`
+	Desc         string          `json:"desc"`
+	DescLabel    string          `json:"desc_label,omitempty"`
+	Summary      string          `json:"summary"`
+	SummaryParts []rules.Segment `json:"-"`
 }
 
 type TimelineInfo struct {

@@ -231,13 +231,13 @@ func TestBrowserReport(t *testing.T) {
 		if all != len(sc.events) {
 			t.Fatalf("count %d, want %d events", all, len(sc.events))
 		}
-		selectModule(t, b, "safari_history")
+		selectModule(t, b, "ios.safari_history")
 		if got, rows := eval[int](t, b, countJS), eval[int](t, b, rowsJS); got != 2 || rows != 2 {
 			t.Errorf("after filter: count %d rows %d, want 2", got, rows)
 		}
 		mods := eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('#ev-body tr'),function(r){return r.cells[2].innerText})`)
 		for _, m := range mods {
-			if m != "safari_history" {
+			if m != "ios.safari_history" {
 				t.Errorf("row of module %q shown", m)
 			}
 		}
@@ -250,7 +250,7 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("ten minutes around a finding", func(t *testing.T) {
-		selectModule(t, b, "safari_history") // must be cleared by the button
+		selectModule(t, b, "ios.safari_history") // must be cleared by the button
 		if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#finding-1 button.around"))); err != nil {
 			t.Fatal(err)
 		}

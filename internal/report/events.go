@@ -51,7 +51,7 @@ func (d *dict) id(s string) int32 {
 
 // readEvents streams timeline.jsonl into columns. Lines that do not parse
 // are counted, not fatal: one damaged line must not hide the rest.
-func readEvents(path string, info *TimelineInfo) (*Events, error) {
+func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string) (*Events, error) {
 	ev := &Events{Modules: []string{}, Descs: []string{}, Texts: []string{}, Sources: []string{}}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -63,6 +63,10 @@ func readEvents(path string, info *TimelineInfo) (*Events, error) {
 	}
 	defer f.Close()
 	mods, descs, texts, srcs := newDict(), newDict(), newDict(), newDict()
+	// In another language, summaries are translated once per distinct
+	// (module, summary) and event names are labelled.
+	translate := cat != nil && cat.Lang != DefaultLang && text != nil
+	translated := map[[2]string]string{}
 	r := bufio.NewReaderSize(f, 1<<16)
 	var first, last int64
 	for {
@@ -88,8 +92,23 @@ func readEvents(path string, info *TimelineInfo) (*Events, error) {
 					ev.T = append(ev.T, u)
 					ev.M = append(ev.M, mods.id(tl.Module))
 					ev.S = append(ev.S, severityIndex(tl.Severity))
-					ev.D = append(ev.D, descs.id(tl.TimestampDesc))
-					ev.X = append(ev.X, texts.id(clip(tl.Message, maxSummaryBytes)))
+					desc, msg := tl.TimestampDesc, tl.Message
+					if translate {
+						k := [2]string{tl.Module + "\x00" + desc, tl.Message}
+						tr, ok := translated[k]
+						if !ok {
+							tr = text(tl.Module, desc, tl.Message)
+							if len(translated) < 1<<20 {
+								translated[k] = tr
+							}
+						}
+						msg = tr
+						if l := descLabel(cat, desc); l != "" {
+							desc = l
+						}
+					}
+					ev.D = append(ev.D, descs.id(desc))
+					ev.X = append(ev.X, texts.id(clip(msg, maxSummaryBytes)))
 					ev.R = append(ev.R, srcs.id(tl.Source))
 				} else {
 					info.Truncated = true

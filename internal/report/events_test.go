@@ -29,7 +29,7 @@ not json
 			p := filepath.Join(t.TempDir(), "timeline.jsonl")
 			os.WriteFile(p, []byte(c.body), 0o600)
 			var info TimelineInfo
-			ev, err := readEvents(p, &info)
+			ev, err := readEvents(p, &info, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ not json
 	})
 	t.Run("missing timeline", func(t *testing.T) {
 		var info TimelineInfo
-		ev, err := readEvents(filepath.Join(t.TempDir(), "nope.jsonl"), &info)
+		ev, err := readEvents(filepath.Join(t.TempDir(), "nope.jsonl"), &info, nil, nil)
 		if err != nil || !info.Missing || len(ev.T) != 0 {
 			t.Errorf("got %v %+v", err, info)
 		}

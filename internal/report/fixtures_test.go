@@ -8,6 +8,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/timeline"
 )
@@ -94,39 +95,52 @@ func findingsScenario() scenario {
 		{Name: "datausage", Status: results.StatusAbsent, Error: "DataUsage.sqlite not in this backup"},
 		{Name: "shutdownlog", Status: results.StatusSkipped},
 	}
-	sms := &model.Record{Module: "sms", Source: "HomeDomain/Library/SMS/sms.db",
-		Summary:     "SMS from +34600000000: Your parcel: https://bit-ly.example/x " + xssScript + xssImg,
+	sms := &model.Record{Module: "ios.sms", Source: "HomeDomain/Library/SMS/sms.db",
+		Summary:     `SMS from +34600000000: "Your parcel: https://bit-ly.example/x ` + xssScript + xssImg + `"`,
 		Times:       []model.Stamp{{Time: at("2023-05-10T09:15:00Z"), Desc: "sms_received"}},
 		Observables: []model.Observable{{Kind: model.KindURL, Value: "https://bit-ly.example/x", Field: "text"}}}
-	proc := &model.Record{Module: "netusage", Source: "netusage.sqlite", Summary: "process bh used the network",
-		Times: []model.Stamp{{Time: at("2023-05-10T09:17:30Z"), Desc: "first_used"}}}
+	proc := &model.Record{Module: "ios.datausage", Source: "netusage.sqlite", Summary: "bh (bundle -, process 12) WWAN in 10 out 20, Wi-Fi in 0 out 0",
+		Times: []model.Stamp{{Time: at("2023-05-10T09:17:30Z"), Desc: "first_usage"}}}
 	t1, t2, t3 := at("2023-05-10T09:15:00Z"), at("2023-05-10T09:17:30Z"), at("2023-05-10T09:18:00Z")
+	// The same link in two feeds is one finding listing both.
+	urlRefs := []model.IndicatorRef{
+		{Type: "url:value", Value: "https://bit-ly.example/x", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--1"},
+		{Type: "domain-name:value", Value: "bit-ly.example", Campaign: "Pegasus", File: "amnesty-2018.stix2", ID: "indicator--9"},
+	}
+	indicator := rules.Must("indicator.feed.match")
+	urlDet := indicator.New(rules.Params{"value": "https://bit-ly.example/x", "kind": "url", "indicator": urlRefs[0].Value, "type": urlRefs[0].Type,
+		"campaigns": "Pegasus", "feeds": "pegasus.stix2, amnesty-2018.stix2"}, "network").Detection(sms)
+	urlDet.Module, urlDet.Time, urlDet.Observable = "ios.sms", &t1, &sms.Observables[0]
+	urlDet.Indicator, urlDet.Indicators = &urlRefs[0], urlRefs
+	procRef := model.IndicatorRef{Type: "process:name", Value: "bh", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--2"}
+	procDet := indicator.New(rules.Params{"value": "bh", "kind": "process", "indicator": "bh", "type": "process:name",
+		"campaigns": "Pegasus", "feeds": "pegasus.stix2"}).Detection(proc)
+	procDet.Module, procDet.Time = "ios.datausage", &t2
+	procDet.Observable = &model.Observable{Kind: model.KindProcess, Value: "bh", Field: "process"}
+	procDet.Indicator, procDet.Indicators = &procRef, []model.IndicatorRef{procRef}
+	orphan := rules.Must("ios.netusage.orphan_usage").New(rules.Params{"db": "netusage.sqlite", "process_id": "12", "time": "2023-05-10T09:18:00Z"}, "dated").Detection(nil)
+	orphan.Module, orphan.Time = "ios.datausage", &t3
 	dets := []model.Detection{
-		{Module: "sms", Kind: model.ByIndicator, Rule: "ioc", Severity: model.High, Time: &t1,
-			Reason: "SMS link https://bit-ly.example/x matches Pegasus indicator", Observable: &sms.Observables[0],
-			Indicator: &model.IndicatorRef{Type: "url:value", Value: "https://bit-ly.example/x", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--1"},
-			Record:    sms},
-		{Module: "netusage", Kind: model.ByIndicator, Rule: "ioc", Severity: model.Critical, Time: &t2,
-			Reason: "process bh matches Pegasus indicator", Observable: &model.Observable{Kind: model.KindProcess, Value: "bh", Field: "process"},
-			Indicator: &model.IndicatorRef{Type: "process:name", Value: "bh", Campaign: "Pegasus", File: "pegasus.stix2", ID: "indicator--2"},
-			Record:    proc},
-		{Module: "netusage", Kind: model.ByHeuristic, Rule: "ios.netusage.process_deleted", Severity: model.Medium, Time: &t3,
-			Reason: "process record for bh was deleted"},
+		urlDet,
+		procDet,
+		orphan,
+		// A finding of a rule this version does not know (an older results
+		// folder): shown with the English it was written with.
 		{Module: "correlation", Kind: model.ByCorrelation, Rule: "ios.correlation.link_then_process", Severity: model.Low, Time: &t1,
 			Reason: "a link was received 2 minutes before an unknown process first ran",
-			Related: []model.Event{{Time: t1, Module: "sms", Desc: "sms_received", Summary: "SMS from +34600000000"},
-				{Time: t2, Module: "netusage", Desc: "first_used", Summary: "process bh used the network"}}},
+			Related: []model.Event{{Time: t1, Module: "ios.sms", Desc: "sms_received", Summary: `SMS from +34600000000: "hola"`},
+				{Time: t2, Module: "ios.datausage", Desc: "first_usage", Summary: proc.Summary}}},
 	}
 	high, crit, med := model.High, model.Critical, model.Medium
 	events := []model.Event{
-		{Time: t1, Module: "sms", Desc: "sms_received", Summary: sms.Summary, Source: sms.Source, Severity: &high},
-		{Time: t2, Module: "netusage", Desc: "first_used", Summary: proc.Summary, Source: proc.Source, Severity: &crit},
-		{Time: t3, Module: "netusage", Desc: "finding:ios.netusage.process_deleted", Summary: "process record for bh was deleted", Severity: &med},
-		{Time: at("2023-05-10T08:00:00Z"), Module: "safari_history", Desc: "visit", Summary: "https://news.example/"},
-		{Time: at("2023-05-09T20:00:00Z"), Module: "safari_history", Desc: "visit", Summary: "https://weather.example/"},
-		{Time: at("2023-06-01T12:00:00Z"), Module: "sms", Desc: "sms_sent", Summary: "SMS to +34600000001: ok"},
-		{Time: at("2023-06-01T12:00:01Z"), Module: "sms", Desc: "sms_received", Summary: "SMS from +34600000001: thanks"},
-		{Time: at("2023-05-10T09:20:00Z"), Module: "netusage", Desc: "last_used", Summary: "process com.apple.WebKit used the network"},
+		{Time: t1, Module: "ios.sms", Desc: "sms_received", Summary: sms.Summary, Source: sms.Source, Severity: &high},
+		{Time: t2, Module: "ios.datausage", Desc: "first_usage", Summary: proc.Summary, Source: proc.Source, Severity: &crit},
+		{Time: t3, Module: "ios.datausage", Desc: "finding:ios.netusage.orphan_usage", Summary: "MISSING process record 12 (deleted), after \"bh\"", Severity: &med},
+		{Time: at("2023-05-10T08:00:00Z"), Module: "ios.safari_history", Desc: "safari_visit", Summary: "Safari visit https://news.example/"},
+		{Time: at("2023-05-09T20:00:00Z"), Module: "ios.safari_history", Desc: "safari_visit", Summary: "Safari visit https://weather.example/"},
+		{Time: at("2023-06-01T12:00:00Z"), Module: "ios.sms", Desc: "sms_sent", Summary: `SMS to +34600000001: "ok"`},
+		{Time: at("2023-06-01T12:00:01Z"), Module: "ios.sms", Desc: "sms_received", Summary: `SMS from +34600000001: "thanks"`},
+		{Time: at("2023-05-10T09:20:00Z"), Module: "ios.datausage", Desc: "last_usage", Summary: "com.apple.WebKit (bundle -, process 3) WWAN in 1 out 2, Wi-Fi in 3 out 4"},
 	}
 	return scenario{info: info, dets: dets, events: events}
 }

@@ -248,7 +248,8 @@ func TestCataloguesComplete(t *testing.T) {
 			}
 		}
 		for k, v := range m {
-			if _, ok := en[k]; !ok {
+			// module.<name> translates a module's own English description.
+			if _, ok := en[k]; !ok && !strings.HasPrefix(k, "module.") {
 				t.Errorf("%s: %s is not in English", l, k)
 			}
 			// A report must never call a phone clean.

@@ -113,8 +113,8 @@ func GenerateAndroidQF(dir string, o Options) (*Expected, error) {
 	}
 	if o.Plant {
 		exp.Detections = []ExpectedDetection{
-			{"android.aqf_packages", "ioc", PlantedPackage, "the planted package id is in the sample indicators"},
-			{"android.aqf_files", "ioc", PlantedAPKSHA256, "a file staged in /data/local/tmp has the planted SHA-256"},
+			{"android.aqf_packages", "indicator.feed.match", PlantedPackage, "the planted package id is in the sample indicators"},
+			{"android.aqf_files", "indicator.feed.match", PlantedAPKSHA256, "a file staged in /data/local/tmp has the planted SHA-256"},
 		}
 	}
 	return exp, nil

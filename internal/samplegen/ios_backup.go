@@ -155,11 +155,11 @@ CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);`)
 
 func iosPlantedDetections() []ExpectedDetection {
 	return []ExpectedDetection{
-		{"ios.sms", "ioc", PlantedURL, "lure SMS links to the planted domain"},
-		{"ios.safari_history", "ioc", PlantedURL, "the lure link was opened in Safari 40 s later"},
-		{"ios.datausage", "ioc", PlantedProcess, "process bh first used the network 2 min after the visit"},
-		{"ios.tcc", "ioc", PlantedTCCClient, "TCC grant to the planted process Launch"},
-		{"correlation", "correlation.message_link_chain", PlantedProcess, "message → visit → new process within 5 minutes"},
+		{"ios.sms", "indicator.feed.match", PlantedURL, "lure SMS links to the planted domain"},
+		{"ios.safari_history", "indicator.feed.match", PlantedURL, "the lure link was opened in Safari 40 s later"},
+		{"ios.datausage", "indicator.feed.match", PlantedProcess, "process bh first used the network 2 min after the visit"},
+		{"ios.tcc", "indicator.feed.match", PlantedTCCClient, "TCC grant to the planted process Launch"},
+		{"correlation", "correlation.link.chain", PlantedProcess, "message → visit → new process within 5 minutes"},
 	}
 }
 

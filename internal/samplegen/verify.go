@@ -34,5 +34,10 @@ func satisfies(d model.Detection, w ExpectedDetection) bool {
 			return true
 		}
 	}
+	for _, v := range d.Params {
+		if v == w.Value {
+			return true
+		}
+	}
 	return strings.Contains(d.Reason, strconv.Quote(w.Value))
 }

@@ -114,6 +114,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
 	dets := append(s.detections, o.Carry...)
+	agreeLures(dets)
 	// Heuristic findings carry their own time: they go on the timeline too,
 	// so the report shows what surrounds them. Correlation findings are
 	// computed during the pass below; they point at events already on it.

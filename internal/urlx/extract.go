@@ -14,14 +14,18 @@ import (
 const MaxLinks = 10000
 
 // ExtractLinks returns every link in free text, in order of appearance, each
-// a substring of text. Links with a scheme ("https://…", and any other
-// "scheme://") are found anywhere, including inside another link's query
-// string, because redirectors hide the real target there. Links without a
-// scheme ("bit.ly/x", "www.x.com", "evil.com/path", "1.2.3.4:8080/") must
-// start a word and end in a top-level domain from the Public Suffix List,
-// which keeps "e.g.", "3.14" or "file.txt" out. Trailing punctuation and
+// a substring of Refang(text): defanged links (hxxps://evil[.]com/x) are
+// links too. Links with a scheme ("https://…", and any other "scheme://")
+// are found anywhere, including inside another link's query string, because
+// redirectors hide the real target there. Links without a scheme must start
+// a word, end in a top-level domain from the Public Suffix List, and look
+// like a link rather than two words run together: they start with "www.",
+// carry a path, query or port ("bit.ly/x", "evil.com/path",
+// "1.2.3.4:8080/"), or end in a known ending (see KnownEnding), which keeps
+// "e.g.", "3.14", "file.txt" and "days.so" out. Trailing punctuation and
 // unbalanced closing brackets are trimmed. Nothing is resolved.
 func ExtractLinks(text string) []string {
+	text = Refang(text)
 	var out []string
 	for i := 0; i < len(text) && len(out) < MaxLinks; {
 		start, end := nextRun(text, i)
@@ -175,7 +179,8 @@ func schemeless(run string, from int, out []string) []string {
 			end = len(run)
 		}
 		link := trimLink(run[i:end])
-		if len(link) >= len(host) {
+		linkish := len(link) > len(host) || hasPrefixFold(host, "www.") || KnownEnding(host)
+		if len(link) >= len(host) && linkish {
 			out = append(out, link)
 		}
 		i = max(end, i+1)
@@ -253,4 +258,36 @@ func trimLink(s string) string {
 		break
 	}
 	return s
+}
+
+// genericCountryEndings are two-letter country endings used worldwide as
+// generic ones (t.co, bit.ly, x.io): a bare name on them is read as a link.
+// Other country endings need "www.", a path or a port, since "days.so" or
+// "bueno.es" in a sentence are far more often two words missing a space.
+var genericCountryEndings = map[string]bool{
+	"co": true, "io": true, "ly": true, "tv": true, "cc": true, "ws": true, "ai": true, "gd": true, "gl": true,
+}
+
+// KnownEnding says whether a bare host name (no scheme, no path) ends in a
+// domain ending people recognise as one: a generic ending of three or more
+// letters (.com, .org, .online), a two-level country ending (.com.mx,
+// .co.uk) or a country ending used as a generic one (.co, .io, .ly). IP
+// addresses count too.
+func KnownEnding(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
+		return true
+	}
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	if !icann || suffix == host {
+		return false
+	}
+	if strings.Contains(suffix, ".") {
+		return true
+	}
+	return len(suffix) > 2 || genericCountryEndings[suffix]
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -138,6 +138,16 @@ func TestExtractLinks(t *testing.T) {
 		{"version 1.2.3 file.txt", nil},
 		{"://broken and http://ok.com", []string{"http://ok.com"}},
 		{"", nil},
+		// A bare name on a country ending is two words missing a space
+		// unless it looks like a link (www., a path, a port).
+		{"it rained for days.so we stayed", nil},
+		{"bueno.es la verdad", nil},
+		{"see www.days.so or days.so/x", []string{"www.days.so", "days.so/x"}},
+		{"go to ideas-telcel.com.mx now", []string{"ideas-telcel.com.mx"}},
+		{"link t.co and x.io", []string{"t.co", "x.io"}},
+		// Defanged links are links.
+		{"do not open hxxps://1minto-start[.]com/x please", []string{"https://1minto-start.com/x"}},
+		{"domain evil(.)com/a and hXXp[:]//b[dot]net/p", []string{"evil.com/a", "http://b.net/p"}},
 	}
 	for _, tt := range tests {
 		got := ExtractLinks(tt.in)
@@ -145,8 +155,8 @@ func TestExtractLinks(t *testing.T) {
 			t.Errorf("ExtractLinks(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
 		for _, l := range got {
-			if !strings.Contains(tt.in, l) {
-				t.Errorf("link %q is not a substring of %q", l, tt.in)
+			if !strings.Contains(Refang(tt.in), l) {
+				t.Errorf("link %q is not a substring of %q refanged", l, tt.in)
 			}
 		}
 	}
@@ -185,5 +195,34 @@ func TestExtractLinksHostileRunIsLinear(t *testing.T) {
 	links := ExtractLinks(text)
 	if len(links) != 1 || links[0] != "http://a.com/" {
 		t.Errorf("got %d links", len(links))
+	}
+}
+
+func TestRefang(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"hxxps://1minto-start[.]com/x", "https://1minto-start.com/x"},
+		{"HXXP://a(.)b{.}c[dot]d(dot)e/", "http://a.b.c.d.e/"},
+		{"hxxp[:]//x[.]com[/]a", "http://x.com/a"},
+		{"fxp://files[.]example", "ftp://files.example"},
+		{"h**ps://x[.]org", "https://x.org"},
+		{"user[@]mail[.]com", "user@mail.com"},
+		{"an ordinary sentence (with brackets) [1].", "an ordinary sentence (with brackets) [1]."},
+		{"shxxp: not a scheme", "shxxp: not a scheme"},
+	}
+	for _, tt := range tests {
+		if got := Refang(tt.in); got != tt.want {
+			t.Errorf("Refang(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestKnownEnding(t *testing.T) {
+	for h, want := range map[string]bool{
+		"evil.com": true, "ideas-telcel.com.mx": true, "bit.ly": true, "efsyn.online": true, "1.2.3.4": true,
+		"days.so": false, "bueno.es": false, "file.txt": false, "localhost": false, "com": false,
+	} {
+		if got := KnownEnding(h); got != want {
+			t.Errorf("KnownEnding(%q) = %v, want %v", h, got, want)
+		}
 	}
 }

@@ -155,7 +155,7 @@ func TestTriangleOnFileSystemDump(t *testing.T) {
 			res := runDump(t, dump(t, c.infected))
 			var tri []model.Detection
 			for _, d := range res.Detections {
-				if d.Rule == "correlation.triangle_window" {
+				if d.Rule == "correlation.triangle.window" {
 					tri = append(tri, d)
 				}
 			}

@@ -46,7 +46,7 @@ func TestSysdiagnoseArchive(t *testing.T) {
 		if infected {
 			want = 1
 		}
-		if rules["ios.shutdown_log.staging_client"] != want || rules["ios.processes.unusual_path"] != want {
+		if rules["ios.shutdown.staging_client"] != want || rules["ios.process.unusual_path"] != want {
 			t.Errorf("infected=%v: rules %v", infected, rules)
 		}
 		status := map[string]results.ModuleInfo{}

@@ -1,8 +1,9 @@
 -- Case store, PostgreSQL. Same tables and columns as the SQLite migration of
 -- the same number (TestSchemasAgree checks it). obs has no primary key: the
--- loader writes each observation once, and one index on (run_id, val_id)
--- serves hunts and case removal at a fraction of the size of a five-column
--- key. Columns of obs are ordered widest first so rows pack without padding.
+-- loader writes each observation once; one index finds observations by
+-- value (hunts, case removal), one by record (a hunt rebuilds whole
+-- records). Columns of obs are ordered widest first so rows pack without
+-- padding.
 
 -- +goose Up
 CREATE TABLE cases (
@@ -85,6 +86,7 @@ CREATE TABLE obs (
     t_ns      SMALLINT
 );
 CREATE INDEX obs_run_val ON obs (run_id, val_id);
+CREATE INDEX obs_run_rec ON obs (run_id, origin_id, rec);
 
 CREATE TABLE records (
     run_id INTEGER NOT NULL,

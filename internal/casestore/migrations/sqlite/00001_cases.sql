@@ -87,17 +87,20 @@ CREATE TABLE run_vals (
 
 -- Each observation: which value, where (origin, record ordinal in
 -- <module>.json, position among the record's observables), when (the
--- record's first time).
+-- record's first time). Stored by record, so a hunt rebuilds a whole record
+-- (the matcher may weigh one observable by another of the same record);
+-- found by value through obs_run_val.
 CREATE TABLE obs (
     run_id    INTEGER NOT NULL,
-    val_id    INTEGER NOT NULL,
     origin_id INTEGER NOT NULL,
     rec       INTEGER NOT NULL,
     pos       INTEGER NOT NULL,
+    val_id    INTEGER NOT NULL,
     t         INTEGER,
     t_ns      INTEGER,
-    PRIMARY KEY (run_id, val_id, origin_id, rec, pos)
+    PRIMARY KEY (run_id, origin_id, rec, pos)
 ) WITHOUT ROWID;
+CREATE INDEX obs_run_val ON obs (run_id, val_id);
 
 -- Whole records, only for cases added with --keep-records.
 CREATE TABLE records (

@@ -13,6 +13,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -73,10 +74,7 @@ func readAll(env *module.Env, names ...string) ([]byte, string, error) {
 	return b, name, nil
 }
 
-func detect(env *module.Env, d model.Detection, r *model.Record) {
-	d.Record = r
-	env.Detect(d)
-}
+func detect(env *module.Env, f *rules.Finding, r *model.Record) { env.Report(f, r) }
 
 // acquired is the reference time for age checks: the acquisition date, else
 // now (said in the reason by the caller).

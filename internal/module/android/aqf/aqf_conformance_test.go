@@ -35,11 +35,13 @@ func TestConformanceMVTAndroidQF(t *testing.T) {
 		"com.whatsapp":                 heuristicsRule("unknown"),
 		"app.revanced.manager.flutter": heuristicsRule("browser"),
 		"org.nuclearfog.apollo":        heuristicsRule("store"),
-		"com.google.android.youtube":   heuristicsRule("browser"),
 		"org.fdroid.fdroid":            heuristicsRule("browser"),
 	}
-	if len(pk.Detections) != 5 {
-		t.Errorf("packages: %d detections, want 5: %v", len(pk.Detections), reasons(pk))
+	// MVT also reports YouTube as "installed via a browser": it is a system
+	// app (preinstalled) whose update came through the package installer,
+	// so it is not sideloaded.
+	if len(pk.Detections) != 4 {
+		t.Errorf("packages: %d detections, want 4: %v", len(pk.Detections), reasons(pk))
 	}
 	for _, d := range pk.Detections {
 		pkg := d.Record.Data.(*Package).Name
@@ -84,7 +86,7 @@ func TestConformanceMVTAndroidQF(t *testing.T) {
 	for _, r := range rb.Records {
 		descs = append(descs, r.Data.(RootBinaryRecord).Description)
 	}
-	if strings.Join(descs, "|") != "SuperUser binary|BusyBox utilities|Magisk root framework|Magisk hide utility" {
+	if strings.Join(descs, "|") != "the SuperUser program|the BusyBox utilities|the Magisk root framework|Magisk's tool that hides root" {
 		t.Errorf("root binary descriptions = %q", descs)
 	}
 
@@ -121,9 +123,9 @@ func reasons(r *androidtest.Result) []string {
 func heuristicsRule(kind string) string {
 	switch kind {
 	case "unknown":
-		return "android_unknown_installer"
+		return "android.package.unknown_installer"
 	case "browser":
-		return "android_browser_install"
+		return "android.package.sideloaded"
 	}
-	return "android_third_party_store"
+	return "android.package.third_party_store"
 }

@@ -114,20 +114,21 @@ func TestHeuristicsOnGeneratedAcquisition(t *testing.T) {
 	got := runAll(t, ev)
 	want := map[string][]string{
 		"android.aqf_packages": {
-			"medium android_root_package",
-			"medium android_disabled_security_package",
-			"low android_request_install_permission",
+			"medium android.root.package",
+			"medium android.package.updater_disabled",
+			"low android.package.can_install_apps",
 		},
 		"android.aqf_processes": nil,
-		"android.aqf_getprop":   {"medium android_old_security_patch"},
+		"android.aqf_getprop":   {"medium android.patch.outdated"},
 		"android.aqf_settings": {
-			"low android_dangerous_setting",
-			"medium android_dangerous_setting",
+			"low android.setting.weakened",
+			"medium android.setting.weakened",
 		},
-		"android.aqf_files":          {"high android_file_in_data_local_tmp", "medium android_file_in_data_local_tmp"},
+		"android.aqf_files":          {"high android.file.tmp_staged", "medium android.file.tmp_staged"},
 		"android.aqf_log_timestamps": nil,
-		"android.root_binaries":      {"high android_root_binary", "high android_root_binary"},
-		"android.mounts":             {"high android_system_mount_rw", "medium android_system_mount_options"},
+		// A rooted phone is a risk factor, never "compromise": medium at most.
+		"android.root_binaries": {"medium android.root.binary", "medium android.root.binary"},
+		"android.mounts":        {"medium android.root.system_rw", "low android.root.system_remount"},
 	}
 	for name, rules := range want {
 		var gotRules []string

@@ -127,9 +127,7 @@ func runFiles(ctx context.Context, env *module.Env) error {
 			r.Add(model.KindMD5, strings.ToLower(e.MD5), "md5")
 		}
 		env.Emit(r)
-		if d := heuristics.TmpFile(e.Path, e.Mode); d != nil {
-			detect(env, *d, r)
-		}
+		detect(env, heuristics.TmpFile(e.Path, e.Mode), r)
 		return nil
 	})
 	if err != nil {

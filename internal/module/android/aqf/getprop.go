@@ -31,9 +31,9 @@ func runGetprop(ctx context.Context, env *module.Env) error {
 		}
 		if d := heuristics.SecurityPatchAge(p.Value, ref); d != nil {
 			if !known {
-				d.Reason += " (measured from today: the acquisition date is unknown)"
+				*d = d.With("measured_today")
 			}
-			detect(env, *d, r)
+			detect(env, d, r)
 		}
 	}
 	return nil

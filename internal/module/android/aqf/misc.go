@@ -129,7 +129,7 @@ func runMounts(ctx context.Context, env *module.Env) error {
 		}
 		env.Emit(r)
 		for _, d := range heuristics.Mount(m.Device, m.MountPoint, m.Options) {
-			detect(env, d, r)
+			detect(env, &d, r)
 		}
 	}
 	if bad > 0 {

@@ -94,14 +94,24 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		p := &pkgs[i]
 		r := packageRecord(name, p)
 		env.Emit(r)
-		for _, d := range heuristics.PackageInstall(p.Name, p.Installer, p.System, p.Disabled) {
-			detect(env, d, r)
+		system := p.System || preinstalled(p)
+		for _, d := range heuristics.PackageInstall(p.Name, p.Installer, system, p.Disabled) {
+			detect(env, &d, r)
 		}
-		if d := heuristics.InstallerPermission(p.Name, p.Permissions, p.System); d != nil {
-			detect(env, *d, r)
-		}
+		detect(env, heuristics.InstallerPermission(p.Name, p.Permissions, system), r)
 	}
 	return nil
+}
+
+// preinstalled says whether the package's APK lies on a partition that
+// ships with the phone, so it came with it even when not flagged system.
+func preinstalled(p *Package) bool {
+	for _, f := range p.Files {
+		if heuristics.PreinstalledPath(f.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 func packageRecord(src string, p *Package) *model.Record {

@@ -62,9 +62,7 @@ func runSettings(ctx context.Context, env *module.Env) error {
 			s := &settings[i]
 			r := &model.Record{Source: name, Summary: fmt.Sprintf("Setting %s/%s = %s", ns, s.Key, s.Value), Data: s}
 			env.Emit(r)
-			if d := heuristics.DangerousSetting(ns, s.Key, s.Value); d != nil {
-				detect(env, *d, r)
-			}
+			detect(env, heuristics.DangerousSetting(ns, s.Key, s.Value), r)
 		}
 	}
 	return nil

@@ -57,10 +57,7 @@ func runGetprop(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindAndroidProperty, p.Name, "name")
 		env.Emit(r)
 		if p.Name == "ro.build.version.security_patch" {
-			if det := heuristics.SecurityPatchAge(p.Value, now); det != nil {
-				det.Record = r
-				env.Detect(*det)
-			}
+			env.Report(heuristics.SecurityPatchAge(p.Value, now), r)
 		}
 	}
 	return nil

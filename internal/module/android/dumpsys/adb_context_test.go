@@ -33,11 +33,11 @@ func TestADBKeysAcquisitionContext(t *testing.T) {
 		want    []want
 	}{
 		{"androidqf, host key seen 2 days before", source.AndroidQF, "QUJDRA== acquisition@host", "1750266000000",
-			[]want{{model.Informational, "at least one day before"}, {model.Low, "different from the AndroidQF acquisition host"}, {model.Low, "invalid trusted ADB host key"}}},
+			[]want{{model.Informational, "at least a day before"}, {model.Low, "other than the one that collected this evidence"}, {model.Low, "invalid key"}}},
 		{"androidqf, host key seen 1 hour before", source.AndroidQF, "QUJDRA== acquisition@host", "1750438800000",
-			[]want{{model.Low, "different from"}, {model.Low, "invalid"}}},
+			[]want{{model.Low, "other than"}, {model.Low, "invalid"}}},
 		{"androidqf without host key", source.AndroidQF, "", "1750438800000",
-			[]want{{model.Low, "invalid"}, {model.Low, "does not include its host key"}}},
+			[]want{{model.Low, "invalid"}, {model.Low, "did not record its own computer's key"}}},
 		{"bugreport: every key reported", source.Bugreport, "", "1750438800000",
 			[]want{{model.Informational, "acquisition@host"}, {model.Informational, "other@host"}, {model.Low, "invalid key"}}},
 	}

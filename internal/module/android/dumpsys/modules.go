@@ -10,6 +10,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // Accessibility lists accessibility services and flags those of non-system
@@ -41,10 +42,7 @@ func runAccessibility(ctx context.Context, env *module.Env) error {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Accessibility service %s (%s)", s.Component, state), Data: s}
 		r.Add(model.KindAppID, s.Package, "package_name")
 		env.Emit(r)
-		if det := heuristics.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)); det != nil {
-			det.Record = r
-			env.Detect(*det)
-		}
+		env.Report(heuristics.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)), r)
 	}
 	if known {
 		stalkerware(env, d, withA11y)
@@ -92,8 +90,7 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 		if det != nil {
 			r := &model.Record{Summary: "Package " + p.Name, Data: p}
 			r.Add(model.KindAppID, p.Name, "package_name")
-			det.Record = r
-			env.Detect(*det)
+			env.Report(det, r)
 		}
 	}
 }
@@ -131,10 +128,7 @@ func Receivers() module.Module {
 			r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
 			r.Add(model.KindAppID, h.Package, "package_name")
 			env.Emit(r)
-			if det := heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)); det != nil {
-				det.Record = r
-				env.Detect(*det)
-			}
+			env.Report(heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
 		}
 		return nil
 	}}
@@ -170,13 +164,7 @@ func Appops() module.Module {
 	}}
 }
 
-func report(env *module.Env, r *model.Record, det *model.Detection) {
-	if det == nil {
-		return
-	}
-	det.Record = r
-	env.Detect(*det)
-}
+func report(env *module.Env, r *model.Record, f *rules.Finding) { env.Report(f, r) }
 
 // BatteryDaily lists package updates, downgrades and uninstalls from the
 // daily battery statistics.

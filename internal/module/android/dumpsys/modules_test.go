@@ -44,11 +44,11 @@ func TestModulesOnGeneratedBugreport(t *testing.T) {
 		records int
 		rules   []string
 	}{
-		{Accessibility(), 1, []string{"android_accessibility_service", "android_stalkerware_combination"}},
-		{Receivers(), 2, []string{"android_sms_call_receiver"}},
-		{Packages(), 3, []string{"android_root_package"}},
-		{Appops(), 1, []string{"android_request_install_packages"}},
-		{ADBKeys(), 1, []string{"android_trusted_adb_key"}},
+		{Accessibility(), 1, []string{"android.accessibility.service", "android.app.stalkerware_pattern"}},
+		{Receivers(), 2, []string{"android.receiver.sms_call"}},
+		{Packages(), 3, []string{"android.root.package"}},
+		{Appops(), 1, []string{"android.appop.install_packages"}},
+		{ADBKeys(), 1, []string{"android.adb.trusted_key"}},
 		{Activities(), 1, nil},
 	}
 	for _, tc := range tests {

@@ -150,10 +150,7 @@ func emit(env *module.Env, rd *Reader) {
 		}
 		env.Emit(r)
 		if ev.Type == "security_event" {
-			if d := heuristics.IntrusionSecurityEvent(ev.Tag, sub(ev)); d != nil {
-				d.Record = r
-				env.Detect(*d)
-			}
+			env.Report(heuristics.IntrusionSecurityEvent(ev.Tag, sub(ev)), r)
 		}
 	}
 	if len(unknown) > 0 {

@@ -60,10 +60,7 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 		}
 		r.Stamp(t.Timestamp, "crash")
 		env.Emit(r)
-		if det := heuristics.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name); det != nil {
-			det.Record = r
-			env.Detect(*det)
-		}
+		env.Report(heuristics.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name), r)
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iostest"
@@ -57,7 +56,7 @@ func TestBackup(t *testing.T) {
 	if len(wa.Times) != 1 || !wa.Times[0].Time.Equal(bought) || wa.Times[0].Desc != "app_installed" {
 		t.Errorf("whatsapp stamps %+v", wa.Times)
 	}
-	if rules := sink.Rules(); !slices.Equal(rules, []string{heuristics.RuleAppNotFromStore}) || sink.Detections[0].Record != sink.Records[1] {
+	if rules := sink.Rules(); !slices.Equal(rules, []string{"ios.app.not_from_store"}) || sink.Detections[0].Record != sink.Records[1] {
 		t.Errorf("detections %+v", sink.Detections)
 	}
 }

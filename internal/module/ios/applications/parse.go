@@ -65,10 +65,7 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 		r := a.record(s)
 		env.Emit(r)
-		if d := heuristics.AppNotFromStore(a.BundleID, a.SourceApp); d != nil {
-			d.Record = r
-			env.Detect(*d)
-		}
+		env.Report(heuristics.AppNotFromStore(a.BundleID, a.SourceApp), r)
 	}
 	return nil
 }

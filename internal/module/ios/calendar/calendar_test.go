@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -46,7 +45,7 @@ func TestRun(t *testing.T) {
 	if !iostest.Has(sink.Records[1], model.KindURL, "https://lure.example/x") {
 		t.Error("url observable missing")
 	}
-	if rules := sink.Rules(); !slices.Equal(rules, []string{heuristics.RuleQuaDreamCalendar}) || sink.Detections[0].Record != sink.Records[1] {
+	if rules := sink.Rules(); !slices.Equal(rules, []string{"ios.calendar.quadream_invite"}) || sink.Detections[0].Record != sink.Records[1] {
 		t.Errorf("detections %+v", sink.Detections)
 	}
 }

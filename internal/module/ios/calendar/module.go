@@ -36,10 +36,7 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 	return eachEvent(ctx, db, func(e *Event) error {
 		r := e.record(db.Name)
 		env.Emit(r)
-		if d := heuristics.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID); d != nil {
-			d.Record = r
-			env.Detect(*d)
-		}
+		env.Report(heuristics.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
 		return nil
 	})
 }

@@ -30,7 +30,7 @@ func TestConformanceMVTBackup(t *testing.T) {
 	if !found {
 		t.Error("WebKitShowLinkPreviews=false not found")
 	}
-	if len(sink.Detections) != 1 || sink.Detections[0].Reason != "Lockdown mode enabled" || sink.Detections[0].Severity != model.Informational {
+	if len(sink.Detections) != 1 || sink.Detections[0].Rule != "ios.lockdown.enabled" || sink.Detections[0].Severity != model.Informational {
 		t.Errorf("detections %+v", sink.Detections)
 	}
 }

@@ -47,8 +47,7 @@ func run(ctx context.Context, env *module.Env) error {
 				continue
 			}
 			det := heuristics.LockdownMode(on)
-			det.Record = r
-			env.Detect(det)
+			env.Report(&det, r)
 		}
 	}
 	return nil

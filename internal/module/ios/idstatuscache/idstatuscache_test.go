@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iostest"
@@ -55,7 +54,7 @@ func TestRun(t *testing.T) {
 			if got := sink.Records[2].Times[0].Time; !got.Equal(time.Date(2020, 9, 1, 0, 0, 0, 0, time.UTC)) {
 				t.Errorf("plist date %v", got)
 			}
-			if rules := sink.Rules(); !slices.Equal(rules, []string{heuristics.RuleIDStatusNul}) {
+			if rules := sink.Rules(); !slices.Equal(rules, []string{"ios.idstatus.nul_handle"}) {
 				t.Errorf("rules %v", rules)
 			}
 		})

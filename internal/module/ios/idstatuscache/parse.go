@@ -53,10 +53,7 @@ func parseFile(ctx context.Context, env *module.Env, name string) error {
 		l.Occurrences = count[l.Handle]
 		r := l.record(name)
 		env.Emit(r)
-		if det := heuristics.IDStatusNulHandle(l.Handle); det != nil {
-			det.Record = r
-			env.Detect(*det)
-		}
+		env.Report(heuristics.IDStatusNulHandle(l.Handle), r)
 	}
 	return nil
 }

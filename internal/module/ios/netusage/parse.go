@@ -3,12 +3,15 @@ package netusage
 import (
 	"context"
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -79,13 +82,89 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 			}
 		}
 	}
-	if err := readLive(ctx, env, db, s); err != nil {
+	bare := &bareProcesses{byName: map[string]*model.Record{}}
+	if err := readLive(ctx, env, db, s, bare); err != nil {
 		return err
 	}
-	if err := readIdleProcesses(ctx, env, db, s); err != nil {
+	if err := readIdleProcesses(ctx, env, db, s, bare); err != nil {
 		return err
 	}
-	return readGaps(ctx, env, db, s)
+	if err := readGaps(ctx, env, db, s); err != nil {
+		return err
+	}
+	if env.Evidence.Kind == source.IOSFS {
+		missingBinaries(env, db.Name, bare)
+	}
+	return nil
+}
+
+// bareProcesses are the processes without a bundle id, by executable name,
+// with the first record that names each: a file-system dump must hold a
+// binary for every one of them (MVT's fs-mode check).
+type bareProcesses struct {
+	names  []string
+	byName map[string]*model.Record
+}
+
+func (b *bareProcesses) add(u *Usage, r *model.Record) {
+	exe, _ := splitProcName(u.ProcessName)
+	if u.BundleID != "" || exe == "" || u.Status != "" {
+		return
+	}
+	exe = path.Base(exe)
+	if _, ok := b.byName[exe]; ok || len(b.names) >= maxOrphanAlerts {
+		return
+	}
+	b.byName[exe] = r
+	b.names = append(b.names, exe)
+}
+
+// missingBinaries reports bare processes with no file of their name in the
+// dump. A dump without the system folders (only /private/var, say) cannot
+// hold the binaries of iOS's own daemons, so the check is skipped there.
+// Names of 15 or 16 bytes may be cut short by iOS: any file they start
+// counts.
+func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
+	if len(bare.names) == 0 {
+		return
+	}
+	files := env.Evidence.Files()
+	names := make(map[string]bool, len(files))
+	system := false
+	for _, f := range files {
+		if strings.HasPrefix(f, "usr/libexec/") || strings.HasPrefix(f, "System/Library/") {
+			system = true
+		}
+		names[path.Base(f)] = true
+	}
+	if !system {
+		env.Warn("%s: the dump holds no system folders (/usr/libexec, /System/Library): processes without a bundle id were not checked for a missing binary", db)
+		return
+	}
+	var sorted []string
+	for _, n := range bare.names {
+		if len(n) == 15 || len(n) == 16 {
+			if sorted == nil {
+				sorted = make([]string, 0, len(names))
+				for k := range names {
+					sorted = append(sorted, k)
+				}
+				slices.Sort(sorted)
+			}
+		}
+	}
+	for _, n := range bare.names {
+		if names[n] {
+			continue
+		}
+		truncated := len(n) == 15 || len(n) == 16
+		if truncated {
+			if i, _ := slices.BinarySearch(sorted, n); i < len(sorted) && strings.HasPrefix(sorted[i], n) {
+				continue
+			}
+		}
+		env.Report(heuristics.MissingBinary(db, n, truncated), bare.byName[n])
+	}
 }
 
 func procCols(s schema) string {
@@ -93,7 +172,7 @@ func procCols(s schema) string {
 		s.col(s.proc, "p", "ZFIRSTTIMESTAMP"), s.col(s.proc, "p", "ZTIMESTAMP")}, ", ")
 }
 
-func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) error {
+func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
 	q := "SELECT l.Z_PK, l.ZHASPROCESS, l.ZTIMESTAMP, " +
 		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN"), s.col(s.live, "l", "ZWIFIOUT"), s.col(s.live, "l", "ZWWANIN"), s.col(s.live, "l", "ZWWANOUT")}, ", ") +
 		", " + procCols(s) +
@@ -123,10 +202,11 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 		}
 		r := record(&u)
 		env.Emit(r)
+		bare.add(&u, r)
 		if u.Status == StatusProcessDeleted && !alerted[u.LiveProcessID] && len(alerted) < maxOrphanAlerts {
 			alerted[u.LiveProcessID] = true
-			env.Detect(model.Detection{Rule: "ios.netusage.process_deleted", Severity: model.Medium,
-				Reason: heuristics.OrphanedUsageReason(db.Name, u.LiveProcessID, u.LiveTime), Record: r})
+			f := heuristics.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
+			env.Report(&f, r)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -138,7 +218,7 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 	return nil
 }
 
-func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) error {
+func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
 	q := "SELECT " + procCols(s) + " FROM ZPROCESS p WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK) ORDER BY p.Z_PK"
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
@@ -152,7 +232,9 @@ func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s s
 		}
 		u := Usage{DB: db.Name}
 		fillProcess(&u, v[:])
-		env.Emit(record(&u))
+		r := record(&u)
+		env.Emit(r)
+		bare.add(&u, r)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
@@ -161,7 +243,11 @@ func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s s
 }
 
 // readGaps walks the process ids in order, keeping only the previous row, so
-// a table of any size costs constant memory.
+// a table of any size costs constant memory. A gap becomes a placeholder
+// record on the timeline, not a finding: on real phones the ids of deleted
+// rows are ordinary database churn (one clean netusage.sqlite has 17), and
+// what matters, usage rows left pointing at a deleted process, is the
+// orphan_usage finding of readLive.
 func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) error {
 	q := "SELECT p.Z_PK, " + s.col(s.proc, "p", "ZPROCNAME") + ", " + s.col(s.proc, "p", "ZFIRSTTIMESTAMP") + " FROM ZPROCESS p ORDER BY p.Z_PK"
 	rows, err := db.QueryContext(ctx, q)
@@ -184,8 +270,6 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 				Summary: fmt.Sprintf("MISSING process record %s (deleted), after %q", gap.String(), prevName)}
 			r.Stamp(prevFirst, "process_record_deleted_after")
 			env.Emit(r)
-			env.Detect(model.Detection{Rule: "ios.netusage.process_gap", Severity: model.Medium,
-				Reason: heuristics.DeletedProcessReason(db.Name, gap, prevName, prevFirst), Record: r})
 		}
 		prevName, prevFirst = sqlitex.AnyString(pname), sqlitex.AppleTime(sqlitex.AnyFloat(first))
 	}
@@ -208,8 +292,13 @@ func fillProcess(u *Usage, v []any) {
 // splitProcName separates ZPROCNAME's two halves. iOS writes
 // "<executable>/<attribution bundle id>" for daemons and "<app UUID>/<bundle
 // id>" for apps; a bare name has no slash. The executable is at most 16
-// bytes (the kernel's MAXCOMLEN), so it may be cut short.
+// bytes (the kernel's MAXCOMLEN), so it may be cut short. Some rows hold
+// the executable's absolute path instead (/private/var/tmp/x): the whole
+// path is the executable, matched on its last component.
 func splitProcName(n string) (exe, bundle string) {
+	if strings.HasPrefix(n, "/") {
+		return n, ""
+	}
 	exe, bundle, _ = strings.Cut(n, "/")
 	if heuristics.IsUUID(exe) {
 		exe = ""
@@ -221,6 +310,9 @@ func record(u *Usage) *model.Record {
 	r := &model.Record{Source: u.DB, Data: u}
 	exe, attrib := splitProcName(u.ProcessName)
 	r.Add(model.KindProcess, exe, "process_name")
+	if strings.HasPrefix(exe, "/") {
+		r.Add(model.KindFilePath, exe, "process_name")
+	}
 	r.Add(model.KindAppID, u.BundleID, "bundle_id")
 	if attrib != "" && attrib != u.BundleID {
 		r.Add(model.KindAppID, attrib, "process_name")

@@ -14,6 +14,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -107,22 +108,21 @@ func Build(src string, m map[string]any) *model.Record {
 	return r
 }
 
-// Payload types that change who can read or steer the phone's traffic.
-var risky = map[string]struct {
-	sev  model.Severity
-	rule string
-	why  string
-}{
-	"com.apple.mdm":                  {model.Medium, "profile_mdm", "enrols the phone in mobile device management, which lets a remote server install apps and profiles, change settings and read device details"},
-	"com.apple.notificationsettings": {model.Medium, "profile_notification_settings", "changes notification settings, which MVT flags as potentially suspicious"},
-	"com.apple.security.root":        {model.Medium, "profile_root_certificate", "installs a root certificate, which lets whoever holds its key read the phone's encrypted web traffic"},
-	"com.apple.security.pem":         {model.Low, "profile_certificate", "installs a certificate"},
-	"com.apple.security.pkcs1":       {model.Low, "profile_certificate", "installs a certificate"},
-	"com.apple.proxy.http.global":    {model.Medium, "profile_global_proxy", "sends all web traffic through a proxy"},
-	"com.apple.vpn.managed":          {model.Low, "profile_vpn", "configures a VPN, which sees the phone's traffic"},
-	"com.apple.dnsSettings.managed":  {model.Low, "profile_dns", "sets the DNS servers, which see every name the phone looks up"},
-	"com.apple.webcontent-filter":    {model.Low, "profile_content_filter", "installs a web content filter, which sees the sites visited"},
+// Payload types that change who can read or steer the phone's traffic, and
+// the rule each is a finding of (texts and severities in the registry).
+var risky = map[string]*rules.Rule{
+	"com.apple.mdm":                  rules.Must("ios.profile.mdm"),
+	"com.apple.notificationsettings": rules.Must("ios.profile.notification_settings"),
+	"com.apple.security.root":        rules.Must("ios.profile.root_certificate"),
+	"com.apple.security.pem":         rules.Must("ios.profile.certificate"),
+	"com.apple.security.pkcs1":       rules.Must("ios.profile.certificate"),
+	"com.apple.proxy.http.global":    rules.Must("ios.profile.global_proxy"),
+	"com.apple.vpn.managed":          rules.Must("ios.profile.vpn"),
+	"com.apple.dnsSettings.managed":  rules.Must("ios.profile.dns"),
+	"com.apple.webcontent-filter":    rules.Must("ios.profile.content_filter"),
 }
+
+var ruleOperation = rules.Must("ios.profile.operation")
 
 // Assess returns the heuristic findings about a profile record.
 func Assess(r *model.Record) []model.Detection {
@@ -133,17 +133,16 @@ func Assess(r *model.Record) []model.Detection {
 	var out []model.Detection
 	seen := map[string]bool{}
 	for _, t := range p.PayloadTypes {
-		h, ok := risky[t]
-		if !ok || seen[h.rule] {
+		rule, ok := risky[t]
+		if !ok || seen[rule.ID] {
 			continue
 		}
-		seen[h.rule] = true
+		seen[rule.ID] = true
 		name := p.DisplayName
 		if name == "" {
 			name = p.UUID
 		}
-		out = append(out, model.Detection{Kind: model.ByHeuristic, Rule: h.rule, Severity: h.sev, Record: r,
-			Reason: fmt.Sprintf("Configuration profile %q (%s) %s. Check that the user or their organisation installed it.", name, t, h.why)})
+		out = append(out, rule.New(rules.Params{"profile": name, "payload": t}).Detection(r))
 	}
 	return out
 }
@@ -191,16 +190,24 @@ func (Events) Run(ctx context.Context, env *module.Env) error {
 		}
 		for _, r := range BuildEvents(f, m) {
 			env.Emit(r)
-			e := r.Data.(Event)
-			ts := "an unknown time"
-			if e.Timestamp != nil {
-				ts = e.Timestamp.Format("2006-01-02 15:04:05 UTC")
-			}
-			env.Detect(model.Detection{Kind: model.ByHeuristic, Rule: "profile_operation", Severity: model.Low, Record: r,
-				Reason: fmt.Sprintf("On %s process %q started operation %q of profile %q.", ts, e.Process, e.Operation, e.ProfileID)})
+			env.Report(OperationFinding(r.Data.(Event)), r)
 		}
 	}
 	return nil
+}
+
+// OperationFinding reports one profile operation: who installed, removed or
+// changed which profile, and when. nil for an entry that names no profile.
+func OperationFinding(e Event) *rules.Finding {
+	if e.ProfileID == "" {
+		return nil
+	}
+	ts := "?"
+	if e.Timestamp != nil {
+		ts = e.Timestamp.Format("2006-01-02 15:04:05 UTC")
+	}
+	f := ruleOperation.New(rules.Params{"time": ts, "process": e.Process, "operation": e.Operation, "profile": e.ProfileID})
+	return &f
 }
 
 // BuildEvents turns MCProfileEvents.plist ({"ProfileEvents": [{id: {...}}]})

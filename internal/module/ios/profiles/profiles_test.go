@@ -54,9 +54,9 @@ func TestProfiles(t *testing.T) {
 	}{
 		{"benign", profile("11111111-1111-1111-1111-111111111111", "wifi", "com.apple.wifi.managed"), nil},
 		{"root cert and proxy", profile("22222222-2222-2222-2222-222222222222", "mitm", "com.apple.security.root", "com.apple.proxy.http.global"),
-			[]string{"profile_root_certificate", "profile_global_proxy"}},
-		{"mdm enrolment", profile("44444444-4444-4444-4444-444444444444", "mdm", "com.apple.mdm", "com.apple.security.pkcs12"), []string{"profile_mdm"}},
-		{"notifications", profile("33333333-3333-3333-3333-333333333333", "n", "com.apple.notificationsettings"), []string{"profile_notification_settings"}},
+			[]string{"ios.profile.root_certificate", "ios.profile.global_proxy"}},
+		{"mdm enrolment", profile("44444444-4444-4444-4444-444444444444", "mdm", "com.apple.mdm", "com.apple.security.pkcs12"), []string{"ios.profile.mdm"}},
+		{"notifications", profile("33333333-3333-3333-3333-333333333333", "n", "com.apple.notificationsettings"), []string{"ios.profile.notification_settings"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -100,8 +100,7 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 	for _, fr := range idx.Fast() {
 		v := Visit{DB: name, VisitID: fr.From.ID, URL: fr.From.URL, VisitTime: fr.From.Time,
 			RedirectDestination: fr.To.ID, RedirectDestURL: fr.To.URL}
-		env.Detect(model.Detection{Rule: "ios.safari_history.fast_redirect", Severity: fr.Severity,
-			Reason: name + ": " + fr.Reason, Record: record(&v)})
+		env.Report(&fr.Finding, record(&v))
 	}
 	return nil
 }

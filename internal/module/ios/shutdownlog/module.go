@@ -82,10 +82,7 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 		total += emitLog(env, name, reboots, months)
 	}
 	emitMonths(env, months)
-	if total < heuristics.ManyShutdownDelays {
-		env.Detect(model.Detection{Rule: "ios.shutdown_log.short_history", Severity: model.Informational,
-			Reason: heuristics.ShortShutdownLogReason(total, strings.Join(found, ", "))})
-	}
+	env.Report(heuristics.ShortShutdownLog(total, strings.Join(found, ", ")), nil)
 	return errors.Join(errs...)
 }
 
@@ -110,11 +107,11 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 			r := clientRecord(name, i, rb, c)
 			env.Emit(r)
 			names = append(names, c.Path)
-			if d := heuristics.StagingDir(c.Binary); d != "" && !flagged[c.Binary] {
+			if f := heuristics.StagingClient(c.Binary, name); f != nil && !flagged[c.Binary] {
 				flagged[c.Binary] = true
-				env.Detect(model.Detection{Rule: "ios.shutdown_log.staging_client", Severity: model.High,
-					Reason:     heuristics.ExecPathReason("A process still running at reboot,", c.Path, name),
-					Observable: &model.Observable{Kind: model.KindFilePath, Value: c.Binary, Field: "client"}, Record: r})
+				d := f.Detection(r)
+				d.Observable = &model.Observable{Kind: model.KindFilePath, Value: c.Binary, Field: "client"}
+				env.Detect(d)
 			}
 		}
 		if rb.Unterminated {
@@ -128,10 +125,7 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 		if !rb.Time.IsZero() {
 			months[rb.Time.Format("2006-01")]++
 		}
-		if rb.Delays >= heuristics.ManyShutdownDelays {
-			env.Detect(model.Detection{Rule: "ios.shutdown_log.slow_shutdown", Severity: model.Medium,
-				Reason: heuristics.SlowShutdownReason(rb.Delays, uniq(names), name), Record: rr})
-		}
+		env.Report(heuristics.SlowShutdown(rb.Delays, uniq(names), name), rr)
 	}
 	return n
 }

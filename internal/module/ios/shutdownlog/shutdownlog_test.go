@@ -145,13 +145,13 @@ func TestModule(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := run(t, c.kind, c.files)
-			if got := count(s, "ios.shutdown_log.staging_client"); got != c.staging {
+			if got := count(s, "ios.shutdown.staging_client"); got != c.staging {
 				t.Errorf("staging detections = %d, want %d", got, c.staging)
 			}
-			if got := count(s, "ios.shutdown_log.slow_shutdown"); got != c.slow {
+			if got := count(s, "ios.shutdown.slow_client"); got != c.slow {
 				t.Errorf("slow detections = %d, want %d", got, c.slow)
 			}
-			if got := count(s, "ios.shutdown_log.short_history"); got != c.short {
+			if got := count(s, "ios.shutdown.short_log"); got != c.short {
 				t.Errorf("short-log notes = %d, want %d", got, c.short)
 			}
 			if got := len(clients(s)); got != c.clients {

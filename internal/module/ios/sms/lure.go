@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/urlx"
 )
 
@@ -39,9 +40,9 @@ func uniqueByMap(links []string) []string {
 // threat notification by its text; ThreatNotification is asked again with
 // the sender alone (the text gave nothing) so a notification recognised only
 // by its address is not lost, and a rule is reported once.
-func lureFindings(text string, links []string, handle string, senderKnown, fromMe bool) []heuristics.Finding {
-	out := heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, SenderKnown: senderKnown, FromMe: fromMe})
-	if fromMe {
+func lureFindings(text string, links []string, handle string, sender heuristics.Sender) []rules.Finding {
+	out := heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, Sender: sender})
+	if sender == heuristics.SenderMe {
 		return out
 	}
 	for _, f := range out {

@@ -13,6 +13,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -179,14 +180,11 @@ func (m *Message) record(src string) *model.Record {
 }
 
 // findings runs the message heuristics (threat notifications, lure score).
-func (m *Message) findings() []heuristics.Finding {
-	known := m.SenderKnown != nil && *m.SenderKnown
-	return lureFindings(m.Text, m.Links, m.Handle, known, m.FromMe)
+func (m *Message) findings() []rules.Finding {
+	return lureFindings(m.Text, m.Links, m.Handle, heuristics.SenderFromContacts(m.SenderKnown, m.FromMe))
 }
 
-func detection(f heuristics.Finding, r *model.Record) model.Detection {
-	return model.Detection{Kind: model.ByHeuristic, Rule: f.Rule, Severity: f.Severity, Reason: f.Reason, Record: r}
-}
+func detection(f rules.Finding, r *model.Record) model.Detection { return f.Detection(r) }
 
 func oneLine(s string, max int) string {
 	if !singleSpaced(s) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 
 	"github.com/huella-project/huella/internal/heuristics"
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -38,15 +37,8 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 	return eachAttachment(ctx, db, func(a *Attachment) error {
 		r := a.record(db.Name)
 		env.Emit(r)
-		for _, d := range []*model.Detection{
-			heuristics.ZeroClickAttachment(a.Filename, a.Outgoing),
-			heuristics.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)),
-		} {
-			if d != nil {
-				d.Record = r
-				env.Detect(*d)
-			}
-		}
+		env.Report(heuristics.ZeroClickAttachment(a.Filename, a.Outgoing), r)
+		env.Report(heuristics.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)), r)
 		return nil
 	})
 }

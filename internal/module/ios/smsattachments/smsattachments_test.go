@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -59,7 +58,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 	rules := sink.Rules()
-	if !slices.Equal(rules, []string{heuristics.RuleZeroClickAttachment, heuristics.RulePassKitFromUnknown}) {
+	if !slices.Equal(rules, []string{"ios.attachment.zero_click", "ios.attachment.passkit_stranger"}) {
 		t.Fatalf("rules %v", rules)
 	}
 	if d := sink.Detections[0]; d.Severity != model.High || d.Record != sink.Records[0] {
@@ -78,7 +77,7 @@ func TestKnownSenderPassNotFlagged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rules := sink.Rules(); !slices.Equal(rules, []string{heuristics.RuleZeroClickAttachment}) {
+	if rules := sink.Rules(); !slices.Equal(rules, []string{"ios.attachment.zero_click"}) {
 		t.Errorf("rules %v", rules)
 	}
 }

@@ -60,15 +60,11 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 			seen[key] = true
 			r := record(name, p)
 			env.Emit(r)
-			if heuristics.UnusualExecPath(p.Executable) && !flagged[p.Executable] {
+			if f := heuristics.UnusualProcess(p.Executable, name); f != nil && !flagged[p.Executable] {
 				flagged[p.Executable] = true
-				sev := model.Medium
-				if heuristics.StagingDir(p.Executable) != "" {
-					sev = model.High
-				}
-				env.Detect(model.Detection{Rule: "ios.processes.unusual_path", Severity: sev, Record: r,
-					Reason:     heuristics.ExecPathReason("Process", p.Executable, name),
-					Observable: &model.Observable{Kind: model.KindFilePath, Value: p.Executable, Field: "executable"}})
+				d := f.Detection(r)
+				d.Observable = &model.Observable{Kind: model.KindFilePath, Value: p.Executable, Field: "executable"}
+				env.Detect(d)
 			}
 		}
 	}
