@@ -189,9 +189,21 @@ func (a *app) printHunt(res *hunt.Result, sum huntSummary, out string) {
 		fmt.Fprintln(w, "No cases stored yet: 'huella case add RESULTS_DIR --case NAME'.")
 		return
 	}
+	// A helpline has hundreds of cases: the table lists those with something
+	// new or that could not be hunted (all of them when there are few), and
+	// a line counts the rest; hunt.json lists every case.
+	const listAll = 30
+	byStatus := map[string]int{}
+	quiet := 0
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tDEVICE\tCHECKED\tCANDIDATES\tNEW\tHIGHEST\tSTATUS")
 	for _, c := range res.Cases {
+		byStatus[c.Status]++
+		notable := len(c.New) > 0 || (c.Status != hunt.StatusHunted && c.Status != hunt.StatusUpToDate)
+		if !notable && len(res.Cases) > listAll {
+			quiet++
+			continue
+		}
 		highest := "-"
 		if len(c.New) > 0 {
 			highest = strings.ToUpper(c.Highest.String())
@@ -203,6 +215,16 @@ func (a *app) printHunt(res *hunt.Result, sum huntSummary, out string) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", c.Case.Name, orDash(c.Case.Device), c.Checked, c.Candidates, len(c.New), highest, st)
 	}
 	tw.Flush()
+	if quiet > 0 {
+		fmt.Fprintf(w, "... and %d more case(s) with nothing new (hunt.json lists every case).\n", quiet)
+	}
+	var counts []string
+	for _, st := range []string{hunt.StatusHunted, hunt.StatusUpToDate, hunt.StatusPartial, hunt.StatusNoKey} {
+		if byStatus[st] > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", byStatus[st], st))
+		}
+	}
+	fmt.Fprintf(w, "%d case(s): %s.\n", len(res.Cases), strings.Join(counts, ", "))
 	n := 0
 	for _, c := range res.Cases {
 		for i, d := range c.New {
