@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/casestore"
+	"github.com/huella-project/huella/internal/hunt"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
@@ -379,5 +380,33 @@ func TestCheckCaseStoreFailure(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(clean, "cases.db")); err == nil {
 		t.Error("a case store was created inside the evidence")
+	}
+}
+
+// TestPrintHuntManyCases: with hundreds of cases the table shows the ones
+// with something new or that could not be hunted, and counts the rest.
+func TestPrintHuntManyCases(t *testing.T) {
+	res := &hunt.Result{Hunt: 7, Indicators: 6000, NewIndicators: 1000}
+	for i := 0; i < 40; i++ {
+		c := hunt.CaseResult{Case: casestore.Case{Name: fmt.Sprintf("case-%02d", i)}, Checked: 1000, Status: hunt.StatusHunted}
+		switch i {
+		case 3:
+			c.New, c.Highest = []model.Detection{{Module: "ios.sms", Severity: model.High, Reason: "new trace"}}, model.High
+		case 5:
+			c.Status, c.Checked = hunt.StatusNoKey, 0
+		}
+		res.Cases = append(res.Cases, c)
+	}
+	var out strings.Builder
+	a := &app{stdout: &out}
+	a.printHunt(res, huntSummary{Store: "cases.db"}, "h")
+	s := out.String()
+	for _, want := range []string{"case-03", "case-05", "needs key", "38 more case(s) with nothing new", "40 case(s): 39 hunted, 1 needs key", "new trace"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("hunt output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "case-07") {
+		t.Errorf("a case with nothing new is listed among 40:\n%s", s)
 	}
 }
