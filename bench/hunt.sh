@@ -34,7 +34,7 @@ go build -o "$res/huntbench" ./bench/hunt
 huella=$res/huella bench=$res/huntbench
 
 if [ "$ENGINE" = postgres ]; then
-  export PG_SERVER_OPTS="-c shared_buffers=1GB -c max_wal_size=8GB -c maintenance_work_mem=256MB"
+  export PG_SERVER_OPTS="-c shared_buffers=1GB -c max_wal_size=2GB -c maintenance_work_mem=256MB"
   store=$(scripts/pg-test-cluster.sh start "$dir/pg")
   trap 'scripts/pg-test-cluster.sh stop "$dir/pg"' EXIT
 else

@@ -174,8 +174,9 @@ func (s *Store) Detail(ctx context.Context, name string) (CaseDetail, error) {
 	if err := rows.Err(); err != nil {
 		return d, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT v.kind, COUNT(DISTINCT rv.val_id) FROM run_vals rv JOIN vals v ON v.id = rv.val_id
-		JOIN runs r ON r.id = rv.run_id WHERE r.case_id = $1 GROUP BY v.kind`, c.ID)
+	// From the observations (indexed by run), not run_vals (keyed by value).
+	rows, err = s.db.QueryContext(ctx, `SELECT v.kind, COUNT(*) FROM vals v WHERE v.id IN
+		(SELECT DISTINCT o.val_id FROM obs o JOIN runs r ON r.id = o.run_id WHERE r.case_id = $1) GROUP BY v.kind`, c.ID)
 	if err != nil {
 		return d, err
 	}
