@@ -13,8 +13,9 @@
 #   ENGINE=postgres bench/hunt.sh                  # a private PostgreSQL cluster in the corpus folder
 #   CASES=100 OBS=10000 bench/hunt.sh              # a quick run
 #
-# Loading 10^8 observations takes about an hour on a 2-core machine and
-# needs about 7 GB (SQLite) or 15 GB (PostgreSQL) of disk.
+# Loading 10^8 observations took about 70 minutes on a loaded 2-core machine
+# and needs about 8 GB (SQLite) or 20 GB plus the write-ahead log
+# (PostgreSQL) of disk; see BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=0
