@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs="./internal/indicators ./internal/urlx ./internal/sqlitex ./internal/plistx ./internal/source/iosbackup ./internal/heuristics"
-re='^Benchmark(MatchURL|ExtractLinks|ScanRows|DecodeBinaryPlist|UnarchiveMBFile|DecryptFile|CheckLink|RedirectIndex)$'
+re='^Benchmark(MatchURL|ExtractLinks|ScanRows|ScanRowsPrivateCopy|DecodeBinaryPlist|UnarchiveMBFile|DecryptFile|CheckLink|RedirectIndex)$'
 echo "| benchmark | ns/op | throughput | allocs/op |"
 echo "|---|---|---|---|"
 go test -p 1 -run '^$' -bench "$re" -benchmem -benchtime "${BENCHTIME:-1s}" $pkgs 2>&1 |

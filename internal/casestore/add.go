@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -70,9 +71,18 @@ func (s *Store) AddResults(ctx context.Context, dir string, in RunInput) (AddRes
 	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
 		return AddResult{}, err
 	}
-	files, err := results.ModuleFiles(dir)
-	if err != nil {
-		return AddResult{}, err
+	// The modules info.json lists, as check-iocs replays them: any other
+	// .json a folder may hold is not huella's.
+	var files []string
+	for _, m := range info.Modules {
+		p := results.ModulePath(dir, m.Name)
+		if m.Name == "info" || m.Name == "detections" || m.Name == "recheck" {
+			continue
+		}
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		files = append(files, p)
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs

@@ -4,10 +4,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/iosbackup"
@@ -39,6 +39,7 @@ func (a *app) backupPassword(f *checkFlags, what string) (string, []byte, error)
 
 func passwordFlags(cmd *cobra.Command, f *checkFlags) {
 	cmd.Flags().StringVarP(&f.password, "password", "p", "", "backup password (prefer --password-file or the prompt)")
+	markSecret(cmd.Flags(), "password")
 	cmd.Flags().StringVar(&f.passwordFile, "password-file", "", "file holding the backup password")
 }
 
@@ -61,12 +62,12 @@ reported, never silently truncated.`,
 			}
 			pw, key, err := a.backupPassword(f, args[0])
 			if err != nil {
-				return exitWith(results.ExitError, err)
+				return exitWith(results.ExitError, openError(args[0], err))
 			}
 			notes := 0
 			err = iosbackup.Decrypt(cmd.Context(), args[0], out, iosbackup.Options{Password: pw, Key: key, Note: func(s string) {
 				notes++
-				fmt.Fprintln(a.stderr, "warning:", s)
+				fmt.Fprintln(a.stderr, "warning:", esc(s))
 			}}, tree)
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -96,7 +97,7 @@ backup as the password does: keep it as safe as the password.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pw, _, err := a.backupPassword(f, args[0])
 			if err != nil {
-				return exitWith(results.ExitError, err)
+				return exitWith(results.ExitError, openError(args[0], err))
 			}
 			key, err := iosbackup.DeriveKey(cmd.Context(), args[0], pw)
 			if err != nil {
@@ -104,7 +105,7 @@ backup as the password does: keep it as safe as the password.`,
 			}
 			k := hex.EncodeToString(key)
 			if out != "" {
-				if err := os.WriteFile(out, []byte(k+"\n"), 0o600); err != nil {
+				if err := atomicfile.WriteBytes(out, []byte(k+"\n")); err != nil {
 					return exitWith(results.ExitError, err)
 				}
 				fmt.Fprintf(a.stdout, "Key written to %s\n", out)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/huella-project/huella/internal/casestore"
@@ -22,49 +21,21 @@ import (
 // End-to-end tests of cases and hunts through the command line, on
 // generated iPhone backups, against both stores.
 
-// sample generates (once per test binary) a small backup, with or without
-// the planted traces, and the sample indicators.
-var samples struct {
-	sync.Mutex
-	dir string
-}
-
+// sampleBackup generates a small backup, with or without the planted
+// traces, and the sample indicators, in the test's temporary folder.
 func sampleBackup(t *testing.T, plant bool) (backup, iocs string) {
 	t.Helper()
-	samples.Lock()
-	defer samples.Unlock()
-	if samples.dir == "" {
-		d, err := os.MkdirTemp("", "huella-case-test-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		samples.dir = d
+	dir := t.TempDir()
+	backup, iocs = filepath.Join(dir, "backup"), filepath.Join(dir, "demospy.stix2")
+	o := samplegen.Scaled(200, map[bool]int64{true: 7, false: 8}[plant])
+	o.Plant = plant
+	if _, err := samplegen.GenerateIOSBackup(backup, o); err != nil {
+		t.Fatal(err)
 	}
-	name := "clean"
-	if plant {
-		name = "planted"
-	}
-	backup = filepath.Join(samples.dir, name)
-	iocs = filepath.Join(samples.dir, "demospy.stix2")
-	if _, err := os.Stat(backup); err != nil {
-		o := samplegen.Scaled(200, map[bool]int64{true: 7, false: 8}[plant])
-		o.Plant = plant
-		if _, err := samplegen.GenerateIOSBackup(backup, o); err != nil {
-			t.Fatal(err)
-		}
-		if err := samplegen.WriteSampleIndicators(iocs); err != nil {
-			t.Fatal(err)
-		}
+	if err := samplegen.WriteSampleIndicators(iocs); err != nil {
+		t.Fatal(err)
 	}
 	return backup, iocs
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if samples.dir != "" {
-		os.RemoveAll(samples.dir)
-	}
-	os.Exit(code)
 }
 
 // checkTo runs a check without indicators (the cases' old checks, before the
@@ -357,16 +328,17 @@ func FuzzReadHashes(f *testing.F) {
 func TestCheckCaseStoreFailure(t *testing.T) {
 	planted, iocs := sampleBackup(t, true)
 	clean, _ := sampleBackup(t, false)
+	withIOCs := []string{"--iocs", iocs}             // a check with indicators and nothing found is clean (exit 0)
 	bad := filepath.Join(t.TempDir(), "no?store.db") // refused: '?' in a SQLite file name
 	for _, tt := range []struct {
 		backup, store string
 		extra         []string
 		want          int
 	}{
-		{planted, bad, []string{"--iocs", iocs}, results.ExitFound},
-		{clean, bad, nil, results.ExitError},
+		{planted, bad, withIOCs, results.ExitFound},
+		{clean, bad, withIOCs, results.ExitError},
 		// Nothing is written inside the evidence, not even a store.
-		{clean, filepath.Join(clean, "cases.db"), nil, results.ExitError},
+		{clean, filepath.Join(clean, "cases.db"), withIOCs, results.ExitError},
 	} {
 		out := filepath.Join(t.TempDir(), "r")
 		args := append([]string{"check", tt.backup, "--output", out, "--quiet", "--no-report", "--no-feed-cache", "--case", "x", "--store", tt.store}, tt.extra...)

@@ -5,15 +5,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -21,9 +19,12 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/all"
+	"github.com/huella-project/huella/internal/outcome"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidqf"
 	"github.com/huella-project/huella/internal/source/opener"
 	"github.com/huella-project/huella/internal/version"
 )
@@ -32,6 +33,7 @@ type checkFlags struct {
 	iocFlags
 	typ           string
 	output        string
+	force         bool
 	password      string
 	passwordFile  string
 	keyFile       string
@@ -42,7 +44,10 @@ type checkFlags struct {
 	workers       int
 	noReport      bool
 	quiet         bool
+	verbose       bool
 	moduleTimeout time.Duration
+	openTimeout   time.Duration
+	tempBudget    string
 	caseFlags     caseFlags // --case: store the results in a case (case.go)
 }
 
@@ -54,36 +59,64 @@ func (a *app) checkCmd() *cobra.Command {
 		Long: `Check reads the evidence at PATH, recognises its type by itself, runs every
 module that applies, matches what it finds against the indicators, and writes
 the results into --output: info.json, one <module>.json per module,
-detections.json, timeline.csv, timeline.jsonl, command.log and report.html.
+detections.json, timeline.csv, timeline.jsonl, command.log and report.html
+(report.<lang>.html for another --lang).
 
-The evidence is never written to. Encrypted evidence asks for its password
-(--password, --password-file, HUELLA_BACKUP_PASSWORD, or a prompt on a
-terminal); passwords are never logged or saved.`,
+The evidence is never written to. The output folder is created once the
+evidence has opened; an existing folder must be empty (--force replaces the
+files of an earlier huella run in it and leaves anything else alone).
+Encrypted evidence asks for its password (--password-file,
+HUELLA_BACKUP_PASSWORD, or a prompt on a terminal); passwords are never
+logged or saved.
+
+The console shows a summary: the verdict, what was not checked and how to
+fix it, and the findings. --verbose adds the log (always in command.log).
+
+` + exitHelp,
 		Example: `  huella check ~/backups/00008030-001A... --output case-42
   huella check androidqf.zip.age --age-identity key.txt --output case-43
   huella check sysdiagnose_2026.11.24_10-00-00.tar.gz --iocs pegasus.stix2`,
-		Args: cobra.ExactArgs(1),
+		Args: a.usageUnlessOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runCheck(cmd.Context(), args[0], f)
+			return a.runCheck(cmd.Context(), commandLine(cmd, args), args[0], f)
 		},
 	}
 	fl := cmd.Flags()
 	f.register(fl)
 	fl.StringVarP(&f.typ, "type", "t", "", "force the evidence type: "+kindList())
-	fl.StringVarP(&f.output, "output", "o", "", "results folder (created 0700; default ./huella-results-<UTC time>)")
+	fl.StringVarP(&f.output, "output", "o", "", "results folder (created 0700 once the evidence opens; default ./huella-results-<UTC time>)")
+	fl.BoolVar(&f.force, "force", false, "reuse a non-empty output folder: replace the files of an earlier huella run in it, keep anything else")
 	fl.StringVarP(&f.password, "password", "p", "", "password of an encrypted backup (prefer --password-file or the prompt: command lines are visible to other users)")
+	markSecret(fl, "password")
 	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the backup password")
 	fl.StringVar(&f.keyFile, "key-file", "", "file holding the derived iOS backup key in hex (from 'huella extract-key')")
 	fl.StringVar(&f.ageIdentity, "age-identity", "", "age identity file to decrypt an androidqf .zip.age")
-	fl.StringSliceVarP(&f.modules, "modules", "m", nil, "run only these modules (names or globs, e.g. ios.sms,ios.safari_*)")
+	fl.StringSliceVarP(&f.modules, "modules", "m", nil, "run only these modules (names or globs, e.g. ios.sms,ios.safari_*; see 'huella modules')")
 	fl.BoolVar(&f.json, "json", false, "print the summary as JSON on stdout")
-	fl.StringVar(&f.lang, "lang", "en", "report language (en, es)")
+	fl.StringVar(&f.lang, "lang", "en", "report language: "+strings.Join(report.Languages(), ", "))
 	fl.IntVar(&f.workers, "workers", 0, "modules run at once (default: number of CPUs)")
-	fl.BoolVar(&f.noReport, "no-report", false, "do not write report.html")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.BoolVar(&f.noReport, "no-report", false, "do not write the report")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on a terminal")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
+	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
+	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
+	registerCompletions(cmd)
 	return cmd
+}
+
+// parseTempBudget reads --temp-budget: "auto" (or empty) is the default
+// budget, anything else a size such as 20GiB or 500MB.
+func parseTempBudget(s string) (int64, error) {
+	if s == "" || strings.EqualFold(s, "auto") {
+		return 0, nil
+	}
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<62 {
+		return 0, fmt.Errorf("--temp-budget %q: give a size such as 20GiB or 500MB, or auto", s)
+	}
+	return int64(n), nil
 }
 
 func kindList() string {
@@ -94,23 +127,57 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// secretFlags are redacted from the command line saved in info.json and command.log.
-var secretFlags = map[string]bool{"--password": true, "-p": true}
+// validate checks every flag value before any work is done (no folder
+// created, no evidence read, no indicator loaded).
+func (f *checkFlags) validate() error {
+	if err := validLang(f.lang); err != nil {
+		return err
+	}
+	if f.typ != "" && !validKind(f.typ) {
+		return fmt.Errorf("--type %q is not an evidence type: use one of %s", f.typ, kindList())
+	}
+	if err := validModulePatterns(f.modules); err != nil {
+		return err
+	}
+	if f.workers < 0 {
+		return fmt.Errorf("--workers %d: give 0 (one per CPU) or more", f.workers)
+	}
+	if f.moduleTimeout <= 0 {
+		return fmt.Errorf("--module-timeout %s: give a positive duration such as 30m", f.moduleTimeout)
+	}
+	if f.password != "" && f.passwordFile != "" {
+		return errors.New("give the password once: --password or --password-file, not both")
+	}
+	return nil
+}
 
-func redactArgs(args []string) []string {
-	out := append([]string{"huella"}, args...)
-	for i := 1; i < len(out); i++ {
-		a := out[i]
-		if k, _, ok := strings.Cut(a, "="); ok && secretFlags[k] {
-			out[i] = k + "=<redacted>"
-			continue
+func validLang(lang string) error {
+	if _, err := report.LoadCatalogue(lang); err != nil {
+		return fmt.Errorf("--lang %q: the report speaks %s", lang, strings.Join(report.Languages(), ", "))
+	}
+	return nil
+}
+
+// validModulePatterns checks that every --modules pattern is well formed and
+// names at least one module (of any evidence type: which ones apply is known
+// once the evidence has opened).
+func validModulePatterns(patterns []string) error {
+	for _, p := range patterns {
+		if _, err := filepath.Match(p, ""); err != nil {
+			return fmt.Errorf("--modules %q is not a valid pattern: %w", p, err)
 		}
-		if secretFlags[a] && i+1 < len(out) {
-			out[i+1] = "<redacted>"
-			i++
+		hit := false
+		for _, m := range modulesFor() {
+			if ok, _ := filepath.Match(p, m.Name); ok {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return fmt.Errorf("--modules %q matches no module (see 'huella modules' for their names)", p)
 		}
 	}
-	return out
+	return nil
 }
 
 func (a *app) password(f *checkFlags) (string, error) {
@@ -120,7 +187,7 @@ func (a *app) password(f *checkFlags) (string, error) {
 	case f.passwordFile != "":
 		b, err := os.ReadFile(f.passwordFile)
 		if err != nil {
-			return "", fmt.Errorf("password file: %w", err)
+			return "", fmt.Errorf("--password-file: %w", err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
@@ -133,23 +200,26 @@ func readKeyFile(p string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
+		return nil, fmt.Errorf("--key-file: %w", err)
 	}
 	k, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil {
-		return nil, fmt.Errorf("key file %s: not a hex key: %w", p, err)
+		return nil, fmt.Errorf("--key-file %s: not a hex key (write one with 'huella extract-key'): %w", p, err)
 	}
 	return k, nil
 }
 
 // promptPassword asks on the terminal without echo; it returns "" when there
 // is no terminal to ask on.
-func (a *app) promptPassword(what string) string {
+func (a *app) promptPassword(what string) string { return askPassword(a, what) }
+
+// askPassword is the terminal prompt (tests stand in for the person typing).
+var askPassword = func(a *app, what string) string {
 	in, ok := a.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
 		return ""
 	}
-	fmt.Fprintf(a.stderr, "Password for %s: ", what)
+	fmt.Fprintf(a.stderr, "Password for %s: ", esc(what))
 	b, err := term.ReadPassword(int(in.Fd()))
 	fmt.Fprintln(a.stderr)
 	if err != nil {
@@ -158,8 +228,9 @@ func (a *app) promptPassword(what string) string {
 	return string(b)
 }
 
-// openEvidence opens the input, asking for a password once when needed.
-func (a *app) openEvidence(ctx context.Context, p string, f *checkFlags) (*source.Evidence, error) {
+// openEvidence opens the input in the run's private temporary folder,
+// asking for a password once when needed.
+func (a *app) openEvidence(ctx context.Context, p, tmp string, f *checkFlags) (*source.Evidence, error) {
 	pw, err := a.password(f)
 	if err != nil {
 		return nil, err
@@ -168,18 +239,52 @@ func (a *app) openEvidence(ctx context.Context, p string, f *checkFlags) (*sourc
 	if err != nil {
 		return nil, err
 	}
-	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity}
-	if f.typ != "" && !validKind(f.typ) {
-		return nil, fmt.Errorf("unknown --type %q: use one of %s", f.typ, kindList())
+	budget, err := parseTempBudget(f.tempBudget)
+	if err != nil {
+		return nil, err
 	}
-	ev, err := opener.Open(ctx, p, opts)
+	opts := opener.Options{Type: source.Kind(f.typ), Password: pw, Key: key, AgeIdentity: f.ageIdentity, TempRoot: tmp, TempBudget: budget}
+	open := func() (*source.Evidence, error) {
+		// The open step has a deadline of its own: a crafted input can make
+		// extraction or a manifest query run long before any module starts.
+		octx := ctx
+		if f.openTimeout > 0 {
+			var cancel context.CancelFunc
+			octx, cancel = context.WithTimeoutCause(ctx, f.openTimeout, fmt.Errorf("it ran past --open-timeout %s", f.openTimeout))
+			defer cancel()
+		}
+		return openFn(octx, p, opts)
+	}
+	ev, err := open()
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
 		if pw = a.promptPassword(p); pw != "" {
 			opts.Password = pw
-			ev, err = opener.Open(ctx, p, opts)
+			ev, err = open()
 		}
 	}
-	return ev, err
+	return ev, openError(p, err)
+}
+
+// openFn opens evidence (tests stand in a reader that never returns).
+var openFn = opener.Open
+
+// openError words an opening failure once, naming the file and the fix.
+func openError(p string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, source.ErrPasswordNeeded):
+		return fmt.Errorf("%s: %w", p, source.ErrPasswordNeeded)
+	case errors.Is(err, source.ErrWrongPassword):
+		return fmt.Errorf("%s: wrong password or key: it does not decrypt this evidence. Fix: check it and give it again (--password-file FILE, HUELLA_BACKUP_PASSWORD or --key-file)", p)
+	case errors.Is(err, androidqf.ErrIdentityNeeded):
+		return fmt.Errorf("%s: encrypted with age: give its identity (private key) file with --age-identity FILE", p)
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: no such file or folder: give the path of the evidence", p)
+	case strings.Contains(err.Error(), p):
+		return err
+	}
+	return fmt.Errorf("%s: %w", p, err)
 }
 
 func validKind(k string) bool {
@@ -191,17 +296,16 @@ func validKind(k string) bool {
 	return false
 }
 
+// modulesFor is the list modules are selected from (tests run a module of
+// their own through it).
+var modulesFor = all.Modules
+
 // selectModules splits the modules that apply to the evidence into those to
 // run and those the user deselected.
-func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Module, err error) {
-	for _, p := range patterns {
-		if _, err := filepath.Match(p, ""); err != nil {
-			return nil, nil, fmt.Errorf("bad --modules pattern %q: %w", p, err)
-		}
-	}
+func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Def, err error) {
 	matched := map[string]bool{}
-	for _, m := range all.Modules() {
-		if !module.Applies(m, kind) {
+	for _, m := range modulesFor() {
+		if !m.Applies(kind) {
 			continue
 		}
 		if len(patterns) == 0 {
@@ -210,7 +314,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 		}
 		hit := false
 		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, m.Name()); ok {
+			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit, matched[p] = true, true
 			}
 		}
@@ -222,10 +326,23 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 	}
 	for _, p := range patterns {
 		if !matched[p] {
-			return nil, nil, fmt.Errorf("--modules %q matches no module for %s evidence (see 'huella modules')", p, kind)
+			return nil, nil, fmt.Errorf("--modules %q matches no module that reads %s evidence (see 'huella modules')", p, kind)
 		}
 	}
 	return run, skipped, nil
+}
+
+// isOwnResultFile says whether a file in a results folder is one huella
+// writes, so --force replaces those and nothing else.
+func isOwnResultFile(name string) bool {
+	return results.OwnFile(name, func(mod string) bool {
+		for _, m := range all.Modules() {
+			if m.Name == mod {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func defaultOutDir() string {
@@ -243,63 +360,93 @@ func setMemoryLimit() {
 	}
 }
 
-func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
+// runCheck is 'huella check'. The order matters: every flag and the
+// indicators are checked before any work; the output folder is created only
+// once the evidence has opened (a failed open leaves nothing behind); an
+// interruption still writes info.json saying what ran.
+func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *checkFlags) error {
+	if err := f.validate(); err != nil {
+		return exitWith(results.ExitError, err)
+	}
 	setMemoryLimit()
 	started := time.Now().UTC()
+	log := newRunLog(a.stderr, f.verbose)
+	log.Info("huella "+version.Version, "command", strings.Join(cmdline, " "))
+
 	out := f.output
 	if out == "" {
 		out = defaultOutDir()
 	}
-	if err := results.CreateOutDir(out, input); err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	logFile, err := os.OpenFile(filepath.Join(out, "command.log"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	outPath, err := results.ResolveOutDir(out, f.force, input)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer logFile.Close()
-	log := newLogger(a.stderr, logFile, f.quiet)
-	cmdline := redactArgs(a.args)
-	log.Info("huella "+version.Version, "command", strings.Join(cmdline, " "))
+	set, indInfo, err := f.iocFlags.load(log.Logger)
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	tmp, removeTmp, err := newRunTemp("huella-")
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer removeTmp()
 
-	ev, err := a.openEvidence(ctx, input, f)
+	ev, err := a.openEvidence(ctx, input, tmp, f)
+	if ctx.Err() != nil {
+		if ev != nil {
+			ev.Close()
+		}
+		return exitWith(results.ExitInterrupted, errors.New("interrupted before the evidence was opened: nothing was written"))
+	}
 	if err != nil {
-		// Debug reaches command.log only; the terminal gets the error once, from Run.
 		log.Debug("cannot open the evidence", "err", err)
-		return exitWith(results.ExitError, fmt.Errorf("%s: %w", input, err))
+		return exitWith(results.ExitError, err)
 	}
 	defer ev.Close()
 	log.Info("evidence opened", "type", ev.Kind, "device", deviceLine(ev.Device))
-	for _, n := range ev.Notes {
+	for _, n := range ev.NoteList() {
 		log.Warn("evidence note", "note", n)
 	}
-
-	set, indInfo, err := f.iocFlags.load(log)
-	if err != nil {
-		return exitWith(results.ExitError, err)
+	for _, g := range ev.GapList() {
+		log.Warn("not checked", "part", g.Part, "cause", g.Cause, "detail", g.Detail)
 	}
 	mods, skipped, err := selectModules(ev.Kind, f.modules)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
+
+	dir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer dir.Close()
+	logFile, err := dir.CreateLog("command.log")
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer logFile.Close()
+	log.attach(logFile)
+
 	var matcher scan.Matcher
 	if set != nil {
 		matcher = set
 	}
 	var prog scan.Progress
-	if !f.quiet && isTerminal(a.stderr) {
-		prog = newProgress(a.stderr, len(mods))
+	if !f.quiet && !f.json && isTerminal(a.stderr) {
+		p := newProgress(a.stderr, len(mods))
+		defer p.clear()
+		prog = p
 	}
 	res, err := scan.Run(ctx, scan.Options{
-		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: out,
-		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log, Progress: prog,
+		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: outPath,
+		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
 		Correlate: correlator,
 	})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
-	if err := results.WriteJSON(filepath.Join(out, "info.json"), info); err != nil {
+	if err := dir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	for _, m := range res.Modules {
@@ -307,13 +454,20 @@ func (a *app) runCheck(ctx context.Context, input string, f *checkFlags) error {
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	if !f.noReport && reportWriter != nil {
-		if err := reportWriter(out, f.lang); err != nil {
-			log.Error("report.html not written", "err", err)
+	reportName := ""
+	if !f.noReport && !res.Interrupted {
+		// An interrupted run skips the report to stop quickly;
+		// 'huella report DIR' writes it from what ran.
+		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
+			log.Error("report not written", "err", err)
+			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
+		} else {
+			reportName = report.FileName(f.lang)
 		}
 	}
 	a.lang = f.lang
-	a.printSummary(info, res.Detections, out, f.json)
+	a.printSummary(info, res.Detections, out, reportName, f.json)
+	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
 	return a.storeCheck(ctx, input, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
@@ -324,12 +478,8 @@ func exitCode(code int) error {
 	return exitWith(code, nil)
 }
 
-// correlator and reportWriter are filled in by the files that wire
-// internal/detect and internal/report, so this file compiles without them.
-var (
-	correlator   scan.Correlator = detect.Rules
-	reportWriter func(dir, lang string) error
-)
+// correlator is the set of correlation rules every run observes.
+var correlator scan.Correlator = detect.Rules
 
 func deviceLine(d source.Device) string {
 	var parts []string
@@ -351,110 +501,18 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Command:       cmdline,
 		Started:       started,
 		Finished:      time.Now().UTC(),
-		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.Notes},
+		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
 		Inputs:        ev.Inputs,
 		Indicators:    ind,
 		Modules:       res.Modules,
+		Interrupted:   res.Interrupted,
 	}
 	if info.Inputs == nil {
 		info.Inputs = []source.InputFile{}
 	}
-	info.Summary = Summarize(res.Modules, res.Detections, res.Events)
+	if info.Indicators.Files == nil {
+		info.Indicators.Files = []results.IndicatorFile{}
+	}
+	info.Summary = outcome.Summarize(&info, res.Detections, res.Events)
 	return info
-}
-
-// Summarize computes the summary block and the exit status.
-func Summarize(mods []results.ModuleInfo, dets []model.Detection, events int) results.Summary {
-	s := results.Summary{Detections: len(dets), BySeverity: map[string]int{}, Events: events}
-	highest := model.Severity(-1)
-	camp := map[string]bool{}
-	for _, d := range dets {
-		s.BySeverity[d.Severity.String()]++
-		if d.Severity > highest {
-			highest = d.Severity
-		}
-		if d.Indicator != nil && d.Indicator.Campaign != "" {
-			camp[d.Indicator.Campaign] = true
-		}
-	}
-	if highest >= 0 {
-		s.Highest = highest.String()
-	}
-	for c := range camp {
-		s.Campaigns = append(s.Campaigns, c)
-	}
-	sort.Strings(s.Campaigns)
-	ran, failed := 0, 0
-	for _, m := range mods {
-		switch m.Status {
-		case results.StatusParsed, results.StatusEmpty:
-			ran++
-		case results.StatusFailed:
-			failed++
-			if m.Records > 0 {
-				ran++
-			}
-		}
-	}
-	switch {
-	case highest >= model.High:
-		s.ExitStatus = results.ExitFound
-	case ran == 0 && failed > 0:
-		s.ExitStatus = results.ExitError
-	case failed > 0:
-		s.ExitStatus = results.ExitPartial
-	default:
-		s.ExitStatus = results.ExitClean
-	}
-	return s
-}
-
-// newLogger logs to the terminal (info and up, or warnings only with
-// --quiet) and everything to command.log.
-func newLogger(stderr io.Writer, file io.Writer, quiet bool) *slog.Logger {
-	lvl := slog.LevelInfo
-	if quiet {
-		lvl = slog.LevelWarn
-	}
-	return slog.New(fanout{
-		slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}),
-		slog.NewTextHandler(file, &slog.HandlerOptions{Level: slog.LevelDebug}),
-	})
-}
-
-type fanout []slog.Handler
-
-func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
-	for _, h := range f {
-		if h.Enabled(ctx, l) {
-			return true
-		}
-	}
-	return false
-}
-
-func (f fanout) Handle(ctx context.Context, r slog.Record) error {
-	var errs []error
-	for _, h := range f {
-		if h.Enabled(ctx, r.Level) {
-			errs = append(errs, h.Handle(ctx, r.Clone()))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithAttrs(as)
-	}
-	return out
-}
-
-func (f fanout) WithGroup(name string) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithGroup(name)
-	}
-	return out
 }

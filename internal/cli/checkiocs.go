@@ -10,11 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/version"
 )
 
 func init() { extraCommands = append(extraCommands, (*app).checkIOCsCmd) }
@@ -26,10 +29,15 @@ type recheckFile struct {
 	Gone          []model.Detection `json:"gone"`
 }
 
+type recheckFlags struct {
+	iocFlags
+	output, lang         string
+	asJSON, quiet, force bool
+	verbose, noReport    bool
+}
+
 func (a *app) checkIOCsCmd() *cobra.Command {
-	var f iocFlags
-	var output, lang string
-	var asJSON, quiet bool
+	f := &recheckFlags{}
 	cmd := &cobra.Command{
 		Use:   "check-iocs RESULTS_DIR",
 		Short: "Re-check the records saved by an earlier check against today's indicators (no evidence needed)",
@@ -37,89 +45,111 @@ func (a *app) checkIOCsCmd() *cobra.Command {
 matches them again with the current indicators, through the same pipeline as
 check, so it finds what a fresh check of the original evidence would find. It
 writes a new results folder (detections, timeline, info.json, report) and
-recheck.json, which lists the findings that are new since the original run.`,
-		Args: cobra.ExactArgs(1),
+recheck.json, which lists the findings that are new since the original run.
+What the original run could not check (an interrupted run, a failed module,
+an encrypted part) stays not checked, and the answer says so.
+
+` + exitHelp,
+		Args: a.usageUnlessOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runCheckIOCs(cmd.Context(), args[0], output, lang, &f, asJSON, quiet)
+			return a.runCheckIOCs(cmd.Context(), commandLine(cmd, args), args[0], f)
 		},
 	}
-	f.register(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "new results folder (default ./huella-recheck-<UTC time>)")
-	cmd.Flags().StringVar(&lang, "lang", "en", "report language (en, es)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the summary")
+	fl := cmd.Flags()
+	f.register(fl)
+	fl.StringVarP(&f.output, "output", "o", "", "new results folder (default ./huella-recheck-<UTC time>)")
+	fl.BoolVar(&f.force, "force", false, "reuse a non-empty output folder: replace the files of an earlier huella run in it, keep anything else")
+	fl.StringVar(&f.lang, "lang", "en", "report language: "+strings.Join(report.Languages(), ", "))
+	fl.BoolVar(&f.asJSON, "json", false, "print the summary as JSON")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
+	fl.BoolVar(&f.noReport, "no-report", false, "do not write the report")
+	registerCompletions(cmd)
 	return cmd
 }
 
-func (a *app) runCheckIOCs(ctx context.Context, dir, out, lang string, f *iocFlags, asJSON, quiet bool) error {
+func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f *recheckFlags) error {
+	if err := validLang(f.lang); err != nil {
+		return exitWith(results.ExitError, err)
+	}
 	setMemoryLimit()
 	started := time.Now().UTC()
 	var orig results.Info
 	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &orig); err != nil {
-		return exitWith(results.ExitError, fmt.Errorf("%s is not a huella results folder: %w", dir, err))
+		return exitWith(results.ExitError, fmt.Errorf("%s is not a huella results folder (no readable info.json): %w", dir, err))
 	}
 	var origDets results.Detections
 	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &origDets); err != nil {
 		return exitWith(results.ExitError, err)
 	}
+	out := f.output
 	if out == "" {
 		out = "huella-recheck-" + time.Now().UTC().Format("20060102T150405Z")
 	}
-	if abs, _ := filepath.Abs(out); abs == mustAbs(dir) {
-		return exitWith(results.ExitError, fmt.Errorf("--output must be a new folder, not the original results"))
-	}
-	if err := results.CreateOutDir(out, dir); err != nil {
+	outPath, err := results.ResolveOutDir(out, f.force, dir)
+	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(out, "command.log"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	log := newRunLog(a.stderr, f.verbose)
+	log.Info("huella "+version.Version, "command", strings.Join(cmdline, " "))
+	set, indInfo, err := f.load(log.Logger)
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	// Only the modules the original info.json lists are replayed: any other
+	// .json a folder may hold is not huella's and never re-matched.
+	desc := map[string]results.ModuleInfo{}
+	var mods []module.Def
+	replayed := map[string]bool{}
+	for _, m := range orig.Modules {
+		desc[m.Name] = m
+		p := results.ModulePath(dir, m.Name)
+		if _, err := os.Stat(p); err != nil || m.Name == "info" || m.Name == "detections" || m.Name == "recheck" {
+			continue
+		}
+		mods = append(mods, scan.Replay(m.Name, m.Description, p, orig.Evidence.Kind))
+		replayed[m.Name] = true
+	}
+	tmp, removeTmp, err := newRunTemp("huella-")
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer removeTmp()
+	outDir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	if err != nil {
+		return exitWith(results.ExitError, err)
+	}
+	defer outDir.Close()
+	logFile, err := outDir.CreateLog("command.log")
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	defer logFile.Close()
-	log := newLogger(a.stderr, logFile, quiet)
-	cmdline := redactArgs(a.args)
+	log.attach(logFile)
 
-	set, indInfo, err := f.load(log)
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
 	var matcher scan.Matcher
 	if set != nil {
 		matcher = set
 	}
-	files, err := results.ModuleFiles(dir)
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	desc := map[string]results.ModuleInfo{}
-	for _, m := range orig.Modules {
-		desc[m.Name] = m
-	}
-	var mods []module.Module
-	replayed := map[string]bool{}
-	for _, p := range files {
-		name := strings.TrimSuffix(filepath.Base(p), ".json")
-		mods = append(mods, scan.Replay{Module: name, Desc: desc[name].Description, File: p, Kind: orig.Evidence.Kind})
-		replayed[name] = true
-	}
-	tmp, err := os.MkdirTemp("", "huella-")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer os.RemoveAll(tmp)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
-		Notes: orig.Evidence.Notes, Inputs: orig.Inputs, TempDir: tmp}
-	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: out, Log: log,
+		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, TempDir: tmp}
+	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: outPath, Log: log.Logger,
 		Correlate: correlator, Carry: scan.CarryOver(origDets.Detections)})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	// Modules that saved no records keep their original coverage (absent,
-	// failed): re-matching cannot know more about them than the first run.
+	// Modules the original run did not finish keep their coverage (failed,
+	// unreadable, interrupted): re-matching cannot know more about them.
 	for i := range res.Modules {
-		if o, ok := desc[res.Modules[i].Name]; ok && o.Status == results.StatusFailed {
+		o, ok := desc[res.Modules[i].Name]
+		if !ok || res.Modules[i].Status == results.StatusInterrupted {
+			continue
+		}
+		switch o.Status {
+		case results.StatusFailed, results.StatusUnreadable, results.StatusInterrupted:
 			res.Modules[i].Status, res.Modules[i].Error, res.Modules[i].Warnings = o.Status, o.Error, o.Warnings
 		}
+		res.Modules[i].Gaps = append(append([]coverage.Gap(nil), o.Gaps...), res.Modules[i].Gaps...)
 	}
 	for _, m := range orig.Modules {
 		if !replayed[m.Name] {
@@ -128,7 +158,7 @@ func (a *app) runCheckIOCs(ctx context.Context, dir, out, lang string, f *iocFla
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
 	info.RecheckOf = dir
-	if err := results.WriteJSON(filepath.Join(out, "info.json"), info); err != nil {
+	if err := outDir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	rc := recheckFile{SchemaVersion: model.SchemaVersion, Original: dir, New: []model.Detection{}, Gone: []model.Detection{}}
@@ -149,26 +179,25 @@ func (a *app) runCheckIOCs(ctx context.Context, dir, out, lang string, f *iocFla
 			rc.Gone = append(rc.Gone, d)
 		}
 	}
-	if err := results.WriteJSON(filepath.Join(out, "recheck.json"), rc); err != nil {
+	if err := outDir.WriteJSON("recheck.json", rc); err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	if reportWriter != nil {
-		if err := reportWriter(out, lang); err != nil {
-			log.Error("report.html not written", "err", err)
+	reportName := ""
+	if !f.noReport && !res.Interrupted {
+		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
+			log.Error("report not written", "err", err)
+			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
+		} else {
+			reportName = report.FileName(f.lang)
 		}
 	}
-	a.lang = lang
-	a.printSummary(info, res.Detections, out, asJSON)
-	if !asJSON {
+	a.lang = f.lang
+	a.printSummary(info, res.Detections, out, reportName, f.asJSON)
+	if !f.asJSON {
 		fmt.Fprintf(a.stdout, "Since the original run (%s): %d new finding(s), %d no longer found.\n", orig.Finished.Format(time.RFC3339), len(rc.New), len(rc.Gone))
 		for _, d := range rc.New {
-			fmt.Fprintf(a.stdout, "  NEW [%s] %s: %s\n", strings.ToUpper(d.Severity.String()), d.Module, oneLine(findingText(d, a.lang), 200))
+			fmt.Fprintf(a.stdout, "  NEW [%s] %s: %s\n", strings.ToUpper(d.Severity.String()), esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
 		}
 	}
 	return exitCode(info.Summary.ExitStatus)
-}
-
-func mustAbs(p string) string {
-	a, _ := filepath.Abs(p)
-	return a
 }

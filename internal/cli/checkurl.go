@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,8 +71,7 @@ it. --lang es prints the findings in Spanish.`,
   pbpaste | huella check-url -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			set, _, err := f.load(log)
+			set, _, err := f.load(quietLogger(a))
 			if err != nil {
 				return exitWith(results.ExitError, err)
 			}
@@ -200,22 +198,22 @@ func printLinks(w io.Writer, res textResult, haveIOCs, pasted bool) {
 	}
 	for _, l := range res.Links {
 		if l.NotALink {
-			fmt.Fprintf(w, "%s\n  not a link: there is no web address to check\n", l.Link)
+			fmt.Fprintf(w, "%s\n  not a link: there is no web address to check\n", esc(l.Link))
 			continue
 		}
-		fmt.Fprintf(w, "%s\n  verdict: %s\n", l.Link, strings.ToUpper(l.Severity))
+		fmt.Fprintf(w, "%s\n  verdict: %s\n", esc(l.Link), strings.ToUpper(l.Severity))
 		for _, ref := range l.Indicators {
-			fmt.Fprintf(w, "  INDICATOR: matches %s %q of %s (%s)\n", ref.Type, ref.Value, ref.Campaign, ref.File)
+			fmt.Fprintf(w, "  INDICATOR: matches %s %s of %s (%s)\n", esc(ref.Type), esc(ref.Value), esc(ref.Campaign), esc(ref.File))
 		}
 		for _, f := range l.Findings {
-			fmt.Fprintf(w, "  [%s] %s\n", strings.ToUpper(f.Severity.String()), f.Text)
+			fmt.Fprintf(w, "  [%s] %s\n", strings.ToUpper(f.Severity.String()), esc(f.Text))
 		}
 		if len(l.Indicators) == 0 && len(l.Findings) == 0 {
 			fmt.Fprintln(w, "  nothing known about this link")
 		}
 	}
 	for _, f := range res.Findings {
-		fmt.Fprintf(w, "message: [%s] %s\n", strings.ToUpper(f.Severity.String()), f.Text)
+		fmt.Fprintf(w, "message: [%s] %s\n", strings.ToUpper(f.Severity.String()), esc(f.Text))
 	}
 	if !haveIOCs {
 		fmt.Fprintln(w, "(no indicators loaded: only offline heuristics were applied; use --iocs or 'huella iocs update')")

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/results"
 )
 
 // run executes the CLI in-process and returns exit status, stdout, stderr.
@@ -108,53 +107,11 @@ func TestCheckURLPastedMessage(t *testing.T) {
 	}
 }
 
-func TestRedactArgs(t *testing.T) {
-	got := redactArgs([]string{"check", "--password", "hunter2", "-p", "x", "--password=abc", "dir"})
-	s := strings.Join(got, " ")
-	for _, secret := range []string{"hunter2", " x ", "abc"} {
-		if strings.Contains(s+" ", secret) {
-			t.Errorf("secret %q left in %q", secret, s)
-		}
-	}
-	if got[0] != "huella" || got[len(got)-1] != "dir" {
-		t.Errorf("%v", got)
-	}
-}
-
-func TestSummarizeExitStatus(t *testing.T) {
-	parsed := results.ModuleInfo{Name: "a", Status: results.StatusParsed, Records: 3}
-	failed := results.ModuleInfo{Name: "b", Status: results.StatusFailed}
-	absent := results.ModuleInfo{Name: "c", Status: results.StatusAbsent}
-	high := model.Detection{Severity: model.High, Indicator: &model.IndicatorRef{Campaign: "Pegasus"}}
-	medium := model.Detection{Severity: model.Medium}
-	cases := []struct {
-		name string
-		mods []results.ModuleInfo
-		dets []model.Detection
-		want int
-	}{
-		{"clean", []results.ModuleInfo{parsed, absent}, nil, 0},
-		{"medium only is not 'found'", []results.ModuleInfo{parsed}, []model.Detection{medium}, 0},
-		{"found", []results.ModuleInfo{parsed, failed}, []model.Detection{high}, 1},
-		{"nothing could be checked", []results.ModuleInfo{failed, absent}, nil, 2},
-		{"partial", []results.ModuleInfo{parsed, failed}, nil, 3},
-	}
-	for _, c := range cases {
-		if got := Summarize(c.mods, c.dets, 0); got.ExitStatus != c.want {
-			t.Errorf("%s: exit %d, want %d", c.name, got.ExitStatus, c.want)
-		}
-	}
-	s := Summarize(nil, []model.Detection{high, medium}, 0)
-	if s.Highest != "high" || len(s.Campaigns) != 1 || s.BySeverity["medium"] != 1 {
-		t.Errorf("%+v", s)
-	}
-}
-
 func TestCheckRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o600)
 	code, _, errs := run(t, "", "check", dir, "--output", filepath.Join(t.TempDir(), "out"))
-	if code != 2 || !strings.Contains(errs, "not a recognised evidence type") {
+	if code != 2 || !strings.Contains(errs, "not phone evidence huella recognises") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 	code, _, errs = run(t, "", "check", dir, "--output", filepath.Join(dir, "out"))
@@ -163,5 +120,19 @@ func TestCheckRefusesBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 		t.Errorf("nothing may be created inside the evidence")
+	}
+}
+
+func TestParseTempBudget(t *testing.T) {
+	for in, want := range map[string]int64{"": 0, "auto": 0, "AUTO": 0, "20GiB": 20 << 30, "500MB": 500_000_000, "1.5GiB": 3 << 29, "4096": 4096} {
+		got, err := parseTempBudget(in)
+		if err != nil || got != want {
+			t.Errorf("parseTempBudget(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "lots", "-5GB", "99999999EiB"} {
+		if _, err := parseTempBudget(bad); err == nil || !strings.Contains(err.Error(), "--temp-budget") {
+			t.Errorf("parseTempBudget(%q) = %v, want an error naming the flag", bad, err)
+		}
 	}
 }

@@ -2,13 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 )
@@ -17,7 +18,7 @@ func init() { extraCommands = append(extraCommands, (*app).demoCmd) }
 
 func (a *app) demoCmd() *cobra.Command {
 	var output, lang string
-	var asJSON, quiet bool
+	var asJSON, quiet, verbose bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Check a synthetic infected iPhone backup, offline, to see what huella reports",
@@ -25,27 +26,33 @@ func (a *app) demoCmd() *cobra.Command {
 with made-up traces of a made-up spyware ("DemoSpy"): a lure SMS, its link
 opened in Safari, a new process using the network two minutes later, and a
 microphone permission. It then runs the real 'huella check' on it with a
-synthetic indicator file and writes the results into --output. Nothing in it
-is real data; nothing is downloaded. The exit status is that of check: 1,
-since the demo phone is "infected".`,
+synthetic indicator file and writes the results into --output (replacing the
+files of an earlier demo there). Nothing in it is real data; nothing is
+downloaded. The exit status is that of check: 1, on purpose, since the demo
+phone is "infected" and its traces must be found.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runDemo(cmd, output, lang, asJSON, quiet)
+			if err := validLang(lang); err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			return a.runDemo(cmd, output, lang, asJSON, quiet, verbose)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "huella-demo", "results folder")
-	cmd.Flags().StringVar(&lang, "lang", "en", "report language (en, es)")
+	cmd.Flags().StringVar(&lang, "lang", "en", "report language: "+strings.Join(report.Languages(), ", "))
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the summary")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the log on the console")
+	registerCompletions(cmd)
 	return cmd
 }
 
-func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet bool) error {
-	tmp, err := os.MkdirTemp("", "huella-demo-")
+func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, verbose bool) error {
+	tmp, removeTmp, err := newRunTemp("huella-demo-")
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer os.RemoveAll(tmp)
+	defer removeTmp()
 	backup := filepath.Join(tmp, "backup")
 	iocs := filepath.Join(tmp, "demospy.stix2")
 	o := samplegen.Scaled(2000, 2026)
@@ -60,9 +67,11 @@ func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet boo
 	if !asJSON {
 		a.describeDemo(exp, backup)
 	}
-	return a.runCheck(cmd.Context(), backup, &checkFlags{
+	// The demo's folder is its own: a second demo replaces the first one's
+	// files (and only those), as --force does.
+	return a.runCheck(cmd.Context(), commandLine(cmd, nil), backup, &checkFlags{
 		iocFlags: iocFlags{iocs: []string{iocs}, noCache: true},
-		output:   output, lang: lang, json: asJSON, quiet: quiet, moduleTimeout: 30 * time.Minute,
+		output:   output, force: true, lang: lang, json: asJSON, quiet: quiet, verbose: verbose, moduleTimeout: 30 * time.Minute,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/export"
 	"github.com/huella-project/huella/internal/results"
 )
@@ -24,8 +25,11 @@ seen, as a STIX 2.1 bundle of sightings or as a MISP event, to share with a
 threat-intelligence platform. Message texts, contacts and other content of
 the phone are not exported. The MISP event is marked tlp:red and
 distribution 0 (your organisation only): sharing further is your decision.`,
-		Args: cobra.ExactArgs(1),
+		Args: a.usageUnlessOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "stix" && format != "misp" {
+				return exitWith(results.ExitError, fmt.Errorf("--format %q: give stix or misp", format))
+			}
 			var info results.Info
 			if err := results.ReadJSON(filepath.Join(args[0], "info.json"), &info); err != nil {
 				return exitWith(results.ExitError, err)
@@ -41,8 +45,6 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 				b, err = export.STIX(info, dets.Detections, time.Now())
 			case "misp":
 				b, err = export.MISP(info, dets.Detections, time.Now())
-			default:
-				return exitWith(results.ExitError, fmt.Errorf("--format must be stix or misp"))
 			}
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -50,7 +52,11 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 			if out == "" || out == "-" {
 				_, err = a.stdout.Write(append(b, '\n'))
 			} else {
-				err = os.WriteFile(out, append(b, '\n'), 0o600)
+				// Like --output elsewhere: the folder is created (private,
+				// since an export names what was found on a phone).
+				if err = os.MkdirAll(filepath.Dir(out), 0o700); err == nil {
+					err = atomicfile.WriteBytes(out, append(b, '\n'))
+				}
 			}
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -60,5 +66,6 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "stix", "stix or misp")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: stdout)")
+	registerCompletions(cmd)
 	return cmd
 }

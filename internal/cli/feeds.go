@@ -2,12 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -57,15 +59,15 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 			} else {
 				idx, ierr := feeds.DefaultIndex()
 				if index != "" {
-					idx, ierr = feeds.LoadIndex(index, nil)
+					idx, ierr = feeds.LoadIndex(index, feeds.NewClient(timeout))
 				}
 				if ierr != nil {
 					return exitWith(results.ExitError, ierr)
 				}
-				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout}
+				opts := feeds.Options{Data: data, Index: idx, Timeout: timeout, Client: feeds.NewClient(timeout)}
 				if isTerminal(a.stderr) {
 					opts.Progress = func(done, total int, feed string) {
-						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, feed)
+						fmt.Fprintf(a.stderr, "\r\033[K[%d/%d] %s", done, total, esc(feed))
 						if done == total {
 							fmt.Fprint(a.stderr, "\r\033[K")
 						}
@@ -78,13 +80,18 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 				switch {
 				case r.Err != nil:
 					failed++
-					fmt.Fprintf(a.stdout, "%-36s FAILED: %v\n", r.Feed, r.Err)
+					fmt.Fprintf(a.stdout, "%-36s FAILED: %s\n", esc(r.Feed), termsafeErr(r.Err))
 				default:
-					fmt.Fprintf(a.stdout, "%-36s %s\n", r.Feed, r.Status)
+					fmt.Fprintf(a.stdout, "%-36s %s\n", esc(r.Feed), esc(r.Status))
 				}
 			}
 			if err != nil {
 				return exitWith(results.ExitError, err)
+			}
+			if from != "" && len(res) == 0 {
+				// Nothing imported is not a success: the folder was
+				// probably the wrong one.
+				return exitWith(results.ExitError, fmt.Errorf("--from %s: no STIX file (.stix2, .stix or .json) in this folder or below it, so nothing was imported", esc(from)))
 			}
 			fmt.Fprintf(a.stdout, "%d feed(s), %d failed; cache: %s\n", len(res), failed, feeds.FeedsDir(data))
 			if failed > 0 && failed == len(res) {
@@ -99,10 +106,16 @@ instead (an offline mirror on a USB stick) and uses no network.`,
 	return cmd
 }
 
+// listNameWidth keeps 'iocs list' within a terminal of 100 columns (the
+// name, then 30 columns of numbers). The details that do not fit (source,
+// SHA-256, counts by type) are in --long.
+const listNameWidth = 60
+
 func (a *app) iocsListCmd() *cobra.Command {
-	return &cobra.Command{
+	var long bool
+	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the cached feeds: source, last update, age, SHA-256, counts by type",
+		Short: "List the cached feeds: name, indicators, last update and age (--long: source, SHA-256, counts by type)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir := feeds.FeedsDir(feeds.DataDir())
@@ -119,29 +132,127 @@ func (a *app) iocsListCmd() *cobra.Command {
 				names = append(names, n)
 			}
 			sort.Strings(names)
+			short := shortFeedNames(names, listNameWidth)
 			now := time.Now().UTC()
-			tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "FEED\tUPDATED\tAGE\tSHA-256\tINDICATORS BY TYPE\tSOURCE")
+			nameW := len("FEED")
+			for _, n := range short {
+				nameW = max(nameW, utf8.RuneCountInString(n))
+			}
+			// Name left-aligned, numbers right-aligned, fixed widths: at
+			// most listNameWidth+30 columns.
+			row := func(name, count, updated, age string) {
+				pad := strings.Repeat(" ", nameW-utf8.RuneCountInString(name))
+				fmt.Fprintf(a.stdout, "%s%s  %10s  %10s  %5s\n", name, pad, count, updated, age)
+			}
+			if !long {
+				row("FEED", "INDICATORS", "UPDATED", "AGE")
+			}
 			oldest := time.Duration(0)
-			for _, n := range names {
+			for i, n := range names {
 				f := st.Feeds[n]
-				counts := "(file missing)"
+				total, counts := -1, "(file missing)"
 				if set, err := indicators.Load(filepath.Join(dir, f.File)); err == nil && len(set.Files) == 1 {
-					counts = formatCounts(set.Files[0].Counts)
+					total, counts = set.Files[0].Indicators, formatCounts(set.Files[0].Counts)
 				}
 				age := f.Age(now)
 				if age > oldest {
 					oldest = age
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n, f.Updated.Format("2006-01-02"), humanAge(age), f.SHA256[:min(16, len(f.SHA256))], counts, f.Source)
+				if long {
+					fmt.Fprintf(a.stdout, "%s\n  source:     %s\n  updated:    %s (%s ago)\n  sha256:     %s\n  indicators: %s\n",
+						esc(n), esc(f.Source), f.Updated.Format("2006-01-02"), humanAge(age), esc(f.SHA256), esc(countLine(total, counts)))
+					if f.LastError != "" {
+						fmt.Fprintf(a.stdout, "  last error: %s\n", esc(f.LastError))
+					}
+					continue
+				}
+				count := "?"
+				if total >= 0 {
+					count = strconv.Itoa(total)
+				}
+				row(esc(short[i]), count, f.Updated.Format("2006-01-02"), humanAge(age))
 			}
-			tw.Flush()
+			if !long {
+				fmt.Fprintln(a.stdout, "Source, SHA-256 and indicators by type: huella iocs list --long")
+			}
 			if oldest > staleFeeds {
 				fmt.Fprintf(a.stderr, "warning: some feeds were last checked %s ago; run 'huella iocs update' to get the indicators published since\n", humanAge(oldest))
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVarP(&long, "long", "l", false, "show each feed's source, update time, SHA-256 and indicators by type")
+	return cmd
+}
+
+func countLine(total int, counts string) string {
+	if total < 0 {
+		return counts
+	}
+	return strconv.Itoa(total) + " (" + counts + ")"
+}
+
+// shortFeedNames names feeds for a narrow list: a feed named after its
+// folder and its file often says the same words twice
+// ("…-operation-triangulation-operation-triangulation"), so a repeated run
+// of words is kept once; a name still longer than width keeps its start
+// and end around "…". Names that would become the same stay as they were,
+// shortened only at the end.
+func shortFeedNames(names []string, width int) []string {
+	out := make([]string, len(names))
+	seen := map[string]int{}
+	for i, n := range names {
+		out[i] = ellipsizeMiddle(dropRepeats(n), width)
+		seen[out[i]]++
+	}
+	for i, n := range names {
+		if seen[out[i]] > 1 {
+			out[i] = ellipsizeMiddle(n, width)
+		}
+	}
+	return out
+}
+
+// dropRepeats removes a run of words (separated by '-') that repeats the
+// run just before it. Runs of numbers only are kept: 2021-12-12 is a date.
+func dropRepeats(name string) string {
+	w := strings.Split(name, "-")
+	for changed := true; changed; {
+		changed = false
+		for k := len(w) / 2; k >= 1 && !changed; k-- {
+			for i := 0; i+2*k <= len(w); i++ {
+				if slices.Equal(w[i:i+k], w[i+k:i+2*k]) && hasLetter(w[i:i+k]) {
+					w = slices.Delete(w, i+k, i+2*k)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return strings.Join(w, "-")
+}
+
+func hasLetter(words []string) bool {
+	for _, s := range words {
+		for _, r := range s {
+			if unicode.IsLetter(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ellipsizeMiddle shortens s to width characters, keeping its start (the
+// publisher and date) and its end (the campaign) around "…".
+func ellipsizeMiddle(s string, width int) string {
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	head := (width - 1) * 3 / 5
+	tail := width - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 func formatCounts(c map[string]int) string {
@@ -180,11 +291,11 @@ func (a *app) iocsSearchCmd() *cobra.Command {
 			}
 			refs := set.Search(args[0])
 			if len(refs) == 0 {
-				fmt.Fprintf(a.stdout, "%s: in no loaded feed (%d indicators searched)\n", args[0], set.Len())
+				fmt.Fprintf(a.stdout, "%s: in no loaded feed (%d indicators searched)\n", esc(args[0]), set.Len())
 				return nil
 			}
 			for _, r := range refs {
-				fmt.Fprintf(a.stdout, "%s: %s %q of %s (%s, %s)\n", args[0], r.Type, r.Value, r.Campaign, r.File, r.ID)
+				fmt.Fprintf(a.stdout, "%s: %s %s of %s (%s, %s)\n", esc(args[0]), esc(r.Type), esc(r.Value), esc(r.Campaign), esc(r.File), esc(r.ID))
 			}
 			return exitWith(results.ExitFound, nil)
 		},
@@ -225,9 +336,3 @@ func (a *app) iocsLockCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&out, "output", "o", "huella-iocs.lock", "lock file to write")
 	return cmd
 }
-
-func quietLogger(a *app) *slog.Logger { return newLogger(a.stderr, discard{}, true) }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

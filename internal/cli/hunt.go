@@ -80,8 +80,7 @@ case without its key).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			quiet := newLogger(a.stderr, discard{}, asJSON)
-			set, indInfo, err := f.load(quiet)
+			set, indInfo, err := f.load(quietLogger(a))
 			if err != nil {
 				return exitWith(results.ExitError, err)
 			}
@@ -162,9 +161,16 @@ func caseFileName(name string, used map[string]bool) string {
 func writeHunt(out, store string, all bool, files any, res *hunt.Result, status int) (huntSummary, error) {
 	sum := huntSummary{SchemaVersion: model.SchemaVersion, Hunt: res.Hunt, Store: store, Started: res.Started, Finished: res.Finished,
 		All: all, Indicators: res.Indicators, NewIndicators: res.NewIndicators, Files: files, ExitStatus: status, Cases: []huntCaseState{}}
-	if err := results.CreateOutDir(out); err != nil {
+	resolved, err := results.ResolveOutDir(out, false)
+	if err != nil {
 		return sum, err
 	}
+	d, err := results.CreateOutDir(resolved, false, nil)
+	if err != nil {
+		return sum, err
+	}
+	d.Close()
+	out = resolved
 	used := map[string]bool{}
 	for _, c := range res.Cases {
 		cs := huntCaseState{Case: c.Case.Name, Status: c.Status, Note: c.Note, Checked: c.Checked, Candidates: c.Candidates, NewFindings: len(c.New)}

@@ -63,3 +63,13 @@ func (p *progress) draw(force bool) {
 	}
 	fmt.Fprintf(p.w, "\r\033[K%s", line)
 }
+
+// clear erases the status line (an interrupted run never reaches the last
+// ModuleDone that would).
+func (p *progress) clear() {
+	p.mu.Lock()
+	if p.done != p.total {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	p.mu.Unlock()
+}

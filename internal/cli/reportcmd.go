@@ -3,32 +3,53 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*app).reportCmd)
-	reportWriter = func(dir, lang string) error { return report.Write(dir, report.Options{Lang: lang}) }
-}
+func init() { extraCommands = append(extraCommands, (*app).reportCmd) }
 
 func (a *app) reportCmd() *cobra.Command {
 	var lang string
 	cmd := &cobra.Command{
 		Use:   "report RESULTS_DIR",
-		Short: "Regenerate report.html from saved results (after check or check-iocs)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Write the report again from saved results (after check or check-iocs), in any language",
+		Long: `report writes the HTML report of a results folder from its saved files:
+report.html in English, report.<lang>.html in another language (so
+'--lang es' writes report.es.html beside report.html). It also prints the
+verdict, which is the one the check decided: an interrupted or incomplete
+check is reported as such.`,
+		Args: a.usageUnlessOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := report.Write(args[0], report.Options{Lang: lang}); err != nil {
+			if err := validLang(lang); err != nil {
 				return exitWith(results.ExitError, err)
 			}
-			fmt.Fprintln(a.stdout, "Report written to", filepath.Join(args[0], "report.html"))
+			dir := args[0]
+			var info results.Info
+			if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
+				return exitWith(results.ExitError, fmt.Errorf("%s is not a huella results folder (no readable info.json): %w", dir, err))
+			}
+			var dets results.Detections
+			if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			if err := report.Write(dir, report.Options{Lang: lang}); err != nil {
+				return exitWith(results.ExitError, err)
+			}
+			// The verdict is recomputed by the same outcome the check used,
+			// so an older info.json gets today's wording of the same facts.
+			info.Summary = outcome.Summarize(&info, dets.Detections, info.Summary.Events)
+			printVerdict(a.stdout, info, dets.Detections)
+			fmt.Fprintf(a.stdout, "\nReport written to %s\n", esc(filepath.Join(dir, report.FileName(lang))))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&lang, "lang", "en", "language: en, es")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language: "+strings.Join(report.Languages(), ", "))
+	registerCompletions(cmd)
 	return cmd
 }

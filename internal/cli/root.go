@@ -1,6 +1,7 @@
 // Package cli is huella's command line: one file per command, flags turned
-// into options, and exit statuses that scripts can rely on
-// (0 nothing found, 1 found, 2 error, 3 partial).
+// into options, and exit statuses that scripts can rely on (decided by
+// internal/outcome: 0 nothing found, 1 found, 2 nothing checked or a wrong
+// command, 3 incomplete, 130 interrupted).
 package cli
 
 import (
@@ -9,10 +10,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"runtime"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/termsafe"
+	"github.com/huella-project/huella/internal/version"
 )
 
 // exitError carries an exit status out of a command.
@@ -28,6 +34,8 @@ func (e *exitError) Error() string {
 	return e.err.Error()
 }
 
+func (e *exitError) Unwrap() error { return e.err }
+
 func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
 
 type app struct {
@@ -37,7 +45,8 @@ type app struct {
 	lang           string // language of finding texts on the console (--lang); "" is English
 }
 
-// Run executes the command line and returns the exit status.
+// Run executes the command line and returns the exit status. ctx ends the
+// run early (Main cancels it on SIGINT, SIGTERM and SIGHUP).
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, args: args}
 	root := a.rootCmd()
@@ -52,13 +61,22 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "huella:", ee.err)
+			fmt.Fprintln(stderr, "huella:", termsafe.Text(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "huella:", err)
+	fmt.Fprintln(stderr, "huella:", termsafe.Text(err.Error()))
 	return results.ExitError
 }
+
+const exitHelp = `Exit status:
+  0    nothing found, everything that applies was checked, indicators were loaded
+  1    something was found at high or critical severity
+  2    nothing could be checked, or the command was wrong
+  3    incomplete: nothing high found, but something that should have been
+       checked was not (no indicators, a part that could not be opened, a
+       module that failed); the summary says what, and how to fix it
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP): partial results are kept`
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -71,17 +89,61 @@ published indicators of compromise (STIX 2.1) and against heuristics that need
 no indicator. It never writes to the evidence and never uses the network
 unless you run 'huella iocs update'.
 
-Exit status: 0 nothing found, 1 something found at high or critical severity,
-2 error (nothing could be checked), 3 nothing found but some modules failed.`,
+` + exitHelp,
+		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	// A mistyped flag next to a password ("-xpSECRET") must not echo the
+	// password back in the error: pflag quotes the whole argument.
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return exitWith(results.ExitError, fmt.Errorf("%s (see 'huella %s --help')", scrubFlagError(err), cmd.Name()))
+	})
 	root.AddCommand(a.versionCmd(), a.checkCmd(), a.checkURLCmd(), a.modulesCmd())
 	for _, extra := range extraCommands {
 		root.AddCommand(extra(a))
 	}
 	return root
 }
+
+func versionLine() string {
+	c := version.CommitOrVCS()
+	if c == "" {
+		c = "unknown"
+	}
+	return fmt.Sprintf("huella %s (commit %s, %s, %s/%s)", version.Version, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// flagArgument is the " in -qpSECRET" pflag appends to shorthand errors.
+var flagArgument = regexp.MustCompile(` in -\S*`)
+
+func scrubFlagError(err error) string {
+	return flagArgument.ReplaceAllString(err.Error(), "")
+}
+
+// usageUnlessOneArg makes a command that takes one path print its usage,
+// rather than an error about argument counts, when called without it.
+func (a *app) usageUnlessOneArg(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 {
+		return nil
+	}
+	cmd.SetOut(a.stderr)
+	cmd.Usage()
+	if len(args) == 0 {
+		return exitWith(results.ExitError, nil)
+	}
+	return exitWith(results.ExitError, fmt.Errorf("%s takes one path, got %d", cmd.Name(), len(args)))
+}
+
+// markSecret flags a flag whose value must never be written anywhere: the
+// command line saved in info.json, command.log and the report is rebuilt
+// from the parsed flags with these values redacted (see commandLine).
+func markSecret(fl *pflag.FlagSet, name string) {
+	fl.SetAnnotation(name, secretAnnotation, []string{"true"})
+}
+
+const secretAnnotation = "huella-secret"
 
 // extraCommands lets command files register themselves without editing the
 // root (one file per command keeps parallel work apart).

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"html"
 	stdhtml "html"
 	"path/filepath"
 	"regexp"
@@ -38,6 +39,7 @@ var (
 	evidenceValue = regexp.MustCompile(`(?s)<script[^>]*>.*?</script>|<style[^>]*>.*?</style>|<title>.*?</title>|<bdi class="v">.*?</bdi>|<code[^>]*>.*?</code>|<pre[^>]*>.*?</pre>|<samp>.*?</samp>`)
 	tag           = regexp.MustCompile(`(?s)<[^>]*>`)
 	word          = regexp.MustCompile(`[\p{L}']+`)
+	placeholder   = regexp.MustCompile(`\{[a-z_]+\}`)
 )
 
 // visibleEnglish returns the English words of a page's visible text, each
@@ -82,6 +84,9 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 	type evidence struct {
 		name string
 		dir  func(t *testing.T) string
+		// noFindings: the case is there for other parts of the page (the
+		// verdict of an incomplete check, good signs, what was not checked).
+		noFindings bool
 	}
 	cases := []evidence{
 		{"demo", func(t *testing.T) string {
@@ -90,7 +95,7 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 				t.Fatalf("demo exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			return out
-		}},
+		}, false},
 		{"android sample", func(t *testing.T) string {
 			tmp := t.TempDir()
 			o := samplegen.Scaled(300, 5)
@@ -107,7 +112,30 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 				t.Fatalf("check exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			return out
-		}},
+		}, false},
+		{"incomplete check", func(t *testing.T) string {
+			// No indicators and a module left out: the incomplete verdict,
+			// its next steps and the not-checked list with module names.
+			tmp := t.TempDir()
+			if _, err := samplegen.GenerateIOSBackup(filepath.Join(tmp, "b"), samplegen.Scaled(50, 9)); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(tmp, "out")
+			t.Setenv("HUELLA_DATA", t.TempDir())
+			t.Setenv("HUELLA_IOCS", "")
+			if code, stdout, stderr := run(t, "", "check", filepath.Join(tmp, "b"), "--modules", "ios.sms,ios.safari_history", "--output", out, "--quiet", "--no-report"); code != results.ExitPartial {
+				t.Fatalf("check exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			return out
+		}, true},
+		{"MVT iOS backup fixture (Lockdown Mode on)", func(t *testing.T) string {
+			src := testutil.Shared(t, "fixtures/mvt/ios_backup")
+			out := filepath.Join(t.TempDir(), "out")
+			if code, stdout, stderr := run(t, "", "check", src, "--iocs", writeBundle(t), "--output", out, "--quiet", "--no-report"); code == results.ExitError {
+				t.Fatalf("check exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			return out
+		}, true},
 		{"MVT androidqf fixture", func(t *testing.T) string {
 			src := testutil.Shared(t, "fixtures/mvt/androidqf")
 			out := filepath.Join(t.TempDir(), "out")
@@ -116,12 +144,12 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 				t.Fatalf("check exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			return out
-		}},
+		}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			page, d := renderSpanish(t, c.dir(t))
-			if d.FindingCount() == 0 {
+			if d.FindingCount() == 0 && !c.noFindings {
 				t.Fatal("no findings: the test would check too little")
 			}
 			if en := visibleEnglish(page); len(en) > 0 {
@@ -134,6 +162,27 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 				t.Errorf("record summaries with no Spanish template (i18n/summaries.yaml):\n%s", strings.Join(miss, "\n"))
 			}
 		})
+	}
+}
+
+// Every text of the Spanish catalogue is Spanish, also those the cases
+// above do not show (the verdict of a phone where nothing was found, the
+// glossary's every entry, the print notes).
+func TestSpanishCatalogueHasNoEnglish(t *testing.T) {
+	cat, err := report.LoadCatalogue("es")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k, v := range cat.Prefixed("") {
+		n++
+		v = placeholder.ReplaceAllString(v, " ") // {from}, {what}: names, not words
+		if en := visibleEnglish(html.EscapeString(v)); len(en) > 0 {
+			t.Errorf("es %s: %s", k, strings.Join(en, " "))
+		}
+	}
+	if n < 300 {
+		t.Fatalf("only %d texts read", n)
 	}
 }
 

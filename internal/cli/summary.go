@@ -3,51 +3,69 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/outcome"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/rules"
+	"github.com/huella-project/huella/internal/termsafe"
 )
 
-// printSummary tells the analyst in a few lines what was found and where the
-// full results are; --json prints the same as one object.
-func (a *app) printSummary(info results.Info, dets []model.Detection, out string, asJSON bool) {
+// esc is the one way the console prints text that came from evidence, a
+// feed or a server: control characters and bidi overrides escaped.
+func esc(s string) string { return termsafe.Text(s) }
+
+func termsafeErr(err error) string { return termsafe.Text(err.Error()) }
+
+// printSummary tells the analyst in a few lines what was found, what was
+// not checked and how to fix it, and where the full results are. Its verdict
+// is info.Summary, decided by internal/outcome like the report's and the
+// exit status. --json prints the same as one object.
+func (a *app) printSummary(info results.Info, dets []model.Detection, out, reportName string, asJSON bool) {
 	if asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(struct {
-			Output     string            `json:"output"`
-			Summary    results.Summary   `json:"summary"`
-			Detections []model.Detection `json:"detections"`
-		}{out, info.Summary, dets})
+			Output      string            `json:"output"`
+			Report      string            `json:"report,omitempty"`
+			Interrupted bool              `json:"interrupted,omitempty"`
+			Summary     results.Summary   `json:"summary"`
+			Detections  []model.Detection `json:"detections"`
+		}{out, reportName, info.Interrupted, info.Summary, dets})
 		return
 	}
 	w := a.stdout
-	parsed, absent, failed := 0, 0, 0
+	read, absent, failed := 0, 0, 0
 	for _, m := range info.Modules {
 		switch m.Status {
 		case results.StatusParsed, results.StatusEmpty:
-			parsed++
+			read++
 		case results.StatusAbsent:
 			absent++
-		case results.StatusFailed:
+		case results.StatusFailed, results.StatusUnreadable:
 			failed++
 		}
 	}
-	fmt.Fprintf(w, "\nEvidence: %s (%s)\n", info.Evidence.Kind, deviceLine(info.Evidence.Device))
-	fmt.Fprintf(w, "Modules: %d read, %d artifact absent, %d failed; %d timeline events\n", parsed, absent, failed, info.Summary.Events)
-	for _, m := range info.Modules {
-		if m.Status == results.StatusFailed {
-			fmt.Fprintf(w, "  FAILED %s: %s\n", m.Name, m.Error)
-		}
-	}
-	if len(dets) == 0 {
-		fmt.Fprintln(w, "\nNo known traces were found. This does not prove the phone is free of spyware.")
+	fmt.Fprintf(w, "\nEvidence: %s (%s)\n", esc(string(info.Evidence.Kind)), esc(deviceLine(info.Evidence.Device)))
+	fmt.Fprintf(w, "Modules: %d read, %d had nothing to read, %d failed or unreadable; %d timeline events\n", read, absent, failed, info.Summary.Events)
+	if info.Indicators.Total > 0 {
+		fmt.Fprintf(w, "Indicators: %d from %d file(s)\n", info.Indicators.Total, len(info.Indicators.Files)-len(skippedIndicatorFiles(info.Indicators)))
 	} else {
+		fmt.Fprintln(w, "Indicators: none loaded")
+	}
+	for _, f := range skippedIndicatorFiles(info.Indicators) {
+		fmt.Fprintf(w, "  skipped indicator file %s: %s\n", esc(f.Path), esc(f.Error))
+	}
+	printVerdict(w, info, dets)
+	if len(dets) > 0 {
 		fmt.Fprintf(w, "\n%d finding(s)", len(dets))
 		if len(info.Summary.Campaigns) > 0 {
-			fmt.Fprintf(w, "; indicators matched: %s", strings.Join(info.Summary.Campaigns, ", "))
+			fmt.Fprintf(w, "; indicators matched: %s", esc(strings.Join(info.Summary.Campaigns, ", ")))
 		}
 		fmt.Fprintln(w, ":")
 		const show = 20
@@ -60,10 +78,46 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out string
 			if d.Time != nil {
 				when = d.Time.UTC().Format("2006-01-02 15:04:05Z") + " "
 			}
-			fmt.Fprintf(w, "  [%s] %s%s: %s\n", strings.ToUpper(d.Severity.String()), when, d.Module, oneLine(findingText(d, a.lang), 200))
+			fmt.Fprintf(w, "  [%s] %s%s: %s\n", strings.ToUpper(d.Severity.String()), when, esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
 		}
 	}
-	fmt.Fprintf(w, "\nResults: %s (report.html, detections.json, timeline.csv)\n", out)
+	fmt.Fprintf(w, "\nResults: %s\n", esc(out))
+	switch {
+	case reportName != "":
+		fmt.Fprintf(w, "Open %s in a browser to read the report.\n", esc(filepath.Join(out, reportName)))
+	case info.Interrupted:
+		fmt.Fprintf(w, "The run was interrupted: 'huella report %s' writes a report of what ran.\n", esc(out))
+	}
+}
+
+// verdictLabels are the console's one-word verdicts.
+var verdictLabels = map[string]string{
+	outcome.LevelCritical: "FOUND", outcome.LevelHigh: "FOUND", outcome.LevelMedium: "REVIEW",
+	outcome.LevelLow: "NO KNOWN TRACES", outcome.LevelNone: "NO KNOWN TRACES",
+	outcome.LevelIncomplete: "INCOMPLETE", outcome.LevelError: "NOTHING CHECKED",
+}
+
+// maxGapLines bounds the "not checked" lines; info.json has them all.
+const maxGapLines = 12
+
+// printVerdict prints the verdict line and one line per part not checked,
+// each with its fix.
+func printVerdict(w io.Writer, info results.Info, dets []model.Detection) {
+	cat, _ := report.LoadCatalogue("en")
+	s := info.Summary
+	headline := cat.T(s.Headline, "campaigns", strings.Join(outcome.Decide(&info, dets).Campaigns, ", "))
+	fmt.Fprintf(w, "\nVerdict: %s. %s\n", verdictLabels[s.Level], esc(headline))
+	if len(s.NotChecked) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Not checked:")
+	for i, g := range s.NotChecked {
+		if i == maxGapLines {
+			fmt.Fprintf(w, "  ... and %d more in info.json (summary.not_checked)\n", len(s.NotChecked)-maxGapLines)
+			break
+		}
+		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence("en"), 400)))
+	}
 }
 
 // findingText is a finding's title in the chosen language, rendered from
@@ -78,10 +132,21 @@ func findingText(d model.Detection, lang string) string {
 	return d.Reason
 }
 
+// oneLine puts s on one line and, when it is longer than n bytes, cuts it
+// at the last space that fits and ends it with "…", so a console line never
+// stops in the middle of a word. A single word longer than n (a long link)
+// is cut at a character boundary instead.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		s = s[:n] + "..."
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut+1], ' '); sp > n/2 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }

@@ -2,24 +2,18 @@ package cli
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/spf13/cobra"
-
-	"github.com/huella-project/huella/internal/version"
 )
 
+// versionCmd is 'huella version'; 'huella --version' prints the same line.
 func (a *app) versionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print huella's version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := version.CommitOrVCS()
-			if c == "" {
-				c = "unknown"
-			}
-			fmt.Fprintf(a.stdout, "huella %s (commit %s, %s, %s/%s)\n", version.Version, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintln(a.stdout, versionLine())
 			return nil
 		},
 	}

@@ -56,6 +56,8 @@ func TestTriangle(t *testing.T) {
 			net, imageio, smsFolder(3.5, "file_modified", "Library/SMS/Attachments/ab/cd/IMG_0001.jpeg")}, 0},
 		{"one class only", []model.Event{net, {Time: at(3), Module: "ios.netusage", Desc: "first_seen", Processes: []string{"nehelper"}}}, 0},
 		{"two classes but 6 minutes apart", []model.Event{net, {Time: at(8.5), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 0},
+		{"two classes exactly 5 minutes apart", []model.Event{net, {Time: at(7), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 1},
+		{"two classes 5½ minutes apart", []model.Event{net, {Time: at(7.5), Module: "ios.manifest", Desc: "file_modified", Source: imageio.Source}}, 0},
 		{"a burst is one finding", []model.Event{net, imageio, loc}, 1},
 		{"unrelated events are ignored", []model.Event{{Time: at(1), Module: "ios.sms", Desc: "sms_received", Summary: "hola"}, net}, 0},
 	}
@@ -67,6 +69,41 @@ func TestTriangle(t *testing.T) {
 			}
 			if c.want > 0 && len(ds[0].Related) < 2 {
 				t.Errorf("finding must list the events it joined: %+v", ds[0])
+			}
+		})
+	}
+}
+
+// TestTriangleWindowCap: triangle_check's window holds at most 10 events,
+// so two classes 11 events apart are not joined even within 5 minutes.
+func TestTriangleWindowCap(t *testing.T) {
+	net := model.Event{Time: at(0), Module: "ios.datausage", Desc: "first_seen", Summary: "BackupAgent", Processes: []string{"BackupAgent"}}
+	imageio := func(min float64) model.Event {
+		return model.Event{Time: at(min), Module: "ios.manifest", Desc: "file_modified", Source: "RootDomain/Library/Preferences/com.apple.ImageIO.plist"}
+	}
+	// SMS-folder modifications without a status change are window events
+	// of no class: they fill the window without raising anything.
+	filler := func(n int) []model.Event {
+		var evs []model.Event
+		for i := range n {
+			evs = append(evs, smsFolder(0.1+float64(i)*0.1, "file_modified", "Library/SMS/Attachments/ab"))
+		}
+		return evs
+	}
+	for _, c := range []struct {
+		name    string
+		fillers int
+		want    int
+	}{
+		{"classes 10 events apart share a window", 8, 1}, // net, 8 fillers, imageio: 10 events
+		{"classes 11 events apart do not", 10, 0},        // net, 10 fillers, imageio: 12 events
+		{"nor do classes 20 events apart", 19, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			evs := append([]model.Event{net}, filler(c.fillers)...)
+			evs = append(evs, imageio(4))
+			if got := ruleCounts(run(t, evs))["correlation.triangle.window"]; got != c.want {
+				t.Fatalf("got %d findings, want %d", got, c.want)
 			}
 		})
 	}
@@ -91,13 +128,30 @@ func TestLinkChain(t *testing.T) {
 		{"visit to another host", []model.Event{msg, otherVisit, newProc}, 0, 0},
 		{"process long after", []model.Event{msg, visit, late}, 0, 1},
 		{"www sub-domain counts as the same site", []model.Event{msg, {Time: at(1), Module: "ios.safari_history", Desc: "visit", Hosts: []string{"www.lure.example"}}, newProc}, 1, 1},
+		// The window is 10 minutes from the message.
+		{"visit 10 minutes after the message", []model.Event{msg, atMin(visit, 10)}, 0, 1},
+		{"visit 15 minutes after the message", []model.Event{msg, atMin(visit, 15)}, 0, 0},
+		{"visit 25 minutes after the message", []model.Event{msg, atMin(visit, 25)}, 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := ruleCounts(run(t, c.evs))
+			ds := run(t, c.evs)
+			r := ruleCounts(ds)
 			if r["correlation.link.chain"] != c.chain || r["correlation.link.opened"] != c.open {
 				t.Fatalf("got %v, want chain %d opened %d", r, c.chain, c.open)
 			}
+			// The whole chain is high; a link that was opened, informational.
+			for _, d := range ds {
+				want := map[string]model.Severity{"correlation.link.chain": model.High, "correlation.link.opened": model.Informational}[d.Rule]
+				if d.Severity != want {
+					t.Errorf("%s: severity %v, want %v", d.Rule, d.Severity, want)
+				}
+			}
 		})
 	}
+}
+
+func atMin(e model.Event, min float64) model.Event {
+	e.Time = at(min)
+	return e
 }

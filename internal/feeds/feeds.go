@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/huella-project/huella/internal/atomicfile"
 )
 
 // Feed is one entry of the index.
@@ -43,23 +45,30 @@ var defaultIndex []byte
 // DefaultIndex is the project's own list of public feeds.
 func DefaultIndex() (*Index, error) { return parseIndex(defaultIndex, "built-in index") }
 
+// maxIndexSize caps a feed index; real ones are a few kilobytes.
+var maxIndexSize int64 = 4 << 20
+
 // LoadIndex reads an index from a file or an https URL. It accepts the
-// project's JSON index and MVT's indicators.yaml.
+// project's JSON index and MVT's indicators.yaml. A nil client is
+// NewClient's.
 func LoadIndex(src string, client *http.Client) (*Index, error) {
 	var b []byte
 	var err error
 	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
-		b, _, err = fetch(client, src, "", "", maxFeedSize)
+		if client == nil {
+			client = NewClient(0)
+		}
+		b, _, err = fetch(client, src, "", "", maxIndexSize)
 		if err == errNotModified {
 			err = errors.New("unexpected 304")
 		}
 	} else {
-		b, err = os.ReadFile(src)
+		b, err = readLocal(src, maxIndexSize)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("feed index %s: %w", src, err)
+		return nil, fmt.Errorf("feed index %s: %w", Printable(src), err)
 	}
-	return parseIndex(b, src)
+	return parseIndex(b, Printable(src))
 }
 
 func parseIndex(b []byte, name string) (*Index, error) {
@@ -177,10 +186,13 @@ type FeedState struct {
 	LastError    string    `json:"last_error,omitempty"`
 }
 
+// maxStateSize caps state.json: a few hundred bytes per feed.
+const maxStateSize = 16 << 20
+
 // ReadState reads state.json; a missing file is an empty state.
 func ReadState(dir string) (*State, error) {
 	st := &State{SchemaVersion: 1, Feeds: map[string]*FeedState{}}
-	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	b, err := readLocal(filepath.Join(dir, "state.json"), maxStateSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return st, nil
 	}
@@ -204,28 +216,11 @@ func writeState(dir string, st *State) error {
 	return atomicWrite(dir, "state.json", b)
 }
 
-// atomicWrite writes name in dir through a temporary file and a rename, so
-// a reader never sees half a file and a crash keeps the previous copy.
+// atomicWrite writes name in dir through a temporary file, a sync and a
+// rename (internal/atomicfile), so a reader never sees half a file and a
+// crash keeps the previous copy.
 func atomicWrite(dir, name string, b []byte) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+	return atomicfile.WriteBytes(filepath.Join(dir, name), b)
 }
 
 var errNotModified = errors.New("not modified")
@@ -254,7 +249,9 @@ func fetch(client *http.Client, url, etag, lastMod string, limit int64) ([]byte,
 	case resp.StatusCode == http.StatusNotModified:
 		return nil, resp, errNotModified
 	case resp.StatusCode != http.StatusOK:
-		return nil, resp, fmt.Errorf("HTTP %s", resp.Status)
+		// The status line is the server's text: escaped before it can reach
+		// a terminal.
+		return nil, resp, fmt.Errorf("HTTP %s", Printable(resp.Status))
 	}
 	if resp.ContentLength > limit {
 		return nil, resp, fmt.Errorf("feed is %d bytes, over the %d-byte limit", resp.ContentLength, limit)

@@ -2,11 +2,13 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -298,5 +300,132 @@ func TestUpdateFromSharedFeeds(t *testing.T) {
 	set, err := indicators.Load(CachedFiles(data)...)
 	if err != nil || set.Len() < 10000 {
 		t.Errorf("loaded %d indicators: %v", set.Len(), err)
+	}
+}
+
+// TestIndexURL: --index with a URL used to panic (no HTTP client); an index
+// fetched over HTTP loads, and its feeds update.
+func TestIndexURL(t *testing.T) {
+	fs, idx, data := setup(t, "a")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"schema_version":1,"feeds":[{"name":"a","url":%q,"file":"a.stix2"}]}`, idx.Feeds[0].URL)
+	}))
+	defer srv.Close()
+	got, err := LoadIndex(srv.URL+"/index.json", nil)
+	if err != nil || len(got.Feeds) != 1 || got.Feeds[0].URL != idx.Feeds[0].URL {
+		t.Fatalf("LoadIndex: %+v %v", got, err)
+	}
+	rs, err := Update(context.Background(), Options{Data: data, Index: got})
+	if err != nil || statuses(rs)["a"] != "updated" || fs.hits.Load() == 0 {
+		t.Fatalf("update from a fetched index: %v %v", rs, err)
+	}
+}
+
+// TestRedirects: a redirect on the same host is followed; one to another
+// host (another port counts) is refused, and the feed keeps its copy.
+func TestRedirects(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(bundle("evil.example")) }))
+	defer other.Close()
+	var self *httptest.Server
+	self = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, self.URL+"/feed", http.StatusFound)
+		case "/away":
+			http.Redirect(w, r, other.URL+"/feed", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/feed":
+			w.Write(bundle("good.example"))
+		}
+	}))
+	defer self.Close()
+	idx := &Index{Feeds: []Feed{{Name: "same", URL: self.URL + "/same"}, {Name: "away", URL: self.URL + "/away"}, {Name: "loop", URL: self.URL + "/loop"}}}
+	rs, err := Update(context.Background(), Options{Data: t.TempDir(), Index: idx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Result{}
+	for _, r := range rs {
+		byName[r.Feed] = r
+	}
+	if byName["same"].Status != "updated" {
+		t.Errorf("same-host redirect: %+v", byName["same"])
+	}
+	if r := byName["away"]; r.Status != "failed" || !errors.Is(r.Err, errOtherHost) || !strings.Contains(r.Err.Error(), "another host") {
+		t.Errorf("redirect to another host: %+v", r)
+	}
+	if r := byName["loop"]; r.Status != "failed" || !strings.Contains(r.Err.Error(), "redirects") {
+		t.Errorf("redirect loop: %+v", r)
+	}
+	if _, err := LoadIndex(self.URL+"/away", nil); err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("index redirected to another host: %v", err)
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"404 Not Found":             "404 Not Found",
+		"ok\x1b[2Jgone":             `ok\x1b[2Jgone`,
+		"bell\a":                    `bell\a`,
+		"c1\u009b31m":               `c1\u009b31m`,
+		"rtl\u202eexe.stix2":        `rtl\u202eexe.stix2`,
+		"isolate\u2066x\u2069":      `isolate\u2066x\u2069`,
+		"bad\xffutf8":               `bad\xffutf8`,
+		"línea con ñ y 日本":          "línea con ñ y 日本",
+		"tab\tnewline\n":            `tab\tnewline\n`,
+		"https://a.example/x?y=1#z": "https://a.example/x?y=1#z",
+		`back\slash`:                `back\\slash`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A status text carrying a screen-clearing escape.
+		w.Header().Set("Content-Type", "text/plain")
+		hj, _ := w.(http.Hijacker)
+		c, buf, _ := hj.Hijack()
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 500 \x1b[2Jall clear\r\nContent-Length: 0\r\n\r\n")
+		buf.Flush()
+	}))
+	defer srv.Close()
+	_, err := LoadIndex(srv.URL, nil)
+	if err == nil || strings.Contains(err.Error(), "\x1b") || !strings.Contains(err.Error(), `\x1b[2J`) {
+		t.Errorf("server text not escaped: %q", err)
+	}
+}
+
+// TestFromChecksSizesFirst: a 3 GiB file in the --from folder is refused
+// from its size, without being read (a sparse file: no disk used).
+func TestFromChecksSizesFirst(t *testing.T) {
+	src := t.TempDir()
+	f, err := os.Create(filepath.Join(src, "huge.stix2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(3 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	os.WriteFile(filepath.Join(src, "ok.stix2"), bundle("a.example"), 0o600)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	rs, err := Import(context.Background(), t.TempDir(), src, 0)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := statuses(rs)
+	if st["huge"] != "failed" || st["ok"] != "imported" {
+		t.Fatalf("%+v", rs)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 || time.Since(start) > 5*time.Second {
+		t.Errorf("refusing a 3 GiB file cost %d MB and %v", grew>>20, time.Since(start))
+	}
+	if _, err := LoadIndex(filepath.Join(src, "huge.stix2"), nil); err == nil || !strings.Contains(err.Error(), "over the") {
+		t.Errorf("a 3 GiB local index: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -21,7 +22,8 @@ type LockEntry struct {
 // info.json (whose indicators.files carry name and sha256), so "use exactly
 // what that report used" needs no extra file.
 func ReadLock(p string) ([]LockEntry, error) {
-	b, err := os.ReadFile(p)
+	// A lock file or an earlier info.json: small either way.
+	b, err := readLocal(p, 64<<20)
 	if err != nil {
 		return nil, fmt.Errorf("iocs lock: %w", err)
 	}
@@ -59,7 +61,7 @@ func WriteLock(p string, files []LockEntry) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(p, append(b, '\n'), 0o600)
+	return atomicfile.WriteBytes(p, append(b, '\n'))
 }
 
 // ApplyLock picks, among the candidate files and folders, exactly the files

@@ -78,7 +78,7 @@ func Update(ctx context.Context, o Options) ([]Result, error) {
 		timeout = 60 * time.Second
 	}
 	if client == nil {
-		client = &http.Client{Timeout: timeout}
+		client = NewClient(timeout)
 	}
 	var out []Result
 	for i, f := range o.Index.Feeds {
@@ -181,28 +181,36 @@ func Import(ctx context.Context, data, from string, lockWait time.Duration) ([]R
 		return nil, err
 	}
 	var files []string
+	var sizes []int64
 	err = filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		ext := strings.ToLower(filepath.Ext(p))
 		if d.Type().IsRegular() && (ext == ".stix2" || ext == ".json" || ext == ".stix") {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
 			files = append(files, p)
+			sizes = append(sizes, fi.Size())
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
 	var out []Result
 	now := time.Now().UTC()
-	for _, p := range files {
+	for i, p := range files {
 		rel, _ := filepath.Rel(from, p)
 		name := slug(strings.TrimSuffix(rel, filepath.Ext(rel)))
-		b, err := os.ReadFile(p)
-		if err == nil && int64(len(b)) > maxFeedSize {
-			err = fmt.Errorf("over the %d-byte limit", maxFeedSize)
+		var b []byte
+		if sizes[i] > maxFeedSize {
+			// Refused from its size alone: a 3 GiB file is not read first.
+			err = fmt.Errorf("%d bytes, over the %d-byte limit", sizes[i], maxFeedSize)
+		} else {
+			b, err = readLocal(p, maxFeedSize)
 		}
 		var n int
 		if err == nil {

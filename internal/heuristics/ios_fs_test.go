@@ -12,6 +12,10 @@ func TestIOSFSPaths(t *testing.T) {
 		{"/private/var/db/com.apple.xpc.roleaccountd.staging/x", "/private/var/db/com.apple.xpc.roleaccountd.staging/x", "/private/var/db/", true},
 		{"/var/db/x", "/var/db/x", "/private/var/db/", true},
 		{"/private/var/tmp/stagingd", "/private/var/tmp/stagingd", "/private/var/tmp/", true},
+		// /tmp is the same folder as /private/var/tmp on iOS (a symlink).
+		{"/tmp/stagingd", "/tmp/stagingd", "/private/var/tmp/", true},
+		{"/private/tmp/stagingd", "/private/tmp/stagingd", "/private/var/tmp/", true},
+		{"/private/var/tmpfoo/x", "/private/var/tmpfoo/x", "", true},
 		{"/private/var/containers/Bundle/Application/U/A.app/A", "/private/var/containers/Bundle/Application/U/A.app/A", "", false},
 		{"/private/var/mobile/Library/x", "/private/var/mobile/Library/x", "", true},
 		{"kernel_task", "kernel_task", "", false},

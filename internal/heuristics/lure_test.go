@@ -113,6 +113,10 @@ func TestScoreMessage(t *testing.T) {
 			suspicious, -1, shortener, -1},
 		{"Apple warning inside a message", Message{Text: "ALERT: State-sponsored attackers may be targeting your iPhone"},
 			RuleAppleWarning, model.High, "", 0},
+		// The owner quoting or forwarding Apple's warning to someone is not a
+		// warning received on this phone.
+		{"Apple warning sent by the owner", Message{Text: "ALERT: State-sponsored attackers may be targeting your iPhone", Sender: SenderMe},
+			RuleAppleWarning, -1, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,6 +107,7 @@ func TestPatternUnsupported(t *testing.T) {
 		{`[domain-name:value='a.com'] START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'`, "qualifier START"},
 		{`[windows-registry-key:key='HKLM\\x']`, "unknown object path windows-registry-key:key"},
 		{`[file:hashes.'SHA-512'='ab']`, "unknown object path file:hashes.'SHA-512'"},
+		{`[file:hashes.'SHA-256'.extra='ab']`, "unknown object path file:hashes.'SHA-256'.extra"},
 		{`[x509-certificate:hashes.sha256='ab']`, "unknown object path"},
 		{`[network-traffic:dst_ref.value='1.2.3.4']`, "unknown object path"},
 		{`[domain-name:value=1]`, "int value"},
@@ -122,6 +123,39 @@ func TestPatternUnsupported(t *testing.T) {
 		if len(alts) != 0 || !strings.Contains(strings.Join(skipped, ";"), tt.reason) {
 			t.Errorf("%s: alts %v skipped %q, want reason %q", tt.pattern, alts, skipped, tt.reason)
 		}
+	}
+}
+
+// TestPatternEqualitySpellings: "==" is read as "=" (some feeds write it).
+func TestPatternEqualitySpellings(t *testing.T) {
+	for _, p := range []string{`[domain-name:value = 'a.com']`, `[domain-name:value == 'a.com']`, `[domain-name:value='a.com']`} {
+		n, err := ParsePattern(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		alts, skipped := evaluate(n)
+		if len(alts) != 1 || alts[0] != (alternative{TypeDomain, "a.com"}) || len(skipped) != 0 {
+			t.Errorf("%s: alts %v skipped %v", p, alts, skipped)
+		}
+	}
+}
+
+// TestOtherPatternTypesAreNotParsedAsSTIX: an indicator whose pattern_type
+// is not stix is reported, never compiled, even when its text happens to
+// read as a STIX pattern.
+func TestOtherPatternTypesAreNotParsedAsSTIX(t *testing.T) {
+	b := &bundle{}
+	id := b.indicates(b.malware("M"), `[domain-name:value='pcre.example']`)
+	b.objects[len(b.objects)-2]["pattern_type"] = "pcre"
+	s := loadBundle(t, b)
+	if got := s.Match(model.Observable{Kind: model.KindDomain, Value: "pcre.example"}); len(got) != 0 {
+		t.Errorf("a pcre pattern was compiled: %v", got)
+	}
+	if fi := s.Files[0]; fi.Unsupported != 1 {
+		t.Errorf("unsupported %d, want 1", fi.Unsupported)
+	}
+	if len(s.Problems) != 1 || s.Problems[0].ID != id || !strings.Contains(s.Problems[0].Reason, "pattern_type pcre") {
+		t.Errorf("problems %+v", s.Problems)
 	}
 }
 

@@ -9,9 +9,12 @@
 package model
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // SchemaVersion is written into every JSON file huella produces. Bump it when
@@ -54,6 +57,15 @@ type Stamp struct {
 	Desc string    `json:"desc"` // what happened at that time, e.g. "sms_received", "visit"
 }
 
+// RawTime is a date the evidence stores that is no plausible date (outside
+// 1970–2100, or not a number at all): it is kept as stored, never wrapped to
+// a wrong time, and left off the timeline.
+type RawTime struct {
+	Desc string `json:"desc"` // what happened, as in Stamp
+	Raw  string `json:"raw"`  // the stored value, as text
+	Why  string `json:"why"`  // e.g. "9.5e+09 (Cocoa seconds) is not a date between 1970 and 2099"
+}
+
 // Record is one item a module extracted (a message, a visit, a process-usage
 // row, a package...). Data holds the module's own typed struct; it becomes a
 // generic map when a record is read back from saved JSON, which is why
@@ -63,6 +75,7 @@ type Record struct {
 	Source      string       `json:"source,omitempty"` // artifact inside the evidence, e.g. "HomeDomain/Library/SMS/sms.db"
 	Summary     string       `json:"summary"`          // one line a person can read in the timeline
 	Times       []Stamp      `json:"times,omitempty"`
+	RawTimes    []RawTime    `json:"raw_times,omitempty"` // dates that could not be placed in time
 	Observables []Observable `json:"observables,omitempty"`
 	Data        any          `json:"data,omitempty"`
 }
@@ -236,12 +249,49 @@ func (r *Record) Add(kind Kind, value, field string) {
 	r.Observables = append(r.Observables, Observable{Kind: kind, Value: value, Field: field})
 }
 
-// Stamp appends a dated event when the time is set.
+// Stamp appends a dated event when the time is set. A time outside the
+// plausible range (a date parsed from text can say year 9999) is kept in
+// RawTimes instead, so the timeline and its order are never distorted.
 func (r *Record) Stamp(t time.Time, desc string) {
 	if t.IsZero() {
 		return
 	}
+	if err := timestamp.Check(t); err != nil {
+		r.rawTime(desc, err)
+		return
+	}
 	r.Times = append(r.Times, Stamp{Time: t.UTC(), Desc: desc})
+}
+
+// StampChecked is Stamp for the result of a timestamp conversion: when the
+// stored value was out of range (a *timestamp.RangeError), the record keeps
+// the raw value in RawTimes. Other errors are kept the same way.
+func (r *Record) StampChecked(t time.Time, err error, desc string) {
+	if err != nil {
+		r.rawTime(desc, err)
+		return
+	}
+	r.Stamp(t, desc)
+}
+
+// maxRawTimes bounds what one hostile record can carry.
+const maxRawTimes = 16
+
+func (r *Record) rawTime(desc string, err error) {
+	if len(r.RawTimes) < maxRawTimes {
+		r.RawTimes = append(r.RawTimes, NewRawTime(desc, err))
+	}
+}
+
+// NewRawTime describes a date that could not be placed, from the error of a
+// timestamp conversion (a *timestamp.RangeError keeps the stored value).
+func NewRawTime(desc string, err error) RawTime {
+	raw := ""
+	var re *timestamp.RangeError
+	if errors.As(err, &re) {
+		raw = re.Raw
+	}
+	return RawTime{Desc: desc, Raw: raw, Why: err.Error()}
 }
 
 // hostOf is a cheap host extraction for correlation keys; the indicator

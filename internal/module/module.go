@@ -11,27 +11,47 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
-// Module is one artifact parser.
-type Module interface {
-	// Name is stable and dotted: "ios.sms", "android.packages". It names the
+// Def is one module: an artifact parser described as data. Each module
+// package exposes a constructor (Def, or Defs for a package holding several)
+// and internal/module/all lists them all explicitly: nothing registers
+// itself. A Def is a plain value, so the pipeline, 'huella modules', module
+// selection and tests all read the same fields.
+type Def struct {
+	// Name is stable and dotted: "ios.sms", "android.appops". It names the
 	// output file (<name>.json) and appears in every finding.
-	Name() string
-	// Description is one plain sentence for --help and the report's coverage.
-	Description() string
+	Name string
+	// Description is one plain sentence for 'huella modules' and the
+	// report's coverage.
+	Description string
 	// Kinds lists the evidence types the module applies to.
-	Kinds() []source.Kind
+	Kinds []source.Kind
+	// Paths are where the module looks for its artifact: logical paths or
+	// globs (see source.Glob), in its order of preference. A file at any of
+	// them makes the module read rather than report the artifact absent
+	// (TestDeclaredPathsAreWhereModulesLook checks it for every module).
+	// 'huella modules --paths' lists them. Files read beside the artifact
+	// (WhatsApp's LID.sqlite) and other modules' artifacts consulted on the
+	// way (the address book, to tell known senders) are not listed.
+	Paths []string
 	// Run parses the artifact. Return ErrAbsent (wrapped or not) when the
 	// artifact is not in the evidence; any other error marks the module
 	// failed, with records emitted so far kept.
-	Run(ctx context.Context, env *Env) error
+	Run func(ctx context.Context, env *Env) error
 }
+
+// Applies says whether the module runs on evidence of kind k.
+func (d Def) Applies(k source.Kind) bool { return slices.Contains(d.Kinds, k) }
 
 // ErrAbsent says the module's artifact is not in this evidence.
 var ErrAbsent = errors.New("artifact not present")
@@ -45,6 +65,7 @@ type Env struct {
 	Log      *slog.Logger
 	module   string
 	sink     Sink
+	ctx      context.Context
 }
 
 // Sink receives a module's output; the pipeline implements it.
@@ -55,12 +76,25 @@ type Sink interface {
 	Artifact(module string, name string) // an artifact the module read
 }
 
+// GapSink is implemented by sinks that keep what a module could not check
+// (the pipeline does); Env falls back to a warning for sinks that do not.
+type GapSink interface {
+	Gap(module string, g coverage.Gap)
+}
+
 // NewEnv is used by the pipeline and by module tests.
 func NewEnv(ev *source.Evidence, module string, sink Sink, log *slog.Logger) *Env {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink}
+	return &Env{Evidence: ev, Log: log.With("module", module), module: module, sink: sink, ctx: context.Background()}
+}
+
+// WithContext ties the helpers that take no context (OpenDB) to the
+// module's run: its deadline and cancellation stop them too.
+func (e *Env) WithContext(ctx context.Context) *Env {
+	e.ctx = ctx
+	return e
 }
 
 // Emit hands a record to the pipeline, which matches its observables, writes
@@ -98,6 +132,30 @@ func (e *Env) Warn(format string, args ...any) {
 	e.sink.Warn(e.module, fmt.Sprintf(format, args...))
 }
 
+// NotChecked reports a part the module should have checked and could not
+// (see internal/coverage). It makes the outcome incomplete and is listed,
+// with its fix, in info.json, on the console and in the report.
+func (e *Env) NotChecked(g coverage.Gap) {
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, g)
+		return
+	}
+	e.sink.Warn(e.module, g.Reason("en"))
+}
+
+// Unreadable reports a file the module found but could not read or parse:
+// a warning, and a gap, so a module whose every file is unreadable is never
+// taken for one that read an empty artifact.
+func (e *Env) Unreadable(file string, err error) {
+	e.sink.Warn(e.module, fmt.Sprintf("%s: %v", file, err))
+	if _, refused := source.RefusalGap(err); refused {
+		return // ReadFile, Open or OpenDB recorded it already, with its cause
+	}
+	if gs, ok := e.sink.(GapSink); ok {
+		gs.Gap(e.module, coverage.Gap{Part: file, Cause: coverage.Unreadable, Detail: err.Error()})
+	}
+}
+
 // Find returns the logical paths matching any pattern (see source.Glob) and
 // records them as artifacts read.
 func (e *Env) Find(patterns ...string) []string {
@@ -108,17 +166,53 @@ func (e *Env) Find(patterns ...string) []string {
 	return found
 }
 
-// OpenDB opens an evidence database read-only with the WAL recipe of sqlitex.
+// OpenDB opens an evidence database read-only with the WAL recipe of
+// sqlitex, its private copy (if any) within the run's disk budget. Values
+// cut or left out for their size become warnings of the module; a refused
+// file or sidecar also becomes an evidence note.
 func (e *Env) OpenDB(name string) (*sqlitex.DB, error) {
-	return sqlitex.Open(e.Evidence.FS, name, e.Evidence.TempDir)
+	temp := e.Evidence.Temp
+	if temp == nil && e.Evidence.TempDir != "" {
+		// Evidence built by hand (tests): a private folder inside its TempDir.
+		t, err := scratch.New(e.Evidence.TempDir, "db-", nil)
+		if err != nil {
+			return nil, err
+		}
+		e.Evidence.OnClose(t.Close)
+		temp = t
+	}
+	db, err := sqlitex.Open(e.ctx, e.Evidence.FS, name, sqlitex.Options{Temp: temp,
+		Note: func(msg string) { e.Warn("%s", msg) },
+		Skipped: func(what, detail string) {
+			e.Warn("%s", detail)
+			e.NotChecked(coverage.Gap{Part: what, Cause: coverage.OverLimit, Detail: detail})
+		}})
+	e.refused(err)
+	return db, err
 }
 
-// Applies says whether m runs on evidence of kind k.
-func Applies(m Module, k source.Kind) bool {
-	for _, mk := range m.Kinds() {
-		if mk == k {
-			return true
-		}
+// ReadFile reads a whole evidence file, bounded by lim (evfile.ReadFile);
+// a refusal is also a note and a part not checked, naming the file.
+func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
+	b, err := evfile.ReadFile(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return b, err
+}
+
+// refused records a refusal by the bounded reader, the SQLite policy or the
+// disk budget as an evidence note and as a part this module did not check
+// (coverage.Refused or OverLimit), which makes the outcome incomplete.
+func (e *Env) refused(err error) {
+	if g, ok := source.RefusalGap(err); ok {
+		e.Evidence.Note(err.Error())
+		e.NotChecked(g)
 	}
-	return false
+}
+
+// Open opens an evidence file for streaming, bounded by lim (evfile.Open);
+// a refusal is also a note and a part not checked, naming the file.
+func (e *Env) Open(name string, lim evfile.Limit) (*evfile.File, error) {
+	f, err := evfile.Open(e.Evidence.FS, name, lim)
+	e.refused(err)
+	return f, err
 }

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/huella-project/huella/internal/timestamp"
 	"howett.net/plist"
 )
 
@@ -66,8 +68,39 @@ func Decode(data []byte, lim Limits) (any, error) {
 	if _, err := plist.Unmarshal(data, &v); err != nil {
 		return nil, fmt.Errorf("invalid plist: %w", err)
 	}
-	return v, nil
+	return keepBadDates(v, 0), nil
 }
+
+// keepBadDates replaces every date outside 1970–2100 with the Cocoa seconds
+// it stands for (float64). A binary plist stores any float as a date and the
+// decoder wraps the far ones to arbitrary times (some cannot even be written
+// as JSON); a module that expects a time.Time now sees no date, and the
+// stored value is not lost. The value was already bounded in depth.
+func keepBadDates(v any, depth int) any {
+	switch x := v.(type) {
+	case time.Time:
+		if timestamp.Check(x) != nil {
+			return float64(x.Unix()-timestamp.CocoaEpoch.Offset()) + float64(x.Nanosecond())/1e9
+		}
+		return x.UTC()
+	case map[string]any:
+		if depth < maxWalkDepth {
+			for k, e := range x {
+				x[k] = keepBadDates(e, depth+1)
+			}
+		}
+	case []any:
+		if depth < maxWalkDepth {
+			for i, e := range x {
+				x[i] = keepBadDates(e, depth+1)
+			}
+		}
+	}
+	return v
+}
+
+// maxWalkDepth is a backstop; Limits.MaxDepth already bounded the input.
+const maxWalkDepth = 1 << 12
 
 // DecodeDict decodes a plist whose top level must be a dictionary.
 func DecodeDict(data []byte, lim Limits) (map[string]any, error) {

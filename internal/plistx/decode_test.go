@@ -135,8 +135,18 @@ func FuzzDecode(f *testing.F) {
 	f.Add(marshal(f, map[string]any{"a": []any{"b", uint64(1)}}, plist.XMLFormat))
 	f.Add([]byte(`{a = (b, c); d = <00>;}`))
 	f.Add(laughs(8))
+	lim := Limits{MaxBytes: 1 << 20, MaxDepth: 64, MaxNodes: 100_000}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = Decode(data, Limits{MaxBytes: 1 << 20, MaxDepth: 64, MaxNodes: 100_000})
+		v, err := Decode(data, lim)
+		if err != nil {
+			return
+		}
+		// What the checks exist to enforce, whatever the format: the
+		// nesting exactly; the values within twice the limit (the XML and
+		// text checks count a dictionary entry as a key plus its value).
+		if depth, nodes := treeShape(v); depth > lim.MaxDepth || nodes > 2*lim.MaxNodes+2 {
+			t.Fatalf("decoded a tree %d deep with %d values past the limits %+v", depth, nodes, lim)
+		}
 	})
 }
 

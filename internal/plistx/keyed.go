@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/huella-project/huella/internal/timestamp"
 	"howett.net/plist"
 )
 
@@ -212,7 +213,7 @@ func (r *resolver) object(m map[string]any, depth int) (any, error) {
 			return nil, err
 		}
 		if f, ok := toFloat(v); ok {
-			return cocoaTime(f), nil
+			return cocoaDate(f), nil
 		}
 		return time.Time{}, nil
 	case "NSData", "NSMutableData":
@@ -238,14 +239,14 @@ func (r *resolver) object(m map[string]any, depth int) (any, error) {
 	return out, nil
 }
 
-var cocoaEpoch = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
-
-func cocoaTime(f float64) time.Time {
-	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e11 {
-		return time.Time{}
+// cocoaDate is an NSDate's value: a time.Time, or the stored Cocoa seconds
+// (float64) when they are no date between 1970 and 2100, as Decode does.
+func cocoaDate(f float64) any {
+	t, err := timestamp.AppleSeconds(f)
+	if err != nil {
+		return f
 	}
-	sec, frac := math.Modf(f)
-	return cocoaEpoch.Add(time.Duration(sec)*time.Second + time.Duration(frac*1e9)).UTC()
+	return t
 }
 
 func toFloat(v any) (float64, bool) {

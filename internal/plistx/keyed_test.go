@@ -130,7 +130,16 @@ func TestInt(t *testing.T) {
 func FuzzUnarchive(f *testing.F) {
 	f.Add(laughArchive(f, 6))
 	f.Add(archive(f, map[string]any{"$class": plist.UID(2), "NS.string": "x"}, class("NSString")))
+	lim := ArchiveLimits{Plist: Limits{MaxBytes: 1 << 20, MaxNodes: 100_000}, MaxNodes: 100_000, MaxDepth: 64}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = UnarchiveLimits(data, ArchiveLimits{Plist: Limits{MaxBytes: 1 << 20, MaxNodes: 100_000}, MaxNodes: 100_000})
+		v, err := UnarchiveLimits(data, lim)
+		if err != nil {
+			return
+		}
+		// Every resolved value counted against MaxNodes, shared ones each
+		// time: the billion-laughs shape cannot come out.
+		if depth, nodes := treeShape(v); nodes > lim.MaxNodes || depth > lim.MaxDepth+1 {
+			t.Fatalf("unarchived a tree %d deep with %d values past the limits %+v", depth, nodes, lim)
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/rules"
+	"github.com/huella-project/huella/internal/shellquote"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -60,16 +62,17 @@ func BuildData(dir string, opts Options) (*Data, error) {
 		ev.Zone = info.Evidence.Device.TimeZone
 	}
 	d.Events = ev
-	d.Groups = buildGroups(d, cat, dets.Detections, loc)
-	d.Coverage = buildCoverage(cat, info.Modules)
-	d.Evidence = buildEvidence(info, loc)
+	if loc != nil && d.Timeline.Total > 0 {
+		d.Timeline.FirstLocal = fmtLocal(time.Unix(ev.first, 0), loc)
+		d.Timeline.LastLocal = fmtLocal(time.Unix(ev.last, 0), loc)
+	}
+	d.Groups, d.GoodSigns = buildGroups(d, cat, dets.Detections, loc)
+	d.Coverage, d.Absent = buildCoverage(cat, info.Modules)
+	d.Evidence = buildEvidence(cat, info, loc)
 	d.Provenance = buildProvenance(info)
 	d.Verdict = buildVerdict(cat, &info, dets.Detections, &d.Timeline)
-	if d.Verdict.Level == "critical" || d.Verdict.Level == "high" || d.Verdict.Level == "medium" {
-		d.NextSteps = cat.List("next.found")
-	} else {
-		d.NextSteps = cat.List("next.none")
-	}
+	d.NextSteps = cat.List(nextStepsKey(d.Verdict.Group))
+	d.Glossary = glossary(cat)
 	return d, nil
 }
 
@@ -108,9 +111,15 @@ func fmtLocal(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST") + " (" + loc.String() + ")"
 }
 
-func buildGroups(d *Data, cat *Catalogue, dets []model.Detection, loc *time.Location) []Group {
-	var groups []Group
+// buildGroups puts the findings in groups of one severity, most severe
+// first (detections.json is sorted so), and sets apart the good signs: a
+// protection that is on is not a finding to review.
+func buildGroups(d *Data, cat *Catalogue, dets []model.Detection, loc *time.Location) (groups []Group, good []Finding) {
 	for i, det := range dets {
+		if isGood(det.Rule) {
+			good = append(good, buildFinding(d, cat, i, det, loc))
+			continue
+		}
 		sev := det.Severity.String()
 		if len(groups) == 0 || groups[len(groups)-1].Severity != sev {
 			groups = append(groups, Group{Severity: sev})
@@ -121,8 +130,17 @@ func buildGroups(d *Data, cat *Catalogue, dets []model.Detection, loc *time.Loca
 	for i := range groups {
 		g := &groups[i]
 		g.Label = cat.T("findings.group", "severity", cat.T("severity."+g.Severity), "n", len(g.Findings))
+		sev, _ := model.ParseSeverity(g.Severity)
+		g.Open = i == 0 || sev >= model.Medium
 	}
-	return groups
+	return groups, good
+}
+
+// isGood says whether a rule states a good sign (the registry's "good"
+// category).
+func isGood(rule string) bool {
+	r := rules.Lookup(rule)
+	return r != nil && r.Category == rules.Good
 }
 
 func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time.Location) Finding {
@@ -134,6 +152,7 @@ func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time
 		KindLabel:     cat.T("kind." + string(det.Kind)),
 		Rule:          det.Rule,
 		Module:        det.Module,
+		ModuleName:    ModuleName(cat, det.Module),
 		Observable:    det.Observable,
 		Indicator:     det.Indicator,
 		WhenUTC:       cat.T("f.when_unknown"),
@@ -147,6 +166,9 @@ func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time
 		f.WhatParts = []rules.Segment{{Text: det.Reason}}
 	}
 	f.What = joinSegments(f.WhatParts)
+	if r := rules.Lookup(det.Rule); r != nil {
+		f.Category = string(r.Category)
+	}
 	t := det.Time
 	if t == nil && det.Record != nil {
 		t = det.Record.FirstTime()
@@ -185,7 +207,8 @@ func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time
 		if !ok {
 			d.noteUntranslated(e.Module, e.Summary)
 		}
-		f.Related = append(f.Related, RelatedEvent{WhenUTC: fmtUTC(e.Time), Module: e.Module, Desc: e.Desc,
+		f.Related = append(f.Related, RelatedEvent{WhenUTC: fmtUTC(e.Time), WhenLocal: fmtLocal(e.Time, loc),
+			Module: e.Module, ModuleName: ModuleName(cat, e.Module), Desc: e.Desc,
 			DescLabel: descLabel(cat, e.Desc), Summary: joinSegments(segs), SummaryParts: segs})
 	}
 	f.Strength, f.Why, f.Benign = explain(cat, det, f.Campaign)
@@ -201,13 +224,26 @@ func joinSegments(segs []rules.Segment) string {
 }
 
 // descLabel names a timeline event ("sms_received") in the reader's
-// language; an event the catalogue does not know keeps its identifier.
+// language; an event the catalogue does not know gives "". File times in
+// the MACB notation ("M-CB": modified, metadata changed, created) are
+// spelt out.
 func descLabel(cat *Catalogue, desc string) string {
 	if k := "desc." + desc; cat.Has(k) {
 		return cat.T(k)
 	}
+	if macbRE.MatchString(desc) && desc != "----" {
+		var parts []string
+		for i, c := range desc {
+			if c != '-' {
+				parts = append(parts, cat.T("macb."+string("macb"[i])))
+			}
+		}
+		return cat.T("macb.file", "what", strings.Join(parts, ", "))
+	}
 	return ""
 }
+
+var macbRE = regexp.MustCompile(`^[M-][A-][C-][B-]$`)
 
 // campaignLabel names a campaign the way people know it ("NSO Group's
 // Pegasus"), from the catalogue; unknown names are shown as published.
@@ -315,14 +351,22 @@ func explain(cat *Catalogue, det model.Detection, campaign string) (strength, wh
 	return strength, why, benign
 }
 
-func buildCoverage(cat *Catalogue, mods []results.ModuleInfo) []Coverage {
+// buildCoverage returns the modules that had something to read (failures
+// first), and apart the ones whose artifact this evidence does not hold.
+func buildCoverage(cat *Catalogue, mods []results.ModuleInfo) ([]Coverage, []ModuleRef) {
 	out := make([]Coverage, 0, len(mods))
+	var absent []ModuleRef
 	for _, m := range mods {
+		if m.Status == results.StatusAbsent {
+			// Error names what was looked for ("Calendar.sqlitedb").
+			absent = append(absent, ModuleRef{Module: m.Name, Name: ModuleName(cat, m.Name), Looked: m.Error})
+			continue
+		}
 		desc := m.Description
 		if k := "module." + m.Name; cat.Lang != DefaultLang && cat.Has(k) {
 			desc = cat.T(k)
 		}
-		c := Coverage{Module: m.Name, Description: desc, Status: m.Status, Records: m.Records,
+		c := Coverage{Module: m.Name, Name: ModuleName(cat, m.Name), Description: desc, Status: m.Status, Records: m.Records,
 			Detections: m.Detections, Error: m.Error, Warnings: m.Warnings, Artifacts: m.Artifacts}
 		c.StatusLabel = cat.T("status."+m.Status, "n", m.Records)
 		out = append(out, c)
@@ -331,12 +375,13 @@ func buildCoverage(cat *Catalogue, mods []results.ModuleInfo) []Coverage {
 	sort.SliceStable(out, func(i, j int) bool {
 		return statusRank(out[i].Status) < statusRank(out[j].Status)
 	})
-	return out
+	sort.SliceStable(absent, func(i, j int) bool { return absent[i].Name < absent[j].Name })
+	return out, absent
 }
 
 func statusRank(s string) int {
 	switch s {
-	case results.StatusFailed:
+	case results.StatusFailed, results.StatusUnreadable, results.StatusInterrupted:
 		return 0
 	case results.StatusParsed:
 		return 1
@@ -348,9 +393,9 @@ func statusRank(s string) int {
 	return 4
 }
 
-func buildEvidence(info results.Info, loc *time.Location) EvidenceView {
+func buildEvidence(cat *Catalogue, info results.Info, loc *time.Location) EvidenceView {
 	dev := info.Evidence.Device
-	v := EvidenceView{Kind: string(info.Evidence.Kind), Path: info.Evidence.Path, ID: dev.ID,
+	v := EvidenceView{Kind: string(info.Evidence.Kind), KindName: EvidenceKindName(cat, string(info.Evidence.Kind)), Path: info.Evidence.Path, ID: dev.ID,
 		TimeZone: dev.TimeZone, Notes: info.Evidence.Notes, RecheckOf: info.RecheckOf}
 	v.Device = joinNonEmpty(" · ", dev.Name, dev.Model)
 	v.OS = joinNonEmpty(" ", platformName(dev.Platform, info.Evidence.Kind), dev.OSVersion, paren(dev.Build))
@@ -390,10 +435,14 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(keep, sep)
 }
 
+// MaxListedInputs bounds the input files listed in the page: a full
+// file-system dump has hundreds of thousands, and info.json lists them all.
+var MaxListedInputs = 200
+
 func buildProvenance(info results.Info) Provenance {
 	p := Provenance{
 		Tool:            joinNonEmpty(" ", info.Tool.Name, info.Tool.Version, paren(info.Tool.Commit)),
-		Command:         strings.Join(info.Command, " "),
+		Command:         shellquote.Join(info.Command),
 		Started:         fmtUTC(info.Started),
 		Finished:        fmtUTC(info.Finished),
 		IndicatorsTotal: info.Indicators.Total,
@@ -401,9 +450,14 @@ func buildProvenance(info results.Info) Provenance {
 		Inputs:          []FileRow{},
 		Indicators:      []IndicatorRow{},
 	}
-	for _, in := range info.Inputs {
-		p.Inputs = append(p.Inputs, FileRow{Path: in.Path, Size: in.Size, SHA256: in.SHA256})
+	all := make([]FileRow, len(info.Inputs))
+	for i, in := range info.Inputs {
+		all[i] = FileRow{Path: in.Path, Size: in.Size, SHA256: in.SHA256}
+		p.InputsBytes += in.Size
 	}
+	p.InputsTotal = len(all)
+	p.InputsDigest, p.DigestSingle = inputsDigest(all)
+	p.Inputs = all[:min(len(all), MaxListedInputs)]
 	for _, f := range info.Indicators.Files {
 		name := f.Name
 		if name == "" {

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"html/template"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
@@ -14,12 +17,17 @@ type Data struct {
 	Generated  string       `json:"generated"`
 	Verdict    Verdict      `json:"verdict"`
 	Groups     []Group      `json:"groups"`
+	GoodSigns  []Finding    `json:"good_signs,omitempty"` // findings of the registry's "good" category: protections that are on
 	NextSteps  []string     `json:"next_steps"`
 	Timeline   TimelineInfo `json:"timeline"`
 	Events     *Events      `json:"events"`
 	Evidence   EvidenceView `json:"evidence"`
 	Coverage   []Coverage   `json:"coverage"`
 	Provenance Provenance   `json:"provenance"`
+	// Absent is what this evidence does not hold (module status absent):
+	// nothing to check there, shown apart and in a neutral colour.
+	Absent   []ModuleRef  `json:"absent,omitempty"`
+	Glossary []GlossEntry `json:"-"` // the same in every report: not in the golden files
 
 	cat          *Catalogue
 	untranslated map[string]string // module+summary no template of the reader's language matched -> module
@@ -55,12 +63,20 @@ func (d *Data) noteUntranslated(module, summary string) {
 // weakens it.
 type Verdict struct {
 	// Level picks the colour: critical, high, medium, low, none, incomplete, error.
-	Level      string       `json:"level"`
-	Headline   string       `json:"headline"`
-	Notes      []string     `json:"notes,omitempty"`
-	Counts     []Count      `json:"counts,omitempty"`
-	Campaigns  []string     `json:"campaigns,omitempty"`
+	Level    string `json:"level"`
+	Headline string `json:"headline"`
+	// Group is the reader's situation (found, review, incomplete, error,
+	// none): what the verdict means and what to do next depend on it.
+	Group     string   `json:"group"`
+	Meaning   string   `json:"meaning"`
+	Notes     []string `json:"notes,omitempty"`
+	Counts    []Count  `json:"counts,omitempty"`
+	Campaigns []string `json:"campaigns,omitempty"`
+	// NotChecked is what should have been checked and was not, each with
+	// how to fix it (internal/outcome decides it, internal/coverage words it).
 	NotChecked []NotChecked `json:"not_checked,omitempty"`
+	// Absent names the modules whose artifact this evidence does not hold.
+	Absent []string `json:"absent,omitempty"`
 }
 
 type Count struct {
@@ -70,16 +86,26 @@ type Count struct {
 }
 
 type NotChecked struct {
-	Module string `json:"module"`
-	Status string `json:"status"`
+	Part   string `json:"part"` // as internal/outcome wrote it (module ids): the tooltip, for analysts
+	Cause  string `json:"cause"`
 	Reason string `json:"reason"`
+	Fix    string `json:"fix,omitempty"`
 }
 
-// Group is the findings of one severity.
+// Group is the findings of one severity. Open groups are shown expanded:
+// the most severe ones, and the first whatever its severity.
 type Group struct {
 	Severity string    `json:"severity"`
 	Label    string    `json:"label"`
+	Open     bool      `json:"open,omitempty"`
 	Findings []Finding `json:"findings"`
+}
+
+// ModuleRef is a module by its id and its name in the reader's language.
+type ModuleRef struct {
+	Module string `json:"module"`
+	Name   string `json:"name"`
+	Looked string `json:"looked_for,omitempty"` // the artifact it reads, as the module named it
 }
 
 type Finding struct {
@@ -88,8 +114,10 @@ type Finding struct {
 	SeverityLabel string               `json:"severity_label"`
 	Kind          string               `json:"kind"`
 	KindLabel     string               `json:"kind_label"`
+	Category      string               `json:"category,omitempty"` // the registry's: trace, lead, pattern, risk, note, good
 	Rule          string               `json:"rule,omitempty"`
 	Module        string               `json:"module"`
+	ModuleName    string               `json:"module_name"`
 	What          string               `json:"what"`
 	Unix          *int64               `json:"unix,omitempty"`
 	WhenUTC       string               `json:"when_utc"`
@@ -115,7 +143,9 @@ type Finding struct {
 
 type RelatedEvent struct {
 	WhenUTC      string          `json:"when_utc"`
+	WhenLocal    string          `json:"when_local,omitempty"`
 	Module       string          `json:"module"`
+	ModuleName   string          `json:"module_name"`
 	Desc         string          `json:"desc"`
 	DescLabel    string          `json:"desc_label,omitempty"`
 	Summary      string          `json:"summary"`
@@ -123,14 +153,18 @@ type RelatedEvent struct {
 }
 
 type TimelineInfo struct {
-	Total     int    `json:"total"`
-	Embedded  int    `json:"embedded"`
-	Skipped   int    `json:"skipped,omitempty"` // unreadable lines
-	First     string `json:"first,omitempty"`
-	Last      string `json:"last,omitempty"`
-	TimeZone  string `json:"time_zone,omitempty"`
-	Missing   bool   `json:"missing,omitempty"`
-	Truncated bool   `json:"truncated,omitempty"`
+	Total    int    `json:"total"`
+	Embedded int    `json:"embedded"`
+	Skipped  int    `json:"skipped,omitempty"` // unreadable lines
+	First    string `json:"first,omitempty"`
+	Last     string `json:"last,omitempty"`
+	// FirstLocal and LastLocal are the same instants on the phone's clock,
+	// when the evidence says its time zone.
+	FirstLocal string `json:"first_local,omitempty"`
+	LastLocal  string `json:"last_local,omitempty"`
+	TimeZone   string `json:"time_zone,omitempty"`
+	Missing    bool   `json:"missing,omitempty"`
+	Truncated  bool   `json:"truncated,omitempty"`
 }
 
 // Events is the timeline in columns, the shape the page's script filters
@@ -149,10 +183,13 @@ type Events struct {
 	Texts   []string `json:"texts"`
 	Sources []string `json:"sources"`
 	Zone    string   `json:"tz,omitempty"`
+
+	first, last int64 // the earliest and latest event, unix seconds
 }
 
 type EvidenceView struct {
 	Kind      string   `json:"kind"`
+	KindName  string   `json:"kind_name"`
 	Path      string   `json:"path"`
 	Device    string   `json:"device,omitempty"`
 	OS        string   `json:"os,omitempty"`
@@ -165,6 +202,7 @@ type EvidenceView struct {
 
 type Coverage struct {
 	Module      string   `json:"module"`
+	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
 	Status      string   `json:"status"`
 	StatusLabel string   `json:"status_label"`
@@ -176,10 +214,17 @@ type Coverage struct {
 }
 
 type Provenance struct {
-	Tool            string         `json:"tool"`
-	Command         string         `json:"command"`
-	Started         string         `json:"started"`
-	Finished        string         `json:"finished"`
+	Tool     string `json:"tool"`
+	Command  string `json:"command"` // shell-quoted: it can be copied and run
+	Started  string `json:"started"`
+	Finished string `json:"finished"`
+	// The inputs in summary: how many, their size, one SHA-256 for all
+	// (inputsDigest), and the first MaxListedInputs of them; info.json
+	// lists every one.
+	InputsTotal     int            `json:"inputs_total"`
+	InputsBytes     int64          `json:"inputs_bytes"`
+	InputsDigest    string         `json:"inputs_digest,omitempty"`
+	DigestSingle    bool           `json:"digest_single,omitempty"` // the digest is the one input's own hash
 	Inputs          []FileRow      `json:"inputs"`
 	Indicators      []IndicatorRow `json:"indicators"`
 	IndicatorsTotal int            `json:"indicators_total"`
@@ -210,4 +255,43 @@ func (d *Data) FindingCount() int {
 		n += len(g.Findings)
 	}
 	return n
+}
+
+// A translates like T and explains the abbreviations of the text
+// (<abbr title>), for the template.
+func (d *Data) A(key string, pairs ...any) template.HTML { return d.cat.Abbr(d.cat.T(key, pairs...)) }
+
+// Ab explains the abbreviations of a text already in the reader's
+// language (a rule's explanation, a gap's reason).
+func (d *Data) Ab(text string) template.HTML { return d.cat.Abbr(text) }
+
+// Segs writes a text cut into segments: evidence values isolated in
+// <bdi class="v"> (shown as written, never annotated), the words around
+// them with their abbreviations explained.
+func (d *Data) Segs(segs []rules.Segment) template.HTML {
+	var b strings.Builder
+	for _, s := range segs {
+		if s.Value {
+			b.WriteString(`<bdi class="v">`)
+			b.WriteString(template.HTMLEscapeString(s.Text))
+			b.WriteString(`</bdi>`)
+		} else {
+			b.WriteString(string(d.cat.Abbr(s.Text)))
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// Size writes a byte count for people (1.2 MB).
+func (d *Data) Size(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return d.cat.T("size.bytes", "n", n)
+	}
+	v, u := float64(n), 0
+	for v >= unit && u < 4 {
+		v /= unit
+		u++
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + []string{"", "kB", "MB", "GB", "TB"}[u]
 }

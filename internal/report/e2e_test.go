@@ -1,183 +1,26 @@
 package report
 
 import (
-	"context"
 	"fmt"
-	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/huella-project/huella/internal/testutil/browser"
 )
 
-// chromiumPath finds a browser; under CI one is required.
-func chromiumPath(t testing.TB) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not on PATH; CI must install it (apt-get install chromium)")
-	}
-	t.Skip("chromium not on PATH")
-	return ""
-}
+// The demo's report (the pipeline's real output) is judged at both widths,
+// in print and as a PDF in test/browser; these tests use the generated
+// fixtures of this package to check the page's behaviour in detail.
 
-// browserTab is one headless tab that records every console message,
-// request and dialog, so a test can assert the page stayed silent.
-type browserTab struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	console  []string
-	requests []string
-	dialogs  []string
-}
-
-func newTab(t testing.TB) *browserTab {
+func eval[T any](t *testing.T, b *browser.Tab, js string) T {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	b := &browserTab{ctx: ctx}
-	reqs := chromedp.Events(ctx, network.RequestWillBeSent)
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	console := chromedp.Console(ctx)
-	go func() {
-		for ev, err := range reqs {
-			if err != nil {
-				return
-			}
-			b.mu.Lock()
-			b.requests = append(b.requests, ev.Request.URL)
-			b.mu.Unlock()
-		}
-	}()
-	go func() {
-		for ev, err := range dialogs {
-			if err != nil {
-				return
-			}
-			b.mu.Lock()
-			b.dialogs = append(b.dialogs, ev.Message)
-			b.mu.Unlock()
-			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}()
-	go func() {
-		for m, err := range console {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleWarning {
-				b.mu.Lock()
-				b.console = append(b.console, string(m.Type)+": "+m.Text)
-				b.mu.Unlock()
-			}
-		}
-	}()
-	return b
+	return browser.Eval[T](t, b, js)
 }
 
-func fileURL(path string) string {
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
-}
-
-// quiet fails the test when the page logged an error, asked for anything
-// but itself, or opened a dialog.
-func (b *browserTab) quiet(t *testing.T, self string) {
-	t.Helper()
-	time.Sleep(200 * time.Millisecond) // let queued events arrive
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, c := range b.console {
-		t.Errorf("console: %s", c)
-	}
-	for _, r := range b.requests {
-		if r != self {
-			t.Errorf("network request attempted: %s", r)
-		}
-	}
-	for _, d := range b.dialogs {
-		t.Errorf("dialog opened (script from evidence ran?): %q", d)
-	}
-}
-
-func eval[T any](t *testing.T, b *browserTab, js string) T {
-	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
-}
-
-func screenshotDir(t *testing.T) string {
-	if d := os.Getenv("HUELLA_SCREENSHOTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
-
-func shoot(t *testing.T, b *browserTab, name string, width int64) {
-	t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, 900)); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(300 * time.Millisecond) // the chart follows the new width
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// shootView saves what a person sees at the top of a section, since a
-// full page at phone width is too tall to review.
-func shootView(t *testing.T, b *browserTab, name string, width, height int64, section string) {
-	t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, height)); err != nil {
-		t.Fatal(err)
-	}
-	eval[chromedp.Void](t, b, fmt.Sprintf(`document.getElementById(%q).scrollIntoView()`, section))
-	time.Sleep(300 * time.Millisecond)
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func selectModule(t *testing.T, b *browserTab, name string) {
+func selectModule(t *testing.T, b *browser.Tab, name string) {
 	t.Helper()
 	ok := eval[bool](t, b, fmt.Sprintf(`(function(){var s=document.getElementById('f-module');
 		var o=Array.prototype.find.call(s.options,function(o){return o.text===%q});
@@ -187,8 +30,11 @@ func selectModule(t *testing.T, b *browserTab, name string) {
 	}
 }
 
-const countJS = `+document.getElementById('ev-count').getAttribute('data-count')`
-const rowsJS = `document.querySelectorAll('#ev-body tr:not(:has(td.empty))').length`
+const (
+	countJS   = `+document.getElementById('ev-count').getAttribute('data-count')`
+	rowsJS    = `document.querySelectorAll('#ev-body tr:not(:has(td.empty))').length`
+	openAllJS = `document.querySelectorAll('details').forEach(function(d){d.open=true})`
+)
 
 func TestBrowserReport(t *testing.T) {
 	sc := findingsScenario()
@@ -196,23 +42,61 @@ func TestBrowserReport(t *testing.T) {
 	if err := Write(dir, Options{Lang: "en", Now: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
-	self := fileURL(filepath.Join(dir, "report.html"))
-	b := newTab(t)
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("verdict-headline"))); err != nil {
-		t.Fatal(err)
-	}
+	self := browser.FileURL(filepath.Join(dir, "report.html"))
+	art := browser.ArtifactDir(t)
+	b := browser.New(t)
+	b.Open(t, browser.Desktop, self, "verdict-headline")
 
 	if got := eval[string](t, b, `document.getElementById('verdict-headline').innerText`); got != "Traces matching indicators of NSO Group's Pegasus were found." {
 		t.Errorf("verdict = %q", got)
 	}
-	visible := eval[int](t, b, `Array.prototype.filter.call(document.querySelectorAll('article.finding'),
-		function(a){var r=a.getBoundingClientRect(); return r.width>0&&r.height>0&&getComputedStyle(a).visibility!=='hidden'}).length`)
-	if visible != len(sc.dets) {
-		t.Errorf("%d findings visible, want %d", visible, len(sc.dets))
+	// The good sign is in the verdict, apart, and not counted as a finding.
+	if got := eval[string](t, b, `(document.getElementById('good-signs')||{innerText:''}).innerText`); !strings.Contains(got, "Lockdown Mode is on") {
+		t.Errorf("good signs block = %q", got)
 	}
-	if n := eval[int](t, b, `document.querySelectorAll('#chart canvas').length`); n == 0 {
-		t.Error("timeline chart not drawn")
+	if n := eval[int](t, b, `document.querySelectorAll('#findings details.finding').length`); n != len(sc.dets)-1 {
+		t.Errorf("%d findings, want %d (the good sign apart)", n, len(sc.dets)-1)
 	}
+	if eval[bool](t, b, `document.getElementById('findings').innerText.indexOf('Lockdown')>=0`) {
+		t.Error("the good sign is listed among the findings")
+	}
+	// Collapsed by default: a finding's title shows, its explanation not.
+	if v := eval[bool](t, b, `document.querySelector('#finding-1 .body').checkVisibility()`); v {
+		t.Error("finding details are expanded by default")
+	}
+	visible := eval[int](t, b, `Array.prototype.filter.call(document.querySelectorAll('details.finding>summary'),
+		function(a){var r=a.getBoundingClientRect(); return r.width>0&&r.height>0}).length`)
+	if visible != len(sc.dets)-1 {
+		t.Errorf("%d finding titles visible, want %d", visible, len(sc.dets)-1)
+	}
+
+	t.Run("timeline is built only when asked for", func(t *testing.T) {
+		if n := eval[int](t, b, `document.querySelectorAll('#ev-table, #chart, #f-module').length`); n != 0 {
+			t.Errorf("%d timeline elements in the page before it was asked for", n)
+		}
+		if eval[int](t, b, `document.querySelector('script.ev-part').textContent.length`) == 0 {
+			t.Error("timeline data parsed before it was asked for")
+		}
+		if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.ID("tl-show"))); err != nil {
+			t.Fatal(err)
+		}
+		if n := eval[int](t, b, `document.querySelectorAll('#chart canvas').length`); n == 0 {
+			t.Error("timeline chart not drawn")
+		}
+		if got := eval[int](t, b, countJS); got != len(sc.events) {
+			t.Errorf("count %d, want %d events", got, len(sc.events))
+		}
+		// Event names in words, the phone's time beside UTC.
+		head := eval[string](t, b, `document.getElementById('ev-head').innerText`)
+		if !strings.Contains(head, "Device time") {
+			t.Errorf("no device-time column: %q", head)
+		}
+		if text := eval[string](t, b, `document.getElementById('ev-body').innerText`); !strings.Contains(text, "message received") || strings.Contains(text, "sms_received") {
+			t.Errorf("event names not in words:\n%s", text)
+		}
+	})
+
+	eval[chromedp.Void](t, b, openAllJS)
 
 	t.Run("planted markup shows as text", func(t *testing.T) {
 		if n := eval[int](t, b, `document.querySelectorAll('img, main script').length`); n != 0 {
@@ -226,22 +110,39 @@ func TestBrowserReport(t *testing.T) {
 		}
 	})
 
+	t.Run("plain words", func(t *testing.T) {
+		text := eval[string](t, b, `document.getElementById('findings').innerText`)
+		for _, want := range []string{"on the phone: 2023-05-10 11:15:00 CEST (Europe/Madrid)", "Network use per program"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("findings lack %q", want)
+			}
+		}
+		// Every abbreviation of the reader's text is explained.
+		if n := eval[int](t, b, `document.querySelectorAll('abbr:not([title]), abbr[title=""]').length`); n != 0 {
+			t.Errorf("%d abbreviations without an explanation", n)
+		}
+		if n := eval[int](t, b, `document.querySelectorAll('abbr[title]').length`); n == 0 {
+			t.Error("no abbreviation explained")
+		}
+		cmd := eval[string](t, b, `document.querySelector('#provenance code.value').innerText`)
+		if cmd != "huella check --iocs pegasus.stix2 /evidence/backup" {
+			t.Errorf("command shown = %q", cmd)
+		}
+	})
+
 	t.Run("module filter", func(t *testing.T) {
 		all := eval[int](t, b, countJS)
-		if all != len(sc.events) {
-			t.Fatalf("count %d, want %d events", all, len(sc.events))
-		}
-		selectModule(t, b, "ios.safari_history")
+		selectModule(t, b, "Safari history")
 		if got, rows := eval[int](t, b, countJS), eval[int](t, b, rowsJS); got != 2 || rows != 2 {
 			t.Errorf("after filter: count %d rows %d, want 2", got, rows)
 		}
 		mods := eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('#ev-body tr'),function(r){return r.cells[2].innerText})`)
 		for _, m := range mods {
-			if m != "ios.safari_history" {
+			if m != "Safari history" {
 				t.Errorf("row of module %q shown", m)
 			}
 		}
-		if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.ID("f-reset"))); err != nil {
+		if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.ID("f-reset"))); err != nil {
 			t.Fatal(err)
 		}
 		if got := eval[int](t, b, countJS); got != all {
@@ -250,8 +151,8 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("ten minutes around a finding", func(t *testing.T) {
-		selectModule(t, b, "ios.safari_history") // must be cleared by the button
-		if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#finding-1 button.around"))); err != nil {
+		selectModule(t, b, "Safari history") // must be cleared by the button
+		if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#finding-1 button.around"))); err != nil {
 			t.Fatal(err)
 		}
 		times := eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('#ev-body tr'),function(r){return r.cells[0].innerText})`)
@@ -265,13 +166,21 @@ func TestBrowserReport(t *testing.T) {
 		}
 	})
 
-	shoot(t, b, "findings-desktop", 1366)
-	shoot(t, b, "findings-phone", 390)
-	for _, sec := range []string{"verdict", "findings", "timeline", "coverage"} {
-		shootView(t, b, "phone-"+sec, 390, 844, sec)
+	// On a phone, with everything open: nothing wider than the screen, no
+	// label cut in the middle of a word, tables as cards.
+	for _, v := range []browser.Viewport{browser.Phone, browser.Desktop} {
+		b.SetViewport(t, v)
+		b.CheckNoOverflow(t, "everything open at "+v.String())
+		if w := b.BrokenWords(t); len(w) > 0 {
+			t.Errorf("%s: words cut across lines: %q", v, w)
+		}
+		browser.Save(t, art, "fixture-open-"+v.String()+".png", b.Screenshot(t, true))
 	}
-	shootView(t, b, "desktop-timeline", 1366, 900, "timeline")
-	b.quiet(t, self)
+	b.SetViewport(t, browser.Phone)
+	if d := eval[string](t, b, `getComputedStyle(document.querySelector('#ev-table tbody tr')).display`); d != "block" {
+		t.Errorf("event table rows at phone width: display %s, want block (cards)", d)
+	}
+	b.Quiet(t, self)
 }
 
 func TestBrowserNoFindings(t *testing.T) {
@@ -281,19 +190,19 @@ func TestBrowserNoFindings(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.", "sms: not in this evidence"}},
-		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "safari_history: falló: History.db: database disk image is malformed"}},
+		{"none", noneScenario(), "en", []string{"No known traces were found. This does not prove the phone is free of spyware.",
+			"No trace of known spyware was found in what was checked", "If you still have reasons to worry"}},
+		{"failed", failedScenario(), "es", []string{"la revisión está incompleta", "Historial de Safari falló: History.db: database disk image is malformed",
+			"Cómo resolverlo:", "Resuelva lo que no se revisó"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeResults(t, c.sc)
 			if err := Write(dir, Options{Lang: c.lang, Now: fixedNow}); err != nil {
 				t.Fatal(err)
 			}
-			self := fileURL(filepath.Join(dir, "report.html"))
-			b := newTab(t)
-			if err := chromedp.Do(b.ctx, chromedp.Navigate(self), chromedp.WaitVisible(chromedp.ID("not-checked"))); err != nil {
-				t.Fatal(err)
-			}
+			self := browser.FileURL(filepath.Join(dir, FileName(c.lang)))
+			b := browser.New(t)
+			b.Open(t, browser.Phone, self, "verdict-headline")
 			text := eval[string](t, b, `document.getElementById('verdict').innerText`)
 			for _, w := range c.want {
 				if !strings.Contains(text, w) {
@@ -303,8 +212,9 @@ func TestBrowserNoFindings(t *testing.T) {
 			if strings.Contains(strings.ToLower(text), "clean") {
 				t.Error("verdict calls the phone clean")
 			}
-			shoot(t, b, c.name+"-desktop", 1366)
-			b.quiet(t, self)
+			b.CheckNoOverflow(t, c.name)
+			browser.Save(t, browser.ArtifactDir(t), c.name+"-phone.png", b.Screenshot(t, true))
+			b.Quiet(t, self)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -67,6 +68,7 @@ func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(modul
 	// (module, summary) and event names are labelled.
 	translate := cat != nil && cat.Lang != DefaultLang && text != nil
 	translated := map[[2]string]string{}
+	names := map[string]string{} // event identifier -> its name for the reader
 	r := bufio.NewReaderSize(f, 1<<16)
 	var first, last int64
 	for {
@@ -103,9 +105,18 @@ func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(modul
 							}
 						}
 						msg = tr
-						if l := descLabel(cat, desc); l != "" {
-							desc = l
+					}
+					// Event names are words in every language
+					// ("message received", not sms_received).
+					if cat != nil {
+						name, ok := names[desc]
+						if !ok {
+							name = eventName(cat, desc)
+							if len(names) < 1<<16 {
+								names[desc] = name
+							}
 						}
+						desc = name
 					}
 					ev.D = append(ev.D, descs.id(desc))
 					ev.X = append(ev.X, texts.id(clip(msg, maxSummaryBytes)))
@@ -127,12 +138,31 @@ func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(modul
 		}
 	}
 	ev.Modules, ev.Descs, ev.Texts, ev.Sources = mods.list, descs.list, texts.list, srcs.list
+	if cat != nil {
+		for i, id := range ev.Modules {
+			ev.Modules[i] = ModuleName(cat, id)
+		}
+	}
 	info.Embedded = len(ev.T)
+	ev.first, ev.last = first, last
 	if info.Total > 0 {
 		info.First = fmtUTC(time.Unix(first, 0))
 		info.Last = fmtUTC(time.Unix(last, 0))
 	}
 	return ev, nil
+}
+
+// eventName is an event's name for the reader: the catalogue's words, or
+// an identifier the catalogue does not know with its underscores read as
+// spaces, so that it wraps between words like any label.
+func eventName(cat *Catalogue, desc string) string {
+	if strings.HasPrefix(desc, "finding:") {
+		return cat.T("desc.finding")
+	}
+	if l := descLabel(cat, desc); l != "" {
+		return l
+	}
+	return strings.ReplaceAll(desc, "_", " ")
 }
 
 var errLineTooLong = errors.New("line too long")

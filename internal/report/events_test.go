@@ -47,7 +47,9 @@ not json
 			sc.events = append(sc.events, sc.events[0])
 		}
 		d := build(t, sc, "en")
-		if !d.Timeline.Truncated || d.Timeline.Total != 5 || d.Timeline.Embedded != 3 || d.Verdict.Level != "incomplete" {
+		// The page shows part of the timeline; the check itself read all of
+		// it, so the verdict (the outcome's) stays what the console said.
+		if !d.Timeline.Truncated || d.Timeline.Total != 5 || d.Timeline.Embedded != 3 || d.Verdict.Level != "none" {
 			t.Errorf("timeline %+v verdict %s", d.Timeline, d.Verdict.Level)
 		}
 		if !containsAll(d.Verdict.Notes, "only the first 3") {

@@ -89,11 +89,11 @@ func findingsScenario() scenario {
 	info := baseInfo(source.IOSBackup, source.Device{Platform: "ios", Name: "Ana's iPhone", Model: "iPhone14,2",
 		OSVersion: "16.4", Build: "20E247", ID: "00008110-TEST", TimeZone: "Europe/Madrid", Acquired: ptr(at("2026-02-28T18:00:00Z"))})
 	info.Modules = []results.ModuleInfo{
-		{Name: "sms", Description: "SMS and iMessage", Status: results.StatusParsed, Records: 3, Artifacts: []string{"HomeDomain/Library/SMS/sms.db"}},
-		{Name: "safari_history", Description: "Safari history", Status: results.StatusParsed, Records: 2},
-		{Name: "netusage", Description: "Network usage per process", Status: results.StatusParsed, Records: 4, Warnings: []string{"row 7: bad timestamp"}},
-		{Name: "datausage", Status: results.StatusAbsent, Error: "DataUsage.sqlite not in this backup"},
-		{Name: "shutdownlog", Status: results.StatusSkipped},
+		{Name: "ios.sms", Description: "SMS and iMessage", Status: results.StatusParsed, Records: 3, Artifacts: []string{"HomeDomain/Library/SMS/sms.db"}},
+		{Name: "ios.safari_history", Description: "Safari history", Status: results.StatusParsed, Records: 2},
+		{Name: "ios.netusage", Description: "Network usage per process", Status: results.StatusParsed, Records: 4, Warnings: []string{"row 7: bad timestamp"}},
+		{Name: "ios.datausage", Status: results.StatusAbsent, Error: "DataUsage.sqlite not in this backup"},
+		{Name: "ios.shutdown_log", Status: results.StatusSkipped},
 	}
 	sms := &model.Record{Module: "ios.sms", Source: "HomeDomain/Library/SMS/sms.db",
 		Summary:     `SMS from +34600000000: "Your parcel: https://bit-ly.example/x ` + xssScript + xssImg + `"`,
@@ -120,10 +120,15 @@ func findingsScenario() scenario {
 	procDet.Indicator, procDet.Indicators = &procRef, []model.IndicatorRef{procRef}
 	orphan := rules.Must("ios.netusage.orphan_usage").New(rules.Params{"db": "netusage.sqlite", "process_id": "12", "time": "2023-05-10T09:18:00Z"}, "dated").Detection(nil)
 	orphan.Module, orphan.Time = "ios.datausage", &t3
+	// A protection that is on: a good sign, shown apart from the findings.
+	lockdown := rules.Must("ios.lockdown.enabled").New(rules.Params{}).Detection(&model.Record{Module: "ios.global_prefs",
+		Source: "HomeDomain/Library/Preferences/.GlobalPreferences.plist", Summary: "Global preference LDMGlobalEnabled = true"})
+	lockdown.Module = "ios.global_prefs"
 	dets := []model.Detection{
 		urlDet,
 		procDet,
 		orphan,
+		lockdown,
 		// A finding of a rule this version does not know (an older results
 		// folder): shown with the English it was written with.
 		{Module: "correlation", Kind: model.ByCorrelation, Rule: "ios.correlation.link_then_process", Severity: model.Low, Time: &t1,
@@ -149,14 +154,13 @@ func findingsScenario() scenario {
 func noneScenario() scenario {
 	info := baseInfo(source.AndroidQF, source.Device{Platform: "android", Model: "Pixel 7", OSVersion: "14"})
 	info.Modules = []results.ModuleInfo{
-		{Name: "aqf_packages", Status: results.StatusParsed, Records: 212},
-		{Name: "aqf_processes", Status: results.StatusEmpty},
-		{Name: "sms", Status: results.StatusAbsent, Error: "sms.db not collected"},
-		{Name: "bugreport_appops", Status: results.StatusSkipped},
+		{Name: "android.aqf_packages", Status: results.StatusParsed, Records: 212},
+		{Name: "android.aqf_processes", Status: results.StatusEmpty},
+		{Name: "android.sms_backup", Status: results.StatusAbsent, Error: "sms.db not collected"},
 	}
 	events := []model.Event{
-		{Time: at("2024-01-02T03:04:05Z"), Module: "aqf_packages", Desc: "installed", Summary: "com.example.app installed"},
-		{Time: at("2024-01-03T03:04:05Z"), Module: "aqf_packages", Desc: "updated", Summary: "com.example.app updated"},
+		{Time: at("2024-01-02T03:04:05Z"), Module: "android.aqf_packages", Desc: "installed", Summary: "com.example.app installed"},
+		{Time: at("2024-01-03T03:04:05Z"), Module: "android.aqf_packages", Desc: "updated", Summary: "com.example.app updated"},
 	}
 	return scenario{info: info, events: events}
 }
@@ -168,10 +172,10 @@ func failedScenario() scenario {
 	info.Indicators.Files = append(info.Indicators.Files, results.IndicatorFile{Path: "/iocs/broken.stix2", Name: "broken.stix2", SHA256: "cc33", Error: "not a STIX bundle"})
 	info.Evidence.Notes = []string{"Manifest.db lists 3 files that are missing"}
 	info.Modules = []results.ModuleInfo{
-		{Name: "sms", Status: results.StatusParsed, Records: 10},
-		{Name: "safari_history", Status: results.StatusFailed, Records: 0, Error: "History.db: database disk image is malformed"},
-		{Name: "tcc", Status: results.StatusAbsent},
+		{Name: "ios.sms", Status: results.StatusParsed, Records: 10},
+		{Name: "ios.safari_history", Status: results.StatusFailed, Records: 0, Error: "History.db: database disk image is malformed"},
+		{Name: "ios.tcc", Status: results.StatusAbsent},
 	}
-	events := []model.Event{{Time: at("2024-05-05T05:05:05Z"), Module: "sms", Desc: "sms_received", Summary: "SMS from bank"}}
+	events := []model.Event{{Time: at("2024-05-05T05:05:05Z"), Module: "ios.sms", Desc: "sms_received", Summary: "SMS from bank"}}
 	return scenario{info: info, events: events}
 }

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
+	"strings"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/model"
 )
 
@@ -48,41 +48,36 @@ type pageView struct {
 }
 
 var tmpl = template.Must(template.New("report.gohtml").Funcs(template.FuncMap{
-	"t": func(c *Catalogue, key string, pairs ...any) string { return c.T(key, pairs...) },
+	"t":    func(c *Catalogue, key string, pairs ...any) string { return c.T(key, pairs...) },
+	"join": strings.Join,
 }).ParseFS(templateFS, "templates/*.gohtml"))
 
-// Write builds the report of the results folder dir and writes
-// dir/report.html atomically, so an interrupted run never leaves half a
-// page where a previous report was.
+// FileName is the report's name in a results folder for a language:
+// report.html in English, report.<lang>.html otherwise, so a report in a
+// second language sits beside the first instead of replacing it.
+func FileName(lang string) string {
+	cat, err := LoadCatalogue(lang)
+	if err != nil || cat.Lang == DefaultLang {
+		return "report.html"
+	}
+	return "report." + cat.Lang + ".html"
+}
+
+// Write builds the report of the results folder dir and writes it
+// (FileName(opts.Lang)) atomically, never through a link planted in the
+// folder, so an interrupted run never leaves half a page where a previous
+// report was.
 func Write(dir string, opts Options) error {
 	d, err := BuildData(dir, opts)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".report-*.html")
+	out, err := atomicfile.OpenDir(dir)
 	if err != nil {
 		return err
 	}
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err := Render(w, d); err != nil {
-		return fail(err)
-	}
-	if err := w.Flush(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, "report.html"))
+	defer out.Close()
+	return out.WriteWith(FileName(d.Lang), func(w io.Writer) error { return Render(w, d) })
 }
 
 // Render writes the page for d. The timeline columns are streamed after

@@ -4,23 +4,26 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/results"
 )
 
-// buildVerdict states the outcome in one sentence, by the highest severity
-// found. It never says the phone is clean: with no findings it says so
-// and lists what was not checked, and partial failures always show.
+// buildVerdict renders the run's outcome in the catalogue's language. The
+// decision itself (level, headline, what was not checked) is made by
+// internal/outcome, the same call that gave the console summary and the
+// exit status, so the page can never say more than the check did.
 func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl *TimelineInfo) Verdict {
-	var v Verdict
+	o := outcome.Decide(info, dets)
+	v := Verdict{Level: o.Level, Group: outcomeGroup(o.Level)}
+	v.Meaning = cat.T("meaning." + v.Group)
+
 	bySev := map[model.Severity]int{}
-	highest := model.Severity(-1)
 	seen := map[string]bool{}
-	var strongCampaigns []string
 	for _, d := range dets {
-		bySev[d.Severity]++
-		if d.Severity > highest {
-			highest = d.Severity
+		if isGood(d.Rule) {
+			continue // a good sign is not a finding (see buildGroups)
 		}
+		bySev[d.Severity]++
 		if d.Kind == model.ByIndicator && d.Indicator != nil {
 			label := campaignLabel(cat, d.Indicator.Campaign)
 			if label == "" {
@@ -29,9 +32,6 @@ func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl
 			if label != "" && !seen[label] {
 				seen[label] = true
 				v.Campaigns = append(v.Campaigns, label)
-				if d.Severity >= model.High {
-					strongCampaigns = append(strongCampaigns, label)
-				}
 			}
 		}
 	}
@@ -40,57 +40,27 @@ func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl
 			v.Counts = append(v.Counts, Count{Severity: s.String(), Label: cat.T("severity." + s.String()), N: n})
 		}
 	}
+	var strong []string
+	for _, c := range o.Campaigns {
+		strong = append(strong, campaignLabel(cat, c))
+	}
+	v.Headline = cat.T(o.Headline, "campaigns", joinAnd(cat, strong))
 
-	failed, checked := 0, 0
+	for _, g := range o.NotChecked {
+		// The reader sees module names; the ids stay in Part (a tooltip).
+		part := g.Part
+		g.Part = humanPart(cat, g.Part)
+		v.NotChecked = append(v.NotChecked, NotChecked{Part: part, Cause: string(g.Cause),
+			Reason: g.Reason(cat.Lang), Fix: g.FixText(cat.Lang)})
+	}
 	for _, m := range info.Modules {
-		switch m.Status {
-		case results.StatusFailed:
-			failed++
-			if m.Records > 0 {
-				checked++
-			}
-		case results.StatusParsed, results.StatusEmpty:
-			checked++
-		}
-		switch m.Status {
-		case results.StatusAbsent, results.StatusFailed, results.StatusSkipped:
-			reason := cat.T("notchecked."+m.Status, "error", m.Error)
-			v.NotChecked = append(v.NotChecked, NotChecked{Module: m.Name, Status: m.Status, Reason: reason})
+		if m.Status == results.StatusAbsent {
+			v.Absent = append(v.Absent, m.Name)
 		}
 	}
 
-	switch {
-	case highest >= model.High && len(strongCampaigns) > 0:
-		v.Level = highest.String()
-		v.Headline = cat.T("verdict.found_campaigns", "campaigns", joinAnd(cat, strongCampaigns))
-	case highest >= model.High:
-		v.Level = highest.String()
-		v.Headline = cat.T("verdict.found_high")
-	case highest == model.Medium:
-		v.Level = "medium"
-		v.Headline = cat.T("verdict.found_medium")
-	case highest >= model.Informational:
-		v.Level = "low"
-		v.Headline = cat.T("verdict.found_low")
-	case checked == 0:
-		v.Level = "error"
-		v.Headline = cat.T("verdict.nothing_checked")
-	case failed > 0 || tl.Truncated || tl.Skipped > 0:
-		v.Level = "incomplete"
-		v.Headline = cat.T("verdict.none_partial")
-	default:
-		v.Level = "none"
-		v.Headline = cat.T("verdict.none")
-	}
-
-	if failed > 0 {
-		v.Notes = append(v.Notes, cat.T("verdict.partial", "n", failed))
-	}
 	if len(info.Evidence.Notes) > 0 {
 		v.Notes = append(v.Notes, cat.T("verdict.evidence_notes"))
-	}
-	if info.Indicators.Total == 0 {
-		v.Notes = append(v.Notes, cat.T("verdict.no_indicators"))
 	}
 	if n := indicatorProblems(info); n > 0 {
 		v.Notes = append(v.Notes, cat.T("verdict.indicator_problems", "n", n))

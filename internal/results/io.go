@@ -5,75 +5,190 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/model"
 )
 
-// CreateOutDir makes the output folder private (0700). It refuses a folder
-// inside the evidence, so nothing is ever written beside the evidence.
-func CreateOutDir(out string, evidencePaths ...string) error {
-	absOut, err := filepath.Abs(out)
+// ResolveOutDir returns the absolute path of the results folder out with
+// every symbolic link in its existing part resolved, so the checks below
+// see where files would really go. Nothing is created. It refuses a folder
+// inside (or equal to) any evidence folder, a path that exists and is not
+// a folder, and a folder that is not empty unless force is set (then only
+// huella's own files in it are replaced, by CreateOutDir).
+func ResolveOutDir(out string, force bool, evidencePaths ...string) (string, error) {
+	if out == "" {
+		return "", errors.New("no output folder given")
+	}
+	real, err := resolvePath(out)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, ev := range evidencePaths {
 		if ev == "" {
 			continue
 		}
-		absEv, err := filepath.Abs(ev)
+		evReal, err := resolvePath(ev)
 		if err != nil {
 			continue
 		}
-		if real, err := filepath.EvalSymlinks(absEv); err == nil {
-			absEv = real
-		}
-		if fi, err := os.Stat(absEv); err == nil && fi.IsDir() && within(absOut, absEv) {
-			return fmt.Errorf("output folder %s is inside the evidence %s: choose a folder outside it", out, ev)
+		if fi, err := os.Stat(evReal); err == nil && fi.IsDir() && within(real, evReal) {
+			return "", fmt.Errorf("output folder %s is inside the evidence %s (nothing may be written there): choose a folder outside it with --output", out, ev)
 		}
 	}
-	if err := os.MkdirAll(absOut, 0o700); err != nil {
-		return err
+	fi, err := os.Lstat(real)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return real, nil
+	case err != nil:
+		return "", err
+	case !fi.IsDir():
+		return "", fmt.Errorf("output %s exists and is not a folder: choose another --output", out)
 	}
-	return os.Chmod(absOut, 0o700)
+	if !force {
+		names, err := listDir(real)
+		if err != nil {
+			return "", err
+		}
+		if len(names) > 0 {
+			return "", fmt.Errorf("output folder %s is not empty (it holds %s): choose a new folder with --output, or give --force to replace huella's own files in it", out, strings.Join(firstN(names, 3), ", "))
+		}
+	}
+	return real, nil
+}
+
+// resolvePath makes p absolute and resolves the links of its longest
+// existing prefix; the missing rest is appended as is.
+func resolvePath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	cur := abs
+	for {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if _, err := os.Lstat(cur); err == nil {
+			// It exists but cannot be resolved: a dangling or looping link.
+			return "", fmt.Errorf("%s is a link that leads nowhere: choose another --output", cur)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+		cur = parent
+	}
+}
+
+// ignorable are files a desktop leaves in any folder it shows.
+var ignorable = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
+
+func listDir(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if !ignorable[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(s[:n:n], "...")
+}
+
+// ownNames are the fixed files a run writes into its results folder.
+var ownNames = map[string]bool{
+	"info.json": true, "detections.json": true, "recheck.json": true, "timeline.csv": true,
+	"timeline.jsonl": true, "command.log": true, "report.html": true,
+}
+
+// OwnFile says whether name is a file huella writes into a results folder:
+// the fixed files, report.<lang>.html, <module>.json for a known module
+// (isModule), and temporary files of an interrupted write.
+func OwnFile(name string, isModule func(string) bool) bool {
+	switch {
+	case ownNames[name], atomicfile.IsTemp(name):
+		return true
+	case strings.HasPrefix(name, "report.") && strings.HasSuffix(name, ".html"):
+		return true
+	case strings.HasSuffix(name, ".json") && isModule != nil:
+		return isModule(strings.TrimSuffix(name, ".json"))
+	}
+	return false
+}
+
+// CreateOutDir creates the folder ResolveOutDir accepted (private, 0700)
+// and opens it for writing. With force, the files an earlier run left
+// (own decides which names are huella's) are removed first, so two runs'
+// results never mix, and anything else is left alone; without force the
+// folder must still be empty.
+func CreateOutDir(resolved string, force bool, own func(string) bool) (*atomicfile.Dir, error) {
+	if err := os.MkdirAll(resolved, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(resolved, 0o700); err != nil {
+		return nil, err
+	}
+	d, err := atomicfile.OpenDir(resolved)
+	if err != nil {
+		return nil, err
+	}
+	names, err := d.Entries()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	for _, n := range names {
+		if ignorable[n] {
+			continue
+		}
+		if !force {
+			d.Close()
+			return nil, fmt.Errorf("output folder %s is not empty: choose a new folder, or give --force", resolved)
+		}
+		if own != nil && own(n) {
+			if err := d.Remove(n); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("replacing %s: %w", filepath.Join(resolved, n), err)
+			}
+		}
+	}
+	return d, nil
 }
 
 func within(p, dir string) bool {
+	if caseInsensitiveFS {
+		p, dir = strings.ToLower(p), strings.ToLower(dir)
+	}
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) || p == dir
 }
 
-// WriteJSON writes v indented, atomically (temporary file, then rename).
+// caseInsensitiveFS: macOS and Windows file systems ignore case by
+// default, so "inside the evidence" must too.
+var caseInsensitiveFS = runtime.GOOS == "darwin" || runtime.GOOS == "windows"
+
+// WriteJSON writes v indented, atomically (see internal/atomicfile).
 func WriteJSON(path string, v any) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err == nil {
-		err = w.Flush()
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, func(w io.Writer) error { return atomicfile.EncodeJSON(w, v) })
 }
 
 func ReadJSON(path string, v any) error {
@@ -90,17 +205,19 @@ func ReadJSON(path string, v any) error {
 }
 
 // RecordWriter streams <module>.json so a module with a million rows never
-// holds them all: records are encoded as they arrive.
+// holds them all: records are encoded as they arrive, into a temporary file
+// renamed into place by Close.
 type RecordWriter struct {
-	f   *os.File
+	f   *atomicfile.File
 	w   *bufio.Writer
 	enc *json.Encoder
 	n   int
 	err error
 }
 
-func NewRecordWriter(path, module string) (*RecordWriter, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+// NewRecordWriter starts <name> in the results folder d.
+func NewRecordWriter(d *atomicfile.Dir, name, module string) (*RecordWriter, error) {
+	f, err := d.Create(name)
 	if err != nil {
 		return nil, err
 	}
@@ -124,14 +241,21 @@ func (rw *RecordWriter) Write(r *model.Record) {
 	rw.n++
 }
 
+// Close ends the list and puts the file in place; an encoding or write
+// error fails it and leaves no file.
 func (rw *RecordWriter) Close() error {
 	if rw.n > 0 {
 		rw.w.WriteString("  ")
 	}
 	rw.w.WriteString("]\n}\n")
-	err := errors.Join(rw.err, rw.w.Flush(), rw.f.Close())
-	return err
+	if err := errors.Join(rw.err, rw.w.Flush()); err != nil {
+		rw.f.Fail(err)
+	}
+	return rw.f.Commit()
 }
+
+// Abort discards the file.
+func (rw *RecordWriter) Abort() { rw.f.Abort() }
 
 // ReadModuleRecords streams the records of a saved <module>.json to fn,
 // without loading the whole file.
@@ -185,27 +309,8 @@ func ReadModuleRecords(path string, fn func(model.Record) error) (module string,
 	return module, nil
 }
 
-// ModuleFiles lists the <module>.json files of a results folder.
-func ModuleFiles(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".json") {
-			continue
-		}
-		switch n {
-		case "info.json", "detections.json":
-			continue
-		}
-		out = append(out, filepath.Join(dir, n))
-	}
-	sort.Strings(out)
-	return out, nil
-}
+// ModulePath is the path of module's <module>.json in a results folder.
+func ModulePath(dir, module string) string { return filepath.Join(dir, module+".json") }
 
 // SortDetections orders findings most severe first, then by time and module,
 // so every writer and the report show the same order.

@@ -14,6 +14,7 @@ package results
 import (
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -26,6 +27,12 @@ const (
 	StatusAbsent  = "absent"  // artifact not in this evidence
 	StatusFailed  = "failed"  // error; records read before it are kept
 	StatusSkipped = "skipped" // not run (deselected with --modules)
+	// StatusUnreadable: the artifact is present but nothing could be read
+	// from it (every file the module found was unreadable). Unlike "empty"
+	// it makes the outcome incomplete.
+	StatusUnreadable = "unreadable"
+	// StatusInterrupted: the run was stopped before or while this module ran.
+	StatusInterrupted = "interrupted"
 )
 
 type Tool struct {
@@ -39,6 +46,8 @@ type EvidenceInfo struct {
 	Path   string        `json:"path"`
 	Device source.Device `json:"device"`
 	Notes  []string      `json:"notes,omitempty"`
+	// Gaps are the parts of the evidence that could not be opened.
+	Gaps []coverage.Gap `json:"gaps,omitempty"`
 }
 
 // IndicatorFile mirrors indicators.FileInfo without importing it, so the
@@ -71,14 +80,24 @@ type ModuleInfo struct {
 	Warnings    []string `json:"warnings,omitempty"`
 	Artifacts   []string `json:"artifacts,omitempty"`
 	DurationMS  int64    `json:"duration_ms"`
+	// Gaps are what the module found and could not check (see coverage).
+	Gaps []coverage.Gap `json:"gaps,omitempty"`
 }
 
+// Summary is the outcome of a run (internal/outcome computes it): what was
+// found, the verdict, what was not checked, and the exit status.
 type Summary struct {
 	Detections int            `json:"detections"`
 	BySeverity map[string]int `json:"by_severity"`
 	Highest    string         `json:"highest,omitempty"`
 	Campaigns  []string       `json:"campaigns,omitempty"`
 	Events     int            `json:"events"`
+	// Level is the verdict: critical, high, medium, low, none, incomplete, error.
+	Level string `json:"level"`
+	// Headline is the verdict sentence's catalogue key (internal/report/i18n).
+	Headline string `json:"headline"`
+	// NotChecked lists every part that was not checked, with why and the fix.
+	NotChecked []coverage.Gap `json:"not_checked"`
 	ExitStatus int            `json:"exit_status"`
 }
 
@@ -96,6 +115,9 @@ type Info struct {
 	Summary       Summary            `json:"summary"`
 	// RecheckOf names the results folder check-iocs re-matched, if any.
 	RecheckOf string `json:"recheck_of,omitempty"`
+	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM, SIGHUP)
+	// before it finished; Modules then say what ran.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Detections is detections.json.
@@ -111,10 +133,12 @@ type ModuleFile struct {
 	Records       []model.Record `json:"records"`
 }
 
-// Exit statuses, ClamAV's convention plus one for partial runs.
+// Exit statuses (ClamAV's convention, plus one for incomplete runs and the
+// shell's for an interrupted one). internal/outcome decides which applies.
 const (
-	ExitClean   = 0 // nothing at high or critical severity
-	ExitFound   = 1 // something found at high or critical severity
-	ExitError   = 2 // nothing could be checked
-	ExitPartial = 3 // nothing found, but some modules failed: the answer is incomplete
+	ExitClean       = 0   // nothing found, everything that applies checked, indicators loaded
+	ExitFound       = 1   // something found at high or critical severity
+	ExitError       = 2   // nothing could be checked, or the command was wrong
+	ExitPartial     = 3   // nothing high found, but something that should have been checked was not
+	ExitInterrupted = 130 // stopped by SIGINT, SIGTERM or SIGHUP
 )

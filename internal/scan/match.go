@@ -34,10 +34,12 @@ func MatchRecord(m Matcher, r *model.Record) []model.Detection {
 		if len(refs) == 0 {
 			continue
 		}
-		if coveredBy(out, refs) {
-			// The same indicators already matched another value of this
-			// record (a client path and the same path without its UUID
-			// suffix): one finding is enough.
+		if coveredBy(out, refs, o.Value) {
+			// The same indicators already matched this value in another
+			// spelling (a client path and the same path without its UUID
+			// suffix): one finding is enough. A different value matching
+			// the same indicator is a finding of its own (a second link to
+			// the same domain must be seen).
 			continue
 		}
 		kind, ctx, folder := indicatorContext(r, o)
@@ -83,9 +85,14 @@ func MatchRecord(m Matcher, r *model.Record) []model.Detection {
 	return out
 }
 
-// coveredBy says whether a finding already lists every one of refs.
-func coveredBy(out []model.Detection, refs []model.IndicatorRef) bool {
+// coveredBy says whether a finding for the same value, up to the UUID
+// suffix iOS 26 adds to some paths, already lists every one of refs.
+func coveredBy(out []model.Detection, refs []model.IndicatorRef, value string) bool {
+	same := heuristics.StripUUIDSuffix(value)
 	for i := range out {
+		if out[i].Observable == nil || heuristics.StripUUIDSuffix(out[i].Observable.Value) != same {
+			continue
+		}
 		all := true
 		for _, r := range refs {
 			if !slices.Contains(out[i].Indicators, r) {

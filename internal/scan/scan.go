@@ -10,14 +10,16 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/huella-project/huella/internal/atomicfile"
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -44,9 +46,9 @@ type Progress interface {
 
 type Options struct {
 	Evidence      *source.Evidence
-	Modules       []module.Module // already filtered to the evidence kind
-	Skipped       []module.Module // deselected by the user; listed in coverage
-	Matcher       Matcher         // nil: no indicators loaded
+	Modules       []module.Def // already filtered to the evidence kind
+	Skipped       []module.Def // deselected by the user; listed in coverage
+	Matcher       Matcher      // nil: no indicators loaded
 	OutDir        string
 	Workers       int           // 0: GOMAXPROCS
 	ModuleTimeout time.Duration // 0: none
@@ -56,17 +58,31 @@ type Options struct {
 	// Carry are findings kept from an earlier run (check-iocs keeps the
 	// heuristic findings, which do not depend on indicators).
 	Carry []model.Detection
+	// StopGrace is how long an interrupted run waits for running modules to
+	// return before it leaves them behind (0: DefaultStopGrace).
+	StopGrace time.Duration
 }
+
+// DefaultStopGrace bounds how long Ctrl-C waits for a module that does not
+// return: past it, the run ends without it (its records so far are kept),
+// so cleanup and the interrupted info.json never wait on blocked code.
+const DefaultStopGrace = 1500 * time.Millisecond
 
 // Result is what a run produced; info.json is assembled from it by the caller.
 type Result struct {
 	Modules    []results.ModuleInfo
 	Detections []model.Detection
 	Events     int
+	// Interrupted is set when ctx was cancelled before every module ended.
+	// Modules then say which ran; the timeline and correlation rules are
+	// skipped (they would only delay the stop), detections so far are kept.
+	Interrupted bool
 }
 
 // Run executes the pipeline and writes <module>.json, detections.json,
-// timeline.csv and timeline.jsonl into OutDir.
+// timeline.csv and timeline.jsonl into OutDir. When ctx is cancelled it
+// stops starting modules, waits at most StopGrace for the running ones,
+// writes what it has and returns with Result.Interrupted set (and no error).
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -75,6 +91,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	grace := o.StopGrace
+	if grace <= 0 {
+		grace = DefaultStopGrace
+	}
+	out, err := atomicfile.OpenDir(o.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
 	tmp := o.Evidence.TempDir
 	if tmp == "" {
 		d, err := os.MkdirTemp("", "huella-")
@@ -86,73 +111,122 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	tl := timeline.New(tmp)
 	defer tl.Close()
-	s := &sink{opts: &o, tl: tl, states: map[string]*modState{}}
+	s := &sink{opts: &o, out: out, tl: tl, states: map[string]*modState{}}
 
-	infos := make([]results.ModuleInfo, len(o.Modules))
+	type done struct {
+		i    int
+		info results.ModuleInfo
+	}
+	// Buffered for every module, so a module that returns after the run
+	// left it behind never blocks on sending its result.
+	doneCh := make(chan done, len(o.Modules))
 	jobs := make(chan int)
-	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			for i := range jobs {
-				infos[i] = s.runModule(ctx, o.Modules[i])
+				doneCh <- done{i, s.runModule(ctx, o.Modules[i])}
 			}
 		}()
 	}
+	dispatched := make([]bool, len(o.Modules))
+dispatch:
 	for i := range o.Modules {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		select {
+		case jobs <- i:
+			dispatched[i] = true
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(jobs)
-	wg.Wait()
+	infos := make([]results.ModuleInfo, len(o.Modules))
+	finished := make([]bool, len(o.Modules))
+	pending := 0
+	for _, d := range dispatched {
+		if d {
+			pending++
+		}
+	}
+	ctxDone := ctx.Done()
+	var giveUp <-chan time.Time
+collect:
+	for pending > 0 {
+		select {
+		case d := <-doneCh:
+			infos[d.i], finished[d.i] = d.info, true
+			pending--
+		case <-ctxDone:
+			ctxDone = nil
+			giveUp = time.After(grace)
+		case <-giveUp:
+			break collect
+		}
+	}
+	interrupted := ctx.Err() != nil
+	if interrupted {
+		s.abandon()
+		for i, m := range o.Modules {
+			if finished[i] {
+				continue
+			}
+			infos[i] = results.ModuleInfo{Name: m.Name, Description: m.Description, Status: results.StatusInterrupted, Error: "not started: the check was interrupted"}
+			if dispatched[i] {
+				infos[i].Error = fmt.Sprintf("still running %s after the interruption: left behind, its records so far are kept", grace)
+				s.fill(&infos[i])
+			}
+		}
+	}
 	for _, m := range o.Skipped {
-		infos = append(infos, results.ModuleInfo{Name: m.Name(), Description: m.Description(), Status: results.StatusSkipped})
+		infos = append(infos, results.ModuleInfo{Name: m.Name, Description: m.Description, Status: results.StatusSkipped})
 	}
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
-	dets := append(s.detections, o.Carry...)
+	s.mu.Lock()
+	dets := append(slices.Clip(s.detections), o.Carry...)
+	s.mu.Unlock()
 	agreeLures(dets)
-	// Heuristic findings carry their own time: they go on the timeline too,
-	// so the report shows what surrounds them. Correlation findings are
-	// computed during the pass below; they point at events already on it.
-	for i := range dets {
-		d := &dets[i]
-		if d.Time == nil || d.Kind == model.ByIndicator {
-			continue
+	events := 0
+	if !interrupted {
+		// Heuristic findings carry their own time: they go on the timeline too,
+		// so the report shows what surrounds them. Correlation findings are
+		// computed during the pass below; they point at events already on it.
+		for i := range dets {
+			d := &dets[i]
+			if d.Time == nil || d.Kind == model.ByIndicator {
+				continue
+			}
+			sev := d.Severity
+			tl.Add(model.Event{Time: *d.Time, Module: d.Module, Desc: "finding:" + d.Rule, Summary: d.Reason, Severity: &sev})
 		}
-		sev := d.Severity
-		tl.Add(model.Event{Time: *d.Time, Module: d.Module, Desc: "finding:" + d.Rule, Summary: d.Reason, Severity: &sev})
-	}
-	var rules []detect.Rule
-	if o.Correlate != nil {
-		rules = o.Correlate()
-	}
-	observe := func(e *model.Event) {
-		for _, r := range rules {
-			r.Observe(e)
+		var rules []detect.Rule
+		if o.Correlate != nil {
+			rules = o.Correlate()
 		}
-	}
-	if err := writeTimeline(o.OutDir, tl, o.Evidence.Device.Location(), observe); err != nil {
-		return nil, err
-	}
-	for _, r := range rules {
-		cd := r.Findings()
-		for i := range cd {
-			if cd[i].Kind == "" {
-				cd[i].Kind = model.ByCorrelation
+		observe := func(e *model.Event) {
+			for _, r := range rules {
+				r.Observe(e)
 			}
 		}
-		dets = append(dets, cd...)
+		if err := writeTimeline(out, tl, o.Evidence.Device.Location(), observe); err != nil {
+			return nil, err
+		}
+		for _, r := range rules {
+			cd := r.Findings()
+			for i := range cd {
+				if cd[i].Kind == "" {
+					cd[i].Kind = model.ByCorrelation
+				}
+			}
+			dets = append(dets, cd...)
+		}
+		events = tl.Len()
 	}
 	results.SortDetections(dets)
 	if dets == nil {
 		dets = []model.Detection{}
-	}
-	for i := range infos {
-		infos[i].Detections = 0
 	}
 	byMod := map[string]int{}
 	for _, d := range dets {
@@ -162,49 +236,122 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		infos[i].Detections = byMod[infos[i].Name]
 	}
 
-	if err := results.WriteJSON(filepath.Join(o.OutDir, "detections.json"),
-		results.Detections{SchemaVersion: model.SchemaVersion, Detections: dets}); err != nil {
+	if err := out.WriteJSON("detections.json", results.Detections{SchemaVersion: model.SchemaVersion, Detections: dets}); err != nil {
 		return nil, err
 	}
-	return &Result{Modules: infos, Detections: dets, Events: tl.Len()}, ctx.Err()
+	return &Result{Modules: infos, Detections: dets, Events: events, Interrupted: interrupted}, nil
 }
 
 // writeTimeline writes timeline.csv and timeline.jsonl in one merge pass
 // that also feeds the correlation rules.
-func writeTimeline(out string, tl *timeline.Collector, loc *time.Location, observe func(*model.Event)) error {
-	open := func(name string) (*os.File, error) {
-		return os.OpenFile(filepath.Join(out, name), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	}
-	fc, err := open("timeline.csv")
+func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Location, observe func(*model.Event)) error {
+	fc, err := out.Create("timeline.csv")
 	if err != nil {
 		return err
 	}
-	defer fc.Close()
-	fj, err := open("timeline.jsonl")
+	defer fc.Abort()
+	fj, err := out.Create("timeline.jsonl")
 	if err != nil {
 		return err
 	}
-	defer fj.Close()
+	defer fj.Abort()
 	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe}); err != nil {
 		return fmt.Errorf("timeline: %w", err)
 	}
-	return errors.Join(fc.Close(), fj.Close())
+	if err := fc.Commit(); err != nil {
+		return err
+	}
+	if tl.Len() == 0 {
+		// No event: an empty JSON-lines file is the right answer here.
+		fj.Abort()
+		return writeEmpty(out, "timeline.jsonl")
+	}
+	return fj.Commit()
+}
+
+// writeEmpty puts an empty file in place (the one case where empty is the
+// content, not a failure).
+func writeEmpty(out *atomicfile.Dir, name string) error {
+	f, err := out.CreateLog(name)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 type modState struct {
 	mu        sync.Mutex
 	w         *results.RecordWriter
+	closed    bool
 	records   int
 	warnings  []string
+	gaps      []coverage.Gap
+	rawTimes  int           // dates kept raw (outside 1970–2100)
+	firstRaw  model.RawTime // the first of them, for the warning
 	artifacts map[string]bool
+}
+
+// closeWriter puts <module>.json in place once, whoever gets there first:
+// the module's own goroutine, or an interrupted run leaving it behind.
+func (st *modState) closeWriter() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed || st.w == nil {
+		return nil
+	}
+	st.closed = true
+	return st.w.Close()
 }
 
 type sink struct {
 	opts       *Options
+	out        *atomicfile.Dir
 	tl         *timeline.Collector
 	mu         sync.Mutex
 	states     map[string]*modState
 	detections []model.Detection
+	// gate lets an interrupted run stop taking output from modules it
+	// leaves behind: Record and Detection hold it shared, abandon takes it
+	// whole and sets closed, so nothing reaches the timeline, the
+	// detections or a results file after the run has moved on.
+	gate   sync.RWMutex
+	closed bool
+}
+
+// abandon stops all further output and closes every module's file.
+func (s *sink) abandon() {
+	s.gate.Lock()
+	s.closed = true
+	s.gate.Unlock()
+	s.mu.Lock()
+	states := make([]*modState, 0, len(s.states))
+	for _, st := range s.states {
+		states = append(states, st)
+	}
+	s.mu.Unlock()
+	for _, st := range states {
+		st.closeWriter()
+	}
+}
+
+// fill copies what a module produced so far into its coverage entry.
+func (s *sink) fill(info *results.ModuleInfo) {
+	st := s.state(info.Name)
+	st.mu.Lock()
+	info.Records = st.records
+	info.Warnings = append([]string(nil), st.warnings...)
+	if st.rawTimes > 0 {
+		// One warning per module, not one per row: a crafted table can
+		// hold millions of impossible dates.
+		info.Warnings = append(info.Warnings, fmt.Sprintf("%d date(s) are no plausible date and were kept as stored values (raw_times in %s), not placed on the timeline; first: %s, %s",
+			st.rawTimes, fileName(info.Name), st.firstRaw.Desc, st.firstRaw.Why))
+	}
+	info.Gaps = append([]coverage.Gap(nil), st.gaps...)
+	for a := range st.artifacts {
+		info.Artifacts = append(info.Artifacts, a)
+	}
+	st.mu.Unlock()
+	sort.Strings(info.Artifacts)
 }
 
 func (s *sink) state(name string) *modState {
@@ -221,17 +368,23 @@ func (s *sink) state(name string) *modState {
 // maxWarnings keeps a hostile file from filling info.json with one warning per row.
 const maxWarnings = 50
 
-func (s *sink) runModule(ctx context.Context, m module.Module) (info results.ModuleInfo) {
-	name := m.Name()
-	info = results.ModuleInfo{Name: name, Description: m.Description()}
+// stopGrace is how long a module whose time ran out has to return by
+// itself before it is left behind.
+const stopGrace = 500 * time.Millisecond
+
+func (s *sink) runModule(ctx context.Context, m module.Def) (info results.ModuleInfo) {
+	name := m.Name
+	info = results.ModuleInfo{Name: name, Description: m.Description}
 	start := time.Now()
 	st := s.state(name)
-	w, err := results.NewRecordWriter(filepath.Join(s.opts.OutDir, fileName(name)), name)
+	w, err := results.NewRecordWriter(s.out, fileName(name), name)
 	if err != nil {
 		info.Status, info.Error = results.StatusFailed, err.Error()
 		return info
 	}
+	st.mu.Lock()
 	st.w = w
+	st.mu.Unlock()
 	if s.opts.Progress != nil {
 		s.opts.Progress.ModuleStarted(name)
 	}
@@ -241,29 +394,44 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		mctx, cancel = context.WithTimeout(ctx, s.opts.ModuleTimeout)
 		defer cancel()
 	}
-	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log)
-	runErr := func() (err error) {
-		// A crafted file must never take the whole run down: a panic in one
-		// module is that module's failure, reported with where it happened.
+	env := module.NewEnv(s.opts.Evidence, name, s, s.opts.Log).WithContext(mctx)
+	// The module runs in its own goroutine so that its time limit holds even
+	// when it blocks where no context reaches (inside one step of a SQLite
+	// query, a read the system does not interrupt). Go cannot stop a
+	// goroutine: one that overruns by more than stopGrace is left behind,
+	// its later output dropped, and the run goes on; it ends with the
+	// process.
+	done := make(chan error, 1)
+	go func() {
+		var err error
 		defer func() {
+			// A crafted file must never take the whole run down: a panic in
+			// one module is that module's failure, reported with where it
+			// happened.
 			if r := recover(); r != nil {
 				s.opts.Log.Error("module panicked", "module", name, "panic", r, "stack", string(debug.Stack()))
 				err = fmt.Errorf("internal error while parsing (please report): %v", r)
 			}
+			done <- err
 		}()
-		return m.Run(mctx, env)
+		err = m.Run(mctx, env)
 	}()
-	if cerr := w.Close(); cerr != nil && runErr == nil {
+	var runErr error
+	select {
+	case runErr = <-done:
+	case <-mctx.Done():
+		select {
+		case runErr = <-done:
+		case <-time.After(stopGrace):
+			runErr = fmt.Errorf("%w; the module did not stop and was left behind (its records so far are kept)", context.Cause(mctx))
+			s.opts.Log.Error("module left behind at its time limit", "module", name)
+		}
+	}
+	// From here on nothing the module sends is taken (see Record).
+	if cerr := st.closeWriter(); cerr != nil && runErr == nil {
 		runErr = cerr
 	}
-	st.mu.Lock()
-	info.Records = st.records
-	info.Warnings = st.warnings
-	for a := range st.artifacts {
-		info.Artifacts = append(info.Artifacts, a)
-	}
-	st.mu.Unlock()
-	sort.Strings(info.Artifacts)
+	s.fill(&info)
 	switch {
 	case runErr != nil && errors.Is(runErr, module.ErrAbsent):
 		info.Status = results.StatusAbsent
@@ -271,34 +439,51 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		if info.Records > 0 {
 			info.Status = results.StatusParsed
 		}
+	case runErr != nil && ctx.Err() != nil:
+		// The run was interrupted: the module stopped because it was told
+		// to, not because of its input.
+		info.Status, info.Error = results.StatusInterrupted, "stopped by the interruption"
 	case runErr != nil:
 		info.Status, info.Error = results.StatusFailed, runErr.Error()
-		if errors.Is(runErr, context.DeadlineExceeded) && ctx.Err() == nil {
+		if errors.Is(runErr, context.DeadlineExceeded) {
 			info.Error = fmt.Sprintf("stopped after %s (module time limit): %v", s.opts.ModuleTimeout, runErr)
+			info.Gaps = append(info.Gaps, coverage.Gap{Part: name, Cause: coverage.TimedOut, Detail: fmt.Sprintf("after %s, with %d records read", s.opts.ModuleTimeout, info.Records)})
 		}
+	case info.Records == 0 && (len(info.Gaps) > 0 || len(info.Artifacts) > 0 && len(info.Warnings) > 0):
+		// It found its files and read nothing from them: not "empty".
+		info.Status = results.StatusUnreadable
 	case info.Records == 0:
 		info.Status = results.StatusEmpty
 	default:
 		info.Status = results.StatusParsed
 	}
 	info.DurationMS = time.Since(start).Milliseconds()
-	if info.Status == results.StatusAbsent || (info.Status == results.StatusEmpty && len(info.Artifacts) == 0 && info.Records == 0) {
+	if info.Status == results.StatusAbsent {
 		// No output file for a module that had nothing to read, so the
 		// results folder lists only what was actually parsed.
-		if info.Status == results.StatusAbsent {
-			os.Remove(filepath.Join(s.opts.OutDir, fileName(name)))
-		}
+		s.out.Remove(fileName(name))
 	}
-	if s.opts.Progress != nil {
+	if s.opts.Progress != nil && !s.isClosed() {
 		s.opts.Progress.ModuleDone(info)
 	}
 	return info
+}
+
+func (s *sink) isClosed() bool {
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	return s.closed
 }
 
 // fileName maps a module name to its results file.
 func fileName(module string) string { return module + ".json" }
 
 func (s *sink) Record(name string, r *model.Record) {
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	if s.closed {
+		return
+	}
 	st := s.state(name)
 	var worst *model.Severity
 	var dets []model.Detection
@@ -315,23 +500,46 @@ func (s *sink) Record(name string, r *model.Record) {
 	for i := range evs {
 		evs[i].Severity = worst
 	}
-	s.tl.Add(evs...)
 	st.mu.Lock()
+	if st.closed {
+		// The module was left behind at its time limit (or has returned):
+		// what it still sends is dropped, timeline and findings included.
+		st.mu.Unlock()
+		return
+	}
+	if len(r.RawTimes) > 0 {
+		if st.rawTimes == 0 {
+			st.firstRaw = r.RawTimes[0]
+		}
+		st.rawTimes += len(r.RawTimes)
+	}
+	s.tl.Add(evs...)
 	st.w.Write(r)
 	st.records++
 	n := st.records
-	st.mu.Unlock()
 	if len(dets) > 0 {
 		s.mu.Lock()
 		s.detections = append(s.detections, dets...)
 		s.mu.Unlock()
 	}
+	st.mu.Unlock()
 	if s.opts.Progress != nil && n%5000 == 0 {
 		s.opts.Progress.Records(name, n)
 	}
 }
 
 func (s *sink) Detection(name string, d model.Detection) {
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	if s.closed {
+		return
+	}
+	st := s.state(name)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed && st.w != nil {
+		return // left behind at its time limit
+	}
 	s.mu.Lock()
 	s.detections = append(s.detections, d)
 	s.mu.Unlock()
@@ -346,6 +554,19 @@ func (s *sink) Warn(name, msg string) {
 		st.warnings = append(st.warnings, msg)
 	case len(st.warnings) == maxWarnings:
 		st.warnings = append(st.warnings, "further warnings omitted")
+	}
+}
+
+// Gap records a part the module could not check (module.GapSink).
+func (s *sink) Gap(name string, g coverage.Gap) {
+	st := s.state(name)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	switch {
+	case len(st.gaps) < maxWarnings:
+		st.gaps = append(st.gaps, g)
+	case len(st.gaps) == maxWarnings:
+		st.gaps = append(st.gaps, coverage.Gap{Part: name, Cause: coverage.NotChecked, Detail: "further gaps omitted"})
 	}
 }
 

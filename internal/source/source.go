@@ -12,6 +12,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -19,6 +20,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // Kind is an evidence type; its string is what --type takes.
@@ -90,16 +95,27 @@ type Evidence struct {
 	Inputs  []InputFile
 	Device  Device
 	TempDir string // private (0700); removed by Close
+	// Temp is the same folder with the run's disk budget: every temporary
+	// write (extraction, decryption, database copies) goes through it.
+	// Closing the evidence closes it, and a goroutine still running then
+	// can no longer write there.
+	Temp *scratch.Dir
 
 	// Notes are problems met while opening (a file whose size did not match
 	// its manifest, an entry refused from an archive). They are reported in
 	// info.json and the report, never dropped.
 	Notes []string
+	// Gaps are the parts of the evidence that could not be opened and so
+	// were not checked (an encrypted inner backup without its password, an
+	// unreadable nested archive). Each makes the outcome incomplete.
+	Gaps []coverage.Gap
 
 	mu      sync.Mutex
 	closers []func() error
 	index   []string
 	indexed bool
+	noted   map[string]bool
+	dropped int
 }
 
 // OnClose registers cleanup to run when the evidence is closed.
@@ -109,22 +125,157 @@ func (e *Evidence) OnClose(f func() error) {
 	e.mu.Unlock()
 }
 
-// Note records a problem met while reading the evidence.
+// maxNotes bounds the notes of one evidence: an acquisition holding a
+// million named pipes gets a thousand lines and a count, not a million.
+const maxNotes = 1000
+
+// Note records a problem met while reading the evidence. The same message
+// is kept once.
 func (e *Evidence) Note(msg string) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.noted[msg] {
+		return
+	}
+	if len(e.Notes) >= maxNotes {
+		e.dropped++
+		return
+	}
+	if e.noted == nil {
+		e.noted = map[string]bool{}
+	}
+	e.noted[msg] = true
 	e.Notes = append(e.Notes, msg)
+}
+
+// NotChecked records a part of the evidence that was not checked, with why
+// (and, when the cause's usual fix does not fit, how to fix it).
+func (e *Evidence) NotChecked(g coverage.Gap) {
+	e.mu.Lock()
+	e.Gaps = append(e.Gaps, g)
 	e.mu.Unlock()
 }
 
-// Close releases everything and removes the private temporary folder.
+// GapList is a copy of the parts not checked so far, safe while modules
+// still run (a module left behind at its time limit may add one).
+func (e *Evidence) GapList() []coverage.Gap {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]coverage.Gap(nil), e.Gaps...)
+}
+
+// NoteList is a copy of the notes so far, safe while modules still run.
+func (e *Evidence) NoteList() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := append([]string(nil), e.Notes...)
+	if e.dropped > 0 {
+		out = append(out, fmt.Sprintf("%d more problems not listed one by one", e.dropped))
+	}
+	return out
+}
+
+// ReadFile reads a whole evidence file under lim (see evfile.ReadFile). A
+// refused file is also recorded as a note naming it, so it is never
+// silently left out.
+func (e *Evidence) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
+	b, err := evfile.ReadFile(e.FS, name, lim)
+	e.noteRefusal(err)
+	return b, err
+}
+
+// Open opens an evidence file for streaming under lim (see evfile.Open),
+// noting a refusal as ReadFile does.
+func (e *Evidence) Open(name string, lim evfile.Limit) (*evfile.File, error) {
+	f, err := evfile.Open(e.FS, name, lim)
+	e.noteRefusal(err)
+	return f, err
+}
+
+// noteRefusal records a refusal of the bounded reader or of the temporary
+// disk budget as a note and as a part not checked (coverage.Refused or
+// OverLimit), which makes the outcome incomplete.
+func (e *Evidence) noteRefusal(err error) {
+	if g, ok := RefusalGap(err); ok {
+		e.Note(err.Error())
+		e.NotChecked(g)
+	}
+}
+
+// RefusalGap is the part not checked that a refusal of the bounded reader
+// or of the temporary disk budget stands for; ok is false for any other
+// error.
+func RefusalGap(err error) (coverage.Gap, bool) {
+	var re *evfile.RefusedError
+	var be *scratch.ExceededError
+	switch {
+	case err == nil:
+		return coverage.Gap{}, false
+	case errors.As(err, &be):
+		return coverage.Gap{Part: be.What, Cause: coverage.OverLimit, Detail: err.Error(), Fix: "check its size by hand; if the evidence really is that large, give a larger --temp-budget"}, true
+	case errors.Is(err, scratch.ErrBudget):
+		return coverage.Gap{Part: "temporary files", Cause: coverage.OverLimit, Detail: err.Error()}, true
+	case errors.As(err, &re):
+		cause := coverage.Refused
+		if strings.Contains(re.Reason, "limit") {
+			cause = coverage.OverLimit
+		}
+		return coverage.Gap{Part: re.Name, Cause: cause, Detail: err.Error()}, true
+	}
+	return coverage.Gap{}, false
+}
+
+// RefusedEntries records the entries an archive reader refused (unsafe
+// names, links, devices, overlapping data): each as a note, and the lot as
+// one part not checked, so the outcome says the archive was not read whole.
+func (e *Evidence) RefusedEntries(archive string, refused []string) {
+	if len(refused) == 0 {
+		return
+	}
+	for _, r := range refused {
+		e.Note(r)
+	}
+	detail := refused[0]
+	if len(refused) > 1 {
+		detail = fmt.Sprintf("%s (and %d more)", refused[0], len(refused)-1)
+	}
+	e.NotChecked(coverage.Gap{Part: fmt.Sprintf("%d entries of %s", len(refused), archive), Cause: coverage.Refused, Detail: detail})
+}
+
+// NoteRefusal is noteRefusal for readers outside this package (SQLite
+// opens, archive members).
+func (e *Evidence) NoteRefusal(err error) { e.noteRefusal(err) }
+
+// closeWait bounds how long Close waits for readers to release their
+// files: one still used by a module left behind at its time limit must not
+// keep the private folder (decrypted plaintext included) on disk.
+const closeWait = time.Second
+
+// Close releases everything and removes the private temporary folder, even
+// when a reader is still blocked.
 func (e *Evidence) Close() error {
 	e.mu.Lock()
 	cl := e.closers
 	e.closers = nil
 	e.mu.Unlock()
 	var errs []error
-	for i := len(cl) - 1; i >= 0; i-- {
-		if err := cl[i](); err != nil {
+	done := make(chan []error, 1)
+	go func() {
+		var errs []error
+		for i := len(cl) - 1; i >= 0; i-- {
+			if err := cl[i](); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		done <- errs
+	}()
+	select {
+	case errs = <-done:
+	case <-time.After(closeWait):
+		errs = append(errs, errors.New("a reader did not release its files (still used by a module left behind); the temporary folder is removed anyway"))
+	}
+	if e.Temp != nil {
+		if err := e.Temp.Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -224,6 +375,6 @@ func matchSegs(pat, name []string) bool {
 // Errors every encrypted-evidence reader wraps, so the CLI can ask for a
 // password once and print one clear message, whatever the evidence type.
 var (
-	ErrPasswordNeeded = errors.New("the evidence is encrypted: give its password with --password, --password-file or HUELLA_BACKUP_PASSWORD")
+	ErrPasswordNeeded = errors.New("encrypted: give --password-file FILE or set HUELLA_BACKUP_PASSWORD (or run on a terminal to be asked)")
 	ErrWrongPassword  = errors.New("wrong password: the evidence could not be decrypted with it")
 )

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // walPair builds a small database whose last rows live only in its WAL, and
@@ -47,6 +49,17 @@ func walPair(t testing.TB) (db, wal []byte) {
 		t.Fatal(err)
 	}
 	return db, wal
+}
+
+// testTemp is a private folder with a budget, removed after the test.
+func testTemp(t testing.TB) *scratch.Dir {
+	t.Helper()
+	d, err := scratch.New(t.TempDir(), "huella-", scratch.NewBudget(64<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // readAll reads every table the way modules do (rows into any, values
@@ -94,7 +107,7 @@ func readAll(ctx context.Context, d *DB) ([]string, error) {
 
 func TestOpenReadsWALRows(t *testing.T) {
 	db, wal := walPair(t)
-	tmp := t.TempDir()
+	tmp := testTemp(t)
 	tests := []struct {
 		name string
 		fsys fstest.MapFS
@@ -108,7 +121,7 @@ func TestOpenReadsWALRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := Open(tc.fsys, "m.db", tmp)
+			d, err := Open(context.Background(), tc.fsys, "m.db", Options{Temp: tmp})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,8 +140,8 @@ func TestOpenReadsWALRows(t *testing.T) {
 					t.Errorf("unexpected %q", n)
 				}
 			}
-			if left, _ := os.ReadDir(tmp); len(left) != 0 {
-				t.Errorf("private copy left behind: %v", left)
+			if left, _ := os.ReadDir(tmp.Path()); len(left) != 0 || tmp.Budget().Used() != 0 {
+				t.Errorf("private copy left behind: %v, %d bytes still reserved", left, tmp.Budget().Used())
 			}
 		})
 	}
@@ -144,7 +157,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add(db, []byte(nil))
 	f.Add(db[:len(db)/2], wal)
 	f.Add([]byte("SQLite format 3\x00"), []byte(nil))
-	tmp := f.TempDir()
+	tmp := testTemp(f)
 	f.Fuzz(func(t *testing.T, db, wal []byte) {
 		if len(db)+len(wal) > 1<<20 {
 			return
@@ -155,15 +168,15 @@ func FuzzOpen(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		d, err := Open(fsys, "m.db", tmp)
+		d, err := Open(ctx, fsys, "m.db", Options{Temp: tmp})
 		if err == nil {
 			readAll(ctx, d)
 			d.Close()
 		} else if !strings.Contains(err.Error(), "m.db") {
 			t.Fatalf("error does not name the file: %v", err)
 		}
-		if left, _ := os.ReadDir(tmp); len(left) != 0 {
-			t.Fatalf("private copy left behind: %v", left)
+		if left, _ := os.ReadDir(tmp.Path()); len(left) != 0 || tmp.Budget().Used() != 0 {
+			t.Fatalf("private copy left behind: %v, %d bytes still reserved", left, tmp.Budget().Used())
 		}
 	})
 }

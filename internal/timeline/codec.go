@@ -12,9 +12,15 @@ import (
 )
 
 // The spill format is ours and short-lived (a private temporary file read
-// back by the same process): per event, the time as Unix nanoseconds, a
-// severity byte (0 = none, else severity+1), then length-prefixed strings
-// and string lists. It is several times cheaper than gob for this shape.
+// back by the same process): per event, the time as Unix seconds (signed
+// varint) and nanoseconds (uvarint, below 1e9), a severity byte (0 = none,
+// else severity+1), then length-prefixed strings and string lists. It is
+// several times cheaper than gob for this shape.
+//
+// Seconds and nanoseconds round-trip every time.Time: UnixNano covers only
+// 1678–2262, so an event dated 3554 came back as 1800 and broke the merge
+// order. time.Time.Unix wraps for times near its own limits, and time.Unix
+// wraps back the same way, so even those come back exact.
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -30,7 +36,8 @@ func appendStrings(b []byte, ss []string) []byte {
 }
 
 func appendEvent(b []byte, e *model.Event) []byte {
-	b = binary.AppendVarint(b, e.Time.UnixNano())
+	b = binary.AppendVarint(b, e.Time.Unix())
+	b = binary.AppendUvarint(b, uint64(e.Time.Nanosecond()))
 	sev := byte(0)
 	if e.Severity != nil {
 		sev = byte(*e.Severity) + 1
@@ -88,7 +95,7 @@ func readStrings(r *bufio.Reader) ([]string, error) {
 var severities = [...]model.Severity{model.Informational, model.Low, model.Medium, model.High, model.Critical}
 
 func readEvent(r *bufio.Reader, e *model.Event) error {
-	ns, err := binary.ReadVarint(r)
+	sec, err := binary.ReadVarint(r)
 	if err != nil {
 		return err // io.EOF at a clean end
 	}
@@ -98,11 +105,18 @@ func readEvent(r *bufio.Reader, e *model.Event) error {
 		}
 		return err
 	}
+	ns, err := binary.ReadUvarint(r)
+	if err != nil {
+		return unexpected(err)
+	}
+	if ns >= 1e9 {
+		return errCorrupt
+	}
 	sev, err := r.ReadByte()
 	if err != nil {
 		return unexpected(err)
 	}
-	*e = model.Event{Time: time.Unix(0, ns).UTC()}
+	*e = model.Event{Time: time.Unix(sec, int64(ns)).UTC()}
 	if sev > 0 {
 		if int(sev) > len(severities) {
 			return errCorrupt

@@ -51,6 +51,9 @@ func (c *Collector) Add(evs ...model.Event) {
 		if e.Time.IsZero() {
 			continue
 		}
+		// UTC here, as the spill format returns it: an event reads the same
+		// whether its chunk stayed in memory or went to disk.
+		e.Time = e.Time.UTC()
 		if len(e.Summary) > MaxSummary {
 			e.Summary = strings.ToValidUTF8(e.Summary[:MaxSummary], "") + "…"
 		}

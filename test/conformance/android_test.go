@@ -56,9 +56,7 @@ func TestAndroidBackups(t *testing.T) {
 				args = append(args, "--password", c.password)
 			}
 			r := check(t, filepath.Join(dir, c.file), args...)
-			if r.code != results.ExitClean {
-				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
-			}
+			incompleteForLackOfIndicators(t, r)
 			info := readInfo(t, r.out)
 			if info.Evidence.Kind != "android-backup" {
 				t.Errorf("kind %s", info.Evidence.Kind)

@@ -31,6 +31,15 @@ type hostileCase struct {
 	// known names a reported, unfixed problem: the case is skipped while it
 	// still fails and fails once it passes, so the mark cannot go stale.
 	known string
+	// env is added to huella's environment (a backup password).
+	env []string
+	// wantExit, when set, lists the acceptable exit statuses.
+	wantExit []int
+	// forbid must appear in no output file (text planted outside the
+	// evidence that a followed link would have brought in).
+	forbid string
+	// needs says why the case cannot run here ("" when it can).
+	needs func() string
 	build func(t *testing.T, dir string) (evidence, iocs string)
 }
 
@@ -239,7 +248,8 @@ func abFile(t *testing.T, p, header string, body func(w io.Writer) error) {
 }
 
 func cases() []hostileCase {
-	cs := []hostileCase{
+	cs := boundedCases()
+	cs = append(cs, []hostileCase{
 		sqliteCase("sqlite truncated", func(b []byte) []byte { return b[:len(b)*6/10] }),
 		sqliteCase("sqlite garbage after header", func(b []byte) []byte {
 			for i := 100; i < len(b); i++ {
@@ -326,7 +336,9 @@ func cases() []hostileCase {
 			})
 			return p, ""
 		}},
-		{name: "gzip bomb (1 GB tar entry)", mention: "", slow: true, build: func(t *testing.T, dir string) (string, string) {
+		// Over the temporary disk budget (max(4 × its 1 MB, 1 GiB)): refused
+		// from its headers before anything is written.
+		{name: "gzip bomb (1 GB tar entry)", mention: "temporary disk", unreadable: true, slow: true, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "dump.tar.gz")
 			sms := soundSMS(t, dir)
 			writeTarGz(t, p, func(yield func(tarEntry) bool) {
@@ -352,7 +364,9 @@ func cases() []hostileCase {
 				})
 				return p, ""
 			}},
-		{name: "ab zlib bomb", mention: "", slow: true, build: func(t *testing.T, dir string) (string, string) {
+		// Its one entry is no file a module reads: nothing can be checked,
+		// and the outcome says so (exit 2), once the bomb is defused.
+		{name: "ab zlib bomb", mention: "", unreadable: true, slow: true, build: func(t *testing.T, dir string) (string, string) {
 			p := filepath.Join(dir, "backup.ab")
 			abFile(t, p, "ANDROID BACKUP\n5\n1\nnone\n", func(w io.Writer) error {
 				zw, _ := zlib.NewWriterLevel(w, zlib.BestCompression)
@@ -371,7 +385,7 @@ func cases() []hostileCase {
 			})
 			return p, ""
 		}},
-	}
+	}...)
 	for _, h := range []struct{ name, header string }{
 		{"ab version 999", "ANDROID BACKUP\n999\n1\nnone\n"},
 		{"ab compression flag 7", "ANDROID BACKUP\n5\n7\nnone\n"},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,8 @@ func listFiles(t *testing.T, root string, skip ...string) map[string]int64 {
 // TestHostileInputs runs huella check on every crafted input and checks it
 // fails cleanly: a message naming the file at fault, exit 2 only when
 // nothing could be checked, no panic, nothing written outside the output
-// folder, under 1 GB of memory and 60 s.
+// folder, under 1 GB of memory, 1 GiB of temporary disk (measured on a
+// tmpfs of its own when run as root) and 60 s.
 func TestHostileInputs(t *testing.T) {
 	bin := buildHuella(t)
 	escapes := []string{"/tmp/escape-absolute.txt", "/tmp/escape-zip-abs.txt"}
@@ -77,10 +79,15 @@ func TestHostileInputs(t *testing.T) {
 			if c.slow && testing.Short() {
 				t.Skip("slow hostile input; CI runs it")
 			}
+			if c.needs != nil {
+				if why := c.needs(); why != "" {
+					t.Skip(why)
+				}
+			}
 			base := t.TempDir()
 			sandbox := filepath.Join(base, "a", "b", "c", "case")
-			tmp, out, data := filepath.Join(base, "tmp"), filepath.Join(base, "out"), filepath.Join(base, "data")
-			for _, d := range []string{sandbox, tmp, data} {
+			tmp, out, data := caseTemp(t), filepath.Join(base, "out"), filepath.Join(base, "data")
+			for _, d := range []string{sandbox, data} {
 				if err := os.MkdirAll(d, 0o700); err != nil {
 					t.Fatal(err)
 				}
@@ -90,7 +97,7 @@ func TestHostileInputs(t *testing.T) {
 			t.Logf("generated in %v", time.Since(genStart).Round(time.Millisecond))
 			before := listFiles(t, base, out, tmp)
 
-			args := []string{"check", ev, "--output", out, "--no-feed-cache", "--quiet", "--module-timeout", "50s"}
+			args := []string{"check", ev, "--output", out, "--no-feed-cache", "--quiet", "--module-timeout", "50s", "--open-timeout", "50s"}
 			if iocs != "" {
 				args = append(args, "--iocs", iocs)
 			}
@@ -98,12 +105,15 @@ func TestHostileInputs(t *testing.T) {
 			defer cancel()
 			cmd, rssFile := limitedCommand(ctx, t, bin, args)
 			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HUELLA_DATA="+data, "HUELLA_IOCS=", "HUELLA_BACKUP_PASSWORD=", "HOME="+data)
+			cmd.Env = append(cmd.Env, c.env...)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			cmd.Stdout = &stderr
+			meter := startMeter(tmp)
 			start := time.Now()
 			err := cmd.Run()
 			wall := time.Since(start)
+			disk := meter.Peak()
 			if ctx.Err() != nil {
 				msg := fmt.Sprintf("still running after %v: hang or unbounded work", timeLimit)
 				if c.known != "" {
@@ -113,7 +123,8 @@ func TestHostileInputs(t *testing.T) {
 			}
 			code := cmd.ProcessState.ExitCode()
 			rss := peakRSS(t, rssFile, cmd.ProcessState)
-			t.Logf("exit %d in %v, peak RSS %d MB", code, wall.Round(time.Millisecond), rss>>20)
+			t.Logf("exit %d in %v, peak RSS %d MB, peak temporary disk %d MB", code, wall.Round(time.Millisecond), rss>>20, disk>>20)
+			measured(c.name, wall, rss, disk, code)
 			msg := stderr.String()
 			if _, ok := err.(*exec.ExitError); err != nil && !ok {
 				t.Fatalf("run: %v", err)
@@ -129,6 +140,22 @@ func TestHostileInputs(t *testing.T) {
 			}
 			if rss > rssLimit {
 				fail("peak RSS %d MB over %d MB", rss>>20, rssLimit>>20)
+			}
+			if disk > tempLimit {
+				fail("peak temporary disk %d MB over %d MB", disk>>20, tempLimit>>20)
+			}
+			if len(c.wantExit) > 0 && !slices.Contains(c.wantExit, code) {
+				fail("exit %d, want one of %v:\n%.3000s", code, c.wantExit, msg)
+			}
+			if c.forbid != "" {
+				_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+					if err == nil && d.Type().IsRegular() {
+						if b, _ := os.ReadFile(p); strings.Contains(string(b), c.forbid) {
+							fail("%s holds %q, read from outside the evidence", filepath.Base(p), c.forbid)
+						}
+					}
+					return nil
+				})
 			}
 			info, _ := os.ReadFile(filepath.Join(out, "info.json"))
 			if code == 2 && !c.unreadable && iocs == "" {
@@ -178,6 +205,10 @@ func problemsIn(info []byte) string {
 	var v struct {
 		Evidence struct {
 			Notes []string `json:"notes"`
+			Gaps  []struct {
+				Part   string `json:"part"`
+				Detail string `json:"detail"`
+			} `json:"gaps"`
 		} `json:"evidence"`
 		Modules []struct {
 			Name     string   `json:"name"`
@@ -189,6 +220,9 @@ func problemsIn(info []byte) string {
 		return ""
 	}
 	parts := v.Evidence.Notes
+	for _, g := range v.Evidence.Gaps {
+		parts = append(parts, g.Part+": "+g.Detail)
+	}
 	for _, m := range v.Modules {
 		parts = append(parts, m.Name+": "+m.Error)
 		parts = append(parts, m.Warnings...)

@@ -116,8 +116,8 @@ func TestPartialFailure(t *testing.T) {
 			if c.failed == "ios.sms" && m.Records == 0 {
 				t.Errorf("ios.sms kept none of the rows before the broken page: what could be read must be reported")
 			}
-			if !strings.Contains(r.stderr, c.failed) || !strings.Contains(r.stderr, "failed") {
-				t.Errorf("console does not report %s failing:\n%s", c.failed, r.stderr)
+			if out := r.stdout + r.stderr; !strings.Contains(out, c.failed) || !strings.Contains(out, "failed") {
+				t.Errorf("console does not report %s failing:\n%s%s", c.failed, r.stdout, r.stderr)
 			}
 			html, err := os.ReadFile(filepath.Join(out, "report.html"))
 			if err != nil {

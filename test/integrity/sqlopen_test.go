@@ -98,7 +98,7 @@ func TestOnlySqlitexOpensDatabases(t *testing.T) {
 	allowed := map[string]bool{
 		"internal/sqlitex":                        true,
 		"internal/samplegen":                      true,
-		"internal/module/ios/iostest":             true,
+		"internal/module/moduletest":              true,
 		"internal/source/iosbackup/iosbackuptest": true,
 		"internal/casestore":                      true,
 		"internal/testutil":                       true,

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // ADBKey is one computer's public key the phone trusts for USB debugging.
@@ -20,7 +22,19 @@ type ADBKey struct {
 	SHA256        string    `json:"sha256,omitempty"`      // hex SHA-256 of the decoded key
 	Valid         bool      `json:"valid"`                 // the key is valid base64
 	LastConnected time.Time `json:"last_connected,omitzero"`
-	Source        string    `json:"source"` // user_keys, keystore or adb_keys
+	// LastConnectedRaw keeps a lastConnection that is no date between 1970
+	// and 2100 (milliseconds, as stored); LastConnected is then zero.
+	LastConnectedRaw string `json:"last_connected_raw,omitempty"`
+	Source           string `json:"source"` // user_keys, keystore or adb_keys
+}
+
+// LastConnection is LastConnected, or the error that keeps a stored value
+// outside the plausible range (for model.Record.StampChecked).
+func (k ADBKey) LastConnection() (time.Time, error) {
+	if k.LastConnectedRaw != "" {
+		return time.Time{}, &timestamp.RangeError{Raw: k.LastConnectedRaw, Scale: "Unix milliseconds"}
+	}
+	return k.LastConnected, nil
 }
 
 // maxKeys bounds how many keys one input may yield.
@@ -149,8 +163,11 @@ func parseKeystore(b []byte) []ADBKey {
 			if !ok {
 				continue
 			}
-			if ms, err := strconv.ParseInt(string(m[2]), 10, 64); err == nil && ms > 0 {
-				k.LastConnected = time.UnixMilli(ms).UTC()
+			if ms, err := strconv.ParseInt(string(m[2]), 10, 64); err == nil && ms != 0 {
+				var terr error
+				if k.LastConnected, terr = timestamp.UnixMillis(ms); terr != nil {
+					k.LastConnectedRaw = string(m[2])
+				}
 			}
 			out = append(out, k)
 		}

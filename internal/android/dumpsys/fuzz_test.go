@@ -9,14 +9,27 @@ func FuzzRead(f *testing.F) {
 	f.Add(bugreport([2]string{"package", "Packages:\n" + packageBlock("a.b", true)}))
 	f.Add("DUMP OF SERVICE adb:\n{\n  user_keys=QAAAAA== u@h\n}\n")
 	f.Add("------ SYSTEM PROPERTIES\n[a]: [b\n")
+	f.Add("DUMP OF SERVICE a:\n" + strings.Repeat("x", 3000) + "\nDUMP OF SERVICE a:\n" + strings.Repeat("y", 3000) + "\n")
+	lim := Limits{MaxLine: 512, MaxSection: 4096}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, _ := Read(strings.NewReader(s), "fuzz", nil, Limits{MaxLine: 512, MaxSection: 4096})
+		d, _ := Read(strings.NewReader(s), "fuzz", nil, lim)
 		if d == nil {
 			return
 		}
+		// What the reader exists to enforce: no section (repeated ones
+		// joined) and no properties block over MaxSection, no line kept
+		// over MaxLine.
+		if int64(len(d.Properties)) > lim.MaxSection {
+			t.Fatalf("properties over the limit: %d", len(d.Properties))
+		}
 		for _, sec := range d.Services {
-			if len(sec.Body) > 4096*2+1 {
-				t.Fatalf("section over the limit: %d", len(sec.Body))
+			if int64(len(sec.Body)) > lim.MaxSection {
+				t.Fatalf("section %q over the limit: %d", sec.Name, len(sec.Body))
+			}
+			for _, l := range strings.Split(sec.Body, "\n") {
+				if len(l) > lim.MaxLine {
+					t.Fatalf("line of %d bytes kept", len(l))
+				}
 			}
 			ParseAccessibility(sec.Body)
 			ParseAppops(sec.Body)

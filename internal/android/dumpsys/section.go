@@ -96,11 +96,18 @@ func Read(r io.Reader, name string, want []string, lim Limits) (*Dump, error) {
 		if cur != nil {
 			body := strings.TrimSuffix(buf.String(), "\n")
 			if prev, ok := d.Services[cur.Name]; ok {
+				// A section repeated is joined, within the one section limit:
+				// a dumpstate repeating a section a thousand times must not
+				// keep a thousand sections' worth.
 				if body != "" {
-					if prev.Body != "" {
-						prev.Body += "\n"
+					if int64(len(prev.Body)+1+len(body)) > lim.MaxSection {
+						truncCur = true
+					} else {
+						if prev.Body != "" {
+							prev.Body += "\n"
+						}
+						prev.Body += body
 					}
-					prev.Body += body
 				}
 				prev.Truncated = prev.Truncated || truncCur
 				if prev.Trailer == "" {

@@ -1,5 +1,8 @@
-/* huella report: timeline filtering, chart and paging. Every value from the
-   evidence is written with textContent, never as HTML. */
+/* huella report: the timeline (built only when asked for: parsing and
+   drawing a large timeline would slow the page for a reader who does not
+   need it), its filters, chart and paging; findings expanded for printing.
+   Every value from the evidence is written with textContent, never as
+   HTML. */
 (function () {
   'use strict';
   var timing = window.huellaTiming = { start: performance.now() };
@@ -10,6 +13,43 @@
     for (var k in vars) { s = s.split('{' + k + '}').join(String(vars[k])); }
     return s;
   }
+  // Printing shows every finding expanded, also in browsers whose print
+  // style sheet cannot open <details> (::details-content).
+  var reopened = [];
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details:not([open])'), function (d) { d.open = true; reopened.push(d); });
+  });
+  window.addEventListener('afterprint', function () {
+    reopened.forEach(function (d) { d.open = false; });
+    reopened = [];
+  });
+
+  var showBtn = el('tl-show'), mount = el('tl-mount'), tpl = el('tl-ui');
+  var around = document.querySelectorAll('button.around');
+  if (!showBtn || !mount || !tpl) {
+    Array.prototype.forEach.call(around, function (b) { b.hidden = true; });
+    return;
+  }
+  var tl = null; // the timeline's API once built
+  function build() {
+    if (tl) return tl;
+    timing.asked = performance.now();
+    mount.appendChild(document.importNode(tpl.content, true));
+    showBtn.hidden = true;
+    tl = timeline();
+    timing.ready = performance.now();
+    return tl;
+  }
+  showBtn.addEventListener('click', function () { build(); });
+  Array.prototype.forEach.call(around, function (b) {
+    b.addEventListener('click', function () {
+      build().around(+b.getAttribute('data-t'));
+      el('timeline').scrollIntoView();
+    });
+  });
+  timing.ready = performance.now();
+
+  function timeline() {
   // The timeline arrives as parts of columns (see render.go): join them.
   var cols = {};
   Array.prototype.forEach.call(document.querySelectorAll('script.ev-part'), function (p) {
@@ -31,10 +71,6 @@
     return out;
   }
   var body = el('ev-body');
-  if (!body) {
-    Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) { b.hidden = true; });
-    return;
-  }
   var T = nums('t', Float64Array), M = nums('m', Int32Array), S = nums('s', Int8Array);
   var D = nums('d', Int32Array), X = nums('x', Int32Array), R = nums('r', Int32Array);
   var n = T.length;
@@ -100,10 +136,14 @@
     drawChart();
   }
 
+  // Each cell carries its column's name: on a phone the table is a list of
+  // cards and the name is shown before the value.
+  var labels = [ui.col_time].concat(localFmt ? [ui.col_local] : [], [ui.col_module, ui.col_desc, ui.col_summary, ui.col_severity]);
   function cell(tr, text, cls) {
     var td = document.createElement('td');
     td.textContent = text;
     if (cls) td.className = cls;
+    td.setAttribute('data-label', labels[tr.cells.length] || '');
     tr.appendChild(td);
     return td;
   }
@@ -222,14 +262,10 @@
   el('f-reset').addEventListener('click', function () { state = Object.assign({}, ALL); sync(); apply(); });
   el('pg-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
   el('pg-next').addEventListener('click', function () { page++; render(); });
-  Array.prototype.forEach.call(document.querySelectorAll('button.around'), function (b) {
-    b.addEventListener('click', function () {
-      var t = +b.getAttribute('data-t');
-      state = Object.assign({}, ALL, { from: t - 600, to: t + 600 });
-      sync(); apply();
-      el('timeline').scrollIntoView();
-    });
-  });
   apply();
-  timing.ready = performance.now();
+  return {
+    // around shows the ten minutes either side of a finding.
+    around: function (t) { state = Object.assign({}, ALL, { from: t - 600, to: t + 600 }); sync(); apply(); }
+  };
+  }
 })();

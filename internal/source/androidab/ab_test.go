@@ -221,7 +221,7 @@ func TestReadTarLimitsAndUnsafeNames(t *testing.T) {
 	}
 	tw.Close()
 	dir := t.TempDir()
-	fsys, st, err := ReadTar(context.Background(), bytes.NewReader(buf.Bytes()), dir, archive.Limits{})
+	fsys, st, err := ReadTar(context.Background(), bytes.NewReader(buf.Bytes()), dir, archive.Limits{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestReadTarLimitsAndUnsafeNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = ReadTar(context.Background(), b.Tar, t.TempDir(), archive.Limits{MaxTotal: 1 << 20})
+	_, _, err = ReadTar(context.Background(), b.Tar, t.TempDir(), archive.Limits{MaxTotal: 1 << 20}, nil)
 	if err == nil || !strings.Contains(err.Error(), "exceeds the limit") {
 		t.Fatalf("err = %v, want a limit error", err)
 	}

@@ -1,8 +1,13 @@
 package androidab
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+
 	"bytes"
 	"context"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"io"
 	"testing"
 
@@ -22,7 +27,37 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		defer b.Close()
+		// The header checks: a known version, bounded key derivation.
+		if h := b.Header; h.Version < 1 || h.Version > 5 || h.Encryption == "AES-256" && (h.Rounds > maxRounds || h.Rounds < 1) {
+			t.Fatalf("header accepted: %+v", h)
+		}
+		// The tar reader's bounds, and the disk budget, hold whatever the
+		// stream: entries, bytes per file and in all, nothing outside dir.
 		lim := archive.Limits{MaxEntries: 100, MaxFileSize: 1 << 20, MaxTotal: 4 << 20}
-		_, _, _ = ReadTar(context.Background(), io.LimitReader(b.Tar, 8<<20), t.TempDir(), lim)
+		base := t.TempDir()
+		dir := filepath.Join(base, "d")
+		os.Mkdir(dir, 0o700)
+		budget := scratch.NewBudget(2 << 20)
+		_, st, _ := ReadTar(context.Background(), io.LimitReader(b.Tar, 8<<20), dir, lim, budget)
+		if st.Entries > lim.MaxEntries+1 || uint64(st.Bytes) > lim.MaxTotal || budget.Used() > budget.Limit() {
+			t.Fatalf("limits passed: %+v, %d reserved", st, budget.Used())
+		}
+		var written int64
+		filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				fi, _ := d.Info()
+				if uint64(fi.Size()) > lim.MaxFileSize {
+					t.Fatalf("%s: %d bytes, over the per-file limit", d.Name(), fi.Size())
+				}
+				written += fi.Size()
+			}
+			return nil
+		})
+		if written > budget.Limit() {
+			t.Fatalf("%d bytes written past a %d-byte budget", written, budget.Limit())
+		}
+		if ents, _ := os.ReadDir(base); len(ents) != 1 {
+			t.Fatalf("wrote outside its folder: %v", ents)
+		}
 	})
 }

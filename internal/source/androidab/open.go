@@ -13,6 +13,8 @@ import (
 
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // PasswordEnv is read when Options.Password is empty, so scripts need not
@@ -22,7 +24,8 @@ const PasswordEnv = "HUELLA_ANDROID_BACKUP_PASSWORD"
 // Options for Open.
 type Options struct {
 	Password string
-	TempRoot string // where the private temporary folder is made; "" = system default
+	TempRoot string       // where the private temporary folder is made when Temp is nil; "" = system default
+	Temp     *scratch.Dir // the run's private folder and disk budget
 	Limits   archive.Limits
 }
 
@@ -42,20 +45,22 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 	}
 	ev := &source.Evidence{Kind: source.AndroidBackup, Path: p, Device: source.Device{Platform: "android"}}
 	if fi.IsDir() {
-		ev.FS = archive.DirFS(p)
+		ev.FS = evfile.Dir(p)
 		return ev, nil
 	}
-	dir, err := os.MkdirTemp(opts.TempRoot, "huella-ab-")
-	if err != nil {
-		return nil, err
+	tmp := opts.Temp
+	if tmp == nil {
+		if tmp, err = scratch.New(opts.TempRoot, "huella-ab-", scratch.DefaultBudget(p)); err != nil {
+			return nil, err
+		}
 	}
-	ev.TempDir = dir
-	content := filepath.Join(dir, "content")
-	if err := os.Mkdir(content, 0o700); err != nil {
+	ev.TempDir, ev.Temp = tmp.Path(), tmp
+	content, err := tmp.Mkdir("content")
+	if err != nil {
 		ev.Close()
 		return nil, err
 	}
-	in, fsys, st, err := Extract(ctx, p, opts.password(), content, opts.Limits)
+	in, fsys, st, err := Extract(ctx, p, opts.password(), content, opts.Limits, tmp.Budget())
 	if in != nil {
 		ev.Inputs = []source.InputFile{*in}
 	}
@@ -63,7 +68,12 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 		ev.Note(s)
 	}
 	if err != nil {
-		if st.Entries == 0 || errors.Is(err, ErrPasswordNeeded) || errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotBackup) {
+		// Over the temporary disk budget or a size limit the backup is
+		// refused whole, naming the entry (and the flag that raises the
+		// budget): what was unpacked before would be checked as if it were
+		// all. A stream cut short keeps what it held, with a note.
+		if st.Entries == 0 || errors.Is(err, ErrPasswordNeeded) || errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotBackup) ||
+			errors.Is(err, scratch.ErrBudget) || errors.Is(err, archive.ErrLimit) {
 			ev.Close()
 			return nil, err
 		}
@@ -74,10 +84,11 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 	return ev, nil
 }
 
-// Extract decrypts and unpacks the .ab at p into dir. It also hashes the
-// file as an input. fsys is usable even when err reports a truncation.
-func Extract(ctx context.Context, p, password, dir string, lim archive.Limits) (*source.InputFile, fs.FS, TarStats, error) {
-	f, err := os.Open(p)
+// Extract decrypts and unpacks the .ab at p into dir, within the disk
+// budget. It also hashes the file as an input. fsys is usable even when err
+// reports a truncation.
+func Extract(ctx context.Context, p, password, dir string, lim archive.Limits, budget *scratch.Budget) (*source.InputFile, fs.FS, TarStats, error) {
+	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
 	if err != nil {
 		return nil, nil, TarStats{}, err
 	}
@@ -89,7 +100,7 @@ func Extract(ctx context.Context, p, password, dir string, lim archive.Limits) (
 		return nil, nil, TarStats{}, fmt.Errorf("%s: %w", p, err)
 	}
 	defer b.Close()
-	fsys, st, terr := ReadTar(ctx, b.Tar, dir, lim)
+	fsys, st, terr := ReadTar(ctx, b.Tar, dir, lim, budget)
 	// Hash the rest of the file too, so the recorded digest is the file's.
 	_, _ = io.Copy(io.Discard, cr)
 	in := &source.InputFile{Path: p, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil))}

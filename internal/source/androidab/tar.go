@@ -9,10 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // TarStats says how far a tar extraction got, for error messages and notes.
@@ -24,14 +25,26 @@ type TarStats struct {
 
 // ReadTar extracts the tar stream into dir (which must exist and be private)
 // and returns it as a file system. The limits bound entries and bytes, which
-// is what stops a zlib bomb. On a truncated or corrupt stream the returned
-// file system holds every entry read before the damage and err says where
-// it stopped.
-func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (fs.FS, TarStats, error) {
+// is what stops a zlib bomb; each entry's declared size (for a sparse entry,
+// the size it expands to) is reserved from the run's disk budget before any
+// of it is written, so a small .ab of sparse entries stops at the budget
+// instead of filling the disk. The stream is compressed and maybe
+// encrypted, so this is done entry by entry rather than in a first pass. On
+// a truncated or corrupt stream the returned file system holds every entry
+// read before the damage and err says where it stopped. A nil budget is
+// unlimited.
+func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits, budget *scratch.Budget) (fs.FS, TarStats, error) {
 	lim = withDefaults(lim)
 	var st TarStats
 	tr := tar.NewReader(r)
-	fsys := &OrderedFS{DirFS: archive.DirFS(dir), order: map[string]int{}}
+	fsys := &OrderedFS{Dir: evfile.Dir(dir), order: map[string]int{}}
+	// Files are created through a root on dir: once the run is over and the
+	// folder removed, a stream still being read cannot recreate it.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fsys, st, err
+	}
+	defer root.Close()
 	for {
 		if err := ctx.Err(); err != nil {
 			return fsys, st, err
@@ -45,7 +58,7 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 		}
 		st.Entries++
 		if st.Entries > lim.MaxEntries {
-			return fsys, st, fmt.Errorf("tar holds more than %d entries; stopped", lim.MaxEntries)
+			return fsys, st, fmt.Errorf("tar holds more than %d entries; stopped: %w", lim.MaxEntries, archive.ErrLimit)
 		}
 		name := strings.TrimPrefix(h.Name, "./")
 		if why := archive.CheckName(name); why != "" {
@@ -53,20 +66,24 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 			continue
 		}
 		name = path.Clean(strings.TrimSuffix(name, "/"))
-		dst := filepath.Join(dir, filepath.FromSlash(name))
 		switch h.Typeflag {
 		case tar.TypeDir:
-			if err := os.MkdirAll(dst, 0o700); err != nil {
+			if err := root.MkdirAll(name, 0o700); err != nil {
 				return fsys, st, err
 			}
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 			if h.Size < 0 || uint64(h.Size) > lim.MaxFileSize {
-				return fsys, st, fmt.Errorf("tar entry %q declares %d bytes, over the per-file limit", h.Name, h.Size)
+				return fsys, st, fmt.Errorf("tar entry %q declares %d bytes, over the per-file limit: %w", h.Name, h.Size, archive.ErrLimit)
 			}
 			if uint64(st.Bytes)+uint64(h.Size) > lim.MaxTotal {
-				return fsys, st, fmt.Errorf("tar content exceeds the limit of %d bytes at entry %q", lim.MaxTotal, h.Name)
+				return fsys, st, fmt.Errorf("tar content exceeds the limit of %d bytes at entry %q: %w", lim.MaxTotal, h.Name, archive.ErrLimit)
 			}
-			n, err := writeFile(dst, tr, h.Size)
+			if budget != nil {
+				if err := budget.Reserve(fmt.Sprintf("tar entry %q", h.Name), h.Size); err != nil {
+					return fsys, st, err
+				}
+			}
+			n, err := writeFile(root, name, tr, h.Size)
 			st.Bytes += n
 			fsys.order[name] = st.Entries - 1
 			if err != nil {
@@ -85,7 +102,7 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits) (
 // telephony provider writes MMS before SMS), so modules that must list
 // records as MVT does sort by it.
 type OrderedFS struct {
-	archive.DirFS
+	evfile.Dir
 	order map[string]int
 }
 
@@ -103,13 +120,16 @@ func (o *OrderedFS) EntryIndex(name string) (int, bool) {
 	return i, ok
 }
 
-func writeFile(dst string, r io.Reader, size int64) (int64, error) {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return 0, err
+func writeFile(root *os.Root, name string, r io.Reader, size int64) (int64, error) {
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o700); err != nil {
+			return 0, err
+		}
 	}
 	// O_EXCL is not used: a duplicate tar entry replaces the earlier one,
-	// as tar semantics say. The path was checked, so it stays inside dir.
-	f, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	// as tar semantics say. The path was checked, and the root keeps it
+	// inside dir.
+	f, err := root.OpenFile(name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return 0, err
 	}

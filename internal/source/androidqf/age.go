@@ -13,6 +13,8 @@ import (
 	"filippo.io/age"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 const ageMagic = "age-encryption.org/v1"
@@ -25,8 +27,10 @@ var (
 	ErrWrongIdentity = errors.New("the age identity does not match this acquisition")
 )
 
-// decryptAge writes the plaintext zip into dir and returns its path.
-func decryptAge(ctx context.Context, p, identityFile, dir string) (string, error) {
+// decryptAge writes the plaintext zip into the private folder and returns
+// its path. The ciphertext's size is reserved from the run's disk budget
+// first: age's plaintext is never longer.
+func decryptAge(ctx context.Context, p, identityFile string, tmp *scratch.Dir) (string, error) {
 	if identityFile == "" {
 		return "", fmt.Errorf("%s: %w", p, ErrIdentityNeeded)
 	}
@@ -39,7 +43,7 @@ func decryptAge(ctx context.Context, p, identityFile, dir string) (string, error
 	if err != nil {
 		return "", fmt.Errorf("%s: not an age identity file: %w", identityFile, err)
 	}
-	in, err := os.Open(p)
+	in, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
 	if err != nil {
 		return "", err
 	}
@@ -52,15 +56,7 @@ func decryptAge(ctx context.Context, p, identityFile, dir string) (string, error
 		}
 		return "", fmt.Errorf("%s: cannot decrypt: %w", p, err)
 	}
-	dst := filepath.Join(dir, "acquisition.zip")
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(out, ctxReader{ctx, r})
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	dst, err := tmp.CopyIn("acquisition.zip", "decrypting "+filepath.Base(p), ctxReader{ctx, r}, in.Info.Size())
 	if err != nil {
 		return "", fmt.Errorf("%s: decryption failed part way (file damaged?): %w", p, err)
 	}
@@ -80,7 +76,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 }
 
 func hashFile(p string) (source.InputFile, error) {
-	f, err := os.Open(p)
+	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
 	if err != nil {
 		return source.InputFile{}, err
 	}

@@ -18,9 +18,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // BackupMount is the folder under which the content of the acquisition's
@@ -29,9 +32,10 @@ const BackupMount = "backup.ab.tar"
 
 // Options for the openers of this package.
 type Options struct {
-	AgeIdentity    string // age identity file, for .zip.age acquisitions
-	BackupPassword string // for an encrypted backup.ab; else androidab.PasswordEnv
-	TempRoot       string // where private temporary folders are made
+	AgeIdentity    string       // age identity file, for .zip.age acquisitions
+	BackupPassword string       // for an encrypted backup.ab; else androidab.PasswordEnv
+	TempRoot       string       // where the private temporary folder is made when Temp is nil
+	Temp           *scratch.Dir // the run's private folder and disk budget
 	Limits         archive.Limits
 }
 
@@ -64,7 +68,7 @@ func finishQF(ctx context.Context, ev *source.Evidence, opts Options) error {
 	ev.Kind = source.AndroidQF
 	readDevice(ev)
 	mountBackup(ctx, ev, opts)
-	mountBugreport(ev, opts)
+	mountBugreport(ctx, ev, opts)
 	return nil
 }
 
@@ -85,15 +89,17 @@ func openTree(ctx context.Context, p string, kind source.Kind, opts Options, det
 		return nil, err
 	}
 	ev := &source.Evidence{Kind: kind, Path: p, Device: source.Device{Platform: "android"}}
-	dir, err := os.MkdirTemp(opts.TempRoot, "huella-android-")
-	if err != nil {
-		return nil, err
+	tmp := opts.Temp
+	if tmp == nil {
+		if tmp, err = scratch.New(opts.TempRoot, "huella-android-", scratch.DefaultBudget(p)); err != nil {
+			return nil, err
+		}
 	}
-	ev.TempDir = dir
+	ev.TempDir, ev.Temp = tmp.Path(), tmp
 	var fsys fs.FS
 	switch {
 	case fi.IsDir():
-		fsys = archive.DirFS(p)
+		fsys = evfile.Dir(p)
 	default:
 		in, err := hashFile(p)
 		if err != nil {
@@ -103,7 +109,7 @@ func openTree(ctx context.Context, p string, kind source.Kind, opts Options, det
 		ev.Inputs = []source.InputFile{in}
 		zipPath := p
 		if isAge(p) {
-			zipPath, err = decryptAge(ctx, p, opts.AgeIdentity, dir)
+			zipPath, err = decryptAge(ctx, p, opts.AgeIdentity, tmp)
 			if err != nil {
 				ev.Close()
 				return nil, err
@@ -115,9 +121,7 @@ func openTree(ctx context.Context, p string, kind source.Kind, opts Options, det
 			return nil, err
 		}
 		ev.OnClose(c.Close)
-		for _, r := range z.Refused {
-			ev.Note(r)
-		}
+		ev.RefusedEntries(filepath.Base(p), z.Refused)
 		fsys = z
 	}
 	if !detect(fsys) {
@@ -143,17 +147,19 @@ func isAge(p string) bool {
 	return bytes.Equal(head, []byte(ageMagic))
 }
 
-// readDevice fills Device from getprop.txt and acquisition.json.
+// readDevice fills Device from getprop.txt and acquisition.json. A file
+// refused by the bounded reader (a named pipe, a link leading outside) is
+// noted by name; a missing one is simply absent.
 func readDevice(ev *source.Evidence) {
-	if f, err := ev.FS.Open("getprop.txt"); err == nil {
-		props, err := ParseGetprop(io.LimitReader(f, 32<<20))
+	if f, err := ev.Open("getprop.txt", evfile.Text); err == nil {
+		props, err := ParseGetprop(f)
 		f.Close()
 		if err != nil {
 			ev.Note("getprop.txt: " + err.Error())
 		}
 		applyProps(&ev.Device, PropMap(props))
 	}
-	b, err := readSmall(ev.FS, "acquisition.json", 1<<20)
+	b, err := ev.ReadFile("acquisition.json", evfile.SmallJSON)
 	if err != nil {
 		return
 	}
@@ -184,7 +190,7 @@ func readDevice(ev *source.Evidence) {
 	setExtra(&ev.Device, "androidqf_version", acq.Version)
 	hostKey := strings.TrimSpace(acq.HostKey)
 	if hostKey == "" {
-		if b, err := readSmall(ev.FS, "adb_host_key.pub", 64<<10); err == nil {
+		if b, err := ev.ReadFile("adb_host_key.pub", evfile.SmallJSON); err == nil {
 			hostKey = strings.TrimSpace(string(b))
 		}
 	}
@@ -231,25 +237,10 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-func readSmall(fsys fs.FS, name string, max int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, max)
-	}
-	return b, nil
-}
-
 // mountBackup unpacks the acquisition's backup.ab (the SMS database lives
-// there) under BackupMount. Problems become notes: the rest of the
-// acquisition is still worth checking.
+// there) under BackupMount. Problems become gaps, each with its fix: the
+// rest of the acquisition is still worth checking, but the answer is
+// incomplete without the backup.
 func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	ents, err := fs.ReadDir(ev.FS, ".")
 	if err != nil {
@@ -265,40 +256,57 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if name == "" {
 		return
 	}
+	gap := func(c coverage.Cause, detail string) {
+		ev.NotChecked(coverage.Gap{Part: name + " (the phone's SMS backup)", Cause: c, Detail: detail})
+	}
 	abPath, ok := localPath(ev.FS, name)
 	if !ok {
-		abPath = filepath.Join(ev.TempDir, "backup.ab")
-		if err := copyOut(ev.FS, name, abPath); err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+		p, err := copyOut(ctx, ev, name, "backup.ab")
+		if err != nil {
+			gap(coverage.Unreadable, "cannot copy it out of the archive: "+err.Error())
 			return
 		}
+		abPath = p
 	}
-	dir := filepath.Join(ev.TempDir, "backup")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		ev.Note(err.Error())
+	dir, err := ev.Temp.Mkdir("backup")
+	if err != nil {
+		gap(coverage.Unreadable, err.Error())
 		return
 	}
 	pw := opts.BackupPassword
 	if pw == "" {
 		pw = os.Getenv(androidab.PasswordEnv)
 	}
-	_, fsys, st, err := androidab.Extract(ctx, abPath, pw, dir, opts.Limits)
+	_, fsys, st, err := androidab.Extract(ctx, abPath, pw, dir, opts.Limits, ev.Temp.Budget())
 	for _, s := range st.Skipped {
 		ev.Note(name + ": " + s)
 	}
 	if err != nil {
 		switch {
 		case errors.Is(err, androidab.ErrPasswordNeeded):
-			ev.Note(name + " is encrypted and no backup password was given: its SMS were not checked")
+			gap(coverage.Encrypted, "")
 			return
 		case errors.Is(err, androidab.ErrWrongPassword):
-			ev.Note(name + ": wrong backup password: its SMS were not checked")
+			gap(coverage.WrongPassword, "")
 			return
 		case fsys == nil || st.Entries == 0:
-			ev.Note(fmt.Sprintf("%s is malformed, skipped: %v", name, err))
+			if g, ok := source.RefusalGap(err); ok {
+				// Over a size limit or the temporary disk budget.
+				g.Part = name + " (the phone's SMS backup)"
+				ev.NotChecked(g)
+				return
+			}
+			gap(coverage.Unreadable, "malformed: "+err.Error())
 			return
 		}
-		ev.Note(err.Error())
+		// Part of it was unpacked: keep that, and say what was not.
+		if g, ok := source.RefusalGap(err); ok {
+			g.Part = name + " (the phone's SMS backup)"
+			g.Detail = fmt.Sprintf("read %d entries, then: %v", st.Entries, err)
+			ev.NotChecked(g)
+		} else {
+			gap(coverage.Unreadable, fmt.Sprintf("read %d entries, then: %v", st.Entries, err))
+		}
 	}
 	ev.FS = &mountFS{base: ev.FS, name: BackupMount, sub: fsys}
 }
@@ -310,19 +318,14 @@ func localPath(fsys fs.FS, name string) (string, bool) {
 	return "", false
 }
 
-func copyOut(fsys fs.FS, name, dst string) error {
-	src, err := fsys.Open(name)
+// copyOut copies a nested archive (backup.ab, a bug report zip) out of the
+// acquisition into the private folder: a regular file only, its declared
+// size reserved from the run's disk budget first and never exceeded.
+func copyOut(ctx context.Context, ev *source.Evidence, name, dst string) (string, error) {
+	src, err := ev.Open(name, evfile.Stream)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer src.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, src)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return ev.Temp.CopyIn(dst, name, ctxReader{ctx, src}, src.Info.Size())
 }

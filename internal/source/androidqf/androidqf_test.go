@@ -17,6 +17,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 )
@@ -153,12 +154,12 @@ func TestEncryptedBackupNeedsPassword(t *testing.T) {
 	dir := t.TempDir()
 	writeDir(t, dir, acquisition(t, "s3cret"))
 	tests := []struct {
-		pw       string
-		mounted  bool
-		noteWord string
+		pw      string
+		mounted bool
+		cause   coverage.Cause
 	}{
-		{"", false, "no backup password"},
-		{"bad", false, "wrong backup password"},
+		{"", false, coverage.Encrypted},
+		{"bad", false, coverage.WrongPassword},
 		{"s3cret", true, ""},
 	}
 	for _, tt := range tests {
@@ -171,8 +172,13 @@ func TestEncryptedBackupNeedsPassword(t *testing.T) {
 		if (statErr == nil) != tt.mounted {
 			t.Errorf("password %q: mounted = %v", tt.pw, statErr == nil)
 		}
-		if tt.noteWord != "" && !strings.Contains(strings.Join(ev.Notes, "|"), tt.noteWord) {
-			t.Errorf("password %q: notes = %q", tt.pw, ev.Notes)
+		// A backup that cannot be opened is a gap (not a mere note): it
+		// makes the outcome incomplete and says how to fix it.
+		switch {
+		case tt.cause == "" && len(ev.Gaps) > 0:
+			t.Errorf("password %q: gaps = %+v", tt.pw, ev.Gaps)
+		case tt.cause != "" && (len(ev.Gaps) != 1 || ev.Gaps[0].Cause != tt.cause || !strings.HasPrefix(ev.Gaps[0].Part, "backup.ab")):
+			t.Errorf("password %q: gaps = %+v, want one %s gap naming backup.ab", tt.pw, ev.Gaps, tt.cause)
 		}
 		ev.Close()
 	}
@@ -240,9 +246,17 @@ func FuzzParseGetprop(f *testing.F) {
 	f.Add("[a]: [b]\n[c]: [d")
 	f.Fuzz(func(t *testing.T, s string) {
 		props, _ := ParseGetprop(strings.NewReader(s))
+		// What the reader bounds: the number of properties, and each line
+		// (name and value) within the scanner's 1 MiB.
+		if len(props) > maxProps {
+			t.Fatalf("%d properties, over the limit", len(props))
+		}
 		for _, p := range props {
 			if p.Name == "" {
 				t.Fatal(fmt.Sprint("empty name from ", s))
+			}
+			if len(p.Name)+len(p.Value) > 1<<20 {
+				t.Fatalf("a property of %d bytes", len(p.Name)+len(p.Value))
 			}
 		}
 	})

@@ -15,7 +15,7 @@ import (
 // unpacked from one, an androidqf acquisition, a bug report, intrusion
 // logs) and opens it. want, when not empty, forces the kind.
 func OpenAny(ctx context.Context, p string, want source.Kind, opts Options) (*source.Evidence, error) {
-	abOpts := androidab.Options{Password: opts.BackupPassword, TempRoot: opts.TempRoot, Limits: opts.Limits}
+	abOpts := androidab.Options{Password: opts.BackupPassword, TempRoot: opts.TempRoot, Temp: opts.Temp, Limits: opts.Limits}
 	switch want {
 	case source.AndroidBackup:
 		return androidab.Open(ctx, p, abOpts)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // DetectBugreport says whether fsys is the root of an Android bug report
@@ -21,7 +22,7 @@ func DetectBugreport(fsys fs.FS) bool {
 // bugreportMain names the main dumpstate text: the file main_entry.txt
 // points at, else the first dumpstate-looking file at the root.
 func bugreportMain(fsys fs.FS) string {
-	if b, err := readSmall(fsys, "main_entry.txt", 4096); err == nil {
+	if b, err := evfile.ReadFile(fsys, "main_entry.txt", evfile.Pointer); err == nil {
 		name := strings.TrimSpace(string(b))
 		if fs.ValidPath(name) {
 			if fi, err := fs.Stat(fsys, name); err == nil && fi.Mode().IsRegular() {
@@ -63,7 +64,11 @@ func finishBugreport(ev *source.Evidence) error {
 	}
 	ev.Kind = source.Bugreport
 	setExtra(&ev.Device, "bugreport_main", main)
-	if f, err := ev.FS.Open(main); err == nil {
+	// A main_entry.txt refused by the bounded reader (a named pipe, a size
+	// far too large) is noted by name; the dumpstate was then found by its
+	// own name.
+	_, _ = ev.ReadFile("main_entry.txt", evfile.Pointer)
+	if f, err := ev.Open(main, evfile.Stream); err == nil {
 		applyProps(&ev.Device, PropMap(systemProperties(f)))
 		f.Close()
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // IntrusionEventTypes are the top-level keys Android 16's intrusion logging
@@ -41,7 +42,7 @@ func DetectIntrusionLogs(fsys fs.FS) bool {
 // IsIntrusionLog says whether the first non-empty line of the file is an
 // intrusion-log event.
 func IsIntrusionLog(fsys fs.FS, name string) bool {
-	f, err := fsys.Open(name)
+	f, err := evfile.Open(fsys, name, evfile.Stream)
 	if err != nil {
 		return false
 	}

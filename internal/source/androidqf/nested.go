@@ -1,14 +1,15 @@
 package androidqf
 
 import (
-	"fmt"
+	"context"
 	"io/fs"
 	"path"
-	"path/filepath"
 	"strings"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // BugreportMount is the folder under which the content of the acquisition's
@@ -33,30 +34,34 @@ func nestedBugreport(fsys fs.FS) string {
 }
 
 // mountBugreport shows the acquisition's bug report zip under
-// BugreportMount. Problems become notes: the rest of the acquisition is
+// BugreportMount. Problems become gaps: the rest of the acquisition is
 // still worth checking.
-func mountBugreport(ev *source.Evidence, opts Options) {
+func mountBugreport(ctx context.Context, ev *source.Evidence, opts Options) {
 	name := nestedBugreport(ev.FS)
 	if name == "" {
 		return
 	}
 	zipPath, ok := localPath(ev.FS, name)
 	if !ok {
-		zipPath = filepath.Join(ev.TempDir, "bugreport.zip")
-		if err := copyOut(ev.FS, name, zipPath); err != nil {
-			ev.Note(fmt.Sprintf("%s: cannot copy out of the archive: %v", name, err))
+		p, err := copyOut(ctx, ev, name, "bugreport.zip")
+		if err != nil {
+			g, ok := source.RefusalGap(err)
+			if !ok {
+				g = coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "cannot copy it out of the archive: " + err.Error()}
+			}
+			g.Part = name
+			ev.NotChecked(g)
 			return
 		}
+		zipPath = p
 	}
 	z, c, err := archive.OpenZipLimits(zipPath, opts.Limits)
 	if err != nil {
-		ev.Note(fmt.Sprintf("%s is not a readable zip, its bug report was not checked: %v", name, err))
+		ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "not a readable zip: " + err.Error()})
 		return
 	}
 	ev.OnClose(c.Close)
-	for _, r := range z.Refused {
-		ev.Note(name + ": " + r)
-	}
+	ev.RefusedEntries(name, z.Refused)
 	var fsys fs.FS = z
 	if !DetectBugreport(fsys) {
 		if sub := archive.StripTopDir(fsys); sub != fsys && DetectBugreport(sub) {
@@ -65,13 +70,15 @@ func mountBugreport(ev *source.Evidence, opts Options) {
 	}
 	main := bugreportMain(fsys)
 	if main == "" {
-		ev.Note(name + " holds no main_entry.txt or dumpstate file: its bug report was not checked")
+		ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "holds no main_entry.txt or dumpstate file, so its bug report"})
 		return
 	}
 	setExtra(&ev.Device, "bugreport_main", BugreportMount+"/"+main)
-	if f, err := fsys.Open(main); err == nil {
+	if f, err := evfile.Open(fsys, main, evfile.Stream); err == nil {
 		applyProps(&ev.Device, PropMap(systemProperties(f)))
 		f.Close()
+	} else {
+		ev.NoteRefusal(err)
 	}
 	ev.FS = &mountFS{base: ev.FS, name: BugreportMount, sub: fsys}
 }

@@ -69,8 +69,8 @@ func TestNestedBugreportMounted(t *testing.T) {
 				t.Fatalf("mounted = %v (err %v), want %v; files %v", got, err, tt.mounted, ev.Files())
 			}
 			if !tt.mounted {
-				if len(ev.Notes) == 0 || !strings.Contains(ev.Notes[len(ev.Notes)-1], tt.zipName) {
-					t.Errorf("no note naming %s: %q", tt.zipName, ev.Notes)
+				if len(ev.Gaps) == 0 || !strings.Contains(ev.Gaps[len(ev.Gaps)-1].Part, tt.zipName) {
+					t.Errorf("no gap naming %s: %+v", tt.zipName, ev.Gaps)
 				}
 				return
 			}

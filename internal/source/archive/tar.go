@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // TarLimits bound what extracting a tar may write: the evidence may come from
@@ -52,29 +55,41 @@ var SysdiagnoseTarLimits = TarLimits{MaxEntries: 250_000, MaxFileSize: 4 << 30, 
 
 // ExtractTar extracts a tar or tar.gz file into dst (which must exist and be
 // private). A first pass reads only the headers, so an archive over the
-// entry limit, or with an unsafe name, is refused before a single file is
-// written; the second pass extracts. Every entry is checked: names
-// (SafeName), types (regular files and folders only; links are recorded as
-// skipped, device files refused), and limits. It returns notes on entries
-// skipped.
-func ExtractTar(archivePath, dst string, lim TarLimits) (notes []string, err error) {
-	if err := withTarStream(archivePath, func(r io.Reader) error { return scanTar(filepath.Base(archivePath), r, lim) }); err != nil {
+// entry limit, with an unsafe name, or whose entries declare more bytes in
+// all than the run's temporary disk budget allows (sparse and PAX entries
+// count for the size they expand to), is refused before a single file is
+// written; the second pass extracts, each entry stopped at its declared
+// size. Every entry is checked: names (SafeName), types (regular files and
+// folders only; links are recorded as skipped, device files refused), and
+// limits. It returns notes on entries skipped. A nil budget is unlimited.
+func ExtractTar(ctx context.Context, archivePath, dst string, lim TarLimits, budget *scratch.Budget) (notes []string, err error) {
+	name := filepath.Base(archivePath)
+	var declared int64
+	if err := withTarStream(ctx, archivePath, func(r io.Reader) error {
+		declared, err = scanTar(ctx, name, r, lim)
+		return err
+	}); err != nil {
 		return nil, err
 	}
-	err = withTarStream(archivePath, func(r io.Reader) error {
-		notes, err = extractTarStream(filepath.Base(archivePath), r, dst, lim)
+	if budget != nil {
+		if err := budget.Reserve(name+" (entries to extract)", declared); err != nil {
+			return nil, err
+		}
+	}
+	err = withTarStream(ctx, archivePath, func(r io.Reader) error {
+		notes, err = extractTarStream(ctx, name, r, dst, lim)
 		return err
 	})
 	return notes, err
 }
 
-func withTarStream(archivePath string, fn func(io.Reader) error) error {
+func withTarStream(ctx context.Context, archivePath string, fn func(io.Reader) error) error {
 	f, err := os.Open(archivePath)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<16)
+	br := bufio.NewReaderSize(ctxReader{ctx, f}, 1<<16)
 	if head, _ := br.Peek(2); !bytes.Equal(head, []byte{0x1f, 0x8b}) {
 		return fn(br)
 	}
@@ -94,36 +109,59 @@ func withTarStream(archivePath string, fn func(io.Reader) error) error {
 	return nil
 }
 
-// scanTar walks the headers only (entry data is skipped, not stored).
-func scanTar(name string, r io.Reader, lim TarLimits) error {
+// isFile says whether a tar entry carries a file to extract. GNU sparse
+// entries ('S') and PAX sparse ones (reported as regular) are files whose
+// holes the reader fills: their Size is what they expand to.
+func isFile(h *tar.Header) bool {
+	return h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA || h.Typeflag == tar.TypeGNUSparse
+}
+
+// scanTar walks the headers only (entry data is skipped, not stored) and
+// returns the bytes the files declare in all.
+func scanTar(ctx context.Context, name string, r io.Reader, lim TarLimits) (int64, error) {
 	tr := tar.NewReader(r)
 	entries := 0
 	var declared int64
 	for {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return declared, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: after %d entries: %w (archive truncated or corrupt)", name, entries, err)
+			return 0, fmt.Errorf("%s: after %d entries: %w (archive truncated or corrupt)", name, entries, err)
 		}
 		entries++
 		if lim.MaxEntries > 0 && entries > lim.MaxEntries {
-			return fmt.Errorf("%s: more than %d entries, nothing extracted: %w", name, lim.MaxEntries, ErrLimit)
+			return 0, fmt.Errorf("%s: more than %d entries, nothing extracted: %w", name, lim.MaxEntries, ErrLimit)
 		}
 		if _, err := SafeName(h.Name); err != nil {
-			return &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
+			return 0, &EntryError{Archive: name, Entry: h.Name, Reason: err.Error()}
 		}
-		if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA {
-			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
-				return &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
+		if isFile(h) {
+			if h.Size < 0 || lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
+				return 0, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
 			}
 			declared += h.Size
 			if lim.MaxTotalSize > 0 && declared > lim.MaxTotalSize {
-				return &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("total declared size over the limit: %v", ErrLimit)}
+				return 0, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("total declared size over the limit: %v", ErrLimit)}
 			}
 		}
 	}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // maxNotes bounds the per-entry notes kept; an archive of a million
@@ -138,7 +176,7 @@ type dirTime struct {
 	mt   time.Time
 }
 
-func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (notes []string, err error) {
+func extractTarStream(ctx context.Context, name string, r io.Reader, dst string, lim TarLimits) (notes []string, err error) {
 	root, err := os.OpenRoot(dst)
 	if err != nil {
 		return nil, err
@@ -157,6 +195,9 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 		}
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			return notes, err
+		}
 		h, err := tr.Next()
 		if err == io.EOF {
 			// Folder times are set last: creating files inside a folder
@@ -188,8 +229,8 @@ func extractTarStream(name string, r io.Reader, dst string, lim TarLimits) (note
 			if !h.ModTime.IsZero() && clean != "." && len(dirs) < maxDirTimes {
 				dirs = append(dirs, dirTime{clean, h.ModTime})
 			}
-		case tar.TypeReg, tar.TypeRegA:
-			if lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
+		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+			if h.Size < 0 || lim.MaxFileSize > 0 && h.Size > lim.MaxFileSize {
 				return notes, &EntryError{Archive: name, Entry: h.Name, Reason: fmt.Sprintf("declared size %d over the limit: %v", h.Size, ErrLimit)}
 			}
 			if dir := path.Dir(clean); !made[dir] {

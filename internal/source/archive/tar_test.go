@@ -4,15 +4,22 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 type tarEntry struct {
@@ -67,7 +74,7 @@ func extract(t *testing.T, data []byte, lim TarLimits) (string, []string, error)
 	if err := os.Mkdir(dst, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	notes, err := ExtractTar(arc, dst, lim)
+	notes, err := ExtractTar(context.Background(), arc, dst, lim, nil)
 	ents, _ := os.ReadDir(base)
 	for _, e := range ents {
 		if e.Name() != "dst" && e.Name() != "evidence.tar.gz" {
@@ -160,7 +167,7 @@ func TestExtractTarManyEntries(t *testing.T) {
 	}()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	notes, err := extractTarStream("many.tar", pr, t.TempDir(), TarLimits{MaxEntries: 2_000_000})
+	notes, err := extractTarStream(context.Background(), "many.tar", pr, t.TempDir(), TarLimits{MaxEntries: 2_000_000})
 	pr.Close()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
@@ -183,7 +190,7 @@ func TestExtractTarManyEntries(t *testing.T) {
 		}
 		pw2.CloseWithError(tw.Close())
 	}()
-	_, err = extractTarStream("many.tar", pr2, t.TempDir(), TarLimits{MaxEntries: 10_000})
+	_, err = extractTarStream(context.Background(), "many.tar", pr2, t.TempDir(), TarLimits{MaxEntries: 10_000})
 	pr2.Close()
 	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "many.tar") {
 		t.Errorf("entry limit: %v", err)
@@ -218,10 +225,165 @@ func FuzzExtractTar(f *testing.F) {
 		base := t.TempDir()
 		dst := filepath.Join(base, "dst")
 		os.Mkdir(dst, 0o700)
-		extractTarStream("f.tar", bytes.NewReader(data), dst, TarLimits{MaxEntries: 1000, MaxFileSize: 1 << 20, MaxTotalSize: 4 << 20})
+		lim := TarLimits{MaxEntries: 1000, MaxFileSize: 1 << 20, MaxTotalSize: 4 << 20}
+		extractTarStream(context.Background(), "f.tar", bytes.NewReader(data), dst, lim)
 		ents, _ := os.ReadDir(base)
 		if len(ents) != 1 {
 			t.Fatalf("wrote outside the destination: %v", ents)
 		}
+		// The limits the extractor exists to enforce hold whatever the input.
+		var files int
+		var total int64
+		filepath.WalkDir(dst, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				files++
+				if fi, err := d.Info(); err == nil {
+					if fi.Size() > lim.MaxFileSize {
+						t.Fatalf("%s: %d bytes, over the per-file limit", d.Name(), fi.Size())
+					}
+					total += fi.Size()
+				}
+			}
+			return nil
+		})
+		if files > lim.MaxEntries || total > lim.MaxTotalSize {
+			t.Fatalf("%d files, %d bytes written: over the limits %+v", files, total, lim)
+		}
 	})
+}
+
+// sparseTar is a tar of plain entries followed by PAX (GNU 1.0) sparse
+// entries, as "tar --sparse --format=pax" writes them: a few hundred bytes
+// in the archive that expand to the given sizes. Go's tar writer does not
+// write sparse entries, so their blocks are laid out here.
+func sparseTar(t testing.TB, gz bool, plain []tarEntry, sparse map[string]int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range plain {
+		h := e.h
+		if err := tw.WriteHeader(&h); err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(tw, e.body)
+	}
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Sorted(maps.Keys(sparse))
+	for _, name := range names {
+		size := sparse[name]
+		var recs strings.Builder
+		for _, kv := range [][2]string{{"GNU.sparse.major", "1"}, {"GNU.sparse.minor", "0"}, {"GNU.sparse.name", name}, {"GNU.sparse.realsize", fmt.Sprint(size)}} {
+			rec := " " + kv[0] + "=" + kv[1] + "\n"
+			n := len(rec) + len(fmt.Sprint(len(rec)))
+			if len(fmt.Sprint(n)) != len(fmt.Sprint(len(rec))) {
+				n++
+			}
+			fmt.Fprintf(&recs, "%d%s", n, rec)
+		}
+		block(&buf, rawHeader("PaxHeaders/"+path.Base(name), 'x', int64(recs.Len())), []byte(recs.String()))
+		// The data starts with the map (one fragment: the last byte), padded
+		// to a block, then the fragment.
+		m := fmt.Appendf(nil, "1\n%d\n1\n", size-1)
+		body := append(m, make([]byte, 512-len(m))...)
+		body = append(body, 'x')
+		block(&buf, rawHeader(path.Dir(name)+"/GNUSparseFile.0/"+path.Base(name), '0', int64(len(body))), body)
+	}
+	buf.Write(make([]byte, 1024))
+	if !gz {
+		return buf.Bytes()
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(buf.Bytes())
+	zw.Close()
+	return z.Bytes()
+}
+
+func block(w *bytes.Buffer, h [512]byte, data []byte) {
+	w.Write(h[:])
+	w.Write(data)
+	if pad := len(data) % 512; pad != 0 {
+		w.Write(make([]byte, 512-pad))
+	}
+}
+
+// rawHeader is a ustar header block.
+func rawHeader(name string, typ byte, size int64) [512]byte {
+	var h [512]byte
+	copy(h[0:100], name)
+	copy(h[100:108], "0000644\x00")
+	copy(h[108:116], "0000000\x00")
+	copy(h[116:124], "0000000\x00")
+	copy(h[124:136], fmt.Sprintf("%011o\x00", size))
+	copy(h[136:148], fmt.Sprintf("%011o\x00", 1700000000))
+	h[156] = typ
+	copy(h[257:263], "ustar\x00")
+	copy(h[263:265], "00")
+	copy(h[148:156], "        ")
+	sum := 0
+	for _, c := range h {
+		sum += int(c)
+	}
+	copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	return h
+}
+
+// TestExtractTarBudget: sparse entries count for what they expand to, and
+// the whole archive is refused from its headers when that is over the
+// run's temporary disk budget: nothing is written.
+func TestExtractTarBudget(t *testing.T) {
+	ok := []tarEntry{file("private/var/ok.txt", "ok")}
+	sixteen := map[string]int64{}
+	for i := range 16 {
+		sixteen[fmt.Sprintf("private/var/big%02d", i)] = 16 << 30
+	}
+	cases := []struct {
+		name    string
+		plain   []tarEntry
+		sparse  map[string]int64
+		budget  int64
+		wantErr string
+	}{
+		{"one 3 GiB sparse entry", ok, map[string]int64{"private/var/Info.plist": 3 << 30}, 1 << 30, "needs 3 GiB of temporary disk"},
+		{"sixteen 16 GiB sparse entries", ok, sixteen, 1 << 30, "total declared size over the limit"},
+		{"sparse entry within the budget", nil, map[string]int64{"private/var/small": 4096}, 1 << 30, ""},
+		{"plain entries over a small budget", []tarEntry{file("a", strings.Repeat("a", 600)), file("b", strings.Repeat("b", 600))}, nil, 1000, "needs 1.2 KiB"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := sparseTar(t, true, c.plain, c.sparse)
+			base := t.TempDir()
+			arc := filepath.Join(base, "dump.tar.gz")
+			if err := os.WriteFile(arc, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(base, "dst")
+			if err := os.Mkdir(dst, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			b := scratch.NewBudget(c.budget)
+			_, err := ExtractTar(context.Background(), arc, dst, DefaultTarLimits, b)
+			var written int64
+			filepath.WalkDir(dst, func(_ string, d fs.DirEntry, _ error) error {
+				if fi, err := d.Info(); err == nil && d.Type().IsRegular() {
+					written += fi.Size()
+				}
+				return nil
+			})
+			if c.wantErr == "" {
+				if err != nil || written != 4096 {
+					t.Fatalf("err %v, %d bytes written", err, written)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("err = %v, want %q", err, c.wantErr)
+			}
+			if written != 0 || b.Used() != 0 {
+				t.Fatalf("%d bytes written, %d reserved, although refused", written, b.Used())
+			}
+		})
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -103,10 +104,70 @@ func NewZip(r io.ReaderAt, size int64, name string, lim Limits) (*ZipFS, error) 
 		}
 		kept = append(kept, f)
 	}
+	// An archive that declares far more than it could hold may be made of
+	// entries sharing one compressed stream (overlapping entries, a
+	// non-recursive zip bomb): only the first entry of each stretch of data
+	// is kept. Real archives never overlap, and checking costs one small
+	// read per entry, so only suspicious ratios are checked.
+	if total > overlapCheckRatio*uint64(max(size, 1)) {
+		kept = dropOverlaps(z, kept)
+	}
 	// zip.Reader builds its fs.FS index from File on first Open, so the
 	// refused entries never become reachable.
 	zr.File = kept
 	return z, nil
+}
+
+// overlapCheckRatio: declared bytes per archive byte above which entries are
+// checked for overlapping data. Evidence compresses a few times at most;
+// zeros compress about a thousand times.
+const overlapCheckRatio = 16
+
+func dropOverlaps(z *ZipFS, files []*zip.File) []*zip.File {
+	type span struct {
+		f          *zip.File
+		start, end int64
+	}
+	spans := make([]span, 0, len(files))
+	for _, f := range files {
+		if f.FileInfo().IsDir() {
+			spans = append(spans, span{f, -1, -1})
+			continue
+		}
+		off, err := f.DataOffset()
+		if err != nil {
+			z.Refused = append(z.Refused, fmt.Sprintf("%s: entry %q refused: its data cannot be located: %v", z.name, f.Name, err))
+			continue
+		}
+		spans = append(spans, span{f, off, off + int64(f.CompressedSize64)})
+	}
+	order := make([]int, len(spans))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return spans[order[a]].start < spans[order[b]].start })
+	drop := map[int]bool{}
+	var end int64 = -1
+	var owner string
+	for _, i := range order {
+		sp := spans[i]
+		if sp.start < 0 {
+			continue
+		}
+		if sp.start < end {
+			drop[i] = true
+			z.Refused = append(z.Refused, fmt.Sprintf("%s: entry %q refused: its data overlaps entry %q (a zip bomb trick)", z.name, sp.f.Name, owner))
+			continue
+		}
+		end, owner = sp.end, sp.f.Name
+	}
+	out := files[:0:0]
+	for i, sp := range spans {
+		if !drop[i] {
+			out = append(out, sp.f)
+		}
+	}
+	return out
 }
 
 // CheckName says why an archive entry name is unsafe, or "" when it is fine.

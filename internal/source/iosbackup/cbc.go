@@ -1,13 +1,15 @@
 package iosbackup
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/huella-project/huella/internal/crypto/keywrap"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 const chunk = 1 << 20
@@ -79,9 +81,16 @@ func plainSize(total int64, last []byte, want int64) (int64, string) {
 	return total, fmt.Sprintf("manifest records %d bytes but only %d were stored (no valid padding)", want, total)
 }
 
-// decryptFile writes the plaintext of an encrypted backup file to dst and
+// truncWriter is where a decrypted file goes: a private temporary file or,
+// for decrypt-backup, the user's destination.
+type truncWriter interface {
+	io.Writer
+	Truncate(size int64) error
+}
+
+// decryptFile writes the plaintext of an encrypted backup file to out and
 // returns a note when its size disagreed with the manifest.
-func decryptFile(classKeys map[uint32][]byte, e *FileEntry, src, dst string) (string, error) {
+func decryptFile(classKeys map[uint32][]byte, e *FileEntry, in io.Reader, out truncWriter) (string, error) {
 	ck, ok := classKeys[uint32(e.ProtectionClass)]
 	if !ok {
 		return "", fmt.Errorf("no key for protection class %d", e.ProtectionClass)
@@ -90,57 +99,63 @@ func decryptFile(classKeys map[uint32][]byte, e *FileEntry, src, dst string) (st
 	if err != nil {
 		return "", fmt.Errorf("unwrap file key: %w", err)
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		return "", err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", err
-	}
 	total, last, err := decryptCBC(k, in, out)
 	if err != nil {
-		out.Close()
-		os.Remove(dst)
 		return "", err
 	}
 	size, note := plainSize(total, last, e.Size)
 	if err := out.Truncate(size); err != nil {
-		out.Close()
 		return "", err
 	}
-	return note, out.Close()
+	return note, nil
 }
 
-// decryptManifestDB decrypts Manifest.db with the ManifestKey (4-byte
-// little-endian class, then the wrapped key). SQLite files are a whole
-// number of pages, so no padding is removed.
-func decryptManifestDB(classKeys map[uint32][]byte, manifestKey []byte, src, dst string) error {
+// decryptManifestDB decrypts the backup's Manifest.db with the ManifestKey
+// (4-byte little-endian class, then the wrapped key) into the private
+// folder, within the run's disk budget, and returns the plaintext's path.
+// SQLite files are a whole number of pages, so no padding is removed.
+func decryptManifestDB(ctx context.Context, classKeys map[uint32][]byte, manifestKey []byte, root evfile.Dir, tmp *scratch.Dir) (string, error) {
 	if len(manifestKey) != 4+40 {
-		return fmt.Errorf("ManifestKey is %d bytes, want 44", len(manifestKey))
+		return "", fmt.Errorf("ManifestKey is %d bytes, want 44", len(manifestKey))
 	}
 	class := uint32(manifestKey[0]) | uint32(manifestKey[1])<<8 | uint32(manifestKey[2])<<16 | uint32(manifestKey[3])<<24
 	ck, ok := classKeys[class]
 	if !ok {
-		return fmt.Errorf("no key for the manifest's protection class %d", class)
+		return "", fmt.Errorf("no key for the manifest's protection class %d", class)
 	}
 	k, err := keywrap.Unwrap(ck, manifestKey[4:])
 	if err != nil {
-		return fmt.Errorf("unwrap manifest key: %w", err)
+		return "", fmt.Errorf("unwrap manifest key: %w", err)
 	}
-	in, err := os.Open(src)
+	// Opened like any evidence file: a named pipe called Manifest.db is
+	// refused at once instead of blocking the open.
+	in, err := evfile.Open(root, "Manifest.db", evfile.Database)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	out, err := tmp.Create("Manifest.db", "decrypted Manifest.db", in.Info.Size())
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, _, err := decryptCBC(k, in, out); err != nil {
+	if _, _, err := decryptCBC(k, ctxReader{ctx, in}, out); err != nil {
 		out.Close()
-		return fmt.Errorf("Manifest.db: %w", err)
+		return "", fmt.Errorf("Manifest.db: %w", err)
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	return tmp.Join("Manifest.db"), nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

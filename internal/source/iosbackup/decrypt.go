@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"howett.net/plist"
+
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Decrypt writes a plain copy of the backup at src into dst, in the same
@@ -35,12 +37,12 @@ func Decrypt(ctx context.Context, src, dst string, opts Options, tree bool) erro
 	if err := os.MkdirAll(dst, 0o700); err != nil {
 		return err
 	}
-	if err := copyFile(b.dbPath, filepath.Join(dst, "Manifest.db")); err != nil {
+	if err := b.copyFile("Manifest.db", b.dbPath, filepath.Join(dst, "Manifest.db")); err != nil {
 		return err
 	}
 	for _, n := range []string{"Info.plist", "Status.plist"} {
 		if p, ok := b.raw[n]; ok {
-			if err := copyFile(p, filepath.Join(dst, n)); err != nil {
+			if err := b.copyFile(n, p, filepath.Join(dst, n)); err != nil {
 				return err
 			}
 		}
@@ -66,7 +68,7 @@ func Decrypt(ctx context.Context, src, dst string, opts Options, tree bool) erro
 			return err
 		}
 		if b.encrypted() && e.Encrypted {
-			msg, err := decryptFile(b.classKeys, &e, b.hashedPath(e.FileID), out)
+			msg, err := b.decryptTo(&e, out)
 			if err != nil {
 				note(fmt.Sprintf("%s (%s): %v", e.LogicalPath(), e.FileID, err))
 				continue
@@ -74,7 +76,11 @@ func Decrypt(ctx context.Context, src, dst string, opts Options, tree bool) erro
 			if msg != "" {
 				note(fmt.Sprintf("%s (%s): %s", e.LogicalPath(), e.FileID, msg))
 			}
-		} else if err := copyFile(b.hashedPath(e.FileID), out); err != nil {
+		} else if err := b.copyFile(e.LogicalPath(), b.hashedPath(e.FileID), out); err != nil {
+			if evfile.IsRefused(err) {
+				note(err.Error())
+				continue
+			}
 			return err
 		}
 		if tree {
@@ -144,14 +150,19 @@ func restore(dst string, e FileEntry, from string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
 		return fmt.Errorf("%s: %w", lp, err)
 	}
-	if err := copyFile(from, to); err != nil {
+	in, err := os.Open(from) // a file this command just wrote
+	if err != nil {
+		return fmt.Errorf("%s: %w", lp, err)
+	}
+	defer in.Close()
+	if err := copyTo(in, to); err != nil {
 		return fmt.Errorf("%s: %w", lp, err)
 	}
 	return nil
 }
 
 func writePlainManifestPlist(srcDir, dst string) error {
-	data, err := os.ReadFile(filepath.Join(srcDir, "Manifest.plist"))
+	data, err := evfile.ReadFile(evfile.Dir(srcDir), "Manifest.plist", evfile.BackupManifest)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -173,12 +184,39 @@ func writePlainManifestPlist(srcDir, dst string) error {
 	return os.WriteFile(dst, out, 0o600)
 }
 
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
+// decryptTo decrypts one file of the backup into the new file out.
+func (b *backupFS) decryptTo(e *FileEntry, out string) (string, error) {
+	in, err := evfile.Open(b.folder, hashedName(e.FileID), evfile.Database)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	msg, err := decryptFile(b.classKeys, e, in, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out)
+	}
+	return msg, err
+}
+
+// copyFile copies a plaintext file (from the backup folder, opened through
+// its root, or a decrypted copy) to a new file.
+func (b *backupFS) copyFile(name, from, to string) error {
+	in, err := b.openPlain(name, from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	return copyTo(in, to)
+}
+
+func copyTo(in io.Reader, to string) error {
 	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err

@@ -25,13 +25,17 @@ func Files(ctx context.Context, ev *source.Evidence) iter.Seq2[FileEntry, error]
 			yield(FileEntry{}, ErrNotIOSBackup)
 			return
 		}
-		db, err := sqlitex.OpenFile(b.dbPath, b.tmp)
+		db, err := sqlitex.OpenFile(ctx, b.dbPath, sqlitex.Options{Temp: b.tmp})
 		if err != nil {
 			yield(FileEntry{}, err)
 			return
 		}
 		defer db.Close()
-		rows, err := db.QueryContext(ctx, "SELECT fileID, domain, relativePath, flags, file FROM Files ORDER BY domain, relativePath")
+		if err := db.Table("Files"); err != nil {
+			yield(FileEntry{}, err)
+			return
+		}
+		rows, err := db.QueryContext(ctx, "SELECT fileID, domain, relativePath, flags, "+sqlitex.Capped("file")+" FROM Files ORDER BY domain, relativePath")
 		if err != nil {
 			yield(FileEntry{}, err)
 			return
@@ -40,13 +44,14 @@ func Files(ctx context.Context, ev *source.Evidence) iter.Seq2[FileEntry, error]
 		for rows.Next() {
 			var id, domain, rel sql.NullString
 			var flags sql.NullInt64
-			var blob []byte
+			var blob any
 			if err := rows.Scan(&id, &domain, &rel, &flags, &blob); err != nil {
 				yield(FileEntry{}, err)
 				return
 			}
 			e := FileEntry{FileID: id.String, Domain: domain.String, RelativePath: rel.String, Flags: int(flags.Int64)}
-			derr := decodeMBFile(blob, &e)
+			raw, _ := blob.([]byte)
+			derr := decodeMBFile(raw, &e)
 			if !yield(e, derr) {
 				return
 			}

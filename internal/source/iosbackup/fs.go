@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -33,13 +35,16 @@ const (
 type node struct {
 	kind     nodeKind
 	fileID   string
+	rowid    int64  // the Files row, found again by rowid: no index of the evidence is trusted
 	local    string // kindRaw: path on disk
 	children map[string]*node
 }
 
 // backupFS is the logical tree of a backup. It is safe for concurrent use.
 type backupFS struct {
-	dir, tmp  string
+	dir       string
+	folder    evfile.Dir   // the backup folder: regular files inside it only
+	tmp       *scratch.Dir // decrypted files, within the run's disk budget
 	ev        *source.Evidence
 	db        *sqlitex.DB
 	dbPath    string
@@ -108,6 +113,9 @@ func (b *backupFS) hashedPath(id string) string {
 	return filepath.Join(b.dir, id[:2], id)
 }
 
+// hashedName is the hashed file's name relative to the backup folder.
+func hashedName(id string) string { return id[:2] + "/" + id }
+
 // index builds the tree from Manifest.db.
 func (b *backupFS) index(ctx context.Context) error {
 	if err := b.scanPresent(); err != nil {
@@ -119,24 +127,31 @@ func (b *backupFS) index(ctx context.Context) error {
 	for n, p := range b.raw {
 		rawDir.children[n] = &node{kind: kindRaw, local: p}
 	}
-	rows, err := b.db.QueryContext(ctx, "SELECT fileID, domain, relativePath, flags, file FROM Files")
+	// Files must be a real table: a view over a recursive query would spin
+	// here, at open time, before any module time limit applies.
+	if err := b.db.Table("Files"); err != nil {
+		return err
+	}
+	rows, err := b.db.QueryContext(ctx, "SELECT rowid, fileID, domain, relativePath, flags, "+sqlitex.Capped("file")+" FROM Files")
 	if err != nil {
 		return fmt.Errorf("Manifest.db: %w", err)
 	}
 	defer rows.Close()
 	bad := 0
 	for rows.Next() {
+		var rowid int64
 		var id, domain, rel sql.NullString
 		var flags sql.NullInt64
-		var blob []byte
-		if err := rows.Scan(&id, &domain, &rel, &flags, &blob); err != nil {
+		var blob any
+		if err := rows.Scan(&rowid, &id, &domain, &rel, &flags, &blob); err != nil {
 			return fmt.Errorf("Manifest.db: %w", err)
 		}
 		e := FileEntry{FileID: id.String, Domain: domain.String, RelativePath: rel.String, Flags: int(flags.Int64)}
 		if e.Flags == 0 { // only then does the type depend on the metadata
-			_ = decodeMBFile(blob, &e)
+			raw, _ := blob.([]byte)
+			_ = decodeMBFile(raw, &e)
 		}
-		if err := b.add(e); err != nil {
+		if err := b.add(e, rowid); err != nil {
 			if bad++; bad <= 20 {
 				b.ev.Note("Manifest.db: " + err.Error())
 			}
@@ -148,7 +163,7 @@ func (b *backupFS) index(ctx context.Context) error {
 	return rows.Err()
 }
 
-func (b *backupFS) add(e FileEntry) error {
+func (b *backupFS) add(e FileEntry, rowid int64) error {
 	lp := e.LogicalPath()
 	if !fs.ValidPath(lp) || lp == "." || strings.ContainsRune(lp, 0) || strings.Contains(e.Domain, "/") || e.Domain == RawPrefix {
 		return fmt.Errorf("entry %q / %q: unsafe path, left out", e.Domain, e.RelativePath)
@@ -183,7 +198,7 @@ func (b *backupFS) add(e FileEntry) error {
 		}
 		return fmt.Errorf("entry %q appears twice, second left out", lp)
 	}
-	n := &node{kind: kind, fileID: e.FileID}
+	n := &node{kind: kind, fileID: e.FileID, rowid: rowid}
 	if kind == kindDir {
 		n.children = map[string]*node{}
 	}
@@ -225,23 +240,31 @@ func (b *backupFS) find(op, name string) (*node, error) {
 		sum := sha1.Sum([]byte(domain + "-" + rel))
 		id := hex.EncodeToString(sum[:])
 		if b.present[id] {
-			return &node{kind: kindFile, fileID: id}, nil
+			return &node{kind: kindFile, fileID: id, rowid: -1}, nil
 		}
 	}
 	return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
 }
 
-// entry reads one Files row with its metadata.
-func (b *backupFS) entry(id string) (*FileEntry, error) {
+// lookupTimeout bounds one metadata lookup: by rowid it takes microseconds.
+const lookupTimeout = 30 * time.Second
+
+// entry reads one Files row with its metadata, by rowid (the table's own
+// b-tree): an index the evidence declares is never relied on, and a
+// Manifest.db crafted without one cannot make every lookup a full scan.
+func (b *backupFS) entry(n *node) (*FileEntry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
 	var domain, rel sql.NullString
 	var flags sql.NullInt64
-	var blob []byte
-	err := b.db.QueryRow("SELECT domain, relativePath, flags, file FROM Files WHERE fileID = ?", id).Scan(&domain, &rel, &flags, &blob)
+	var blob any
+	err := b.db.QueryRowContext(ctx, "SELECT fileID, domain, relativePath, flags, "+sqlitex.Capped("file")+" FROM Files NOT INDEXED WHERE rowid = ?", n.rowid).Scan(new(sql.NullString), &domain, &rel, &flags, &blob)
 	if err != nil {
-		return nil, fmt.Errorf("Manifest.db row %s: %w", id, err)
+		return nil, fmt.Errorf("Manifest.db row %s: %w", n.fileID, err)
 	}
-	e := &FileEntry{FileID: id, Domain: domain.String, RelativePath: rel.String, Flags: int(flags.Int64)}
-	return e, decodeMBFile(blob, e)
+	raw, _ := blob.([]byte)
+	e := &FileEntry{FileID: n.fileID, Domain: domain.String, RelativePath: rel.String, Flags: int(flags.Int64)}
+	return e, decodeMBFile(raw, e)
 }
 
 // plainPath gives a file's plaintext on disk, decrypting it on first use.
@@ -260,34 +283,50 @@ func (b *backupFS) plainPath(n *node) (string, error) {
 	}
 	b.mu.Unlock()
 	if !ok {
-		c.path, c.err = b.decrypt(n.fileID)
+		c.path, c.err = b.decrypt(n)
 		close(c.done)
 	}
 	<-c.done
 	return c.path, c.err
 }
 
-func (b *backupFS) decrypt(id string) (string, error) {
-	e, err := b.entry(id)
+// decrypt writes a file's plaintext into the private folder. The
+// ciphertext's size is reserved from the run's disk budget first (the
+// plaintext is never longer), and the ciphertext is opened like any
+// evidence file: a named pipe in its place is refused, not waited on.
+func (b *backupFS) decrypt(n *node) (string, error) {
+	id := n.fileID
+	e, err := b.entry(n)
 	if err != nil {
 		return "", err
 	}
 	if !e.Encrypted { // stored as is, as iOS does for some entries
 		return b.hashedPath(id), nil
 	}
-	dir := filepath.Join(b.tmp, "files", id[:2])
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	in, err := evfile.Open(b.folder, hashedName(id), evfile.Database)
+	if err != nil {
+		return "", fmt.Errorf("decrypt %s: %w", e.LogicalPath(), err)
+	}
+	defer in.Close()
+	if _, err := b.tmp.Mkdir("files/" + id[:2]); err != nil {
 		return "", err
 	}
-	dst := filepath.Join(dir, id)
-	note, err := decryptFile(b.classKeys, e, b.hashedPath(id), dst)
+	rel := "files/" + hashedName(id)
+	out, err := b.tmp.Create(rel, fmt.Sprintf("decrypting %s (%s)", e.LogicalPath(), id), in.Info.Size())
+	if err != nil {
+		return "", err
+	}
+	note, err := decryptFile(b.classKeys, e, in, out)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return "", fmt.Errorf("decrypt %s (%s): %w", e.LogicalPath(), id, err)
 	}
 	if note != "" {
 		b.ev.Note(fmt.Sprintf("%s (%s): %s", e.LogicalPath(), id, note))
 	}
-	return dst, nil
+	return b.tmp.Join(rel), nil
 }
 
 // Open implements fs.FS.
@@ -310,17 +349,56 @@ func (b *backupFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	f, err := os.Open(p)
+	f, err := b.openPlain(name, p)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
 	fl := &file{File: f, name: path.Base(name)}
 	if n.kind == kindFile && b.encrypted() {
-		if e, err := b.entry(n.fileID); err == nil && e.Encrypted {
+		if e, err := b.entry(n); err == nil && e.Encrypted {
 			fl.mod = &e.Modified
 		}
 	}
 	return fl, nil
+}
+
+// openPlain opens a plaintext path: decrypted copies are huella's own
+// files; anything in the backup folder is opened through its root, so a
+// named pipe or a link leading outside is refused under its logical name.
+func (b *backupFS) openPlain(name, p string) (*os.File, error) {
+	rel, err := filepath.Rel(b.dir, p)
+	if err != nil || !filepath.IsLocal(rel) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		return f, nil
+	}
+	f, err := b.folder.Open(filepath.ToSlash(rel))
+	if err != nil {
+		var re *evfile.RefusedError
+		if errors.As(err, &re) {
+			return nil, &evfile.RefusedError{Name: name, Reason: re.Reason}
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f.(*os.File), nil
+}
+
+// statPlain is openPlain's Stat.
+func (b *backupFS) statPlain(name, p string) (fs.FileInfo, error) {
+	rel, err := filepath.Rel(b.dir, p)
+	if err != nil || !filepath.IsLocal(rel) {
+		return os.Stat(p)
+	}
+	fi, err := b.folder.Stat(filepath.ToSlash(rel))
+	if err != nil {
+		var re *evfile.RefusedError
+		if errors.As(err, &re) {
+			return nil, &evfile.RefusedError{Name: name, Reason: re.Reason}
+		}
+	}
+	return fi, err
 }
 
 // decrypted returns the cached plaintext of a file already decrypted.
@@ -357,7 +435,7 @@ func (b *backupFS) stat(base string, n *node) (fs.FileInfo, error) {
 		return fileInfo{name: base, mode: fs.ModeSymlink | 0o444}, nil
 	case kindFile:
 		if b.encrypted() {
-			e, err := b.entry(n.fileID)
+			e, err := b.entry(n)
 			if err != nil {
 				return nil, &fs.PathError{Op: "stat", Path: base, Err: err}
 			}
@@ -378,11 +456,13 @@ func (b *backupFS) stat(base string, n *node) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(p)
+	fi, err := b.statPlain(base, p)
 	if err != nil {
 		return nil, err
 	}
-	return fileInfo{name: base, size: fi.Size(), mode: 0o444, mod: fi.ModTime()}, nil
+	// The real type is kept: a named pipe stored as a "file" must look like
+	// one, so readers refuse it instead of opening it.
+	return fileInfo{name: base, size: fi.Size(), mode: fi.Mode().Type() | 0o444, mod: fi.ModTime()}, nil
 }
 
 // ReadDir implements fs.ReadDirFS; files not stored in the backup are left out.
@@ -417,7 +497,13 @@ func (b *backupFS) LocalPath(name string) (string, bool) {
 		return "", false
 	}
 	p, err := b.plainPath(n)
-	return p, err == nil
+	if err != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(b.dir, p); err == nil && filepath.IsLocal(rel) {
+		return b.folder.LocalPath(filepath.ToSlash(rel))
+	}
+	return p, true
 }
 
 type fileInfo struct {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Manifest.db Files.flags values.
@@ -32,6 +34,9 @@ type FileEntry struct {
 	ProtectionClass int       `json:"protection_class"`
 	Encrypted       bool      `json:"encrypted"`        // metadata carries a per-file key
 	Target          string    `json:"target,omitempty"` // symlink target
+	// RawTimes keeps the stored value of a time that is no date between
+	// 1970 and 2100 (the time field is then zero).
+	RawTimes []model.RawTime `json:"raw_times,omitempty"`
 
 	wrappedKey []byte // EncryptionKey without its 4-byte class prefix
 }
@@ -72,21 +77,25 @@ func decodeMBFile(blob []byte, e *FileEntry) error {
 		return fmt.Errorf("file %s metadata: root is %T, not an MBFile", e.FileID, v)
 	}
 	num := func(k string) int64 { n, _ := plistx.Int(m[k]); return n }
-	unix := func(k string) time.Time {
+	unix := func(k, desc string) time.Time {
 		n, ok := plistx.Int(m[k])
-		if !ok || n <= 0 || n > 1<<40 {
+		if !ok {
 			return time.Time{}
 		}
-		return time.Unix(n, 0).UTC()
+		t, err := timestamp.UnixSeconds(n)
+		if err != nil {
+			e.RawTimes = append(e.RawTimes, model.NewRawTime(desc, err))
+		}
+		return t
 	}
 	e.Size = num("Size")
 	e.Mode = uint32(num("Mode"))
 	e.UID = num("UserID")
 	e.GID = num("GroupID")
 	e.Inode = num("InodeNumber")
-	e.Birth = unix("Birth")
-	e.Modified = unix("LastModified")
-	e.StatusChanged = unix("LastStatusChange")
+	e.Birth = unix("Birth", "created")
+	e.Modified = unix("LastModified", "modified")
+	e.StatusChanged = unix("LastStatusChange", "status_changed")
 	e.Target, _ = m["Target"].(string)
 	pc, hasPC := plistx.Int(m["ProtectionClass"])
 	e.ProtectionClass = int(pc)

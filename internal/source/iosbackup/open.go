@@ -8,11 +8,9 @@ package iosbackup
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,6 +19,8 @@ import (
 
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -28,8 +28,10 @@ import (
 type Options struct {
 	Password string       // backup password, for encrypted backups
 	Key      []byte       // 32-byte key from DeriveKey (extract-key); skips the slow derivation
-	TempRoot string       // parent of the private temporary folder ("" = system default)
+	TempRoot string       // parent of the private temporary folder ("" = system default), when Temp is nil
+	Temp     *scratch.Dir // the run's private folder and disk budget; nil: one is made under TempRoot
 	HashAll  bool         // hash every file of the backup into Evidence.Inputs, not only the manifests
+	NoInputs bool         // hash nothing: the caller hashes the inputs itself (the opener does)
 	Note     func(string) // Decrypt: receives per-file problems (nil: dropped)
 }
 
@@ -41,13 +43,15 @@ var rawFiles = []string{"Info.plist", "Manifest.plist", "Status.plist", "Manifes
 const RawPrefix = "_backup"
 
 // plist size bounds: Info.plist embeds app metadata and icons and can reach
-// tens of megabytes; the others are small.
+// tens of megabytes; the others are small. The files are refused before
+// being read when they declare more (evfile).
 var (
-	infoLimits     = plistx.Limits{MaxBytes: 256 << 20}
-	manifestLimits = plistx.Limits{MaxBytes: 64 << 20}
+	infoLimits     = plistx.Limits{MaxBytes: int(evfile.BackupInfo.Max)}
+	manifestLimits = plistx.Limits{MaxBytes: int(evfile.BackupManifest.Max)}
 )
 
-// Detect says whether fsys's root looks like an iOS backup.
+// Detect says whether fsys's root looks like an iOS backup. A name that is
+// not a regular file (a named pipe called Manifest.plist) does not count.
 func Detect(fsys fs.FS) bool {
 	has := func(n string) bool { fi, err := fs.Stat(fsys, n); return err == nil && fi.Mode().IsRegular() }
 	return has("Info.plist") && (has("Manifest.db") || has("Manifest.plist"))
@@ -56,7 +60,7 @@ func Detect(fsys fs.FS) bool {
 // resolveDir accepts the backup folder itself or, as Finder lays them out,
 // a folder holding exactly one backup.
 func resolveDir(dir string) (string, error) {
-	if Detect(os.DirFS(dir)) {
+	if Detect(evfile.Dir(dir)) {
 		return dir, nil
 	}
 	ents, err := os.ReadDir(dir)
@@ -65,7 +69,7 @@ func resolveDir(dir string) (string, error) {
 	}
 	var found []string
 	for _, e := range ents {
-		if e.IsDir() && Detect(os.DirFS(filepath.Join(dir, e.Name()))) {
+		if e.IsDir() && Detect(evfile.Dir(filepath.Join(dir, e.Name()))) {
 			found = append(found, filepath.Join(dir, e.Name()))
 		}
 	}
@@ -85,11 +89,13 @@ func Open(ctx context.Context, dir string, opts Options) (*source.Evidence, erro
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(opts.TempRoot, "huella-iosbackup-")
-	if err != nil {
-		return nil, fmt.Errorf("private temporary folder: %w", err)
+	tmp := opts.Temp
+	if tmp == nil {
+		if tmp, err = scratch.New(opts.TempRoot, "huella-iosbackup-", scratch.DefaultBudget(real)); err != nil {
+			return nil, err
+		}
 	}
-	ev := &source.Evidence{Kind: source.IOSBackup, Path: dir, TempDir: tmp}
+	ev := &source.Evidence{Kind: source.IOSBackup, Path: dir, TempDir: tmp.Path(), Temp: tmp}
 	b, err := openBackup(ctx, real, tmp, opts, ev)
 	if err != nil {
 		ev.Close()
@@ -97,7 +103,7 @@ func Open(ctx context.Context, dir string, opts Options) (*source.Evidence, erro
 	}
 	ev.FS = b
 	ev.OnClose(b.close)
-	if err := describe(ctx, ev, real, opts.HashAll); err != nil {
+	if err := describe(ctx, ev, real, opts.HashAll, opts.NoInputs); err != nil {
 		ev.Close()
 		return nil, err
 	}
@@ -113,7 +119,7 @@ type manifestPlist struct {
 }
 
 func readManifestPlist(dir string) (*manifestPlist, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "Manifest.plist"))
+	data, err := evfile.ReadFile(evfile.Dir(dir), "Manifest.plist", evfile.BackupManifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &manifestPlist{}, nil // plain backups decrypted by other tools may lack it
 	}
@@ -196,12 +202,12 @@ func ParseKeyHex(s string) ([]byte, error) {
 	return k, nil
 }
 
-func openBackup(ctx context.Context, dir, tmp string, opts Options, ev *source.Evidence) (*backupFS, error) {
+func openBackup(ctx context.Context, dir string, tmp *scratch.Dir, opts Options, ev *source.Evidence) (*backupFS, error) {
 	mp, err := readManifestPlist(dir)
 	if err != nil {
 		return nil, err
 	}
-	b := &backupFS{dir: dir, tmp: tmp, ev: ev, cache: map[string]*cached{}, raw: map[string]string{}}
+	b := &backupFS{dir: dir, folder: evfile.Dir(dir), tmp: tmp, ev: ev, cache: map[string]*cached{}, raw: map[string]string{}}
 	dbPath := filepath.Join(dir, "Manifest.db")
 	if mp.encrypted {
 		if b.classKeys, err = unlock(mp, opts); err != nil {
@@ -210,26 +216,35 @@ func openBackup(ctx context.Context, dir, tmp string, opts Options, ev *source.E
 		if len(mp.manifestKey) == 0 {
 			return nil, errors.New("encrypted backup without ManifestKey (iOS before 10.2) is not supported")
 		}
-		plain := filepath.Join(tmp, "Manifest.db")
-		if err := decryptManifestDB(b.classKeys, mp.manifestKey, dbPath, plain); err != nil {
+		plain, err := decryptManifestDB(ctx, b.classKeys, mp.manifestKey, b.folder, tmp)
+		if err != nil {
 			return nil, err
 		}
 		dbPath = plain
 	}
 	for _, n := range rawFiles {
 		p := filepath.Join(dir, n)
-		if n == "Manifest.db" {
-			p = dbPath
+		if n == "Manifest.db" && mp.encrypted {
+			b.raw[n] = dbPath
+			continue
 		}
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		// Only regular files inside the folder: a named pipe or a link
+		// leading elsewhere is refused with a note, never opened.
+		fi, err := b.folder.Stat(n)
+		switch {
+		case err == nil && fi.Mode().IsRegular():
 			b.raw[n] = p
+		case err == nil:
+			ev.NoteRefusal(&evfile.RefusedError{Name: n, Reason: evfile.NotRegular(fi.Mode())})
+		case evfile.IsRefused(err):
+			ev.NoteRefusal(err)
 		}
 	}
 	if _, ok := b.raw["Manifest.db"]; !ok {
-		return nil, fmt.Errorf("%s: no Manifest.db (backups from before iOS 10 use Manifest.mbdb, which is not supported)", dir)
+		return nil, fmt.Errorf("%s: no readable Manifest.db (backups from before iOS 10 use Manifest.mbdb, which is not supported)", dir)
 	}
 	b.dbPath = dbPath
-	b.db, err = sqlitex.OpenFile(dbPath, tmp)
+	b.db, err = sqlitex.OpenFile(ctx, dbPath, sqlitex.Options{Temp: tmp})
 	if err != nil {
 		if mp.encrypted {
 			return nil, fmt.Errorf("decrypted Manifest.db: %w", err)
@@ -244,15 +259,24 @@ func openBackup(ctx context.Context, dir, tmp string, opts Options, ev *source.E
 }
 
 // describe fills Device and Inputs.
-func describe(ctx context.Context, ev *source.Evidence, dir string, all bool) error {
+func describe(ctx context.Context, ev *source.Evidence, dir string, all, none bool) error {
 	ev.Device.Platform = "ios"
-	if data, err := os.ReadFile(filepath.Join(dir, "Info.plist")); err == nil {
+	data, err := evfile.ReadFile(evfile.Dir(dir), "Info.plist", evfile.BackupInfo)
+	switch {
+	case err == nil:
 		info, err := plistx.DecodeDict(data, infoLimits)
 		if err != nil {
 			ev.Note("Info.plist: " + err.Error())
 		} else {
 			fillDevice(&ev.Device, info)
 		}
+	case evfile.IsRefused(err):
+		ev.NoteRefusal(err)
+	case !errors.Is(err, fs.ErrNotExist):
+		ev.Note("Info.plist: " + err.Error())
+	}
+	if none {
+		return nil
 	}
 	if all {
 		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -269,9 +293,8 @@ func describe(ctx context.Context, ev *source.Evidence, dir string, all bool) er
 		})
 	}
 	for _, n := range rawFiles {
-		p := filepath.Join(dir, n)
-		if _, err := os.Stat(p); err == nil {
-			if err := addInput(ev, p); err != nil {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			if err := addInput(ev, filepath.Join(dir, n)); err != nil {
 				return err
 			}
 		}
@@ -303,17 +326,28 @@ func fillDevice(d *source.Device, info map[string]any) {
 	}
 }
 
+// addInput hashes one file of the backup folder for the record. A file that
+// cannot be read as a regular file inside the folder (a named pipe would
+// block), or a sparse one far larger than its disk, is listed without a
+// hash, with a note.
 func addInput(ev *source.Evidence, p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
+	if _, err := evfile.Dir(filepath.Dir(p)).Stat(filepath.Base(p)); err != nil && evfile.IsRefused(err) {
+		ev.NoteRefusal(err)
+		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
+		return nil
 	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return fmt.Errorf("hash %s: %w", p, err)
+	if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+		ev.NoteRefusal(&evfile.RefusedError{Name: filepath.Base(p), Reason: evfile.NotRegular(fi.Mode())})
+		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
+		return nil
 	}
-	ev.Inputs = append(ev.Inputs, source.InputFile{Path: p, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	ins, err := source.HashInputs(context.Background(), p)
+	if err != nil {
+		if len(ins) == 0 {
+			return fmt.Errorf("hash %s: %w", p, err)
+		}
+		ev.Note("hashing inputs: " + err.Error())
+	}
+	ev.Inputs = append(ev.Inputs, ins...)
 	return nil
 }

@@ -12,12 +12,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // Options carry what a reader may need. Secrets live only here, in memory.
@@ -27,50 +28,94 @@ type Options struct {
 	Key         []byte      // derived iOS backup key (extract-key), skips the slow derivation
 	AgeIdentity string      // age identity file for androidqf .zip.age
 	TempRoot    string      // where the private temporary folder goes ("" = system default)
-	NoHash      bool        // skip hashing every input file (benchmarks of parsers alone)
+	// TempBudget is the most bytes the run may write to its temporary
+	// folder (extraction, decryption, database copies); 0 means the
+	// default, max(4 × the evidence's size on disk, 1 GiB).
+	TempBudget int64
+	NoHash     bool // skip hashing every input file (benchmarks of parsers alone)
 }
 
-// ErrUnknown says the input is not evidence huella can read.
-var ErrUnknown = errors.New("not a recognised evidence type (use --type to force one)")
+// ErrUnknown says the input is not evidence huella can read. Its text says
+// what huella does read, so the user knows what to hand over instead.
+var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
+	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
+	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
+	"an Android bug report (.zip) and Android intrusion logs. Give the folder or file at the evidence's root, or force the type with --type")
 
-// Open recognises and opens the evidence at p.
+// Open recognises and opens the evidence at p. The whole step runs under
+// ctx: when its deadline passes or it is cancelled (Ctrl-C), Open returns
+// at once and removes the private temporary folder, even if a reader is
+// still blocked (it is left behind, and anything it tries to write after
+// that fails; the evidence it may still produce is closed).
 func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(o.TempRoot, "huella-")
-	if err != nil {
-		return nil, fmt.Errorf("private temporary folder: %w", err)
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		return nil, &evfile.RefusedError{Name: p, Reason: evfile.NotRegular(fi.Mode())}
 	}
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		os.RemoveAll(tmp)
+	budget := scratch.DefaultBudget(p)
+	if o.TempBudget > 0 {
+		budget = scratch.NewBudget(o.TempBudget)
+	}
+	tmp, err := scratch.New(o.TempRoot, "huella-", budget)
+	if err != nil {
 		return nil, err
 	}
-	ev, err := open(ctx, p, fi, tmp, o)
-	if err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
+	type result struct {
+		ev  *source.Evidence
+		err error
 	}
-	if ev.TempDir == "" {
-		ev.TempDir = tmp
-	} else if ev.TempDir != tmp {
-		ev.OnClose(func() error { return os.RemoveAll(tmp) })
+	done := make(chan result, 1)
+	go func() {
+		ev, err := open(ctx, p, fi, tmp, o)
+		if err == nil && !o.NoHash {
+			ins, herr := source.HashInputs(ctx, p)
+			if herr != nil {
+				ev.Note("hashing inputs: " + herr.Error())
+			}
+			ev.Inputs = ins
+		}
+		done <- result{ev, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		tmp.Close()
+		go func() {
+			// The reader returns some day; what it opened is released then.
+			if r := <-done; r.ev != nil {
+				r.ev.Close()
+			}
+		}()
+		return nil, fmt.Errorf("opening %s stopped: %w", p, context.Cause(ctx))
 	}
+	if r.err == nil {
+		r.err = ctx.Err() // finished just as the deadline passed
+	}
+	if r.err != nil {
+		if r.ev != nil {
+			r.ev.Close()
+		}
+		tmp.Close()
+		return nil, r.err
+	}
+	ev := r.ev
+	if ev.Temp == nil {
+		ev.Temp = tmp
+	} else if ev.Temp != tmp {
+		ev.OnClose(tmp.Close)
+	}
+	ev.TempDir = ev.Temp.Path()
 	if ev.Path == "" {
 		ev.Path = p
-	}
-	if !o.NoHash {
-		ins, herr := source.HashInputs(p)
-		if herr != nil {
-			ev.Note("hashing inputs: " + herr.Error())
-		}
-		ev.Inputs = ins
 	}
 	return ev, nil
 }
 
-func open(ctx context.Context, p string, fi os.FileInfo, tmp string, o Options) (*source.Evidence, error) {
+func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
 	if fi.IsDir() {
 		return openDir(ctx, p, tmp, o)
 	}
@@ -92,7 +137,7 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp string, o Options) 
 }
 
 func readHead(p string, n int) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +177,11 @@ func Classify(fsys fs.FS) source.Kind {
 		return source.IOSFS
 	case has("getprop.txt", "packages.json", "acquisition.json", "processes.json"):
 		return source.AndroidQF
+	case has("backup.ab") && !has("Info.plist"):
+		// A folder holding an Android backup (MVT's androidqf_encrypted
+		// fixture; an acquisition trimmed to its backup): the androidqf
+		// reader mounts it, and asks for its password when it is encrypted.
+		return source.AndroidQF
 	case has("main_entry.txt") || glob("dumpstate*.txt") || glob("bugreport-*.txt"):
 		return source.Bugreport
 	case isIntrusionLogs(fsys):
@@ -165,15 +215,16 @@ func topDir(fsys fs.FS) string {
 	return "."
 }
 
-func openDir(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	fsys := archive.DirFS(p)
+func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	fsys := evfile.Dir(p)
 	kind := o.Type
 	if kind == "" {
 		kind = Classify(fsys)
 		if kind == "" {
 			if td := topDir(fsys); td != "." {
-				if k := Classify(archive.DirFS(filepath.Join(p, td))); k != "" {
-					return openDir(ctx, filepath.Join(p, td), tmp, Options{Type: k, Password: o.Password, Key: o.Key, AgeIdentity: o.AgeIdentity, TempRoot: o.TempRoot, NoHash: o.NoHash})
+				if k := Classify(evfile.Dir(filepath.Join(p, td))); k != "" {
+					o.Type = k
+					return openDir(ctx, filepath.Join(p, td), tmp, o)
 				}
 			}
 			return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
@@ -189,10 +240,10 @@ func openDir(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 	case source.IntrusionLogs:
 		return openIntrusionLogs(ctx, p, tmp, o)
 	case source.IOSFS, source.IOSSysdiagnose:
-		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp}
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
 		ev.Device.Platform = "ios"
 		if kind == source.IOSSysdiagnose {
-			ev.Device.TimeZone = sysdiagnoseTimeZone(fsys)
+			ev.Device.TimeZone = sysdiagnoseTimeZone(ev)
 		}
 		return ev, nil
 	case source.AndroidBackup:
@@ -202,24 +253,25 @@ func openDir(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 }
 
 // openTar extracts a tar or tar.gz (sysdiagnose, file-system dump, a backup
-// folder someone archived) into the private folder with every entry checked,
-// then opens the extracted tree.
-func openTar(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	dst := filepath.Join(tmp, "extracted")
-	if err := os.Mkdir(dst, 0o700); err != nil {
+// folder someone archived) into the private folder with every entry checked
+// and the whole declared size reserved from the disk budget first, then
+// opens the extracted tree.
+func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	dst, err := tmp.Mkdir("extracted")
+	if err != nil {
 		return nil, err
 	}
 	lim := archive.DefaultTarLimits
 	if strings.HasPrefix(strings.ToLower(filepath.Base(p)), "sysdiagnose") || o.Type == source.IOSSysdiagnose {
 		lim = archive.SysdiagnoseTarLimits
 	}
-	notes, err := archive.ExtractTar(p, dst, lim)
+	notes, err := archive.ExtractTar(ctx, p, dst, lim, tmp.Budget())
 	if err != nil {
 		return nil, err
 	}
 	root := dst
-	if k := Classify(archive.DirFS(root)); k == "" {
-		if td := topDir(archive.DirFS(root)); td != "." {
+	if k := Classify(evfile.Dir(root)); k == "" {
+		if td := topDir(evfile.Dir(root)); td != "." {
 			root = filepath.Join(dst, td)
 		}
 	}
@@ -237,7 +289,7 @@ func openTar(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 // openZip reads a zip as a file system where it can (androidqf, bugreport,
 // file-system dumps) and extracts it where the reader needs real files (an
 // iOS backup's hashed files and Manifest.db).
-func openZip(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
 	zfs, closer, err := archive.OpenZip(p)
 	if err != nil {
 		return nil, err
@@ -271,17 +323,18 @@ func openZip(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 		if sub != "." {
 			fsys, _ = fs.Sub(zfs, sub)
 		}
-		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp}
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
 		ev.Device.Platform = "ios"
 		ev.OnClose(closer.Close)
-		for _, r := range archive.Refused(zfs) {
-			ev.Note(r)
-		}
+		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
 		return ev, nil
 	case source.IOSBackup:
 		defer closer.Close()
-		dst := filepath.Join(tmp, "extracted")
-		if err := extractFS(zfs, sub, dst); err != nil {
+		dst, err := tmp.Mkdir("extracted")
+		if err != nil {
+			return nil, err
+		}
+		if err := archive.Extract(ctx, zfs, sub, dst, tmp.Budget(), filepath.Base(p)); err != nil {
 			return nil, err
 		}
 		ev, err := openIOSBackup(ctx, dst, tmp, o)
@@ -289,68 +342,20 @@ func openZip(ctx context.Context, p, tmp string, o Options) (*source.Evidence, e
 			return nil, err
 		}
 		ev.Path = p
+		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
 		return ev, nil
 	}
 	closer.Close()
 	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
 }
 
-// extractFS copies a (checked) archive file system to dst.
-func extractFS(fsys fs.FS, sub, dst string) error {
-	if err := os.MkdirAll(dst, 0o700); err != nil {
-		return err
-	}
-	root, err := os.OpenRoot(dst)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	return fs.WalkDir(fsys, sub, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := name
-		if sub != "." {
-			rel = strings.TrimPrefix(strings.TrimPrefix(name, sub), "/")
-		}
-		if rel == "" || rel == "." {
-			return nil
-		}
-		if d.IsDir() {
-			return root.MkdirAll(rel, 0o700)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		if dir := path.Dir(rel); dir != "." {
-			if err := root.MkdirAll(dir, 0o700); err != nil {
-				return err
-			}
-		}
-		in, err := fsys.Open(name)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := root.OpenFile(rel, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		return out.Close()
-	})
-}
-
 // sysdiagnoseTimeZone reads the device zone from sysdiagnose.log, whose
 // header carries a line such as "Timezone: Europe/Madrid" or
 // "TZ: America/Mexico_City".
-func sysdiagnoseTimeZone(fsys fs.FS) string {
-	matches, _ := fs.Glob(fsys, "sysdiagnose*.log")
+func sysdiagnoseTimeZone(ev *source.Evidence) string {
+	matches, _ := fs.Glob(ev.FS, "sysdiagnose*.log")
 	for _, m := range matches {
-		f, err := fsys.Open(m)
+		f, err := ev.Open(m, evfile.Stream)
 		if err != nil {
 			continue
 		}

@@ -60,7 +60,8 @@ func FuzzOpenFile(f *testing.F) {
 		// A stuck Open never returns to the fuzzer: panic so the input is
 		// saved as a crasher.
 		watchdog := time.AfterFunc(20*time.Second, func() { panic(fmt.Sprintf("Open hung on %d bytes: %.64q", len(data), data)) })
-		ev, err := Open(ctx, p, Options{TempRoot: tmp})
+		// A small budget: every write of the open step must stay within it.
+		ev, err := Open(ctx, p, Options{TempRoot: tmp, TempBudget: 8 << 20})
 		watchdog.Stop()
 		if err == nil {
 			ev.Close()

@@ -9,35 +9,39 @@ import (
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/androidqf"
 	"github.com/huella-project/huella/internal/source/iosbackup"
+	"github.com/huella-project/huella/internal/source/scratch"
 )
 
 // The per-kind readers. Each lives in its own package under internal/source;
 // this file is the one place that connects them to detection.
 
-func openIOSBackup(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	ev, err := iosbackup.Open(ctx, p, iosbackup.Options{Password: o.Password, Key: o.Key, TempRoot: tmp})
+// Every reader writes into the run's one private folder and draws on its
+// one disk budget (tmp).
+
+func openIOSBackup(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	ev, err := iosbackup.Open(ctx, p, iosbackup.Options{Password: o.Password, Key: o.Key, Temp: tmp, NoInputs: true})
 	return ev, secretErr(err)
 }
 
-func openAndroidBackup(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
-	ev, err := androidab.Open(ctx, p, androidab.Options{Password: o.Password, TempRoot: tmp})
+func openAndroidBackup(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	ev, err := androidab.Open(ctx, p, androidab.Options{Password: o.Password, Temp: tmp})
 	return ev, secretErr(err)
 }
 
-func aqfOptions(tmp string, o Options) androidqf.Options {
-	return androidqf.Options{AgeIdentity: o.AgeIdentity, BackupPassword: o.Password, TempRoot: tmp}
+func aqfOptions(tmp *scratch.Dir, o Options) androidqf.Options {
+	return androidqf.Options{AgeIdentity: o.AgeIdentity, BackupPassword: o.Password, Temp: tmp}
 }
 
-func openAndroidQF(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+func openAndroidQF(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
 	ev, err := androidqf.Open(ctx, p, aqfOptions(tmp, o))
 	return ev, secretErr(err)
 }
 
-func openBugreport(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+func openBugreport(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
 	return androidqf.OpenBugreport(ctx, p, aqfOptions(tmp, o))
 }
 
-func openIntrusionLogs(ctx context.Context, p, tmp string, o Options) (*source.Evidence, error) {
+func openIntrusionLogs(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
 	return androidqf.OpenIntrusionLogs(ctx, p, aqfOptions(tmp, o))
 }
 

@@ -7,7 +7,6 @@ package aqf
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"time"
 
@@ -15,63 +14,54 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // maxJSON bounds a JSON artifact read whole; files.json of a full phone is
 // tens of MB, so it is streamed instead (see files.go).
-const maxJSON = 256 << 20
+var maxJSON = evfile.JSON
 
-type mod struct {
-	name, desc string
-	run        func(context.Context, *module.Env) error
-}
-
-func (m mod) Name() string                                   { return m.name }
-func (m mod) Description() string                            { return m.desc }
-func (m mod) Kinds() []source.Kind                           { return []source.Kind{source.AndroidQF} }
-func (m mod) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
-
-// Modules returns the androidqf modules in their reporting order.
-func Modules() []module.Module {
-	return []module.Module{
-		mod{"android.aqf_packages", "Installed packages (packages.json): app ids, APK and certificate hashes, how each app was installed.", runPackages},
-		mod{"android.aqf_processes", "Running processes at acquisition time (ps.txt, processes.txt or processes.json).", runProcesses},
-		mod{"android.aqf_getprop", "System properties (getprop.txt), with the security patch age.", runGetprop},
-		mod{"android.aqf_settings", "System, secure and global settings (settings_*.txt) that weaken the phone's protections.", runSettings},
-		mod{"android.aqf_files", "File listing (files.json): paths, hashes and times; files staged in /data/local/tmp.", runFiles},
-		mod{"android.aqf_log_timestamps", "Modification times of the log files androidqf collected (logs/).", runLogTimestamps},
-		mod{"android.root_binaries", "Root binaries androidqf found on the phone (root_binaries.json).", runRootBinaries},
-		mod{"android.mounts", "Mounted partitions (mounts.json): system partitions mounted read-write.", runMounts},
+// Defs are the androidqf modules in their reporting order.
+func Defs() []module.Def {
+	return []module.Def{
+		def("android.aqf_packages", "Installed packages (packages.json): app ids, APK and certificate hashes, how each app was installed.", runPackages, "packages.json"),
+		def("android.aqf_processes", "Running processes at acquisition time (ps.txt, processes.txt or processes.json).", runProcesses, "processes.json", "processes.txt", "ps.txt"),
+		def("android.aqf_getprop", "System properties (getprop.txt), with the security patch age.", runGetprop, "getprop.txt"),
+		def("android.aqf_settings", "System, secure and global settings (settings_*.txt) that weaken the phone's protections.", runSettings, "settings_*.txt"),
+		def("android.aqf_files", "File listing (files.json): paths, hashes and times; files staged in /data/local/tmp.", runFiles, "files.json"),
+		def("android.aqf_log_timestamps", "Modification times of the log files androidqf collected (logs/).", runLogTimestamps, "logs/**"),
+		def("android.root_binaries", "Root binaries androidqf found on the phone (root_binaries.json).", runRootBinaries, "root_binaries.json"),
+		def("android.mounts", "Mounted partitions (mounts.json): system partitions mounted read-write.", runMounts, "mounts.json"),
 	}
 }
 
-// open returns the first file found among names, or ErrAbsent.
+// def is an androidqf module reading paths (the acquisition's own files).
+func def(name, desc string, run func(context.Context, *module.Env) error, paths ...string) module.Def {
+	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{source.AndroidQF}, Paths: paths, Run: run}
+}
+
+// open returns the first file found among names for streaming, or
+// ErrAbsent.
 func open(env *module.Env, names ...string) (fs.File, string, error) {
 	found := env.Find(names...)
 	if len(found) == 0 {
 		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	f, err := env.Evidence.FS.Open(found[0])
+	f, err := env.Open(found[0], evfile.Stream)
 	if err != nil {
-		return nil, found[0], fmt.Errorf("%s: %w", found[0], err)
+		return nil, found[0], err
 	}
 	return f, found[0], nil
 }
 
+// readAll reads the first file found among names whole, within maxJSON.
 func readAll(env *module.Env, names ...string) ([]byte, string, error) {
-	f, name, err := open(env, names...)
-	if err != nil {
-		return nil, name, err
+	found := env.Find(names...)
+	if len(found) == 0 {
+		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxJSON+1))
-	if err != nil {
-		return nil, name, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) > maxJSON {
-		return nil, name, fmt.Errorf("%s: larger than %d bytes", name, maxJSON)
-	}
-	return b, name, nil
+	b, err := env.ReadFile(found[0], maxJSON)
+	return b, found[0], err
 }
 
 func detect(env *module.Env, f *rules.Finding, r *model.Record) { env.Report(f, r) }

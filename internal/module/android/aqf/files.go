@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // File is one entry of androidqf's files.json.
@@ -38,12 +38,40 @@ type File struct {
 // thousand entries.
 const maxFiles = 20_000_000
 
+// maxEntryBytes bounds one files.json entry: a path, hashes and a
+// context are a few hundred bytes. The JSON decoder holds a whole entry in
+// memory, so a crafted 2 GB "path" must stop here.
+var maxEntryBytes int64 = 4 << 20
+
+// entryLimit fails a read once one entry has used up its bytes; Next
+// gives the following entry a fresh allowance.
+type entryLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *entryLimit) Read(p []byte) (int, error) {
+	if e.left <= 0 {
+		return 0, fmt.Errorf("an entry longer than %d bytes", maxEntryBytes)
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	return n, err
+}
+
+func (e *entryLimit) next() { e.left = maxEntryBytes }
+
 // ReadFiles streams files.json, which androidqf writes either as one JSON
 // list or as one object per line, calling fn for each entry. A damaged
-// entry stops the stream with an error saying where.
+// entry, or one over maxEntryBytes, stops the stream with an error saying
+// where.
 func ReadFiles(r io.Reader, fn func(*File) error) (int, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
-	dec := json.NewDecoder(br)
+	lim := &entryLimit{r: br, left: maxEntryBytes}
+	dec := json.NewDecoder(lim)
 	first, err := peekNonSpace(br)
 	if err != nil {
 		return 0, err
@@ -56,6 +84,7 @@ func ReadFiles(r io.Reader, fn func(*File) error) (int, error) {
 	}
 	n := 0
 	for {
+		lim.next()
 		if list && !dec.More() {
 			// More is also false on a read error: only "]" means done.
 			if _, err := dec.Token(); err != nil {
@@ -95,13 +124,6 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 			return b, br.UnreadByte()
 		}
 	}
-}
-
-func unixTime(s int64) time.Time {
-	if s <= 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
 }
 
 func runFiles(ctx context.Context, env *module.Env) error {
@@ -171,6 +193,7 @@ func stampFile(r *model.Record, e *File) {
 		}
 	}
 	for _, x := range evs {
-		r.Stamp(unixTime(x.t), "file_"+x.what)
+		t, err := timestamp.UnixSeconds(x.t)
+		r.StampChecked(t, err, "file_"+x.what)
 	}
 }

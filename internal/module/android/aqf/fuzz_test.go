@@ -1,18 +1,9 @@
 package aqf
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
-
-	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
-	"github.com/huella-project/huella/internal/source"
 )
-
-func newEnv(ev *source.Evidence, name string, res *androidtest.Result) *module.Env {
-	return module.NewEnv(ev, name, res, slog.New(slog.DiscardHandler))
-}
 
 func FuzzParsePackages(f *testing.F) {
 	f.Add([]byte(acqFiles["packages.json"]))
@@ -21,6 +12,9 @@ func FuzzParsePackages(f *testing.F) {
 		pkgs, _, err := ParsePackages(b)
 		if err != nil {
 			return
+		}
+		if len(pkgs) > maxPackages {
+			t.Fatalf("%d packages, over the limit", len(pkgs))
 		}
 		for i := range pkgs {
 			if pkgs[i].Name == "" {
@@ -34,8 +28,19 @@ func FuzzParsePackages(f *testing.F) {
 func FuzzReadFiles(f *testing.F) {
 	f.Add(acqFiles["files.json"])
 	f.Add(`[{"path":"/a"}]`)
+	f.Add(`[{"path":"/` + strings.Repeat("a", 5000) + `"}]`)
+	old := maxEntryBytes
+	maxEntryBytes = 4096
+	defer func() { maxEntryBytes = old }()
 	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = ReadFiles(strings.NewReader(s), func(*File) error { return nil })
+		// No entry the reader hands on may have taken more than its
+		// allowance of input (the decoder holds one entry whole).
+		_, _ = ReadFiles(strings.NewReader(s), func(f *File) error {
+			if n := len(f.Path) + len(f.SHA256) + len(f.SHA1) + len(f.SHA512) + len(f.MD5) + len(f.Context); n > int(maxEntryBytes) {
+				t.Fatalf("an entry of %d bytes of text passed the %d-byte limit", n, maxEntryBytes)
+			}
+			return nil
+		})
 	})
 }
 
@@ -44,10 +49,15 @@ func FuzzParsePSAndMounts(f *testing.F) {
 	f.Add("/dev/x on /system type ext4 (rw)")
 	f.Fuzz(func(t *testing.T, s string) {
 		procs, _ := ParsePS(strings.NewReader(s))
+		if len(procs) > maxProcesses {
+			t.Fatalf("%d processes, over the limit", len(procs))
+		}
 		for _, p := range procs {
 			_ = appIDOf(p.Name)
 		}
 		_, _ = ParseMount(s)
-		_, _ = ParseSettings("x", []byte(s))
+		if set, _ := ParseSettings("x", []byte(s)); len(set) > maxSettings {
+			t.Fatalf("%d settings, over the limit", len(set))
+		}
 	})
 }

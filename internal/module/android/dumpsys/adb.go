@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	ds "github.com/huella-project/huella/internal/android/dumpsys"
@@ -13,18 +12,15 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // adbKeyFiles are copies of the phone's trusted-key list a bugreport or an
 // acquisition may hold.
 var adbKeyFiles = []string{"**/adb_keys"}
 
-// ADBKeys lists the computers trusted for USB debugging, from the adb
+// runADBKeys lists the computers trusted for USB debugging, from the adb
 // section and from adb_keys files.
-func ADBKeys() module.Module {
-	return simple{"android.adb_keys", "Computers trusted for USB debugging (dumpsys adb, adb_keys), with key fingerprints.", runADBKeys}
-}
-
 func runADBKeys(ctx context.Context, env *module.Env) error {
 	var keys []ds.ADBKey
 	var sources []string
@@ -41,7 +37,7 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 		}
 	}
 	for _, f := range env.Find(adbKeyFiles...) {
-		b, err := readCapped(env, f, 1<<20)
+		b, err := env.ReadFile(f, adbKeys)
 		if err != nil {
 			env.Warn("%s: %v", f, err)
 			continue
@@ -58,7 +54,8 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	recs := make([]*model.Record, len(keys))
 	for i, k := range keys {
 		r := &model.Record{Source: sources[i], Summary: fmt.Sprintf("Trusted ADB key %s (%s, from %s)", k.User, k.Fingerprint, k.Source), Data: k}
-		r.Stamp(k.LastConnected, "adb_last_connection")
+		last, err := k.LastConnection()
+		r.StampChecked(last, err, "adb_last_connection")
 		env.Emit(r)
 		recs[i] = r
 	}
@@ -114,18 +111,5 @@ func acquisition(env *module.Env) (heuristics.ADBAcquisition, bool) {
 
 func hasService(d *ds.Dump, s string) bool { _, ok := d.Services[s]; return ok }
 
-func readCapped(env *module.Env, name string, max int64) ([]byte, error) {
-	f, err := env.Evidence.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return b, nil
-}
+// adbKeys bounds an adb_keys file: one line per trusted computer.
+var adbKeys = evfile.Limit{Kind: "adb_keys file", Max: 1 << 20}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -16,26 +15,24 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-// Name of the module.
-const Name = "android.intrusion_logs"
+// nestedZip bounds a zip inside the logs, read into memory.
+var nestedZip = evfile.Limit{Kind: "zip inside intrusion logs", Max: 512 << 20}
 
-// maxNestedZip bounds a zip inside the logs, read into memory.
-const maxNestedZip = 512 << 20
-
-type mod struct{}
-
-// New returns the module.
-func New() module.Module { return mod{} }
-
-func (mod) Name() string { return Name }
-func (mod) Description() string {
-	return "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events."
+// Def is the android.intrusion_logs module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.intrusion_logs",
+		Description: "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events.",
+		Kinds:       []source.Kind{source.IntrusionLogs, source.AndroidQF},
+		Paths:       []string{"**", "intrusion_logs/**"}, // an export whole; an acquisition's folder
+		Run:         run,
+	}
 }
-func (mod) Kinds() []source.Kind { return []source.Kind{source.IntrusionLogs, source.AndroidQF} }
 
-func (mod) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	pattern := "**"
 	if env.Evidence.Kind == source.AndroidQF {
 		pattern = "intrusion_logs/**"
@@ -51,6 +48,7 @@ func (mod) Run(ctx context.Context, env *module.Env) error {
 			return err
 		}
 		n, err := addFile(rd, env.Evidence.FS, name, 0)
+		env.Evidence.NoteRefusal(err)
 		read += n
 		if err != nil {
 			env.Warn("%v", err)
@@ -73,7 +71,7 @@ func addFile(rd *Reader, fsys fs.FS, name string, depth int) (int, error) {
 		if depth >= 3 {
 			return 0, fmt.Errorf("%s: zip nested too deep; skipped", name)
 		}
-		b, err := readBounded(fsys, name, maxNestedZip)
+		b, err := evfile.ReadFile(fsys, name, nestedZip)
 		if err != nil {
 			return 0, err
 		}
@@ -103,28 +101,12 @@ func addFile(rd *Reader, fsys fs.FS, name string, depth int) (int, error) {
 	if ext != ".txt" && ext != ".json" && ext != ".ndjson" && ext != ".jsonl" && ext != ".log" && ext != "" {
 		return 0, nil
 	}
-	f, err := fsys.Open(name)
+	f, err := evfile.Open(fsys, name, evfile.Stream)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	return 1, rd.Add(name, f)
-}
-
-func readBounded(fsys fs.FS, name string, max int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: zip larger than %d bytes; skipped", name, max)
-	}
-	return b, nil
 }
 
 func emit(env *module.Env, rd *Reader) {
@@ -146,7 +128,7 @@ func emit(env *module.Env, rd *Reader) {
 		default:
 			unknown[ev.Type] = true
 			r.Summary = fmt.Sprintf("%s: %s", ev.Type, compact(ev.Fields))
-			r.Stamp(ev.Time, ev.Type)
+			r.StampChecked(ev.Time, ev.timeErr, ev.Type)
 		}
 		env.Emit(r)
 		if ev.Type == "security_event" {
@@ -210,7 +192,7 @@ func dnsRecord(r *model.Record, ev *Event) {
 	if len(ips) > 0 {
 		r.Summary += " [IPs: " + strings.Join(ips, ", ") + "]"
 	}
-	r.Stamp(ev.Time, "dns_query")
+	r.StampChecked(ev.Time, ev.timeErr, "dns_query")
 }
 
 func connectRecord(r *model.Record, ev *Event) {
@@ -223,7 +205,7 @@ func connectRecord(r *model.Record, ev *Event) {
 	}
 	r.Add(model.KindAppID, pkg, "package_name")
 	r.Summary = fmt.Sprintf("Connection to %s:%s by %s", ip, str(ev.Fields["port"]), orUnknown(pkg))
-	r.Stamp(ev.Time, "network_connection")
+	r.StampChecked(ev.Time, ev.timeErr, "network_connection")
 }
 
 func orUnknown(s string) string {
@@ -316,7 +298,7 @@ func securityRecord(env *module.Env, r *model.Record, ev *Event) bool {
 	if desc == "" {
 		desc = "security_event"
 	}
-	r.Stamp(ev.Time, desc)
+	r.StampChecked(ev.Time, ev.timeErr, desc)
 	return known
 }
 

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Event is one logged event.
@@ -24,6 +26,9 @@ type Event struct {
 	Fields map[string]any `json:"fields"` // the event as logged
 	File   string         `json:"file"`
 	Line   int            `json:"line"`
+	// timeErr keeps an event_time that is no plausible date; the record
+	// carries the raw value (model.Record.StampChecked).
+	timeErr error
 }
 
 // securityMeta are security_event keys that are not the tag.
@@ -129,7 +134,7 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 				}
 			}
 		}
-		ev.Time = epoch(fields["event_time"])
+		ev.Time, ev.timeErr = epoch(fields["event_time"])
 		r.Events = append(r.Events, ev)
 	}
 }
@@ -144,39 +149,27 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // epoch reads event_time. DNS and connect events log milliseconds and
-// security events nanoseconds; the magnitude decides, so a format change
-// cannot move events to 1970 or to the far future.
-func epoch(v any) time.Time {
-	var n int64
+// security events nanoseconds; the magnitude decides (timestamp.UnixInt),
+// so a format change cannot move events to 1970 or to the far future. A
+// value that is no date between 1970 and 2100 is returned as an error that
+// keeps it.
+func epoch(v any) (time.Time, error) {
 	switch x := v.(type) {
 	case json.Number:
-		i, err := x.Int64()
-		if err != nil {
-			f, ferr := strconv.ParseFloat(string(x), 64)
-			if ferr != nil {
-				return time.Time{}
-			}
-			i = int64(f)
+		if i, err := x.Int64(); err == nil {
+			return timestamp.UnixInt(i)
 		}
-		n = i
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return time.Time{}, nil
+		}
+		return timestamp.Unix(f)
 	case string:
 		i, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
 		if err != nil {
-			return time.Time{}
+			return time.Time{}, nil
 		}
-		n = i
-	default:
-		return time.Time{}
+		return timestamp.UnixInt(i)
 	}
-	switch {
-	case n <= 0:
-		return time.Time{}
-	case n > 100_000_000_000_000_000:
-		return time.Unix(0, n).UTC()
-	case n > 100_000_000_000_000:
-		return time.UnixMicro(n).UTC()
-	case n > 100_000_000_000:
-		return time.UnixMilli(n).UTC()
-	}
-	return time.Unix(n, 0).UTC()
+	return time.Time{}, nil
 }

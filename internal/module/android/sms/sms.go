@@ -21,11 +21,10 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
+	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 	"github.com/huella-project/huella/internal/urlx"
 )
-
-// Name of the module.
-const Name = "android.sms_backup"
 
 // maxDecompressed bounds one backup file once inflated: a zlib bomb stops
 // here, and a real phone's messages fit in far less.
@@ -46,22 +45,23 @@ type Message struct {
 	Addresses  []string          `json:"mms_addresses,omitempty"`
 	Links      []string          `json:"links,omitempty"`
 	Fields     map[string]string `json:"fields,omitempty"` // the other scalar keys, as stored
+	dateErr    error             // date is no plausible date: the record keeps the raw value
 }
 
-type mod struct{}
-
-// New returns the module.
-func New() module.Module { return mod{} }
-
-func (mod) Name() string { return Name }
-func (mod) Description() string {
-	return "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links."
+// Def is the android.sms_backup module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.sms_backup",
+		Description: "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links.",
+		Kinds:       []source.Kind{source.AndroidBackup, source.AndroidQF},
+		Paths:       []string{dir + "*_sms_backup", dir + "*_mms_backup"},
+		Run:         run,
+	}
 }
-func (mod) Kinds() []source.Kind { return []source.Kind{source.AndroidBackup, source.AndroidQF} }
 
 const dir = "**/apps/com.android.providers.telephony/d_f/"
 
-func (mod) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	// SMS before MMS, each in name order, so output order is stable; an
 	// unpacked .ab is then put back in tar order, which is MVT's order.
 	files := append(env.Find(dir+"*_sms_backup"), env.Find(dir+"*_mms_backup")...)
@@ -74,7 +74,7 @@ func (mod) Run(ctx context.Context, env *module.Env) error {
 		if strings.HasSuffix(name, "_mms_backup") {
 			kind = "mms"
 		}
-		f, err := env.Evidence.FS.Open(name)
+		f, err := env.Open(name, evfile.Stream)
 		if err != nil {
 			env.Warn("%s: %v", name, err)
 			continue
@@ -128,7 +128,7 @@ func record(src string, m *Message) *model.Record {
 		body = string(r[:120]) + "…"
 	}
 	r := &model.Record{Source: src, Summary: fmt.Sprintf("%s %s %s: %q", strings.ToUpper(m.Kind), m.Direction, who, body), Data: m}
-	r.Stamp(m.Date, m.Kind+"_"+m.Direction)
+	r.StampChecked(m.Date, m.dateErr, m.Kind+"_"+m.Direction)
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
 	}
@@ -199,8 +199,8 @@ func parse(kind string, raw map[string]json.RawMessage) *Message {
 	if b := take("mms_body"); m.Body == "" {
 		m.Body = b
 	}
-	m.Date = epoch(take("date"))
-	m.DateSent = epoch(take("date_sent"))
+	m.Date, m.dateErr = epoch(take("date"))
+	m.DateSent, _ = epoch(take("date_sent"))
 	m.Read = take("read") == "1"
 	box := smsBox[take("type")]
 	if kind == "mms" {
@@ -230,15 +230,13 @@ func scalar(v json.RawMessage) string {
 }
 
 // epoch reads a Unix time the telephony provider stored in milliseconds
-// (SMS) or seconds (MMS); the magnitude tells which, so a mislabelled
-// column cannot put a message in 1970.
-func epoch(s string) time.Time {
+// (SMS) or seconds (MMS); the magnitude tells which (timestamp.UnixInt), so a
+// mislabelled column cannot put a message in 1970. A value that is no date
+// between 1970 and 2100 comes back as an error keeping it.
+func epoch(s string) (time.Time, error) {
 	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || v <= 0 {
-		return time.Time{}
+	if err != nil {
+		return time.Time{}, nil
 	}
-	if v > 100_000_000_000 {
-		return time.UnixMilli(v).UTC()
-	}
-	return time.Unix(v, 0).UTC()
+	return timestamp.UnixInt(v)
 }

@@ -5,7 +5,6 @@ package tombstones
 import (
 	"context"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -14,22 +13,24 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Patterns find tombstones wherever the acquisition put /data/tombstones.
 var Patterns = []string{"**/tombstone_*"}
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "android.tombstones" }
-func (Module) Description() string {
-	return "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged."
+// Def is the android.tombstones module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.tombstones",
+		Description: "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged.",
+		Kinds:       []source.Kind{source.Bugreport, source.AndroidQF},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.Bugreport, source.AndroidQF} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	files := env.Find(Patterns...)
 	if len(files) == 0 {
 		return module.Absent("tombstone_* files")
@@ -66,17 +67,17 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func parseFile(env *module.Env, name string) (*tombstone.Tombstone, error) {
-	f, err := env.Evidence.FS.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
 	if path.Ext(name) == ".pb" {
-		b, err := io.ReadAll(io.LimitReader(f, tombstone.MaxSize+1))
+		b, err := env.ReadFile(name, evfile.Limit{Kind: "tombstone", Max: tombstone.MaxSize})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
 		return tombstone.ParseProto(name, b)
 	}
+	f, err := env.Open(name, evfile.Stream)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	return tombstone.ParseText(name, f)
 }

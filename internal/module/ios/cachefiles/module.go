@@ -21,15 +21,16 @@ var Patterns = []string{"**/Cache.db"}
 // maxRowsPerDB bounds one hostile database; real ones hold a few thousand.
 const maxRowsPerDB = 1_000_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.cache_files" }
-func (Module) Description() string {
-	return "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response."
+// Def is the ios.cache_files module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.cache_files",
+		Description: "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Response is one cfurl_cache_response row.
 type Response struct {
@@ -44,7 +45,7 @@ type Response struct {
 	Partition     string    `json:"partition,omitempty"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Cache.db", Patterns, readDB)
 }
 
@@ -59,7 +60,7 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	q := "SELECT entry_ID, " + iosdb.Pick(cols, "", "version") + ", " + iosdb.Pick(cols, "", "hash_value") + ", " +
-		iosdb.Pick(cols, "", "storage_policy") + ", request_key, " + iosdb.Pick(cols, "", "time_stamp") + ", " +
+		iosdb.Pick(cols, "", "storage_policy") + ", " + iosdb.Col("", "request_key") + ", " + iosdb.Pick(cols, "", "time_stamp") + ", " +
 		iosdb.Pick(cols, "", "partition") + " FROM cfurl_cache_response ORDER BY entry_ID LIMIT " + fmt.Sprint(maxRowsPerDB+1)
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
@@ -71,6 +72,9 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 		var v [7]any
 		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
 			return fmt.Errorf("%s: reading cfurl_cache_response: %w", name, err)
+		}
+		for i := 4; i < len(v); i++ {
+			v[i] = db.Cell(v[i], "cfurl_cache_response")
 		}
 		if n++; n > maxRowsPerDB {
 			env.Warn("%s: more than %d cached responses; the rest was not read", name, maxRowsPerDB)

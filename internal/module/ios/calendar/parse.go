@@ -40,31 +40,44 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 		return err
 	}
 	p := func(c string) string { return iosdb.Pick(ic, "c", c) }
-	email, phone, comment, puuid, plm, join := "NULL", "NULL", "NULL", "NULL", "NULL", ""
 	tables, err := db.Tables(ctx)
 	if err != nil {
 		return err
 	}
+	// The organizers are read into a map and joined here, in Go: SQLite
+	// never joins (a crafted Calendar.sqlitedb with lying statistics makes
+	// even a rowid join quadratic).
+	type participant struct{ email, phone, comment, uuid, lm any }
+	var parts map[int64]participant
+	organizer := "NULL"
 	if tables["Participant"] && ic["organizer_id"] {
 		pc, err := db.Columns(ctx, "Participant")
 		if err != nil {
 			return err
 		}
 		if pc["ROWID"] {
-			join = " LEFT JOIN Participant p ON p.ROWID = c.organizer_id"
-			email, phone, comment = iosdb.Pick(pc, "p", "email"), iosdb.Pick(pc, "p", "phone_number"), iosdb.Pick(pc, "p", "comment")
-			puuid, plm = iosdb.Pick(pc, "p", "UUID"), iosdb.Pick(pc, "p", "last_modified")
+			organizer = "c.organizer_id"
+			pp := func(c string) string { return iosdb.Pick(pc, "", c) }
+			parts, err = iosdb.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS email, %s AS phone, %s AS comment, %s AS uuid, %s AS lm FROM Participant`,
+				pp("email"), pp("phone_number"), pp("comment"), pp("UUID"), pp("last_modified")), func(r iosdb.Row) (int64, participant, bool) {
+				return iosdb.Int(r.Get("k")), participant{r.Get("email"), r.Get("phone"), r.Get("comment"), r.Get("uuid"), r.Get("lm")}, true
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
-	q := fmt.Sprintf(`SELECT c.ROWID AS id, c.summary AS summary, %s AS description, c.start_date AS start_date,
+	q := fmt.Sprintf(`SELECT c.ROWID AS id, %s AS summary, %s AS description, c.start_date AS start_date,
 		%s AS end_date, %s AS all_day, %s AS calendar_id, %s AS url, %s AS last_modified, %s AS creation_date,
-		%s AS external_id, %s AS unique_identifier, %s AS hidden, %s AS uuid,
-		%s AS email, %s AS phone, %s AS comment, %s AS puuid, %s AS plm
-		FROM CalendarItem c%s ORDER BY c.ROWID`,
-		p("description"), p("end_date"), p("all_day"), p("calendar_id"), p("url"), p("last_modified"),
-		p("creation_date"), p("external_id"), p("unique_identifier"), p("hidden"), p("UUID"),
-		email, phone, comment, puuid, plm, join)
+		%s AS external_id, %s AS unique_identifier, %s AS hidden, %s AS uuid, %s AS organizer
+		FROM CalendarItem c ORDER BY c.ROWID`,
+		iosdb.Col("c", "summary"), p("description"), p("end_date"), p("all_day"), p("calendar_id"), p("url"), p("last_modified"),
+		p("creation_date"), p("external_id"), p("unique_identifier"), p("hidden"), p("UUID"), organizer)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		var o participant
+		if org := row.Get("organizer"); org != nil {
+			o = parts[iosdb.Int(org)]
+		}
 		return fn(&Event{
 			ID: iosdb.Int(row.Get("id")), Summary: iosdb.Str(row.Get("summary")), Description: iosdb.Str(row.Get("description")),
 			Start: iosdb.AppleTime(row.Get("start_date")), End: iosdb.AppleTime(row.Get("end_date")),
@@ -72,9 +85,9 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 			URL: iosdb.Str(row.Get("url")), LastModified: iosdb.AppleTime(row.Get("last_modified")),
 			Created: iosdb.AppleTime(row.Get("creation_date")), ExternalID: iosdb.Str(row.Get("external_id")),
 			UniqueIdentifier: iosdb.Str(row.Get("unique_identifier")), Hidden: iosdb.Int(row.Get("hidden")) == 1,
-			UUID: iosdb.Str(row.Get("uuid")), OrganizerEmail: strings.TrimPrefix(iosdb.Str(row.Get("email")), "mailto:"),
-			OrganizerPhone: iosdb.Str(row.Get("phone")), OrganizerComment: iosdb.Str(row.Get("comment")),
-			OrganizerUUID: iosdb.Str(row.Get("puuid")), OrganizerChanged: iosdb.AppleTime(row.Get("plm")),
+			UUID: iosdb.Str(row.Get("uuid")), OrganizerEmail: strings.TrimPrefix(iosdb.Str(o.email), "mailto:"),
+			OrganizerPhone: iosdb.Str(o.phone), OrganizerComment: iosdb.Str(o.comment),
+			OrganizerUUID: iosdb.Str(o.uuid), OrganizerChanged: iosdb.AppleTime(o.lm),
 		})
 	})
 }

@@ -23,6 +23,8 @@ type Call struct {
 	Direction string    `json:"direction"`          // "outgoing" or "incoming"
 	Answered  bool      `json:"answered"`
 	CallType  int64     `json:"call_type,omitempty"`
+
+	dateErr error // ZDATE is no plausible date: the record keeps the raw value
 }
 
 func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
@@ -31,16 +33,17 @@ func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
 		return err
 	}
 	p := func(col string) string { return iosdb.Pick(c, "", col) }
-	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, ZADDRESS AS address, %s AS name,
+	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, %s AS address, %s AS name,
 		%s AS location, %s AS provider, %s AS originated, %s AS answered, %s AS call_type
 		FROM ZCALLRECORD ORDER BY ZDATE`,
-		p("ZDURATION"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
+		p("ZDURATION"), iosdb.Col("", "ZADDRESS"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
 		p("ZANSWERED"), p("ZCALLTYPE"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		call := &Call{ID: iosdb.Int(row.Get("id")), Date: iosdb.AppleTime(row.Get("date")),
+		call := &Call{ID: iosdb.Int(row.Get("id")),
 			Duration: iosdb.Float(row.Get("duration")), Address: strings.TrimRight(iosdb.Str(row.Get("address")), "\x00"),
 			Name: iosdb.Str(row.Get("name")), Location: iosdb.Str(row.Get("location")), Provider: iosdb.Str(row.Get("provider")),
 			Answered: iosdb.Int(row.Get("answered")) == 1, CallType: iosdb.Int(row.Get("call_type"))}
+		call.Date, call.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
 		call.Direction = "incoming"
 		if iosdb.Int(row.Get("originated")) == 1 {
 			call.Direction = "outgoing"
@@ -60,7 +63,7 @@ func (c *Call) record(src string) *model.Record {
 		arrow = "to"
 	}
 	r.Summary = fmt.Sprintf("%s call %s %s using %s, %.0f seconds", c.Direction, arrow, who, c.Provider, c.Duration)
-	r.Stamp(c.Date, "call")
+	r.StampChecked(c.Date, c.dateErr, "call")
 	if strings.Contains(c.Address, "@") {
 		r.Add(model.KindEmail, c.Address, "address")
 	}

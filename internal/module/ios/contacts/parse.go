@@ -64,8 +64,10 @@ func (p *Person) record() *model.Record {
 			r.Add(model.KindEmail, o, "other")
 		}
 	}
-	r.Stamp(iosdb.AppleTime(p.created), "contact_created")
-	r.Stamp(iosdb.AppleTime(p.modified), "contact_modified")
+	created, err := iosdb.AppleTimeChecked(p.created)
+	r.StampChecked(created, err, "contact_created")
+	modified, err := iosdb.AppleTimeChecked(p.modified)
+	r.StampChecked(modified, err, "contact_modified")
 	return r
 }
 
@@ -84,51 +86,65 @@ func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) er
 	if _, err := iosdb.Need(ctx, db, "ABMultiValue", "record_id", "property", "value"); err != nil {
 		return err
 	}
-	q := fmt.Sprintf(`SELECT p.ROWID AS id, %s AS first, %s AS middle, %s AS last, %s AS org,
-		%s AS created, %s AS modified, mv.property AS property, mv.value AS value
-		FROM ABPerson p LEFT JOIN ABMultiValue mv ON mv.record_id = p.ROWID
-		ORDER BY p.ROWID`,
-		iosdb.Pick(pc, "p", "First"), iosdb.Pick(pc, "p", "Middle"), iosdb.Pick(pc, "p", "Last"),
-		iosdb.Pick(pc, "p", "Organization"), iosdb.Pick(pc, "p", "CreationDate"),
-		iosdb.Pick(pc, "p", "ModificationDate"))
-	var cur *Person
-	n := 0
-	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
-		if cur == nil || cur.ID != id {
-			if cur != nil {
-				if err := fn(cur); err != nil {
-					return err
-				}
-			}
-			cur = &Person{ID: id, First: iosdb.Str(row.Get("first")), Middle: iosdb.Str(row.Get("middle")),
-				Last: iosdb.Str(row.Get("last")), Organization: iosdb.Str(row.Get("org")), source: db.Name,
-				created: row.Get("created"), modified: row.Get("modified")}
-			n = 0
-		}
-		v := strings.TrimSpace(iosdb.Str(row.Get("value")))
-		if v == "" || n >= maxValuesPerPerson {
+	// The values are read into a map and joined to the people here, in Go:
+	// SQLite never joins (a crafted address book without indexes, or with
+	// lying statistics, makes the join quadratic). Each person keeps its
+	// first maxValuesPerPerson values, each at most maxValueLen bytes.
+	type value struct {
+		prop int64
+		v    string
+	}
+	values := map[int64][]value{}
+	rows := 0
+	err = iosdb.Each(ctx, db, `SELECT record_id AS id, property, `+iosdb.Col("", "value")+` AS value FROM ABMultiValue`, func(r iosdb.Row) error {
+		if r.Get("id") == nil || rows >= iosdb.MaxJoinRows {
 			return nil
 		}
-		n++
-		switch iosdb.Int(row.Get("property")) {
-		case propPhone:
-			cur.Phones = append(cur.Phones, v)
-		case propEmail:
-			cur.Emails = append(cur.Emails, v)
-		default:
-			cur.Other = append(cur.Other, v)
+		id := iosdb.Int(r.Get("id"))
+		v := strings.TrimSpace(iosdb.Str(r.Get("value")))
+		if v == "" || len(values[id]) >= maxValuesPerPerson {
+			return nil
 		}
+		if len(v) > maxValueLen {
+			v = strings.ToValidUTF8(v[:maxValueLen], "")
+		}
+		rows++
+		values[id] = append(values[id], value{iosdb.Int(r.Get("property")), v})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if cur != nil {
-		return fn(cur)
+	if rows >= iosdb.MaxJoinRows {
+		db.Note(fmt.Sprintf("%s: ABMultiValue holds more than %d values; the rest were left out", db.Name, iosdb.MaxJoinRows))
 	}
-	return nil
+	q := fmt.Sprintf(`SELECT p.ROWID AS id, %s AS first, %s AS middle, %s AS last, %s AS org,
+		%s AS created, %s AS modified FROM ABPerson p ORDER BY p.ROWID`,
+		iosdb.Pick(pc, "p", "First"), iosdb.Pick(pc, "p", "Middle"), iosdb.Pick(pc, "p", "Last"),
+		iosdb.Pick(pc, "p", "Organization"), iosdb.Pick(pc, "p", "CreationDate"),
+		iosdb.Pick(pc, "p", "ModificationDate"))
+	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		id := iosdb.Int(row.Get("id"))
+		p := &Person{ID: id, First: iosdb.Str(row.Get("first")), Middle: iosdb.Str(row.Get("middle")),
+			Last: iosdb.Str(row.Get("last")), Organization: iosdb.Str(row.Get("org")), source: db.Name,
+			created: row.Get("created"), modified: row.Get("modified")}
+		for _, v := range values[id] {
+			switch v.prop {
+			case propPhone:
+				p.Phones = append(p.Phones, v.v)
+			case propEmail:
+				p.Emails = append(p.Emails, v.v)
+			default:
+				p.Other = append(p.Other, v.v)
+			}
+		}
+		return fn(p)
+	})
 }
+
+// maxValueLen bounds one phone number, e-mail or other value kept in
+// memory for the join; real ones are tens of bytes.
+const maxValueLen = 4096
 
 // Known reads the address book and returns a matcher telling whether a
 // message handle (phone number or e-mail) belongs to a contact. When the

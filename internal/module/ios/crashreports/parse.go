@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Header is the one-line JSON header every .ips file starts with.
@@ -104,8 +106,8 @@ func Read(r io.Reader, name string) (Header, Body, error) {
 		return Header{}, Body{}, fmt.Errorf("%s: %w", name, herr)
 	}
 	var b Body
-	rest, err := io.ReadAll(io.LimitReader(br, maxBody+1))
-	if err == nil && len(rest) <= maxBody {
+	rest, err := evfile.ReadAll(br, name, evfile.Limit{Kind: "crash report body", Max: maxBody})
+	if err == nil {
 		// A body that is not JSON (older text crash logs) is fine: the
 		// header carries what matters.
 		_ = json.Unmarshal(rest, &b)

@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of visits joined to its history row.
@@ -50,30 +51,44 @@ func parseHistory(ctx context.Context, env *module.Env, name string) error {
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf("SELECT v.id, h.id, h.url, %s, v.date, %s, %s FROM visits v JOIN history h ON h.id = v.siteID ORDER BY v.date, v.id",
-		iosdb.Pick(hist, "h", "title"), iosdb.Pick(visits, "v", "type"), iosdb.Pick(visits, "v", "is_local"))
-	rows, err := db.QueryContext(ctx, q)
+	pages, err := historyURLs(ctx, db, hist)
 	if err != nil {
 		return fmt.Errorf("%s: reading visits: %w", name, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var vid, hid int64
-		var url, title, date, typ, local any
-		if err := rows.Scan(&vid, &hid, &url, &title, &date, &typ, &local); err != nil {
-			return fmt.Errorf("%s: reading visits: %w", name, err)
+	q := fmt.Sprintf("SELECT id, siteID, date, %s AS type, %s AS local FROM visits ORDER BY date, id",
+		iosdb.Pick(visits, "", "type"), iosdb.Pick(visits, "", "is_local"))
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		site := row.Get("siteID")
+		pg, ok := pages[sqlitex.AnyInt(site)]
+		if site == nil || !ok {
+			return nil // a visit of no known page, as the inner join left out
 		}
-		v := &Visit{DB: name, VisitID: vid, HistoryID: hid, URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(title),
-			VisitTime: sqlitex.UnixTime(sqlitex.AnyFloat(date)), Type: sqlitex.AnyInt(typ), IsLocal: sqlitex.AnyInt(local) != 0}
+		v := &Visit{DB: name, VisitID: sqlitex.AnyInt(row.Get("id")), HistoryID: sqlitex.AnyInt(site), URL: sqlitex.AnyString(pg.url), Title: sqlitex.AnyString(pg.title),
+			Type: sqlitex.AnyInt(row.Get("type")), IsLocal: sqlitex.AnyInt(row.Get("local")) != 0}
+		var terr error
+		v.VisitTime, terr = timestamp.Unix(sqlitex.AnyFloat(row.Get("date")))
 		r := &model.Record{Source: name, Data: v, Summary: "Firefox visit " + v.URL}
 		r.Add(model.KindURL, v.URL, "url")
-		r.Stamp(v.VisitTime, "firefox_visit")
+		r.StampChecked(v.VisitTime, terr, "firefox_visit")
 		env.Emit(r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading visits: %w", name, err)
 	}
 	return nil
+}
+
+type page struct{ url, title any }
+
+// historyURLs reads the history table into a map, to join in Go: SQLite
+// never joins (a crafted browser.db without indexes, or with lying
+// statistics, makes every join quadratic).
+func historyURLs(ctx context.Context, db *sqlitex.DB, hist map[string]bool) (map[int64]page, error) {
+	return iosdb.Index(ctx, db, fmt.Sprintf("SELECT id, %s AS url, %s AS title FROM history", iosdb.Col("", "url"), iosdb.Pick(hist, "", "title")),
+		func(r iosdb.Row) (int64, page, bool) {
+			return sqlitex.AnyInt(r.Get("id")), page{r.Get("url"), r.Get("title")}, r.Get("id") != nil
+		})
 }
 
 func parseFavicons(ctx context.Context, env *module.Env, name string) error {
@@ -92,34 +107,58 @@ func parseFavicons(ctx context.Context, env *module.Env, name string) error {
 	if _, err := iosdb.Need(ctx, db, "history", "id", "url"); err != nil {
 		return err
 	}
-	q := fmt.Sprintf(`SELECT f.id, f.url, %s, %s, %s, %s, h.id, h.url FROM favicons f
-		LEFT JOIN favicon_sites s ON s.faviconID = f.id LEFT JOIN history h ON h.id = s.siteID ORDER BY f.id`,
-		iosdb.Pick(fav, "f", "width"), iosdb.Pick(fav, "f", "height"), iosdb.Pick(fav, "f", "type"), iosdb.Pick(fav, "f", "date"))
-	rows, err := db.QueryContext(ctx, q)
+	hist, err := db.Columns(ctx, "history")
+	if err != nil {
+		return err
+	}
+	pages, err := historyURLs(ctx, db, hist)
 	if err != nil {
 		return fmt.Errorf("%s: reading favicons: %w", name, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var url, w, h, typ, date, hid, hurl any
-		if err := rows.Scan(&id, &url, &w, &h, &typ, &date, &hid, &hurl); err != nil {
-			return fmt.Errorf("%s: reading favicons: %w", name, err)
+	sites := map[int64][]any{}
+	n := 0
+	err = iosdb.Each(ctx, db, "SELECT faviconID AS f, siteID AS s FROM favicon_sites", func(r iosdb.Row) error {
+		if f := r.Get("f"); f != nil && n < iosdb.MaxJoinRows {
+			n++
+			k := sqlitex.AnyInt(f)
+			sites[k] = append(sites[k], r.Get("s"))
 		}
-		f := &Icon{DB: name, ID: id, URL: sqlitex.AnyString(url), Width: sqlitex.AnyInt(w), Height: sqlitex.AnyInt(h),
-			Type: sqlitex.AnyInt(typ), Date: sqlitex.UnixTime(sqlitex.AnyFloat(date)), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
-		r := &model.Record{Source: name, Data: f, Summary: "Firefox favicon " + f.URL}
-		if f.HistoryURL != "" {
-			r.Summary += " for " + f.HistoryURL
-		}
-		r.Add(model.KindURL, f.URL, "url")
-		if f.HistoryURL != f.URL {
-			r.Add(model.KindURL, f.HistoryURL, "history_url")
-		}
-		r.Stamp(f.Date, "firefox_favicon")
-		env.Emit(r)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading favicons: %w", name, err)
 	}
-	if err := rows.Err(); err != nil {
+	q := fmt.Sprintf(`SELECT id, %s AS url, %s AS w, %s AS h, %s AS type, %s AS date FROM favicons ORDER BY id`,
+		iosdb.Col("", "url"), iosdb.Pick(fav, "", "width"), iosdb.Pick(fav, "", "height"), iosdb.Pick(fav, "", "type"), iosdb.Pick(fav, "", "date"))
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		id := sqlitex.AnyInt(row.Get("id"))
+		linked := sites[id]
+		if row.Get("id") == nil || len(linked) == 0 {
+			linked = []any{nil} // no site: one row, as the outer join gave
+		}
+		for _, site := range linked {
+			var hid, hurl any
+			if pg, ok := pages[sqlitex.AnyInt(site)]; ok && site != nil {
+				hid, hurl = site, pg.url
+			}
+			f := &Icon{DB: name, ID: id, URL: sqlitex.AnyString(row.Get("url")), Width: sqlitex.AnyInt(row.Get("w")), Height: sqlitex.AnyInt(row.Get("h")),
+				Type: sqlitex.AnyInt(row.Get("type")), HistoryID: sqlitex.AnyInt(hid), HistoryURL: sqlitex.AnyString(hurl)}
+			var terr error
+			f.Date, terr = timestamp.Unix(sqlitex.AnyFloat(row.Get("date")))
+			r := &model.Record{Source: name, Data: f, Summary: "Firefox favicon " + f.URL}
+			if f.HistoryURL != "" {
+				r.Summary += " for " + f.HistoryURL
+			}
+			r.Add(model.KindURL, f.URL, "url")
+			if f.HistoryURL != f.URL {
+				r.Add(model.KindURL, f.HistoryURL, "history_url")
+			}
+			r.StampChecked(f.Date, terr, "firefox_favicon")
+			env.Emit(r)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading favicons: %w", name, err)
 	}
 	return nil

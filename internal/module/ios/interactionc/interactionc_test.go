@@ -4,16 +4,18 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func buildDB(t *testing.T, dir string) {
-	iostest.SQLite(t, dir, Paths[0],
+	moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSENDER INTEGER, ZSTARTDATE REAL, ZENDDATE REAL, ZCREATIONDATE REAL,
 		 ZBUNDLEID TEXT, ZACCOUNT TEXT, ZDIRECTION INTEGER, ZDOMAINIDENTIFIER TEXT, ZGROUPNAME TEXT)`,
 		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZDISPLAYNAME TEXT, ZIDENTIFIER BLOB, ZPERSONID TEXT,
@@ -64,16 +66,16 @@ func TestRun(t *testing.T) {
 			dir := t.TempDir()
 			buildDB(t, dir)
 			if tt.contacts {
-				iostest.SQLite(t, dir, whatsappcontacts.Paths[0],
+				moduletest.SQLite(t, dir, whatsappcontacts.Paths[0],
 					`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME TEXT, ZPHONENUMBER TEXT, ZWHATSAPPID TEXT, ZLID TEXT)`,
 					`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES (1, 'Alice Example', '+14155550100', '14155550100@s.whatsapp.net', '100000000000001@lid'),
 					 (2, 'Mallory', '+14155550101', '14155550101@s.whatsapp.net', NULL)`)
 			}
-			sink, err := iostest.RunDir(t, New(), dir)
+			sink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			csink, err := iostest.RunDir(t, NewContacts(), dir)
+			csink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc_contacts"), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +94,7 @@ func TestRun(t *testing.T) {
 				{"interaction_start", "interaction_end"}, {"interaction_start"},
 				{"contacts_creation_date", "first_incoming_sender_date", "last_incoming_sender_date"}}
 			for i, want := range stamps {
-				if got := iostest.Descs(sink.Records[i]); !slices.Equal(got, want) {
+				if got := moduletest.Descs(sink.Records[i]); !slices.Equal(got, want) {
 					t.Errorf("record %d stamps %v want %v", i, got, want)
 				}
 			}
@@ -101,7 +103,7 @@ func TestRun(t *testing.T) {
 			if len(atts) != 2 || atts[0] != (Attachment{UTI: "public.jpeg", ContentURL: "https://cdn.example.net/a.jpg", Size: 1024, ID: "CAFE"}) || atts[1].UTI != "public.png" {
 				t.Errorf("attachments %+v", atts)
 			}
-			if !iostest.Has(eve, model.KindEmail, "eve@icloud.example") || !iostest.Has(eve, model.KindURL, "https://cdn.example.net/a.jpg") ||
+			if !moduletest.Has(eve, model.KindEmail, "eve@icloud.example") || !moduletest.Has(eve, model.KindURL, "https://cdn.example.net/a.jpg") ||
 				len(sink.Records[0].Observables) != 0 {
 				t.Errorf("observables: %+v / %+v", eve.Observables, sink.Records[0].Observables)
 			}
@@ -111,15 +113,15 @@ func TestRun(t *testing.T) {
 
 func TestRecipientBound(t *testing.T) {
 	dir := t.TempDir()
-	p := iostest.SQLite(t, dir, Paths[0],
+	p := moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSTARTDATE REAL, ZBUNDLEID TEXT, ZDIRECTION INTEGER)`,
 		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZIDENTIFIER TEXT)`,
 		`CREATE TABLE Z_2INTERACTIONRECIPIENT (Z_2RECIPIENTS INTEGER, Z_3INTERACTIONRECIPIENT INTEGER)`,
 		`INSERT INTO ZINTERACTIONS VALUES (1, 1, 'x', 1)`)
-	iostest.Exec(t, p, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500)
+	moduletest.Exec(t, p, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500)
 		INSERT INTO ZCONTACTS SELECT i, '+1' || i FROM n`)
-	iostest.Exec(t, p, `INSERT INTO Z_2INTERACTIONRECIPIENT SELECT Z_PK, 1 FROM ZCONTACTS`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	moduletest.Exec(t, p, `INSERT INTO Z_2INTERACTIONRECIPIENT SELECT Z_PK, 1 FROM ZCONTACTS`)
+	sink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,28 +131,49 @@ func TestRecipientBound(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	for _, m := range []module.Module{New(), NewContacts()} {
-		if _, err := iostest.RunDir(t, m, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
-			t.Errorf("%s: %v", m.Name(), err)
+	for _, m := range []module.Def{moduletest.Find(t, Defs(), "ios.interactionc"), moduletest.Find(t, Defs(), "ios.interactionc_contacts")} {
+		if _, err := moduletest.RunDir(t, m, source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: %v", m.Name, err)
 		}
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }
 
-func FuzzDecodeParties(f *testing.F) {
-	f.Add(`[{"display_name":"Bob","identifier":"+1","person_id":null}]`)
-	f.Add(`[null,{"identifier":"x@lid"}]`)
-	f.Fuzz(func(t *testing.T, s string) {
-		var ps []Party
-		if err := decodeJSON(s, &ps); err != nil {
-			return
+// FuzzParties feeds arbitrary linked-row texts through the bounds and the
+// party summary: recipients stay within maxRecipients, texts within
+// maxText characters, hex within maxText.
+func FuzzParties(f *testing.F) {
+	f.Add("Bob", "+1", "x@lid", []byte{0xca, 0xfe}, 3)
+	f.Add("", "", "", []byte(nil), 0)
+	f.Fuzz(func(t *testing.T, name, ident, domain string, blob []byte, n int) {
+		n = min(max(n, 0), 300)
+		contacts := map[int64]Party{}
+		var keys []int64
+		for i := range n {
+			contacts[int64(i)] = Party{DisplayName: name, Identifier: ident}
+			keys = append(keys, int64(n-i), int64(i)) // unsorted, one key missing
 		}
-		it := &Interaction{Recipients: ps, Direction: "OUTGOING"}
+		it := &Interaction{Direction: "OUTGOING", DomainIdentifier: domain}
+		for _, pk := range firstLinked(keys, contacts, maxRecipients) {
+			c := contacts[pk]
+			it.Recipients = append(it.Recipients, Party{DisplayName: clip(c.DisplayName), Identifier: clip(c.Identifier)})
+		}
+		if len(it.Recipients) > maxRecipients {
+			t.Fatalf("%d recipients", len(it.Recipients))
+		}
+		for _, r := range it.Recipients {
+			if utf8.RuneCountInString(r.DisplayName) > maxText || utf8.RuneCountInString(r.Identifier) > maxText {
+				t.Fatal("text over maxText")
+			}
+		}
+		if h := hexOf(blob); len(h) > maxText || len(h) != 2*min(len(blob), maxText/2) {
+			t.Fatalf("hex %d chars for %d bytes", len(h), len(blob))
+		}
 		it.resolve(func(id string) (string, string) { return "+1", id })
 		if from, to := it.parties(); from != "local user" || to == "" {
 			t.Fatalf("%q %q", from, to)

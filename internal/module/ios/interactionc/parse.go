@@ -2,10 +2,12 @@ package interactionc
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
@@ -74,6 +76,8 @@ type Interaction struct {
 	DerivedIntentID     string       `json:"derived_intent_id,omitempty"`
 	IsResponse          bool         `json:"is_response,omitempty"`
 	Attachments         []Attachment `json:"attachments,omitempty"`
+
+	startErr error // ZSTARTDATE is no plausible date: the record keeps the raw value
 }
 
 // lateCreation is how far the row's creation may trail its event before the
@@ -94,10 +98,11 @@ type resolver func(id string) (phone, name string)
 // whatsappBundles are the apps whose identifiers are WhatsApp ids.
 var whatsappBundles = map[string]bool{"net.whatsapp.WhatsApp": true, "net.whatsapp.WhatsAppSMB": true}
 
-// eachInteraction streams the interactions in one query: recipients and
-// attachments come back as JSON arrays from correlated subqueries, because
-// the connection is single and a nested query per row would force holding
-// every interaction in memory first.
+// eachInteraction streams the interactions. The contacts, attachments and
+// the Core Data join tables are each read once into maps and joined here,
+// in Go: SQLite is never asked to join or to run a correlated subquery,
+// which a crafted interactionC.db without indexes (or with lying
+// statistics) turns quadratic.
 func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(*Interaction) error) error {
 	ic, err := iosdb.Need(ctx, db, "ZINTERACTIONS", "Z_PK", "ZSTARTDATE", "ZBUNDLEID")
 	if err != nil {
@@ -108,42 +113,53 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 		return err
 	}
 	p := func(c string) string { return iosdb.Pick(ic, "i", c) }
-	sname, sid, spid, join := "NULL", "NULL", "NULL", ""
+	var contacts map[int64]Party
 	var cc map[string]bool
 	if tables["ZCONTACTS"] {
 		if cc, err = db.Columns(ctx, "ZCONTACTS"); err != nil {
 			return err
 		}
-		if cc["Z_PK"] && ic["ZSENDER"] {
-			join = " LEFT JOIN ZCONTACTS s ON s.Z_PK = i.ZSENDER"
-			sname, sid, spid = iosdb.Pick(cc, "s", "ZDISPLAYNAME"), iosdb.Pick(cc, "s", "ZIDENTIFIER"), iosdb.Pick(cc, "s", "ZPERSONID")
+		if cc["Z_PK"] {
+			pc := func(c string) string { return iosdb.Pick(cc, "", c) }
+			contacts, err = iosdb.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS name, %s AS ident, %s AS pid FROM ZCONTACTS`,
+				pc("ZDISPLAYNAME"), pc("ZIDENTIFIER"), pc("ZPERSONID")), func(r iosdb.Row) (int64, Party, bool) {
+				return iosdb.Int(r.Get("k")), Party{DisplayName: iosdb.Str(r.Get("name")), Identifier: iosdb.Str(r.Get("ident")), PersonID: iosdb.Str(r.Get("pid"))}, true
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
-	recip, err := recipientsJSON(ctx, db, tables, cc)
+	sender := "NULL"
+	if contacts != nil && ic["ZSENDER"] {
+		sender = "i.ZSENDER"
+	}
+	var recips map[int64][]int64
+	if contacts != nil {
+		if recips, err = links(ctx, db, tables, "INTERACTIONRECIPIENT", "RECIPIENTS"); err != nil {
+			return err
+		}
+	}
+	atts, attsOf, err := loadAttachments(ctx, db, tables)
 	if err != nil {
 		return err
 	}
-	atts, err := attachmentsJSON(ctx, db, tables)
-	if err != nil {
-		return err
-	}
-	q := fmt.Sprintf(`SELECT i.Z_PK AS id, i.ZBUNDLEID AS bundle, %s AS target, %s AS account, %s AS direction,
+	q := fmt.Sprintf(`SELECT i.Z_PK AS id, %s AS bundle, %s AS target, %s AS account, %s AS direction,
 		i.ZSTARTDATE AS start, %s AS end_date, %s AS created, %s AS rcount, %s AS domain, %s AS grp, %s AS url,
-		%s AS response, %s AS loc, %s AS intent, %s AS mech, %s AS sname, %s AS sid, %s AS spid,
-		%s AS recipients, %s AS attachments
-		FROM ZINTERACTIONS i%s ORDER BY i.ZSTARTDATE, i.Z_PK`,
-		p("ZTARGETBUNDLEID"), p("ZACCOUNT"), p("ZDIRECTION"), p("ZENDDATE"), p("ZCREATIONDATE"),
+		%s AS response, %s AS loc, %s AS intent, %s AS mech, %s AS sender
+		FROM ZINTERACTIONS i ORDER BY i.ZSTARTDATE, i.Z_PK`,
+		iosdb.Col("i", "ZBUNDLEID"), p("ZTARGETBUNDLEID"), p("ZACCOUNT"), p("ZDIRECTION"), p("ZENDDATE"), p("ZCREATIONDATE"),
 		p("ZRECIPIENTCOUNT"), p("ZDOMAINIDENTIFIER"), p("ZGROUPNAME"), p("ZCONTENTURL"), p("ZISRESPONSE"),
-		p("ZLOCATIONUUID"), p("ZDERIVEDINTENTIDENTIFIER"), p("ZMECHANISM"),
-		sname, sid, spid, recip, atts, join)
+		p("ZLOCATIONUUID"), p("ZDERIVEDINTENTIDENTIFIER"), p("ZMECHANISM"), sender)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		it := &Interaction{RecordType: "interaction", ID: iosdb.Int(row.Get("id")), BundleID: iosdb.Str(row.Get("bundle")),
 			TargetBundleID: iosdb.Str(row.Get("target")), Account: iosdb.Str(row.Get("account")),
-			Start: iosdb.AppleTime(row.Get("start")), End: iosdb.AppleTime(row.Get("end_date")),
+			End:     iosdb.AppleTime(row.Get("end_date")),
 			Created: iosdb.AppleTime(row.Get("created")), RecipientCount: iosdb.Int(row.Get("rcount")),
 			DomainIdentifier: iosdb.Str(row.Get("domain")), GroupName: iosdb.Str(row.Get("grp")), ContentURL: iosdb.Str(row.Get("url")),
 			IsResponse: iosdb.Int(row.Get("response")) == 1, LocationUUID: iosdb.Str(row.Get("loc")),
 			DerivedIntentID: iosdb.Str(row.Get("intent")), Mechanism: iosdb.Int(row.Get("mech"))}
+		it.Start, it.startErr = iosdb.AppleTimeChecked(row.Get("start"))
 		switch d := row.Get("direction"); {
 		case d == nil:
 		case iosdb.Int(d) == 0:
@@ -153,14 +169,17 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 		default:
 			it.Direction = iosdb.Str(d)
 		}
-		if s := (Party{DisplayName: iosdb.Str(row.Get("sname")), Identifier: iosdb.Str(row.Get("sid")), PersonID: iosdb.Str(row.Get("spid"))}); s != (Party{}) {
-			it.Sender = &s
+		if sv := row.Get("sender"); sv != nil {
+			if s, ok := contacts[iosdb.Int(sv)]; ok && s != (Party{}) {
+				it.Sender = &s
+			}
 		}
-		if err := decodeJSON(row.Get("recipients"), &it.Recipients); err != nil {
-			return fmt.Errorf("%s: interaction %d: recipients: %w", db.Name, it.ID, err)
+		for _, pk := range firstLinked(recips[it.ID], contacts, maxRecipients) {
+			c := contacts[pk]
+			it.Recipients = append(it.Recipients, Party{DisplayName: clip(c.DisplayName), Identifier: clip(c.Identifier), PersonID: clip(c.PersonID)})
 		}
-		if err := decodeJSON(row.Get("attachments"), &it.Attachments); err != nil {
-			return fmt.Errorf("%s: interaction %d: attachments: %w", db.Name, it.ID, err)
+		for _, pk := range firstLinked(attsOf[it.ID], atts, maxAttachments) {
+			it.Attachments = append(it.Attachments, atts[pk])
 		}
 		if resolve != nil && whatsappBundles[it.BundleID] {
 			it.resolve(resolve)
@@ -169,12 +188,97 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 	})
 }
 
-func decodeJSON[T any](v any, into *[]T) error {
-	s := iosdb.Str(v)
-	if s == "" || s == "[]" {
+// firstLinked returns the linked keys that exist in rows, lowest first, at
+// most max of them: the Core Data order, bounded.
+func firstLinked[V any](keys []int64, rows map[int64]V, max int) []int64 {
+	if len(keys) == 0 {
 		return nil
 	}
-	return json.Unmarshal([]byte(s), into)
+	var out []int64
+	for _, k := range keys {
+		if _, ok := rows[k]; ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), max)]
+}
+
+// clip bounds one text of a linked row.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxText {
+		return s
+	}
+	return string([]rune(s)[:maxText])
+}
+
+// links reads a Core Data many-to-many table (found by joinTable) into
+// interaction -> linked keys, bounded by iosdb.MaxJoinRows rows in all.
+func links(ctx context.Context, db *sqlitex.DB, tables map[string]bool, suffix, otherSuffix string) (map[int64][]int64, error) {
+	t, inter, other, err := joinTable(ctx, db, tables, suffix, otherSuffix)
+	if err != nil || t == "" {
+		return nil, err
+	}
+	out := map[int64][]int64{}
+	n := 0
+	err = iosdb.Each(ctx, db, fmt.Sprintf(`SELECT "%s" AS i, "%s" AS o FROM "%s"`, inter, other, t), func(r iosdb.Row) error {
+		if iosdb.Null(r.Get("i")) || iosdb.Null(r.Get("o")) {
+			return nil
+		}
+		if n++; n > iosdb.MaxJoinRows {
+			return nil
+		}
+		i := iosdb.Int(r.Get("i"))
+		out[i] = append(out[i], iosdb.Int(r.Get("o")))
+		return nil
+	})
+	if n > iosdb.MaxJoinRows {
+		db.Note(fmt.Sprintf("%s: %s holds more than %d links; the rest were left out", db.Name, t, iosdb.MaxJoinRows))
+	}
+	return out, err
+}
+
+// loadAttachments reads ZATTACHMENT and its link to interactions.
+func loadAttachments(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (map[int64]Attachment, map[int64][]int64, error) {
+	if !tables["ZATTACHMENT"] {
+		return nil, nil, nil
+	}
+	ac, err := db.Columns(ctx, "ZATTACHMENT")
+	if err != nil || !ac["Z_PK"] {
+		return nil, nil, err
+	}
+	linked, err := links(ctx, db, tables, "INTERACTIONS", "ATTACHMENTS")
+	if err != nil || linked == nil {
+		return nil, nil, err
+	}
+	pa := func(c string) string { return iosdb.Pick(ac, "", c) }
+	atts, err := iosdb.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS text, %s AS uti, %s AS url, %s AS size, %s AS photo, %s AS ident, %s AS cloud FROM ZATTACHMENT`,
+		pa("ZCONTENTTEXT"), pa("ZUTI"), pa("ZCONTENTURL"), pa("ZSIZEINBYTES"), pa("ZPHOTOLOCALIDENTIFIER"), pa("ZIDENTIFIER"), pa("ZCLOUDIDENTIFIER")),
+		func(r iosdb.Row) (int64, Attachment, bool) {
+			a := Attachment{ContentText: clip(iosdb.Str(r.Get("text"))), UTI: clip(iosdb.Str(r.Get("uti"))), ContentURL: clip(iosdb.Str(r.Get("url"))),
+				Size: iosdb.Int(r.Get("size")), PhotoLocalID: clip(iosdb.Str(r.Get("photo"))), CloudID: clip(iosdb.Str(r.Get("cloud")))}
+			if v := r.Get("ident"); v != nil {
+				a.ID = hexOf(v)
+			}
+			return iosdb.Int(r.Get("k")), a, true
+		})
+	return atts, linked, err
+}
+
+// hexOf is SQLite's hex() of a value, cut to maxText characters: the
+// identifier is a blob, shown as upper-case hex.
+func hexOf(v any) string {
+	var b []byte
+	switch x := v.(type) {
+	case []byte:
+		b = x
+	default:
+		b = []byte(iosdb.Str(v))
+	}
+	if len(b) > maxText/2 {
+		b = b[:maxText/2]
+	}
+	return strings.ToUpper(hex.EncodeToString(b))
 }
 
 func (it *Interaction) resolve(resolve resolver) {
@@ -192,12 +296,6 @@ func (it *Interaction) resolve(resolve resolver) {
 	if it.DomainIdentifier != "" {
 		it.DomainResolvedPhone, it.DomainResolvedName = resolve(it.DomainIdentifier)
 	}
-}
-
-// text is a column as bounded text inside a JSON object (json_object
-// refuses blobs, which Core Data sometimes stores strings as).
-func text(cols map[string]bool, alias, col string) string {
-	return fmt.Sprintf("substr(CAST(%s AS TEXT), 1, %d)", iosdb.Pick(cols, alias, col), maxText)
 }
 
 // joinTable finds a Core Data many-to-many table. Its name and columns carry
@@ -227,40 +325,6 @@ func joinTable(ctx context.Context, db *sqlitex.DB, tables map[string]bool, suff
 		}
 	}
 	return "", "", "", nil
-}
-
-func recipientsJSON(ctx context.Context, db *sqlitex.DB, tables, cc map[string]bool) (string, error) {
-	if cc == nil || !cc["Z_PK"] {
-		return "NULL", nil
-	}
-	t, inter, contact, err := joinTable(ctx, db, tables, "INTERACTIONRECIPIENT", "RECIPIENTS")
-	if err != nil || t == "" {
-		return "NULL", err
-	}
-	return fmt.Sprintf(`(SELECT json_group_array(json_object('display_name', %s, 'identifier', %s, 'person_id', %s))
-		FROM (SELECT c.* FROM "%s" j JOIN ZCONTACTS c ON c.Z_PK = j."%s" WHERE j."%s" = i.Z_PK ORDER BY c.Z_PK LIMIT %d) c)`,
-		text(cc, "c", "ZDISPLAYNAME"), text(cc, "c", "ZIDENTIFIER"), text(cc, "c", "ZPERSONID"),
-		t, contact, inter, maxRecipients), nil
-}
-
-func attachmentsJSON(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (string, error) {
-	if !tables["ZATTACHMENT"] {
-		return "NULL", nil
-	}
-	ac, err := db.Columns(ctx, "ZATTACHMENT")
-	if err != nil || !ac["Z_PK"] {
-		return "NULL", err
-	}
-	t, inter, att, err := joinTable(ctx, db, tables, "INTERACTIONS", "ATTACHMENTS")
-	if err != nil || t == "" {
-		return "NULL", err
-	}
-	return fmt.Sprintf(`(SELECT json_group_array(json_object('content_text', %s, 'uti', %s, 'content_url', %s,
-		'size', CAST(%s AS INTEGER), 'photo_local_id', %s, 'attachment_id', substr(hex(%s), 1, %d), 'cloud_id', %s))
-		FROM (SELECT a.* FROM "%s" j JOIN ZATTACHMENT a ON a.Z_PK = j."%s" WHERE j."%s" = i.Z_PK ORDER BY a.Z_PK LIMIT %d) a)`,
-		text(ac, "a", "ZCONTENTTEXT"), text(ac, "a", "ZUTI"), text(ac, "a", "ZCONTENTURL"), iosdb.Pick(ac, "a", "ZSIZEINBYTES"),
-		text(ac, "a", "ZPHOTOLOCALIDENTIFIER"), iosdb.Pick(ac, "a", "ZIDENTIFIER"), maxText, text(ac, "a", "ZCLOUDIDENTIFIER"),
-		t, att, inter, maxAttachments), nil
 }
 
 func (it *Interaction) parties() (from, to string) {
@@ -295,7 +359,7 @@ func (it *Interaction) record(src string) *model.Record {
 	if it.GroupName != "" {
 		r.Summary += fmt.Sprintf(" (group: %s)", it.GroupName)
 	}
-	r.Stamp(it.Start, "interaction_start")
+	r.StampChecked(it.Start, it.startErr, "interaction_start")
 	if !it.End.Equal(it.Start) {
 		r.Stamp(it.End, "interaction_end")
 	}

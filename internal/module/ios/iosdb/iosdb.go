@@ -6,12 +6,14 @@ package iosdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Find returns the first logical path that exists among paths, or an
@@ -79,16 +81,54 @@ func Need(ctx context.Context, db *sqlitex.DB, table string, required ...string)
 }
 
 // Pick is "alias.col" when the column exists, else NULL, so one query serves
-// every schema version that has the required columns.
+// every schema version that has the required columns. The column is read
+// through sqlitex.Capped: a text or blob longer than sqlitex.CellCap comes
+// back cut (and Each notes it), one over sqlitex.MaxCell not at all.
 func Pick(have map[string]bool, alias, col string) string {
 	if !have[col] {
 		return "NULL"
 	}
-	if alias == "" {
-		return `"` + col + `"`
-	}
-	return alias + `."` + col + `"`
+	return Col(alias, col)
 }
+
+// Col is a required column, read through sqlitex.Capped like Pick's.
+func Col(alias, col string) string {
+	if alias == "" {
+		return sqlitex.Capped(`"` + col + `"`)
+	}
+	return sqlitex.Capped(alias + `."` + col + `"`)
+}
+
+// MaxJoinRows bounds what one table may put in memory when modules join
+// tables in Go (they never let SQLite join: a crafted database without
+// indexes, or with lying statistics, turns a join quadratic).
+const MaxJoinRows = 2_000_000
+
+// Index loads a table into a map keyed by an integer column, to join in Go:
+// query reads one table only, and kv turns a row into its key and value
+// (ok=false skips the row). Past MaxJoinRows rows the rest is left out and
+// noted on the database.
+func Index[V any](ctx context.Context, db *sqlitex.DB, query string, kv func(Row) (int64, V, bool)) (map[int64]V, error) {
+	out := map[int64]V{}
+	err := Each(ctx, db, query, func(r Row) error {
+		k, v, ok := kv(r)
+		if !ok {
+			return nil
+		}
+		if _, dup := out[k]; !dup && len(out) >= MaxJoinRows {
+			return errTooMany
+		}
+		out[k] = v
+		return nil
+	})
+	if errors.Is(err, errTooMany) {
+		db.Note(fmt.Sprintf("%s: more than %d rows to join in %q; the rest were left out", db.Name, MaxJoinRows, query))
+		err = nil
+	}
+	return out, err
+}
+
+var errTooMany = errors.New("too many rows")
 
 // Str renders a scanned value as text; blobs are taken as UTF-8 because
 // Core Data stores some strings (WhatsApp names, call numbers) as blobs.
@@ -145,11 +185,29 @@ func Int(v any) int64 {
 // Null says whether the column was NULL (or absent from the schema).
 func Null(v any) bool { return v == nil }
 
-// AppleTime converts a Cocoa timestamp column (seconds or nanoseconds).
-func AppleTime(v any) time.Time { return sqlitex.AppleTime(Float(v)) }
+// AppleTime converts a Cocoa timestamp column (seconds or nanoseconds); a
+// value that is no date between 1970 and 2100 gives the zero time.
+func AppleTime(v any) time.Time { return timestamp.OrZero(AppleTimeChecked(v)) }
 
-// UnixTime converts a Unix timestamp column.
-func UnixTime(v any) time.Time { return sqlitex.UnixTime(Float(v)) }
+// AppleTimeChecked is AppleTime with the error that keeps an out-of-range
+// value, for model.Record.StampChecked. Integer columns convert exactly.
+func AppleTimeChecked(v any) (time.Time, error) {
+	if i, ok := v.(int64); ok {
+		return timestamp.AppleInt(i)
+	}
+	return timestamp.Apple(Float(v))
+}
+
+// UnixTime converts a Unix timestamp column (unit guessed by magnitude).
+func UnixTime(v any) time.Time { return timestamp.OrZero(UnixTimeChecked(v)) }
+
+// UnixTimeChecked is UnixTime with the error that keeps an out-of-range value.
+func UnixTimeChecked(v any) (time.Time, error) {
+	if i, ok := v.(int64); ok {
+		return timestamp.UnixInt(i)
+	}
+	return timestamp.Unix(Float(v))
+}
 
 // Row is one result row. It is only valid inside the Each callback that
 // received it: the same buffers are reused for the next row, so a table of a
@@ -165,6 +223,18 @@ func (r Row) Get(name string) any {
 		return r.vals[i]
 	}
 	return nil
+}
+
+// big says whether a value may have been cut or left out by Capped: only
+// those go through sqlitex's check, which notes them.
+func big(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return len(x) >= sqlitex.CellCap || len(x) > 0 && x[0] == 0
+	case []byte:
+		return len(x) >= sqlitex.CellCap
+	}
+	return false
 }
 
 // Each streams the rows of query to fn, checking ctx between rows, so a huge
@@ -194,6 +264,11 @@ func Each(ctx context.Context, db *sqlitex.DB, query string, fn func(Row) error,
 		clear(row.vals)
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: %w", db.Name, err)
+		}
+		for i, v := range row.vals {
+			if big(v) {
+				row.vals[i] = db.Cell(v, fmt.Sprintf("column %q", names[i]))
+			}
 		}
 		if err := fn(row); err != nil {
 			return err

@@ -6,17 +6,24 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func openTestDB(t *testing.T, stmts ...string) *sqlitex.DB {
 	t.Helper()
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, "t.db", stmts...)
-	db, err := sqlitex.Open(os.DirFS(dir), "t.db", t.TempDir())
+	moduletest.SQLite(t, dir, "t.db", stmts...)
+	tmp, err := scratch.New(t.TempDir(), "huella-", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tmp.Close() })
+	db, err := sqlitex.Open(context.Background(), os.DirFS(dir), "t.db", sqlitex.Options{Temp: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,5 +103,45 @@ func TestEachErrors(t *testing.T) {
 	cancel()
 	if err := iosdb.Each(ctx, db, `SELECT id FROM m`, func(iosdb.Row) error { return nil }); err == nil {
 		t.Fatal("cancelled context: no error")
+	}
+}
+
+// TestTimeColumns: integer columns convert exactly (a nanosecond value is
+// beyond float64's 53 bits), REAL and text columns by value, and a value
+// outside 1970–2100 is the zero time with an error keeping it.
+func TestTimeColumns(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want time.Time
+		bad  bool
+	}{
+		{int64(700_000_000_123_456_789), time.Date(2023, 3, 8, 20, 26, 40, 123_456_789, time.UTC), false},
+		{float64(700_000_000.5), time.Date(2023, 3, 8, 20, 26, 40, 500_000_000, time.UTC), false},
+		{"700000000", time.Date(2023, 3, 8, 20, 26, 40, 0, time.UTC), false},
+		{nil, time.Time{}, false},
+		{int64(9_500_000_000), time.Time{}, true},
+		{float64(1e300), time.Time{}, true},
+	} {
+		got, err := iosdb.AppleTimeChecked(c.v)
+		if !got.Equal(c.want) || (err != nil) != c.bad {
+			t.Errorf("AppleTimeChecked(%#v) = %v, %v; want %v", c.v, got, err, c.want)
+		}
+		if z := iosdb.AppleTime(c.v); !z.Equal(c.want) {
+			t.Errorf("AppleTime(%#v) = %v", c.v, z)
+		}
+	}
+	for _, c := range []struct {
+		v    any
+		want time.Time
+		bad  bool
+	}{
+		{int64(1_700_000_000_123_456_789), time.Date(2023, 11, 14, 22, 13, 20, 123_456_789, time.UTC), false},
+		{int64(1_700_000_000_123), time.Date(2023, 11, 14, 22, 13, 20, 123_000_000, time.UTC), false},
+		{int64(-5), time.Time{}, true},
+	} {
+		got, err := iosdb.UnixTimeChecked(c.v)
+		if !got.Equal(c.want) || (err != nil) != c.bad {
+			t.Errorf("UnixTimeChecked(%#v) = %v, %v; want %v", c.v, got, err, c.want)
+		}
 	}
 }

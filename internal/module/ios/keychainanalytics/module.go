@@ -30,15 +30,16 @@ const (
 	maxStrings      = 256 // per event
 )
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.keychain_analytics" }
-func (Module) Description() string {
-	return "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen."
+// Def is the ios.keychain_analytics module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.keychain_analytics",
+		Description: "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Event is one analytics row.
 type Event struct {
@@ -55,7 +56,7 @@ type BuildSeen struct {
 	First time.Time `json:"first"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("Keychains/Analytics/*.db")
@@ -109,8 +110,11 @@ func readDB(ctx context.Context, env *module.Env, name string, builds map[string
 	return nil
 }
 
+// maxEventBlob is the largest event plist read (plistx's default bound).
+const maxEventBlob = 64 << 20
+
 func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab string, builds map[string]time.Time) error {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT timestamp, data FROM %s LIMIT %d", tab, maxRowsPerTable))
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT timestamp, %s FROM %s LIMIT %d", sqlitex.Whole("data", maxEventBlob), tab, maxRowsPerTable))
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, tab, err)
 	}
@@ -124,6 +128,7 @@ func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab s
 		if ts == nil && data == nil {
 			continue
 		}
+		data = db.Cell(data, tab+".data")
 		ev := Event{DB: name, Table: tab, Time: sqlitex.UnixTime(iosdb.Float(ts))}
 		if b, ok := data.([]byte); ok && len(b) > 0 {
 			d, err := plistx.DecodeDict(b, plistx.Limits{})

@@ -11,8 +11,10 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Usage is one row: a live-usage sample with its process, a process that
@@ -36,6 +38,9 @@ type Usage struct {
 	// in the process ids.
 	Status     string `json:"status,omitempty"`
 	MissingIDs string `json:"missing_ids,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	liveErr, firstErr, lastErr error
 }
 
 const (
@@ -51,9 +56,11 @@ type schema struct {
 	proc, live map[string]bool
 }
 
+// col selects a column when the table has it, read through
+// sqlitex.Capped (texts cut at a size, huge values not loaded).
 func (s schema) col(table map[string]bool, alias, name string) string {
 	if table[name] {
-		return alias + "." + name
+		return sqlitex.Capped(alias + "." + name)
 	}
 	return "NULL"
 }
@@ -82,11 +89,25 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 			}
 		}
 	}
+	// ZPROCESS is read into a map and joined to ZLIVEUSAGE here, in Go:
+	// SQLite never joins (a crafted netusage.sqlite without indexes, or
+	// with lying statistics, makes joins and NOT EXISTS quadratic).
+	procs, err := iosdb.Index(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p", func(r iosdb.Row) (int64, [5]any, bool) {
+		var v [5]any
+		for i, k := range procNames {
+			v[i] = r.Get(k)
+		}
+		return sqlitex.AnyInt(v[0]), v, v[0] != nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading ZPROCESS: %w", name, err)
+	}
 	bare := &bareProcesses{byName: map[string]*model.Record{}}
-	if err := readLive(ctx, env, db, s, bare); err != nil {
+	used, err := readLive(ctx, env, db, s, procs, bare)
+	if err != nil {
 		return err
 	}
-	if err := readIdleProcesses(ctx, env, db, s, bare); err != nil {
+	if err := readIdleProcesses(ctx, env, db, s, used, bare); err != nil {
 		return err
 	}
 	if err := readGaps(ctx, env, db, s); err != nil {
@@ -168,36 +189,37 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 }
 
 func procCols(s schema) string {
-	return strings.Join([]string{"p.Z_PK", s.col(s.proc, "p", "ZPROCNAME"), s.col(s.proc, "p", "ZBUNDLENAME"),
-		s.col(s.proc, "p", "ZFIRSTTIMESTAMP"), s.col(s.proc, "p", "ZTIMESTAMP")}, ", ")
+	return strings.Join([]string{"p.Z_PK AS pk", s.col(s.proc, "p", "ZPROCNAME") + " AS name", s.col(s.proc, "p", "ZBUNDLENAME") + " AS bundle",
+		s.col(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first", s.col(s.proc, "p", "ZTIMESTAMP") + " AS ts"}, ", ")
 }
 
-func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
-	q := "SELECT l.Z_PK, l.ZHASPROCESS, l.ZTIMESTAMP, " +
-		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN"), s.col(s.live, "l", "ZWIFIOUT"), s.col(s.live, "l", "ZWWANIN"), s.col(s.live, "l", "ZWWANOUT")}, ", ") +
-		", " + procCols(s) +
-		" FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON p.Z_PK = l.ZHASPROCESS ORDER BY l.Z_PK"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
-	}
-	defer rows.Close()
+// procNames are the aliases procCols gives its columns.
+var procNames = [5]string{"pk", "name", "bundle", "first", "ts"}
+
+// readLive emits every live-usage row with its process, and returns the
+// process ids that have usage.
+func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, procs map[int64][5]any, bare *bareProcesses) (map[int64]bool, error) {
+	q := "SELECT l.Z_PK AS id, l.ZHASPROCESS AS proc, l.ZTIMESTAMP AS ts, " +
+		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN") + " AS wi", s.col(s.live, "l", "ZWIFIOUT") + " AS wo",
+			s.col(s.live, "l", "ZWWANIN") + " AS ci", s.col(s.live, "l", "ZWWANOUT") + " AS co"}, ", ") +
+		" FROM ZLIVEUSAGE l ORDER BY l.Z_PK"
 	alerted := map[int64]bool{}
-	var v [12]any
-	ptrs := make([]any, len(v))
-	for i := range v {
-		ptrs[i] = &v[i]
-	}
-	for rows.Next() {
-		clear(v[:])
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
+	used := map[int64]bool{}
+	err := iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		pv := row.Get("proc")
+		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(row.Get("id")), LiveProcessID: sqlitex.AnyInt(pv),
+			WifiIn: sqlitex.AnyFloat(row.Get("wi")), WifiOut: sqlitex.AnyFloat(row.Get("wo")), WWANIn: sqlitex.AnyFloat(row.Get("ci")), WWANOut: sqlitex.AnyFloat(row.Get("co"))}
+		u.LiveTime, u.liveErr = timestamp.Apple(sqlitex.AnyFloat(row.Get("ts")))
+		var p [5]any
+		procFound := false
+		if pv != nil {
+			if len(used) < iosdb.MaxJoinRows {
+				used[u.LiveProcessID] = true
+			}
+			p, procFound = procs[u.LiveProcessID]
 		}
-		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(v[0]), LiveProcessID: sqlitex.AnyInt(v[1]), LiveTime: sqlitex.AppleTime(sqlitex.AnyFloat(v[2])),
-			WifiIn: sqlitex.AnyFloat(v[3]), WifiOut: sqlitex.AnyFloat(v[4]), WWANIn: sqlitex.AnyFloat(v[5]), WWANOut: sqlitex.AnyFloat(v[6])}
-		procFound := v[7] != nil
-		fillProcess(&u, v[7:])
-		if !procFound && v[1] != nil {
+		fillProcess(&u, p[:])
+		if !procFound && pv != nil {
 			u.Status = StatusProcessDeleted
 		}
 		r := record(&u)
@@ -208,35 +230,35 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, ba
 			f := heuristics.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
 			env.Report(&f, r)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading ZLIVEUSAGE: %w", db.Name, err)
 	}
 	if len(alerted) == maxOrphanAlerts {
 		env.Warn("%s: more than %d deleted process ids have usage rows; only the first %d were reported", db.Name, maxOrphanAlerts, maxOrphanAlerts)
 	}
-	return nil
+	return used, nil
 }
 
-func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, bare *bareProcesses) error {
-	q := "SELECT " + procCols(s) + " FROM ZPROCESS p WHERE NOT EXISTS (SELECT 1 FROM ZLIVEUSAGE l WHERE l.ZHASPROCESS = p.Z_PK) ORDER BY p.Z_PK"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+// readIdleProcesses emits the processes that never had live usage.
+func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, used map[int64]bool, bare *bareProcesses) error {
+	err := iosdb.Each(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p ORDER BY p.Z_PK", func(row iosdb.Row) error {
 		var v [5]any
-		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
-			return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
+		for i, k := range procNames {
+			v[i] = row.Get(k)
+		}
+		if v[0] != nil && used[sqlitex.AnyInt(v[0])] {
+			return nil
 		}
 		u := Usage{DB: db.Name}
 		fillProcess(&u, v[:])
 		r := record(&u)
 		env.Emit(r)
 		bare.add(&u, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading ZPROCESS: %w", db.Name, err)
 	}
 	return nil
@@ -263,6 +285,7 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 		if err := rows.Scan(&id, &pname, &first); err != nil {
 			return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
 		}
+		pname = db.Cell(pname, "ZPROCESS.ZPROCNAME")
 		pk := sqlitex.AnyInt(id)
 		if gap, ok := gaps.Next(pk); ok {
 			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst}
@@ -285,8 +308,8 @@ func fillProcess(u *Usage, v []any) {
 	u.ProcessID = sqlitex.AnyInt(v[0])
 	u.ProcessName = sqlitex.AnyString(v[1])
 	u.BundleID = sqlitex.AnyString(v[2])
-	u.FirstSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[3]))
-	u.LastSeen = sqlitex.AppleTime(sqlitex.AnyFloat(v[4]))
+	u.FirstSeen, u.firstErr = timestamp.Apple(sqlitex.AnyFloat(v[3]))
+	u.LastSeen, u.lastErr = timestamp.Apple(sqlitex.AnyFloat(v[4]))
 }
 
 // splitProcName separates ZPROCNAME's two halves. iOS writes
@@ -324,12 +347,12 @@ func record(u *Usage) *model.Record {
 	if u.LiveID != 0 {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d) WWAN in %.0f out %.0f, Wi-Fi in %.0f out %.0f",
 			name, orDash(u.BundleID), u.ProcessID, u.WWANIn, u.WWANOut, u.WifiIn, u.WifiOut)
-		r.Stamp(u.LiveTime, "live_usage")
+		r.StampChecked(u.LiveTime, u.liveErr, "live_usage")
 	} else {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d), no live usage", name, orDash(u.BundleID), u.ProcessID)
 	}
-	r.Stamp(u.FirstSeen, "first_usage")
-	r.Stamp(u.LastSeen, "last_usage")
+	r.StampChecked(u.FirstSeen, u.firstErr, "first_usage")
+	r.StampChecked(u.LastSeen, u.lastErr, "last_usage")
 	return r
 }
 

@@ -6,7 +6,6 @@ package profiles
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
@@ -25,17 +25,33 @@ var profileGlobs = []string{
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
 }
 
-var plistLimits = plistx.Limits{MaxBytes: 32 << 20}
+// profileFile bounds a profile plist (and the profile event log): real ones
+// are kilobytes. A file declaring more is refused unread.
+var (
+	profileFile = evfile.Limit{Kind: "configuration profile", Max: 32 << 20}
+	plistLimits = plistx.Limits{MaxBytes: int(profileFile.Max)}
+)
 
-type Profiles struct{}
-
-func New() module.Module { return Profiles{} }
-
-func (Profiles) Name() string { return "ios.profiles" }
-func (Profiles) Description() string {
-	return "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings."
+// Defs are ios.profiles and ios.profile_events.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.profiles",
+			Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       profileGlobs,
+			Run:         runProfiles,
+		},
+		// MCProfileEvents.plist, the log of profile installs and removals.
+		{
+			Name:        "ios.profile_events",
+			Description: "The log of configuration profile installs and removals, with the process that made each change.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       eventGlobs,
+			Run:         runEvents,
+		},
+	}
 }
-func (Profiles) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
 // Profile is the record's data: the profile's own plist plus where it was.
 type Profile struct {
@@ -48,7 +64,7 @@ type Profile struct {
 	Plist        map[string]any `json:"plist"`
 }
 
-func (Profiles) Run(ctx context.Context, env *module.Env) error {
+func runProfiles(ctx context.Context, env *module.Env) error {
 	files := env.Find(profileGlobs...)
 	if len(files) == 0 {
 		return module.Absent("configuration profiles")
@@ -57,14 +73,14 @@ func (Profiles) Run(ctx context.Context, env *module.Env) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		data, err := fs.ReadFile(env.Evidence.FS, f)
+		data, err := env.ReadFile(f, profileFile)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		m, err := plistx.DecodeDict(data, plistLimits)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		r := Build(f, m)
@@ -147,17 +163,6 @@ func Assess(r *model.Record) []model.Detection {
 	return out
 }
 
-// Events reads MCProfileEvents.plist, the log of profile installs and removals.
-type Events struct{}
-
-func NewEvents() module.Module { return Events{} }
-
-func (Events) Name() string { return "ios.profile_events" }
-func (Events) Description() string {
-	return "The log of configuration profile installs and removals, with the process that made each change."
-}
-func (Events) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
 var eventGlobs = []string{
 	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
@@ -172,20 +177,20 @@ type Event struct {
 	Extra     map[string]any `json:"extra,omitempty"`
 }
 
-func (Events) Run(ctx context.Context, env *module.Env) error {
+func runEvents(ctx context.Context, env *module.Env) error {
 	files := env.Find(eventGlobs...)
 	if len(files) == 0 {
 		return module.Absent("MCProfileEvents.plist")
 	}
 	for _, f := range files {
-		data, err := fs.ReadFile(env.Evidence.FS, f)
+		data, err := env.ReadFile(f, profileFile)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		m, err := plistx.DecodeDict(data, plistLimits)
 		if err != nil {
-			env.Warn("%s: %v", f, err)
+			env.Unreadable(f, err)
 			continue
 		}
 		for _, r := range BuildEvents(f, m) {

@@ -20,15 +20,16 @@ var Paths = []string{
 
 const maxRows = 1_000_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.safari_favicon" }
-func (Module) Description() string {
-	return "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons."
+// Def is the ios.safari_favicon module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.safari_favicon",
+		Description: "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Favicon is one page-icon pair, valid or rejected.
 type Favicon struct {
@@ -39,7 +40,7 @@ type Favicon struct {
 	Type    string    `json:"type"` // "valid" or "rejected"
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Favicons.db", Paths, readDB)
 }
 
@@ -55,36 +56,59 @@ func readDB(ctx context.Context, env *module.Env, name string) error {
 	if _, err := iosdb.Need(ctx, db, "icon_info", "uuid", "url", "timestamp"); err != nil {
 		return err
 	}
-	queries := []struct{ typ, q string }{
-		{"valid", "SELECT page_url.url, icon_info.url, icon_info.timestamp FROM page_url JOIN icon_info ON page_url.uuid = icon_info.uuid ORDER BY icon_info.timestamp"},
+	// page_url is read into a map and joined to icon_info here, in Go, by
+	// uuid: SQLite never joins (a crafted Favicons.db without indexes, or
+	// with lying statistics, makes the join quadratic).
+	pages := map[string][]any{}
+	n := 0
+	err = iosdb.Each(ctx, db, "SELECT "+iosdb.Col("", "uuid")+" AS k, "+iosdb.Col("", "url")+" AS url FROM page_url", func(r iosdb.Row) error {
+		if k := r.Get("k"); k != nil && n < iosdb.MaxJoinRows {
+			n++
+			pages[iosdb.Str(k)] = append(pages[iosdb.Str(k)], r.Get("url"))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	emit := func(typ string, u, icon, ts any) {
+		f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Type: typ}
+		var terr error
+		f.Time, terr = iosdb.AppleTimeChecked(ts)
+		r := &model.Record{Source: name, Data: &f, Summary: fmt.Sprintf("Safari favicon from %s with icon URL %s (%s)", f.URL, f.IconURL, f.Type)}
+		r.Add(model.KindURL, f.URL, "url")
+		r.Add(model.KindURL, f.IconURL, "icon_url")
+		r.StampChecked(f.Time, terr, "safari_favicon")
+		env.Emit(r)
+	}
+	emitted := 0
+	err = iosdb.Each(ctx, db, "SELECT "+iosdb.Col("", "uuid")+" AS k, "+iosdb.Col("", "url")+" AS icon, timestamp FROM icon_info ORDER BY timestamp", func(r iosdb.Row) error {
+		k := r.Get("k")
+		if k == nil {
+			return nil
+		}
+		for _, u := range pages[iosdb.Str(k)] {
+			if emitted >= maxRows {
+				return nil
+			}
+			emitted++
+			emit("valid", u, r.Get("icon"), r.Get("timestamp"))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	tables, err := db.Tables(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if tables["rejected_resources"] {
-		queries = append(queries, struct{ typ, q string }{"rejected", "SELECT page_url, icon_url, timestamp FROM rejected_resources ORDER BY timestamp"})
-	}
-	for _, qq := range queries {
-		rows, err := db.QueryContext(ctx, qq.q+fmt.Sprintf(" LIMIT %d", maxRows))
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		for rows.Next() {
-			var u, icon, ts any
-			if err := rows.Scan(&u, &icon, &ts); err != nil {
-				rows.Close()
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			f := Favicon{DB: name, URL: iosdb.Str(u), IconURL: iosdb.Str(icon), Time: iosdb.AppleTime(ts), Type: qq.typ}
-			r := &model.Record{Source: name, Data: &f, Summary: fmt.Sprintf("Safari favicon from %s with icon URL %s (%s)", f.URL, f.IconURL, f.Type)}
-			r.Add(model.KindURL, f.URL, "url")
-			r.Add(model.KindURL, f.IconURL, "icon_url")
-			r.Stamp(f.Time, "safari_favicon")
-			env.Emit(r)
-		}
-		err = rows.Err()
-		rows.Close()
+		q := fmt.Sprintf("SELECT %s AS u, %s AS icon, timestamp FROM rejected_resources ORDER BY timestamp LIMIT %d", iosdb.Col("", "page_url"), iosdb.Col("", "icon_url"), maxRows)
+		err = iosdb.Each(ctx, db, q, func(r iosdb.Row) error {
+			emit("rejected", r.Get("u"), r.Get("icon"), r.Get("timestamp"))
+			return nil
+		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

@@ -8,7 +8,9 @@ import (
 	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Visit is one row of history_visits joined to its history_items URL.
@@ -25,6 +27,8 @@ type Visit struct {
 	RedirectSourceURL   string    `json:"redirect_source_url,omitempty"`
 	RedirectDestURL     string    `json:"redirect_destination_url,omitempty"`
 	LoadSuccessful      *bool     `json:"load_successful,omitempty"`
+
+	timeErr error // visit_time is no plausible date (VisitTimeRaw keeps it)
 }
 
 // maxIndexed bounds the redirect index; a real History.db holds at most a
@@ -48,40 +52,53 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 	if !items["id"] || !items["url"] || !visits["id"] || !visits["history_item"] || !visits["visit_time"] {
 		return fmt.Errorf("%s: unknown schema: history_items(id, url) and history_visits(id, history_item, visit_time) are required", name)
 	}
-	opt := func(cols map[string]bool, alias, c string) string {
+	opt := func(cols map[string]bool, c string) string {
 		if cols[c] {
-			return alias + "." + c
+			return sqlitex.Capped(c)
 		}
 		return "NULL"
 	}
-	q := fmt.Sprintf(`SELECT i.id, i.url, v.id, v.visit_time, %s, %s, %s, %s,
-		src.url, dst.url
-		FROM history_visits v JOIN history_items i ON i.id = v.history_item
-		LEFT JOIN history_visits sv ON sv.id = %[1]s LEFT JOIN history_items src ON src.id = sv.history_item
-		LEFT JOIN history_visits dv ON dv.id = %[2]s LEFT JOIN history_items dst ON dst.id = dv.history_item
-		ORDER BY v.visit_time, v.id`,
-		opt(visits, "v", "redirect_source"), opt(visits, "v", "redirect_destination"), opt(visits, "v", "title"), opt(visits, "v", "load_successful"))
-	rows, err := db.QueryContext(ctx, q)
+	// Items and the visit -> item map are read first and joined here, in
+	// Go: SQLite never joins (a crafted History.db without indexes, or with
+	// lying statistics, makes every join quadratic).
+	urls, err := iosdb.Index(ctx, db, "SELECT id, "+sqlitex.Capped("url")+" AS url FROM history_items", func(r iosdb.Row) (int64, any, bool) {
+		return iosdb.Int(r.Get("id")), r.Get("url"), !iosdb.Null(r.Get("id"))
+	})
 	if err != nil {
 		return fmt.Errorf("%s: reading history: %w", name, err)
 	}
-	defer rows.Close()
-	idx := heuristics.NewRedirectIndex()
-	for rows.Next() {
-		var (
-			itemID, visitID          int64
-			url                      any
-			vt                       any
-			rsrc, rdst, title, loads any
-			srcURL, dstURL           any
-		)
-		if err := rows.Scan(&itemID, &url, &visitID, &vt, &rsrc, &rdst, &title, &loads, &srcURL, &dstURL); err != nil {
-			return fmt.Errorf("%s: reading history: %w", name, err)
+	itemOf, err := iosdb.Index(ctx, db, "SELECT id, history_item FROM history_visits", func(r iosdb.Row) (int64, any, bool) {
+		return iosdb.Int(r.Get("id")), r.Get("history_item"), !iosdb.Null(r.Get("id"))
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading history: %w", name, err)
+	}
+	// urlOfVisit is the URL of another visit (a redirect's end), or nil.
+	urlOfVisit := func(id any) any {
+		if id == nil {
+			return nil
 		}
-		v := Visit{DB: name, ItemID: itemID, VisitID: visitID, URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(title),
-			VisitTimeRaw: sqlitex.AnyFloat(vt), RedirectSource: sqlitex.AnyInt(rsrc), RedirectDestination: sqlitex.AnyInt(rdst),
-			RedirectSourceURL: sqlitex.AnyString(srcURL), RedirectDestURL: sqlitex.AnyString(dstURL)}
-		v.VisitTime = sqlitex.AppleTime(v.VisitTimeRaw)
+		item, ok := itemOf[sqlitex.AnyInt(id)]
+		if !ok || item == nil {
+			return nil
+		}
+		return urls[sqlitex.AnyInt(item)]
+	}
+	q := fmt.Sprintf(`SELECT id, history_item, visit_time, %s AS rsrc, %s AS rdst, %s AS title, %s AS loads
+		FROM history_visits ORDER BY visit_time, id`,
+		opt(visits, "redirect_source"), opt(visits, "redirect_destination"), opt(visits, "title"), opt(visits, "load_successful"))
+	idx := heuristics.NewRedirectIndex()
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		item := row.Get("history_item")
+		url, ok := urls[sqlitex.AnyInt(item)]
+		if item == nil || !ok {
+			return nil // a visit of no known item, as the inner join left out
+		}
+		rsrc, rdst, loads := row.Get("rsrc"), row.Get("rdst"), row.Get("loads")
+		v := Visit{DB: name, ItemID: sqlitex.AnyInt(item), VisitID: sqlitex.AnyInt(row.Get("id")), URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(row.Get("title")),
+			VisitTimeRaw: sqlitex.AnyFloat(row.Get("visit_time")), RedirectSource: sqlitex.AnyInt(rsrc), RedirectDestination: sqlitex.AnyInt(rdst),
+			RedirectSourceURL: sqlitex.AnyString(urlOfVisit(rsrc)), RedirectDestURL: sqlitex.AnyString(urlOfVisit(rdst))}
+		v.VisitTime, v.timeErr = timestamp.Apple(v.VisitTimeRaw)
 		if loads != nil {
 			b := sqlitex.AnyInt(loads) != 0
 			v.LoadSuccessful = &b
@@ -90,8 +107,9 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 		if idx.Len() < maxIndexed {
 			idx.Add(heuristics.Visit{ID: v.VisitID, URL: v.URL, Time: v.VisitTime, RedirectDestination: v.RedirectDestination})
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading history: %w", name, err)
 	}
 	if idx.Len() >= maxIndexed {
@@ -114,6 +132,6 @@ func record(v *Visit) *model.Record {
 		r.Summary += " (redirected from " + v.RedirectSourceURL + ")"
 	}
 	r.Add(model.KindURL, v.URL, "url")
-	r.Stamp(v.VisitTime, "safari_visit")
+	r.StampChecked(v.VisitTime, v.timeErr, "safari_visit")
 	return r
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -42,38 +43,68 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 	}
 	col := func(c string) string {
 		if tabs[c] {
-			return "t." + c
+			return sqlitex.Capped("t." + c)
 		}
 		return "NULL"
 	}
-	// tab_sessions appeared in iOS 12; older databases list tabs only.
-	q := fmt.Sprintf("SELECT t.id, %s, %s, t.url, %s, %s, %s, NULL FROM tabs t ORDER BY t.id",
-		col("uuid"), col("title"), col("user_visible_url"), col("last_viewed_time"), col("private_browsing"))
+	// tab_sessions appeared in iOS 12; older databases list tabs only. The
+	// two tables are joined here, in Go, by the tab's uuid (SQLite never
+	// joins: see iosdb.Index); each session blob is read by rowid when its
+	// tab is, so they are never all held at once.
+	var sessions map[string][]int64
 	if tables["tab_sessions"] && tabs["uuid"] {
-		q = fmt.Sprintf("SELECT t.id, t.uuid, %s, t.url, %s, %s, %s, s.session_data FROM tabs t LEFT JOIN tab_sessions s ON s.tab_uuid = t.uuid ORDER BY t.id",
-			col("title"), col("user_visible_url"), col("last_viewed_time"), col("private_browsing"))
-	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading tabs: %w", name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var uuid, title, url, visible, viewed, private, session any
-		if err := rows.Scan(&id, &uuid, &title, &url, &visible, &viewed, &private, &session); err != nil {
-			return fmt.Errorf("%s: reading tabs: %w", name, err)
+		sc, err := db.Columns(ctx, "tab_sessions")
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		t := Tab{DB: name, ID: id, UUID: sqlitex.AnyString(uuid), Title: sqlitex.AnyString(title), URL: sqlitex.AnyString(url),
-			VisibleURL: sqlitex.AnyString(visible), LastViewed: sqlitex.AppleTime(sqlitex.AnyFloat(viewed)), Private: sqlitex.AnyInt(private) != 0}
-		if b, ok := session.([]byte); ok && len(b) > 0 {
-			if t.Session, err = DecodeSession(b); err != nil {
-				env.Warn("%s: tab %d: %v", name, id, err)
+		if sc["tab_uuid"] && sc["session_data"] {
+			sessions = map[string][]int64{}
+			n := 0
+			err := iosdb.Each(ctx, db, "SELECT "+sqlitex.Capped("tab_uuid")+" AS u, rowid AS r FROM tab_sessions", func(r iosdb.Row) error {
+				if u := r.Get("u"); u != nil && n < iosdb.MaxJoinRows {
+					n++
+					k := sqlitex.AnyString(u)
+					sessions[k] = append(sessions[k], iosdb.Int(r.Get("r")))
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("%s: reading tab sessions: %w", name, err)
 			}
 		}
-		env.Emit(record(&t))
 	}
-	if err := rows.Err(); err != nil {
+	q := fmt.Sprintf("SELECT t.id AS id, %s AS uuid, %s AS title, %s AS url, %s AS visible, %s AS viewed, %s AS private FROM tabs t ORDER BY t.id",
+		col("uuid"), col("title"), col("url"), col("user_visible_url"), col("last_viewed_time"), col("private_browsing"))
+	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		uuid := row.Get("uuid")
+		t := Tab{DB: name, ID: sqlitex.AnyInt(row.Get("id")), UUID: sqlitex.AnyString(uuid), Title: sqlitex.AnyString(row.Get("title")), URL: sqlitex.AnyString(row.Get("url")),
+			VisibleURL: sqlitex.AnyString(row.Get("visible")), LastViewed: sqlitex.AppleTime(sqlitex.AnyFloat(row.Get("viewed"))), Private: sqlitex.AnyInt(row.Get("private")) != 0}
+		var rowids []int64
+		if uuid != nil {
+			rowids = sessions[t.UUID]
+		}
+		if len(rowids) == 0 {
+			env.Emit(record(&t))
+			return nil
+		}
+		// One record per session row, as the outer join this replaces gave.
+		for _, rid := range rowids {
+			tt := t
+			var data any
+			if err := db.QueryRowContext(ctx, "SELECT "+sqlitex.Whole("session_data", maxSessionBlob)+" FROM tab_sessions NOT INDEXED WHERE rowid = ?", rid).Scan(&data); err != nil {
+				return err
+			}
+			if b, ok := db.Cell(data, "tab_sessions.session_data").([]byte); ok && len(b) > 0 {
+				var err error
+				if tt.Session, err = DecodeSession(b); err != nil {
+					env.Warn("%s: tab %d: %v", name, t.ID, err)
+				}
+			}
+			env.Emit(record(&tt))
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading tabs: %w", name, err)
 	}
 	return nil

@@ -40,36 +40,72 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 	if err != nil {
 		return err
 	}
-	data, join := "NULL", ""
+	// The actions are read by rowid, one shortcut at a time, from a map of
+	// shortcut -> action rowids built in one pass: the tables are joined
+	// here, in Go, never by SQLite (see iosdb.Index), and the action blobs,
+	// up to 16 MiB each, are not all held at once.
+	var actions map[int64][]int64
 	if tables["ZSHORTCUTACTIONS"] {
 		ac, err := db.Columns(ctx, "ZSHORTCUTACTIONS")
 		if err != nil {
 			return err
 		}
 		if ac["ZSHORTCUT"] && ac["ZDATA"] {
-			data, join = "a.ZDATA", " LEFT JOIN ZSHORTCUTACTIONS a ON a.ZSHORTCUT = s.Z_PK"
+			actions = map[int64][]int64{}
+			n := 0
+			err := iosdb.Each(ctx, db, "SELECT ZSHORTCUT AS s, rowid AS r FROM ZSHORTCUTACTIONS", func(r iosdb.Row) error {
+				if iosdb.Null(r.Get("s")) || n >= iosdb.MaxJoinRows {
+					return nil
+				}
+				n++
+				k := iosdb.Int(r.Get("s"))
+				actions[k] = append(actions[k], iosdb.Int(r.Get("r")))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
 	p := func(col string) string { return iosdb.Pick(c, "s", col) }
-	q := fmt.Sprintf(`SELECT s.Z_PK AS id, s.ZNAME AS name, %s AS description, %s AS created, %s AS modified,
-		%s AS data FROM ZSHORTCUT s%s ORDER BY s.Z_PK`,
-		p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"), data, join)
+	q := fmt.Sprintf(`SELECT s.Z_PK AS id, %s AS name, %s AS description, %s AS created, %s AS modified
+		FROM ZSHORTCUT s ORDER BY s.Z_PK`,
+		iosdb.Col("s", "ZNAME"), p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		s := &Shortcut{ID: iosdb.Int(row.Get("id")), Name: iosdb.Str(row.Get("name")), Description: iosdb.Str(row.Get("description")),
 			Created: iosdb.AppleTime(row.Get("created")), Modified: iosdb.AppleTime(row.Get("modified"))}
-		var aerr error
-		if b, ok := row.Get("data").([]byte); ok && len(b) > 0 {
-			s.Actions, s.URLs, aerr = ParseActions(b)
+		rows := actions[s.ID]
+		if len(rows) == 0 {
+			return fn(s, nil)
 		}
-		return fn(s, aerr)
+		// One record per actions row, as the outer join this replaces gave;
+		// each blob is read by rowid when needed.
+		for _, rid := range rows {
+			cp := *s
+			var data any
+			if err := db.QueryRowContext(ctx, "SELECT "+sqlitex.Whole("ZDATA", maxActionsBlob)+" FROM ZSHORTCUTACTIONS NOT INDEXED WHERE rowid = ?", rid).Scan(&data); err != nil {
+				return fmt.Errorf("%s: %w", db.Name, err)
+			}
+			var aerr error
+			if b, ok := db.Cell(data, "ZSHORTCUTACTIONS.ZDATA").([]byte); ok && len(b) > 0 {
+				cp.Actions, cp.URLs, aerr = ParseActions(b)
+			}
+			if err := fn(&cp, aerr); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
+
+// maxActionsBlob is the largest actions plist read (ParseActions' limit).
+const maxActionsBlob = 16 << 20
 
 // ParseActions decodes a ZDATA blob: a plist array of actions, each a
 // dictionary with WFWorkflowActionIdentifier and WFWorkflowActionParameters.
 // Links are taken from every string anywhere in the parameters.
 func ParseActions(blob []byte) (ids, urls []string, err error) {
-	v, err := plistx.Decode(blob, plistx.Limits{MaxBytes: 16 << 20, MaxNodes: 500_000})
+	v, err := plistx.Decode(blob, plistx.Limits{MaxBytes: maxActionsBlob, MaxNodes: 500_000})
 	if err != nil {
 		return nil, nil, err
 	}

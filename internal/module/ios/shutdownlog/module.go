@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 var stripUUID = heuristics.StripUUIDSuffix
@@ -32,15 +32,16 @@ var Patterns = []string{
 // maxFileSize bounds what is read of one log; real ones are far smaller.
 const maxFileSize = 256 << 20
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.shutdown_log" }
-func (Module) Description() string {
-	return "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month."
+// Def is the ios.shutdown_log module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.shutdown_log",
+		Description: "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month.",
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS, source.IOSSysdiagnose} }
 
 // ClientRecord is one process still running at a reboot.
 type ClientRecord struct {
@@ -63,7 +64,7 @@ type MonthRecord struct {
 	Reboots int    `json:"reboots"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("shutdown.log")
@@ -87,12 +88,12 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 }
 
 func readLog(ev *source.Evidence, name string) ([]Reboot, error) {
-	f, err := ev.FS.Open(name)
+	f, err := ev.Open(name, evfile.Limit{Kind: "shutdown log", Max: maxFileSize})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	defer f.Close()
-	return Parse(io.LimitReader(f, maxFileSize), name)
+	return Parse(f, name)
 }
 
 func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]int) int {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Limits keep a hostile log from costing unbounded memory: a real
@@ -162,10 +164,10 @@ func sigtermTime(line string) time.Time {
 		digits = digits[:dot]
 	}
 	v, err := strconv.ParseInt(digits, 10, 64)
-	// Reject values a phone cannot have logged (before 2007 or far ahead),
-	// which also keeps time.Unix away from overflowing formats.
-	if err != nil || v < 1_170_000_000 || v > 4_102_444_800 {
+	// Reject values a phone cannot have logged (before 2007): the digits
+	// after " @" may be something else; timestamp bounds the rest.
+	if err != nil || v < 1_170_000_000 {
 		return time.Time{}
 	}
-	return time.Unix(v, 0).UTC()
+	return timestamp.OrZero(timestamp.UnixSeconds(v))
 }

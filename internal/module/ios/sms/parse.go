@@ -38,6 +38,10 @@ type Message struct {
 	HasAttachments bool      `json:"has_attachments,omitempty"`
 	Links          []string  `json:"links,omitempty"`
 	SenderKnown    *bool     `json:"sender_known,omitempty"` // nil when the address book was not available
+
+	// dateErr and readErr keep a date column that is no plausible date;
+	// the record carries the raw value (model.Record.StampChecked).
+	dateErr, readErr error
 }
 
 func openDB(env *module.Env) (*sqlitex.DB, error) {
@@ -46,6 +50,11 @@ func openDB(env *module.Env) (*sqlitex.DB, error) {
 
 // eachMessage streams messages. Unlike an inner join on handle, messages
 // without a handle (sent to groups, system messages) are kept.
+//
+// The handle, chat and chat_message_join tables are each read once into
+// maps and joined here, in Go: SQLite is never asked to join, since a
+// crafted sms.db whose chat_message_join has no index (or whose statistics
+// lie) makes every join quadratic (40,000 messages took two minutes).
 func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
 	mc, err := iosdb.Need(ctx, db, "message", "ROWID", "date", "is_from_me")
 	if err != nil {
@@ -58,33 +67,105 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 	if err != nil {
 		return err
 	}
-	handle, join := "NULL", ""
+	var handles map[int64]any
 	if tables["handle"] && mc["handle_id"] {
 		hc, err := db.Columns(ctx, "handle")
 		if err != nil {
 			return err
 		}
 		if hc["ROWID"] && hc["id"] {
-			handle, join = "h.id", "LEFT JOIN handle h ON h.ROWID = m.handle_id"
+			handles, err = iosdb.Index(ctx, db, `SELECT ROWID AS k, `+iosdb.Col("", "id")+` AS v FROM handle`, func(r iosdb.Row) (int64, any, bool) {
+				return iosdb.Int(r.Get("k")), r.Get("v"), true
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
-	chat, chatName, chatStyle, err := chatJoin(ctx, db, tables)
+	chats, chatOf, err := loadChats(ctx, db, tables)
 	if err != nil {
 		return err
 	}
-	if chat != "NULL" {
-		join += ` LEFT JOIN chat c ON c.ROWID = (SELECT j.chat_id FROM chat_message_join j WHERE j.message_id = m.ROWID ORDER BY j.chat_id LIMIT 1)`
-	}
 	p := func(c string) string { return iosdb.Pick(mc, "m", c) }
+	handleID := "NULL"
+	if handles != nil {
+		handleID = "m.handle_id"
+	}
 	q := fmt.Sprintf(`SELECT m.ROWID AS id, %s AS guid, %s AS text, %s AS body, %s AS service,
 		%s AS account, %s AS subject, m.date AS date, %s AS date_read, %s AS date_delivered,
-		m.is_from_me AS from_me, %s AS has_att, %s AS handle, %s AS chat, %s AS chat_name, %s AS chat_style
-		FROM message m %s ORDER BY m.ROWID`,
+		m.is_from_me AS from_me, %s AS has_att, %s AS handle_id
+		FROM message m ORDER BY m.ROWID`,
 		p("guid"), p("text"), p("attributedBody"), p("service"), p("account"), p("subject"),
-		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handle, chat, chatName, chatStyle, join)
+		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handleID)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		return fn(messageFrom(row))
+		m := messageFrom(row)
+		if h, ok := handles[iosdb.Int(row.Get("handle_id"))]; ok && !iosdb.Null(row.Get("handle_id")) {
+			m.Handle = iosdb.Str(h)
+		}
+		if cid, ok := chatOf[m.ID]; ok {
+			if c, ok := chats[cid]; ok {
+				m.Chat, m.ChatName = c.id, c.name
+				setGroup(m, c.style)
+			}
+		}
+		return fn(m)
 	})
+}
+
+// chatRow is what a message needs of its conversation.
+type chatRow struct {
+	id, name string
+	style    any // nil when the column is absent
+}
+
+// loadChats reads the chat table and, from chat_message_join, the
+// conversation of each message (the lowest chat id when a message is in
+// several, as iOS and MVT take it).
+func loadChats(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (map[int64]chatRow, map[int64]int64, error) {
+	if !tables["chat"] || !tables["chat_message_join"] {
+		return nil, nil, nil
+	}
+	jc, err := db.Columns(ctx, "chat_message_join")
+	if err != nil {
+		return nil, nil, nil
+	}
+	cc, err := db.Columns(ctx, "chat")
+	if err != nil {
+		return nil, nil, nil
+	}
+	if !jc["chat_id"] || !jc["message_id"] || !cc["ROWID"] || !cc["chat_identifier"] {
+		return nil, nil, nil
+	}
+	chats, err := iosdb.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS id, %s AS name, %s AS style FROM chat`,
+		iosdb.Col("", "chat_identifier"), iosdb.Pick(cc, "", "display_name"), iosdb.Pick(cc, "", "style")),
+		func(r iosdb.Row) (int64, chatRow, bool) {
+			return iosdb.Int(r.Get("k")), chatRow{id: iosdb.Str(r.Get("id")), name: iosdb.Str(r.Get("name")), style: r.Get("style")}, true
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	chatOf := map[int64]int64{}
+	truncated := false
+	err = iosdb.Each(ctx, db, `SELECT message_id AS m, chat_id AS c FROM chat_message_join`, func(r iosdb.Row) error {
+		if iosdb.Null(r.Get("m")) || iosdb.Null(r.Get("c")) {
+			return nil
+		}
+		m, c := iosdb.Int(r.Get("m")), iosdb.Int(r.Get("c"))
+		if prev, ok := chatOf[m]; ok {
+			chatOf[m] = min(prev, c)
+			return nil
+		}
+		if len(chatOf) >= iosdb.MaxJoinRows {
+			truncated = true
+			return nil
+		}
+		chatOf[m] = c
+		return nil
+	})
+	if truncated {
+		db.Note(fmt.Sprintf("%s: chat_message_join holds more than %d messages; the conversation of the rest is not given", db.Name, iosdb.MaxJoinRows))
+	}
+	return chats, chatOf, err
 }
 
 func messageFrom(row iosdb.Row) *Message {
@@ -92,20 +173,12 @@ func messageFrom(row iosdb.Row) *Message {
 		ID: iosdb.Int(row.Get("id")), GUID: iosdb.Str(row.Get("guid")), Service: iosdb.Str(row.Get("service")),
 		Handle: iosdb.Str(row.Get("handle")), Account: iosdb.Str(row.Get("account")),
 		Subject: iosdb.Str(row.Get("subject")), Text: iosdb.Str(row.Get("text")),
-		Date: iosdb.AppleTime(row.Get("date")), DateRead: iosdb.AppleTime(row.Get("date_read")),
 		DateDelivered:  iosdb.AppleTime(row.Get("date_delivered")),
 		FromMe:         iosdb.Int(row.Get("from_me")) == 1,
 		HasAttachments: iosdb.Int(row.Get("has_att")) == 1,
-		Chat:           iosdb.Str(row.Get("chat")), ChatName: iosdb.Str(row.Get("chat_name")),
 	}
-	// Style 43 is a group conversation, 45 a one-to-one one; older
-	// databases lack the column, where a "chat…" id or a name marks a group.
-	switch st := row.Get("chat_style"); {
-	case st != nil:
-		m.GroupChat = iosdb.Int(st) == groupStyle
-	default:
-		m.GroupChat = m.ChatName != "" || strings.HasPrefix(m.Chat, "chat")
-	}
+	m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
+	m.DateRead, m.readErr = iosdb.AppleTimeChecked(row.Get("date_read"))
 	if m.Text == "" {
 		if b, ok := row.Get("body").([]byte); ok {
 			if s, ok := BodyText(b); ok {
@@ -119,6 +192,17 @@ func messageFrom(row iosdb.Row) *Message {
 	}
 	m.Links = extractLinks(m.Text + "\n" + m.Subject)
 	return m
+}
+
+// setGroup says whether the message's conversation is a group. Style 43
+// is a group conversation, 45 a one-to-one one; older databases lack the
+// column, where a "chat…" id or a name marks a group.
+func setGroup(m *Message, style any) {
+	if style != nil {
+		m.GroupChat = iosdb.Int(style) == groupStyle
+		return
+	}
+	m.GroupChat = m.ChatName != "" || strings.HasPrefix(m.Chat, "chat")
 }
 
 // accountAddress strips the "e:"/"p:" kind prefix iOS puts on account ids.
@@ -159,11 +243,11 @@ func (m *Message) record(src string) *model.Record {
 	}
 	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(oneLine(m.Text, 200))
 	if m.FromMe {
-		r.Stamp(m.Date, "sms_sent")
+		r.StampChecked(m.Date, m.dateErr, "sms_sent")
 	} else {
-		r.Stamp(m.Date, "sms_received")
+		r.StampChecked(m.Date, m.dateErr, "sms_received")
 	}
-	r.Stamp(m.DateRead, "sms_read")
+	r.StampChecked(m.DateRead, m.readErr, "sms_read")
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
 	}
@@ -218,25 +302,3 @@ func singleSpaced(s string) bool {
 
 // groupStyle is chat.style for group conversations.
 const groupStyle = 43
-
-// chatJoin selects the conversation of each message through
-// chat_message_join, which is the only place a message sent to a group
-// (handle_id 0) names who it went to.
-func chatJoin(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (id, name, style string, err error) {
-	id, name, style = "NULL", "NULL", "NULL"
-	if !tables["chat"] || !tables["chat_message_join"] {
-		return
-	}
-	jc, err := db.Columns(ctx, "chat_message_join")
-	if err != nil {
-		return
-	}
-	cc, err := db.Columns(ctx, "chat")
-	if err != nil {
-		return
-	}
-	if !jc["chat_id"] || !jc["message_id"] || !cc["ROWID"] || !cc["chat_identifier"] {
-		return
-	}
-	return "c.chat_identifier", iosdb.Pick(cc, "c", "display_name"), iosdb.Pick(cc, "c", "style"), nil
-}

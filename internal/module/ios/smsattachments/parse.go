@@ -28,8 +28,18 @@ type Attachment struct {
 	MessageDate  time.Time `json:"message_date,omitzero"`
 	Service      string    `json:"service,omitempty"`
 	Handle       string    `json:"handle,omitempty"`
+
+	// Dates that are no plausible date: the record keeps the raw values.
+	createdErr, messageErr error
 }
 
+// msgInfo is what an attachment takes from its message.
+type msgInfo struct {
+	date, service, handleID any
+}
+
+// eachAttachment streams attachments with their message. The join tables
+// are read into maps and joined in Go, never by SQLite (see ios/sms).
 func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) error) error {
 	tables, err := db.Tables(ctx)
 	if err != nil {
@@ -43,46 +53,99 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 	if err != nil {
 		return err
 	}
-	p := func(c string) string { return iosdb.Pick(ac, "a", c) }
-	msg, handle, service, mdate, joins := "NULL", "NULL", "NULL", "NULL", ""
+	var msgOf map[int64]int64 // attachment -> first message joined to it
+	msgs := map[int64]msgInfo{}
+	var handles map[int64]any
 	if tables["message_attachment_join"] && tables["message"] {
-		joins = " LEFT JOIN message_attachment_join j ON j.attachment_id = a.ROWID LEFT JOIN message m ON m.ROWID = j.message_id"
-		msg = "m.ROWID"
+		if msgOf, err = firstMessages(ctx, db); err != nil {
+			return err
+		}
 		mc, err := db.Columns(ctx, "message")
 		if err != nil {
 			return err
 		}
-		service, mdate = iosdb.Pick(mc, "m", "service"), iosdb.Pick(mc, "m", "date")
+		want := map[int64]bool{}
+		for _, m := range msgOf {
+			want[m] = true
+		}
+		handleID := "NULL"
 		if tables["handle"] && mc["handle_id"] {
-			joins += " LEFT JOIN handle h ON h.ROWID = m.handle_id"
-			handle = "h.id"
+			handleID = "handle_id"
+		}
+		err = iosdb.Each(ctx, db, fmt.Sprintf(`SELECT ROWID AS id, %s AS service, %s AS date, %s AS handle_id FROM message`,
+			iosdb.Pick(mc, "", "service"), iosdb.Pick(mc, "", "date"), handleID), func(r iosdb.Row) error {
+			if id := iosdb.Int(r.Get("id")); want[id] {
+				msgs[id] = msgInfo{date: r.Get("date"), service: r.Get("service"), handleID: r.Get("handle_id")}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if handleID != "NULL" {
+			handles, err = iosdb.Index(ctx, db, `SELECT ROWID AS k, `+iosdb.Col("", "id")+` AS v FROM handle`, func(r iosdb.Row) (int64, any, bool) {
+				return iosdb.Int(r.Get("k")), r.Get("v"), true
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
-	q := fmt.Sprintf(`SELECT a.ROWID AS id, %s AS guid, a.filename AS filename, %s AS transfer_name,
-		%s AS mime_type, %s AS uti, %s AS total_bytes, %s AS is_outgoing, %s AS created,
-		%s AS message_id, %s AS message_date, %s AS service, %s AS handle
-		FROM attachment a%s ORDER BY a.ROWID`,
-		p("guid"), p("transfer_name"), p("mime_type"), p("uti"), p("total_bytes"), p("is_outgoing"),
-		p("created_date"), msg, mdate, service, handle, joins)
-	lastID := int64(-1)
+	p := func(c string) string { return iosdb.Pick(ac, "a", c) }
+	q := fmt.Sprintf(`SELECT a.ROWID AS id, %s AS guid, %s AS filename, %s AS transfer_name,
+		%s AS mime_type, %s AS uti, %s AS total_bytes, %s AS is_outgoing, %s AS created
+		FROM attachment a ORDER BY a.ROWID`,
+		p("guid"), iosdb.Col("a", "filename"), p("transfer_name"), p("mime_type"), p("uti"), p("total_bytes"), p("is_outgoing"),
+		p("created_date"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		id := iosdb.Int(row.Get("id"))
-		if id == lastID {
-			return nil // an attachment joined to several messages: report it once
-		}
-		lastID = id
 		a := &Attachment{ID: id, GUID: iosdb.Str(row.Get("guid")), Filename: iosdb.Str(row.Get("filename")),
 			TransferName: iosdb.Str(row.Get("transfer_name")), MimeType: iosdb.Str(row.Get("mime_type")),
 			UTI: iosdb.Str(row.Get("uti")), TotalBytes: iosdb.Int(row.Get("total_bytes")),
-			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1, Created: iosdb.AppleTime(row.Get("created")),
-			MessageID: iosdb.Int(row.Get("message_id")), MessageDate: iosdb.AppleTime(row.Get("message_date")),
-			Service: iosdb.Str(row.Get("service")), Handle: iosdb.Str(row.Get("handle"))}
+			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1}
+		a.Created, a.createdErr = iosdb.AppleTimeChecked(row.Get("created"))
+		if mid, ok := msgOf[id]; ok {
+			if m, ok := msgs[mid]; ok {
+				a.MessageID = mid
+				a.MessageDate, a.messageErr = iosdb.AppleTimeChecked(m.date)
+				a.Service = iosdb.Str(m.service)
+				if h, ok := handles[iosdb.Int(m.handleID)]; ok && !iosdb.Null(m.handleID) {
+					a.Handle = iosdb.Str(h)
+				}
+			}
+		}
 		a.Direction = "received"
 		if a.Outgoing {
 			a.Direction = "sent"
 		}
 		return fn(a)
 	})
+}
+
+// firstMessages maps each attachment to the first message joined to it (in
+// the join table's order): an attachment is reported once.
+func firstMessages(ctx context.Context, db *sqlitex.DB) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	truncated := false
+	err := iosdb.Each(ctx, db, `SELECT attachment_id AS a, message_id AS m FROM message_attachment_join`, func(r iosdb.Row) error {
+		if iosdb.Null(r.Get("a")) || iosdb.Null(r.Get("m")) {
+			return nil
+		}
+		a := iosdb.Int(r.Get("a"))
+		if _, ok := out[a]; ok {
+			return nil
+		}
+		if len(out) >= iosdb.MaxJoinRows {
+			truncated = true
+			return nil
+		}
+		out[a] = iosdb.Int(r.Get("m"))
+		return nil
+	})
+	if truncated {
+		db.Note(fmt.Sprintf("%s: message_attachment_join holds more than %d attachments; the message of the rest is not given", db.Name, iosdb.MaxJoinRows))
+	}
+	return out, err
 }
 
 // devicePath turns "~/Library/…" into the absolute path on the phone, which
@@ -109,11 +172,11 @@ func (a *Attachment) record(src string) *model.Record {
 		arrow = "to"
 	}
 	r.Summary = fmt.Sprintf("Attachment %q (%s, %d bytes) %s %s %s", name, a.MimeType, a.TotalBytes, a.Direction, arrow, party)
-	t := a.Created
-	if t.IsZero() {
-		t = a.MessageDate
+	t, err := a.Created, a.createdErr
+	if t.IsZero() && err == nil {
+		t, err = a.MessageDate, a.messageErr
 	}
-	r.Stamp(t, "sms_attachment")
+	r.StampChecked(t, err, "sms_attachment")
 	r.Add(model.KindFilePath, devicePath(a.Filename), "filename")
 	if strings.Contains(a.Handle, "@") {
 		r.Add(model.KindEmail, a.Handle, "handle")

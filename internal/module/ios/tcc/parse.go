@@ -22,6 +22,8 @@ type Grant struct {
 	PromptCount  int64     `json:"prompt_count,omitempty"`
 	LastModified time.Time `json:"last_modified,omitzero"`
 	Schema       int       `json:"schema_version"` // 1, 2 or 3 (iOS 14+ uses auth_value)
+
+	modErr error // last_modified is no plausible date: the record keeps the raw value
 }
 
 var authValues = map[int64]string{0: "denied", 1: "unknown", 2: "allowed", 3: "limited"}
@@ -54,7 +56,8 @@ func eachGrant(ctx context.Context, db *sqlitex.DB, fn func(*Grant) error) error
 		p("client_type"), p("auth_value"), p("allowed"), p("auth_reason"), p("prompt_count"), p("last_modified"))
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		g := &Grant{Service: iosdb.Str(row.Get("service")), Client: iosdb.Str(row.Get("client")), Schema: version,
-			PromptCount: iosdb.Int(row.Get("prompt_count")), LastModified: iosdb.UnixTime(row.Get("last_modified"))}
+			PromptCount: iosdb.Int(row.Get("prompt_count"))}
+		g.LastModified, g.modErr = iosdb.UnixTimeChecked(row.Get("last_modified"))
 		g.ClientType = "bundle_id"
 		if iosdb.Int(row.Get("client_type")) != 0 {
 			g.ClientType = "absolute_path"
@@ -84,7 +87,7 @@ func eachGrant(ctx context.Context, db *sqlitex.DB, fn func(*Grant) error) error
 func (g *Grant) record(src string) *model.Record {
 	r := &model.Record{Source: src, Data: g}
 	r.Summary = fmt.Sprintf("Access to %s by %s %s", strings.TrimPrefix(g.Service, "kTCCService"), g.Client, g.Auth)
-	r.Stamp(g.LastModified, "tcc_access")
+	r.StampChecked(g.LastModified, g.modErr, "tcc_access")
 	if g.ClientType == "absolute_path" || strings.HasPrefix(g.Client, "/") {
 		r.Add(model.KindFilePath, g.Client, "client")
 		r.Add(model.KindProcess, path.Base(g.Client), "client")

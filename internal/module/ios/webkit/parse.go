@@ -8,6 +8,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -49,25 +50,34 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	to, err := pairs(ctx, db, tables, "TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID")
+	// The domain names are read into a map and the redirect tables joined to
+	// it here, in Go: SQLite never joins (a crafted store without indexes,
+	// or with lying statistics, makes joins quadratic).
+	names, err := iosdb.Index(ctx, db, "SELECT domainID, "+sqlitex.Capped("registrableDomain")+" AS d FROM ObservedDomains", func(r iosdb.Row) (int64, string, bool) {
+		return sqlitex.AnyInt(r.Get("domainID")), sqlitex.AnyString(r.Get("d")), r.Get("domainID") != nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
+	}
+	to, err := pairs(ctx, db, tables, names, "TopFrameUniqueRedirectsTo", "sourceDomainID", "toDomainID")
 	if err != nil {
 		return err
 	}
-	from, err := pairs(ctx, db, tables, "TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID")
+	from, err := pairs(ctx, db, tables, names, "TopFrameUniqueRedirectsFrom", "targetDomainID", "fromDomainID")
 	if err != nil {
 		return err
 	}
-	sub, err := pairs(ctx, db, tables, "SubresourceUniqueRedirectsTo", "subresourceDomainID", "toDomainID")
+	sub, err := pairs(ctx, db, tables, names, "SubresourceUniqueRedirectsTo", "subresourceDomainID", "toDomainID")
 	if err != nil {
 		return err
 	}
 	opt := func(c string) string {
 		if cols[c] {
-			return c
+			return sqlitex.Capped(c)
 		}
 		return "NULL"
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, %s, %s FROM ObservedDomains ORDER BY domainID",
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT domainID, "+sqlitex.Capped("registrableDomain")+", lastSeen, hadUserInteraction, %s, %s FROM ObservedDomains ORDER BY domainID",
 		opt("mostRecentUserInteractionTime"), opt("mostRecentWebPushInteractionTime")))
 	if err != nil {
 		return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
@@ -80,6 +90,7 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 		if err := rows.Scan(&id, &dom, &seen, &inter, &recent, &push); err != nil {
 			return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
 		}
+		dom = db.Cell(dom, "ObservedDomains.registrableDomain")
 		d := ObservedDomain{Store: name, App: app, DomainID: id, Domain: sqlitex.AnyString(dom),
 			LastSeen: sqlitex.UnixTime(sqlitex.AnyFloat(seen)), HadUserInteraction: sqlitex.AnyInt(inter) != 0,
 			RedirectedTo: to[id], RedirectedFrom: from[id], SubresourceRedirectedTo: sub[id]}
@@ -100,31 +111,31 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 
 // pairs maps a domain id to the names of the domains a redirect table links it
 // to. A missing table (older WebKit) is not an error.
-func pairs(ctx context.Context, db *sqlitex.DB, tables map[string]bool, table, key, other string) (map[int64][]string, error) {
+func pairs(ctx context.Context, db *sqlitex.DB, tables map[string]bool, names map[int64]string, table, key, other string) (map[int64][]string, error) {
 	out := map[int64][]string{}
 	if !tables[table] {
 		return out, nil
 	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT r.%s, d.registrableDomain FROM %s r JOIN ObservedDomains d ON d.domainID = r.%s LIMIT %d`,
-		key, table, other, maxRedirectPairs))
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading %s: %w", db.Name, table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var dom any
-		if err := rows.Scan(&id, &dom); err != nil {
-			return nil, fmt.Errorf("%s: reading %s: %w", db.Name, table, err)
+	n := 0
+	err := iosdb.Each(ctx, db, fmt.Sprintf(`SELECT %s AS k, %s AS o FROM %s LIMIT %d`, key, other, table, maxRedirectPairs), func(r iosdb.Row) error {
+		o := r.Get("o")
+		if o == nil || r.Get("k") == nil {
+			return nil
 		}
-		if s := sqlitex.AnyString(dom); s != "" {
+		if s, ok := names[sqlitex.AnyInt(o)]; ok && s != "" && n < maxRedirectPairs {
+			n++
+			id := sqlitex.AnyInt(r.Get("k"))
 			out[id] = append(out[id], s)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading %s: %w", db.Name, table, err)
 	}
 	for _, v := range out {
 		sort.Strings(v)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func observedRecord(d *ObservedDomain) *model.Record {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -36,14 +36,9 @@ const (
 )
 
 func parseSessionLog(ctx context.Context, env *module.Env, name string) error {
-	f, err := env.Evidence.FS.Open(name)
+	b, err := env.ReadFile(name, evfile.Limit{Kind: "resource log", Max: maxLogBytes})
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxLogBytes+1))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return err
 	}
 	entries, err := DecodeResourceLog(b)
 	if err != nil {

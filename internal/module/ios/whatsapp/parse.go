@@ -28,6 +28,8 @@ type Message struct {
 	MediaURL   string    `json:"media_url,omitempty"`
 	Preview    []string  `json:"preview,omitempty"` // link-preview texts (matched text, content, title)
 	Links      []string  `json:"links,omitempty"`
+
+	dateErr error // ZMESSAGEDATE is no plausible date: the record keeps the raw value
 }
 
 // Session is one ZWACHATSESSION row with statistics over its messages.
@@ -89,6 +91,14 @@ func links(texts ...string) []string {
 	return out
 }
 
+// maxJoinBytes bounds the preview texts held in memory to join in Go.
+const maxJoinBytes = 256 << 20
+
+// eachMessage streams messages with their media URL and link previews. The
+// media and data items are read into maps and joined here, in Go, never by
+// SQLite (a crafted ChatStorage.sqlite without indexes, or with lying
+// statistics, makes SQL joins quadratic). A message with several media items
+// repeats its previews once per item, as the SQL join this replaces did.
 func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
 	c, err := iosdb.Need(ctx, db, "ZWAMESSAGE", "Z_PK", "ZTEXT", "ZMESSAGEDATE")
 	if err != nil {
@@ -99,61 +109,95 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 		return err
 	}
 	p := func(col string) string { return iosdb.Pick(c, "m", col) }
-	media, joins := "NULL", ""
-	c1, c2, mt, title, summ := "NULL", "NULL", "NULL", "NULL", "NULL"
+	type media struct {
+		url any
+		n   int // media items of the message
+	}
+	medias := map[int64]*media{}
 	if tables["ZWAMEDIAITEM"] {
 		mc, err := db.Columns(ctx, "ZWAMEDIAITEM")
 		if err != nil {
 			return err
 		}
 		if mc["ZMESSAGE"] && mc["ZMEDIAURL"] {
-			media, joins = "mi.ZMEDIAURL", " LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK"
+			err := iosdb.Each(ctx, db, "SELECT ZMESSAGE AS m, "+iosdb.Col("", "ZMEDIAURL")+" AS url FROM ZWAMEDIAITEM", func(r iosdb.Row) error {
+				if iosdb.Null(r.Get("m")) {
+					return nil
+				}
+				id := iosdb.Int(r.Get("m"))
+				if mi := medias[id]; mi != nil {
+					mi.n++
+				} else if len(medias) < iosdb.MaxJoinRows {
+					medias[id] = &media{url: r.Get("url"), n: 1}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
+	previews := map[int64][][]string{}
 	if tables["ZWAMESSAGEDATAITEM"] {
 		dc, err := db.Columns(ctx, "ZWAMESSAGEDATAITEM")
 		if err != nil {
 			return err
 		}
 		if dc["ZMESSAGE"] {
-			joins += " LEFT JOIN ZWAMESSAGEDATAITEM di ON di.ZMESSAGE = m.Z_PK"
-			c1, c2, mt = iosdb.Pick(dc, "di", "ZCONTENT1"), iosdb.Pick(dc, "di", "ZCONTENT2"), iosdb.Pick(dc, "di", "ZMATCHEDTEXT")
-			title, summ = iosdb.Pick(dc, "di", "ZTITLE"), iosdb.Pick(dc, "di", "ZSUMMARY")
-		}
-	}
-	q := fmt.Sprintf(`SELECT m.Z_PK AS id, %s AS session, %s AS from_jid, %s AS to_jid, m.ZTEXT AS text,
-		m.ZMESSAGEDATE AS date, %s AS from_me, %s AS media, %s AS c1, %s AS c2, %s AS matched, %s AS title, %s AS summary
-		FROM ZWAMESSAGE m%s ORDER BY m.Z_PK`,
-		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), p("ZISFROMME"), media, c1, c2, mt, title, summ, joins)
-	var cur *Message
-	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
-		if cur != nil && cur.ID != id {
-			if err := emitMessage(cur, fn); err != nil {
+			pd := func(col string) string { return iosdb.Pick(dc, "", col) }
+			kept, rows, full := 0, 0, false
+			err := iosdb.Each(ctx, db, fmt.Sprintf(`SELECT ZMESSAGE AS m, %s AS matched, %s AS c1, %s AS c2, %s AS title, %s AS summary FROM ZWAMESSAGEDATAITEM`,
+				pd("ZMATCHEDTEXT"), pd("ZCONTENT1"), pd("ZCONTENT2"), pd("ZTITLE"), pd("ZSUMMARY")), func(r iosdb.Row) error {
+				if iosdb.Null(r.Get("m")) || full {
+					return nil
+				}
+				var item []string
+				for _, k := range []string{"matched", "c1", "c2", "title", "summary"} {
+					item = append(item, iosdb.Str(r.Get(k)))
+					kept += len(item[len(item)-1])
+				}
+				if rows++; rows > iosdb.MaxJoinRows || kept > maxJoinBytes {
+					full = true
+					db.Note(fmt.Sprintf("%s: ZWAMESSAGEDATAITEM holds more than %d rows or %d bytes of text; the previews of the rest were left out", db.Name, iosdb.MaxJoinRows, maxJoinBytes))
+					return nil
+				}
+				id := iosdb.Int(r.Get("m"))
+				previews[id] = append(previews[id], item)
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			cur = nil
 		}
-		if cur == nil {
-			cur = &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row.Get("session")),
-				From: iosdb.Str(row.Get("from_jid")), To: iosdb.Str(row.Get("to_jid")), Text: iosdb.Str(row.Get("text")),
-				Date: iosdb.AppleTime(row.Get("date")), FromMe: iosdb.Int(row.Get("from_me")) == 1,
-				MediaURL: iosdb.Str(row.Get("media"))}
+	}
+	q := fmt.Sprintf(`SELECT m.Z_PK AS id, %s AS session, %s AS from_jid, %s AS to_jid, %s AS text,
+		m.ZMESSAGEDATE AS date, %s AS from_me FROM ZWAMESSAGE m ORDER BY m.Z_PK`,
+		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), iosdb.Col("m", "ZTEXT"), p("ZISFROMME"))
+	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		id := iosdb.Int(row.Get("id"))
+		m := &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row.Get("session")),
+			From: iosdb.Str(row.Get("from_jid")), To: iosdb.Str(row.Get("to_jid")), Text: iosdb.Str(row.Get("text")),
+			FromMe: iosdb.Int(row.Get("from_me")) == 1}
+		m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
+		copies := 1
+		if mi := medias[id]; mi != nil {
+			m.MediaURL, copies = iosdb.Str(mi.url), mi.n
 		}
-		for _, k := range []string{"matched", "c1", "c2", "title", "summary"} {
-			if s := iosdb.Str(row.Get(k)); s != "" && len(cur.Preview) < 20 {
-				cur.Preview = append(cur.Preview, s)
+	fill:
+		for range copies {
+			for _, item := range previews[id] {
+				for _, s := range item {
+					if len(m.Preview) >= 20 {
+						break fill
+					}
+					if s != "" {
+						m.Preview = append(m.Preview, s)
+					}
+				}
 			}
 		}
-		return nil
+		return emitMessage(m, fn)
 	})
-	if err != nil {
-		return err
-	}
-	if cur != nil {
-		return emitMessage(cur, fn)
-	}
-	return nil
 }
 
 func emitMessage(m *Message, fn func(*Message) error) error {
@@ -172,9 +216,9 @@ func (m *Message) record(src string) *model.Record {
 		r.Summary += " - Embedded links: " + strings.Join(m.Links, ", ")
 	}
 	if m.FromMe {
-		r.Stamp(m.Date, "whatsapp_message_sent")
+		r.StampChecked(m.Date, m.dateErr, "whatsapp_message_sent")
 	} else {
-		r.Stamp(m.Date, "whatsapp_message_received")
+		r.StampChecked(m.Date, m.dateErr, "whatsapp_message_received")
 	}
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
@@ -202,38 +246,62 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 	if err != nil {
 		return err
 	}
+	// The group's creation and each session's message statistics are read
+	// with one query per table and joined here (see eachMessage).
 	p := func(col string) string { return iosdb.Pick(c, "s", col) }
-	created, join := "NULL", ""
+	var groups map[int64]any
+	group := "NULL"
 	if tables["ZWAGROUPINFO"] && c["ZGROUPINFO"] {
 		gc, err := db.Columns(ctx, "ZWAGROUPINFO")
 		if err != nil {
 			return err
 		}
 		if gc["Z_PK"] && gc["ZCREATIONDATE"] {
-			created, join = "g.ZCREATIONDATE", " LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO"
+			group = "s.ZGROUPINFO"
+			groups, err = iosdb.Index(ctx, db, "SELECT Z_PK AS k, ZCREATIONDATE AS v FROM ZWAGROUPINFO", func(r iosdb.Row) (int64, any, bool) {
+				return iosdb.Int(r.Get("k")), r.Get("v"), !iosdb.Null(r.Get("k"))
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
 	mc, err := db.Columns(ctx, "ZWAMESSAGE")
 	if err != nil {
 		return err
 	}
-	stats := "NULL AS first, NULL AS last, 0 AS n"
-	if mc["ZCHATSESSION"] {
-		stats = `(SELECT min(ZMESSAGEDATE) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS first,
-			(SELECT max(ZMESSAGEDATE) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS last,
-			(SELECT count(*) FROM ZWAMESSAGE WHERE ZCHATSESSION = s.Z_PK) AS n`
+	type stat struct {
+		first, last any
+		n           int64
 	}
-	q := fmt.Sprintf(`SELECT s.Z_PK AS id, s.ZCONTACTJID AS jid, %s AS name, %s AS type, %s AS archived, %s AS removed,
-		%s AS counter, %s AS last_date, %s AS created, %s FROM ZWACHATSESSION s%s ORDER BY s.Z_PK`,
-		p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
-		p("ZLASTMESSAGEDATE"), created, stats, join)
+	var stats map[int64]stat
+	if mc["ZCHATSESSION"] {
+		// One pass over the messages, grouped (sorted, never joined).
+		stats, err = iosdb.Index(ctx, db, `SELECT ZCHATSESSION AS k, min(ZMESSAGEDATE) AS first, max(ZMESSAGEDATE) AS last, count(*) AS n FROM ZWAMESSAGE GROUP BY ZCHATSESSION`,
+			func(r iosdb.Row) (int64, stat, bool) {
+				return iosdb.Int(r.Get("k")), stat{r.Get("first"), r.Get("last"), iosdb.Int(r.Get("n"))}, !iosdb.Null(r.Get("k"))
+			})
+		if err != nil {
+			return err
+		}
+	}
+	q := fmt.Sprintf(`SELECT s.Z_PK AS id, %s AS jid, %s AS name, %s AS type, %s AS archived, %s AS removed,
+		%s AS counter, %s AS last_date, %s AS grp FROM ZWACHATSESSION s ORDER BY s.Z_PK`,
+		iosdb.Col("s", "ZCONTACTJID"), p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
+		p("ZLASTMESSAGEDATE"), group)
 	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		s := &Session{RecordType: "chat_session", ID: iosdb.Int(row.Get("id")), ContactJID: iosdb.Str(row.Get("jid")),
+		id := iosdb.Int(row.Get("id"))
+		var created any
+		if g := row.Get("grp"); g != nil {
+			created = groups[iosdb.Int(g)]
+		}
+		st := stats[id]
+		s := &Session{RecordType: "chat_session", ID: id, ContactJID: iosdb.Str(row.Get("jid")),
 			PartnerName: iosdb.Str(row.Get("name")), SessionType: iosdb.Int(row.Get("type")),
 			Archived: iosdb.Int(row.Get("archived")) == 1, Removed: iosdb.Int(row.Get("removed")) == 1,
 			MessageCounter: iosdb.Int(row.Get("counter")), LastMessageDate: iosdb.AppleTime(row.Get("last_date")),
-			GroupCreated: iosdb.AppleTime(row.Get("created")), FirstStoredMessage: iosdb.AppleTime(row.Get("first")),
-			LastStoredMessage: iosdb.AppleTime(row.Get("last")), StoredMessageCount: iosdb.Int(row.Get("n"))}
+			GroupCreated: iosdb.AppleTime(created), FirstStoredMessage: iosdb.AppleTime(st.first),
+			LastStoredMessage: iosdb.AppleTime(st.last), StoredMessageCount: st.n}
 		if lid, ok := strings.CutSuffix(s.ContactJID, "@lid"); ok {
 			if ph := lids[lid]; ph != "" {
 				s.PartnerResolvedPhone = "+" + strings.TrimPrefix(ph, "+")
@@ -297,8 +365,8 @@ func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
 		return nil, err
 	}
 	var out []*LIDPair
-	q := fmt.Sprintf(`SELECT ZLID AS lid, ZPHONENUMBER AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
-		iosdb.Pick(c, "", "ZTIMESTAMP"), maxPairs)
+	q := fmt.Sprintf(`SELECT %s AS lid, %s AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
+		iosdb.Col("", "ZLID"), iosdb.Col("", "ZPHONENUMBER"), iosdb.Pick(c, "", "ZTIMESTAMP"), maxPairs)
 	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
 		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(iosdb.Str(row.Get("lid")), "@lid"),
 			PhoneNumber: iosdb.Str(row.Get("phone")), Timestamp: iosdb.AppleTime(row.Get("ts")), source: db.Name})

@@ -1,0 +1,238 @@
+// Package outcome decides what a run means: the verdict level, its headline,
+// the exit status, and the list of what was not checked with how to fix it.
+// It is the only place this is decided. The console summary, report.html (in
+// every language), info.json's summary and the exit status all come from
+// Decide, so they can never disagree.
+//
+// Inputs are what info.json records (module coverage, evidence gaps,
+// indicator files, interruption) and the detections, so a saved results
+// folder gives the same outcome when `huella report` reads it again.
+package outcome
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+)
+
+// Verdict levels; the report colours by them.
+const (
+	LevelCritical   = "critical"
+	LevelHigh       = "high"
+	LevelMedium     = "medium"
+	LevelLow        = "low"
+	LevelNone       = "none"       // nothing found, everything checked
+	LevelIncomplete = "incomplete" // nothing (high) found, but something was not checked
+	LevelError      = "error"      // nothing could be checked
+)
+
+// Headline keys (internal/report/i18n holds their text in each language).
+const (
+	HeadlineFoundCampaigns = "verdict.found_campaigns"
+	HeadlineFoundHigh      = "verdict.found_high"
+	HeadlineFoundMedium    = "verdict.found_medium"
+	HeadlineFoundLow       = "verdict.found_low"
+	HeadlineNone           = "verdict.none"
+	HeadlineIncomplete     = "verdict.none_partial"
+	HeadlineNothingChecked = "verdict.nothing_checked"
+	HeadlineInterrupted    = "verdict.interrupted"
+)
+
+// Outcome is the decision.
+type Outcome struct {
+	Level    string
+	Headline string // catalogue key
+	// Campaigns are the campaigns of high or critical indicator matches,
+	// named in the found_campaigns headline.
+	Campaigns []string
+	Exit      int
+	// NotChecked is every part that should have been checked and was not.
+	NotChecked []coverage.Gap
+	// Checked counts the modules that read something.
+	Checked int
+	Highest model.Severity // -1 when nothing was found
+}
+
+// maxListed bounds the module names folded into one gap's detail.
+const maxListed = 8
+
+// Decide computes the outcome of a run.
+func Decide(info *results.Info, dets []model.Detection) Outcome {
+	o := Outcome{Highest: -1}
+	seen := map[string]bool{}
+	for _, d := range dets {
+		if d.Severity > o.Highest {
+			o.Highest = d.Severity
+		}
+	}
+	for _, d := range dets {
+		if d.Severity >= model.High && d.Kind == model.ByIndicator && d.Indicator != nil {
+			name := d.Indicator.Campaign
+			if name == "" {
+				name = d.Indicator.File
+			}
+			if name != "" && !seen[name] {
+				seen[name] = true
+				o.Campaigns = append(o.Campaigns, name)
+			}
+		}
+	}
+
+	gaps, explained := gapsOf(info)
+	for _, m := range info.Modules {
+		switch m.Status {
+		case results.StatusParsed, results.StatusEmpty:
+			o.Checked++
+		case results.StatusFailed, results.StatusInterrupted:
+			if m.Records > 0 {
+				o.Checked++
+			}
+		}
+	}
+	if o.Checked == 0 && !info.Interrupted && !explained {
+		part := "this " + string(info.Evidence.Kind) + " evidence"
+		if info.Evidence.Path != "" {
+			part = fmt.Sprintf("%s (%s)", info.Evidence.Path, info.Evidence.Kind)
+		}
+		gaps = append(gaps, coverage.Gap{Part: part, Cause: coverage.NothingFound,
+			Detail: "none of its modules found the artifact it reads"})
+	}
+	o.NotChecked = gaps
+	if o.NotChecked == nil {
+		o.NotChecked = []coverage.Gap{}
+	}
+
+	switch {
+	case o.Highest >= model.High:
+		o.Level = o.Highest.String()
+		o.Headline = HeadlineFoundHigh
+		if len(o.Campaigns) > 0 {
+			o.Headline = HeadlineFoundCampaigns
+		}
+	case info.Interrupted && o.Highest < model.Medium:
+		o.Level, o.Headline = LevelIncomplete, HeadlineInterrupted
+	case o.Checked == 0 && len(dets) == 0:
+		o.Level, o.Headline = LevelError, HeadlineNothingChecked
+	case o.Highest == model.Medium:
+		o.Level, o.Headline = LevelMedium, HeadlineFoundMedium
+	case len(gaps) > 0:
+		o.Level, o.Headline = LevelIncomplete, HeadlineIncomplete
+	case o.Highest >= model.Informational:
+		o.Level, o.Headline = LevelLow, HeadlineFoundLow
+	default:
+		o.Level, o.Headline = LevelNone, HeadlineNone
+	}
+
+	switch {
+	case info.Interrupted:
+		o.Exit = results.ExitInterrupted
+	case o.Highest >= model.High:
+		o.Exit = results.ExitFound
+	case o.Level == LevelError:
+		o.Exit = results.ExitError
+	case len(gaps) > 0:
+		o.Exit = results.ExitPartial
+	default:
+		o.Exit = results.ExitClean
+	}
+	return o
+}
+
+// gapsOf gathers every gap the run recorded or implies, most important
+// first. explained says whether a gap other than "no indicators" accounts
+// for parts that were not read.
+func gapsOf(info *results.Info) (gaps []coverage.Gap, explained bool) {
+	var interrupted, deselected []string
+	if info.Indicators.Total == 0 {
+		gaps = append(gaps, coverage.Gap{Part: "indicators", Cause: coverage.NoIndicators})
+	}
+	for _, g := range info.Evidence.Gaps {
+		gaps = append(gaps, g)
+		explained = true
+	}
+	for _, m := range info.Modules {
+		own := m.Gaps
+		switch m.Status {
+		case results.StatusFailed:
+			if !hasCause(own, coverage.TimedOut) {
+				gaps = append(gaps, coverage.Gap{Part: m.Name, Cause: coverage.Failed, Detail: m.Error})
+			}
+			explained = true
+		case results.StatusUnreadable:
+			if len(own) == 0 {
+				detail := ""
+				if len(m.Warnings) > 0 {
+					detail = m.Warnings[0]
+				}
+				gaps = append(gaps, coverage.Gap{Part: m.Name, Cause: coverage.Unreadable, Detail: detail})
+			}
+			explained = true
+		case results.StatusInterrupted:
+			interrupted = append(interrupted, m.Name)
+		case results.StatusSkipped:
+			deselected = append(deselected, m.Name)
+		}
+		for _, g := range own {
+			if g.Part != m.Name && !strings.HasPrefix(g.Part, m.Name+" ") {
+				g.Part = m.Name + " (" + g.Part + ")"
+			}
+			gaps = append(gaps, g)
+			explained = true
+		}
+	}
+	switch {
+	case len(interrupted) > 0:
+		gaps = append([]coverage.Gap{{Part: modulesPart(interrupted), Cause: coverage.Interrupted}}, gaps...)
+	case info.Interrupted:
+		gaps = append([]coverage.Gap{{Part: "the check", Cause: coverage.Interrupted}}, gaps...)
+	}
+	if len(deselected) > 0 {
+		gaps = append(gaps, coverage.Gap{Part: modulesPart(deselected), Cause: coverage.Deselected})
+	}
+	return gaps, explained
+}
+
+func hasCause(gs []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gs {
+		if g.Cause == c {
+			return true
+		}
+	}
+	return false
+}
+
+// modulesPart names a list of modules compactly and in no language:
+// "ios.sms", "a, b, c", or "a, b, ... h (+32)".
+func modulesPart(names []string) string {
+	sort.Strings(names)
+	if len(names) <= maxListed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s … (+%d)", strings.Join(names[:maxListed], ", "), len(names)-maxListed)
+}
+
+// Summarize fills info.json's summary block from the outcome.
+func Summarize(info *results.Info, dets []model.Detection, events int) results.Summary {
+	o := Decide(info, dets)
+	s := results.Summary{Detections: len(dets), BySeverity: map[string]int{}, Events: events,
+		Level: o.Level, Headline: o.Headline, NotChecked: o.NotChecked, ExitStatus: o.Exit}
+	camp := map[string]bool{}
+	for _, d := range dets {
+		s.BySeverity[d.Severity.String()]++
+		if d.Indicator != nil && d.Indicator.Campaign != "" {
+			camp[d.Indicator.Campaign] = true
+		}
+	}
+	if o.Highest >= 0 {
+		s.Highest = o.Highest.String()
+	}
+	for c := range camp {
+		s.Campaigns = append(s.Campaigns, c)
+	}
+	sort.Strings(s.Campaigns)
+	return s
+}

@@ -1,0 +1,236 @@
+// Package evfile is the one way huella reads the bytes of evidence files.
+//
+// Evidence may be crafted by the vendor whose spyware it records, so every
+// read goes through three checks, in this order:
+//
+//  1. the file is opened without blocking and must be a regular file inside
+//     the evidence root (Dir refuses named pipes, sockets, devices and links
+//     that lead outside the root; archive readers refuse such entries);
+//  2. its size is checked against the limit for its kind of file *before*
+//     anything is allocated;
+//  3. it is read through a limit, so a size an archive entry declares is
+//     never trusted: a file that holds more than it declared, or more than
+//     the limit, is refused when the limit is crossed.
+//
+// Refusals are *RefusedError values naming the file; callers that hold the
+// evidence (source.Evidence.ReadFile, module.Env.ReadFile and their Open)
+// also record them as a note and as a part not checked (coverage.Refused or
+// OverLimit), so a refused file is never silently skipped and the verdict
+// says it was not checked.
+//
+// Anything every evidence read should get (a layout prefix to strip, text
+// encodings to recognise) belongs here, where every reader passes.
+package evfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+// Limit is the most bytes huella reads from one kind of evidence file.
+type Limit struct {
+	Kind string // what the file is, for messages: "property list"
+	Max  int64  // bytes
+}
+
+// The limits of the kinds of files read whole. Each is far above the
+// largest real file of its kind and far below what would hurt a laptop.
+var (
+	// Pointer files name another file (a bug report's main_entry.txt).
+	Pointer = Limit{"pointer file", 4 << 10}
+	// SmallJSON: androidqf's acquisition.json, an ADB public key.
+	SmallJSON = Limit{"small metadata file", 1 << 20}
+	// Plist: preference and configuration-profile property lists.
+	Plist = Limit{"property list", 64 << 20}
+	// BackupInfo: an iOS backup's Info.plist embeds app icons and metadata
+	// and reaches tens of megabytes.
+	BackupInfo = Limit{"backup Info.plist", 256 << 20}
+	// BackupManifest: an iOS backup's Manifest.plist (keybag, app list).
+	BackupManifest = Limit{"backup Manifest.plist", 64 << 20}
+	// Text: logs, getprop output, ps listings read whole.
+	Text = Limit{"text file", 64 << 20}
+	// JSON: androidqf's JSON lists, read whole before decoding (which
+	// takes a few times their size in memory); real ones are megabytes.
+	JSON = Limit{"JSON file", 64 << 20}
+	// Database: an SQLite file copied into the private folder (the disk
+	// budget is what really bounds it).
+	Database = Limit{"database", 64 << 30}
+	// Stream: files a parser streams with its own bounds on what it keeps
+	// (a dumpstate, files.json): the cap only stops a lying size.
+	Stream = Limit{"streamed file", 16 << 30}
+)
+
+func (l Limit) String() string { return fmt.Sprintf("%s limit for a %s", Size(l.Max), l.Kind) }
+
+// ErrRefused is what every refusal of this package wraps.
+var ErrRefused = errors.New("refused")
+
+// RefusedError says which evidence file was refused and why.
+type RefusedError struct {
+	Name   string // logical path
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return e.Name + ": refused: " + e.Reason }
+func (e *RefusedError) Unwrap() error { return ErrRefused }
+
+// IsRefused says whether err is (or wraps) a refusal by this package.
+func IsRefused(err error) bool { return errors.Is(err, ErrRefused) }
+
+// File is an opened regular evidence file.
+type File struct {
+	fs.File
+	Info fs.FileInfo
+	name string
+	lim  Limit
+	left int64 // bytes still allowed
+}
+
+// Name is the logical path the file was opened as.
+func (f *File) Name() string { return f.name }
+
+// Read reads at most the limit; one byte past it is an error naming the
+// file, whatever size the file (or an archive entry) declared.
+func (f *File) Read(p []byte) (int, error) {
+	if f.left <= 0 {
+		var b [1]byte
+		n, err := f.File.Read(b[:])
+		if n > 0 {
+			return 0, &RefusedError{Name: f.name, Reason: "holds more than the " + f.lim.String()}
+		}
+		if err == nil {
+			err = io.EOF
+		}
+		return 0, err
+	}
+	if int64(len(p)) > f.left {
+		p = p[:f.left]
+	}
+	n, err := f.File.Read(p)
+	f.left -= int64(n)
+	return n, err
+}
+
+// Open opens name from fsys for streaming under lim: it must be a regular
+// file and must not declare more than lim.Max bytes; reads stop at lim.Max.
+func Open(fsys fs.FS, name string, lim Limit) (*File, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, asRefusal(name, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if why := NotRegular(fi.Mode()); why != "" {
+		f.Close()
+		return nil, &RefusedError{Name: name, Reason: why}
+	}
+	if fi.Size() > lim.Max {
+		f.Close()
+		return nil, &RefusedError{Name: name, Reason: fmt.Sprintf("declares %s, over the %s", Size(fi.Size()), lim)}
+	}
+	return &File{File: f, Info: fi, name: name, lim: lim, left: lim.Max}, nil
+}
+
+// ReadFile reads a whole evidence file under lim. The buffer is sized from
+// the declared size only once that size has passed the limit, and grows no
+// further than the limit whatever the file really holds.
+func ReadFile(fsys fs.FS, name string, lim Limit) ([]byte, error) {
+	f, err := Open(fsys, name, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := f.Info.Size()
+	if size < 0 {
+		size = 0
+	}
+	buf := make([]byte, 0, size+1)
+	for {
+		if len(buf) == cap(buf) {
+			// The declared size was wrong (or zero): grow, never past the limit + 1.
+			next := min(max(2*int64(cap(buf)), 512), lim.Max+1)
+			if next <= int64(cap(buf)) {
+				next = int64(cap(buf)) + 1
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			if IsRefused(err) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+}
+
+// ReadAll reads the rest of an already opened stream (the body after a
+// header a parser read itself) under lim, refusing it past the limit.
+func ReadAll(r io.Reader, name string, lim Limit) ([]byte, error) {
+	f := &File{File: readerFile{r}, name: name, lim: lim, left: lim.Max}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		if IsRefused(err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// readerFile lets File's limited Read wrap a plain reader.
+type readerFile struct{ io.Reader }
+
+func (readerFile) Stat() (fs.FileInfo, error) { return nil, errors.New("not a file") }
+func (readerFile) Close() error               { return nil }
+
+// NotRegular says why a file of mode m cannot be read as evidence bytes, or
+// "" for a regular file.
+func NotRegular(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return ""
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO), not a regular file"
+	case m&fs.ModeSocket != 0:
+		return "a socket, not a regular file"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device, not a regular file"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link, not a regular file"
+	case m.IsDir():
+		return "a folder, not a file"
+	}
+	return "not a regular file (" + m.Type().String() + ")"
+}
+
+// Size prints a byte count for people: "7.5 GiB", "312 B".
+func Size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	v := float64(n) / float64(div)
+	s := fmt.Sprintf("%.1f", v)
+	if len(s) > 2 && s[len(s)-2:] == ".0" {
+		s = s[:len(s)-2]
+	}
+	return s + " " + string("KMGTPE"[exp]) + "iB"
+}
