@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,7 +199,7 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 	// The runs' origins: module, artifact and field of every origin id.
 	origins := map[int64]originRow{}
 	byModule := map[[2]string][]int64{} // (run, module) → origin ids
-	if err := s.eachRow(ctx, "SELECT id, run_id, module, source, field FROM origins WHERE "+s.ints("run_id", 1), keysOf(runSet), func(r *sql.Rows) error {
+	if err := s.eachRow(ctx, "SELECT id, run_id, module, source, field FROM origins WHERE "+s.ints("run_id", 1), slices.Sorted(maps.Keys(runSet)), func(r *sql.Rows) error {
 		var o originRow
 		var run int64
 		if err := r.Scan(&o.id, &run, &o.module, &o.source, &o.field); err != nil {
@@ -327,7 +329,7 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		}
 	}
 	vals := map[int64]storedVal{}
-	if err := s.eachRow(ctx, "SELECT id, kind, value, keys FROM vals WHERE "+s.ints("id", 1), keysOf(valIDs), func(r *sql.Rows) error {
+	if err := s.eachRow(ctx, "SELECT id, kind, value, keys FROM vals WHERE "+s.ints("id", 1), slices.Sorted(maps.Keys(valIDs)), func(r *sql.Rows) error {
 		var id int64
 		var v storedVal
 		var packed []byte
@@ -421,15 +423,6 @@ func (s *Store) eachPrepared(ctx context.Context, q string, n int, args func(int
 		}
 	}
 	return nil
-}
-
-func keysOf(m map[int64]bool) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // eachRow runs a list query in chunks.

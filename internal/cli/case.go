@@ -25,8 +25,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).caseCmd) }
-
 // storeFlags choose the case store.
 type storeFlags struct{ store string }
 

@@ -104,7 +104,7 @@ unless you run 'huella iocs update'.
 	// Every command, listed here: nothing registers itself.
 	root.AddCommand(
 		a.checkCmd(), a.checkURLCmd(), a.checkIOCsCmd(), a.reportCmd(), a.exportCmd(), a.demoCmd(),
-		a.iocsCmd(), a.decryptBackupCmd(), a.extractKeyCmd(), a.modulesCmd(), a.versionCmd(),
+		a.iocsCmd(), a.caseCmd(), a.huntCmd(), a.decryptBackupCmd(), a.extractKeyCmd(), a.modulesCmd(), a.versionCmd(),
 	)
 	return root
 }

@@ -61,7 +61,7 @@ func TestRootListsEveryCommand(t *testing.T) {
 	for _, c := range (&app{}).rootCmd().Commands() {
 		got = append(got, c.Name())
 	}
-	want := []string{"check", "check-iocs", "check-url", "decrypt-backup", "demo", "export", "extract-key", "iocs", "modules", "report", "version"}
+	want := []string{"case", "check", "check-iocs", "check-url", "decrypt-backup", "demo", "export", "extract-key", "hunt", "iocs", "modules", "report", "version"}
 	if !slices.Equal(got, want) {
 		t.Errorf("root commands %v, want %v", got, want)
 	}

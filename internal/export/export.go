@@ -211,7 +211,7 @@ func mispSightings(attrUUID string, times map[time.Time]bool) []map[string]any {
 	for t := range times {
 		ts = append(ts, t)
 	}
-	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	slices.SortFunc(ts, time.Time.Compare)
 	if len(ts) > maxSightings {
 		ts = ts[:maxSightings]
 	}
