@@ -415,22 +415,13 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		return exitWith(results.ExitError, err)
 	}
 
-	dir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	dir, closeDir, err := log.openOutput(outPath, f.force)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer dir.Close()
-	logFile, err := dir.CreateLog("command.log")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer logFile.Close()
-	log.attach(logFile)
+	defer closeDir()
 
-	var matcher scan.Matcher
-	if set != nil {
-		matcher = set
-	}
+	matcher := matcherOf(set)
 	var prog scan.Progress
 	if !f.quiet && !f.json && isTerminal(a.stderr) {
 		p := newProgress(a.stderr, len(mods))

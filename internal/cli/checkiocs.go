@@ -113,22 +113,13 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 		return exitWith(results.ExitError, err)
 	}
 	defer removeTmp()
-	outDir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	outDir, closeDir, err := log.openOutput(outPath, f.force)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer outDir.Close()
-	logFile, err := outDir.CreateLog("command.log")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer logFile.Close()
-	log.attach(logFile)
+	defer closeDir()
 
-	var matcher scan.Matcher
-	if set != nil {
-		matcher = set
-	}
+	matcher := matcherOf(set)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
 		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, TempDir: tmp}
 	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: outPath, Log: log.Logger,

@@ -5,6 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+
+	"github.com/huella-project/huella/internal/atomicfile"
+	"github.com/huella-project/huella/internal/indicators"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/scan"
 )
 
 // logSilent is above every level used: the console handler of a run that
@@ -71,4 +76,29 @@ func (l *lateWriter) attach(w io.Writer) error {
 // when something is wrong enough to warn about.
 func quietLogger(a *app) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// openOutput creates the run's output folder and its command.log, which the
+// log then writes to (after what it kept so far); closeDir closes both.
+func (l *runLog) openOutput(outPath string, force bool) (dir *atomicfile.Dir, closeDir func(), err error) {
+	dir, err = results.CreateOutDir(outPath, force, isOwnResultFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	logFile, err := dir.CreateLog("command.log")
+	if err != nil {
+		dir.Close()
+		return nil, nil, err
+	}
+	l.attach(logFile)
+	return dir, func() { logFile.Close(); dir.Close() }, nil
+}
+
+// matcherOf is the run's matcher: none, not a typed nil, when no indicators
+// were loaded, so the pipeline knows it has nothing to match.
+func matcherOf(set *indicators.Set) scan.Matcher {
+	if set == nil {
+		return nil
+	}
+	return set
 }

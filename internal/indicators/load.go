@@ -318,6 +318,21 @@ func decodeBundle(data []byte) ([]stixObject, error) {
 	return out, nil
 }
 
+// fileProblems is how one file's problems are listed: the first
+// maxProblemsPerFile, then one line saying the rest are not, so a broken
+// feed cannot bury the others' problems.
+func (b *builder) fileProblems(fi *FileInfo) func(Problem) {
+	problems := 0
+	return func(pr Problem) {
+		problems++
+		if problems <= maxProblemsPerFile {
+			b.problems = append(b.problems, pr)
+		} else if problems == maxProblemsPerFile+1 {
+			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
+		}
+	}
+}
+
 // addBundle attributes each indicator to a campaign and compiles it. The
 // order is: the malware it indicates, else the report listing it, else the
 // file name. MVT looks at reports first; a relationship is the more specific
@@ -357,15 +372,7 @@ func (b *builder) addBundle(fi *FileInfo, objs []stixObject) {
 			weak[o.SourceRef] = name
 		}
 	}
-	problems := 0
-	problem := func(pr Problem) {
-		problems++
-		if problems <= maxProblemsPerFile {
-			b.problems = append(b.problems, pr)
-		} else if problems == maxProblemsPerFile+1 {
-			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
-		}
-	}
+	problem := b.fileProblems(fi)
 	for _, o := range objs {
 		if o.Type == "x-huella-invalid" {
 			problem(Problem{File: fi.Path, ID: o.ID, Reason: "object does not decode: " + o.Name})

@@ -94,3 +94,16 @@ func eachVisit(ctx context.Context, db *sqlitex.DB, s Schema, fn func(Page, sqli
 	}
 	return nil
 }
+
+// IconRecord is the record of one cached favicon: its first link, the second
+// where it differs (a page and its icon), and when the icon was stored. A
+// favicon outlives cleared history, so both links are matched.
+func IconRecord(src string, data any, summary, first, firstField, second, secondField string, t time.Time, terr error, stamp string) *model.Record {
+	r := &model.Record{Source: src, Data: data, Summary: summary}
+	r.Add(model.KindURL, first, firstField)
+	if second != first {
+		r.Add(model.KindURL, second, secondField)
+	}
+	r.StampChecked(t, terr, stamp)
+	return r
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/browserhistory"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -92,13 +91,8 @@ func parseFavicons(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 		}
 		var terr error
 		f.LastSeen, terr = timestamp.WebKit(ts)
-		r := &model.Record{Source: name, Data: f, Summary: "Chrome favicon for " + f.PageURL + " from " + f.IconURL}
-		r.Add(model.KindURL, f.PageURL, "page_url")
-		if f.IconURL != f.PageURL {
-			r.Add(model.KindURL, f.IconURL, "icon_url")
-		}
-		r.StampChecked(f.LastSeen, terr, "new_favicon")
-		env.Emit(r)
+		env.Emit(browserhistory.IconRecord(name, f, "Chrome favicon for "+f.PageURL+" from "+f.IconURL,
+			f.PageURL, "page_url", f.IconURL, "icon_url", f.LastSeen, terr, "new_favicon"))
 		return nil
 	})
 	if err != nil {

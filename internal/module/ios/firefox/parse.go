@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/browserhistory"
 	"github.com/huella-project/huella/internal/sqlitex"
@@ -79,16 +78,11 @@ func parseFavicons(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 				Type: row.Int("type"), HistoryID: pg.ID, HistoryURL: pg.URL}
 			var terr error
 			f.Date, terr = sqlitex.UnixTimeChecked(row.Get("date"))
-			r := &model.Record{Source: name, Data: f, Summary: "Firefox favicon " + f.URL}
+			summary := "Firefox favicon " + f.URL
 			if f.HistoryURL != "" {
-				r.Summary += " for " + f.HistoryURL
+				summary += " for " + f.HistoryURL
 			}
-			r.Add(model.KindURL, f.URL, "url")
-			if f.HistoryURL != f.URL {
-				r.Add(model.KindURL, f.HistoryURL, "history_url")
-			}
-			r.StampChecked(f.Date, terr, "firefox_favicon")
-			env.Emit(r)
+			env.Emit(browserhistory.IconRecord(name, f, summary, f.URL, "url", f.HistoryURL, "history_url", f.Date, terr, "firefox_favicon"))
 		}
 		return nil
 	})
