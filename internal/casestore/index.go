@@ -130,18 +130,16 @@ func (s *Store) Candidates(ctx context.Context, targets []Target, p Probe, fn fu
 		if err != nil {
 			return len(vals), err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var pr pair
 			if err := rows.Scan(&pr.run, &pr.val); err != nil {
-				rows.Close()
-				return len(vals), err
+				return err
 			}
 			if _, ok := byRun[pr.run]; ok {
 				pairs = append(pairs, pr)
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return len(vals), err
 		}
 	}
@@ -224,16 +222,14 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var o obsRow
 			if err := rows.Scan(&o.run, &o.origin, &o.rec); err != nil {
-				rows.Close()
 				return err
 			}
 			hits = append(hits, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	} else {
@@ -294,17 +290,15 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var i int
 			var o obsRow
 			if err := rows.Scan(&i, &o.origin, &o.pos, &o.val, &o.t, &o.tns); err != nil {
-				rows.Close()
 				return err
 			}
 			add(i, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	} else {
@@ -411,14 +405,12 @@ func (s *Store) eachPrepared(ctx context.Context, q string, n int, args func(int
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			if err := fn(i, rows); err != nil {
-				rows.Close()
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
@@ -433,14 +425,12 @@ func (s *Store) eachRow(ctx context.Context, q string, ids []int64, fn func(*sql
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			if err := fn(rows); err != nil {
-				rows.Close()
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
