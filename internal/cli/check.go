@@ -445,17 +445,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	reportName := ""
-	if !f.noReport && !res.Interrupted {
-		// An interrupted run skips the report to stop quickly;
-		// 'huella report DIR' writes it from what ran.
-		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
-			log.Error("report not written", "err", err)
-			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
-		} else {
-			reportName = report.FileName(f.lang)
-		}
-	}
+	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)

@@ -171,15 +171,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	if err := outDir.WriteJSON("recheck.json", rc); err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	reportName := ""
-	if !f.noReport && !res.Interrupted {
-		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
-			log.Error("report not written", "err", err)
-			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
-		} else {
-			reportName = report.FileName(f.lang)
-		}
-	}
+	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.asJSON)
 	if !f.asJSON {

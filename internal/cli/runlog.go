@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
 
 	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/indicators"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 )
@@ -101,4 +103,20 @@ func matcherOf(set *indicators.Set) scan.Matcher {
 		return nil
 	}
 	return set
+}
+
+// writeReport writes the run's report.html and returns its name, or ""
+// when skipped or failed (said on the console and in the log: the results
+// stand without it). An interrupted run skips the report to stop quickly;
+// 'huella report DIR' writes it from what ran.
+func (a *app) writeReport(outPath, lang string, skip bool, log *runLog) string {
+	if skip {
+		return ""
+	}
+	if err := report.Write(outPath, report.Options{Lang: lang}); err != nil {
+		log.Error("report not written", "err", err)
+		fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
+		return ""
+	}
+	return report.FileName(lang)
 }

@@ -131,28 +131,31 @@ func Load(paths ...string) (*Set, error) {
 				continue
 			}
 			seen[key] = true
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := os.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				if !st.Mode().IsRegular() {
-					fh.Close()
-					return nil, 0, errors.New("not a regular file")
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(os.Open(f)) })
 		}
 	}
 	if existing == 0 && len(paths) > 0 {
 		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(paths, ", "))
 	}
 	return b.finish(), nil
+}
+
+// sized is an opened indicator file with its size, which the loader checks
+// before reading; anything but a regular file is refused.
+func sized(fh fs.File, err error) (io.ReadCloser, int64, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		fh.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	return fh, st.Size(), nil
 }
 
 // LoadFS is Load over an fs.FS, for tests and embedded feeds. names are files
@@ -187,18 +190,7 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
 			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
 		b.files = append(b.files, missing...)
 		for _, f := range files {
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := fsys.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(fsys.Open(f)) })
 		}
 	}
 	if existing == 0 && len(names) > 0 {
