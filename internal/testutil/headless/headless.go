@@ -1,11 +1,11 @@
-// Package browser drives a headless Chromium for the report's tests: one
+// Package headless drives a headless Chromium for the report's tests: one
 // tab that records every console error, request and dialog (so a test can
 // assert the page stayed offline and silent), viewports of a phone and a
 // desktop, a walk over the page for anything wider than the screen,
 // screenshots kept as test artifacts, print-media emulation and printing to
 // PDF. Tests only: it needs chromium on PATH (CI installs it; elsewhere the
 // test is skipped).
-package browser
+package headless
 
 import (
 	"bytes"
