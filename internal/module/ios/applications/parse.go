@@ -3,8 +3,9 @@ package applications
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/ios"
@@ -107,13 +108,8 @@ func FromInfo(info map[string]any, warn func(string)) []*App {
 			byID[id] = &App{BundleID: id}
 		}
 	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := make([]*App, 0, len(ids))
-	for _, id := range ids {
+	out := make([]*App, 0, len(byID))
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		out = append(out, byID[id])
 	}
 	return out
