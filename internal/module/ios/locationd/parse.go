@@ -39,11 +39,7 @@ const maxClients = 100_000
 // "com.apple.locationd.bundle-<path>" / "com.apple.locationd.executable-<path>"
 // for system components, sometimes with a trailing ':'), each a dictionary.
 func Decode(b []byte) (out []Client, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&out, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {

@@ -32,11 +32,7 @@ const maxProcesses = 100_000
 // wwan in, wwan out]. Entries of another shape are skipped, not fatal, since
 // the baseline's layout is undocumented.
 func Decode(b []byte) (out []Usage, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&out, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {

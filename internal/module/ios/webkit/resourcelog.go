@@ -48,11 +48,7 @@ func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
 	if len(b) > maxLogBytes {
 		return nil, fmt.Errorf("resource log larger than %d bytes", maxLogBytes)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			entries, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&entries, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {
