@@ -24,6 +24,9 @@ bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 bench-capture: ## memory and time of a check of a 1 GiB pcapng (CAPTURE_MB=..., SERVERS=... per half hour)
 	bench/capture.sh
 
+bench-hunt: ## case-store scale benchmark: 1,000 cases x 100,000 observations, a new feed hunted (ENGINE=postgres for PostgreSQL)
+	bench/hunt.sh
+
 precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
 	bench/precision.sh
 
@@ -38,4 +41,4 @@ golden: ## rewrite golden files after a deliberate output change
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz mutate bench bench-capture precision screenshots golden help
+.PHONY: build test cross fuzz mutate bench bench-capture bench-hunt precision screenshots golden help

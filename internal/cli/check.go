@@ -48,6 +48,7 @@ type checkFlags struct {
 	moduleTimeout time.Duration
 	openTimeout   time.Duration
 	tempBudget    string
+	caseFlags     caseFlags // --case: store the results in a case (case.go)
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -108,6 +109,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
 	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
+	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
 	registerCompletions(cmd)
 	return cmd
 }
@@ -436,22 +438,13 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 		nmods += len(p.Modules)
 	}
 
-	dir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	dir, closeDir, err := log.openOutput(outPath, f.force)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer dir.Close()
-	logFile, err := dir.CreateLog("command.log")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer logFile.Close()
-	log.attach(logFile)
+	defer closeDir()
 
-	var matcher scan.Matcher
-	if set != nil {
-		matcher = set
-	}
+	matcher := matcherOf(set)
 	var prog scan.Progress
 	if !f.quiet && !f.json && isTerminal(a.stderr) {
 		p := newProgress(a.stderr, nmods)
@@ -475,21 +468,11 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	reportName := ""
-	if !f.noReport && !res.Interrupted {
-		// An interrupted run skips the report to stop quickly;
-		// 'huella report DIR' writes it from what ran.
-		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
-			log.Error("report not written", "err", err)
-			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
-		} else {
-			reportName = report.FileName(f.lang)
-		}
-	}
+	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
-	return exitCode(info.Summary.ExitStatus)
+	return a.storeCheck(ctx, inputs, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
 func exitCode(code int) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/huella-project/huella/internal/feeds"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/results"
 )
@@ -21,13 +22,13 @@ type iocFlags struct {
 }
 
 func (f *iocFlags) register(fl *pflag.FlagSet) {
-	fl.StringSliceVarP(&f.iocs, "iocs", "i", nil, "STIX 2.1 indicator file or folder (repeatable; also HUELLA_IOCS, and the feeds from 'huella iocs update')")
+	fl.StringSliceVarP(&f.iocs, "iocs", "i", nil, "STIX 2.1 or MISP indicator file or folder (repeatable; also HUELLA_IOCS, and the feeds from 'huella iocs update')")
 	fl.BoolVar(&f.noCache, "no-feed-cache", false, "do not use the feeds downloaded by 'huella iocs update'")
 	fl.StringVar(&f.lock, "iocs-lock", "", "use exactly the indicator files whose SHA-256 an earlier run recorded (its info.json or a lock file)")
 }
 
 // indicatorFormats tells a user whose file loaded nothing what huella reads.
-const indicatorFormats = "huella reads STIX 2.1 JSON bundles (.stix2, .json); STIX 1 XML and MISP JSON files must be converted to STIX 2.1 first. 'huella iocs update' downloads the public STIX 2.1 feeds"
+const indicatorFormats = "huella reads STIX 2.1 JSON bundles (.stix2, .json) and MISP event exports and feed folders (attributes with to_ids set); STIX 1 XML must be converted to STIX 2.1 first. 'huella iocs update' downloads the public STIX 2.1 feeds"
 
 // load gathers the indicator files from --iocs, HUELLA_IOCS and the feed
 // cache, compiles them once, and describes them for info.json.
@@ -57,11 +58,11 @@ func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, 
 	}
 	paths := append([]string(nil), named...)
 	if !f.noCache {
-		paths = append(paths, feedCacheFiles()...)
+		paths = append(paths, feeds.CachedFiles(feeds.DataDir())...)
 	}
 	info := results.Indicators{Files: []results.IndicatorFile{}}
 	if f.lock != "" {
-		locked, err := applyLock(f.lock, paths)
+		locked, err := feeds.ApplyLock(f.lock, paths)
 		if err != nil {
 			return nil, info, err
 		}
@@ -156,14 +157,4 @@ func skippedIndicatorFiles(ind results.Indicators) []results.IndicatorFile {
 		}
 	}
 	return out
-}
-
-// feedCacheFiles lists the feeds 'huella iocs update' keeps; set by the
-// feeds command file.
-var feedCacheFiles = func() []string { return nil }
-
-// applyLock is replaced by the feeds command file; without it a lock cannot
-// be honoured, which must be an error rather than a silent unpinned run.
-var applyLock = func(lock string, paths []string) ([]string, error) {
-	return nil, fmt.Errorf("--iocs-lock is not supported in this build")
 }

@@ -85,7 +85,9 @@ func isSTIXName(name string) bool {
 }
 
 // Load reads files and folders (folders recursively, keeping *.stix2, *.json
-// and *.stix; a file named explicitly is read whatever its extension). A file
+// and *.stix; a file named explicitly is read whatever its extension). Each
+// file is a STIX 2.1 bundle or a MISP event export (see misp.go); a MISP
+// feed's manifest.json stands for the event files it lists. A file
 // that fails is reported in its FileInfo and the others still load; the
 // error is only for when none of the paths exists.
 func Load(paths ...string) (*Set, error) {
@@ -118,6 +120,8 @@ func Load(paths ...string) (*Set, error) {
 			files = append(files, p)
 		}
 		sort.Strings(files)
+		files, missing := expandFeeds(files, readBounded, isRegular, func(d, n string) string { return filepath.Join(d, n) }, filepath.Dir, filepath.Base)
+		b.files = append(b.files, missing...)
 		for _, f := range files {
 			key := f
 			if abs, err := filepath.Abs(f); err == nil {
@@ -127,28 +131,31 @@ func Load(paths ...string) (*Set, error) {
 				continue
 			}
 			seen[key] = true
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := os.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				if !st.Mode().IsRegular() {
-					fh.Close()
-					return nil, 0, errors.New("not a regular file")
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(os.Open(f)) })
 		}
 	}
 	if existing == 0 && len(paths) > 0 {
 		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(paths, ", "))
 	}
 	return b.finish(), nil
+}
+
+// sized is an opened indicator file with its size, which the loader checks
+// before reading; anything but a regular file is refused.
+func sized(fh fs.File, err error) (io.ReadCloser, int64, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		fh.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	return fh, st.Size(), nil
 }
 
 // LoadFS is Load over an fs.FS, for tests and embedded feeds. names are files
@@ -178,19 +185,12 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
 		} else {
 			files = append(files, n)
 		}
+		files, missing := expandFeeds(files, func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) },
+			func(p string) bool { st, err := fs.Stat(fsys, p); return err == nil && st.Mode().IsRegular() },
+			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
+		b.files = append(b.files, missing...)
 		for _, f := range files {
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := fsys.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(fsys.Open(f)) })
 		}
 	}
 	if existing == 0 && len(names) > 0 {
@@ -246,6 +246,14 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	fi.Size = int64(len(data))
 	sum := sha256.Sum256(data)
 	fi.SHA256 = hex.EncodeToString(sum[:])
+	if events, ok := looksMISP(data); ok {
+		if err := b.addMISP(&fi, events); err != nil {
+			fail(fmt.Errorf("not a MISP event: %w", err))
+			return
+		}
+		b.files = append(b.files, fi)
+		return
+	}
 	objs, err := decodeBundle(data)
 	if err != nil {
 		fail(fmt.Errorf("not a STIX 2.1 bundle: %w", err))
@@ -253,6 +261,25 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	}
 	b.addBundle(&fi, objs)
 	b.files = append(b.files, fi)
+}
+
+// readBounded reads a small file (a feed manifest) under the file limit.
+func readBounded(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && int64(len(data)) > MaxFileSize {
+		err = fmt.Errorf("%s is over the %d-byte limit", p, MaxFileSize)
+	}
+	return data, err
+}
+
+func isRegular(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func decodeBundle(data []byte) ([]stixObject, error) {
@@ -281,6 +308,21 @@ func decodeBundle(data []byte) ([]stixObject, error) {
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// fileProblems is how one file's problems are listed: the first
+// maxProblemsPerFile, then one line saying the rest are not, so a broken
+// feed cannot bury the others' problems.
+func (b *builder) fileProblems(fi *FileInfo) func(Problem) {
+	problems := 0
+	return func(pr Problem) {
+		problems++
+		if problems <= maxProblemsPerFile {
+			b.problems = append(b.problems, pr)
+		} else if problems == maxProblemsPerFile+1 {
+			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
+		}
+	}
 }
 
 // addBundle attributes each indicator to a campaign and compiles it. The
@@ -322,15 +364,7 @@ func (b *builder) addBundle(fi *FileInfo, objs []stixObject) {
 			weak[o.SourceRef] = name
 		}
 	}
-	problems := 0
-	problem := func(pr Problem) {
-		problems++
-		if problems <= maxProblemsPerFile {
-			b.problems = append(b.problems, pr)
-		} else if problems == maxProblemsPerFile+1 {
-			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
-		}
-	}
+	problem := b.fileProblems(fi)
 	for _, o := range objs {
 		if o.Type == "x-huella-invalid" {
 			problem(Problem{File: fi.Path, ID: o.ID, Reason: "object does not decode: " + o.Name})

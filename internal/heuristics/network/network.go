@@ -20,7 +20,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/links"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/warninglists"
 )
@@ -233,7 +233,7 @@ func SuspiciousEnding(name string) *rules.Finding {
 		return nil
 	}
 	ending := suffix[strings.LastIndexByte(suffix, '.')+1:]
-	for _, lf := range heuristics.CheckLink("https://" + name + "/") {
+	for _, lf := range links.CheckLink("https://" + name + "/") {
 		if lf.Rule == "link.host.random_cheap" {
 			f := ruleSuspiciousEnding.New(rules.Params{"name": name, "ending": ending}, "random")
 			return &f

@@ -40,20 +40,13 @@ func Def() module.Def {
 // limits are the aggregation's bounds (tests lower them).
 var limits = netflow.DefaultLimits
 
-func run(ctx context.Context, env *module.Env) error {
-	files := env.Find(Paths...)
-	if len(files) == 0 {
-		return module.Absent("no pcap or pcapng capture")
-	}
-	for _, name := range files {
-		if err := readFile(ctx, env, name); err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+// run reads every file (module.EachFile). A file that cannot be read,
+// or only in part, is already a gap (env.Unreadable) naming it: the
+// module goes on with the others and fails only when the check is stopped.
+var run = module.EachFile("no pcap or pcapng capture", Paths, func(ctx context.Context, env *module.Env, name string) error {
+	readFile(ctx, env, name)
+	return ctx.Err()
+})
 
 // readFile reads one capture: one aggregation, since the "no DNS answer"
 // rule looks for answers in the same capture.

@@ -36,18 +36,13 @@ func Def() module.Def {
 
 var limits = netflow.DefaultLimits
 
-func run(ctx context.Context, env *module.Env) error {
-	files := env.Find(Paths...)
-	if len(files) == 0 {
-		return module.Absent("no DNS resolver log")
-	}
-	for _, name := range files {
-		if err := readFile(ctx, env, name); err != nil && ctx.Err() != nil {
-			return err
-		}
-	}
-	return nil
-}
+// run reads every file (module.EachFile). A file that cannot be read,
+// or only in part, is already a gap (env.Unreadable) naming it: the
+// module goes on with the others and fails only when the check is stopped.
+var run = module.EachFile("no DNS resolver log", Paths, func(ctx context.Context, env *module.Env, name string) error {
+	readFile(ctx, env, name)
+	return ctx.Err()
+})
 
 // parser reads one log format into the aggregation; it returns the
 // entries read and those that could not be.
