@@ -202,6 +202,8 @@ func mispType(k model.Kind) (string, string) {
 		return "x509-fingerprint-sha256", "Network activity"
 	case model.KindTLSCertSHA1:
 		return "x509-fingerprint-sha1", "Network activity"
+	case model.KindJA3:
+		return "ja3-fingerprint-md5", "Network activity"
 	}
 	return "text", "Other"
 }

@@ -33,6 +33,9 @@ const (
 	TypeX509MD5    = "x509-certificate:hashes.md5"
 	TypeX509SHA1   = "x509-certificate:hashes.sha1"
 	TypeX509SHA256 = "x509-certificate:hashes.sha256"
+	// A TLS client's JA3 fingerprint. STIX has no object for it; MISP's
+	// ja3-fingerprint-md5 attributes load as this type.
+	TypeJA3 = "ja3:md5"
 )
 
 var simplePaths = map[string]string{

@@ -36,6 +36,7 @@ const (
 	SpaceProperty = "property"
 	SpaceHash     = "hash"
 	SpaceCert     = "cert"
+	SpaceJA3      = "ja3"
 )
 
 // LookupKey is one key of one space. IP keys carry Prefix (a single address
@@ -223,6 +224,8 @@ func foldSpace(set string) string {
 		return SpaceHash
 	case "cert":
 		return SpaceCert
+	case "ja3":
+		return SpaceJA3
 	}
 	return set
 }

@@ -49,6 +49,7 @@ var foldKinds = map[model.Kind]string{
 	model.KindCertMD5:         "cert",
 	model.KindTLSCertSHA1:     "cert",
 	model.KindTLSCertSHA256:   "cert",
+	model.KindJA3:             "ja3",
 }
 
 // foldTypes is the same for indicator types. Hashes share one set whatever
@@ -68,6 +69,7 @@ var foldTypes = map[string]string{
 	TypeX509MD5:         "cert",
 	TypeX509SHA1:        "cert",
 	TypeX509SHA256:      "cert",
+	TypeJA3:             "ja3",
 }
 
 type builder struct {

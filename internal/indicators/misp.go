@@ -137,6 +137,7 @@ var mispTypes = map[string][]string{
 	"x509-fingerprint-md5":    {TypeCertMD5},
 	"x509-fingerprint-sha1":   {TypeCertSHA1},
 	"x509-fingerprint-sha256": {TypeCertSHA256},
+	"ja3-fingerprint-md5":     {TypeJA3},
 	"stix2-pattern":           {"stix"},
 }
 

@@ -53,6 +53,7 @@ func TestMISPEventAttributes(t *testing.T) {
 		attr("11111111-0000-4000-8000-00000000000d", "text", "Pegasus", true),
 		attr("11111111-0000-4000-8000-00000000000e", "ip-src", "203.0.113.0/24", true),
 		{"uuid": "11111111-0000-4000-8000-00000000000f", "type": "domain", "value": "revoked.example", "to_ids": true, "deleted": true},
+		attr("11111111-0000-4000-8000-000000000010", "ja3-fingerprint-md5", "ADA70206E40642A3E4461F35503241D5", true),
 	}
 	objects := []map[string]any{{"name": "domain-ip", "Attribute": []map[string]any{
 		attr("22222222-0000-4000-8000-000000000001", "domain", "object.spy.example", true),
@@ -65,8 +66,8 @@ func TestMISPEventAttributes(t *testing.T) {
 	if fi.Error != "" {
 		t.Fatal(fi.Error)
 	}
-	if fi.Indicators != 15 || fi.Unsupported != 2 {
-		t.Errorf("indicators %d unsupported %d, want 15 and 2 (to_ids false, text); problems %+v", fi.Indicators, fi.Unsupported, s.Problems)
+	if fi.Indicators != 16 || fi.Unsupported != 2 {
+		t.Errorf("indicators %d unsupported %d, want 16 and 2 (to_ids false, text); problems %+v", fi.Indicators, fi.Unsupported, s.Problems)
 	}
 	tests := []struct {
 		o    model.Observable
@@ -86,6 +87,8 @@ func TestMISPEventAttributes(t *testing.T) {
 		{model.Observable{Kind: model.KindAppID, Value: "com.spy.updater"}, "app:id=com.spy.updater"},
 		{model.Observable{Kind: model.KindCertSHA1, Value: "aabbcc"}, "app:cert.sha1=AA:BB:CC"},
 		{model.Observable{Kind: model.KindDomain, Value: "object.spy.example"}, "domain-name:value=object.spy.example"},
+		{model.Observable{Kind: model.KindJA3, Value: "ada70206e40642a3e4461f35503241d5"}, "ja3:md5=ADA70206E40642A3E4461F35503241D5"},
+		{model.Observable{Kind: model.KindCertSHA1, Value: "ada70206e40642a3e4461f35503241d5"}, ""},
 		{model.Observable{Kind: model.KindDomain, Value: "context-only.example"}, ""},
 		{model.Observable{Kind: model.KindDomain, Value: "revoked.example"}, ""},
 	}

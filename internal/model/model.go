@@ -47,6 +47,10 @@ const (
 const (
 	KindTLSCertSHA1   Kind = "tls_cert_sha1"
 	KindTLSCertSHA256 Kind = "tls_cert_sha256"
+	// The JA3 fingerprint (MD5, hex) of a TLS client's hello, as a capture,
+	// Zeek or Suricata gives it: it names the client software, so a feed
+	// can list a spyware implant's.
+	KindJA3 Kind = "ja3"
 )
 
 // Observable is one value in a record that an indicator could match.

@@ -31,8 +31,9 @@ type Connection struct {
 	UserAgents  []string  `json:"user_agents,omitempty"`
 	CertSHA1    []string  `json:"cert_sha1,omitempty"`
 	CertSHA256  []string  `json:"cert_sha256,omitempty"`
-	// TLS fingerprints as Suricata or Zeek logged them (no feed publishes
-	// them, so they are kept for the analyst, not matched).
+	// TLS fingerprints as the capture computed them or Suricata or Zeek
+	// logged them: JA3 is matched (MISP's ja3-fingerprint-md5); JA3S and
+	// JA4, which no feed format carries, are kept for the analyst.
 	JA3     []string `json:"ja3,omitempty"`
 	JA3S    []string `json:"ja3s,omitempty"`
 	JA4     []string `json:"ja4,omitempty"`
@@ -142,6 +143,12 @@ func (c *Connection) record() *model.Record {
 	}
 	for _, h := range c.CertSHA256 {
 		r.Add(model.KindTLSCertSHA256, h, "cert_sha256")
+	}
+	for _, h := range c.JA3 {
+		// An MD5 in hex, or a log's garbage that no indicator can be.
+		if h = strings.ToLower(h); len(h) == 32 && strings.Trim(h, "0123456789abcdef") == "" {
+			r.Add(model.KindJA3, h, "ja3")
+		}
 	}
 	return r
 }

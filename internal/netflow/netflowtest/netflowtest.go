@@ -5,6 +5,7 @@ package netflowtest
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
@@ -37,6 +38,10 @@ func CheckRecords(t testing.TB, recs []*model.Record) {
 			case model.KindIP:
 				if _, err := netip.ParseAddr(o.Value); err != nil {
 					t.Fatalf("ip observable %q", o.Value)
+				}
+			case model.KindJA3:
+				if len(o.Value) != 32 || strings.Trim(o.Value, "0123456789abcdef") != "" {
+					t.Fatalf("ja3 observable %q", o.Value)
 				}
 			}
 		}

@@ -89,6 +89,9 @@ func TestCapture(t *testing.T) {
 		}
 		for _, r := range s.Records {
 			summaries[i] = append(summaries[i], r.Summary)
+			if c, ok := r.Data.(*netflow.Connection); ok && c == planted && !moduletest.Has(r, model.KindJA3, planted.JA3[0]) {
+				t.Errorf("the JA3 fingerprint is no observable: %+v", r.Observables)
+			}
 			if l, ok := r.Data.(*netflow.Lookup); ok && l.Name == samplegen.PlantedDomain {
 				if l.Count != 1 || !slices.Equal(l.Answers, []string{"203.0.113.66"}) || !moduletest.Has(r, model.KindIP, "203.0.113.66") {
 					t.Errorf("lookup %+v", l)
