@@ -122,3 +122,42 @@ func TestGapsNameModules(t *testing.T) {
 		t.Errorf("module gap part %q", p)
 	}
 }
+
+// In a check of several evidences of one phone, an evidence whose modules
+// all found nothing to read was not checked, even when the others were:
+// the verdict is incomplete and names it. An evidence that was read, or
+// one that could not be opened (its own gap), adds nothing here.
+func TestSeveralEvidences(t *testing.T) {
+	sms := results.ModuleInfo{Name: "ios.sms", Status: results.StatusParsed, Records: 3}
+	capture := results.ModuleInfo{Name: "net.capture", Status: results.StatusParsed, Records: 9}
+	captureAbsent := results.ModuleInfo{Name: "net.capture", Status: results.StatusAbsent}
+	dnsAbsent := results.ModuleInfo{Name: "net.dns_log", Status: results.StatusAbsent}
+	backup := results.EvidenceInfo{Kind: source.IOSBackup, Path: "/cases/backup", Modules: []string{"ios.sms"}}
+	network := results.EvidenceInfo{Kind: source.Network, Path: "/cases/net", Modules: []string{"net.capture", "net.dns_log"}}
+	unopened := results.EvidenceInfo{Kind: results.KindUnopened, Path: "/cases/notes.txt",
+		Gaps: []coverage.Gap{{Part: "/cases/notes.txt", Cause: coverage.Unreadable, Detail: "not evidence huella reads"}}}
+	cases := []struct {
+		name      string
+		mods      []results.ModuleInfo
+		evs       []results.EvidenceInfo
+		exit      int
+		notChecks []string
+	}{
+		{"both read", []results.ModuleInfo{sms, capture, dnsAbsent}, []results.EvidenceInfo{backup, network}, 0, nil},
+		{"the network evidence gave nothing", []results.ModuleInfo{sms, captureAbsent, dnsAbsent}, []results.EvidenceInfo{backup, network}, 3,
+			[]string{"/cases/net (network)"}},
+		{"one not opened", []results.ModuleInfo{sms}, []results.EvidenceInfo{backup, unopened}, 3, []string{"/cases/notes.txt"}},
+		{"one evidence alone is the check's own case", []results.ModuleInfo{sms}, []results.EvidenceInfo{backup}, 0, nil},
+	}
+	for _, c := range cases {
+		info := &results.Info{Evidence: c.evs[0], Evidences: c.evs, Modules: c.mods, Indicators: results.Indicators{Total: 10}}
+		o := Decide(info, nil)
+		var parts []string
+		for _, g := range o.NotChecked {
+			parts = append(parts, g.Part)
+		}
+		if o.Exit != c.exit || strings.Join(parts, ",") != strings.Join(c.notChecks, ",") {
+			t.Errorf("%s: exit %d, not checked %v; want %d, %v", c.name, o.Exit, parts, c.exit, c.notChecks)
+		}
+	}
+}
