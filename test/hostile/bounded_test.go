@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"maps"
@@ -21,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
 )
 
@@ -501,6 +503,38 @@ func boundedCases() []hostileCase {
 			sparseCopy(t, build, filepath.Join(root, smsPath))
 			os.Remove(build)
 			return root, ""
+		}},
+
+		// 1 again, for network evidence: a pcapng block that declares
+		// 2 GiB (sparse on disk) after real packets, and a resolver log
+		// with one 64 MiB line between ordinary ones.
+		{name: "pcapng: a packet block declares 2 GiB", mention: "capture.pcapng", wantExit: []int{3}, build: func(t *testing.T, dir string) (string, string) {
+			var b bytes.Buffer
+			if err := samplegen.PhoneTraffic(1, false).WritePcapNG(&b, 1); err != nil {
+				t.Fatal(err)
+			}
+			epb := make([]byte, 28)
+			binary.LittleEndian.PutUint32(epb[0:], 6)         // enhanced packet block
+			binary.LittleEndian.PutUint32(epb[4:], 1<<31)     // its length
+			binary.LittleEndian.PutUint32(epb[20:], 1<<31-64) // captured length
+			binary.LittleEndian.PutUint32(epb[24:], 1<<31-64) // original length
+			p := filepath.Join(dir, "capture.pcapng")
+			write(t, p, append(b.Bytes(), epb...))
+			if err := os.Truncate(p, int64(b.Len())+1<<31); err != nil {
+				t.Fatal(err)
+			}
+			return p, ""
+		}},
+		{name: "pihole.log: one 64 MiB line", wantExit: []int{0}, build: func(t *testing.T, dir string) (string, string) {
+			var b bytes.Buffer
+			if err := samplegen.PhoneTraffic(1, false).WritePihole(&b); err != nil {
+				t.Fatal(err)
+			}
+			lines := bytes.SplitAfter(b.Bytes(), []byte("\n"))
+			out := slices.Concat(bytes.Join(lines[:10], nil), bytes.Repeat([]byte("x"), 64<<20), []byte("\n"), bytes.Join(lines[10:], nil))
+			p := filepath.Join(dir, "pihole.log")
+			write(t, p, out)
+			return p, ""
 		}},
 
 		// 1 and 2 again: a link that leaves the evidence folder.
