@@ -54,6 +54,12 @@ func OpenBugreport(ctx context.Context, p string, opts Options) (*source.Evidenc
 	if err != nil {
 		return nil, err
 	}
+	if !DetectBugreport(ev.FS) {
+		// A zip or folder wrapping the bug report zip (phone.go).
+		if err := unwrapBugreport(ctx, ev, opts); err != nil {
+			return finish(ev, err)
+		}
+	}
 	return finish(ev, finishBugreport(ev))
 }
 

@@ -1,6 +1,7 @@
 // Package crashreports is the ios.crash_reports module: .ips crash and
-// diagnostic reports in file-system dumps (Logs/CrashReporter) and
-// sysdiagnose archives (crashes_and_spins). Exploits crash the process they
+// diagnostic reports in file-system dumps (Logs/CrashReporter), sysdiagnose
+// archives (crashes_and_spins) and the reports a person shares from the
+// phone's Analytics Data (with older text .crash logs). Exploits crash the process they
 // attack (IMTranscoderAgent, BlastDoor, WebKit, mediaserverd), so crash
 // times matter on the timeline next to messages and visits.
 package crashreports
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/huella-project/huella/internal/model"
@@ -25,6 +27,10 @@ var Patterns = []string{
 	"**/*.ips",
 }
 
+// SharedPatterns add, for reports shared from the phone (ios-crash-reports),
+// older text crash logs.
+var SharedPatterns = []string{"**/*.crash"}
+
 // maxReports bounds records from hostile evidence full of tiny .ips files.
 const maxReports = 200_000
 
@@ -33,8 +39,8 @@ func Def() module.Def {
 	return module.Def{
 		Name:        "ios.crash_reports",
 		Description: "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
-		Paths:       Patterns,
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports},
+		Paths:       append(slices.Clone(Patterns), SharedPatterns...),
 		Run:         run,
 	}
 }
@@ -47,8 +53,12 @@ type Report struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
+	pats := Patterns
+	if env.Evidence.Kind == source.IOSCrashReports {
+		pats = append(slices.Clone(Patterns), SharedPatterns...)
+	}
 	var found []string
-	for _, f := range env.Evidence.Glob(Patterns...) {
+	for _, f := range env.Evidence.Glob(pats...) {
 		// Analytics journals are daily summaries, read by ios.version_history.
 		if !strings.HasPrefix(path.Base(f), "Analytics-") {
 			found = append(found, f)
@@ -104,6 +114,9 @@ func record(rep *Report) *model.Record {
 	}
 	r := &model.Record{Source: rep.File, Data: rep}
 	r.Summary = fmt.Sprintf("Crash or diagnostic report (bug type %s) for %s", rep.BugType, orUnknown(proc))
+	if rep.Format == "text" {
+		r.Summary = "Crash log for " + orUnknown(proc)
+	}
 	if rep.Exception.Type != "" {
 		r.Summary += " (" + rep.Exception.Type + ")"
 	}
@@ -117,7 +130,11 @@ func record(rep *Report) *model.Record {
 	r.Add(model.KindAppID, rep.BundleID, "bundleID")
 	r.Add(model.KindFilePath, rep.ProcPath, "procPath")
 	r.Add(model.KindProcess, rep.ParentProc, "parentProc")
-	r.Stamp(rep.Time, stampDesc(rep.BugType))
+	desc := stampDesc(rep.BugType)
+	if rep.Format == "text" {
+		desc = "crash"
+	}
+	r.Stamp(rep.Time, desc)
 	return r
 }
 

@@ -25,6 +25,9 @@ type Header struct {
 	IncidentID   string    `json:"incident_id,omitempty"`
 	RawTimestamp string    `json:"timestamp,omitempty"`
 	Time         time.Time `json:"time,omitzero"`
+	// Format is "text" for an older crash log with no JSON header (.crash,
+	// text.go); "" for an .ips file.
+	Format string `json:"format,omitempty"`
 }
 
 // Body is what the crash body adds, when it is the JSON of bug type 309.
@@ -103,14 +106,22 @@ func Read(r io.Reader, name string) (Header, Body, error) {
 	}
 	h, herr := ParseHeader(line)
 	if herr != nil {
+		if isTextCrashLog(line) {
+			// An older text crash log (text.go).
+			h, b := Header{Format: "text"}, Body{}
+			fillFromText(&h, &b, parseTextHead(io.MultiReader(bytes.NewReader(line), br)))
+			return h, b, nil
+		}
 		return Header{}, Body{}, fmt.Errorf("%s: %w", name, herr)
 	}
 	var b Body
 	rest, err := evfile.ReadAll(br, name, evfile.Limit{Kind: "crash report body", Max: maxBody})
 	if err == nil {
-		// A body that is not JSON (older text crash logs) is fine: the
-		// header carries what matters.
-		_ = json.Unmarshal(rest, &b)
+		// A body that is not JSON is the text of older crash logs: its
+		// head completes what the header does not say.
+		if json.Unmarshal(rest, &b) != nil {
+			fillFromText(&h, &b, parseTextHead(bytes.NewReader(rest)))
+		}
 	}
 	return h, b, nil
 }
