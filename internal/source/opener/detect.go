@@ -41,8 +41,8 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip) and Android intrusion logs; and what a phone exports on its own: an App Privacy Report (.ndjson), "+
-	"Safari's Export Browsing Data (.zip), crash reports (.ips), a bug report or Intrusion Logging download shared from an Android phone. "+
+	"an Android bug report (.zip) and Android intrusion logs; and what a phone exports on its own: an App Privacy Report (.ndjson), " +
+	"Safari's Export Browsing Data (.zip), crash reports (.ips), a bug report or Intrusion Logging download shared from an Android phone. " +
 	"Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p. The whole step runs under

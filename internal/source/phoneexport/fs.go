@@ -87,4 +87,3 @@ func refused(base fs.FS, allow func(string) bool, max int) []string {
 	})
 	return out
 }
-
