@@ -60,7 +60,11 @@ func OpenBugreport(ctx context.Context, p string, opts Options) (*source.Evidenc
 			return finish(ev, err)
 		}
 	}
-	return finish(ev, finishBugreport(ev))
+	if err := finishBugreport(ev); err != nil {
+		return finish(ev, err)
+	}
+	dumpstateTime(ev)
+	return ev, nil
 }
 
 func finishBugreport(ev *source.Evidence) error {

@@ -6,15 +6,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // What an Android phone writes on its own, for its owner to share with no
@@ -87,7 +90,44 @@ func OpenBugreportFile(ctx context.Context, p string, opts Options) (*source.Evi
 	if err != nil {
 		return nil, err
 	}
-	return finish(ev, finishBugreport(ev))
+	if err := finishBugreport(ev); err != nil {
+		return finish(ev, err)
+	}
+	dumpstateTime(ev)
+	return ev, nil
+}
+
+// dumpstateTime dates a bug report from its dumpstate's header
+// ("== dumpstate: 2024-02-21 10:00:00", the phone's wall clock, read in
+// its zone when the system properties give one): checks relative to the
+// day of the evidence (how old its security patch was) then say the same
+// whenever the report is read.
+func dumpstateTime(ev *source.Evidence) {
+	if ev.Device.Acquired != nil || ev.Device.Extra["bugreport_main"] == "" {
+		return
+	}
+	f, err := ev.Open(ev.Device.Extra["bugreport_main"], evfile.Stream)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 16<<10))
+	for n := 0; n < 20 && sc.Scan(); n++ {
+		v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "== dumpstate: ")
+		if !ok {
+			continue
+		}
+		loc := ev.Device.Location()
+		if loc == nil {
+			loc = time.UTC
+		}
+		t, err := time.ParseInLocation("2006-01-02 15:04:05", strings.TrimSpace(v), loc)
+		if err == nil && timestamp.Check(t) == nil {
+			t = t.UTC()
+			ev.Device.Acquired = &t
+		}
+		return
+	}
 }
 
 func isDumpstateName(n string) bool {
