@@ -193,7 +193,7 @@ const maxRefusedListed = 20
 // others by name (unread) and the export's date from a history file.
 func openSafari(ev *source.Evidence, fsys fs.FS) error {
 	allow := func(name string) bool { return SafariAllowed(name) }
-	ev.FS = &allowFS{base: fsys, allow: allow}
+	ev.FS = SafariFS(fsys)
 	ev.NeverRead = NeverRead
 	var left []string
 	for _, p := range refused(fsys, allow, maxRefusedListed) {
@@ -229,6 +229,13 @@ func openSafari(ev *source.Evidence, fsys fs.FS) error {
 	}
 	return nil
 }
+
+// SafariFS is a Safari export's tree as huella sees it: its folders and
+// the files on the allow list (SafariAllowed), nothing else. The other
+// files are missing from every listing and cannot be opened through it;
+// whether a name is a folder is read from its parent's listing, so no file
+// is opened to find out.
+func SafariFS(base fs.FS) fs.FS { return &allowFS{base: base, allow: SafariAllowed} }
 
 // ExtraNotOpened is the Device.Extra key listing the files of a Safari
 // export that huella left unopened (comma-separated names).

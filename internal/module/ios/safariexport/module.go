@@ -108,6 +108,9 @@ func history(ctx context.Context, env *module.Env, name string) error {
 		records[i] = v.record()
 		env.Emit(records[i])
 	}
+	if len(visits) > maxIndexed {
+		env.Warn("%s: more than %d visits; redirects were checked among the first %d only", name, maxIndexed, maxIndexed)
+	}
 	checkRedirects(env, visits, records)
 	if err != nil && len(visits) > 0 {
 		env.Warn("%v (the %d visits before it were read)", err, len(visits))
@@ -116,17 +119,24 @@ func history(ctx context.Context, env *module.Env, name string) error {
 	return err
 }
 
-// checkRedirects links each visit to the page it redirected to (Safari
-// gives the destination's url and time) and reports the fast cross-site
-// redirects, as for History.db.
+// checkRedirects reports the fast cross-site redirects among a profile's
+// visits (sorted by time), as for History.db.
 func checkRedirects(env *module.Env, visits []*Visit, records []*model.Record) {
+	for _, fr := range FastRedirects(visits) {
+		env.Report(&fr.Finding, records[fr.From.ID-1])
+	}
+}
+
+// FastRedirects links each visit to the page it redirected to and returns
+// the fast cross-site redirects. Safari names a redirect's other end by
+// url and time, from either side (a page names its destination, or the
+// next page names its source); visit i (sorted by time) has id i+1.
+func FastRedirects(visits []*Visit) []heuristics.FastRedirect {
 	key := func(url string, usec int64) string { return strconv.FormatInt(usec, 10) + "\x00" + url }
 	id := make(map[string]int64, len(visits))
 	for i, v := range visits {
 		id[key(v.URL, v.TimeUsec)] = int64(i + 1)
 	}
-	// A page that names its source (and not the other way round) links
-	// the source to it.
 	dest := make(map[int64]int64)
 	for i, v := range visits {
 		self := int64(i + 1)
@@ -146,15 +156,12 @@ func checkRedirects(env *module.Env, visits []*Visit, records []*model.Record) {
 	idx := heuristics.NewRedirectIndex()
 	for i, v := range visits {
 		if idx.Len() >= maxIndexed {
-			env.Warn("%s: more than %d visits; redirects were checked among the first %d only", v.File, maxIndexed, maxIndexed)
 			break
 		}
 		self := int64(i + 1)
 		idx.Add(heuristics.Visit{ID: self, URL: v.URL, Time: v.Time, RedirectDestination: dest[self]})
 	}
-	for _, fr := range idx.Fast() {
-		env.Report(&fr.Finding, records[fr.From.ID-1])
-	}
+	return idx.Fast()
 }
 
 func (v *Visit) record() *model.Record {
