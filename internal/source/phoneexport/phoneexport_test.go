@@ -87,4 +87,3 @@ func FuzzSniff(f *testing.F) {
 		}
 	})
 }
-
