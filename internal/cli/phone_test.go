@@ -27,6 +27,10 @@ func TestPhoneDemos(t *testing.T) {
 			if !strings.Contains(stdout, "Demo: a synthetic") {
 				t.Errorf("the demo does not say what it generated:\n%s", stdout)
 			}
+			// Under the verdict, what such evidence cannot show.
+			if i, j := strings.Index(stdout, "Verdict: "), strings.Index(stdout, "What this evidence covers: "); i < 0 || j < i || !strings.Contains(stdout[j:], "annot show") {
+				t.Errorf("the console does not say what the evidence covers and cannot show:\n%s", stdout)
+			}
 			if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
 				t.Error(err)
 			}
@@ -67,8 +71,8 @@ func TestSpanishPhoneExportReports(t *testing.T) {
 			if miss := d.Untranslated(); len(miss) > 0 {
 				t.Errorf("record summaries with no Spanish template:\n%s", strings.Join(miss, "\n"))
 			}
-			if kind != samplegen.SampleAndroidBugreport && !strings.Contains(page, "Qué abarca esta evidencia") {
-				t.Error("the report does not say what the evidence covers")
+			if !strings.Contains(page, "Qué abarca esta evidencia") || !strings.Contains(page, "La evidencia abarca del <span class=\"nw\">20") {
+				t.Error("the report does not say what the evidence covers and the days it spans")
 			}
 		})
 	}

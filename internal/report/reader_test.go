@@ -52,7 +52,7 @@ func TestEveryModuleHasAName(t *testing.T) {
 				byKind[k][name] = id
 			}
 		}
-		for _, k := range []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose, source.AndroidQF, source.AndroidBackup, source.Bugreport, source.IntrusionLogs} {
+		for _, k := range source.Kinds {
 			if !cat.Has("evidence." + string(k)) {
 				t.Errorf("%s: evidence type %s has no name", lang, k)
 			}
