@@ -111,23 +111,33 @@ func dumpstateTime(ev *source.Evidence) {
 		return
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 16<<10))
+	loc := ev.Device.Location()
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t, ok := DumpstateTime(f, loc); ok {
+		ev.Device.Acquired = &t
+	}
+}
+
+// DumpstateTime reads the time in a dumpstate text's header ("==
+// dumpstate: 2024-02-21 10:00:00", within its first 20 lines and 16 KB),
+// on the phone's clock in loc, as UTC; ok is false when there is none or it
+// is no date between 1970 and 2100.
+func DumpstateTime(r io.Reader, loc *time.Location) (time.Time, bool) {
+	sc := bufio.NewScanner(io.LimitReader(r, 16<<10))
 	for n := 0; n < 20 && sc.Scan(); n++ {
 		v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "== dumpstate: ")
 		if !ok {
 			continue
 		}
-		loc := ev.Device.Location()
-		if loc == nil {
-			loc = time.UTC
-		}
 		t, err := time.ParseInLocation("2006-01-02 15:04:05", strings.TrimSpace(v), loc)
-		if err == nil && timestamp.Check(t) == nil {
-			t = t.UTC()
-			ev.Device.Acquired = &t
+		if err != nil || timestamp.Check(t) != nil {
+			return time.Time{}, false
 		}
-		return
+		return t.UTC(), true
 	}
+	return time.Time{}, false
 }
 
 func isDumpstateName(n string) bool {

@@ -85,5 +85,9 @@ func FuzzSniff(f *testing.F) {
 		if fs.ValidPath(name) && name != "." {
 			Classify(fstest.MapFS{name: {Data: head}})
 		}
+		// The metadata of an allowed file: read only from a JSON object.
+		if _, err := ReadMetadata(fstest.MapFS{"History.json": {Data: head}}, "History.json"); err == nil && !bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("{")) {
+			t.Fatalf("metadata read from %q", head)
+		}
 	})
 }

@@ -44,3 +44,26 @@ func FuzzHistory(f *testing.F) {
 		}
 	})
 }
+
+// FuzzExtensions feeds arbitrary bytes to the extensions reader.
+// Invariants: no panic; never more extensions than items, nor than
+// maxItems; every value cut to maxField.
+func FuzzExtensions(f *testing.F) {
+	f.Add([]byte(`{"metadata":{"data_type":"extensions"},"extensions":[{"composed_identifier":"com.x.ext (AB12)","display_name":"X","marketplace_lookup":{"store_identifier":"1"}}]}`))
+	f.Add([]byte(`{"extensions":[1,"x",{}],"metadata":{"data_type":"history"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		st, _ := ReadExtensions("Extensions.json", bytes.NewReader(data), func(e *Extension) error {
+			n++
+			for _, v := range []string{e.Identifier, e.BundleID, e.Developer, e.Name, e.StoreID, e.IOSApp, e.IOSExt, e.MacApp, e.MacExt} {
+				if len(v) > maxField+3 {
+					t.Fatalf("value of %d bytes", len(v))
+				}
+			}
+			return nil
+		})
+		if n > st.Items || n > maxItems || st.Items > len(data) {
+			t.Fatalf("%d extensions, %d items from %d bytes", n, st.Items, len(data))
+		}
+	})
+}
