@@ -47,6 +47,11 @@ func noHighFindings(t *testing.T, r run, what string, listed map[string]bool) []
 	if len(bad) > 0 {
 		t.Errorf("%s: %d high or critical findings on ordinary data:\n%s", what, len(bad), strings.Join(bad[:min(len(bad), 30)], "\n"))
 	}
+	bySeverity := map[string]int{}
+	for _, d := range dets {
+		bySeverity[d.Severity.String()+" "+d.Rule]++
+	}
+	t.Logf("%s: findings %v", what, bySeverity)
 	return dets
 }
 
