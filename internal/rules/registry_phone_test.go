@@ -3,7 +3,7 @@ package rules_test
 import (
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/rules"
 )
 
@@ -13,10 +13,10 @@ func init() {
 	runners["privacy_report.ip_literal"] = func(t *testing.T, s rules.Sample) []finding {
 		var public []string
 		for _, ip := range strs(s, "ips") {
-			if heuristics.PublicIP(ip) {
+			if ios.PublicIP(ip) {
 				public = append(public, ip)
 			}
 		}
-		return fromPtr(heuristics.PrivacyReportIPLiteral(str(s, "app"), public, boolean(s, "named")))
+		return fromPtr(ios.PrivacyReportIPLiteral(str(s, "app"), public, boolean(s, "named")))
 	}
 }
