@@ -18,6 +18,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/phoneexport"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -235,16 +236,9 @@ func sub(m map[string]json.RawMessage, k string) map[string]json.RawMessage {
 	return o
 }
 
-func clip(s string) string {
-	if len(s) <= maxField {
-		return s
-	}
-	cut := maxField
-	for cut > 0 && s[cut]&0xc0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// clip cuts a value to maxField bytes (a crafted file can put megabytes in
+// one).
+func clip(s string) string { return rules.Clip(s, maxField) }
 
 func (r *Reader) addLine(name string, line int, b []byte) {
 	r.Lines++
@@ -288,7 +282,7 @@ func (r *Reader) addNetwork(name string, line int, m map[string]json.RawMessage)
 	if !n.ValidHost {
 		r.BadHosts++
 		if r.BadHost == "" {
-			r.BadHost = fmt.Sprintf("%s:%d: %q", name, line, clipTo(n.Domain, 80))
+			r.BadHost = fmt.Sprintf("%s:%d: %q", name, line, rules.Clip(n.Domain, 80))
 		}
 	}
 	n.First, n.firstErr = parseTime(str(m, "firstTimeStamp"))
@@ -362,14 +356,7 @@ func parseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, &timestamp.RangeError{Raw: clipTo(s, 80), Scale: "ISO 8601 text"}
-}
-
-func clipTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return time.Time{}, &timestamp.RangeError{Raw: rules.Clip(s, 80), Scale: "ISO 8601 text"}
 }
 
 // ValidHost says whether s is a host name (letters, digits, '-' and '_'

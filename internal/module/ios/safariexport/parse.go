@@ -17,6 +17,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/phoneexport"
@@ -227,16 +228,9 @@ func boolean(m map[string]json.RawMessage, k string) *bool {
 	return &b
 }
 
-func clip(s string) string {
-	if len(s) <= maxField {
-		return s
-	}
-	cut := maxField
-	for cut > 0 && s[cut]&0xc0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// clip cuts a value to maxField bytes (a crafted file can put megabytes in
+// one).
+func clip(s string) string { return rules.Clip(s, maxField) }
 
 func run(ctx context.Context, env *module.Env) error {
 	var files []string
