@@ -260,3 +260,36 @@ func FuzzPiRogue(f *testing.F) {
 		}
 	})
 }
+
+// A file named like Safari's passwords or payment cards is never read,
+// not even to sniff it, nor hashed; a NextDNS export (a CSV named for DNS)
+// is read.
+func TestSecretNamesNotRead(t *testing.T) {
+	dir := t.TempDir()
+	var nd bytes.Buffer
+	samplegen.PhoneTraffic(2, false).WriteNextDNS(&nd)
+	for _, n := range []string{"nextdns-log.csv", "Passwords.csv", "Contraseñas.csv", "PaymentCards.json"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nd.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev, err := Open(context.Background(), []string{dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files := ev.Files(); !slices.Equal(files, []string{"dns/nextdns-log.csv"}) {
+		t.Errorf("files %v", files)
+	}
+	notes := strings.Join(ev.NoteList(), "\n")
+	for _, n := range []string{"Passwords.csv", "Contraseñas.csv", "PaymentCards.json"} {
+		if !strings.Contains(notes, n+": not read: named like a file of passwords") || !ev.NeverRead(n) {
+			t.Errorf("%s: notes %s", n, notes)
+		}
+		if Detect(filepath.Join(dir, n)) {
+			t.Errorf("%s detected", n)
+		}
+	}
+	if ev.NeverRead("nextdns-log.csv") || !Detect(filepath.Join(dir, "nextdns-log.csv")) {
+		t.Error("the NextDNS export is not read")
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/phoneexport"
 	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/timestamp"
 )
@@ -85,7 +86,9 @@ func OpenFS(ctx context.Context, fsys fs.FS, label string, tmp *scratch.Dir) (*s
 
 func open(ctx context.Context, ins []input, tmp *scratch.Dir, label string) (*source.Evidence, error) {
 	t := newTree()
-	ev := &source.Evidence{Kind: source.Network, Path: label, FS: t}
+	// A file named like passwords or payment cards is never read, nor
+	// hashed with the inputs.
+	ev := &source.Evidence{Kind: source.Network, Path: label, FS: t, NeverRead: MayHoldSecrets}
 	if tmp != nil {
 		ev.Temp, ev.TempDir = tmp, tmp.Path()
 	}
@@ -126,8 +129,29 @@ func open(ctx context.Context, ins []input, tmp *scratch.Dir, label string) (*so
 	return ev, nil
 }
 
-// sniffFile names the format of one file (looking inside gzip).
+// errSecretName refuses, unread, a file whose name says it may hold
+// passwords or payment cards.
+var errSecretName = errors.New("not read: named like a file of passwords or payment cards (a NextDNS export is read when its file name contains \"dns\")")
+
+// MayHoldSecrets says whether a file must not be read for its name alone:
+// phone exports' rule (phoneexport.Secret: any CSV, since Safari's
+// passwords are one whatever their localised name; a JSON named for
+// passwords or cards), except a CSV whose name says it is a DNS log
+// (NextDNS's export), the one CSV network evidence holds.
+func MayHoldSecrets(name string) bool {
+	if !phoneexport.Secret(name) {
+		return false
+	}
+	base := strings.ToLower(path.Base(filepath.ToSlash(name)))
+	return !(strings.HasSuffix(base, ".csv") && strings.Contains(base, "dns"))
+}
+
+// sniffFile names the format of one file (looking inside gzip); a file
+// that may hold secrets is refused before it is opened.
 func sniffFile(fsys fs.FS, name string) (Format, bool, error) {
+	if MayHoldSecrets(name) {
+		return "", false, fmt.Errorf("%s: %w", name, errSecretName)
+	}
 	f, err := evfile.Open(fsys, name, Capture)
 	if err != nil {
 		return "", false, err

@@ -18,6 +18,7 @@ import (
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/netcap"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
 
@@ -40,8 +41,10 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip), Android intrusion logs, and a phone's network traffic (pcap, pcapng, Zeek logs, Suricata eve.json, " +
-	"Pi-hole/dnsmasq, AdGuard Home or NextDNS logs, a PiRogue capture folder). Give the folder or file at the evidence's root, or force the type with --type")
+	"an Android bug report (.zip) and Android intrusion logs; what a phone exports on its own: an App Privacy Report (.ndjson), " +
+	"Safari's Export Browsing Data (.zip), crash reports (.ips), a bug report or Intrusion Logging download shared from an Android phone; " +
+	"and a phone's network traffic (pcap, pcapng, Zeek logs, Suricata eve.json, Pi-hole/dnsmasq, AdGuard Home or NextDNS logs, a PiRogue capture folder). " +
+	"Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p. The whole step runs under
 // ctx: when its deadline passes or it is cancelled (Ctrl-C), Open returns
@@ -82,7 +85,7 @@ func openWith(ctx context.Context, label string, paths []string, o Options, read
 		if err == nil && !o.NoHash {
 			ev.Inputs = nil
 			for _, in := range paths {
-				ins, herr := source.HashInputs(ctx, in)
+				ins, herr := source.HashInputsExcept(ctx, in, ev.NeverRead)
 				if herr != nil {
 					ev.Note("hashing inputs: " + herr.Error())
 				}
@@ -131,6 +134,9 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 	if fi.IsDir() {
 		return openDir(ctx, p, tmp, o)
 	}
+	if netcap.MayHoldSecrets(p) { // phoneexport.Secret, but a NextDNS CSV
+		return nil, errSecretFile(p)
+	}
 	head, err := readHead(p, 512)
 	if err != nil {
 		return nil, err
@@ -150,10 +156,13 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 		}
 		return openTar(ctx, p, tmp, o)
 	}
-	if isNetworkFile(p) {
+	// Phone exports and Android single files first (an App Privacy Report
+	// is JSON lines too), then captures and logs of the phone's traffic.
+	ev, err := openSingleFile(ctx, p, tmp, o)
+	if errors.Is(err, ErrUnknown) && isNetworkFile(p) {
 		return openNetwork(ctx, []string{p}, tmp)
 	}
-	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
+	return ev, err
 }
 
 func readHead(p string, n int) ([]byte, error) {
@@ -204,7 +213,13 @@ func Classify(fsys fs.FS) source.Kind {
 		return source.AndroidQF
 	case has("main_entry.txt") || glob("dumpstate*.txt") || glob("bugreport-*.txt"):
 		return source.Bugreport
-	case isIntrusionLogs(fsys):
+	}
+	// Exports made on the phone alone (phone.go), before intrusion logs,
+	// whose detection opens any file: a Safari export's secrets never are.
+	if k := phoneKind(fsys); k != "" {
+		return k
+	}
+	if isIntrusionLogs(fsys) {
 		return source.IntrusionLogs
 	}
 	return ""
@@ -273,6 +288,8 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
 	case source.Network:
 		return openNetwork(ctx, []string{p}, tmp)
+	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
+		return openPhoneExport(ctx, p, kind, tmp)
 	}
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }
@@ -343,6 +360,9 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	case source.IntrusionLogs:
 		closer.Close()
 		return openIntrusionLogs(ctx, p, tmp, o)
+	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
+		closer.Close()
+		return openPhoneExport(ctx, p, kind, tmp)
 	case source.IOSFS, source.IOSSysdiagnose:
 		fsys := fs.FS(zfs)
 		if sub != "." {
