@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -286,8 +287,25 @@ func runCorrelation(t *testing.T, s rules.Sample) []finding {
 // process), any other kind one observable.
 func runIndicator(t *testing.T, s rules.Sample) []finding {
 	dir := t.TempDir()
-	testutil.WriteSTIX(t, dir, "feed.stix2", "TestSpy", []string{str(s, "pattern")})
-	set, err := indicators.Load(filepath.Join(dir, "feed.stix2"))
+	feed := filepath.Join(dir, "feed.stix2")
+	if typ := str(s, "misp"); typ != "" {
+		// A value STIX has no object for (a JA3 fingerprint): a MISP
+		// event with one attribute of that type.
+		feed = filepath.Join(dir, "event.json")
+		ev := map[string]any{"Event": map[string]any{"uuid": "5f0e1c2a-0000-4000-8000-0000000000ee", "info": "TestSpy",
+			"Attribute": []map[string]any{{"uuid": "11111111-0000-4000-8000-0000000000ee", "type": typ, "category": "Network activity",
+				"value": str(s, "indicator"), "to_ids": true}}}}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(feed, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		testutil.WriteSTIX(t, dir, "feed.stix2", "TestSpy", []string{str(s, "pattern")})
+	}
+	set, err := indicators.Load(feed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,6 +444,7 @@ func TestContextSeverity(t *testing.T) {
 		{"link.host.brand_homoglyph", []string{"lure"}, "high"}, // raise never passes high
 		{"indicator.feed.match", nil, "critical"},
 		{"indicator.feed.match", []string{"network"}, "high"},
+		{"indicator.feed.match", []string{"network", "fingerprint"}, "medium"},
 		{"indicator.feed.match", []string{"elsewhere"}, "low"},
 		{"indicator.feed.match", []string{"system_folder"}, "dropped"},
 		{"message.lure.plain_link", []string{"lure_domain", "stranger"}, "medium"},

@@ -117,7 +117,11 @@ func coveredBy(out []model.Detection, refs []model.IndicatorRef, value string) b
 func indicatorContext(r *model.Record, o model.Observable) (kind string, ctx []string, folder string) {
 	kind = string(o.Kind)
 	switch o.Kind {
-	case model.KindURL, model.KindDomain, model.KindIP, model.KindEmail, model.KindTLSCertSHA1, model.KindTLSCertSHA256, model.KindJA3:
+	case model.KindJA3:
+		// A TLS client fingerprint names a TLS library, which many apps
+		// share: a lead, never more.
+		return kind, []string{"network", "fingerprint"}, ""
+	case model.KindURL, model.KindDomain, model.KindIP, model.KindEmail, model.KindTLSCertSHA1, model.KindTLSCertSHA256:
 		if o.Field == model.FieldContactedByApp {
 			// An app on the phone connected to it by itself.
 			return kind, []string{"network", "app_contact"}, ""
