@@ -32,11 +32,16 @@ phone is "infected" and its traces must be found.
 
 --kind picks another sample: evidence a person exports from the phone alone
 (an App Privacy Report, Safari's Export Browsing Data, crash reports, an
-Android bug report or Intrusion Logging download), with planted traces too.`,
+Android bug report or Intrusion Logging download), with planted traces too;
+"network" checks the backup together with a PiRogue capture of the same
+phone's traffic (two evidences, one timeline, one verdict).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validLang(lang); err != nil {
 				return exitWith(results.ExitError, err)
+			}
+			if kind == demoNetwork {
+				return a.runDemo(cmd, output, lang, asJSON, quiet, verbose, true)
 			}
 			if kind != demoBackup && !slices.Contains(samplegen.PhoneSamples, kind) {
 				return exitWith(results.ExitError, fmt.Errorf("--kind %q is not a demo sample: use %s", kind, strings.Join(demoKinds(), ", ")))
@@ -44,7 +49,7 @@ Android bug report or Intrusion Logging download), with planted traces too.`,
 			if kind != demoBackup {
 				return a.runPhoneDemo(cmd, kind, output, lang, asJSON, quiet, verbose)
 			}
-			return a.runDemo(cmd, output, lang, asJSON, quiet, verbose)
+			return a.runDemo(cmd, output, lang, asJSON, quiet, verbose, false)
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", demoBackup, "sample to check: "+strings.Join(demoKinds(), ", "))
@@ -57,7 +62,9 @@ Android bug report or Intrusion Logging download), with planted traces too.`,
 	return cmd
 }
 
-func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, verbose bool) error {
+// runDemo checks the synthetic backup; with network, together with a
+// PiRogue capture folder of the same phone's traffic (planted traces too).
+func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, verbose, network bool) error {
 	tmp, removeTmp, err := newRunTemp("huella-demo-")
 	if err != nil {
 		return exitWith(results.ExitError, err)
@@ -74,20 +81,37 @@ func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, ve
 	if err != nil {
 		return exitWith(results.ExitError, fmt.Errorf("demo evidence: %w", err))
 	}
+	paths := []string{backup}
+	if network && err == nil {
+		var capture string
+		var nexp *samplegen.Expected
+		capture, nexp, err = samplegen.GenerateNetwork(filepath.Join(tmp, "network"), samplegen.NetPiRogue, 2026, true)
+		if err == nil {
+			paths = append(paths, capture)
+			exp.Detections = append(exp.Detections, nexp.Detections...)
+			maps.Copy(exp.Records, nexp.Records)
+		}
+	}
+	if err != nil {
+		return exitWith(results.ExitError, fmt.Errorf("demo evidence: %w", err))
+	}
 	if !asJSON {
-		a.describeDemo(exp, backup)
+		a.describeDemo(exp, paths)
 	}
 	// The demo's folder is its own: a second demo replaces the first one's
 	// files (and only those), as --force does.
-	return a.runCheck(cmd.Context(), commandLine(cmd, nil), []string{backup}, &checkFlags{
+	return a.runCheck(cmd.Context(), commandLine(cmd, nil), paths, &checkFlags{
 		iocFlags: iocFlags{iocs: []string{iocs}, noCache: true},
 		output:   output, force: true, lang: lang, json: asJSON, quiet: quiet, verbose: verbose, moduleTimeout: 30 * time.Minute,
 	})
 }
 
-func (a *app) describeDemo(exp *samplegen.Expected, backup string) {
+func (a *app) describeDemo(exp *samplegen.Expected, paths []string) {
 	w := a.stdout
-	fmt.Fprintf(w, "Demo: a synthetic iPhone backup (made-up data) in %s (deleted when the demo ends)\n", backup)
+	fmt.Fprintf(w, "Demo: a synthetic iPhone backup (made-up data) in %s (deleted when the demo ends)\n", paths[0])
+	if len(paths) > 1 {
+		fmt.Fprintf(w, "  and a PiRogue capture of the same phone's traffic in %s\n", paths[1])
+	}
 	names := slices.Sorted(maps.Keys(exp.Records))
 	for _, k := range names {
 		fmt.Fprintf(w, "  %-15s %6d records\n", k, exp.Records[k])
@@ -95,6 +119,10 @@ func (a *app) describeDemo(exp *samplegen.Expected, backup string) {
 	fmt.Fprintf(w, "Planted traces of %q, which the check below must find:\n", samplegen.PlantedCampaign)
 	for _, d := range exp.Detections {
 		fmt.Fprintf(w, "  - %s\n", d.Why)
+	}
+	if len(paths) > 1 {
+		fmt.Fprintln(w, "Running: huella check <backup> <capture folder> --iocs demospy.stix2")
+		return
 	}
 	fmt.Fprintln(w, "Running: huella check <backup> --iocs demospy.stix2")
 }

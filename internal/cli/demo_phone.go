@@ -15,7 +15,10 @@ import (
 // demoBackup is the demo's default sample, the synthetic iPhone backup.
 const demoBackup = "ios-backup"
 
-func demoKinds() []string { return slices.Concat([]string{demoBackup}, samplegen.PhoneSamples) }
+// demoNetwork is the backup and a capture of the same phone's traffic.
+const demoNetwork = "network"
+
+func demoKinds() []string { return slices.Concat([]string{demoBackup, demoNetwork}, samplegen.PhoneSamples) }
 
 // phoneDemoNames say what each phone-export sample is, for the console.
 var phoneDemoNames = map[string]string{

@@ -204,3 +204,28 @@ func TestCheckSeveralEvidencesGaps(t *testing.T) {
 		t.Errorf("nothing opens: exit %d\n%s", code, stderr)
 	}
 }
+
+// demo --kind network checks the synthetic backup together with a PiRogue
+// capture of the same phone: two evidences, the traces of both found, one
+// verdict.
+func TestDemoNetwork(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := run(t, "", "demo", "--kind", "network", "--output", out, "--quiet")
+	if code != results.ExitFound {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "PiRogue capture of the same phone") || !strings.Contains(stdout, samplegen.PlantedNoDNSIP) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	info := readInfo(t, out)
+	if len(info.Evidences) != 2 || info.Evidences[1].Kind != source.Network || info.Evidences[1].Device.Model == "" {
+		t.Errorf("evidences %+v", info.Evidences)
+	}
+	mods := map[string]bool{}
+	for _, d := range readDetections(t, out) {
+		mods[d.Module] = true
+	}
+	if !mods["net.capture"] || !mods["ios.sms"] {
+		t.Errorf("findings from %v", mods)
+	}
+}
