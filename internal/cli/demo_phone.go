@@ -18,7 +18,9 @@ const demoBackup = "ios-backup"
 // demoNetwork is the backup and a capture of the same phone's traffic.
 const demoNetwork = "network"
 
-func demoKinds() []string { return slices.Concat([]string{demoBackup, demoNetwork}, samplegen.PhoneSamples) }
+func demoKinds() []string {
+	return slices.Concat([]string{demoBackup, demoNetwork}, samplegen.PhoneSamples)
+}
 
 // phoneDemoNames say what each phone-export sample is, for the console.
 var phoneDemoNames = map[string]string{
