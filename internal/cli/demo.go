@@ -33,8 +33,8 @@ phone is "infected" and its traces must be found.
 --kind picks another sample: evidence a person exports from the phone alone
 (an App Privacy Report, Safari's Export Browsing Data, crash reports, an
 Android bug report or Intrusion Logging download), with planted traces too;
-"network" checks the backup together with a PiRogue capture of the same
-phone's traffic (two evidences, one timeline, one verdict).`,
+"network" checks the backup together with a capture of the same phone's
+Wi-Fi traffic (two evidences, one timeline, one verdict).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validLang(lang); err != nil {
@@ -63,7 +63,7 @@ phone's traffic (two evidences, one timeline, one verdict).`,
 }
 
 // runDemo checks the synthetic backup; with network, together with a
-// PiRogue capture folder of the same phone's traffic (planted traces too).
+// pcapng capture of the same phone's traffic (planted traces too).
 func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, verbose, network bool) error {
 	tmp, removeTmp, err := newRunTemp("huella-demo-")
 	if err != nil {
@@ -85,7 +85,7 @@ func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, ve
 	if network && err == nil {
 		var capture string
 		var nexp *samplegen.Expected
-		capture, nexp, err = samplegen.GenerateNetwork(filepath.Join(tmp, "network"), samplegen.NetPiRogue, 2026, true)
+		capture, nexp, err = samplegen.GenerateNetwork(filepath.Join(tmp, "network"), samplegen.NetPcapNG, 2026, true)
 		if err == nil {
 			paths = append(paths, capture)
 			exp.Detections = append(exp.Detections, nexp.Detections...)
@@ -110,7 +110,7 @@ func (a *app) describeDemo(exp *samplegen.Expected, paths []string) {
 	w := a.stdout
 	fmt.Fprintf(w, "Demo: a synthetic iPhone backup (made-up data) in %s (deleted when the demo ends)\n", paths[0])
 	if len(paths) > 1 {
-		fmt.Fprintf(w, "  and a PiRogue capture of the same phone's traffic in %s\n", paths[1])
+		fmt.Fprintf(w, "  and a capture of the same phone's Wi-Fi traffic in %s\n", paths[1])
 	}
 	names := slices.Sorted(maps.Keys(exp.Records))
 	for _, k := range names {
@@ -121,7 +121,7 @@ func (a *app) describeDemo(exp *samplegen.Expected, paths []string) {
 		fmt.Fprintf(w, "  - %s\n", d.Why)
 	}
 	if len(paths) > 1 {
-		fmt.Fprintln(w, "Running: huella check <backup> <capture folder> --iocs demospy.stix2")
+		fmt.Fprintln(w, "Running: huella check <backup> <capture.pcapng> --iocs demospy.stix2")
 		return
 	}
 	fmt.Fprintln(w, "Running: huella check <backup> --iocs demospy.stix2")

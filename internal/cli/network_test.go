@@ -205,8 +205,8 @@ func TestCheckSeveralEvidencesGaps(t *testing.T) {
 	}
 }
 
-// demo --kind network checks the synthetic backup together with a PiRogue
-// capture of the same phone: two evidences, the traces of both found, one
+// demo --kind network checks the synthetic backup together with a capture
+// of the same phone's traffic: two evidences, the traces of both found, one
 // verdict.
 func TestDemoNetwork(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo")
@@ -214,11 +214,12 @@ func TestDemoNetwork(t *testing.T) {
 	if code != results.ExitFound {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "PiRogue capture of the same phone") || !strings.Contains(stdout, samplegen.PlantedNoDNSIP) {
+	if !strings.Contains(stdout, "capture of the same phone's Wi-Fi traffic") || !strings.Contains(stdout, samplegen.PlantedNoDNSIP) ||
+		!strings.Contains(stdout, "      and: network (unknown) ") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	info := readInfo(t, out)
-	if len(info.Evidences) != 2 || info.Evidences[1].Kind != source.Network || info.Evidences[1].Device.Model == "" {
+	if len(info.Evidences) != 2 || info.Evidences[1].Kind != source.Network || !strings.HasSuffix(info.Evidences[1].Path, "capture.pcapng") {
 		t.Errorf("evidences %+v", info.Evidences)
 	}
 	mods := map[string]bool{}

@@ -52,6 +52,14 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 		}
 	}
 	fmt.Fprintf(w, "\nEvidence: %s (%s)\n", esc(string(info.Evidence.Kind)), esc(deviceLine(info.Evidence.Device)))
+	for _, ev := range info.Evidences[min(1, len(info.Evidences)):] {
+		// The other evidences of a check of several (the first is above).
+		if ev.Kind == results.KindUnopened {
+			fmt.Fprintf(w, "      and: %s, not opened\n", esc(ev.Path))
+		} else {
+			fmt.Fprintf(w, "      and: %s (%s) %s\n", esc(string(ev.Kind)), esc(deviceLine(ev.Device)), esc(ev.Path))
+		}
+	}
 	fmt.Fprintf(w, "Modules: %d read, %d had nothing to read, %d failed or unreadable; %d timeline events\n", read, absent, failed, info.Summary.Events)
 	if info.Indicators.Total > 0 {
 		fmt.Fprintf(w, "Indicators: %d from %d file(s)\n", info.Indicators.Total, len(info.Indicators.Files)-len(skippedIndicatorFiles(info.Indicators)))
