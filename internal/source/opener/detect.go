@@ -243,7 +243,7 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
 		ev.Device.Platform = "ios"
 		if kind == source.IOSSysdiagnose {
-			ev.Device.TimeZone = sysdiagnoseTimeZone(ev)
+			sysdiagnoseDevice(ev, filepath.Base(p))
 		}
 		return ev, nil
 	case source.AndroidBackup:
@@ -280,6 +280,9 @@ func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return nil, err
 	}
 	ev.Path = p
+	if ev.Kind == source.IOSSysdiagnose {
+		sysdiagnoseDevice(ev, filepath.Base(p)) // the archive's name, when the folder inside has none
+	}
 	for _, n := range notes {
 		ev.Note(n)
 	}
@@ -325,6 +328,9 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		}
 		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
 		ev.Device.Platform = "ios"
+		if kind == source.IOSSysdiagnose {
+			sysdiagnoseDevice(ev, sub, filepath.Base(p))
+		}
 		ev.OnClose(closer.Close)
 		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
 		return ev, nil
