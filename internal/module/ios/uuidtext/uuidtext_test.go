@@ -33,7 +33,7 @@ func TestModule(t *testing.T) {
 	files := map[string]string{
 		"system_logs.logarchive/0A/1B2C3D4E5F60718293A4B5C6D7E8F9": string(Build("/usr/libexec/locationd", "x")),
 		"system_logs.logarchive/FF/00000000000000000000000000000A": string(Build("/private/var/db/com.apple.xpc.roleaccountd.staging/bh", "y")),
-		"system_logs.logarchive/Persist/0000000000000001.tracev3":   "not read",
+		"system_logs.logarchive/Persist/0000000000000001.tracev3":  "not read",
 	}
 	s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, files))
 	if len(s.Records) != 2 || len(s.Detections) != 1 || len(s.Artifacts) != 2 {
