@@ -8,6 +8,7 @@
 //   - ios-sysdiagnose: the archive's tree with the top "sysdiagnose_*" folder removed
 //   - androidqf, android-bugreport, android-intrusion-logs: the acquisition's own tree
 //   - android-backup: the tar inside the .ab ("apps/<pkg>/...")
+//   - ios-unified-log: the one export file, under its own name
 package source
 
 import (
@@ -37,10 +38,13 @@ const (
 	AndroidBackup  Kind = "android-backup"
 	Bugreport      Kind = "android-bugreport"
 	IntrusionLogs  Kind = "android-intrusion-logs"
+	// IOSUnifiedLog is an export of an iPhone's unified log as JSON lines
+	// (log show --style ndjson on a Mac, or Mandiant's unifiedlog tool).
+	IOSUnifiedLog Kind = "ios-unified-log"
 )
 
 // Kinds lists every evidence type, in the order detection tries them.
-var Kinds = []Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs}
+var Kinds = []Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs, IOSUnifiedLog}
 
 // IsIOS says whether the kind comes from an iPhone.
 func (k Kind) IsIOS() bool { return strings.HasPrefix(string(k), "ios") }

@@ -40,7 +40,7 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip) and Android intrusion logs. Give the folder or file at the evidence's root, or force the type with --type")
+	"an Android bug report (.zip), Android intrusion logs and an iPhone unified-log export (JSON lines). Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p. The whole step runs under
 // ctx: when its deadline passes or it is cancelled (Ctrl-C), Open returns
@@ -132,6 +132,12 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 		return openZip(ctx, p, tmp, o)
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || isTar(head):
 		return openTar(ctx, p, tmp, o)
+	}
+	if o.Type == source.IOSUnifiedLog {
+		return openUnifiedLog(p, tmp)
+	}
+	if long, err := readHead(p, unifiedLogHead); err == nil && IsUnifiedLogExport(long) {
+		return openUnifiedLog(p, tmp)
 	}
 	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
 }
@@ -248,6 +254,10 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return ev, nil
 	case source.AndroidBackup:
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
+	case source.IOSUnifiedLog:
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
+		ev.Device.Platform = "ios"
+		return ev, nil
 	}
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }

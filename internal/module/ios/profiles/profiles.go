@@ -23,6 +23,8 @@ const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurat
 var profileGlobs = []string{
 	profileDomain + "/**/profile-*",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
+	// A sysdiagnose copies the installed profiles' stubs (MCState).
+	"logs/MCState/Shared/profile-*",
 }
 
 // profileFile bounds a profile plist (and the profile event log): real ones
@@ -38,7 +40,7 @@ func Defs() []module.Def {
 		{
 			Name:        "ios.profiles",
 			Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
 			Paths:       profileGlobs,
 			Run:         runProfiles,
 		},
@@ -46,7 +48,7 @@ func Defs() []module.Def {
 		{
 			Name:        "ios.profile_events",
 			Description: "The log of configuration profile installs and removals, with the process that made each change.",
-			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
 			Paths:       eventGlobs,
 			Run:         runEvents,
 		},
@@ -166,6 +168,7 @@ func Assess(r *model.Record) []model.Detection {
 var eventGlobs = []string{
 	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
+	"logs/MCState/Shared/MCProfileEvents.plist",
 }
 
 // Event is one profile operation.

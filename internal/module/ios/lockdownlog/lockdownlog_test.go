@@ -1,0 +1,58 @@
+package lockdownlog
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
+)
+
+const base = `10/13/21 07:57:42.865446 pid=69 handle_get_value: AMPDevicesAgent attempting to get [UniqueDeviceID]
+10/13/21 07:57:42.945911 pid=69 handle_start_service: AMPDevicesAgent attempting to spawn com.apple.mobile.installation_proxy service.
+10/13/21 07:57:43.000000 pid=69 handle_validate_pair: Validated pairing with host 11111111-2222-4333-8444-555555555555
+`
+
+const pairing = `11/20/26 15:10:00.000001 pid=70 handle_pair: Pairing with host ABCDEF01-2345-4678-9ABC-DEF012345678 accepted by the user
+11/20/26 15:10:05.000000 pid=70 handle_start_session: Session started for host ABCDEF01-2345-4678-9ABC-DEF012345678
+`
+
+func TestModule(t *testing.T) {
+	for _, c := range []struct {
+		name                  string
+		log                   string
+		records, pairFindings int
+	}{
+		{"clean", base, 2, 0},
+		{"planted", base + pairing, 4, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ev := moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"logs/MobileLockdown/lockdownd.log": c.log})
+			ev.Device.TimeZone = "America/Mexico_City"
+			s := moduletest.MustRun(t, Def(), ev)
+			if len(s.Records) != c.records || len(s.Detections) != c.pairFindings {
+				t.Fatalf("%d records %v", len(s.Records), s.Rules())
+			}
+			if c.pairFindings > 0 {
+				d := s.Detections[0]
+				if d.Rule != "ios.pairing.computer" || d.Params["host"] != "ABCDEF01-2345-4678-9ABC-DEF012345678" || !d.Time.Equal(time.Date(2026, 11, 20, 21, 10, 0, 1000, time.UTC)) {
+					t.Errorf("%+v", d)
+				}
+			}
+			if got := s.Records[0].Data.(*Event); got.Kind != "service" || got.Service != "com.apple.mobile.installation_proxy" || got.Client != "AMPDevicesAgent" {
+				t.Errorf("%+v", got)
+			}
+			if len(s.Warnings) != 0 {
+				t.Errorf("warnings %v", s.Warnings)
+			}
+		})
+	}
+}
+
+func TestUnknownZoneIsSaid(t *testing.T) {
+	s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"logs/MobileLockdown/lockdownd.log": pairing}))
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "UTC") {
+		t.Errorf("%v", s.Warnings)
+	}
+}
