@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -48,6 +49,8 @@ type checkFlags struct {
 	moduleTimeout time.Duration
 	openTimeout   time.Duration
 	tempBudget    string
+	custody       string
+	window        custody.Window // --custody, parsed by validate
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -99,6 +102,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
 	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
+	fl.StringVar(&f.custody, "custody", "", custodyHelp)
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	registerCompletions(cmd)
 	return cmd
@@ -145,6 +149,13 @@ func (f *checkFlags) validate() error {
 	}
 	if f.password != "" && f.passwordFile != "" {
 		return errors.New("give the password once: --password or --password-file, not both")
+	}
+	if f.custody != "" {
+		w, err := custody.Parse(f.custody)
+		if err != nil {
+			return fmt.Errorf("--custody: %w", err)
+		}
+		f.window = w
 	}
 	return nil
 }
@@ -435,15 +446,20 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		defer p.clear()
 		prog = p
 	}
+	correlate, custodyRule := withCustody(correlator, f.window)
 	res, err := scan.Run(ctx, scan.Options{
 		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: outPath,
 		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
-		Correlate: correlator,
+		Correlate: correlate,
 	})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
+	if custodyRule != nil && !res.Interrupted {
+		s := custodyRule.Summary()
+		info.Custody = &s
+	}
 	if err := dir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}

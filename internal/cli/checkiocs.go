@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/report"
@@ -131,10 +132,17 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	if set != nil {
 		matcher = set
 	}
+	// The custody window of the earlier check is kept: its findings are
+	// correlations, computed again over the rebuilt timeline.
+	var window custody.Window
+	if orig.Custody != nil {
+		window = orig.Custody.Window
+	}
+	correlate, custodyRule := withCustody(correlator, window)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
 		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, TempDir: tmp}
 	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: outPath, Log: log.Logger,
-		Correlate: correlator, Carry: scan.CarryOver(origDets.Detections)})
+		Correlate: correlate, Carry: scan.CarryOver(origDets.Detections)})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -158,6 +166,10 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
 	info.RecheckOf = dir
+	if custodyRule != nil && !res.Interrupted {
+		s := custodyRule.Summary()
+		info.Custody = &s
+	}
 	if err := outDir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}

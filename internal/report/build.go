@@ -67,6 +67,12 @@ func BuildData(dir string, opts Options) (*Data, error) {
 		d.Timeline.LastLocal = fmtLocal(time.Unix(ev.last, 0), loc)
 	}
 	d.Groups, d.GoodSigns = buildGroups(d, cat, dets.Detections, loc)
+	if err := buildCustody(d, dir, &info, dets.Detections, loc); err != nil {
+		return nil, fmt.Errorf("report: custody window: %w", err)
+	}
+	if err := buildProcesses(d, dir, dets.Detections); err != nil {
+		return nil, fmt.Errorf("report: processes seen: %w", err)
+	}
 	d.Coverage, d.Absent = buildCoverage(cat, info.Modules)
 	d.Evidence = buildEvidence(cat, info, loc)
 	d.Provenance = buildProvenance(info)

@@ -28,9 +28,14 @@ type Data struct {
 	// nothing to check there, shown apart and in a neutral colour.
 	Absent   []ModuleRef  `json:"absent,omitempty"`
 	Glossary []GlossEntry `json:"-"` // the same in every report: not in the golden files
+	// Custody is the custody window's section (--custody), Processes the
+	// "Processes seen" table; nil when the run has none.
+	Custody   *CustodyView   `json:"custody,omitempty"`
+	Processes *ProcessesView `json:"processes,omitempty"`
 
 	cat          *Catalogue
 	untranslated map[string]string // module+summary no template of the reader's language matched -> module
+	processesCut bool
 }
 
 // Untranslated lists, as "module: summary", the record summaries a report

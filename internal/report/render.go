@@ -50,6 +50,7 @@ type pageView struct {
 var tmpl = template.Must(template.New("report.gohtml").Funcs(template.FuncMap{
 	"t":    func(c *Catalogue, key string, pairs ...any) string { return c.T(key, pairs...) },
 	"join": strings.Join,
+	"arr":  func(v ...any) []any { return v },
 }).ParseFS(templateFS, "templates/*.gohtml"))
 
 // FileName is the report's name in a results folder for a language:

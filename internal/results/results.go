@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -118,6 +119,10 @@ type Info struct {
 	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM, SIGHUP)
 	// before it finished; Modules then say what ran.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Custody is the custody window the analyst gave (--custody) and what
+	// it holds; 'huella report' rebuilds the report's custody section
+	// from its window.
+	Custody *custody.Summary `json:"custody,omitempty"`
 }
 
 // Detections is detections.json.
