@@ -1,0 +1,150 @@
+package samplegen_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huella-project/huella/internal/cli"
+	"github.com/huella-project/huella/internal/custody"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/samplegen"
+	"github.com/huella-project/huella/internal/testutil"
+)
+
+// checkDir runs the real command line on evidence and returns the results
+// folder's info and detections.
+func checkDir(t *testing.T, evidence, iocs string, extra ...string) (int, results.Info, []model.Detection, string) {
+	t.Helper()
+	t.Setenv("HUELLA_IOCS", "")
+	t.Setenv("HUELLA_DATA", t.TempDir())
+	out := filepath.Join(t.TempDir(), "out")
+	args := append([]string{"check", evidence, "--iocs", iocs, "--output", out, "--no-report", "--quiet", "--no-feed-cache"}, extra...)
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	var info results.Info
+	var dets results.Detections
+	if err := results.ReadJSON(filepath.Join(out, "info.json"), &info); err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, stderr.String())
+	}
+	if err := results.ReadJSON(filepath.Join(out, "detections.json"), &dets); err != nil {
+		t.Fatal(err)
+	}
+	testutil.ValidateResults(t, out)
+	return code, info, dets.Detections, stdout.String()
+}
+
+// sysdiagnoseSample generates the sample (planted or its clean twin) and
+// packs it as the .tar.gz a phone hands over.
+func sysdiagnoseSample(t *testing.T, plant bool) (archive, iocs string, exp *samplegen.Expected) {
+	t.Helper()
+	dir := t.TempDir()
+	o := samplegen.Scaled(100, 19)
+	o.Plant = plant
+	exp, err := samplegen.GenerateSysdiagnose(filepath.Join(dir, "tree"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive = filepath.Join(dir, samplegen.SysdiagnoseName+".tar.gz")
+	if err := samplegen.WriteTarGz(filepath.Join(dir, "tree"), archive); err != nil {
+		t.Fatal(err)
+	}
+	iocs = filepath.Join(dir, "iocs.stix2")
+	if err := samplegen.WriteSampleIndicators(iocs); err != nil {
+		t.Fatal(err)
+	}
+	return archive, iocs, exp
+}
+
+// Every artifact of the generated sysdiagnose is read by its module; the
+// planted one gives every expected finding, its clean twin none at all.
+func TestSysdiagnoseArtifactsPlantedAndClean(t *testing.T) {
+	for _, plant := range []bool{true, false} {
+		name := map[bool]string{true: "planted", false: "clean twin"}[plant]
+		t.Run(name, func(t *testing.T) {
+			archive, iocs, exp := sysdiagnoseSample(t, plant)
+			code, info, dets, _ := checkDir(t, archive, iocs)
+			if info.Evidence.Kind != "ios-sysdiagnose" || info.Evidence.Device.TimeZone != samplegen.SysdiagnoseTimeZone || info.Evidence.Device.Acquired == nil {
+				t.Fatalf("evidence %+v", info.Evidence)
+			}
+			status := map[string]results.ModuleInfo{}
+			for _, m := range info.Modules {
+				status[m.Name] = m
+			}
+			for _, mod := range samplegen.SysdiagnoseModules() {
+				if m := status[mod]; m.Status != results.StatusParsed || m.Records == 0 || len(m.Warnings) > 0 {
+					t.Errorf("%s: %+v", mod, m)
+				}
+				if exp.Records[mod] == 0 {
+					t.Errorf("%s: no file written for it", mod)
+				}
+			}
+			if plant {
+				if code != results.ExitFound {
+					t.Errorf("exit %d", code)
+				}
+				if miss := exp.Missing(dets); len(miss) > 0 {
+					t.Errorf("missing %+v among %d detections", miss, len(dets))
+				}
+				return
+			}
+			if code != results.ExitClean || len(dets) != 0 {
+				for _, d := range dets {
+					t.Logf("%s %s: %s", d.Module, d.Rule, d.Reason)
+				}
+				t.Errorf("clean twin: exit %d with %d detections", code, len(dets))
+			}
+		})
+	}
+}
+
+// The custody window on a sysdiagnose: what happened in the window is
+// summarised in info.json and the hands-on signs are findings; the clean
+// twin's window holds nothing of the kind.
+func TestSysdiagnoseCustodyWindow(t *testing.T) {
+	for _, plant := range []bool{true, false} {
+		name := map[bool]string{true: "planted", false: "clean twin"}[plant]
+		t.Run(name, func(t *testing.T) {
+			archive, iocs, _ := sysdiagnoseSample(t, plant)
+			code, info, dets, stdout := checkDir(t, archive, iocs, "--custody", samplegen.SysdiagnoseCustody)
+			c := info.Custody
+			if c == nil || c.Window.From.IsZero() {
+				t.Fatalf("no custody summary in info.json")
+			}
+			if !strings.Contains(stdout, "Custody window 2026-11-20 14:00 – 2026-11-20 18:00 (UTC-06:00)") {
+				t.Errorf("console:\n%s", stdout)
+			}
+			var custodyFindings []model.Detection
+			for _, d := range dets {
+				if strings.HasPrefix(d.Rule, "correlation.custody.") {
+					custodyFindings = append(custodyFindings, d)
+				}
+			}
+			covers, _ := c.Covering()
+			if len(covers) == 0 {
+				t.Errorf("no source covers the window: %+v", c.Sources)
+			}
+			if !plant {
+				if code != results.ExitClean || len(dets) != 0 || c.HandsOn() != 0 {
+					t.Errorf("clean twin: exit %d, %d detections, %d hands-on events", code, len(dets), c.HandsOn())
+				}
+				return
+			}
+			want := &samplegen.Expected{Detections: samplegen.SysdiagnoseCustodyDetections()}
+			if miss := want.Missing(custodyFindings); len(miss) > 0 {
+				t.Errorf("missing %+v among %v", miss, custodyFindings)
+			}
+			for _, k := range []custody.Kind{custody.Pairing, custody.Computer, custody.Certificate, custody.AppInstall, custody.Crash, custody.Reboot} {
+				if c.Kinds[k] == 0 {
+					t.Errorf("no %s event in the window: %v", k, c.Kinds)
+				}
+			}
+			if len(c.Bursts) != 1 || c.Bursts[0].Crashes != 3 {
+				t.Errorf("crash bursts %+v", c.Bursts)
+			}
+		})
+	}
+}
