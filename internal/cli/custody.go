@@ -37,7 +37,9 @@ func withCustody(base scan.Correlator, w custody.Window) (scan.Correlator, *dete
 
 // isCustodyFinding tells the findings of the custody rules, which a new
 // window replaces.
-func isCustodyFinding(d model.Detection) bool { return strings.HasPrefix(d.Rule, "correlation.custody.") }
+func isCustodyFinding(d model.Detection) bool {
+	return strings.HasPrefix(d.Rule, "correlation.custody.")
+}
 
 // recustody applies a new custody window to a saved results folder: the
 // custody findings and info.json's custody summary are computed again from

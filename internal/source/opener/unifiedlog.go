@@ -75,4 +75,3 @@ func (o oneFile) Stat(name string) (fs.FileInfo, error) {
 	}
 	return o.dir.Stat(name)
 }
-

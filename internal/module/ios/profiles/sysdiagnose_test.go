@@ -23,7 +23,7 @@ func TestSysdiagnoseProfileStubs(t *testing.T) {
 			dir := t.TempDir()
 			moduletest.Plist(t, dir, "logs/MCState/Shared/profile-0a1b2c.stub", map[string]any{
 				"PayloadUUID": "11111111-2222-4333-8444-555555555555", "PayloadDisplayName": "Settings",
-				"InstallDate": time.Date(2026, 11, 20, 21, 30, 0, 0, time.UTC),
+				"InstallDate":    time.Date(2026, 11, 20, 21, 30, 0, 0, time.UTC),
 				"PayloadContent": []any{map[string]any{"PayloadType": c.payload}},
 			})
 			s := moduletest.MustRun(t, Defs()[0], moduletest.Evidence(t, source.IOSSysdiagnose, dir))
