@@ -42,7 +42,6 @@ type Custody struct {
 type custodyGroup struct {
 	n        int
 	first    time.Time
-	example  string
 	events   []model.Event
 	contexts map[string]bool
 }
@@ -84,7 +83,7 @@ func (c *Custody) Observe(e *model.Event) {
 	}
 	g := c.groups[r]
 	if g == nil {
-		g = &custodyGroup{first: e.Time, example: clipText(e.Summary, 200), contexts: map[string]bool{}}
+		g = &custodyGroup{first: e.Time, contexts: map[string]bool{}}
 		c.groups[r] = g
 	}
 	g.n++
@@ -108,7 +107,7 @@ func (c *Custody) Findings() []model.Detection {
 		for k := range g.contexts {
 			ctx = append(ctx, k)
 		}
-		f := CustodyFinding(r.ID, c.tr.W, g.n, g.first, g.example, ctx...)
+		f := CustodyFinding(r.ID, c.tr.W, g.n, g.first, ctx...)
 		d := f.Detection(nil)
 		at := g.first.UTC()
 		d.Module, d.Time, d.Related = "correlation", &at, g.events
@@ -120,23 +119,12 @@ func (c *Custody) Findings() []model.Detection {
 // Summary is what the window held; call it after the pass.
 func (c *Custody) Summary() custody.Summary { return c.tr.Summary() }
 
-// CustodyFinding is the finding of a custody rule (the registry's samples
-// and the rule share it).
-func CustodyFinding(rule string, w custody.Window, n int, first time.Time, example string, ctx ...string) rules.Finding {
+// CustodyFinding is the finding of a custody rule. The events it counts
+// are its related events, whose summaries the report translates.
+func CustodyFinding(rule string, w custody.Window, n int, first time.Time, ctx ...string) rules.Finding {
 	return rules.Must(rule).New(rules.Params{
-		"window":  w.Text(),
-		"count":   strconv.Itoa(n),
-		"first":   first.UTC().Format("2006-01-02 15:04:05 UTC"),
-		"example": example,
+		"window": w.Text(),
+		"count":  strconv.Itoa(n),
+		"first":  first.UTC().Format("2006-01-02 15:04:05 UTC"),
 	}, ctx...)
-}
-
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -32,8 +32,9 @@ type CustodyView struct {
 
 // CustodyLink points at a finding of the page.
 type CustodyLink struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
+	ID    string          `json:"id"`
+	Text  string          `json:"text"`
+	Parts []rules.Segment `json:"-"`
 }
 
 // CustodyGroup is the window's events of one kind.
@@ -130,7 +131,8 @@ func buildCustody(d *Data, dir string, info *results.Info, dets []model.Detectio
 	}
 	for i := range dets {
 		if isCustodyRule(dets[i].Rule) {
-			v.Findings = append(v.Findings, CustodyLink{ID: "finding-" + strconv.Itoa(i+1), Text: rules.DetectionText(&dets[i], cat.Lang)})
+			segs := rules.RenderSegments(cat.Lang, dets[i].Rule, dets[i].Params, dets[i].Context)
+			v.Findings = append(v.Findings, CustodyLink{ID: "finding-" + strconv.Itoa(i+1), Text: joinSegments(segs), Parts: segs})
 		}
 	}
 	d.Custody = v
