@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huella-project/huella/internal/cli"
 	"github.com/huella-project/huella/internal/custody"
@@ -67,7 +68,10 @@ func TestSysdiagnoseArtifactsPlantedAndClean(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			archive, iocs, exp := sysdiagnoseSample(t, plant)
 			code, info, dets, _ := checkDir(t, archive, iocs)
-			if info.Evidence.Kind != "ios-sysdiagnose" || info.Evidence.Device.TimeZone != samplegen.SysdiagnoseTimeZone || info.Evidence.Device.Acquired == nil {
+			// The capture time comes from the archive's name, with its offset.
+			taken := time.Date(2026, 11, 21, 0, 30, 0, 0, time.UTC)
+			if info.Evidence.Kind != "ios-sysdiagnose" || info.Evidence.Device.TimeZone != samplegen.SysdiagnoseTimeZone ||
+				info.Evidence.Device.Acquired == nil || !info.Evidence.Device.Acquired.Equal(taken) {
 				t.Fatalf("evidence %+v", info.Evidence)
 			}
 			status := map[string]results.ModuleInfo{}
@@ -144,6 +148,17 @@ func TestSysdiagnoseCustodyWindow(t *testing.T) {
 			}
 			if len(c.Bursts) != 1 || c.Bursts[0].Crashes != 3 {
 				t.Errorf("crash bursts %+v", c.Bursts)
+			}
+			// ps.txt's "3:10PM", placed with the capture time and zone: the
+			// implant started in the window.
+			started := false
+			for _, d := range dets {
+				if d.Module == "ios.processes" && d.Time != nil && d.Time.Equal(time.Date(2026, 11, 20, 21, 10, 0, 0, time.UTC)) {
+					started = true
+				}
+			}
+			if !started {
+				t.Error("the implant's start in ps.txt is not placed at 15:10 local time")
 			}
 		})
 	}

@@ -25,7 +25,8 @@ func SysdiagnoseTaken(name string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	n := make([]int, 0, 8)
-	for _, s := range append(m[1:7], m[8:10]...) {
+	fields := append(append([]string{}, m[1:7]...), m[8], m[9]) // m itself stays whole: m[7] is the sign
+	for _, s := range fields {
 		v, err := strconv.Atoi(s)
 		if err != nil {
 			return time.Time{}, false
