@@ -69,3 +69,32 @@ func TestModuleStampsTimes(t *testing.T) {
 		t.Errorf("locationd %+v", row)
 	}
 }
+
+func FuzzStartTime(f *testing.F) {
+	f.Add("9:41AM")
+	f.Add("Mon09AM")
+	f.Add("12Jan24")
+	taken := time.Date(2026, 11, 20, 10, 30, 0, 0, time.FixedZone("x", -6*3600))
+	f.Fuzz(func(t *testing.T, s string) {
+		got, prec, ok := StartTime(s, taken)
+		if !ok {
+			return
+		}
+		if got.After(taken) {
+			t.Fatalf("%q starts after the capture: %v", s, got)
+		}
+		switch prec {
+		case PrecisionMinute:
+			if taken.Sub(got) >= 25*time.Hour {
+				t.Fatalf("%q: a clock time more than a day before: %v", s, got)
+			}
+		case PrecisionHour:
+			if taken.Sub(got) > 8*24*time.Hour {
+				t.Fatalf("%q: a weekday more than a week before: %v", s, got)
+			}
+		case PrecisionDay:
+		default:
+			t.Fatalf("precision %q", prec)
+		}
+	})
+}
