@@ -231,3 +231,53 @@ func TestReportAppliesCustodyWindow(t *testing.T) {
 		t.Errorf("the Spanish report has no custody section or process table (%v)", err)
 	}
 }
+
+// 'huella check-iocs' keeps the custody window of the check it re-matches:
+// the new results hold the same window, the same summary and the same
+// custody findings, computed again over the rebuilt timeline.
+func TestCheckIOCsKeepsCustodyWindow(t *testing.T) {
+	tmp := t.TempDir()
+	o := samplegen.Scaled(60, 19)
+	o.Plant = true
+	if _, err := samplegen.GenerateSysdiagnose(filepath.Join(tmp, "tree"), o); err != nil {
+		t.Fatal(err)
+	}
+	iocs := writeBundle(t)
+	out, re := filepath.Join(tmp, "out"), filepath.Join(tmp, "recheck")
+	if code, stdout, stderr := run(t, "", "check", filepath.Join(tmp, "tree"), "--iocs", iocs, "--output", out, "--quiet",
+		"--custody", samplegen.SysdiagnoseCustody); code == results.ExitError {
+		t.Fatalf("%d %s %s", code, stdout, stderr)
+	}
+	code, stdout, stderr := run(t, "", "check-iocs", out, "--iocs", iocs, "--output", re)
+	if code == results.ExitError {
+		t.Fatalf("check-iocs: %d %s %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Custody window 2026-11-20 14:00 – 2026-11-20 18:00 (UTC-06:00)") {
+		t.Errorf("check-iocs prints no custody line:\n%s", stdout)
+	}
+	read := func(dir string) (results.Info, []string) {
+		var info results.Info
+		var dets results.Detections
+		if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
+			t.Fatal(err)
+		}
+		if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+			t.Fatal(err)
+		}
+		return info, custodyRules(dets.Detections)
+	}
+	origInfo, orig := read(out)
+	reInfo, got := read(re)
+	if len(orig) == 0 || strings.Join(got, ",") != strings.Join(orig, ",") {
+		t.Errorf("check-iocs custody findings %v, check's %v", got, orig)
+	}
+	if reInfo.Custody == nil || !reInfo.Custody.Window.From.Equal(origInfo.Custody.Window.From) ||
+		!reInfo.Custody.Window.To.Equal(origInfo.Custody.Window.To) || reInfo.Custody.Events != origInfo.Custody.Events ||
+		reInfo.Custody.HandsOn() != origInfo.Custody.HandsOn() {
+		t.Errorf("check-iocs custody %+v, check's %+v", reInfo.Custody, origInfo.Custody)
+	}
+	testutil.ValidateResults(t, re)
+	if page, err := os.ReadFile(filepath.Join(re, "report.html")); err != nil || !strings.Contains(string(page), `id="custody"`) {
+		t.Errorf("the re-check's report has no custody section (%v)", err)
+	}
+}

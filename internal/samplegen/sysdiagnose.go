@@ -113,6 +113,26 @@ func GenerateSysdiagnose(dir string, o Options) (*Expected, error) {
 	return exp, nil
 }
 
+// PlantedRecord is a trace that is a record, not a finding: an artifact
+// that lists what the owner must recognise (devices on the account) or
+// that dates an event the custody window reads (a boot).
+type PlantedRecord struct {
+	Module, Summary string // the record's module and a part of its summary
+	InWindow        bool   // the record is dated in SysdiagnoseCustody
+	Why             string
+}
+
+// SysdiagnosePlantedRecords are the planted traces of the artifacts no rule
+// judges on its own: the planted sample has a record of each, its clean
+// twin none.
+func SysdiagnosePlantedRecords() []PlantedRecord {
+	return []PlantedRecord{
+		{"ios.transparency_log", "Device Unknown Mac (MacBookPro18,1, 15.1, serial SYNTH0000666)", false, "a Mac the owner does not know on the Apple account"},
+		{"ios.mobile_activation", "The activation daemon started", true, "the phone booted in the custody window"},
+		{"ios.lockdown_log", "extractor started service com.apple.mobile.file_relay", true, "a trusted computer started the file relay service"},
+	}
+}
+
 // SysdiagnoseCustodyDetections are what a check of the planted sample with
 // --custody SysdiagnoseCustody adds.
 func SysdiagnoseCustodyDetections() []ExpectedDetection {

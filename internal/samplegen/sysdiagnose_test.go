@@ -18,7 +18,7 @@ import (
 
 // checkDir runs the real command line on evidence and returns the results
 // folder's info and detections.
-func checkDir(t *testing.T, evidence, iocs string, extra ...string) (int, results.Info, []model.Detection, string) {
+func checkDir(t *testing.T, evidence, iocs string, extra ...string) (int, results.Info, []model.Detection, string, string) {
 	t.Helper()
 	t.Setenv("HUELLA_IOCS", "")
 	t.Setenv("HUELLA_DATA", t.TempDir())
@@ -35,7 +35,7 @@ func checkDir(t *testing.T, evidence, iocs string, extra ...string) (int, result
 		t.Fatal(err)
 	}
 	testutil.ValidateResults(t, out)
-	return code, info, dets.Detections, stdout.String()
+	return code, info, dets.Detections, stdout.String(), out
 }
 
 // sysdiagnoseSample generates the sample (planted or its clean twin) and
@@ -67,7 +67,7 @@ func TestSysdiagnoseArtifactsPlantedAndClean(t *testing.T) {
 		name := map[bool]string{true: "planted", false: "clean twin"}[plant]
 		t.Run(name, func(t *testing.T) {
 			archive, iocs, exp := sysdiagnoseSample(t, plant)
-			code, info, dets, _ := checkDir(t, archive, iocs)
+			code, info, dets, _, out := checkDir(t, archive, iocs)
 			// The capture time comes from the archive's name, with its offset.
 			taken := time.Date(2026, 11, 21, 0, 30, 0, 0, time.UTC)
 			if info.Evidence.Kind != "ios-sysdiagnose" || info.Evidence.Device.TimeZone != samplegen.SysdiagnoseTimeZone ||
@@ -84,6 +84,32 @@ func TestSysdiagnoseArtifactsPlantedAndClean(t *testing.T) {
 				}
 				if exp.Records[mod] == 0 {
 					t.Errorf("%s: no file written for it", mod)
+				}
+			}
+			window, err := custody.Parse(samplegen.SysdiagnoseCustody)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range samplegen.SysdiagnosePlantedRecords() {
+				n := 0
+				_, err := results.ReadModuleRecords(results.ModulePath(out, want.Module), func(r model.Record) error {
+					if !strings.Contains(r.Summary, want.Summary) {
+						return nil
+					}
+					in := !want.InWindow
+					for _, s := range r.Times {
+						in = in || window.Contains(s.Time)
+					}
+					if in {
+						n++
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if plant && n == 0 || !plant && n > 0 {
+					t.Errorf("%s: %d record(s) %q (%s)", want.Module, n, want.Summary, want.Why)
 				}
 			}
 			if plant {
@@ -113,7 +139,7 @@ func TestSysdiagnoseCustodyWindow(t *testing.T) {
 		name := map[bool]string{true: "planted", false: "clean twin"}[plant]
 		t.Run(name, func(t *testing.T) {
 			archive, iocs, _ := sysdiagnoseSample(t, plant)
-			code, info, dets, stdout := checkDir(t, archive, iocs, "--custody", samplegen.SysdiagnoseCustody)
+			code, info, dets, stdout, _ := checkDir(t, archive, iocs, "--custody", samplegen.SysdiagnoseCustody)
 			c := info.Custody
 			if c == nil || c.Window.From.IsZero() {
 				t.Fatalf("no custody summary in info.json")
