@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/cli"
 	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/testutil"
@@ -185,6 +187,56 @@ func TestSysdiagnoseCustodyWindow(t *testing.T) {
 			}
 			if !started {
 				t.Error("the implant's start in ps.txt is not placed at 15:10 local time")
+			}
+		})
+	}
+}
+
+// The report's "Processes seen" table joins every place the archive names
+// a process: the planted implant is one flagged row naming all of them,
+// with both folders it ran from and the times they saw it; the clean
+// twin's table lists its daemons and flags none.
+func TestSysdiagnoseProcessesSeen(t *testing.T) {
+	for _, plant := range []bool{true, false} {
+		name := map[bool]string{true: "planted", false: "clean twin"}[plant]
+		t.Run(name, func(t *testing.T) {
+			archive, iocs, _ := sysdiagnoseSample(t, plant)
+			_, _, _, _, out := checkDir(t, archive, iocs)
+			d, err := report.BuildData(out, report.Options{Lang: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := d.Processes
+			if v == nil || v.Total < 20 || len(v.Rows) != v.Total || v.Truncated {
+				t.Fatalf("processes view %+v", v)
+			}
+			var row *report.ProcessRow
+			for i := range v.Rows {
+				if v.Rows[i].Name == samplegen.PlantedProcess {
+					row = &v.Rows[i]
+				}
+			}
+			if !plant {
+				if row != nil || v.Flagged != 0 {
+					t.Errorf("clean twin: %d flagged rows, implant row %+v", v.Flagged, row)
+				}
+				return
+			}
+			if row == nil || !row.Flagged || v.Rows[0].Name != samplegen.PlantedProcess {
+				t.Fatalf("the implant is not the first, flagged row: %+v", v.Rows[0])
+			}
+			// ps.txt, spindump, task list, shutdown.log, log statistics,
+			// uuidtext, UUIDToBinaryLocations, unified log, crash reports.
+			if len(row.Sources) != 9 {
+				t.Errorf("the implant's row names %d sources, want 9: %v", len(row.Sources), row.Sources)
+			}
+			for _, p := range []string{samplegen.PlantedTmpPath, samplegen.PlantedStagingPath} {
+				if !slices.Contains(row.Paths, p) {
+					t.Errorf("path %s missing from %v", p, row.Paths)
+				}
+			}
+			if row.First == "" || row.Last == "" || row.First == row.Last {
+				t.Errorf("first %q last %q", row.First, row.Last)
 			}
 		})
 	}
