@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,14 @@ func SysdiagnoseModules() []string { return append([]string(nil), sysdiagnoseArt
 // adds the traces listed in Expected; without it every file is a clean
 // phone's. o.Processes sizes the process lists.
 func GenerateSysdiagnose(dir string, o Options) (*Expected, error) {
+	return GenerateSysdiagnoseWith(dir, o, nil)
+}
+
+// GenerateSysdiagnoseWith is GenerateSysdiagnose with the clean phone's
+// programs given: every process list, log and binary index of the archive
+// names the executables in binaries (absolute paths, e.g. a real phone's)
+// instead of made-up daemons.
+func GenerateSysdiagnoseWith(dir string, o Options, binaries []string) (*Expected, error) {
 	if err := emptyDir(dir); err != nil {
 		return nil, err
 	}
@@ -66,9 +75,8 @@ func GenerateSysdiagnose(dir string, o Options) (*Expected, error) {
 	g := newGen(o.Seed, 19)
 	exp := &Expected{Kind: "ios_sysdiagnose", Seed: o.Seed, Records: map[string]int{}}
 	w := &sdWriter{root: root, exp: exp}
-	n := max(o.Processes, 8)
-	var daemons []string
-	for i := range n {
+	daemons := slices.Clone(binaries)
+	for i := range max(o.Processes, 8) - len(daemons) {
 		daemons = append(daemons, fmt.Sprintf("/usr/libexec/%sd%d", strings.ToLower(g.pick(procNames)), i))
 	}
 	w.file("", "sysdiagnose.log", "sysdiagnose version 3.0\nTimezone: "+SysdiagnoseTimeZone+"\nDevice: iPhone15,2\n")
