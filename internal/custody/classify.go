@@ -68,6 +68,11 @@ func Classify(module, desc, summary string) Kind {
 			strings.HasSuffix(summary, "(adb)") {
 			return ADBInstall
 		}
+		if strings.HasSuffix(summary, "(preinstalled)") {
+			// A system image's app: first installed when the phone was
+			// first set up (or reset), often at a placeholder date.
+			return Reset
+		}
 		return AppInstall
 	case "configuration_profile_install":
 		if strings.HasPrefix(summary, "com.apple.security.") {

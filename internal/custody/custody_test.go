@@ -50,6 +50,7 @@ func TestClassifyAndTrack(t *testing.T) {
 		{in, "ios.backup_info", "backup", "Backup of iPhone", Pairing},
 		{in, "android.dumpsys_packages", "package_first_install", "Package x 1 (unknown installer)", ADBInstall},
 		{in, "android.dumpsys_packages", "package_first_install", "Package x 1 (com.android.vending)", AppInstall},
+		{in, "android.dumpsys_packages", "package_first_install", "Package com.sec.x 5.0 (preinstalled)", Reset},
 		{in, "ios.profiles", "configuration_profile_install", "com.apple.security.root installed: x", Certificate},
 		{in, "ios.profiles", "configuration_profile_install", "com.apple.vpn.managed installed: x", Profile},
 		{in, "ios.profile_events", "profile_operation", "Process mdmd: install of profile x", Profile},
@@ -67,7 +68,7 @@ func TestClassifyAndTrack(t *testing.T) {
 		}
 	}
 	s := tr.Summary()
-	if s.Events != 11 || s.HandsOn() != 8 || len(s.Bursts) != 1 || s.Bursts[0].Crashes != 3 || len(tr.Events) != 11 {
+	if s.Events != 12 || s.HandsOn() != 8 || len(s.Bursts) != 1 || s.Bursts[0].Crashes != 3 || len(tr.Events) != 12 {
 		t.Errorf("%+v", s)
 	}
 	cov := map[string]string{}
