@@ -1,10 +1,13 @@
 package lockdownlog
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
+	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -55,4 +58,27 @@ func TestUnknownZoneIsSaid(t *testing.T) {
 	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "UTC") {
 		t.Errorf("%v", s.Warnings)
 	}
+}
+
+// Any bytes: every entry read is classified as one of the known events or
+// none, and a host, when found, is a UUID taken from the entry's message.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte(base + pairing))
+	f.Add([]byte("01/02/03 04:05:06.7 pid=1 handle_unpair: host 00000000-0000-0000-0000-000000000000\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = applelog.Parse(bytes.NewReader(b), time.UTC, func(e applelog.Entry) {
+			kind := Classify(e)
+			switch kind {
+			case "", heuristics.PairingNew, heuristics.PairingUnpair, heuristics.PairingValidate, heuristics.PairingSession, "service":
+			default:
+				t.Fatalf("kind %q", kind)
+			}
+			if h := uuidRE.FindString(e.Message); h != "" && (!heuristics.IsUUID(h) || !strings.Contains(e.Message, h)) {
+				t.Fatalf("host %q", h)
+			}
+			if kind == "service" && serviceRE.FindStringSubmatch(e.Message) == nil {
+				t.Fatalf("a service start without its client and service: %q", e.Message)
+			}
+		})
+	})
 }

@@ -1,9 +1,12 @@
 package mobileactivation
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -30,4 +33,28 @@ func TestModule(t *testing.T) {
 	if strings.Join(kinds, ",") != "start,upgrade,state" || len(s.Detections) != 0 {
 		t.Errorf("%v %v", kinds, s.Rules())
 	}
+}
+
+// Any bytes: every event read is a start, an upgrade naming both builds or
+// a known activation state, and its text is bounded.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = applelog.Parse(bytes.NewReader(b), time.UTC, func(e applelog.Entry) {
+			ev, ok := Classify(e, "log")
+			if !ok {
+				return
+			}
+			switch {
+			case len(ev.Text) > 300+len("…"):
+				t.Fatalf("text of %d bytes", len(ev.Text))
+			case ev.Kind == "upgrade" && (ev.From == "" || ev.To == ""):
+				t.Fatalf("upgrade %+v", ev)
+			case ev.Kind == "state" && ev.State == "":
+				t.Fatalf("state %+v", ev)
+			case ev.Kind != "start" && ev.Kind != "upgrade" && ev.Kind != "state":
+				t.Fatalf("kind %q", ev.Kind)
+			}
+		})
+	})
 }
