@@ -3,6 +3,7 @@ package samplegen_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/cli"
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/report"
@@ -237,6 +239,53 @@ func TestSysdiagnoseProcessesSeen(t *testing.T) {
 			}
 			if row.First == "" || row.Last == "" || row.First == row.Last {
 				t.Errorf("first %q last %q", row.First, row.Last)
+			}
+		})
+	}
+}
+
+// A text log of the archive whose reading stops at a limit (a line longer
+// than any real one) is a part not checked: the check is incomplete (exit
+// 3) and names the file, never clean, even though what came before the
+// line was read.
+func TestSysdiagnoseLogStoppedEarlyIsNotChecked(t *testing.T) {
+	for _, c := range []struct{ module, rel string }{
+		{"ios.unified_log", "system_logs.ndjson"},
+		{"ios.lockdown_log", "logs/MobileLockdown/lockdownd.log"},
+		{"ios.mobile_installation", "logs/MobileInstallation/mobile_installation.log.0"},
+		{"ios.logdata_statistics", "system_logs.logarchive/Extra/logdata.statistics.0.txt"},
+	} {
+		t.Run(c.module, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := samplegen.GenerateSysdiagnose(filepath.Join(dir, "tree"), samplegen.Scaled(100, 19)); err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, "tree", samplegen.SysdiagnoseName, filepath.FromSlash(c.rel))
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.WriteString(strings.Repeat("x", 5<<20) + "\n")
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			iocs := filepath.Join(dir, "iocs.stix2")
+			if err := samplegen.WriteSampleIndicators(iocs); err != nil {
+				t.Fatal(err)
+			}
+			code, info, _, _, _ := checkDir(t, filepath.Join(dir, "tree"), iocs)
+			if code != results.ExitPartial {
+				t.Errorf("exit %d, want %d", code, results.ExitPartial)
+			}
+			found := false
+			for _, g := range info.Summary.NotChecked {
+				found = found || strings.Contains(g.Part, c.rel) && g.Cause == coverage.OverLimit
+			}
+			if !found {
+				t.Errorf("%s not listed as not checked: %+v", c.rel, info.Summary.NotChecked)
 			}
 		})
 	}

@@ -110,8 +110,8 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Report(heuristics.PairedComputer(kind, ev.Host, fmtTime(e.Time), name), r)
 		})
 		f.Close()
-		if err != nil {
-			env.Warn("%s: %v", name, err)
+		if err != nil && ctx.Err() == nil {
+			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
 		}
 	}
 	return nil

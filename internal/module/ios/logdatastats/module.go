@@ -109,13 +109,11 @@ func run(ctx context.Context, env *module.Env) error {
 			err = ParseText(f, name, add)
 		}
 		f.Close()
-		if err != nil {
-			env.Warn("%v", err)
+		if err != nil && ctx.Err() == nil {
+			sysdiag.StoppedEarly(env, name, err)
 		}
 	}
-	if dropped > 0 {
-		env.Warn("more than %d distinct processes; %d entries of further ones were not kept", maxProcesses, dropped)
-	}
+	sysdiag.NotKept(env, "log statistics processes", maxProcesses, dropped)
 	keys := make([]string, 0, len(seen))
 	for k := range seen {
 		keys = append(keys, k)

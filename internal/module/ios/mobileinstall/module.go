@@ -138,8 +138,8 @@ func run(ctx context.Context, env *module.Env) error {
 		})
 		err = applelog.Parse(f, loc, rd.Entry)
 		f.Close()
-		if err != nil {
-			env.Warn("%s: %v", name, err)
+		if err != nil && ctx.Err() == nil {
+			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
 		}
 	}
 	return nil

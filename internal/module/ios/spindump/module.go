@@ -64,7 +64,7 @@ func run(ctx context.Context, env *module.Env) error {
 				env.Unreadable(name, err)
 				continue
 			}
-			env.Warn("%v", err)
+			sysdiag.StoppedEarly(env, name, err)
 		}
 		for _, p := range rep.Processes {
 			r := record(name, rep, p)

@@ -60,7 +60,7 @@ func run(ctx context.Context, env *module.Env) error {
 				env.Unreadable(name, err)
 				continue
 			}
-			env.Warn("%v", err)
+			sysdiag.StoppedEarly(env, name, err)
 		}
 		if declared >= 0 && declared != len(tasks) {
 			env.Warn("%s: declares %d tasks, %d read", name, declared, len(tasks))

@@ -155,7 +155,7 @@ func run(ctx context.Context, env *module.Env) error {
 			return err
 		}
 		if err != nil {
-			env.Warn("%v", err)
+			sysdiag.StoppedEarly(env, name, err)
 		}
 		if bad > 0 {
 			env.Warn("%s: %d of %d lines are not log entries", name, bad, n+bad)
@@ -164,9 +164,7 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Unreadable(name, fmt.Errorf("no unified-log entry in %d lines", bad))
 		}
 	}
-	if dropped > 0 {
-		env.Warn("more than %d distinct binaries or hosts; %d further ones were not kept", maxBinaries, dropped)
-	}
+	sysdiag.NotKept(env, "unified-log binaries and hosts", maxBinaries, dropped)
 	emit(env, bins, hosts)
 	return nil
 }

@@ -52,7 +52,7 @@ func run(ctx context.Context, env *module.Env) error {
 		return module.Absent("uuidtext files in system_logs.logarchive")
 	}
 	if len(found) > maxFiles {
-		env.Warn("%d uuidtext files; only the first %d were read", len(found), maxFiles)
+		sysdiag.NotKept(env, "uuidtext files", maxFiles, len(found)-maxFiles)
 		found = found[:maxFiles]
 	}
 	flag := sysdiag.NewFlagger(env)
