@@ -1,11 +1,14 @@
 // Command gen writes a synthetic benchmark corpus:
 //
-//	go run ./bench/gen --scale 100000 --out bench/corpus/ios-100k [--encrypt] [--plant] [--android]
+//	go run ./bench/gen --scale 100000 --out bench/corpus/ios-100k [--encrypt] [--plant] [--android | --sysdiagnose]
 //	go run ./bench/gen --summarize RESULTS --time TIME_V_FILE --label 100k [--out CORPUS]
 //
 // The corpus holds about scale messages and scale visits (DataUsage, TCC
 // and Manifest.db in proportion), expected.json beside it, and with
-// --plant the synthetic indicators in iocs.stix2.
+// --plant the synthetic indicators in iocs.stix2. With --sysdiagnose it is
+// a sysdiagnose folder (evidence/sysdiagnose_...) whose unified-log export
+// holds scale entries and whose process sources name scale/10 programs
+// (at most 3,000).
 package main
 
 import (
@@ -27,6 +30,7 @@ func main() {
 	realKDF := flag.Bool("real-kdf", true, "with --encrypt, use the real 10,000,000 PBKDF2 rounds (else a small count)")
 	plant := flag.Bool("plant", false, "plant spyware traces; expected.json lists what a check must find")
 	android := flag.Bool("android", false, "write an androidqf folder instead of an iOS backup")
+	sysdiagnose := flag.Bool("sysdiagnose", false, "write a sysdiagnose folder (with a unified-log export of scale entries) instead of an iOS backup")
 	summary := flag.String("summarize", "", "instead of generating: print a table row for the results folder given here")
 	timeFile := flag.String("time", "", "with --summarize: the /usr/bin/time -v report")
 	label := flag.String("label", "", "with --summarize: the row's label")
@@ -54,9 +58,12 @@ func main() {
 	evidence := filepath.Join(*out, "evidence")
 	var exp *samplegen.Expected
 	var err error
-	if *android {
+	switch {
+	case *android:
 		exp, err = samplegen.GenerateAndroidQF(evidence, o)
-	} else {
+	case *sysdiagnose:
+		exp, err = samplegen.GenerateSysdiagnose(evidence, o)
+	default:
 		exp, err = samplegen.GenerateIOSBackup(evidence, o)
 	}
 	if err == nil {

@@ -2,6 +2,7 @@ package samplegen
 
 import (
 	"archive/tar"
+	"bufio"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -37,6 +38,9 @@ const (
 	PlantedTmpPath     = "/private/var/tmp/" + PlantedProcess
 	PlantedStagingPath = "/private/var/db/com.apple.xpc.roleaccountd.staging/" + PlantedProcess
 )
+
+// maxSynthDaemons bounds the made-up programs of a generated archive.
+const maxSynthDaemons = 3000
 
 var (
 	mx          = time.FixedZone("UTC-06:00", -6*3600)
@@ -76,7 +80,9 @@ func GenerateSysdiagnoseWith(dir string, o Options, binaries []string) (*Expecte
 	exp := &Expected{Kind: "ios_sysdiagnose", Seed: o.Seed, Records: map[string]int{}}
 	w := &sdWriter{root: root, exp: exp}
 	daemons := slices.Clone(binaries)
-	for i := range max(o.Processes, 8) - len(daemons) {
+	// A real phone runs a few hundred programs; past a few thousand the
+	// archive would only grow its uuidtext folder, not get more realistic.
+	for i := range min(max(o.Processes, 8), maxSynthDaemons) - len(daemons) {
 		daemons = append(daemons, fmt.Sprintf("/usr/libexec/%sd%d", strings.ToLower(g.pick(procNames)), i))
 	}
 	w.file("", "sysdiagnose.log", "sysdiagnose version 3.0\nTimezone: "+SysdiagnoseTimeZone+"\nDevice: iPhone15,2\n")
@@ -94,7 +100,7 @@ func GenerateSysdiagnoseWith(dir string, o Options, binaries []string) (*Expecte
 	w.installs(o.Plant)
 	w.activation(o.Plant)
 	w.transparency(o.Plant)
-	w.unifiedLog(daemons, o.Plant)
+	w.unifiedLog(daemons, max(o.Messages, len(daemons)), o.Plant)
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -396,21 +402,33 @@ func (w *sdWriter) transparency(plant bool) {
 }
 
 // unifiedLog writes an export beside the archive's content, as an analyst
-// who ran `log show --style ndjson` on the log archive would leave it.
-func (w *sdWriter) unifiedLog(daemons []string, plant bool) {
-	var b strings.Builder
+// who ran `log show --style ndjson` on the log archive would leave it: n
+// entries of the daemons, a tenth of a second apart, all before the
+// custody window, one of them naming an iCloud host.
+func (w *sdWriter) unifiedLog(daemons []string, n int, plant bool) {
+	if w.err != nil {
+		return
+	}
+	p := filepath.Join(w.root, "system_logs.ndjson")
+	f, err := os.Create(p)
+	if err != nil {
+		w.err = err
+		return
+	}
+	b := bufio.NewWriterSize(f, 1<<20)
 	entry := func(t time.Time, proc, msg string) {
-		fmt.Fprintf(&b, `{"traceID":1,"eventMessage":%q,"eventType":"logEvent","subsystem":"com.apple.synthetic","category":"default","processImagePath":%q,"senderImagePath":%q,"processID":100,"timestamp":%q,"messageType":"Default"}`+"\n",
+		fmt.Fprintf(b, `{"traceID":1,"eventMessage":%q,"eventType":"logEvent","subsystem":"com.apple.synthetic","category":"default","processImagePath":%q,"senderImagePath":%q,"processID":100,"timestamp":%q,"messageType":"Default"}`+"\n",
 			msg, proc, proc, t.Format("2006-01-02 15:04:05.000000-0700"))
 	}
-	for i, d := range daemons {
-		entry(sdBefore.Add(time.Duration(i)*time.Minute), d, "state changed")
+	for i := range n {
+		entry(sdBefore.Add(time.Duration(i)*100*time.Millisecond), daemons[i%len(daemons)], "state changed")
 	}
 	entry(sdBefore, "/usr/libexec/cloudd", "Fetched https://gateway.icloud.com/ckdatabase/api")
 	if plant {
 		entry(sdInWindow.Add(45*time.Minute), PlantedStagingPath, "beacon "+PlantedURL+" sent")
 	}
-	w.file("ios.unified_log", "system_logs.ndjson", b.String())
+	w.err = errors.Join(b.Flush(), f.Close())
+	w.exp.Records["ios.unified_log"]++
 }
 
 // WriteTarGz packs the folder src (a generated sysdiagnose's parent) into a
