@@ -51,6 +51,7 @@ type checkFlags struct {
 	tempBudget    string
 	custody       string
 	window        custody.Window // --custody, parsed by validate
+	caseFlags     caseFlags      // --case: store the results in a case (case.go)
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -104,6 +105,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
 	fl.StringVar(&f.custody, "custody", "", custodyHelp)
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
+	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
 	registerCompletions(cmd)
 	return cmd
 }
@@ -482,7 +484,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
-	return exitCode(info.Summary.ExitStatus)
+	return a.storeCheck(ctx, input, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
 func exitCode(code int) error {
