@@ -82,3 +82,13 @@ func FuzzClassify(f *testing.F) {
 		})
 	})
 }
+
+// A file-system dump holds the log at private/var/logs/lockdownd.log.
+func TestFileSystemDump(t *testing.T) {
+	ev := moduletest.MapEvidence(t, source.IOSFS, map[string]string{"private/var/logs/lockdownd.log": base + pairing})
+	ev.Device.TimeZone = "UTC"
+	s := moduletest.MustRun(t, Def(), ev)
+	if len(s.Records) != 4 || len(s.Detections) != 1 {
+		t.Fatalf("%d records %v", len(s.Records), s.Rules())
+	}
+}

@@ -28,6 +28,8 @@ import (
 var Patterns = []string{
 	"logs/MobileLockdown/lockdownd.log*",
 	"**/MobileLockdown/lockdownd.log*",
+	// Where a file-system dump holds it (a real iOS 15 image's file list).
+	"private/var/logs/lockdownd.log*",
 	"private/var/root/Library/Logs/lockdownd.log*",
 }
 

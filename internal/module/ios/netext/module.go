@@ -19,9 +19,11 @@ import (
 	"github.com/huella-project/huella/internal/urlx"
 )
 
+// The settings and their cache; a file-system dump also holds other
+// networkextension plists (necp, uuidcache) that list no configuration.
 var Patterns = []string{
-	"logs/Networking/com.apple.networkextension*.plist",
-	"**/com.apple.networkextension*.plist",
+	"logs/Networking/com.apple.networkextension.plist", "logs/Networking/com.apple.networkextension.cache.plist",
+	"**/com.apple.networkextension.plist", "**/com.apple.networkextension.cache.plist",
 }
 
 var limit = evfile.Limit{Kind: "network extension settings", Max: 64 << 20}

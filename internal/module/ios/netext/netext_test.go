@@ -94,3 +94,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A file-system dump holds the settings in private/var/preferences beside
+// other networkextension plists (necp, uuidcache) that are not read.
+func TestFileSystemDump(t *testing.T) {
+	on := true
+	cfgs := []Config{{Name: "Guard", Kind: "content_filter", App: "com.example.guard", Enabled: &on}}
+	ev := moduletest.MapEvidence(t, source.IOSFS, map[string]string{
+		"private/var/preferences/com.apple.networkextension.plist":           string(Build(cfgs)),
+		"private/var/preferences/com.apple.networkextension.necp.plist":      "not a configuration list",
+		"private/var/preferences/com.apple.networkextension.uuidcache.plist": "not a configuration list",
+	})
+	s := moduletest.MustRun(t, Def(), ev)
+	if len(s.Records) != 1 || len(s.Detections) != 1 || len(s.Warnings) != 0 {
+		t.Fatalf("%d records %v warnings %v", len(s.Records), s.Rules(), s.Warnings)
+	}
+}

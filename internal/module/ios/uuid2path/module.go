@@ -18,7 +18,9 @@ import (
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-var Patterns = []string{"logs/tailspindb/UUIDToBinaryLocations", "**/tailspindb/UUIDToBinaryLocations"}
+// A sysdiagnose copies it to logs/tailspindb; a file-system dump holds it
+// at private/var/db/spindump (a real iOS 15 image's file list).
+var Patterns = []string{"logs/tailspindb/UUIDToBinaryLocations", "**/tailspindb/UUIDToBinaryLocations", "private/var/db/spindump/UUIDToBinaryLocations"}
 
 var limit = evfile.Limit{Kind: "UUIDToBinaryLocations", Max: 128 << 20}
 
@@ -27,7 +29,7 @@ func Def() module.Def {
 	return module.Def{
 		Name:        "ios.binary_locations",
 		Description: "Paths of the binaries tailspin sampled, by UUID (logs/tailspindb/UUIDToBinaryLocations).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
+		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
 		Paths:       Patterns,
 		Run:         run,
 	}

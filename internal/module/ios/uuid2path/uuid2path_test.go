@@ -45,3 +45,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A file-system dump holds the index at private/var/db/spindump.
+func TestFileSystemDump(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.Plist(t, dir, "private/var/db/spindump/UUIDToBinaryLocations", map[string]any{"0a1b": "/private/var/tmp/bh"})
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	if len(s.Records) != 1 || len(s.Detections) != 1 {
+		t.Fatalf("%d records %v", len(s.Records), s.Rules())
+	}
+}
