@@ -6,7 +6,7 @@ import (
 
 	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/detect"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 )
@@ -15,13 +15,13 @@ import (
 // registry test's own list.
 func init() {
 	runners["ios_pairing"] = func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.PairedComputer(str(s, "event"), str(s, "host"), str(s, "time"), "lockdownd.log"))
+		return fromPtr(ios.PairedComputer(str(s, "event"), str(s, "host"), str(s, "time"), "lockdownd.log"))
 	}
 	runners["ios_install"] = func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.InstallOutsideStore(str(s, "app"), str(s, "type"), str(s, "client"), str(s, "distributor"), str(s, "time")))
+		return fromPtr(ios.InstallOutsideStore(str(s, "app"), str(s, "type"), str(s, "client"), str(s, "distributor"), str(s, "time")))
 	}
 	runners["ios_netext"] = func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.NetworkExtension(str(s, "kind"), str(s, "name"), str(s, "app")))
+		return fromPtr(ios.NetworkExtension(str(s, "kind"), str(s, "name"), str(s, "app")))
 	}
 	runners["custody"] = runCustody
 }

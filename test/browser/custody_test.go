@@ -9,7 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/cli"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
-	"github.com/huella-project/huella/internal/testutil/browser"
+	"github.com/huella-project/huella/internal/testutil/headless"
 )
 
 // The report of a sysdiagnose checked with a custody window, at a phone's
@@ -32,7 +32,7 @@ func TestCustodyReport(t *testing.T) {
 	if err := samplegen.WriteSampleIndicators(iocs); err != nil {
 		t.Fatal(err)
 	}
-	art := browser.ArtifactDir(t)
+	art := headless.ArtifactDir(t)
 	for _, lang := range []string{"en", "es"} {
 		t.Run(lang, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -45,31 +45,31 @@ func TestCustodyReport(t *testing.T) {
 			if lang != "en" {
 				name = "report." + lang + ".html"
 			}
-			self := browser.FileURL(filepath.Join(out, name))
-			b := browser.New(t)
-			for _, v := range []browser.Viewport{browser.Phone, browser.Desktop} {
+			self := headless.FileURL(filepath.Join(out, name))
+			b := headless.New(t)
+			for _, v := range []headless.Viewport{headless.Phone, headless.Desktop} {
 				b.Open(t, v, self, "verdict-headline")
-				order := browser.Eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('main > section'), function(s){return s.id})`)
+				order := headless.Eval[[]string](t, b, `Array.prototype.map.call(document.querySelectorAll('main > section'), function(s){return s.id})`)
 				if strings.Join(order, ",") != "verdict,custody,findings,processes,timeline,coverage,provenance,glossary" {
 					t.Errorf("%s: sections %v", v, order)
 				}
-				if n := browser.Eval[int](t, b, `document.querySelectorAll('#custody details.cgroup.handson').length`); n < 3 {
+				if n := headless.Eval[int](t, b, `document.querySelectorAll('#custody details.cgroup.handson').length`); n < 3 {
 					t.Errorf("%s: %d groups of hands-on events in the custody section", v, n)
 				}
-				if n := browser.Eval[int](t, b, `document.querySelectorAll('#processes table.procs tr.flag').length`); n == 0 {
+				if n := headless.Eval[int](t, b, `document.querySelectorAll('#processes table.procs tr.flag').length`); n == 0 {
 					t.Errorf("%s: no flagged row in the processes table", v)
 				}
 				b.CheckNoOverflow(t, v.String())
 				if w := b.BrokenWords(t); len(w) > 0 {
 					t.Errorf("%s: words cut across lines: %q", v, w)
 				}
-				browser.Eval[bool](t, b, `(function(){document.querySelectorAll('details').forEach(function(d){d.open=true});return true})()`)
+				headless.Eval[bool](t, b, `(function(){document.querySelectorAll('details').forEach(function(d){d.open=true});return true})()`)
 				b.CheckNoOverflow(t, v.String()+" with every part open")
 				if w := b.BrokenWords(t); len(w) > 0 {
 					t.Errorf("%s, everything open: words cut across lines: %q", v, w)
 				}
 				shot := "custody-" + lang + "-" + map[bool]string{true: "phone", false: "desktop"}[v.Mobile]
-				browser.Save(t, art, shot+".png", b.Screenshot(t, false))
+				headless.Save(t, art, shot+".png", b.Screenshot(t, false))
 			}
 			b.Quiet(t, self)
 		})

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/applelog"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -69,11 +69,11 @@ func FuzzClassify(f *testing.F) {
 		_ = applelog.Parse(bytes.NewReader(b), time.UTC, func(e applelog.Entry) {
 			kind := Classify(e)
 			switch kind {
-			case "", heuristics.PairingNew, heuristics.PairingUnpair, heuristics.PairingValidate, heuristics.PairingSession, "service":
+			case "", ios.PairingNew, ios.PairingUnpair, ios.PairingValidate, ios.PairingSession, "service":
 			default:
 				t.Fatalf("kind %q", kind)
 			}
-			if h := uuidRE.FindString(e.Message); h != "" && (!heuristics.IsUUID(h) || !strings.Contains(e.Message, h)) {
+			if h := uuidRE.FindString(e.Message); h != "" && (!ios.IsUUID(h) || !strings.Contains(e.Message, h)) {
 				t.Fatalf("host %q", h)
 			}
 			if kind == "service" && serviceRE.FindStringSubmatch(e.Message) == nil {

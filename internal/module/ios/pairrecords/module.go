@@ -6,20 +6,13 @@
 package pairrecords
 
 import (
-	"context"
-	"io/fs"
-	"path"
-	"strings"
-
-	"github.com/huella-project/huella/internal/heuristics"
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-var Patterns = []string{"private/var/root/Library/Lockdown/pair_records/*.plist"}
+// Paths are where the module looks for its artifact.
+var Paths = []string{"private/var/root/Library/Lockdown/pair_records/*.plist"}
 
 var limit = evfile.Limit{Kind: "pair record", Max: 4 << 20}
 
@@ -29,49 +22,7 @@ func Def() module.Def {
 		Name:        "ios.pairing_records",
 		Description: "Computers the phone trusts (Lockdown pair records of a file-system dump), with when each pairing was made.",
 		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Patterns,
+		Paths:       Paths,
 		Run:         run,
 	}
-}
-
-// Record is one pair record.
-type Record struct {
-	File       string `json:"file"`
-	HostID     string `json:"host_id"`
-	SystemBUID string `json:"system_buid,omitempty"`
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Patterns...)
-	if len(found) == 0 {
-		return module.Absent("Lockdown pair records")
-	}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rec := Record{File: name, HostID: strings.TrimSuffix(path.Base(name), ".plist")}
-		b, err := env.ReadFile(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
-		if m, err := plistx.DecodeDict(b, plistx.Limits{MaxBytes: int(limit.Max)}); err == nil {
-			if s, ok := m["HostID"].(string); ok && s != "" {
-				rec.HostID = s
-			}
-			rec.SystemBUID, _ = m["SystemBUID"].(string)
-		} else {
-			env.Warn("%s: %v", name, err)
-		}
-		r := &model.Record{Source: name, Data: &rec, Summary: "Pairing record of computer " + rec.HostID}
-		at := "?"
-		if fi, err := fs.Stat(env.Evidence.FS, name); err == nil && !fi.ModTime().IsZero() {
-			r.Stamp(fi.ModTime(), "pairing_record")
-			at = fi.ModTime().UTC().Format("2006-01-02 15:04:05 UTC")
-		}
-		env.Emit(r)
-		env.Report(heuristics.PairedComputer(heuristics.PairingNew, rec.HostID, at, name), r)
-	}
-	return nil
 }

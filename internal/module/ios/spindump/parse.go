@@ -2,6 +2,7 @@ package spindump
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Report is what spindump-nosymbols.txt says: when it sampled and every
@@ -120,7 +124,7 @@ func Parse(r io.Reader, name string) (*Report, error) {
 			continue
 		}
 		if inImages {
-			if p := imagePath(line); p != "" && heuristics.UnusualExecPath(p) && !seenImg[p] && len(cur.Images) < maxImages {
+			if p := imagePath(line); p != "" && ios.UnusualExecPath(p) && !seenImg[p] && len(cur.Images) < maxImages {
 				seenImg[p] = true
 				cur.Images = append(cur.Images, p)
 			}
@@ -195,4 +199,74 @@ func parseDate(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// Row is one sampled process.
+type Row struct {
+	File string `json:"file"`
+	Process
+	StartedAt *time.Time `json:"started_at,omitempty"`
+	SampledAt *time.Time `json:"sampled_at,omitempty"`
+}
+
+func run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Paths...)
+	if len(found) == 0 {
+		return module.Absent("spindump-nosymbols.txt")
+	}
+	flag := sysdiag.NewFlagger(env)
+	for _, name := range found {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := env.Open(name, limit)
+		if err != nil {
+			env.Unreadable(name, err)
+			continue
+		}
+		rep, err := Parse(f, name)
+		f.Close()
+		if err != nil {
+			if len(rep.Processes) == 0 {
+				env.Unreadable(name, err)
+				continue
+			}
+			sysdiag.StoppedEarly(env, name, err)
+		}
+		for _, p := range rep.Processes {
+			r := record(name, rep, p)
+			env.Emit(r)
+			flag.Check(p.Path, name, r)
+			for _, img := range p.Images {
+				flag.Check(img, name, r)
+			}
+		}
+	}
+	return nil
+}
+
+func record(file string, rep *Report, p Process) *model.Record {
+	row := &Row{File: file, Process: p}
+	r := &model.Record{Source: file, Data: row}
+	exe := p.Path
+	if exe == "" {
+		exe = p.Name
+	}
+	r.Summary = fmt.Sprintf("Process %s (PID %d) was running when the spindump sampled", exe, p.PID)
+	sysdiag.AddProcess(r, p.Name, p.Path, "path")
+	r.Add(model.KindAppID, p.CodesigningID, "codesigning_id")
+	for _, img := range p.Images {
+		r.Add(model.KindFilePath, img, "image")
+	}
+	if !rep.Date.IsZero() {
+		at := rep.Date.UTC()
+		row.SampledAt = &at
+		r.Stamp(at, "process_running")
+		if p.SinceFork >= 0 {
+			st := at.Add(-time.Duration(p.SinceFork) * time.Second)
+			row.StartedAt = &st
+			r.Stamp(st, "process_started")
+		}
+	}
+	return r
 }

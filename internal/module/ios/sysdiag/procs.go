@@ -4,7 +4,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -39,7 +39,7 @@ func (f *Flagger) Check(exePath, artifact string, r *model.Record) {
 	if exePath == "" || f.flagged[exePath] {
 		return
 	}
-	fd := heuristics.UnusualProcess(exePath, artifact)
+	fd := ios.UnusualProcess(exePath, artifact)
 	if fd == nil {
 		return
 	}

@@ -5,22 +5,14 @@
 package uuid2path
 
 import (
-	"context"
-	"fmt"
-	"sort"
-	"strings"
-
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/sysdiag"
-	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // A sysdiagnose copies it to logs/tailspindb; a file-system dump holds it
 // at private/var/db/spindump (a real iOS 15 image's file list).
-var Patterns = []string{"logs/tailspindb/UUIDToBinaryLocations", "**/tailspindb/UUIDToBinaryLocations", "private/var/db/spindump/UUIDToBinaryLocations"}
+var Paths = []string{"logs/tailspindb/UUIDToBinaryLocations", "**/tailspindb/UUIDToBinaryLocations", "private/var/db/spindump/UUIDToBinaryLocations"}
 
 var limit = evfile.Limit{Kind: "UUIDToBinaryLocations", Max: 128 << 20}
 
@@ -30,68 +22,7 @@ func Def() module.Def {
 		Name:        "ios.binary_locations",
 		Description: "Paths of the binaries tailspin sampled, by UUID (logs/tailspindb/UUIDToBinaryLocations).",
 		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Patterns,
+		Paths:       Paths,
 		Run:         run,
 	}
-}
-
-// Binary is one UUID and its path.
-type Binary struct {
-	UUID string `json:"uuid"`
-	Path string `json:"path"`
-}
-
-// Parse decodes the plist (binary or XML): a dictionary of UUID strings to
-// path strings. Entries whose value is not a string are counted in odd.
-func Parse(data []byte) (out []Binary, odd int, err error) {
-	m, err := plistx.DecodeDict(data, plistx.Limits{MaxBytes: int(limit.Max)})
-	if err != nil {
-		return nil, 0, err
-	}
-	for k, v := range m {
-		p, ok := v.(string)
-		if !ok || p == "" {
-			odd++
-			continue
-		}
-		out = append(out, Binary{UUID: strings.ToUpper(k), Path: p})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].UUID < out[j].UUID })
-	return out, odd, nil
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Patterns...)
-	if len(found) == 0 {
-		return module.Absent("logs/tailspindb/UUIDToBinaryLocations")
-	}
-	flag := sysdiag.NewFlagger(env)
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := env.ReadFile(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
-		bins, odd, err := Parse(b)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
-		if odd > 0 {
-			env.Warn("%s: %d entries are not UUID-to-path strings", name, odd)
-		}
-		for i, x := range bins {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			r := &model.Record{Source: name, Data: x, Summary: fmt.Sprintf("Binary %s was sampled by tailspin (UUID %s)", x.Path, x.UUID)}
-			sysdiag.AddProcess(r, "", x.Path, "path")
-			env.Emit(r)
-			flag.Check(x.Path, name, r)
-		}
-	}
-	return nil
 }
