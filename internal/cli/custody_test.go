@@ -44,7 +44,7 @@ func TestCustodyWindowValidatedFirst(t *testing.T) {
 }
 
 // custodyCheck runs check with a custody window and returns what it wrote.
-func custodyCheck(t *testing.T, evidence, window string) (int, results.Info, []model.Detection) {
+func custodyCheck(t *testing.T, evidence, window string) (int, results.Info, []model.Detection, string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
 	code, stdout, stderr := run(t, "", "check", evidence, "--iocs", writeBundle(t), "--custody", window, "--output", out, "--quiet")
@@ -63,10 +63,11 @@ func custodyCheck(t *testing.T, evidence, window string) (int, results.Info, []m
 	if !strings.Contains(stdout, "Custody window") {
 		t.Errorf("no custody line on the console:\n%s", stdout)
 	}
-	if page, err := os.ReadFile(filepath.Join(out, "report.html")); err != nil || !strings.Contains(string(page), `id="custody"`) {
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil || !strings.Contains(string(page), `id="custody"`) {
 		t.Errorf("no custody section in the report (%v)", err)
 	}
-	return code, info, dets.Detections
+	return code, info, dets.Detections, string(page)
 }
 
 func custodyRules(dets []model.Detection) []string {
@@ -153,7 +154,7 @@ func TestCustodyWindowOnEveryEvidenceType(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ev := c.evidence(t)
-			_, info, dets := custodyCheck(t, ev, c.window)
+			_, info, dets, _ := custodyCheck(t, ev, c.window)
 			if string(info.Evidence.Kind) != c.kind {
 				t.Fatalf("opened as %s", info.Evidence.Kind)
 			}
@@ -168,9 +169,17 @@ func TestCustodyWindowOnEveryEvidenceType(t *testing.T) {
 					t.Errorf("no %s event in the window: %v", k, info.Custody.Kinds)
 				}
 			}
-			_, info, dets = custodyCheck(t, ev, elsewhere)
+			_, info, dets, page := custodyCheck(t, ev, elsewhere)
 			if got := custodyRules(dets); len(got) != 0 || info.Custody.Events != 0 {
 				t.Errorf("window elsewhere: %v, %d events", got, info.Custody.Events)
+			}
+			// With nothing in the window, the report says either that the
+			// sources covering it show nothing, or, when none covers it,
+			// that the evidence cannot tell: never the first when no
+			// source covers the window.
+			noSigns, cannotTell := strings.Contains(page, "nothing shows that someone"), strings.Contains(page, `<p class="warn">No source with dates covers the window`)
+			if covers, _ := info.Custody.Covering(); len(covers) == 0 && (noSigns || !cannotTell) || len(covers) > 0 && !noSigns {
+				t.Errorf("window elsewhere, %d covering sources: 'nothing shows' %v, 'cannot say' %v", len(covers), noSigns, cannotTell)
 			}
 			if _, not := info.Custody.Covering(); len(not) == 0 && len(info.Custody.Sources) > 0 {
 				t.Errorf("a window with nothing in it is said to be covered by every source: %+v", info.Custody.Sources)
