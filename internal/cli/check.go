@@ -449,10 +449,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		return exitWith(results.ExitError, err)
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
-	if custodyRule != nil && !res.Interrupted {
-		s := custodyRule.Summary()
-		info.Custody = &s
-	}
+	addCustody(&info, custodyRule, res)
 	if err := dir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}

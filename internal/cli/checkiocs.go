@@ -155,10 +155,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res)
 	info.RecheckOf = dir
-	if custodyRule != nil && !res.Interrupted {
-		s := custodyRule.Summary()
-		info.Custody = &s
-	}
+	addCustody(&info, custodyRule, res)
 	if err := outDir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}

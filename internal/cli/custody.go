@@ -78,3 +78,14 @@ func printCustody(w io.Writer, s *custody.Summary) {
 	fmt.Fprintf(w, "Custody window %s: %d event(s) in the window, %d of them sign(s) of hands-on access; %d source(s) cover the window, %d do not\n",
 		esc(s.Window.Text()), s.Events, s.HandsOn(), len(covers), len(not))
 }
+
+// addCustody puts the window's summary into info and decides the outcome
+// again: a window no source covers is a part not checked.
+func addCustody(info *results.Info, rule *detect.Custody, res *scan.Result) {
+	if rule == nil || res.Interrupted {
+		return
+	}
+	s := rule.Summary()
+	info.Custody = &s
+	info.Summary = outcome.Summarize(info, res.Detections, res.Events)
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/moduletest"
@@ -155,6 +156,9 @@ func TestCustodyWindowOnEveryEvidenceType(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ev := c.evidence(t)
 			_, info, dets, _ := custodyCheck(t, ev, c.window)
+			if hasCause(info.Summary.NotChecked, coverage.Uncovered) {
+				t.Errorf("a covered window listed as not checked: %+v", info.Summary.NotChecked)
+			}
 			if string(info.Evidence.Kind) != c.kind {
 				t.Fatalf("opened as %s", info.Evidence.Kind)
 			}
@@ -169,7 +173,7 @@ func TestCustodyWindowOnEveryEvidenceType(t *testing.T) {
 					t.Errorf("no %s event in the window: %v", k, info.Custody.Kinds)
 				}
 			}
-			_, info, dets, page := custodyCheck(t, ev, elsewhere)
+			code, info, dets, page := custodyCheck(t, ev, elsewhere)
 			if got := custodyRules(dets); len(got) != 0 || info.Custody.Events != 0 {
 				t.Errorf("window elsewhere: %v, %d events", got, info.Custody.Events)
 			}
@@ -180,6 +184,15 @@ func TestCustodyWindowOnEveryEvidenceType(t *testing.T) {
 			noSigns, cannotTell := strings.Contains(page, "nothing shows that someone"), strings.Contains(page, `<p class="warn">No source with dates covers the window`)
 			if covers, _ := info.Custody.Covering(); len(covers) == 0 && (noSigns || !cannotTell) || len(covers) > 0 && !noSigns {
 				t.Errorf("window elsewhere, %d covering sources: 'nothing shows' %v, 'cannot say' %v", len(covers), noSigns, cannotTell)
+			}
+			// A window no source covers is a question the evidence did not
+			// answer: the check is incomplete, never clean.
+			if covers, _ := info.Custody.Covering(); len(covers) == 0 {
+				if !hasCause(info.Summary.NotChecked, coverage.Uncovered) || code == results.ExitClean {
+					t.Errorf("uncovered window: exit %d, not checked %+v", code, info.Summary.NotChecked)
+				}
+			} else if hasCause(info.Summary.NotChecked, coverage.Uncovered) {
+				t.Errorf("a covered window listed as not checked: %+v", info.Summary.NotChecked)
 			}
 			if _, not := info.Custody.Covering(); len(not) == 0 && len(info.Custody.Sources) > 0 {
 				t.Errorf("a window with nothing in it is said to be covered by every source: %+v", info.Custody.Sources)
@@ -289,4 +302,13 @@ func TestCheckIOCsKeepsCustodyWindow(t *testing.T) {
 	if page, err := os.ReadFile(filepath.Join(re, "report.html")); err != nil || !strings.Contains(string(page), `id="custody"`) {
 		t.Errorf("the re-check's report has no custody section (%v)", err)
 	}
+}
+
+func hasCause(gaps []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gaps {
+		if g.Cause == c {
+			return true
+		}
+	}
+	return false
 }

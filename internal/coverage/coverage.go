@@ -38,6 +38,7 @@ const (
 	OverLimit     Cause = "over_limit"     // over a size, count or temp-disk limit
 	NothingFound  Cause = "nothing_found"  // the evidence holds nothing huella reads
 	NotChecked    Cause = "not_checked"    // any other reason, said in Detail
+	Uncovered     Cause = "uncovered"      // a custody window (--custody) no dated source of the evidence covers
 )
 
 // Gap is one part that should have been checked and was not.
@@ -102,6 +103,10 @@ var texts = map[Cause]text{
 		reason: map[string]string{"en": "nothing huella reads was found in {part}", "es": "no se encontró en {part} nada de lo que huella lee"},
 		fix:    map[string]string{"en": "give the root folder of the evidence, or the right --type (see 'huella check --help')", "es": "dé la carpeta raíz de la evidencia, o el --type correcto (vea 'huella check --help')"},
 	},
+	Uncovered: {
+		reason: map[string]string{"en": "no source with dates covers the custody window {part}, so this evidence cannot say what happened to the phone in it", "es": "ninguna fuente con fechas cubre la ventana de custodia {part}, así que esta evidencia no puede decir qué le pasó al teléfono en ella"},
+		fix:    map[string]string{"en": "check the window's dates and zone; then check evidence taken soon after the phone came back (a sysdiagnose, a backup or an acquisition made right away keeps more of those hours)", "es": "revise las fechas y la zona de la ventana; luego revise evidencia tomada poco después de que el teléfono volvió (un sysdiagnose, una copia de seguridad o una adquisición hecha enseguida conserva más de esas horas)"},
+	},
 	NotChecked: {
 		reason: map[string]string{"en": "{part} was not checked", "es": "{part} no se revisó"},
 		fix:    map[string]string{"en": "", "es": ""},
@@ -110,7 +115,7 @@ var texts = map[Cause]text{
 
 // Causes lists every cause with texts, for tests and documentation.
 func Causes() []Cause {
-	return []Cause{Encrypted, WrongPassword, Unreadable, Failed, TimedOut, Interrupted, NoIndicators, Deselected, Refused, OverLimit, NothingFound, NotChecked}
+	return []Cause{Encrypted, WrongPassword, Unreadable, Failed, TimedOut, Interrupted, NoIndicators, Deselected, Refused, OverLimit, NothingFound, Uncovered, NotChecked}
 }
 
 func pick(m map[string]string, lang string) string {
