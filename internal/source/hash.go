@@ -24,6 +24,14 @@ import (
 // so are sparse files far larger than the disk they take (the error lists
 // them). It stops when ctx is done.
 func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
+	return HashInputsExcept(ctx, p, nil)
+}
+
+// HashInputsExcept is HashInputs leaving out, unread and unlisted, the
+// files of a folder for which skip (given the slash path below p) is true:
+// the files of a Safari export that hold passwords or payment cards are
+// never opened, not even to hash them.
+func HashInputsExcept(ctx context.Context, p string, leave func(rel string) bool) ([]InputFile, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -45,6 +53,11 @@ func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
 		}
 		if err != nil {
 			return nil
+		}
+		if leave != nil && d.Type().IsRegular() {
+			if rel, err := filepath.Rel(p, q); err == nil && leave(filepath.ToSlash(rel)) {
+				return nil
+			}
 		}
 		if d.Type().IsRegular() {
 			if info, err := d.Info(); err == nil {

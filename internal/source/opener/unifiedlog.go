@@ -1,8 +1,6 @@
 package opener
 
 import (
-	"bytes"
-	"encoding/json"
 	"io/fs"
 	"path/filepath"
 
@@ -10,32 +8,6 @@ import (
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
-
-// unifiedLogHead is how much of a file is read to recognise a unified-log
-// export: its first line, which for `log show --style ndjson` is about a
-// kilobyte.
-const unifiedLogHead = 64 << 10
-
-// IsUnifiedLogExport says whether the first line of head is a unified-log
-// entry as JSON: `log show --style ndjson` writes eventMessage and
-// processImagePath, Mandiant's unifiedlog tool (JSON lines) process,
-// message and time. Recognised by content: the file may be named anything.
-func IsUnifiedLogExport(head []byte) bool {
-	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	if len(head) == 0 || head[0] != '{' {
-		return false
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(head, &m) != nil {
-		return false
-	}
-	has := func(k string) bool { _, ok := m[k]; return ok }
-	return has("eventMessage") && (has("processImagePath") || has("senderImagePath")) ||
-		has("process") && has("time") && (has("message") || has("raw_message")) && has("subsystem")
-}
 
 func openUnifiedLog(p string, tmp *scratch.Dir) (*source.Evidence, error) {
 	fsys := oneFile{dir: evfile.Dir(filepath.Dir(p)), name: filepath.Base(p)}

@@ -17,7 +17,7 @@ import (
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
-	"github.com/huella-project/huella/internal/source/opener"
+	"github.com/huella-project/huella/internal/source/logexport"
 	"github.com/huella-project/huella/internal/timestamp"
 	"github.com/huella-project/huella/internal/urlx"
 )
@@ -299,9 +299,9 @@ func isExport(env *module.Env, name string) bool {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, 64<<10)
+	head := make([]byte, logexport.Head)
 	n, _ := io.ReadFull(bufio.NewReader(f), head)
-	return opener.IsUnifiedLogExport(head[:n])
+	return logexport.IsUnifiedLog(head[:n])
 }
 
 func clip(s string, n int) string {

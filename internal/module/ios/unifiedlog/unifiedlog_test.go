@@ -7,7 +7,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/source/opener"
+	"github.com/huella-project/huella/internal/source/logexport"
 )
 
 // Lines as `log show --style ndjson` writes them (fields trimmed).
@@ -29,11 +29,11 @@ func TestParse(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 	for _, s := range []string{appleClean, mandiantPlanted} {
-		if !opener.IsUnifiedLogExport([]byte(s)) {
+		if !logexport.IsUnifiedLog([]byte(s)) {
 			t.Errorf("not recognised: %.60s", s)
 		}
 	}
-	if opener.IsUnifiedLogExport([]byte(`{"unixTime": 1, "processList": []}`)) {
+	if logexport.IsUnifiedLog([]byte(`{"unixTime": 1, "processList": []}`)) {
 		t.Error("log statistics taken for an export")
 	}
 }
