@@ -69,14 +69,15 @@ func recustody(dir string, w custody.Window, info *results.Info, dets *results.D
 	return results.WriteJSON(filepath.Join(dir, "info.json"), info)
 }
 
-// printCustody is the console's line about the window.
-func printCustody(w io.Writer, s *custody.Summary) {
+// printCustody is the console's line about the window, in lang.
+func printCustody(w io.Writer, s *custody.Summary, lang string) {
 	if s == nil {
 		return
 	}
 	covers, not := s.Covering()
-	fmt.Fprintf(w, "Custody window %s: %d event(s) in the window, %d of them sign(s) of hands-on access; %d source(s) cover the window, %d do not\n",
-		esc(s.Window.Text()), s.Events, s.HandsOn(), len(covers), len(not))
+	cat := consoleCatalogue(lang)
+	fmt.Fprintln(w, cat.T("console.custody", "window", esc(s.Window.Text()), "n", s.Events, "hands", s.HandsOn(),
+		"covers", len(covers), "not", len(not)))
 }
 
 // addCustody puts the window's summary into info and decides the outcome

@@ -312,3 +312,21 @@ func hasCause(gaps []coverage.Gap, c coverage.Cause) bool {
 	}
 	return false
 }
+
+// The console's custody line is in the reader's language, like the verdict.
+func TestCustodyConsoleLineInSpanish(t *testing.T) {
+	tmp := t.TempDir()
+	o := samplegen.Scaled(60, 19)
+	o.Plant = true
+	if _, err := samplegen.GenerateSysdiagnose(filepath.Join(tmp, "tree"), o); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "", "check", filepath.Join(tmp, "tree"), "--iocs", writeBundle(t), "--output", filepath.Join(tmp, "out"),
+		"--no-report", "--lang", "es", "--custody", samplegen.SysdiagnoseCustody)
+	if code == results.ExitError {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Ventana de custodia 2026-11-20 14:00 – 2026-11-20 18:00 (UTC-06:00):") || strings.Contains(stdout, "Custody window") {
+		t.Errorf("console:\n%s", stdout)
+	}
+}
