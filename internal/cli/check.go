@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -424,6 +426,11 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	}
 	defer logFile.Close()
 	log.attach(logFile)
+	if l := ev.InputsList; l != nil {
+		if err := copyInto(dir, l.File, l.Spool()); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+	}
 
 	var matcher scan.Matcher
 	if set != nil {
@@ -501,6 +508,7 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Finished:      time.Now().UTC(),
 		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
 		Inputs:        ev.Inputs,
+		InputsList:    ev.InputsList,
 		Indicators:    ind,
 		Modules:       res.Modules,
 		Interrupted:   res.Interrupted,
@@ -513,4 +521,19 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 	}
 	info.Summary = outcome.Summarize(&info, res.Detections, res.Events)
 	return info
+}
+
+// copyInto puts a file huella wrote elsewhere (the input hash list, kept in
+// the private folder until the results folder existed) into the results
+// folder, atomically.
+func copyInto(dir *atomicfile.Dir, name, from string) error {
+	f, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return dir.WriteWith(name, func(w io.Writer) error {
+		_, err := io.Copy(w, f)
+		return err
+	})
 }

@@ -132,7 +132,13 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 		matcher = set
 	}
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
-		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, TempDir: tmp}
+		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, InputsList: orig.InputsList, TempDir: tmp}
+	if l := orig.InputsList; l != nil {
+		// The input hashes travel with the results they stand for.
+		if err := copyInto(outDir, l.File, filepath.Join(dir, filepath.Base(l.File))); err != nil {
+			return exitWith(results.ExitError, fmt.Errorf("%s: %w", dir, err))
+		}
+	}
 	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: outPath, Log: log.Logger,
 		Correlate: correlator, Carry: scan.CarryOver(origDets.Detections)})
 	if err != nil {

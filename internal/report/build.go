@@ -458,6 +458,11 @@ func buildProvenance(info results.Info) Provenance {
 	p.InputsTotal = len(all)
 	p.InputsDigest, p.DigestSingle = inputsDigest(all)
 	p.Inputs = all[:min(len(all), MaxListedInputs)]
+	if l := info.InputsList; l != nil {
+		// A folder of too many files to list: their hashes are in a file
+		// beside the report, and its SHA-256 stands for them all.
+		p.InputsTotal, p.InputsBytes, p.InputsDigest, p.DigestSingle, p.DigestFile = l.Files, l.Bytes, l.SHA256, false, true
+	}
 	for _, f := range info.Indicators.Files {
 		name := f.Name
 		if name == "" {

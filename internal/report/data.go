@@ -224,6 +224,7 @@ type Provenance struct {
 	InputsTotal     int            `json:"inputs_total"`
 	InputsBytes     int64          `json:"inputs_bytes"`
 	InputsDigest    string         `json:"inputs_digest,omitempty"`
+	DigestFile      bool           `json:"digest_file,omitempty"`   // the digest is inputs.sha256's
 	DigestSingle    bool           `json:"digest_single,omitempty"` // the digest is the one input's own hash
 	Inputs          []FileRow      `json:"inputs"`
 	Indicators      []IndicatorRow `json:"indicators"`

@@ -25,6 +25,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/timeline"
 )
 
@@ -439,6 +440,17 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 		if info.Records > 0 {
 			info.Status = results.StatusParsed
 		}
+	case runErr != nil && evfile.OnlyEmpty(runErr):
+		// Every file it found was empty (0 bytes): nothing read, nothing
+		// failed; each file is a part not checked (coverage.Empty).
+		info.Status = results.StatusEmpty
+		if info.Records > 0 {
+			info.Status = results.StatusParsed
+		}
+		info.Warnings = append(info.Warnings, runErr.Error())
+		if !hasGapCause(info.Gaps, coverage.Empty) {
+			info.Gaps = append(info.Gaps, coverage.Gap{Part: name, Cause: coverage.Empty, Detail: runErr.Error()})
+		}
 	case runErr != nil && ctx.Err() != nil:
 		// The run was interrupted: the module stopped because it was told
 		// to, not because of its input.
@@ -449,6 +461,9 @@ func (s *sink) runModule(ctx context.Context, m module.Module) (info results.Mod
 			info.Error = fmt.Sprintf("stopped after %s (module time limit): %v", s.opts.ModuleTimeout, runErr)
 			info.Gaps = append(info.Gaps, coverage.Gap{Part: name, Cause: coverage.TimedOut, Detail: fmt.Sprintf("after %s, with %d records read", s.opts.ModuleTimeout, info.Records)})
 		}
+	case info.Records == 0 && len(info.Gaps) > 0 && allCause(info.Gaps, coverage.Empty):
+		// It found its files and they were all empty: said by the gaps.
+		info.Status = results.StatusEmpty
 	case info.Records == 0 && (len(info.Gaps) > 0 || len(info.Artifacts) > 0 && len(info.Warnings) > 0):
 		// It found its files and read nothing from them: not "empty".
 		info.Status = results.StatusUnreadable
@@ -575,4 +590,22 @@ func (s *sink) Artifact(name, artifact string) {
 	st.mu.Lock()
 	st.artifacts[artifact] = true
 	st.mu.Unlock()
+}
+
+func hasGapCause(gs []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gs {
+		if g.Cause == c {
+			return true
+		}
+	}
+	return false
+}
+
+func allCause(gs []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gs {
+		if g.Cause != c {
+			return false
+		}
+	}
+	return true
 }

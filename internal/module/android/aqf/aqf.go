@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
@@ -65,7 +66,13 @@ func readAll(env *module.Env, names ...string) ([]byte, string, error) {
 	if len(found) == 0 {
 		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	b, err := env.ReadFile(found[0], maxJSON)
+	lim := maxJSON
+	if strings.HasSuffix(found[0], ".txt") {
+		// Text (getprop, ps, settings) may have been saved through a
+		// Windows shell: the text limit decodes UTF-16.
+		lim = evfile.Text
+	}
+	b, err := env.ReadFile(found[0], lim)
 	return b, found[0], err
 }
 

@@ -8,10 +8,9 @@
 // process indicator equal to any path component is matched exactly once, on
 // the folder or file that carries it. One stamp (file_modified) per entry is
 // kept, as triangle-style correlation needs the quiet preference-file
-// changes wherever they are; the timeline spills to disk. Walking and
-// building records for 100,000 entries takes about 0.3 s on one core
-// (BenchmarkWalk); the walk stays sequential since the pipeline's writer,
-// not the disk, is the bottleneck.
+// changes wherever they are; the timeline spills to disk. A dump's index
+// (source.Tree, internal/source/fsdump) is walked from memory, streaming
+// one record per entry; other file systems are walked with fs.WalkDir.
 package filetree
 
 import (
@@ -50,6 +49,29 @@ type Entry struct {
 
 func (Module) Run(ctx context.Context, env *module.Env) error {
 	n := 0
+	if t, ok := env.Evidence.FS.(source.Tree); ok {
+		// A dump's index: the tree streams from memory, one record per
+		// entry, with no system call and no list of paths.
+		err := t.WalkTree(func(p []byte, in source.EntryInfo) error {
+			if n++; n%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if n > MaxEntries {
+				return fmt.Errorf("more than %d entries in the file tree; the rest was not listed", MaxEntries)
+			}
+			name := string(p)
+			e := Entry{Path: "/" + name, Dir: in.Dir, Modified: in.Modified}
+			if !in.Dir {
+				e.Size = in.Size
+			}
+			env.Emit(record(name, &e))
+			return nil
+		})
+		if n == 0 && err == nil {
+			return module.Absent("file tree")
+		}
+		return err
+	}
 	err := fs.WalkDir(env.Evidence.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			env.Warn("%s: %v", p, err)
