@@ -351,8 +351,12 @@ func defaultOutDir() string {
 
 // softMemoryLimit keeps a check's heap near a size a 2-core laptop with
 // other work on it can afford: past it the garbage collector works harder
-// instead of the heap growing. GOMEMLIMIT overrides it.
-const softMemoryLimit = 384 << 20
+// instead of the heap growing. GOMEMLIMIT overrides it. 256 MiB: a dump of
+// a million files keeps about 120 MB live (its index, two timeline
+// chunks, the report's columns), and the collector's default pacing would
+// let the heap reach twice that; measured, the lower limit cost no time
+// (BENCHMARKS.md).
+const softMemoryLimit = 256 << 20
 
 func setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -442,11 +446,22 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		defer p.clear()
 		prog = p
 	}
-	res, err := scan.Run(ctx, scan.Options{
+	so := scan.Options{
 		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: outPath,
 		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
 		Correlate: correlator,
-	})
+	}
+	// The report takes its timeline from the pipeline's merge pass, the
+	// same pass that writes timeline.jsonl, instead of reading it back.
+	var tl *report.Timeline
+	if !f.noReport {
+		if tl, err = report.NewTimeline(f.lang, ev.TempDir); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+		defer tl.Close()
+		so.Timeline = tl
+	}
+	res, err := scan.Run(ctx, so)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -463,7 +478,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	if !f.noReport && !res.Interrupted {
 		// An interrupted run skips the report to stop quickly;
 		// 'huella report DIR' writes it from what ran.
-		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
+		if err := report.WriteFrom(outPath, report.Options{Lang: f.lang, TempDir: ev.TempDir}, tl); err != nil {
 			log.Error("report not written", "err", err)
 			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
 		} else {

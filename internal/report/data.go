@@ -185,6 +185,34 @@ type Events struct {
 	Zone    string   `json:"tz,omitempty"`
 
 	first, last int64 // the earliest and latest event, unix seconds
+
+	// texts and sources hold the whole dictionaries when they outgrew
+	// memory (Texts and Sources are then their first part), and more the
+	// events past the first memRows: see spool.go.
+	texts, sources *spoolDict
+	more           *rowSpool
+}
+
+// rows is the number of events in the columns.
+func (e *Events) rows() int {
+	n := len(e.T)
+	if e.more != nil {
+		n += e.more.n
+	}
+	return n
+}
+
+// close removes what the columns spooled to disk.
+func (e *Events) close() {
+	if e == nil {
+		return
+	}
+	for _, d := range []*spoolDict{e.texts, e.sources} {
+		if d != nil {
+			d.close()
+		}
+	}
+	e.more.close()
 }
 
 type EvidenceView struct {

@@ -62,6 +62,20 @@ type Options struct {
 	// StopGrace is how long an interrupted run waits for running modules to
 	// return before it leaves them behind (0: DefaultStopGrace).
 	StopGrace time.Duration
+	// Timeline, when set, gets every timeline event from the one merge
+	// pass that writes timeline.csv and timeline.jsonl (the report builds
+	// its columns so, instead of decoding timeline.jsonl again).
+	Timeline TimelineSink
+}
+
+// TimelineSink consumes the timeline during the merge pass.
+type TimelineSink interface {
+	// Begin is called once before the pass with the findings so far (the
+	// heuristic ones are events of the timeline too).
+	Begin(dets []model.Detection)
+	// Events gets the events in time order, a batch at a time, on a
+	// goroutine of its own.
+	Events(evs []model.Event) error
 }
 
 // DefaultStopGrace bounds how long Ctrl-C waits for a module that does not
@@ -211,7 +225,12 @@ collect:
 				r.Observe(e)
 			}
 		}
-		if err := writeTimeline(out, tl, o.Evidence.Device.Location(), observe); err != nil {
+		var batches func([]model.Event) error
+		if o.Timeline != nil {
+			o.Timeline.Begin(dets)
+			batches = o.Timeline.Events
+		}
+		if err := writeTimeline(out, tl, o.Evidence.Device.Location(), observe, batches); err != nil {
 			return nil, err
 		}
 		for _, r := range rules {
@@ -245,7 +264,7 @@ collect:
 
 // writeTimeline writes timeline.csv and timeline.jsonl in one merge pass
 // that also feeds the correlation rules.
-func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Location, observe func(*model.Event)) error {
+func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Location, observe func(*model.Event), batches func([]model.Event) error) error {
 	fc, err := out.Create("timeline.csv")
 	if err != nil {
 		return err
@@ -256,7 +275,7 @@ func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Locati
 		return err
 	}
 	defer fj.Abort()
-	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe}); err != nil {
+	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe, Batches: batches}); err != nil {
 		return fmt.Errorf("timeline: %w", err)
 	}
 	if err := fc.Commit(); err != nil {

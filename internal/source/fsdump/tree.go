@@ -18,19 +18,31 @@ const (
 )
 
 // node is one entry of a container's own tree (a zip's, a tar's or a
-// folder's), before any layout is applied. Names live in one arena, so an
-// entry costs about 40 bytes plus its base name, not a string per path: a
-// dump of a million files is indexed in well under 100 MB.
+// folder's), before any layout is applied. Names live in one arena and the
+// zip fields share the node, so an entry costs 48 bytes plus its base name
+// and one index, not a string per path: a dump of a million files is
+// indexed in about 80 MB.
 type node struct {
 	name   uint32 // offset of the base name in tree.names
 	nlen   uint16
 	kind   uint8
+	_      uint8
 	parent int32
-	first  int32 // folders: index in tree.kids of the first child (after freeze)
-	nkids  int32
-	size   int64
-	mtime  int64 // Unix nanoseconds; 0 when the container does not say
-	loc    int64 // where the bytes are: a zip local header, a tar data offset, the pack
+	crc    uint32 // zip files: CRC-32 of the content
+	method uint16 // zip files: compression method
+	flags  uint16 // zip files: general purpose flags (bit 0: encrypted)
+	// aux is, for folders, the index in tree.kids of the first child (low
+	// 32 bits) and the number of children (high 32 bits), after freeze;
+	// for zip files, the compressed size.
+	aux   int64
+	size  int64
+	mtime int64 // Unix nanoseconds; 0 when the container does not say
+	loc   int64 // where the bytes are: a zip local header, a tar data offset, the pack
+}
+
+func (n *node) kidsRange() (first, count int32) { return int32(uint32(n.aux)), int32(uint64(n.aux) >> 32) }
+func (n *node) setKids(first, count int32) {
+	n.aux = int64(uint64(uint32(first)) | uint64(uint32(count))<<32)
 }
 
 // maxNameArena bounds the bytes of all base names (offsets are 32-bit).
@@ -65,7 +77,7 @@ func (t *tree) nameOf(id int32) []byte {
 	return t.names[n.name : n.name+uint32(n.nlen)]
 }
 
-func (t *tree) newNode(parent int32, name string, kind uint8) (int32, error) {
+func (t *tree) newNode(parent int32, name []byte, kind uint8) (int32, error) {
 	if len(name) > maxNameLen {
 		return 0, fmt.Errorf("a path element of %d bytes (over %d)", len(name), maxNameLen)
 	}
@@ -80,13 +92,13 @@ func (t *tree) newNode(parent int32, name string, kind uint8) (int32, error) {
 
 // dir returns the folder at p (a clean relative path, "" for the root),
 // creating it and its parents when missing: archives often list files
-// without their folders.
-func (t *tree) dir(p string) (int32, error) {
-	if id, ok := t.dirs[p]; ok {
+// without their folders. p is not kept (its bytes may be reused).
+func (t *tree) dir(p []byte) (int32, error) {
+	if id, ok := t.dirs[string(p)]; ok { // no allocation for the lookup
 		return id, nil
 	}
 	parent, base := int32(0), p
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+	if i := bytes.LastIndexByte(p, '/'); i >= 0 {
 		var err error
 		if parent, err = t.dir(p[:i]); err != nil {
 			return 0, err
@@ -97,12 +109,18 @@ func (t *tree) dir(p string) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	t.dirs[p] = id
+	t.dirs[string(p)] = id
 	return id, nil
 }
 
 // add records one entry at the clean relative path p.
 func (t *tree) add(p string, kind uint8, size, mtime, loc int64) (int32, error) {
+	return t.addBytes([]byte(p), kind, size, mtime, loc)
+}
+
+// addBytes is add for a path whose bytes the caller reuses: a million
+// entries are indexed without a string each.
+func (t *tree) addBytes(p []byte, kind uint8, size, mtime, loc int64) (int32, error) {
 	if t.frozen {
 		return 0, errors.New("tree already frozen")
 	}
@@ -116,8 +134,8 @@ func (t *tree) add(p string, kind uint8, size, mtime, loc int64) (int32, error) 
 		}
 		return id, nil
 	}
-	dir, base := "", p
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+	var dir, base []byte = nil, p
+	if i := bytes.LastIndexByte(p, '/'); i >= 0 {
 		dir, base = p[:i], p[i+1:]
 	}
 	parent, err := t.dir(dir)
@@ -133,6 +151,13 @@ func (t *tree) add(p string, kind uint8, size, mtime, loc int64) (int32, error) 
 	return id, nil
 }
 
+// reserve sizes the index for about n entries and nameBytes of names
+// (a zip says how many entries it has), so it is not copied as it grows.
+func (t *tree) reserve(n, nameBytes int) {
+	t.nodes = slices.Grow(t.nodes, n)
+	t.names = slices.Grow(t.names, nameBytes)
+}
+
 // maxDupes bounds the duplicate names remembered for the notes.
 const maxDupes = 20
 
@@ -145,21 +170,22 @@ func (t *tree) freeze() {
 	for i := 1; i < len(t.nodes); i++ {
 		counts[t.nodes[i].parent]++
 	}
+	firsts := make([]int32, len(t.nodes))
 	var at int32
 	for i := range t.nodes {
-		t.nodes[i].first = at
+		firsts[i] = at
 		at += counts[i]
 		counts[i] = 0
 	}
 	t.kids = make([]int32, at)
 	for i := 1; i < len(t.nodes); i++ {
 		p := t.nodes[i].parent
-		t.kids[t.nodes[p].first+counts[p]] = int32(i)
+		t.kids[firsts[p]+counts[p]] = int32(i)
 		counts[p]++
 	}
 	for i := range t.nodes {
 		n := &t.nodes[i]
-		group := t.kids[n.first : n.first+counts[i]]
+		group := t.kids[firsts[i] : firsts[i]+counts[i]]
 		slices.SortStableFunc(group, func(a, b int32) int { return bytes.Compare(t.nameOf(a), t.nameOf(b)) })
 		kept := group[:0]
 		for j, c := range group {
@@ -178,7 +204,9 @@ func (t *tree) freeze() {
 			}
 			kept = append(kept, c)
 		}
-		n.nkids = int32(len(kept))
+		if n.kind == kindDir {
+			n.setKids(firsts[i], int32(len(kept)))
+		}
 	}
 	t.frozen = true
 }
@@ -186,7 +214,11 @@ func (t *tree) freeze() {
 // children of folder id, sorted by name.
 func (t *tree) children(id int32) []int32 {
 	n := &t.nodes[id]
-	return t.kids[n.first : n.first+n.nkids]
+	if n.kind != kindDir {
+		return nil
+	}
+	first, count := n.kidsRange()
+	return t.kids[first : first+count]
 }
 
 // child finds name among the children of folder id.

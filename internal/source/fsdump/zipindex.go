@@ -34,19 +34,11 @@ const (
 	sigLocal    = 0x04034b50
 )
 
-// zipMeta is what reading an entry needs beyond the index node.
-type zipMeta struct {
-	csize  int64
-	crc    uint32
-	method uint16
-	flags  uint16
-}
-
-// zipIndex is a zip's index and how to read its entries.
+// zipIndex is a zip's index and how to read its entries (the compressed
+// size, CRC, method and flags of each file are in its node).
 type zipIndex struct {
 	f    *os.File
 	size int64
-	meta []zipMeta // by node id
 	lim  archive.Limits
 }
 
@@ -122,7 +114,7 @@ func findEnd(r io.ReaderAt, size int64) (off, cdSize, count int64, err error) {
 
 // zipEntry is one central file header, as parsed.
 type zipEntry struct {
-	name    string
+	name    []byte // reused for the next entry
 	usize   int64
 	csize   int64
 	offset  int64
@@ -188,7 +180,7 @@ func readCentral(ctx context.Context, r io.ReaderAt, off, cdSize, count int64, m
 		if _, err := br.Discard(clen); err != nil {
 			return fmt.Errorf("central directory cut at entry %d: %w", n, err)
 		}
-		e.name = string(name)
+		e.name = name
 		e.mtime = parseExtra(extra, &e)
 		if e.mtime == 0 {
 			e.mtime = dosNano(dosDate, dosTime)
@@ -210,7 +202,7 @@ func readCentral(ctx context.Context, r io.ReaderAt, off, cdSize, count int64, m
 			}
 		}
 		if e.usize < 0 || e.csize < 0 || e.offset < 0 {
-			return fmt.Errorf("entry %q declares a negative size or offset", e.name)
+			return fmt.Errorf("entry %q declares a negative size or offset", name)
 		}
 		if err := fn(&e); err != nil {
 			return err
@@ -309,52 +301,53 @@ func indexZip(ctx context.Context, p string, lim archive.Limits) (t *tree, z *zi
 			refused = append(refused, fmt.Sprintf("entry %q refused: %s", name, why))
 		}
 	}
+	// The central directory says how many entries and how many bytes of
+	// names there are: size the index once.
+	t.reserve(int(min(count, int64(lim.MaxEntries)))+16, int(min(max(cdSize-46*count, 0)/3, 1<<30)))
 	err = readCentral(ctx, f, off, cdSize, count, lim.MaxEntries, func(e *zipEntry) error {
-		clean, nerr := cleanName(e.name)
+		clean, nerr := cleanNameBytes(e.name)
 		if nerr != nil {
-			refuse(e.name, nerr.Error())
+			refuse(string(e.name), nerr.Error())
 			return nil
 		}
-		if archive.HasRootPrefix(e.name) {
+		if len(e.name) > 0 && e.name[0] == '/' {
 			rooted++
 		}
-		if clean == "." {
+		if len(clean) == 0 || len(clean) == 1 && clean[0] == '.' {
 			return nil
 		}
 		if e.dir {
-			_, err := t.add(clean, kindDir, 0, e.mtime, 0)
+			_, err := t.addBytes(clean, kindDir, 0, e.mtime, 0)
 			return err
 		}
 		if e.special {
-			_, err := t.add(clean, kindLink, e.usize, e.mtime, 0)
+			_, err := t.addBytes(clean, kindLink, e.usize, e.mtime, 0)
 			return err
 		}
 		if uint64(e.usize) > lim.MaxFileSize {
-			refuse(e.name, fmt.Sprintf("declares %d bytes, more than the per-file limit of %d", e.usize, lim.MaxFileSize))
+			refuse(string(e.name), fmt.Sprintf("declares %d bytes, more than the per-file limit of %d", e.usize, lim.MaxFileSize))
 			return nil
 		}
 		if total += uint64(e.usize); total > lim.MaxTotal {
 			return fmt.Errorf("entries declare more than %d uncompressed bytes in total (at %q): %w", lim.MaxTotal, e.name, archive.ErrLimit)
 		}
 		if e.offset > fi.Size() || e.csize > fi.Size()-e.offset {
-			refuse(e.name, "its data lies outside the archive")
+			refuse(string(e.name), "its data lies outside the archive")
 			return nil
 		}
-		id, err := t.add(clean, kindFile, e.usize, e.mtime, e.offset)
+		id, err := t.addBytes(clean, kindFile, e.usize, e.mtime, e.offset)
 		if err != nil {
 			return err
 		}
-		if int(id) >= len(z.meta) {
-			z.meta = slices.Grow(z.meta, int(id)+1-len(z.meta))[:int(id)+1]
-		}
-		z.meta[id] = zipMeta{csize: e.csize, crc: e.crc, method: e.method, flags: e.flags}
+		n := &t.nodes[id]
+		n.aux, n.crc, n.method, n.flags = e.csize, e.crc, e.method, e.flags
 		return nil
 	})
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
 	if total > overlapRatio*uint64(max(fi.Size(), 1)) {
-		for _, name := range dropOverlapping(t, z) {
+		for _, name := range dropOverlapping(t) {
 			refuse(name, "its data overlaps another entry's (a zip bomb trick)")
 		}
 	}
@@ -362,9 +355,6 @@ func indexZip(ctx context.Context, p string, lim archive.Limits) (t *tree, z *zi
 		refused = append(refused, fmt.Sprintf("%d more entries refused (not listed one by one)", nRefused-len(refused)))
 	}
 	t.freeze()
-	if len(z.meta) < len(t.nodes) {
-		z.meta = slices.Grow(z.meta, len(t.nodes)-len(z.meta))[:len(t.nodes)]
-	}
 	return t, z, refused, rooted, nil
 }
 
@@ -387,10 +377,10 @@ func withDefaults(l archive.Limits) archive.Limits {
 
 // dropOverlapping turns into gaps the files whose compressed data starts
 // inside another's: one stretch of data is read for one entry only.
-func dropOverlapping(t *tree, z *zipIndex) []string {
+func dropOverlapping(t *tree) []string {
 	var files []int32
 	for i := range t.nodes {
-		if t.nodes[i].kind == kindFile && i < len(z.meta) {
+		if t.nodes[i].kind == kindFile {
 			files = append(files, int32(i))
 		}
 	}
@@ -404,7 +394,7 @@ func dropOverlapping(t *tree, z *zipIndex) []string {
 			out = append(out, t.rawPath(id))
 			continue
 		}
-		end = n.loc + 30 + z.meta[id].csize
+		end = n.loc + 30 + n.aux
 	}
 	return out
 }
@@ -417,7 +407,11 @@ func (z *zipIndex) localPath(*tree, int32) (string, bool) { return "", false }
 // it declares and checked against its CRC-32 at the end.
 func (z *zipIndex) open(t *tree, id int32) (io.ReadCloser, error) {
 	n := &t.nodes[id]
-	m := z.meta[id]
+	m := struct {
+		csize         int64
+		crc           uint32
+		method, flags uint16
+	}{n.aux, n.crc, n.method, n.flags}
 	if m.flags&1 != 0 {
 		return nil, errors.New("encrypted zip entry: decrypt the archive first")
 	}

@@ -59,12 +59,13 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 			if n > MaxEntries {
 				return fmt.Errorf("more than %d entries in the file tree; the rest was not listed", MaxEntries)
 			}
-			name := string(p)
-			e := Entry{Path: "/" + name, Dir: in.Dir, Modified: in.Modified}
+			// One string per entry: the logical path, the record's source
+			// and the observables are slices of the device path.
+			e := Entry{Path: "/" + string(p), Dir: in.Dir, Modified: in.Modified}
 			if !in.Dir {
 				e.Size = in.Size
 			}
-			env.Emit(record(name, &e))
+			env.Emit(record(e.Path[1:], &e))
 			return nil
 		})
 		if n == 0 && err == nil {
