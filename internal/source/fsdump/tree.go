@@ -40,7 +40,9 @@ type node struct {
 	loc   int64 // where the bytes are: a zip local header, a tar data offset, the pack
 }
 
-func (n *node) kidsRange() (first, count int32) { return int32(uint32(n.aux)), int32(uint64(n.aux) >> 32) }
+func (n *node) kidsRange() (first, count int32) {
+	return int32(uint32(n.aux)), int32(uint64(n.aux) >> 32)
+}
 func (n *node) setKids(first, count int32) {
 	n.aux = int64(uint64(uint32(first)) | uint64(uint32(count))<<32)
 }
