@@ -202,8 +202,13 @@ func checkExpected(ev *source.Evidence, v *View, recognised bool, pr probe) {
 // partition, when the dump holds it.
 func readSystemVersion(ev *source.Evidence) {
 	const name = "System/Library/CoreServices/SystemVersion.plist"
-	b, err := ev.ReadFile(name, evfile.SmallJSON)
+	// Read for the device line only: a refusal or an empty copy is a note,
+	// not a part of the check left undone.
+	b, err := evfile.ReadFile(ev.FS, name, evfile.SmallJSON)
 	if err != nil {
+		if evfile.IsRefused(err) || errors.Is(err, evfile.ErrEmpty) {
+			ev.Note("iOS version unknown: " + err.Error())
+		}
 		return
 	}
 	var sv struct {
