@@ -44,4 +44,3 @@ func TestWindowsSavedDumpsys(t *testing.T) {
 		})
 	}
 }
-
