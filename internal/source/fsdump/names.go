@@ -3,6 +3,7 @@ package fsdump
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/source/archive"
 )
@@ -59,7 +60,7 @@ func cleanNameBytes(raw []byte) ([]byte, error) {
 // fastClean says whether p is a clean relative path with nothing
 // cleanName would refuse or change.
 func fastClean(p []byte) bool {
-	if len(p) == 0 || len(p) >= 2 && p[1] == ':' {
+	if len(p) == 0 || len(p) >= 2 && p[1] == ':' || !utf8.Valid(p) {
 		return false
 	}
 	depth, seg := 0, 0
