@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 )
@@ -147,5 +146,3 @@ func detectionKeys(t *testing.T, out string) []string {
 	slices.Sort(ks)
 	return ks
 }
-
-var _ = model.SchemaVersion
