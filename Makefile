@@ -21,6 +21,9 @@ mutate: ## apply each mutation in scripts/mutate/mutations.tsv to a scratch copy
 bench: ## benchmark corpora 10k/100k/1M and micro-benchmarks; prints a table
 	bench/run.sh
 
+bench-hunt: ## case-store scale benchmark: 1,000 cases x 100,000 observations, a new feed hunted (ENGINE=postgres for PostgreSQL)
+	bench/hunt.sh
+
 precision: ## the rules on real data: popular domains, every feed's domains, a real iPhone's file list
 	bench/precision.sh
 
@@ -35,4 +38,4 @@ golden: ## rewrite golden files after a deliberate output change
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-.PHONY: build test cross fuzz mutate bench precision screenshots golden help
+.PHONY: build test cross fuzz mutate bench bench-hunt precision screenshots golden help

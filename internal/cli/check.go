@@ -50,6 +50,7 @@ type checkFlags struct {
 	moduleTimeout time.Duration
 	openTimeout   time.Duration
 	tempBudget    string
+	caseFlags     caseFlags // --case: store the results in a case (case.go)
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -102,6 +103,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
 	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
+	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
 	registerCompletions(cmd)
 	return cmd
 }
@@ -168,7 +170,7 @@ func validModulePatterns(patterns []string) error {
 		}
 		hit := false
 		for _, m := range modulesFor() {
-			if ok, _ := filepath.Match(p, m.Name()); ok {
+			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit = true
 				break
 			}
@@ -302,10 +304,10 @@ var modulesFor = all.Modules
 
 // selectModules splits the modules that apply to the evidence into those to
 // run and those the user deselected.
-func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Module, err error) {
+func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Def, err error) {
 	matched := map[string]bool{}
 	for _, m := range modulesFor() {
-		if !module.Applies(m, kind) {
+		if !m.Applies(kind) {
 			continue
 		}
 		if len(patterns) == 0 {
@@ -314,7 +316,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 		}
 		hit := false
 		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, m.Name()); ok {
+			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit, matched[p] = true, true
 			}
 		}
@@ -337,7 +339,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.M
 func isOwnResultFile(name string) bool {
 	return results.OwnFile(name, func(mod string) bool {
 		for _, m := range all.Modules() {
-			if m.Name() == mod {
+			if m.Name == mod {
 				return true
 			}
 		}
@@ -488,7 +490,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
-	return exitCode(info.Summary.ExitStatus)
+	return a.storeCheck(ctx, input, out, &f.caseFlags, info.Summary.ExitStatus)
 }
 
 func exitCode(code int) error {

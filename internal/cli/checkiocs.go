@@ -99,7 +99,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	// Only the modules the original info.json lists are replayed: any other
 	// .json a folder may hold is not huella's and never re-matched.
 	desc := map[string]results.ModuleInfo{}
-	var mods []module.Module
+	var mods []module.Def
 	replayed := map[string]bool{}
 	for _, m := range orig.Modules {
 		desc[m.Name] = m
@@ -107,7 +107,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 		if _, err := os.Stat(p); err != nil || m.Name == "info" || m.Name == "detections" || m.Name == "recheck" {
 			continue
 		}
-		mods = append(mods, scan.Replay{Module: m.Name, Desc: m.Description, File: p, Kind: orig.Evidence.Kind})
+		mods = append(mods, scan.Replay(m.Name, m.Description, p, orig.Evidence.Kind))
 		replayed[m.Name] = true
 	}
 	tmp, removeTmp, err := newRunTemp("huella-")

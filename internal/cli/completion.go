@@ -44,8 +44,8 @@ func completeModules(_ *cobra.Command, _ []string, toComplete string) ([]string,
 	}
 	var out []string
 	for _, m := range modulesFor() {
-		if strings.HasPrefix(m.Name(), last) {
-			out = append(out, prefix+m.Name())
+		if strings.HasPrefix(m.Name, last) {
+			out = append(out, prefix+m.Name)
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,7 +10,10 @@ import (
 
 	"howett.net/plist"
 
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/report"
+	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/version"
@@ -211,5 +215,22 @@ func TestVersionUsageAndCompletion(t *testing.T) {
 				t.Errorf("%v: completion lacks %q:\n%s", c.args, want, r.stdout)
 			}
 		}
+	}
+}
+
+// TestGoodSignIsNotAFinding: Lockdown Mode on is printed as a good sign and
+// never counted among the findings (nor does it change the verdict).
+func TestGoodSignIsNotAFinding(t *testing.T) {
+	var out bytes.Buffer
+	a := &app{stdout: &out, lang: "en"}
+	info := results.Info{Summary: results.Summary{Level: outcome.LevelNone, Headline: outcome.HeadlineNone}}
+	good := model.Detection{Kind: model.ByHeuristic, Rule: "ios.lockdown.enabled", Severity: model.Informational, Module: "ios.global_prefs"}
+	a.printSummary(info, []model.Detection{good}, "case", "", false)
+	s := out.String()
+	if !strings.Contains(s, "Good sign: Lockdown Mode is on") {
+		t.Errorf("good sign not printed as one:\n%s", s)
+	}
+	if strings.Contains(s, "finding(s)") || strings.Contains(s, "[INFORMATIONAL]") {
+		t.Errorf("good sign counted as a finding:\n%s", s)
 	}
 }

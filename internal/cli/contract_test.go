@@ -76,7 +76,7 @@ func TestResultsMatchSchemas(t *testing.T) {
 		marker := filepath.Join(t.TempDir(), "stuck")
 		t.Setenv("HUELLA_TEST_MARKER", marker)
 		old := modulesFor
-		modulesFor = func() []module.Module { return append(all.Modules(), stuckPlain{marker: marker}) }
+		modulesFor = func() []module.Def { return append(all.Modules(), stuckPlain(marker)) }
 		defer func() { modulesFor = old }()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -101,14 +101,13 @@ func TestResultsMatchSchemas(t *testing.T) {
 }
 
 // stuckPlain blocks like a read from a FIFO, after saying it started.
-type stuckPlain struct{ marker string }
-
-func (stuckPlain) Name() string         { return "test.stuck_plain" }
-func (stuckPlain) Description() string  { return "blocks until the test ends" }
-func (stuckPlain) Kinds() []source.Kind { return []source.Kind{source.IOSBackup} }
-func (s stuckPlain) Run(_ context.Context, env *module.Env) error {
-	env.Find("HomeDomain/Library/SMS/sms.db")
-	os.WriteFile(s.marker, nil, 0o600)
-	time.Sleep(time.Minute)
-	return nil
+func stuckPlain(marker string) module.Def {
+	return module.Def{Name: "test.stuck_plain", Description: "blocks until the test ends", Kinds: []source.Kind{source.IOSBackup},
+		Paths: []string{"HomeDomain/Library/SMS/sms.db"},
+		Run: func(_ context.Context, env *module.Env) error {
+			env.Find("HomeDomain/Library/SMS/sms.db")
+			os.WriteFile(marker, nil, 0o600)
+			time.Sleep(time.Minute)
+			return nil
+		}}
 }

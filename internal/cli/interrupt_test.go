@@ -30,7 +30,7 @@ import (
 // stop (as a read from a FIFO would).
 func TestMain(m *testing.M) {
 	if os.Getenv("HUELLA_TEST_CHILD") != "" {
-		modulesFor = func() []module.Module { return append(all.Modules(), stuckModule{}) }
+		modulesFor = func() []module.Def { return append(all.Modules(), stuckModule) }
 		if os.Getenv("HUELLA_TEST_STUCK_OPEN") != "" {
 			// A reader that writes a decrypted copy, then blocks where no
 			// context reaches (a FIFO read in an opener).
@@ -49,12 +49,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-type stuckModule struct{}
+var stuckModule = module.Def{Name: "test.stuck", Description: "blocks forever", Kinds: []source.Kind{source.IOSBackup},
+	Paths: []string{"HomeDomain/Library/SMS/sms.db"}, Run: runStuck}
 
-func (stuckModule) Name() string         { return "test.stuck" }
-func (stuckModule) Description() string  { return "blocks forever" }
-func (stuckModule) Kinds() []source.Kind { return []source.Kind{source.IOSBackup} }
-func (stuckModule) Run(_ context.Context, env *module.Env) error {
+func runStuck(_ context.Context, env *module.Env) error {
 	db, err := env.OpenDB("HomeDomain/Library/SMS/sms.db")
 	if err != nil {
 		return err

@@ -21,13 +21,13 @@ type iocFlags struct {
 }
 
 func (f *iocFlags) register(fl *pflag.FlagSet) {
-	fl.StringSliceVarP(&f.iocs, "iocs", "i", nil, "STIX 2.1 indicator file or folder (repeatable; also HUELLA_IOCS, and the feeds from 'huella iocs update')")
+	fl.StringSliceVarP(&f.iocs, "iocs", "i", nil, "STIX 2.1 or MISP indicator file or folder (repeatable; also HUELLA_IOCS, and the feeds from 'huella iocs update')")
 	fl.BoolVar(&f.noCache, "no-feed-cache", false, "do not use the feeds downloaded by 'huella iocs update'")
 	fl.StringVar(&f.lock, "iocs-lock", "", "use exactly the indicator files whose SHA-256 an earlier run recorded (its info.json or a lock file)")
 }
 
 // indicatorFormats tells a user whose file loaded nothing what huella reads.
-const indicatorFormats = "huella reads STIX 2.1 JSON bundles (.stix2, .json); STIX 1 XML and MISP JSON files must be converted to STIX 2.1 first. 'huella iocs update' downloads the public STIX 2.1 feeds"
+const indicatorFormats = "huella reads STIX 2.1 JSON bundles (.stix2, .json) and MISP event exports and feed folders (attributes with to_ids set); STIX 1 XML must be converted to STIX 2.1 first. 'huella iocs update' downloads the public STIX 2.1 feeds"
 
 // load gathers the indicator files from --iocs, HUELLA_IOCS and the feed
 // cache, compiles them once, and describes them for info.json.

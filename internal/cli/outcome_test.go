@@ -62,17 +62,22 @@ func TestOutcomeCases(t *testing.T) {
 				return []string{"--iocs", writeTree(t, t.TempDir(), map[string]string{"pegasus.xml": `<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1"/>`}) + "/pegasus.xml"}
 			},
 			code: 2, console: []string{"pegasus.xml loads no indicator", "STIX 2.1"}},
-		{name: "--iocs MISP JSON loads nothing", evidence: iosBackup,
+		{name: "--iocs MISP event is read", evidence: iosBackup,
 			args: func(t *testing.T) []string {
-				return []string{"--iocs", writeTree(t, t.TempDir(), map[string]string{"misp.json": `{"Event":{"info":"x","Attribute":[{"type":"domain","value":"lure.example"}]}}`}) + "/misp.json"}
+				return []string{"--iocs", writeTree(t, t.TempDir(), map[string]string{"misp.json": `{"Event":{"info":"x","Attribute":[{"type":"domain","value":"lure.example","to_ids":true}]}}`}) + "/misp.json"}
+			},
+			code: 0, level: "none", console: []string{"Indicators: 1 from 1 file(s)"}},
+		{name: "--iocs MISP event with nothing meant for detection loads nothing", evidence: iosBackup,
+			args: func(t *testing.T) []string {
+				return []string{"--iocs", writeTree(t, t.TempDir(), map[string]string{"misp.json": `{"Event":{"info":"x","Attribute":[{"type":"domain","value":"lure.example","to_ids":false}]}}`}) + "/misp.json"}
 			},
 			code: 2, console: []string{"misp.json loads no indicator", "MISP"}},
 		{name: "--iocs folder: skipped files are listed", evidence: iosBackup,
 			args: func(t *testing.T) []string {
-				d := writeTree(t, t.TempDir(), map[string]string{"misp.json": `{"Event":{}}`, "good.stix2": testBundle})
+				d := writeTree(t, t.TempDir(), map[string]string{"notes.json": `{"title":"not indicators"}`, "good.stix2": testBundle})
 				return []string{"--iocs", d}
 			},
-			code: 0, level: "none", console: []string{"skipped indicator file", "misp.json"}},
+			code: 0, level: "none", console: []string{"skipped indicator file", "notes.json"}},
 		{name: "--type ios-fs on a folder with nothing to read", cache: true, evidence: emptyDir,
 			args: func(*testing.T) []string { return []string{"--type", "ios-fs"} },
 			code: 2, level: "error", causes: []coverage.Cause{coverage.NothingFound},

@@ -62,6 +62,11 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 		fmt.Fprintf(w, "  skipped indicator file %s: %s\n", esc(f.Path), esc(f.Error))
 	}
 	printVerdict(w, info, dets)
+	var good []model.Detection
+	dets, good = splitGoodSigns(dets)
+	for _, d := range good {
+		fmt.Fprintf(w, "Good sign: %s\n", esc(oneLine(findingText(d, a.lang), 200)))
+	}
 	if len(dets) > 0 {
 		fmt.Fprintf(w, "\n%d finding(s)", len(dets))
 		if len(info.Summary.Campaigns) > 0 {
@@ -118,6 +123,19 @@ func printVerdict(w io.Writer, info results.Info, dets []model.Detection) {
 		}
 		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence("en"), 400)))
 	}
+}
+
+// splitGoodSigns separates the findings from the good signs (Lockdown Mode
+// on), which are printed apart and never counted as findings.
+func splitGoodSigns(all []model.Detection) (findings, good []model.Detection) {
+	for _, d := range all {
+		if outcome.GoodSign(d) {
+			good = append(good, d)
+		} else {
+			findings = append(findings, d)
+		}
+	}
+	return findings, good
 }
 
 // findingText is a finding's title in the chosen language, rendered from

@@ -38,6 +38,7 @@ func uuid5(parts ...string) string {
 type sighting struct {
 	ref         model.IndicatorRef
 	obs         map[string]model.Observable
+	times       map[string]map[time.Time]bool // per observable, when it was seen
 	first, last time.Time
 	count       int
 	modules     map[string]bool
@@ -56,17 +57,22 @@ func group(dets []model.Detection, fallback time.Time) []*sighting {
 			k := ref.ID + "\x00" + ref.Type + "\x00" + ref.Value
 			s := by[k]
 			if s == nil {
-				s = &sighting{ref: ref, obs: map[string]model.Observable{}, modules: map[string]bool{}}
+				s = &sighting{ref: ref, obs: map[string]model.Observable{}, times: map[string]map[time.Time]bool{}, modules: map[string]bool{}}
 				by[k] = s
 				order = append(order, k)
 			}
 			s.count++
-			s.obs[string(d.Observable.Kind)+"\x00"+d.Observable.Value] = *d.Observable
+			ok := string(d.Observable.Kind) + "\x00" + d.Observable.Value
+			s.obs[ok] = *d.Observable
 			s.modules[d.Module] = true
 			t := fallback
 			if d.Time != nil {
 				t = *d.Time
 			}
+			if s.times[ok] == nil {
+				s.times[ok] = map[time.Time]bool{}
+			}
+			s.times[ok][t.UTC()] = true
 			if s.first.IsZero() || t.Before(s.first) {
 				s.first = t
 			}
@@ -199,7 +205,73 @@ func mispType(k model.Kind) (string, string) {
 	return "text", "Other"
 }
 
-// MISP writes a MISP event (the JSON accepted by MISP's events/add and import).
+// maxSightings bounds the sightings listed per attribute (a link visited
+// every day for years); the attribute's first_seen and last_seen still span
+// them all.
+const maxSightings = 100
+
+// mispSightings lists when the attribute was seen on the phone, one MISP
+// sighting (type "0": seen) per distinct time, earliest first. Sightings
+// carry no organisation: whoever imports the event decides whose they are.
+func mispSightings(attrUUID string, times map[time.Time]bool) []map[string]any {
+	ts := make([]time.Time, 0, len(times))
+	for t := range times {
+		ts = append(ts, t)
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	if len(ts) > maxSightings {
+		ts = ts[:maxSightings]
+	}
+	out := make([]map[string]any, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, map[string]any{
+			"uuid": uuid5("misp-sighting", attrUUID, t.Format(time.RFC3339Nano)), "attribute_uuid": attrUUID,
+			"date_sighting": fmt.Sprint(t.Unix()), "type": "0", "source": "huella",
+		})
+	}
+	return out
+}
+
+// IndicatorObservable stands for an observed value the export must not
+// show (a case stored as HMACs): the indicator's own value, as the kind of
+// observable it describes.
+func IndicatorObservable(ref model.IndicatorRef) model.Observable {
+	k := model.KindDomain
+	switch {
+	case strings.HasPrefix(ref.Type, "url:"):
+		k = model.KindURL
+	case strings.HasPrefix(ref.Type, "ipv4-addr:"), strings.HasPrefix(ref.Type, "ipv6-addr:"):
+		k = model.KindIP
+	case strings.HasPrefix(ref.Type, "email-addr:"):
+		k = model.KindEmail
+	case strings.HasPrefix(ref.Type, "process:"):
+		k = model.KindProcess
+	case strings.HasPrefix(ref.Type, "file:hashes.sha256"):
+		k = model.KindSHA256
+	case strings.HasPrefix(ref.Type, "file:hashes.sha1"):
+		k = model.KindSHA1
+	case strings.HasPrefix(ref.Type, "file:hashes.md5"):
+		k = model.KindMD5
+	case strings.HasPrefix(ref.Type, "file:"):
+		k = model.KindFilePath
+	case strings.HasPrefix(ref.Type, "app:id"):
+		k = model.KindAppID
+	case strings.HasPrefix(ref.Type, "app:cert.sha256"):
+		k = model.KindCertSHA256
+	case strings.HasPrefix(ref.Type, "app:cert.sha1"):
+		k = model.KindCertSHA1
+	case strings.HasPrefix(ref.Type, "app:cert.md5"):
+		k = model.KindCertMD5
+	case strings.HasPrefix(ref.Type, "configuration-profile:"):
+		k = model.KindProfileID
+	case strings.HasPrefix(ref.Type, "android-property:"):
+		k = model.KindAndroidProperty
+	}
+	return model.Observable{Kind: k, Value: ref.Value}
+}
+
+// MISP writes a MISP event (the JSON accepted by MISP's events/add and
+// import), each matched value an attribute with its sightings.
 func MISP(info results.Info, dets []model.Detection, now time.Time) ([]byte, error) {
 	devKey := info.Evidence.Device.ID + info.Evidence.Path
 	var attrs []map[string]any
@@ -214,11 +286,13 @@ func MISP(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 		for _, k := range keys {
 			o := s.obs[k]
 			typ, cat := mispType(o.Kind)
+			au := uuid5("misp-attr", devKey, k, s.ref.ID)
 			attrs = append(attrs, map[string]any{
-				"uuid": uuid5("misp-attr", devKey, k, s.ref.ID), "type": typ, "category": cat, "value": o.Value,
+				"uuid": au, "type": typ, "category": cat, "value": o.Value,
 				"to_ids": false, "timestamp": fmt.Sprint(s.last.Unix()),
 				"first_seen": s.first.UTC().Format(time.RFC3339), "last_seen": s.last.UTC().Format(time.RFC3339),
-				"comment": fmt.Sprintf("matched %s %q of %s (%s, %s)", s.ref.Type, s.ref.Value, s.ref.Campaign, s.ref.File, s.ref.ID),
+				"comment":  fmt.Sprintf("matched %s %q of %s (%s, %s)", s.ref.Type, s.ref.Value, s.ref.Campaign, s.ref.File, s.ref.ID),
+				"Sighting": mispSightings(au, s.times[k]),
 			})
 		}
 	}

@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -131,6 +132,30 @@ func TestMISPEvent(t *testing.T) {
 	}
 	if strings.Contains(string(b), "private message") {
 		t.Fatal("record content leaked into the export")
+	}
+	// Each attribute says when it was seen: one sighting per time.
+	for _, x := range attrs {
+		a := x.(map[string]any)
+		sg, _ := a["Sighting"].([]any)
+		if len(sg) != 1 {
+			t.Fatalf("attribute %v: sightings %v", a["value"], a["Sighting"])
+		}
+		s := sg[0].(map[string]any)
+		if s["type"] != "0" || s["date_sighting"] != fmt.Sprint(seen.Unix()) || s["attribute_uuid"] != a["uuid"] || s["uuid"] == "" {
+			t.Errorf("sighting %v", s)
+		}
+	}
+}
+
+func TestIndicatorObservable(t *testing.T) {
+	for typ, want := range map[string]model.Kind{
+		"domain-name:value": model.KindDomain, "url:value": model.KindURL, "ipv6-addr:value": model.KindIP,
+		"file:hashes.sha256": model.KindSHA256, "file:name": model.KindFilePath, "app:cert.sha1": model.KindCertSHA1,
+		"process:name": model.KindProcess, "android-property:name": model.KindAndroidProperty,
+	} {
+		if o := IndicatorObservable(model.IndicatorRef{Type: typ, Value: "v"}); o.Kind != want || o.Value != "v" {
+			t.Errorf("%s: %+v", typ, o)
+		}
 	}
 }
 

@@ -85,7 +85,9 @@ func isSTIXName(name string) bool {
 }
 
 // Load reads files and folders (folders recursively, keeping *.stix2, *.json
-// and *.stix; a file named explicitly is read whatever its extension). A file
+// and *.stix; a file named explicitly is read whatever its extension). Each
+// file is a STIX 2.1 bundle or a MISP event export (see misp.go); a MISP
+// feed's manifest.json stands for the event files it lists. A file
 // that fails is reported in its FileInfo and the others still load; the
 // error is only for when none of the paths exists.
 func Load(paths ...string) (*Set, error) {
@@ -118,6 +120,8 @@ func Load(paths ...string) (*Set, error) {
 			files = append(files, p)
 		}
 		sort.Strings(files)
+		files, missing := expandFeeds(files, readBounded, isRegular, func(d, n string) string { return filepath.Join(d, n) }, filepath.Dir, filepath.Base)
+		b.files = append(b.files, missing...)
 		for _, f := range files {
 			key := f
 			if abs, err := filepath.Abs(f); err == nil {
@@ -178,6 +182,10 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
 		} else {
 			files = append(files, n)
 		}
+		files, missing := expandFeeds(files, func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) },
+			func(p string) bool { st, err := fs.Stat(fsys, p); return err == nil && st.Mode().IsRegular() },
+			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
+		b.files = append(b.files, missing...)
 		for _, f := range files {
 			b.loadFile(f, func() (io.ReadCloser, int64, error) {
 				fh, err := fsys.Open(f)
@@ -246,6 +254,14 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	fi.Size = int64(len(data))
 	sum := sha256.Sum256(data)
 	fi.SHA256 = hex.EncodeToString(sum[:])
+	if events, ok := looksMISP(data); ok {
+		if err := b.addMISP(&fi, events); err != nil {
+			fail(fmt.Errorf("not a MISP event: %w", err))
+			return
+		}
+		b.files = append(b.files, fi)
+		return
+	}
 	objs, err := decodeBundle(data)
 	if err != nil {
 		fail(fmt.Errorf("not a STIX 2.1 bundle: %w", err))
@@ -253,6 +269,25 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	}
 	b.addBundle(&fi, objs)
 	b.files = append(b.files, fi)
+}
+
+// readBounded reads a small file (a feed manifest) under the file limit.
+func readBounded(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && int64(len(data)) > MaxFileSize {
+		err = fmt.Errorf("%s is over the %d-byte limit", p, MaxFileSize)
+	}
+	return data, err
+}
+
+func isRegular(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func decodeBundle(data []byte) ([]stixObject, error) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
@@ -21,20 +22,36 @@ import (
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
-// Module is one artifact parser.
-type Module interface {
-	// Name is stable and dotted: "ios.sms", "android.packages". It names the
+// Def is one module: an artifact parser described as data. Each module
+// package exposes a constructor (Def, or Defs for a package holding several)
+// and internal/module/all lists them all explicitly: nothing registers
+// itself. A Def is a plain value, so the pipeline, 'huella modules', module
+// selection and tests all read the same fields.
+type Def struct {
+	// Name is stable and dotted: "ios.sms", "android.appops". It names the
 	// output file (<name>.json) and appears in every finding.
-	Name() string
-	// Description is one plain sentence for --help and the report's coverage.
-	Description() string
+	Name string
+	// Description is one plain sentence for 'huella modules' and the
+	// report's coverage.
+	Description string
 	// Kinds lists the evidence types the module applies to.
-	Kinds() []source.Kind
+	Kinds []source.Kind
+	// Paths are where the module looks for its artifact: logical paths or
+	// globs (see source.Glob), in its order of preference. A file at any of
+	// them makes the module read rather than report the artifact absent
+	// (TestDeclaredPathsAreWhereModulesLook checks it for every module).
+	// 'huella modules --paths' lists them. Files read beside the artifact
+	// (WhatsApp's LID.sqlite) and other modules' artifacts consulted on the
+	// way (the address book, to tell known senders) are not listed.
+	Paths []string
 	// Run parses the artifact. Return ErrAbsent (wrapped or not) when the
 	// artifact is not in the evidence; any other error marks the module
 	// failed, with records emitted so far kept.
-	Run(ctx context.Context, env *Env) error
+	Run func(ctx context.Context, env *Env) error
 }
+
+// Applies says whether the module runs on evidence of kind k.
+func (d Def) Applies(k source.Kind) bool { return slices.Contains(d.Kinds, k) }
 
 // ErrAbsent says the module's artifact is not in this evidence.
 var ErrAbsent = errors.New("artifact not present")
@@ -198,14 +215,4 @@ func (e *Env) Open(name string, lim evfile.Limit) (*evfile.File, error) {
 	f, err := evfile.Open(e.Evidence.FS, name, lim)
 	e.refused(err)
 	return f, err
-}
-
-// Applies says whether m runs on evidence of kind k.
-func Applies(m Module, k source.Kind) bool {
-	for _, mk := range m.Kinds() {
-		if mk == k {
-			return true
-		}
-	}
-	return false
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/rules"
 )
 
 // Verdict levels; the report colours by them.
@@ -64,6 +65,10 @@ const maxListed = 8
 func Decide(info *results.Info, dets []model.Detection) Outcome {
 	o := Outcome{Highest: -1}
 	seen := map[string]bool{}
+	// A good sign (Lockdown Mode on: a rule of category "good") is not a
+	// finding: the report shows it apart, and it must not turn "nothing
+	// found" into "minor observations".
+	dets = withoutGoodSigns(dets)
 	for _, d := range dets {
 		if d.Severity > o.Highest {
 			o.Highest = d.Severity
@@ -140,6 +145,31 @@ func Decide(info *results.Info, dets []model.Detection) Outcome {
 		o.Exit = results.ExitClean
 	}
 	return o
+}
+
+// withoutGoodSigns drops the findings of rules in the "good" category,
+// copying only when there is one to drop.
+func withoutGoodSigns(dets []model.Detection) []model.Detection {
+	for i := range dets {
+		if GoodSign(dets[i]) {
+			out := append([]model.Detection(nil), dets[:i]...)
+			for _, d := range dets[i+1:] {
+				if !GoodSign(d) {
+					out = append(out, d)
+				}
+			}
+			return out
+		}
+	}
+	return dets
+}
+
+// GoodSign says whether a finding states a protection that is on (a rule of
+// the registry's "good" category): the console and the report show those
+// apart from the findings.
+func GoodSign(d model.Detection) bool {
+	r := rules.Lookup(d.Rule)
+	return r != nil && r.Category == rules.Good
 }
 
 // gapsOf gathers every gap the run recorded or implies, most important

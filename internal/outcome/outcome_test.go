@@ -26,6 +26,7 @@ func TestDecide(t *testing.T) {
 	critical := model.Detection{Kind: model.ByHeuristic, Severity: model.Critical}
 	medium := model.Detection{Kind: model.ByHeuristic, Severity: model.Medium}
 	low := model.Detection{Kind: model.ByHeuristic, Severity: model.Low}
+	good := model.Detection{Kind: model.ByHeuristic, Rule: "ios.lockdown.enabled", Severity: model.Informational}
 	encrypted := coverage.Gap{Part: "backup.ab", Cause: coverage.Encrypted}
 
 	withIOCs := results.Indicators{Total: 10}
@@ -49,6 +50,8 @@ func TestDecide(t *testing.T) {
 		{"medium only is not found", []results.ModuleInfo{parsed}, withIOCs, nil, false, []model.Detection{medium}, LevelMedium, HeadlineFoundMedium, 0, nil},
 		{"medium with a gap is incomplete", []results.ModuleInfo{parsed, failed}, withIOCs, nil, false, []model.Detection{medium}, LevelMedium, HeadlineFoundMedium, 3, []coverage.Cause{coverage.Failed}},
 		{"low only", []results.ModuleInfo{parsed}, withIOCs, nil, false, []model.Detection{low}, LevelLow, HeadlineFoundLow, 0, nil},
+		{"a good sign is not a finding", []results.ModuleInfo{parsed}, withIOCs, nil, false, []model.Detection{good}, LevelNone, HeadlineNone, 0, nil},
+		{"a good sign beside a low finding", []results.ModuleInfo{parsed}, withIOCs, nil, false, []model.Detection{good, low}, LevelLow, HeadlineFoundLow, 0, nil},
 		{"low with a gap", []results.ModuleInfo{parsed, failed}, withIOCs, nil, false, []model.Detection{low}, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
 		{"a failed module", []results.ModuleInfo{parsed, failed}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},
 		{"read some then failed counts as checked", []results.ModuleInfo{failedSome}, withIOCs, nil, false, nil, LevelIncomplete, HeadlineIncomplete, 3, []coverage.Cause{coverage.Failed}},

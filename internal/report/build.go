@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata" // device-local times must work on machines without a zoneinfo database (Windows, minimal containers)
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/shellquote"
@@ -163,10 +164,7 @@ func buildGroups(d *Data, cat *Catalogue, dets []model.Detection, loc *time.Loca
 
 // isGood says whether a rule states a good sign (the registry's "good"
 // category).
-func isGood(rule string) bool {
-	r := rules.Lookup(rule)
-	return r != nil && r.Category == rules.Good
-}
+func isGood(rule string) bool { return outcome.GoodSign(model.Detection{Rule: rule}) }
 
 func buildFinding(d *Data, cat *Catalogue, i int, det model.Detection, loc *time.Location) Finding {
 	f := Finding{

@@ -26,8 +26,8 @@ func TestEveryModuleHasAName(t *testing.T) {
 		ids := []string{"correlation"}
 		kinds := map[string][]source.Kind{}
 		for _, m := range all.Modules() {
-			ids = append(ids, m.Name())
-			kinds[m.Name()] = m.Kinds()
+			ids = append(ids, m.Name)
+			kinds[m.Name] = m.Kinds
 		}
 		for _, id := range ids {
 			own, err := readCatalogue(lang)

@@ -249,7 +249,7 @@ func runNetUsage(t *testing.T, s rules.Sample) []finding {
 		}
 	}
 	db.Close()
-	sink, err := moduletest.RunDir(t, datausage.New(), kind, dir)
+	sink, err := moduletest.RunDir(t, datausage.Def(), kind, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

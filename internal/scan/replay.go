@@ -11,23 +11,17 @@ import (
 )
 
 // Replay is a module that re-emits the records an earlier check saved in
-// <module>.json. check-iocs runs these through the same pipeline as check,
-// so re-matching saved results gives exactly the detections a fresh check
-// would give with the same indicators.
-type Replay struct {
-	Module string
-	Desc   string
-	File   string
-	Kind   source.Kind
+// file as the module name. check-iocs runs these through the same pipeline
+// as check, so re-matching saved results gives exactly the detections a
+// fresh check would give with the same indicators.
+func Replay(name, desc, file string, kind source.Kind) module.Def {
+	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{kind},
+		Run: func(ctx context.Context, env *module.Env) error { return replay(ctx, env, file) }}
 }
 
-func (r Replay) Name() string         { return r.Module }
-func (r Replay) Description() string  { return r.Desc }
-func (r Replay) Kinds() []source.Kind { return []source.Kind{r.Kind} }
-
-func (r Replay) Run(ctx context.Context, env *module.Env) error {
+func replay(ctx context.Context, env *module.Env, file string) error {
 	n := 0
-	_, err := results.ReadModuleRecords(r.File, func(rec model.Record) error {
+	_, err := results.ReadModuleRecords(file, func(rec model.Record) error {
 		n++
 		if n%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()

@@ -47,9 +47,9 @@ type Progress interface {
 
 type Options struct {
 	Evidence      *source.Evidence
-	Modules       []module.Module // already filtered to the evidence kind
-	Skipped       []module.Module // deselected by the user; listed in coverage
-	Matcher       Matcher         // nil: no indicators loaded
+	Modules       []module.Def // already filtered to the evidence kind
+	Skipped       []module.Def // deselected by the user; listed in coverage
+	Matcher       Matcher      // nil: no indicators loaded
 	OutDir        string
 	Workers       int           // 0: GOMAXPROCS
 	ModuleTimeout time.Duration // 0: none
@@ -187,7 +187,7 @@ collect:
 			if finished[i] {
 				continue
 			}
-			infos[i] = results.ModuleInfo{Name: m.Name(), Description: m.Description(), Status: results.StatusInterrupted, Error: "not started: the check was interrupted"}
+			infos[i] = results.ModuleInfo{Name: m.Name, Description: m.Description, Status: results.StatusInterrupted, Error: "not started: the check was interrupted"}
 			if dispatched[i] {
 				infos[i].Error = fmt.Sprintf("still running %s after the interruption: left behind, its records so far are kept", grace)
 				s.fill(&infos[i])
@@ -195,7 +195,7 @@ collect:
 		}
 	}
 	for _, m := range o.Skipped {
-		infos = append(infos, results.ModuleInfo{Name: m.Name(), Description: m.Description(), Status: results.StatusSkipped})
+		infos = append(infos, results.ModuleInfo{Name: m.Name, Description: m.Description, Status: results.StatusSkipped})
 	}
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
 
@@ -392,9 +392,9 @@ const maxWarnings = 50
 // itself before it is left behind.
 const stopGrace = 500 * time.Millisecond
 
-func (s *sink) runModule(ctx context.Context, m module.Module) (info results.ModuleInfo) {
-	name := m.Name()
-	info = results.ModuleInfo{Name: name, Description: m.Description()}
+func (s *sink) runModule(ctx context.Context, m module.Def) (info results.ModuleInfo) {
+	name := m.Name
+	info = results.ModuleInfo{Name: name, Description: m.Description}
 	start := time.Now()
 	st := s.state(name)
 	w, err := results.NewRecordWriter(s.out, fileName(name), name)

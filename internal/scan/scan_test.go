@@ -20,15 +20,9 @@ import (
 	"github.com/huella-project/huella/internal/timestamp"
 )
 
-type fakeModule struct {
-	name string
-	run  func(ctx context.Context, env *module.Env) error
+func fakeModule(name string, run func(ctx context.Context, env *module.Env) error) module.Def {
+	return module.Def{Name: name, Description: "test module " + name, Kinds: []source.Kind{source.IOSBackup}, Run: run}
 }
-
-func (f fakeModule) Name() string                                   { return f.name }
-func (f fakeModule) Description() string                            { return "test module " + f.name }
-func (f fakeModule) Kinds() []source.Kind                           { return []source.Kind{source.IOSBackup} }
-func (f fakeModule) Run(ctx context.Context, env *module.Env) error { return f.run(ctx, env) }
 
 // exactMatcher matches domains exactly; enough to test the pipeline's wiring.
 type exactMatcher map[string]model.IndicatorRef
@@ -58,25 +52,25 @@ func emitN(n int, domain func(i int) string) func(context.Context, *module.Env) 
 func TestRunCoverageDetectionsAndPartialFailure(t *testing.T) {
 	out := t.TempDir()
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{"HomeDomain/Library/SMS/sms.db": {Data: []byte("x")}}, TempDir: t.TempDir()}
-	mods := []module.Module{
-		fakeModule{"t.ok", emitN(3, func(i int) string { return []string{"a.example", "evil.example", "b.example"}[i] })},
-		fakeModule{"t.absent", func(context.Context, *module.Env) error { return module.Absent("sms.db") }},
-		fakeModule{"t.fails", func(ctx context.Context, env *module.Env) error {
+	mods := []module.Def{
+		fakeModule("t.ok", emitN(3, func(i int) string { return []string{"a.example", "evil.example", "b.example"}[i] })),
+		fakeModule("t.absent", func(context.Context, *module.Env) error { return module.Absent("sms.db") }),
+		fakeModule("t.fails", func(ctx context.Context, env *module.Env) error {
 			env.Emit(&model.Record{Summary: "kept"})
 			return errors.New("row 2: malformed")
-		}},
-		fakeModule{"t.panics", func(context.Context, *module.Env) error { panic("crafted input") }},
-		fakeModule{"t.empty", func(ctx context.Context, env *module.Env) error {
+		}),
+		fakeModule("t.panics", func(context.Context, *module.Env) error { panic("crafted input") }),
+		fakeModule("t.empty", func(ctx context.Context, env *module.Env) error {
 			env.Warn("table missing a column")
 			return nil
-		}},
-		fakeModule{"t.heuristic", func(ctx context.Context, env *module.Env) error {
+		}),
+		fakeModule("t.heuristic", func(ctx context.Context, env *module.Env) error {
 			r := &model.Record{Summary: "odd"}
 			r.Stamp(t0, "seen")
 			env.Emit(r)
 			env.Detect(model.Detection{Rule: "odd", Severity: model.Medium, Reason: "odd thing", Record: r})
 			return nil
-		}},
+		}),
 	}
 	m := exactMatcher{"evil.example": {Type: "domain-name:value", Value: "evil.example", Campaign: "Pegasus", File: "p.stix2", ID: "indicator--1"}}
 	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, Matcher: m, OutDir: out, Workers: 2})
@@ -157,9 +151,9 @@ func TestTimelineSpillMergesInOrder(t *testing.T) {
 	defer func() { timeline.ChunkSize = old }()
 	out := t.TempDir()
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
-	mods := []module.Module{
-		fakeModule{"t.a", emitN(50, func(i int) string { return "a" })},
-		fakeModule{"t.b", emitN(33, func(i int) string { return "b" })},
+	mods := []module.Def{
+		fakeModule("t.a", emitN(50, func(i int) string { return "a" })),
+		fakeModule("t.b", emitN(33, func(i int) string { return "b" })),
 	}
 	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: out})
 	if err != nil {
@@ -190,11 +184,11 @@ func TestTimelineSpillMergesInOrder(t *testing.T) {
 
 func TestModuleTimeout(t *testing.T) {
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
-	slow := fakeModule{"t.slow", func(ctx context.Context, env *module.Env) error {
+	slow := fakeModule("t.slow", func(ctx context.Context, env *module.Env) error {
 		<-ctx.Done()
 		return ctx.Err()
-	}}
-	res, err := Run(context.Background(), Options{Evidence: ev, Modules: []module.Module{slow}, OutDir: t.TempDir(), ModuleTimeout: 50 * time.Millisecond})
+	})
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: []module.Def{slow}, OutDir: t.TempDir(), ModuleTimeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,23 +209,23 @@ func TestInterruptLeavesBlockedModulesBehind(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
 	defer close(release)
-	stuck := fakeModule{"t.stuck", func(_ context.Context, env *module.Env) error {
+	stuck := fakeModule("t.stuck", func(_ context.Context, env *module.Env) error {
 		env.Emit(&model.Record{Summary: "before the block"})
 		close(started)
 		<-release // a read that never returns and ignores ctx
 		env.Emit(&model.Record{Summary: "after the run moved on"})
 		env.Detect(model.Detection{Severity: model.Critical, Reason: "late"})
 		return nil
-	}}
-	polite := fakeModule{"t.polite", func(ctx context.Context, env *module.Env) error {
+	})
+	polite := fakeModule("t.polite", func(ctx context.Context, env *module.Env) error {
 		env.Emit(&model.Record{Summary: "one"})
 		<-ctx.Done()
 		return ctx.Err()
-	}}
-	var mods []module.Module
+	})
+	var mods []module.Def
 	mods = append(mods, stuck, polite)
 	for _, n := range []string{"t.c", "t.d", "t.e"} {
-		mods = append(mods, fakeModule{n, emitN(1, func(int) string { return "x.example" })})
+		mods = append(mods, fakeModule(n, emitN(1, func(int) string { return "x.example" })))
 	}
 	go func() { <-started; time.Sleep(20 * time.Millisecond); cancel() }()
 	t0 := time.Now()
@@ -293,28 +287,28 @@ func TestInterruptLeavesBlockedModulesBehind(t *testing.T) {
 // none of them is "unreadable", with a gap per file, never "empty".
 func TestUnreadableIsNotEmpty(t *testing.T) {
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{"p1": {Data: []byte("x")}, "p2": {Data: []byte("y")}}, TempDir: t.TempDir()}
-	mods := []module.Module{
-		fakeModule{"t.explicit", func(_ context.Context, env *module.Env) error {
+	mods := []module.Def{
+		fakeModule("t.explicit", func(_ context.Context, env *module.Env) error {
 			for _, f := range env.Find("p1", "p2") {
 				env.Unreadable(f, errors.New("not a plist"))
 			}
 			return nil
-		}},
-		fakeModule{"t.warned", func(_ context.Context, env *module.Env) error {
+		}),
+		fakeModule("t.warned", func(_ context.Context, env *module.Env) error {
 			env.Find("p1")
 			env.Warn("p1: truncated")
 			return nil
-		}},
-		fakeModule{"t.empty", func(_ context.Context, env *module.Env) error {
+		}),
+		fakeModule("t.empty", func(_ context.Context, env *module.Env) error {
 			env.Find("p1")
 			return nil
-		}},
-		fakeModule{"t.partly", func(_ context.Context, env *module.Env) error {
+		}),
+		fakeModule("t.partly", func(_ context.Context, env *module.Env) error {
 			env.Find("p1", "p2")
 			env.Emit(&model.Record{Summary: "p1 read"})
 			env.Unreadable("p2", errors.New("bad"))
 			return nil
-		}},
+		}),
 	}
 	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: t.TempDir()})
 	if err != nil {
@@ -345,7 +339,7 @@ func TestBlockedModuleIsLeftBehindAtItsTimeLimit(t *testing.T) {
 	release := make(chan struct{})
 	var late sync.WaitGroup
 	late.Add(1)
-	stuck := fakeModule{"t.stuck", func(ctx context.Context, env *module.Env) error {
+	stuck := fakeModule("t.stuck", func(ctx context.Context, env *module.Env) error {
 		defer late.Done()
 		env.Emit(&model.Record{Summary: "before"})
 		<-release // ignores ctx
@@ -354,10 +348,10 @@ func TestBlockedModuleIsLeftBehindAtItsTimeLimit(t *testing.T) {
 		env.Emit(r)
 		env.Detect(model.Detection{Rule: "late", Record: r})
 		return nil
-	}}
-	fine := fakeModule{"t.fine", emitN(2, func(int) string { return "x.example" })}
+	})
+	fine := fakeModule("t.fine", emitN(2, func(int) string { return "x.example" }))
 	start := time.Now()
-	res, err := Run(context.Background(), Options{Evidence: ev, Modules: []module.Module{stuck, fine}, OutDir: t.TempDir(), ModuleTimeout: 100 * time.Millisecond, Workers: 1})
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: []module.Def{stuck, fine}, OutDir: t.TempDir(), ModuleTimeout: 100 * time.Millisecond, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +381,7 @@ func TestBlockedModuleIsLeftBehindAtItsTimeLimit(t *testing.T) {
 func TestImpossibleDatesWarnOnce(t *testing.T) {
 	out := t.TempDir()
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
-	mods := []module.Module{fakeModule{"t.dates", func(ctx context.Context, env *module.Env) error {
+	mods := []module.Def{fakeModule("t.dates", func(ctx context.Context, env *module.Env) error {
 		for i := range 500 {
 			r := &model.Record{Summary: "message"}
 			at, err := timestamp.Apple(9.5e9 + float64(i))
@@ -398,7 +392,7 @@ func TestImpossibleDatesWarnOnce(t *testing.T) {
 		ok.Stamp(t0, "seen")
 		env.Emit(ok)
 		return nil
-	}}}
+	})}
 	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: out})
 	if err != nil {
 		t.Fatal(err)

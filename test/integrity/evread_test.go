@@ -18,7 +18,8 @@ import (
 var wholeReadAllowed = map[string]string{
 	"internal/source/evfile":                  "the bounded reader itself",
 	"internal/feeds":                          "feed files and server responses, size-checked before reading (own caps)",
-	"internal/indicators":                     "STIX files given with --iocs, capped at indicators.MaxFileSize",
+	"internal/indicators":                     "STIX and MISP files given with --iocs, capped at indicators.MaxFileSize",
+	"internal/casestore":                      "the HMAC key file, size-checked (4 KiB at most) before reading",
 	"internal/cli":                            "password and key files, pasted URLs (capped)",
 	"internal/module/moduletest":              "test helper: copies fixtures",
 	"internal/source/iosbackup/iosbackuptest": "test helper: builds encrypted backups",

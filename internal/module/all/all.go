@@ -2,13 +2,13 @@
 // newcomer finds every module in one place and nothing registers itself.
 package all
 
-import "github.com/huella-project/huella/internal/module"
+import (
+	"slices"
+
+	"github.com/huella-project/huella/internal/module"
+)
 
 // Modules returns every module, in a stable order.
-func Modules() []module.Module {
-	var out []module.Module
-	for _, fam := range [][]module.Module{ios(), iosFS(), sysdiagnose(), android()} {
-		out = append(out, fam...)
-	}
-	return out
+func Modules() []module.Def {
+	return slices.Concat(ios(), iosFS(), sysdiagnose(), android())
 }

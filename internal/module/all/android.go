@@ -1,6 +1,8 @@
 package all
 
 import (
+	"slices"
+
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/android/aqf"
 	"github.com/huella-project/huella/internal/module/android/bugreport"
@@ -10,12 +12,12 @@ import (
 	"github.com/huella-project/huella/internal/module/android/tombstones"
 )
 
-func android() []module.Module {
-	var out []module.Module
-	out = append(out, dumpsys.Modules()...)
-	out = append(out, bugreport.Modules()...)
-	out = append(out, tombstones.New())
-	out = append(out, aqf.Modules()...)
-	out = append(out, sms.New(), intrusionlogs.New())
-	return out
+func android() []module.Def {
+	return slices.Concat(
+		dumpsys.Defs(),
+		bugreport.Defs(),
+		[]module.Def{tombstones.Def()},
+		aqf.Defs(),
+		[]module.Def{sms.Def(), intrusionlogs.Def()},
+	)
 }

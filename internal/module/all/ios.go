@@ -1,6 +1,8 @@
 package all
 
 import (
+	"slices"
+
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/applications"
 	"github.com/huella-project/huella/internal/module/ios/backupinfo"
@@ -28,36 +30,17 @@ import (
 	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 )
 
-func ios() []module.Module {
-	return []module.Module{
-		backupinfo.New(),
-		profiles.New(),
-		manifest.New(),
-		profiles.NewEvents(),
-		chrome.NewHistory(),
-		chrome.NewFavicon(),
-		firefox.NewHistory(),
-		firefox.NewFavicon(),
-		locationd.New(),
-		osanalytics.New(),
-		datausage.New(),
-		safaristate.New(),
-		safarihistory.New(),
-		webkit.NewStatistics(),
-		webkit.NewSessionLog(),
-		calls.New(),
-		contacts.New(),
-		idstatuscache.New(),
-		interactionc.New(),
-		interactionc.NewContacts(),
-		tcc.New(),
-		sms.New(),
-		smsattachments.New(),
-		whatsapp.New(),
-		whatsappcontacts.New(),
-		shortcuts.New(),
-		applications.New(),
-		calendar.New(),
-		globalprefs.New(),
-	}
+func ios() []module.Def {
+	return slices.Concat(
+		[]module.Def{backupinfo.Def(), manifest.Def()},
+		profiles.Defs(),
+		chrome.Defs(),
+		firefox.Defs(),
+		[]module.Def{locationd.Def(), osanalytics.Def(), datausage.Def(), safaristate.Def(), safarihistory.Def()},
+		webkit.Defs(),
+		[]module.Def{calls.Def(), contacts.Def(), idstatuscache.Def()},
+		interactionc.Defs(),
+		[]module.Def{tcc.Def(), sms.Def(), smsattachments.Def(), whatsapp.Def(), whatsappcontacts.Def(),
+			shortcuts.Def(), applications.Def(), calendar.Def(), globalprefs.Def()},
+	)
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/all"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
@@ -39,17 +39,17 @@ func dump(t *testing.T, infected bool) string {
 	if infected {
 		proc, stopped = "BackupAgent", t0.Add(2*time.Minute)
 	}
-	iostest.File(t, dir, "private/var/mobile/Library/SMS/sms.db-placeholder", []byte("x"))
-	iostest.Plist(t, dir, "private/var/root/Library/Preferences/com.apple.ImageIO.plist", map[string]any{"k": 1})
-	iostest.Plist(t, dir, "private/var/root/Library/Caches/locationd/clients.plist", map[string]any{
+	moduletest.File(t, dir, "private/var/mobile/Library/SMS/sms.db-placeholder", []byte("x"))
+	moduletest.Plist(t, dir, "private/var/root/Library/Preferences/com.apple.ImageIO.plist", map[string]any{"k": 1})
+	moduletest.Plist(t, dir, "private/var/root/Library/Caches/locationd/clients.plist", map[string]any{
 		"com.apple.locationd.bundle-/System/Library/LocationBundles/IonosphereHarvest.bundle": map[string]any{
 			"BundlePath": "/System/Library/LocationBundles/IonosphereHarvest.bundle", "LocationTimeStopped": mac(stopped)},
 	})
-	db := iostest.SQLite(t, dir, "private/var/networkd/netusage.sqlite",
+	db := moduletest.SQLite(t, dir, "private/var/networkd/netusage.sqlite",
 		"CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR)",
 		"CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, ZHASPROCESS INTEGER, ZTIMESTAMP TIMESTAMP, ZWWANIN FLOAT, ZWWANOUT FLOAT)")
-	iostest.Exec(t, db, "INSERT INTO ZPROCESS VALUES (1, ?, ?, NULL, ?)", mac(t0.Add(time.Minute)), mac(t0.Add(90*time.Second)), proc)
-	iostest.Exec(t, db, "INSERT INTO ZLIVEUSAGE VALUES (1, 1, ?, 10, 20)", mac(t0.Add(90*time.Second)))
+	moduletest.Exec(t, db, "INSERT INTO ZPROCESS VALUES (1, ?, ?, NULL, ?)", mac(t0.Add(time.Minute)), mac(t0.Add(90*time.Second)), proc)
+	moduletest.Exec(t, db, "INSERT INTO ZLIVEUSAGE VALUES (1, 1, ?, 10, 20)", mac(t0.Add(90*time.Second)))
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil {
 			os.Chtimes(p, old, old)
@@ -133,9 +133,9 @@ func runKind(t *testing.T, p string, kind source.Kind, tz string) *scan.Result {
 	if ev.Kind != kind || ev.Device.TimeZone != tz {
 		t.Fatalf("opened as %s, zone %q", ev.Kind, ev.Device.TimeZone)
 	}
-	var mods []module.Module
+	var mods []module.Def
 	for _, m := range all.Modules() {
-		if module.Applies(m, ev.Kind) {
+		if m.Applies(ev.Kind) {
 			mods = append(mods, m)
 		}
 	}

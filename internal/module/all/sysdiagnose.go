@@ -8,8 +8,8 @@ import (
 // sysdiagnose lists the modules only a sysdiagnose archive feeds. The
 // shutdown log, crash reports and analytics journals are read by the
 // modules in ios_fs.go, which declare both kinds.
-func sysdiagnose() []module.Module {
-	return []module.Module{
-		sysps.New(),
+func sysdiagnose() []module.Def {
+	return []module.Def{
+		sysps.Def(),
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/results"
 )
 
@@ -20,15 +20,15 @@ func sysdiagnose(t *testing.T, infected bool) string {
 	if infected {
 		extra, proc = "/private/var/db/com.apple.xpc.roleaccountd.staging/com.apple.WebKit.Networking", "/private/var/tmp/stagingd"
 	}
-	iostest.File(t, dir, top+"sysdiagnose.log", []byte("sysdiagnose version 3.0\nTimezone: Europe/Madrid\n"))
-	iostest.File(t, dir, top+"ps.txt", []byte("USER UID PID PPID %CPU %MEM PRI NI VSZ RSS WCHAN TT STAT STARTED TIME COMMAND\n"+
+	moduletest.File(t, dir, top+"sysdiagnose.log", []byte("sysdiagnose version 3.0\nTimezone: Europe/Madrid\n"))
+	moduletest.File(t, dir, top+"ps.txt", []byte("USER UID PID PPID %CPU %MEM PRI NI VSZ RSS WCHAN TT STAT STARTED TIME COMMAND\n"+
 		"root 0 1 0 0.0 0.1 31 0 1 1 - ?? Ss 9:41AM 0:01.00 /sbin/launchd\n"+
 		"mobile 501 77 1 0.0 0.1 31 0 1 1 - ?? Ss 9:41AM 0:01.00 "+proc+"\n"))
-	iostest.File(t, dir, top+"system_logs.logarchive/Extra/shutdown.log", []byte(
+	moduletest.File(t, dir, top+"system_logs.logarchive/Extra/shutdown.log", []byte(
 		"remaining client pid: 10 (/usr/sbin/mediaserverd)\nSIGTERM: [1709200000]\n"+
 			"remaining client pid: 11 ("+extra+")\nSIGTERM: [1709280000]\n"+
 			"remaining client pid: 12 (/usr/sbin/wifid)\nSIGTERM: [1709290000]\n"))
-	iostest.File(t, dir, top+"crashes_and_spins/WebContent-2024-03-01-095900.ips", []byte(
+	moduletest.File(t, dir, top+"crashes_and_spins/WebContent-2024-03-01-095900.ips", []byte(
 		`{"bug_type":"309","name":"com.apple.WebKit.WebContent","timestamp":"2024-03-01 09:59:00.00 +0100","os_version":"iPhone OS 17.3.1 (21D61)"}`+"\n{}"))
 	old := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 	filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })

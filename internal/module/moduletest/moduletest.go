@@ -1,6 +1,10 @@
-// Package moduletest runs a module in tests and keeps what it reported. Only
-// _test.go files (and the test-helper packages iostest, androidtest,
-// iosbackuptest) import it, so "testing" never reaches the binary.
+// Package moduletest is the one test helper for modules: it builds evidence
+// at test time (a folder, or files held in memory), writes fixtures into it
+// (SQLite databases, plists, raw files), runs a module.Def over it and keeps
+// everything the module reported. Arguments always come in the same order:
+// t, then what to run, then the evidence kind, then its content. Only
+// _test.go files (and iosbackuptest) import it, so "testing" never reaches
+// the binary.
 package moduletest
 
 import (
@@ -9,6 +13,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -90,12 +96,29 @@ func (s *Sink) Observables(k model.Kind) []string {
 	return out
 }
 
-// Run runs m over ev and returns what it reported plus its error.
-func Run(t testing.TB, m module.Module, ev *source.Evidence) (*Sink, error) {
+// Run runs d over ev and returns what it reported plus its error.
+func Run(t testing.TB, d module.Def, ev *source.Evidence) (*Sink, error) {
 	t.Helper()
 	s := &Sink{}
-	err := m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil).WithContext(context.Background()))
+	err := d.Run(context.Background(), module.NewEnv(ev, d.Name, s, nil).WithContext(context.Background()))
 	return s, err
+}
+
+// MustRun is Run for a module expected to succeed: any error, ErrAbsent
+// included, fails the test.
+func MustRun(t testing.TB, d module.Def, ev *source.Evidence) *Sink {
+	t.Helper()
+	s, err := Run(t, d, ev)
+	if err != nil {
+		t.Fatalf("%s: %v", d.Name, err)
+	}
+	return s
+}
+
+// RunDir is Run over a folder laid out as the logical tree of kind.
+func RunDir(t testing.TB, d module.Def, kind source.Kind, dir string) (*Sink, error) {
+	t.Helper()
+	return Run(t, d, Evidence(t, kind, dir))
 }
 
 // Evidence wraps a folder laid out as the logical tree of kind.
@@ -104,10 +127,27 @@ func Evidence(t testing.TB, kind source.Kind, dir string) *source.Evidence {
 	return &source.Evidence{Kind: kind, Path: dir, FS: evfile.Dir(dir), TempDir: t.TempDir()}
 }
 
-// RunDir is Run over a folder laid out as the logical tree of kind.
-func RunDir(t testing.TB, m module.Module, kind source.Kind, dir string) (*Sink, error) {
+// MapEvidence is evidence of kind made of in-memory files (logical path to
+// content), all modified at the same fixed time.
+func MapEvidence(t testing.TB, kind source.Kind, files map[string]string) *source.Evidence {
 	t.Helper()
-	return Run(t, m, Evidence(t, kind, dir))
+	m := fstest.MapFS{}
+	for n, b := range files {
+		m[n] = &fstest.MapFile{Data: []byte(b), Mode: 0o644, ModTime: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	}
+	return &source.Evidence{Kind: kind, Path: "test", FS: m, TempDir: t.TempDir()}
+}
+
+// Find returns the module named name from defs (a package's Defs()).
+func Find(t testing.TB, defs []module.Def, name string) module.Def {
+	t.Helper()
+	for _, d := range defs {
+		if d.Name == name {
+			return d
+		}
+	}
+	t.Fatalf("no module %s", name)
+	return module.Def{}
 }
 
 // MkdirFor creates the parent folders of a logical path under dir and

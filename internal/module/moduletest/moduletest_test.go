@@ -17,12 +17,12 @@ import (
 
 // fake emits one record per file it finds, from several goroutines, with a
 // detection and a warning each, and fails when told to.
-type fake struct{ err error }
+func fake(err error) module.Def {
+	return module.Def{Name: "test.fake", Kinds: []source.Kind{source.IOSFS}, Paths: []string{"**/*.txt"},
+		Run: func(_ context.Context, env *module.Env) error { return emitEach(env, err) }}
+}
 
-func (fake) Name() string         { return "test.fake" }
-func (fake) Description() string  { return "" }
-func (fake) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
-func (f fake) Run(_ context.Context, env *module.Env) error {
+func emitEach(env *module.Env, err error) error {
 	var wg sync.WaitGroup
 	for _, name := range env.Find("**/*.txt") {
 		wg.Go(func() {
@@ -35,7 +35,7 @@ func (f fake) Run(_ context.Context, env *module.Env) error {
 		})
 	}
 	wg.Wait()
-	return f.err
+	return err
 }
 
 func TestRunDir(t *testing.T) {
@@ -58,7 +58,7 @@ func TestRunDir(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s, err := RunDir(t, fake{tc.err}, source.IOSFS, dir)
+			s, err := RunDir(t, fake(tc.err), source.IOSFS, dir)
 			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
 				t.Fatalf("err = %v, want %v", err, tc.err)
 			}

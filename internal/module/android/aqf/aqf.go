@@ -22,28 +22,23 @@ import (
 // tens of MB, so it is streamed instead (see files.go).
 var maxJSON = evfile.JSON
 
-type mod struct {
-	name, desc string
-	run        func(context.Context, *module.Env) error
+// Defs are the androidqf modules in their reporting order.
+func Defs() []module.Def {
+	return []module.Def{
+		def("android.aqf_packages", "Installed packages (packages.json): app ids, APK and certificate hashes, how each app was installed.", runPackages, "packages.json"),
+		def("android.aqf_processes", "Running processes at acquisition time (ps.txt, processes.txt or processes.json).", runProcesses, "processes.json", "processes.txt", "ps.txt"),
+		def("android.aqf_getprop", "System properties (getprop.txt), with the security patch age.", runGetprop, "getprop.txt"),
+		def("android.aqf_settings", "System, secure and global settings (settings_*.txt) that weaken the phone's protections.", runSettings, "settings_*.txt"),
+		def("android.aqf_files", "File listing (files.json): paths, hashes and times; files staged in /data/local/tmp.", runFiles, "files.json"),
+		def("android.aqf_log_timestamps", "Modification times of the log files androidqf collected (logs/).", runLogTimestamps, "logs/**"),
+		def("android.root_binaries", "Root binaries androidqf found on the phone (root_binaries.json).", runRootBinaries, "root_binaries.json"),
+		def("android.mounts", "Mounted partitions (mounts.json): system partitions mounted read-write.", runMounts, "mounts.json"),
+	}
 }
 
-func (m mod) Name() string                                   { return m.name }
-func (m mod) Description() string                            { return m.desc }
-func (m mod) Kinds() []source.Kind                           { return []source.Kind{source.AndroidQF} }
-func (m mod) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
-
-// Modules returns the androidqf modules in their reporting order.
-func Modules() []module.Module {
-	return []module.Module{
-		mod{"android.aqf_packages", "Installed packages (packages.json): app ids, APK and certificate hashes, how each app was installed.", runPackages},
-		mod{"android.aqf_processes", "Running processes at acquisition time (ps.txt, processes.txt or processes.json).", runProcesses},
-		mod{"android.aqf_getprop", "System properties (getprop.txt), with the security patch age.", runGetprop},
-		mod{"android.aqf_settings", "System, secure and global settings (settings_*.txt) that weaken the phone's protections.", runSettings},
-		mod{"android.aqf_files", "File listing (files.json): paths, hashes and times; files staged in /data/local/tmp.", runFiles},
-		mod{"android.aqf_log_timestamps", "Modification times of the log files androidqf collected (logs/).", runLogTimestamps},
-		mod{"android.root_binaries", "Root binaries androidqf found on the phone (root_binaries.json).", runRootBinaries},
-		mod{"android.mounts", "Mounted partitions (mounts.json): system partitions mounted read-write.", runMounts},
-	}
+// def is an androidqf module reading paths (the acquisition's own files).
+func def(name, desc string, run func(context.Context, *module.Env) error, paths ...string) module.Def {
+	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{source.AndroidQF}, Paths: paths, Run: run}
 }
 
 // open returns the first file found among names for streaming, or

@@ -2,11 +2,13 @@ package aqf
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
 	"github.com/huella-project/huella/internal/testutil"
@@ -24,8 +26,8 @@ func openFixture(t *testing.T, rel string) *source.Evidence {
 
 func TestConformanceMVTAndroidQF(t *testing.T) {
 	ev := openFixture(t, "fixtures/mvt/androidqf")
-	ms := Modules()
-	run := func(name string) *androidtest.Result { return androidtest.Run(t, androidtest.Find(t, ms, name), ev) }
+	ms := Defs()
+	run := func(name string) *moduletest.Sink { return moduletest.MustRun(t, moduletest.Find(t, ms, name), ev) }
 
 	pk := run("android.aqf_packages")
 	if len(pk.Records) != 7 || pk.Events() != 0 {
@@ -90,14 +92,14 @@ func TestConformanceMVTAndroidQF(t *testing.T) {
 		t.Errorf("root binary descriptions = %q", descs)
 	}
 
-	if mt := run("android.mounts"); mt.Err == nil || len(mt.Records) != 0 {
-		t.Errorf("mounts: want absent, got %v", mt.Err)
+	if mt, err := moduletest.Run(t, moduletest.Find(t, ms, "android.mounts"), ev); !errors.Is(err, module.ErrAbsent) || len(mt.Records) != 0 {
+		t.Errorf("mounts: want absent, got %v", err)
 	}
 }
 
 func TestConformanceZipGetprop(t *testing.T) {
 	ev := openFixture(t, "fixtures/mvt/androidqf.zip")
-	gp := androidtest.Run(t, androidtest.Find(t, Modules(), "android.aqf_getprop"), ev)
+	gp := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.aqf_getprop"), ev)
 	if len(gp.Records) != 10 || gp.Records[0].Data.(*androidqf.Prop).Value != "lz4" {
 		t.Fatalf("getprop from zip: %d records", len(gp.Records))
 	}
@@ -112,7 +114,7 @@ func contains(xs []string, v string) bool {
 	return false
 }
 
-func reasons(r *androidtest.Result) []string {
+func reasons(r *moduletest.Sink) []string {
 	var out []string
 	for _, d := range r.Detections {
 		out = append(out, d.Reason)

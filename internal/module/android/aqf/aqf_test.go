@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,7 +14,8 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
 )
@@ -70,13 +72,16 @@ type runOut struct {
 
 func runAll(t *testing.T, ev *source.Evidence) map[string]runOut {
 	out := map[string]runOut{}
-	for _, m := range Modules() {
-		res := androidtest.Run(t, m, ev)
+	for _, m := range Defs() {
+		res, err := moduletest.Run(t, m, ev)
+		if err != nil && !errors.Is(err, module.ErrAbsent) {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
 		var ds []string
 		for _, d := range res.Detections {
 			ds = append(ds, d.Severity.String()+" "+d.Rule+" "+d.Reason)
 		}
-		out[m.Name()] = runOut{res.Records, ds}
+		out[m.Name] = runOut{res.Records, ds}
 	}
 	return out
 }
@@ -94,9 +99,9 @@ func TestFolderAndZipGiveSameRecords(t *testing.T) {
 		}
 		got := runAll(t, ev)
 		ev.Close()
-		for _, m := range Modules() {
-			if len(got[m.Name()].Records) == 0 {
-				t.Errorf("%s: module %s emitted nothing", p, m.Name())
+		for _, m := range Defs() {
+			if len(got[m.Name].Records) == 0 {
+				t.Errorf("%s: module %s emitted nothing", p, m.Name)
 			}
 		}
 		b, _ := json.Marshal(got)
@@ -108,7 +113,7 @@ func TestFolderAndZipGiveSameRecords(t *testing.T) {
 }
 
 func TestHeuristicsOnGeneratedAcquisition(t *testing.T) {
-	ev := androidtest.Evidence(t, source.AndroidQF, acqFiles)
+	ev := moduletest.MapEvidence(t, source.AndroidQF, acqFiles)
 	acq := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
 	ev.Device.Acquired = &acq
 	got := runAll(t, ev)
@@ -160,7 +165,7 @@ func TestHeuristicsOnGeneratedAcquisition(t *testing.T) {
 	}
 	// The same patch level is fine when the acquisition was recent to it.
 	acq = time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
-	if gp := androidtest.Run(t, androidtest.Find(t, Modules(), "android.aqf_getprop"), ev); len(gp.Detections) != 0 {
+	if gp := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.aqf_getprop"), ev); len(gp.Detections) != 0 {
 		t.Errorf("patch flagged relative to now instead of the acquisition: %v", gp.Detections)
 	}
 }
@@ -175,30 +180,29 @@ func TestFilesFormatsAndDamage(t *testing.T) {
 			t.Errorf("%q: %v %d %v", in, paths, n, err)
 		}
 	}
-	ev := androidtest.Evidence(t, source.AndroidQF, map[string]string{"files.json": "{\"path\":\"/a\"}\n{\"path\": oops}\n"})
-	res := androidtest.Run(t, androidtest.Find(t, Modules(), "android.aqf_files"), ev)
+	ev := moduletest.MapEvidence(t, source.AndroidQF, map[string]string{"files.json": "{\"path\":\"/a\"}\n{\"path\": oops}\n"})
+	res := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.aqf_files"), ev)
 	if len(res.Records) != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "entry 2") {
 		t.Errorf("damaged files.json: %d records, warnings %q", len(res.Records), res.Warnings)
 	}
 }
 
 func TestAbsentArtifacts(t *testing.T) {
-	ev := androidtest.Evidence(t, source.AndroidQF, map[string]string{"other.txt": "x"})
-	for _, m := range Modules() {
-		if res := androidtest.Run(t, m, ev); res.Err == nil {
-			t.Errorf("%s: no ErrAbsent on an empty acquisition", m.Name())
+	ev := moduletest.MapEvidence(t, source.AndroidQF, map[string]string{"other.txt": "x"})
+	for _, m := range Defs() {
+		if _, err := moduletest.Run(t, m, ev); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: no ErrAbsent on an empty acquisition (%v)", m.Name, err)
 		}
 	}
 }
 
 func TestBadJSONFailsClearly(t *testing.T) {
 	for _, name := range []string{"packages.json", "root_binaries.json", "mounts.json", "processes.json"} {
-		ev := androidtest.Evidence(t, source.AndroidQF, map[string]string{name: "{not json"})
-		for _, m := range Modules() {
-			res := &androidtest.Result{}
-			err := m.Run(context.Background(), newEnv(ev, m.Name(), res))
+		ev := moduletest.MapEvidence(t, source.AndroidQF, map[string]string{name: "{not json"})
+		for _, m := range Defs() {
+			_, err := moduletest.Run(t, m, ev)
 			if err != nil && !strings.Contains(err.Error(), "absent") && !strings.Contains(err.Error(), "not present") && !strings.Contains(err.Error(), name) {
-				t.Errorf("%s on bad %s: error %q does not name the file", m.Name(), name, err)
+				t.Errorf("%s on bad %s: error %q does not name the file", m.Name, name, err)
 			}
 		}
 	}

@@ -1,18 +1,9 @@
 package aqf
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
-
-	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
-	"github.com/huella-project/huella/internal/source"
 )
-
-func newEnv(ev *source.Evidence, name string, res *androidtest.Result) *module.Env {
-	return module.NewEnv(ev, name, res, slog.New(slog.DiscardHandler))
-}
 
 func FuzzParsePackages(f *testing.F) {
 	f.Add([]byte(acqFiles["packages.json"]))

@@ -3,7 +3,7 @@ package aqf
 import (
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
 )
@@ -13,7 +13,7 @@ import (
 // findings as the UTF-8 an androidqf acquisition holds.
 func TestWindowsSavedText(t *testing.T) {
 	text := []string{"getprop.txt", "ps.txt", "settings_global.txt", "settings_secure.txt"}
-	plain := androidtest.Evidence(t, source.AndroidQF, acqFiles)
+	plain := moduletest.MapEvidence(t, source.AndroidQF, acqFiles)
 	for _, enc := range testutil.WindowsEncodings {
 		t.Run(enc, func(t *testing.T) {
 			files := map[string]string{}
@@ -23,10 +23,10 @@ func TestWindowsSavedText(t *testing.T) {
 			for _, n := range text {
 				files[n] = testutil.SavedOnWindows(t, acqFiles[n], enc)
 			}
-			ev := androidtest.Evidence(t, source.AndroidQF, files)
+			ev := moduletest.MapEvidence(t, source.AndroidQF, files)
 			for _, name := range []string{"android.aqf_getprop", "android.aqf_processes", "android.aqf_settings"} {
-				m := androidtest.Find(t, Modules(), name)
-				want, got := androidtest.Run(t, m, plain), androidtest.Run(t, m, ev)
+				m := moduletest.Find(t, Defs(), name)
+				want, got := moduletest.MustRun(t, m, plain), moduletest.MustRun(t, m, ev)
 				if len(want.Records) == 0 || len(got.Records) != len(want.Records) || len(got.Detections) != len(want.Detections) {
 					t.Errorf("%s: %d records, %d findings; UTF-8 gives %d and %d", name, len(got.Records), len(got.Detections), len(want.Records), len(want.Detections))
 					continue

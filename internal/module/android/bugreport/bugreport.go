@@ -16,27 +16,31 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/androidqf"
 )
 
-type simple struct {
-	name, desc string
-	run        func(ctx context.Context, env *module.Env) error
-}
-
-func (m simple) Name() string        { return m.name }
-func (m simple) Description() string { return m.desc }
-
-// Kinds include androidqf: an acquisition's bug report zip is mounted in
-// its tree (dumpsys.BugreportRoot).
-func (m simple) Kinds() []source.Kind                           { return []source.Kind{source.Bugreport, source.AndroidQF} }
-func (m simple) Run(ctx context.Context, env *module.Env) error { return m.run(ctx, env) }
-
-// Modules returns the bugreport-wide modules.
-func Modules() []module.Module { return []module.Module{Getprop(), Files()} }
-
-// Getprop lists the system properties the dumpstate recorded.
-func Getprop() module.Module {
-	return simple{"android.bugreport_getprop", "System properties recorded in the bugreport (SYSTEM PROPERTIES block); an old security patch is flagged.", runGetprop}
+// Defs are the bugreport-wide modules. Their kinds include androidqf: an
+// acquisition's bug report zip is mounted in its tree (dumpsys.BugreportRoot).
+func Defs() []module.Def {
+	kinds := []source.Kind{source.Bugreport, source.AndroidQF}
+	return []module.Def{
+		{
+			Name:        "android.bugreport_getprop",
+			Description: "System properties recorded in the bugreport (SYSTEM PROPERTIES block); an old security patch is flagged.",
+			Kinds:       kinds,
+			Paths:       dumpsys.Paths,
+			Run:         runGetprop,
+		},
+		// The device files under FS/ with their modification times, which
+		// place crashes, logs and key changes in the timeline.
+		{
+			Name:        "android.bugreport_files",
+			Description: "Device files copied into the bugreport (FS/) with their modification times.",
+			Kinds:       kinds,
+			Paths:       []string{"FS/**", androidqf.BugreportMount + "/FS/**"},
+			Run:         runFiles,
+		},
+	}
 }
 
 func runGetprop(ctx context.Context, env *module.Env) error {
@@ -70,35 +74,31 @@ type FileEntry struct {
 	Modified time.Time `json:"modified_time,omitzero"`
 }
 
-// Files lists the device files under FS/ with their modification times,
-// which place crashes, logs and key changes in the timeline.
-func Files() module.Module {
-	return simple{"android.bugreport_files", "Device files copied into the bugreport (FS/) with their modification times.", func(ctx context.Context, env *module.Env) error {
-		root := dumpsys.BugreportRoot(env.Evidence)
-		found := env.Find(root + "FS/**")
-		if len(found) == 0 {
-			return module.Absent(root + "FS/ folder")
-		}
-		loc := env.Evidence.Device.Location()
-		for i, f := range found {
-			if i%256 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+func runFiles(ctx context.Context, env *module.Env) error {
+	root := dumpsys.BugreportRoot(env.Evidence)
+	found := env.Find(root + "FS/**")
+	if len(found) == 0 {
+		return module.Absent(root + "FS/ folder")
+	}
+	loc := env.Evidence.Device.Location()
+	for i, f := range found {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			fi, err := fs.Stat(env.Evidence.FS, f)
-			if err != nil {
-				env.Warn("%s: %v", f, err)
-				continue
-			}
-			e := FileEntry{Path: "/" + strings.TrimPrefix(f, root+"FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
-			r := &model.Record{Source: f, Summary: e.Path, Data: e}
-			r.Add(model.KindFilePath, e.Path, "path")
-			r.Stamp(e.Modified, "file_modified")
-			env.Emit(r)
 		}
-		return nil
-	}}
+		fi, err := fs.Stat(env.Evidence.FS, f)
+		if err != nil {
+			env.Warn("%s: %v", f, err)
+			continue
+		}
+		e := FileEntry{Path: "/" + strings.TrimPrefix(f, root+"FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
+		r := &model.Record{Source: f, Summary: e.Path, Data: e}
+		r.Add(model.KindFilePath, e.Path, "path")
+		r.Stamp(e.Modified, "file_modified")
+		env.Emit(r)
+	}
+	return nil
 }
 
 // zipLocal reinterprets a time in the device's zone when the file system

@@ -24,30 +24,30 @@ func TestGetpropAndFiles(t *testing.T) {
 		"FS/data/tombstones/tombstone_00": {Data: []byte("x"), ModTime: mod},
 	}}
 	tests := []struct {
-		m          module.Module
+		m          module.Def
 		records    int
 		detections int
 		obs        model.Kind
 	}{
-		{Getprop(), 2, 1, model.KindAndroidProperty},
-		{Files(), 1, 0, model.KindFilePath},
+		{moduletest.Find(t, Defs(), "android.bugreport_getprop"), 2, 1, model.KindAndroidProperty},
+		{moduletest.Find(t, Defs(), "android.bugreport_files"), 1, 0, model.KindFilePath},
 	}
 	for _, tc := range tests {
 		s := &moduletest.Sink{}
-		if err := tc.m.Run(context.Background(), module.NewEnv(ev, tc.m.Name(), s, nil)); err != nil {
-			t.Fatalf("%s: %v", tc.m.Name(), err)
+		if err := tc.m.Run(context.Background(), module.NewEnv(ev, tc.m.Name, s, nil)); err != nil {
+			t.Fatalf("%s: %v", tc.m.Name, err)
 		}
 		if len(s.Records) != tc.records || len(s.Detections) != tc.detections || s.Records[0].Observables[0].Kind != tc.obs {
-			t.Errorf("%s: %d records, %d detections", tc.m.Name(), len(s.Records), len(s.Detections))
+			t.Errorf("%s: %d records, %d detections", tc.m.Name, len(s.Records), len(s.Detections))
 		}
 	}
 	s := &moduletest.Sink{}
-	Files().Run(context.Background(), module.NewEnv(ev, "f", s, nil))
+	moduletest.Find(t, Defs(), "android.bugreport_files").Run(context.Background(), module.NewEnv(ev, "f", s, nil))
 	if s.Records[0].Observables[0].Value != "/data/tombstones/tombstone_00" || !s.Records[0].Times[0].Time.Equal(mod) {
 		t.Errorf("%+v", s.Records[0])
 	}
 	empty := &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{"dumpstate.txt": {Data: []byte(strings.Repeat("-", 79) + "\nDUMP OF SERVICE a:\n")}}}
-	if err := Getprop().Run(context.Background(), module.NewEnv(empty, "g", &moduletest.Sink{}, nil)); !errors.Is(err, module.ErrAbsent) {
+	if err := moduletest.Find(t, Defs(), "android.bugreport_getprop").Run(context.Background(), module.NewEnv(empty, "g", &moduletest.Sink{}, nil)); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("getprop without properties: %v", err)
 	}
 }

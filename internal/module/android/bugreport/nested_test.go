@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/android/androidtest"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/androidqf"
 )
 
@@ -53,11 +53,11 @@ func TestNestedBugreportInAndroidQF(t *testing.T) {
 		{"android.bugreport_files", 1, "/data/misc/adb/adb_keys"},
 		{"android.accessibility", 1, "com.spy.app"},
 	}
-	mods := append(Modules(), dumpsys.Modules()...)
+	mods := append(Defs(), dumpsys.Defs()...)
 	for _, tt := range tests {
-		res := androidtest.Run(t, androidtest.Find(t, mods, tt.name), ev)
+		res, err := moduletest.Run(t, moduletest.Find(t, mods, tt.name), ev)
 		if len(res.Records) != tt.records || !strings.Contains(res.Records[0].Summary, tt.want) {
-			t.Errorf("%s: %d records (err %v), first %q", tt.name, len(res.Records), res.Err, summary(res))
+			t.Errorf("%s: %d records (err %v), first %q", tt.name, len(res.Records), err, summary(res))
 		}
 	}
 	if got := dumpsys.Locate(ev); got != androidqf.BugreportMount+"/dumpstate.txt" {
@@ -65,7 +65,7 @@ func TestNestedBugreportInAndroidQF(t *testing.T) {
 	}
 }
 
-func summary(res *androidtest.Result) string {
+func summary(res *moduletest.Sink) string {
 	if len(res.Records) == 0 {
 		return ""
 	}

@@ -1,13 +1,11 @@
 package bugreport
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
@@ -25,11 +23,7 @@ func TestWindowsSavedBugreport(t *testing.T) {
 			ev := &source.Evidence{Kind: source.Bugreport, Device: source.Device{Acquired: &acq}, FS: fstest.MapFS{
 				"bugreport-2024.txt": {Data: []byte(testutil.SavedOnWindows(t, dump, enc))},
 			}}
-			s := &moduletest.Sink{}
-			m := Getprop()
-			if err := m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil)); err != nil {
-				t.Fatal(err)
-			}
+			s := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.bugreport_getprop"), ev)
 			if len(s.Records) != 2 || len(s.Detections) != 1 || s.Records[0].Summary == "" {
 				t.Errorf("%d records, %d findings, want 2 and 1: %+v", len(s.Records), len(s.Detections), s.Records)
 			}

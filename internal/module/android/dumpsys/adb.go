@@ -19,12 +19,8 @@ import (
 // acquisition may hold.
 var adbKeyFiles = []string{"**/adb_keys"}
 
-// ADBKeys lists the computers trusted for USB debugging, from the adb
+// runADBKeys lists the computers trusted for USB debugging, from the adb
 // section and from adb_keys files.
-func ADBKeys() module.Module {
-	return simple{"android.adb_keys", "Computers trusted for USB debugging (dumpsys adb, adb_keys), with key fingerprints.", runADBKeys}
-}
-
 func runADBKeys(ctx context.Context, env *module.Env) error {
 	var keys []ds.ADBKey
 	var sources []string

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidqf"
 )
@@ -43,10 +43,10 @@ func TestADBKeysAcquisitionContext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := androidtest.Evidence(t, tt.kind, map[string]string{"dumpsys.txt": adb(tt.last)})
+			ev := moduletest.MapEvidence(t, tt.kind, map[string]string{"dumpsys.txt": adb(tt.last)})
 			ev.Device.Acquired = &started
 			ev.Device.Extra = map[string]string{androidqf.ExtraADBHostKey: tt.hostKey}
-			res := androidtest.Run(t, ADBKeys(), ev)
+			res := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.adb_keys"), ev)
 			if len(res.Records) != 4 {
 				t.Fatalf("%d records, want 4 (3 user keys, 1 keystore)", len(res.Records))
 			}
@@ -65,8 +65,8 @@ func TestADBKeysAcquisitionContext(t *testing.T) {
 
 func TestPackageStamps(t *testing.T) {
 	pkg := "Packages:\n  Package [com.x] (1):\n    userId=10200\n    timeStamp=2024-01-10 09:19:39\n    firstInstallTime=2024-01-09 08:00:00\n    lastUpdateTime=2024-01-10 09:19:40\n"
-	ev := androidtest.Evidence(t, source.Bugreport, map[string]string{"dumpstate.txt": dumpSection("package", pkg)})
-	res := androidtest.Run(t, Packages(), ev)
+	ev := moduletest.MapEvidence(t, source.Bugreport, map[string]string{"dumpstate.txt": dumpSection("package", pkg)})
+	res := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.dumpsys_packages"), ev)
 	if len(res.Records) != 1 {
 		t.Fatalf("%d records", len(res.Records))
 	}

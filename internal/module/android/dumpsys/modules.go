@@ -13,13 +13,9 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-// Accessibility lists accessibility services and flags those of non-system
-// apps; with the package, activity and device-policy data of the same dump
-// it also looks for the stalkerware combination.
-func Accessibility() module.Module {
-	return simple{"android.accessibility", "Accessibility services (dumpsys accessibility): apps that can read the screen and act for the user.", runAccessibility}
-}
-
+// runAccessibility lists accessibility services and flags those of
+// non-system apps; with the package, activity and device-policy data of the
+// same dump it also looks for the stalkerware combination.
 func runAccessibility(ctx context.Context, env *module.Env) error {
 	d, name, err := Load(ctx, env, "accessibility", "package", "device_policy")
 	if err != nil {
@@ -95,180 +91,164 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 	}
 }
 
-// Activities lists the activities registered for intent actions.
-func Activities() module.Module {
-	return simple{"android.activities", "Activities registered for intent actions (dumpsys package, Activity Resolver Table).", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "package")
-		if err != nil {
-			return err
-		}
-		for _, h := range ds.ParseActivities(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
-			r.Add(model.KindAppID, h.Package, "package_name")
-			env.Emit(r)
-		}
-		return nil
-	}}
+// runActivities lists the activities registered for intent actions.
+func runActivities(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "package")
+	if err != nil {
+		return err
+	}
+	for _, h := range ds.ParseActivities(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
+		r.Add(model.KindAppID, h.Package, "package_name")
+		env.Emit(r)
+	}
+	return nil
 }
 
-// Receivers lists broadcast receivers and flags non-system apps listening
+// runReceivers lists broadcast receivers and flags non-system apps listening
 // for SMS and call events.
-func Receivers() module.Module {
-	return simple{"android.receivers", "Broadcast receivers (dumpsys package, Receiver Resolver Table); SMS and call listeners of non-system apps are flagged.", func(ctx context.Context, env *module.Env) error {
-		d, name, err := Load(ctx, env, "package")
-		if err != nil {
-			return err
-		}
-		body, ok := d.Service("package")
-		if !ok {
-			return module.Absent("dumpsys package section in " + name)
-		}
-		sys, known := systemSet(d)
-		for _, h := range ds.ParseReceivers(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
-			r.Add(model.KindAppID, h.Package, "package_name")
-			env.Emit(r)
-			env.Report(heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
-		}
-		return nil
-	}}
+func runReceivers(ctx context.Context, env *module.Env) error {
+	d, name, err := Load(ctx, env, "package")
+	if err != nil {
+		return err
+	}
+	body, ok := d.Service("package")
+	if !ok {
+		return module.Absent("dumpsys package section in " + name)
+	}
+	sys, known := systemSet(d)
+	for _, h := range ds.ParseReceivers(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
+		r.Add(model.KindAppID, h.Package, "package_name")
+		env.Emit(r)
+		env.Report(heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
+	}
+	return nil
 }
 
-// Appops lists per-package app operations with their access times.
-func Appops() module.Module {
-	return simple{"android.appops", "App operations (dumpsys appops): which app used which permission, when; app installs and adb-shell use are flagged.", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "appops")
-		if err != nil {
-			return err
-		}
-		loc := env.Evidence.Device.Location()
-		for _, p := range ds.ParseAppops(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("App operations of %s (uid %s, %d ops)", p.Package, p.UID, len(p.Permissions)), Data: p}
-			r.Add(model.KindAppID, p.Package, "package_name")
-			for _, perm := range p.Permissions {
-				for _, e := range perm.Entries {
-					r.Stamp(ds.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
-				}
-			}
-			env.Emit(r)
-			for _, perm := range p.Permissions {
-				if len(perm.Entries) == 0 {
-					report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
-				}
-				for _, e := range perm.Entries {
-					report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, ds.WallTime(e.Raw, loc)))
-				}
+// runAppops lists per-package app operations with their access times.
+func runAppops(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "appops")
+	if err != nil {
+		return err
+	}
+	loc := env.Evidence.Device.Location()
+	for _, p := range ds.ParseAppops(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("App operations of %s (uid %s, %d ops)", p.Package, p.UID, len(p.Permissions)), Data: p}
+		r.Add(model.KindAppID, p.Package, "package_name")
+		for _, perm := range p.Permissions {
+			for _, e := range perm.Entries {
+				r.Stamp(ds.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
 			}
 		}
-		return nil
-	}}
+		env.Emit(r)
+		for _, perm := range p.Permissions {
+			if len(perm.Entries) == 0 {
+				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
+			}
+			for _, e := range perm.Entries {
+				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, ds.WallTime(e.Raw, loc)))
+			}
+		}
+	}
+	return nil
 }
 
 func report(env *module.Env, r *model.Record, f *rules.Finding) { env.Report(f, r) }
 
-// BatteryDaily lists package updates, downgrades and uninstalls from the
+// runBatteryDaily lists package updates, downgrades and uninstalls from the
 // daily battery statistics.
-func BatteryDaily() module.Module {
-	return simple{"android.battery_daily", "Package updates, downgrades and uninstalls by day (dumpsys batterystats, daily stats).", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "batterystats")
-		if err != nil {
-			return err
+func runBatteryDaily(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "batterystats")
+	if err != nil {
+		return err
+	}
+	loc := env.Evidence.Device.Location()
+	for _, c := range ds.ParseBatteryDaily(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s to version %d", c.Package, c.Action, c.Vers), Data: c}
+		if c.Action == "uninstall" {
+			r.Summary = fmt.Sprintf("Package %s uninstalled", c.Package)
 		}
-		loc := env.Evidence.Device.Location()
-		for _, c := range ds.ParseBatteryDaily(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s to version %d", c.Package, c.Action, c.Vers), Data: c}
-			if c.Action == "uninstall" {
-				r.Summary = fmt.Sprintf("Package %s uninstalled", c.Package)
-			}
-			r.Add(model.KindAppID, c.Package, "package_name")
-			r.Stamp(ds.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
-			env.Emit(r)
-			report(env, r, heuristics.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
-		}
-		return nil
-	}}
+		r.Add(model.KindAppID, c.Package, "package_name")
+		r.Stamp(ds.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
+		env.Emit(r)
+		report(env, r, heuristics.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
+	}
+	return nil
 }
 
-// BatteryHistory lists jobs, alarms and foreground switches of apps.
-func BatteryHistory() module.Module {
-	return simple{"android.battery_history", "Apps' jobs, alarms and foreground use in the battery history (dumpsys batterystats).", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "batterystats")
-		if err != nil {
-			return err
-		}
-		for _, e := range ds.ParseBatteryHistory(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
-			r.Add(model.KindAppID, e.Package, "package_name")
-			env.Emit(r)
-		}
-		return nil
-	}}
+// runBatteryHistory lists jobs, alarms and foreground switches of apps.
+func runBatteryHistory(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "batterystats")
+	if err != nil {
+		return err
+	}
+	for _, e := range ds.ParseBatteryHistory(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
+		r.Add(model.KindAppID, e.Package, "package_name")
+		env.Emit(r)
+	}
+	return nil
 }
 
-// DBInfo lists recent database operations, whose paths name the owning apps.
-func DBInfo() module.Module {
-	return simple{"android.dbinfo", "Recent database operations (dumpsys dbinfo): database paths and the apps owning them.", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "dbinfo")
-		if err != nil {
-			return err
-		}
-		for _, op := range ds.ParseDBInfo(body) {
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
-			r.Add(model.KindFilePath, op.Path, "path")
-			r.Add(model.KindAppID, appFromPath(op.Path), "path")
-			env.Emit(r)
-		}
-		return nil
-	}}
+// runDBInfo lists recent database operations, whose paths name the owning apps.
+func runDBInfo(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "dbinfo")
+	if err != nil {
+		return err
+	}
+	for _, op := range ds.ParseDBInfo(body) {
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
+		r.Add(model.KindFilePath, op.Path, "path")
+		r.Add(model.KindAppID, appFromPath(op.Path), "path")
+		env.Emit(r)
+	}
+	return nil
 }
 
-// Packages lists installed packages from `dumpsys package`.
-func Packages() module.Module {
-	return simple{"android.dumpsys_packages", "Installed packages (dumpsys package): versions, installer, install times, permissions.", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "package")
-		if err != nil {
-			return err
+// runPackages lists installed packages from `dumpsys package`.
+func runPackages(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "package")
+	if err != nil {
+		return err
+	}
+	res := ds.ParsePackages(body)
+	if len(res.Packages) != res.Blocks {
+		env.Warn("%s: parsed %d of %d package blocks", name, len(res.Packages), res.Blocks)
+	}
+	loc := env.Evidence.Device.Location()
+	for _, p := range res.Packages {
+		installer := p.Installer
+		if installer == "" {
+			installer = "unknown installer"
 		}
-		res := ds.ParsePackages(body)
-		if len(res.Packages) != res.Blocks {
-			env.Warn("%s: parsed %d of %d package blocks", name, len(res.Packages), res.Blocks)
-		}
-		loc := env.Evidence.Device.Location()
-		for _, p := range res.Packages {
-			installer := p.Installer
-			if installer == "" {
-				installer = "unknown installer"
-			}
-			r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s (%s)", p.Name, p.VersionName, installer), Data: p}
-			r.Add(model.KindAppID, p.Name, "package_name")
-			r.Add(model.KindFilePath, p.CodePath, "code_path")
-			// timeStamp= is the APK file's time: an install or update MVT
-			// also puts in the timeline.
-			r.Stamp(ds.WallTime(p.Timestamp, loc), "package_install")
-			r.Stamp(ds.WallTime(p.FirstInstallTime, loc), "package_first_install")
-			r.Stamp(ds.WallTime(p.LastUpdateTime, loc), "package_last_update")
-			env.Emit(r)
-			report(env, r, heuristics.RootPackage(p.Name))
-		}
-		return nil
-	}}
+		r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s (%s)", p.Name, p.VersionName, installer), Data: p}
+		r.Add(model.KindAppID, p.Name, "package_name")
+		r.Add(model.KindFilePath, p.CodePath, "code_path")
+		// timeStamp= is the APK file's time: an install or update MVT
+		// also puts in the timeline.
+		r.Stamp(ds.WallTime(p.Timestamp, loc), "package_install")
+		r.Stamp(ds.WallTime(p.FirstInstallTime, loc), "package_first_install")
+		r.Stamp(ds.WallTime(p.LastUpdateTime, loc), "package_last_update")
+		env.Emit(r)
+		report(env, r, heuristics.RootPackage(p.Name))
+	}
+	return nil
 }
 
-// PlatformCompat lists packages with display overrides, which can outlive
+// runPlatformCompat lists packages with display overrides, which can outlive
 // the app and so name uninstalled ones.
-func PlatformCompat() module.Module {
-	return simple{"android.platform_compat", "Packages with compatibility overrides (dumpsys platform_compat), including uninstalled ones.", func(ctx context.Context, env *module.Env) error {
-		body, name, err := section(ctx, env, "platform_compat")
-		if err != nil {
-			return err
-		}
-		for _, p := range ds.ParsePlatformCompat(body) {
-			r := &model.Record{Source: name, Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
-			r.Add(model.KindAppID, p, "package_name")
-			env.Emit(r)
-		}
-		return nil
-	}}
+func runPlatformCompat(ctx context.Context, env *module.Env) error {
+	body, name, err := section(ctx, env, "platform_compat")
+	if err != nil {
+		return err
+	}
+	for _, p := range ds.ParsePlatformCompat(body) {
+		r := &model.Record{Source: name, Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
+		r.Add(model.KindAppID, p, "package_name")
+		env.Emit(r)
+	}
+	return nil
 }
 
 var zeroTime time.Time

@@ -40,19 +40,19 @@ func evidence(files map[string]string) *source.Evidence {
 func TestModulesOnGeneratedBugreport(t *testing.T) {
 	ev := evidence(map[string]string{"main_entry.txt": "bugreport-x.txt\n", "bugreport-x.txt": spyDump()})
 	tests := []struct {
-		m       module.Module
+		m       module.Def
 		records int
 		rules   []string
 	}{
-		{Accessibility(), 1, []string{"android.accessibility.service", "android.app.stalkerware_pattern"}},
-		{Receivers(), 2, []string{"android.receiver.sms_call"}},
-		{Packages(), 3, []string{"android.root.package"}},
-		{Appops(), 1, []string{"android.appop.install_packages"}},
-		{ADBKeys(), 1, []string{"android.adb.trusted_key"}},
-		{Activities(), 1, nil},
+		{moduletest.Find(t, Defs(), "android.accessibility"), 1, []string{"android.accessibility.service", "android.app.stalkerware_pattern"}},
+		{moduletest.Find(t, Defs(), "android.receivers"), 2, []string{"android.receiver.sms_call"}},
+		{moduletest.Find(t, Defs(), "android.dumpsys_packages"), 3, []string{"android.root.package"}},
+		{moduletest.Find(t, Defs(), "android.appops"), 1, []string{"android.appop.install_packages"}},
+		{moduletest.Find(t, Defs(), "android.adb_keys"), 1, []string{"android.adb.trusted_key"}},
+		{moduletest.Find(t, Defs(), "android.activities"), 1, nil},
 	}
 	for _, tc := range tests {
-		t.Run(tc.m.Name(), func(t *testing.T) {
+		t.Run(tc.m.Name, func(t *testing.T) {
 			s, err := moduletest.Run(t, tc.m, ev)
 			if err != nil {
 				t.Fatal(err)
@@ -76,13 +76,13 @@ func TestModulesOnGeneratedBugreport(t *testing.T) {
 
 func TestAbsent(t *testing.T) {
 	ev := evidence(map[string]string{"other.txt": "x"})
-	for _, m := range Modules() {
+	for _, m := range Defs() {
 		if _, err := moduletest.Run(t, m, ev); !errors.Is(err, module.ErrAbsent) {
-			t.Errorf("%s: %v, want ErrAbsent", m.Name(), err)
+			t.Errorf("%s: %v, want ErrAbsent", m.Name, err)
 		}
 	}
 	ev = evidence(map[string]string{"dumpsys.txt": dumpSection("package", "Packages:\n")})
-	if _, err := moduletest.Run(t, BatteryDaily(), ev); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.Run(t, moduletest.Find(t, Defs(), "android.battery_daily"), ev); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("missing section: %v", err)
 	}
 }

@@ -18,22 +18,22 @@ func TestWindowsSavedDumpsys(t *testing.T) {
 		t.Run(enc, func(t *testing.T) {
 			records := 0
 			ev := evidence(map[string]string{"main_entry.txt": "bugreport-x.txt\n", "bugreport-x.txt": testutil.SavedOnWindows(t, spyDump(), enc)})
-			for _, m := range Modules() {
+			for _, m := range Defs() {
 				want, werr := moduletest.Run(t, m, plain)
 				got, err := moduletest.Run(t, m, ev)
 				if errors.Is(werr, module.ErrAbsent) && errors.Is(err, module.ErrAbsent) {
 					continue // a section the sample does not hold
 				}
 				if werr != nil || err != nil {
-					t.Fatalf("%s: %v (UTF-8: %v)", m.Name(), err, werr)
+					t.Fatalf("%s: %v (UTF-8: %v)", m.Name, err, werr)
 				}
 				if len(got.Records) != len(want.Records) || len(got.Detections) != len(want.Detections) {
-					t.Errorf("%s: %d records, %d findings; the UTF-8 text gives %d and %d", m.Name(), len(got.Records), len(got.Detections), len(want.Records), len(want.Detections))
+					t.Errorf("%s: %d records, %d findings; the UTF-8 text gives %d and %d", m.Name, len(got.Records), len(got.Detections), len(want.Records), len(want.Detections))
 					continue
 				}
 				for i := range want.Records {
 					if got.Records[i].Summary != want.Records[i].Summary {
-						t.Errorf("%s: record %d: %q, want %q", m.Name(), i, got.Records[i].Summary, want.Records[i].Summary)
+						t.Errorf("%s: record %d: %q, want %q", m.Name, i, got.Records[i].Summary, want.Records[i].Summary)
 					}
 				}
 				records += len(got.Records)

@@ -3,13 +3,15 @@ package intrusionlogs
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -20,12 +22,12 @@ const (
 	futureLine  = `{"security_event":{"event_time":1700000003000000000,"future_google_event":{"field":"value"}}}`
 )
 
-func run(t *testing.T, kind source.Kind, files map[string]string) *androidtest.Result {
+func runFiles(t *testing.T, kind source.Kind, files map[string]string) *moduletest.Sink {
 	t.Helper()
-	return androidtest.Run(t, New(), androidtest.Evidence(t, kind, files))
+	return moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, kind, files))
 }
 
-func summaries(res *androidtest.Result) []string {
+func summaries(res *moduletest.Sink) []string {
 	var out []string
 	for _, r := range res.Records {
 		out = append(out, r.Summary)
@@ -34,7 +36,7 @@ func summaries(res *androidtest.Result) []string {
 }
 
 func TestMixedEventsAndUnits(t *testing.T) {
-	res := run(t, source.IntrusionLogs, map[string]string{
+	res := runFiles(t, source.IntrusionLogs, map[string]string{
 		"a.txt": strings.Join([]string{dnsLine, connectLine, procLine, futureLine}, "\n") + "\n\n",
 		// The same events exported again: dropped as duplicates.
 		"b.txt": dnsLine + "\n" + connectLine + "\n",
@@ -90,7 +92,7 @@ func TestSecurityHeuristics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := run(t, source.IntrusionLogs, map[string]string{"x.txt": tt.line + "\n"})
+			res := runFiles(t, source.IntrusionLogs, map[string]string{"x.txt": tt.line + "\n"})
 			if len(res.Detections) != tt.alerts {
 				t.Errorf("%d detections, want %d", len(res.Detections), tt.alerts)
 			}
@@ -124,21 +126,21 @@ func zipOf(t *testing.T, files map[string]string) string {
 func TestZipsAndAndroidQFScope(t *testing.T) {
 	inner := zipOf(t, map[string]string{"day1/log.txt": dnsLine + "\n"})
 	outer := zipOf(t, map[string]string{"inner.zip": inner, "c.txt": connectLine + "\n", "evil/../x.txt": procLine})
-	res := run(t, source.IntrusionLogs, map[string]string{"export.zip": outer})
+	res := runFiles(t, source.IntrusionLogs, map[string]string{"export.zip": outer})
 	if len(res.Records) != 2 {
 		t.Fatalf("records %q, warnings %q", summaries(res), res.Warnings)
 	}
-	res = run(t, source.AndroidQF, map[string]string{"intrusion_logs/a.txt": dnsLine, "other.txt": connectLine})
+	res = runFiles(t, source.AndroidQF, map[string]string{"intrusion_logs/a.txt": dnsLine, "other.txt": connectLine})
 	if len(res.Records) != 1 {
 		t.Fatalf("androidqf: %q", summaries(res))
 	}
-	if res := run(t, source.AndroidQF, map[string]string{"getprop.txt": "x"}); res.Err == nil {
+	if _, err := moduletest.Run(t, Def(), moduletest.MapEvidence(t, source.AndroidQF, map[string]string{"getprop.txt": "x"})); !errors.Is(err, module.ErrAbsent) {
 		t.Fatal("no ErrAbsent without intrusion_logs/")
 	}
 }
 
 func TestDamagedLines(t *testing.T) {
-	res := run(t, source.IntrusionLogs, map[string]string{"x.txt": "not json\n" + dnsLine + "\n[1,2]\n" + strings.Repeat("a", 2<<20) + "\n"})
+	res := runFiles(t, source.IntrusionLogs, map[string]string{"x.txt": "not json\n" + dnsLine + "\n[1,2]\n" + strings.Repeat("a", 2<<20) + "\n"})
 	if len(res.Records) != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "3 lines") {
 		t.Fatalf("records %q, warnings %q", summaries(res), res.Warnings)
 	}

@@ -18,24 +18,21 @@ import (
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-// Name of the module.
-const Name = "android.intrusion_logs"
-
 // nestedZip bounds a zip inside the logs, read into memory.
 var nestedZip = evfile.Limit{Kind: "zip inside intrusion logs", Max: 512 << 20}
 
-type mod struct{}
-
-// New returns the module.
-func New() module.Module { return mod{} }
-
-func (mod) Name() string { return Name }
-func (mod) Description() string {
-	return "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events."
+// Def is the android.intrusion_logs module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.intrusion_logs",
+		Description: "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events.",
+		Kinds:       []source.Kind{source.IntrusionLogs, source.AndroidQF},
+		Paths:       []string{"**", "intrusion_logs/**"}, // an export whole; an acquisition's folder
+		Run:         run,
+	}
 }
-func (mod) Kinds() []source.Kind { return []source.Kind{source.IntrusionLogs, source.AndroidQF} }
 
-func (mod) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	pattern := "**"
 	if env.Evidence.Kind == source.AndroidQF {
 		pattern = "intrusion_logs/**"

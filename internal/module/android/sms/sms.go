@@ -26,9 +26,6 @@ import (
 	"github.com/huella-project/huella/internal/urlx"
 )
 
-// Name of the module.
-const Name = "android.sms_backup"
-
 // maxDecompressed bounds one backup file once inflated: a zlib bomb stops
 // here, and a real phone's messages fit in far less.
 const maxDecompressed = 512 << 20
@@ -51,20 +48,20 @@ type Message struct {
 	dateErr    error             // date is no plausible date: the record keeps the raw value
 }
 
-type mod struct{}
-
-// New returns the module.
-func New() module.Module { return mod{} }
-
-func (mod) Name() string { return Name }
-func (mod) Description() string {
-	return "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links."
+// Def is the android.sms_backup module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.sms_backup",
+		Description: "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links.",
+		Kinds:       []source.Kind{source.AndroidBackup, source.AndroidQF},
+		Paths:       []string{dir + "*_sms_backup", dir + "*_mms_backup"},
+		Run:         run,
+	}
 }
-func (mod) Kinds() []source.Kind { return []source.Kind{source.AndroidBackup, source.AndroidQF} }
 
 const dir = "**/apps/com.android.providers.telephony/d_f/"
 
-func (mod) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	// SMS before MMS, each in name order, so output order is stable; an
 	// unpacked .ab is then put back in tar order, which is MVT's order.
 	files := append(env.Find(dir+"*_sms_backup"), env.Find(dir+"*_mms_backup")...)

@@ -6,14 +6,14 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/androidqf"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
-func links(res *androidtest.Result) [][]string {
+func links(res *moduletest.Sink) [][]string {
 	var out [][]string
 	for _, r := range res.Records {
 		out = append(out, r.Data.(*Message).Links)
@@ -44,7 +44,7 @@ func TestConformanceMVTBackups(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ev.Close()
-			if got := links(androidtest.Run(t, New(), ev)); !reflect.DeepEqual(got, tt.want) {
+			if got := links(moduletest.MustRun(t, Def(), ev)); !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("links per message = %q, want %q", got, tt.want)
 			}
 		})
@@ -67,7 +67,7 @@ func TestConformanceMVTAndroidQFBackups(t *testing.T) {
 		if ev.Kind != source.AndroidQF {
 			t.Fatalf("kind %s", ev.Kind)
 		}
-		res := androidtest.Run(t, New(), ev)
+		res := moduletest.MustRun(t, Def(), ev)
 		if got := len(res.Records); got != tt.n {
 			t.Errorf("%s: %d messages, want %d (notes %q)", tt.rel, got, tt.n, ev.Notes)
 		}

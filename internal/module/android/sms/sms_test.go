@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +16,8 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/android/androidtest"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/androidab"
 	"github.com/huella-project/huella/internal/source/androidqf"
@@ -48,8 +50,8 @@ func telephony(t testing.TB) map[string]string {
 }
 
 func TestMessagesFromFolder(t *testing.T) {
-	ev := androidtest.Evidence(t, source.AndroidBackup, telephony(t))
-	res := androidtest.Run(t, New(), ev)
+	ev := moduletest.MapEvidence(t, source.AndroidBackup, telephony(t))
+	res := moduletest.MustRun(t, Def(), ev)
 	if len(res.Records) != 3 {
 		t.Fatalf("%d records, want 3", len(res.Records))
 	}
@@ -105,7 +107,7 @@ func TestMessagesFromEncryptedABAndAndroidQF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(androidtest.Run(t, New(), ev).Records); n != 3 {
+	if n := len(moduletest.MustRun(t, Def(), ev).Records); n != 3 {
 		t.Errorf(".ab: %d records, want 3", n)
 	}
 	ev.Close()
@@ -115,7 +117,7 @@ func TestMessagesFromEncryptedABAndAndroidQF(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer qf.Close()
-	res := androidtest.Run(t, New(), qf)
+	res := moduletest.MustRun(t, Def(), qf)
 	if len(res.Records) != 3 || !strings.HasPrefix(res.Records[0].Source, androidqf.BackupMount+"/") {
 		t.Errorf("androidqf: %d records, source %q", len(res.Records), res.Records[0].Source)
 	}
@@ -128,17 +130,17 @@ func TestDamagedFilesWarn(t *testing.T) {
 		many = append(many, map[string]any{"body": fmt.Sprint("message ", i, " https://x.example/", i*7919)})
 	}
 	long := zjson(t, many)
-	ev := androidtest.Evidence(t, source.AndroidBackup, map[string]string{
+	ev := moduletest.MapEvidence(t, source.AndroidBackup, map[string]string{
 		d_f + "000000_sms_backup": "not zlib",
 		d_f + "000001_sms_backup": zjson(t, map[string]any{"not": "a list"}),
 		d_f + "000002_sms_backup": bomb,
 		d_f + "000003_sms_backup": long[:len(long)/2],
 	})
-	res := androidtest.Run(t, New(), ev)
+	res := moduletest.MustRun(t, Def(), ev)
 	if len(res.Warnings) != 4 || !strings.Contains(res.Warnings[3], "000003") || len(res.Records) == 0 {
 		t.Fatalf("warnings = %q", res.Warnings)
 	}
-	if res := androidtest.Run(t, New(), androidtest.Evidence(t, source.AndroidBackup, nil)); res.Err == nil {
+	if _, err := moduletest.Run(t, Def(), moduletest.MapEvidence(t, source.AndroidBackup, nil)); !errors.Is(err, module.ErrAbsent) {
 		t.Fatal("no ErrAbsent without SMS backups")
 	}
 }
@@ -189,13 +191,13 @@ func TestTarOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ev.Close()
-			res := androidtest.Run(t, New(), ev)
+			res := moduletest.MustRun(t, Def(), ev)
 			if len(res.Records) != 3 || res.Records[0].Data.(*Message).Kind != tt.first {
 				t.Fatalf("%d records, first %+v", len(res.Records), res.Records[0].Data)
 			}
 		})
 	}
-	folder := androidtest.Evidence(t, source.AndroidBackup, files)
+	folder := moduletest.MapEvidence(t, source.AndroidBackup, files)
 	if got := ArchiveOrder(folder.FS, []string{sms, mms}); !reflect.DeepEqual(got, []string{sms, mms}) {
 		t.Errorf("folder order changed: %v", got)
 	}

@@ -19,17 +19,18 @@ import (
 // Patterns find tombstones wherever the acquisition put /data/tombstones.
 var Patterns = []string{"**/tombstone_*"}
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "android.tombstones" }
-func (Module) Description() string {
-	return "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged."
+// Def is the android.tombstones module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "android.tombstones",
+		Description: "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged.",
+		Kinds:       []source.Kind{source.Bugreport, source.AndroidQF},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.Bugreport, source.AndroidQF} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	files := env.Find(Patterns...)
 	if len(files) == 0 {
 		return module.Absent("tombstone_* files")

@@ -15,7 +15,7 @@ import (
 
 func TestConformanceBugreportTombstones(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/android_data/bugreport")
-	s, err := moduletest.Run(t, New(), &source.Evidence{Kind: source.Bugreport, FS: os.DirFS(dir)})
+	s, err := moduletest.Run(t, Def(), &source.Evidence{Kind: source.Bugreport, FS: os.DirFS(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +33,11 @@ func TestBadAndAbsent(t *testing.T) {
 		"FS/data/tombstones/tombstone_05":    {Data: []byte("garbage")},
 		"FS/data/tombstones/tombstone_06.pb": {Data: []byte{0xff, 0xff}},
 	}}
-	s, err := moduletest.Run(t, New(), ev)
+	s, err := moduletest.Run(t, Def(), ev)
 	if err != nil || len(s.Records) != 0 || len(s.Warnings) != 2 {
 		t.Errorf("err %v, %d records, warnings %v", err, len(s.Records), s.Warnings)
 	}
-	if _, err := moduletest.Run(t, New(), &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{}}); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.Run(t, Def(), &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{}}); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 }

@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"howett.net/plist"
+
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	"howett.net/plist"
 )
 
 func meta(t testing.TB, m map[string]any) []byte {
@@ -25,7 +26,7 @@ var bought = time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
 
 func TestBackup(t *testing.T) {
 	dir := t.TempDir()
-	iostest.Plist(t, dir, InfoPlist, map[string]any{
+	moduletest.Plist(t, dir, InfoPlist, map[string]any{
 		"Applications": map[string]any{
 			"net.whatsapp.WhatsApp": map[string]any{"iTunesMetadata": meta(t, map[string]any{
 				"softwareVersionBundleId": "net.whatsapp.WhatsApp", "itemName": "WhatsApp", "artistName": "WhatsApp Inc.",
@@ -35,14 +36,14 @@ func TestBackup(t *testing.T) {
 		},
 		"Installed Applications": []any{"net.whatsapp.WhatsApp", "org.mozilla.ios.Firefox"},
 	})
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
 	for _, r := range sink.Records {
 		ids = append(ids, r.Data.(*App).BundleID)
-		if !iostest.Has(r, model.KindAppID, r.Data.(*App).BundleID) || !iostest.Has(r, model.KindProcess, r.Data.(*App).BundleID) {
+		if !moduletest.Has(r, model.KindAppID, r.Data.(*App).BundleID) || !moduletest.Has(r, model.KindProcess, r.Data.(*App).BundleID) {
 			t.Errorf("%s lacks app_id observable", r.Data.(*App).BundleID)
 		}
 	}
@@ -63,23 +64,23 @@ func TestBackup(t *testing.T) {
 
 func TestFS(t *testing.T) {
 	dir := t.TempDir()
-	iostest.File(t, dir, "private/var/containers/Bundle/Application/AAAA/iTunesMetadata.plist",
+	moduletest.File(t, dir, "private/var/containers/Bundle/Application/AAAA/iTunesMetadata.plist",
 		meta(t, map[string]any{"softwareVersionBundleId": "com.example.app", "sourceApp": "com.apple.AppStore"}))
-	iostest.File(t, dir, "private/var/containers/Bundle/Application/BBBB/iTunesMetadata.plist", []byte("<plist><dict><key>x"))
-	sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	moduletest.File(t, dir, "private/var/containers/Bundle/Application/BBBB/iTunesMetadata.plist", []byte("<plist><dict><key>x"))
+	sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sink.Records) != 1 || len(sink.Warnings) != 1 || len(sink.Detections) != 0 {
 		t.Fatalf("records %d warnings %v detections %v", len(sink.Records), sink.Warnings, sink.Detections)
 	}
-	if !iostest.Has(sink.Records[0], model.KindFilePath, "/private/var/containers/Bundle/Application/AAAA") {
+	if !moduletest.Has(sink.Records[0], model.KindFilePath, "/private/var/containers/Bundle/Application/AAAA") {
 		t.Errorf("observables %+v", sink.Records[0].Observables)
 	}
 }
 
 func TestAbsent(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 }

@@ -5,8 +5,6 @@
 package applications
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -17,14 +15,13 @@ const InfoPlist = "_backup/Info.plist"
 // MetadataGlob finds app metadata on a file-system dump.
 const MetadataGlob = "private/var/containers/Bundle/Application/*/iTunesMetadata.plist"
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.applications" }
-func (Module) Description() string {
-	return "Installed apps with their store metadata, flagging apps not installed from the App Store or MDM."
+// Def is the ios.applications module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.applications",
+		Description: "Installed apps with their store metadata, flagging apps not installed from the App Store or MDM.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       []string{InfoPlist, MetadataGlob},
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
-func (Module) Run(ctx context.Context, env *module.Env) error { return run(ctx, env) }

@@ -24,17 +24,18 @@ var keys = []string{"Build Version", "Device Name", "Display Name", "GUID", "ICC
 	"Installed Applications", "Last Backup Date", "Phone Number", "Product Name", "Product Type",
 	"Product Version", "Serial Number", "Target Identifier", "Target Type", "Unique Identifier", "iTunes Version"}
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.backup_info" }
-func (Module) Description() string {
-	return "Device name, model, iOS version and identifiers from the backup's Info.plist."
+// Def is the ios.backup_info module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.backup_info",
+		Description: "Device name, model, iOS version and identifiers from the backup's Info.plist.",
+		Kinds:       []source.Kind{source.IOSBackup},
+		Paths:       []string{artifact},
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	if len(env.Find(artifact)) == 0 {
 		return module.Absent("Info.plist")
 	}

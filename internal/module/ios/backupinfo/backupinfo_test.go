@@ -7,20 +7,20 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
-func run(t *testing.T, dir string) (*iosbackuptest.Sink, error) {
+func runBackup(t *testing.T, dir string) (*moduletest.Sink, error) {
 	t.Helper()
 	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ev.Close() })
-	s := &iosbackuptest.Sink{}
-	return s, New().Run(context.Background(), module.NewEnv(ev, New().Name(), s, nil))
+	return moduletest.Run(t, Def(), ev)
 }
 
 func TestBackupInfo(t *testing.T) {
@@ -41,7 +41,7 @@ func TestBackupInfo(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			iosbackuptest.Backup{Info: c.info}.Write(t, dir)
-			s, err := run(t, dir)
+			s, err := runBackup(t, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +67,7 @@ func TestBackupInfo(t *testing.T) {
 
 func TestConformanceMVT(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
-	s, err := run(t, dir)
+	s, err := runBackup(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestAbsent(t *testing.T) {
 	}
 	defer ev.Close()
 	ev.FS = emptyFS{}
-	err = New().Run(context.Background(), module.NewEnv(ev, "x", &iosbackuptest.Sink{}, nil))
+	_, err = moduletest.Run(t, Def(), ev)
 	if !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("err = %v", err)
 	}

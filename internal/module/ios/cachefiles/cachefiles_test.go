@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -14,12 +14,12 @@ const schema = `CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY A
 
 func TestModule(t *testing.T) {
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, "private/var/mobile/Containers/Data/Application/AAA/Library/Caches/com.example.app/Cache.db", schema,
+	moduletest.SQLite(t, dir, "private/var/mobile/Containers/Data/Application/AAA/Library/Caches/com.example.app/Cache.db", schema,
 		`INSERT INTO cfurl_cache_response(version,hash_value,storage_policy,request_key,time_stamp) VALUES (0,1,0,'https://news.example/a','2024-03-01 10:00:00')`,
 		`INSERT INTO cfurl_cache_response(version,hash_value,storage_policy,request_key,time_stamp) VALUES (0,2,0,'http://example.com/thisisbad','2026-01-01 00:00:00')`)
-	iostest.SQLite(t, dir, "private/var/mobile/Library/Caches/com.apple.mobilesafari/Cache.db", schema)
-	iostest.File(t, dir, "private/var/mobile/Library/Caches/other/Cache.db.txt", []byte("not a cache"))
-	s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	moduletest.SQLite(t, dir, "private/var/mobile/Library/Caches/com.apple.mobilesafari/Cache.db", schema)
+	moduletest.File(t, dir, "private/var/mobile/Library/Caches/other/Cache.db.txt", []byte("not a cache"))
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestModule(t *testing.T) {
 		t.Fatalf("records = %d", len(s.Records))
 	}
 	r := s.Records[1]
-	if !iostest.Has(r, model.KindURL, "http://example.com/thisisbad") || !r.Times[0].Time.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || r.Times[0].Desc != "cache_response" {
+	if !moduletest.Has(r, model.KindURL, "http://example.com/thisisbad") || !r.Times[0].Time.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || r.Times[0].Desc != "cache_response" {
 		t.Errorf("record: %+v", r)
 	}
 	if len(s.Artifacts) != 2 {
@@ -36,12 +36,12 @@ func TestModule(t *testing.T) {
 }
 
 func TestCleanAndBroken(t *testing.T) {
-	if s, err := iostest.Run(t, New(), iostest.Evidence(t, t.TempDir(), source.IOSFS)); err == nil || len(s.Records) != 0 {
+	if s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, t.TempDir())); err == nil || len(s.Records) != 0 {
 		t.Errorf("clean twin: %v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, "private/var/x/Cache.db", "CREATE TABLE other(a)")
-	if _, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS)); err == nil {
+	moduletest.SQLite(t, dir, "private/var/x/Cache.db", "CREATE TABLE other(a)")
+	if _, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir)); err == nil {
 		t.Error("a Cache.db without cfurl_cache_response must be reported")
 	}
 }

@@ -21,15 +21,16 @@ var Patterns = []string{"**/Cache.db"}
 // maxRowsPerDB bounds one hostile database; real ones hold a few thousand.
 const maxRowsPerDB = 1_000_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.cache_files" }
-func (Module) Description() string {
-	return "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response."
+// Def is the ios.cache_files module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.cache_files",
+		Description: "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Response is one cfurl_cache_response row.
 type Response struct {
@@ -44,7 +45,7 @@ type Response struct {
 	Partition     string    `json:"partition,omitempty"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Cache.db", Patterns, readDB)
 }
 

@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_calendar.py: 1 event, 4 timeline events, no
 // alert without indicators, organiser user@example.org.
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +18,7 @@ func TestConformanceMVTBackup(t *testing.T) {
 		t.Fatalf("%d records, %d detections", len(sink.Records), len(sink.Detections))
 	}
 	r := sink.Records[0]
-	if e := r.Data.(*Event); e.Summary != "Super interesting meeting" || len(r.Times) != 4 || !iostest.Has(r, model.KindEmail, "user@example.org") {
+	if e := r.Data.(*Event); e.Summary != "Super interesting meeting" || len(r.Times) != 4 || !moduletest.Has(r, model.KindEmail, "user@example.org") {
 		t.Errorf("event %+v times %v obs %+v", e, r.Times, r.Observables)
 	}
 }

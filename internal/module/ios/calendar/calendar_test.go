@@ -8,12 +8,13 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[0],
+	moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT, description TEXT, start_date REAL, end_date REAL,
 		 all_day INTEGER, calendar_id INTEGER, organizer_id INTEGER, url TEXT, last_modified REAL, creation_date REAL, UUID TEXT, hidden INTEGER)`,
 		`CREATE TABLE Participant (ROWID INTEGER PRIMARY KEY, email TEXT, phone_number TEXT, UUID TEXT, last_modified REAL)`,
@@ -22,7 +23,7 @@ func TestRun(t *testing.T) {
 		 (1, 'Dentist', 'bring card', 703502100, 703505700, 0, 1, 1, NULL, 702930638, 702930606, 'U1', 0),
 		 (2, 'Meeting', 'Notes', 500000000, 500003600, 0, 1, 2, 'https://lure.example/x', 700000000, 700000000, 'U2', 1),
 		 (3, 'No organiser', NULL, 703502100, NULL, 1, 1, NULL, NULL, NULL, NULL, 'U3', 0)`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,13 +37,13 @@ func TestRun(t *testing.T) {
 	for i, tt := range tests {
 		r := sink.Records[i]
 		if r.Data.(*Event).OrganizerEmail != tt.email || len(r.Times) != tt.stamps {
-			t.Errorf("event %d: %+v stamps %v", i, r.Data, iostest.Descs(r))
+			t.Errorf("event %d: %+v stamps %v", i, r.Data, moduletest.Descs(r))
 		}
-		if tt.email != "" && !iostest.Has(r, model.KindEmail, tt.email) {
+		if tt.email != "" && !moduletest.Has(r, model.KindEmail, tt.email) {
 			t.Errorf("event %d lacks email observable", i)
 		}
 	}
-	if !iostest.Has(sink.Records[1], model.KindURL, "https://lure.example/x") {
+	if !moduletest.Has(sink.Records[1], model.KindURL, "https://lure.example/x") {
 		t.Error("url observable missing")
 	}
 	if rules := sink.Rules(); !slices.Equal(rules, []string{"ios.calendar.quadream_invite"}) || sink.Detections[0].Record != sink.Records[1] {
@@ -51,13 +52,13 @@ func TestRun(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

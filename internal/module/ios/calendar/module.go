@@ -17,17 +17,18 @@ var Paths = []string{
 	"private/var/mobile/Library/Calendar/Calendar.sqlitedb",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.calendar" }
-func (Module) Description() string {
-	return "Calendar events with their organisers, flagging QuaDream-shaped invitations."
+// Def is the ios.calendar module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.calendar",
+		Description: "Calendar events with their organisers, flagging QuaDream-shaped invitations.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "Calendar.sqlitedb", Paths...)
 	if err != nil {
 		return err

@@ -7,18 +7,18 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	p := iostest.SQLite(t, dir, Paths[1],
+	p := moduletest.SQLite(t, dir, Paths[1],
 		`CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE TIMESTAMP, ZDURATION FLOAT, ZADDRESS BLOB,
 		 ZLOCATION VARCHAR, ZSERVICE_PROVIDER VARCHAR, ZORIGINATED INTEGER, ZANSWERED INTEGER)`,
 		`INSERT INTO ZCALLRECORD VALUES (1, 600000000.5, 61, '+525512345678', 'Mexico', 'com.apple.Telephony', 0, 1)`)
-	iostest.Exec(t, p, `INSERT INTO ZCALLRECORD VALUES (2, 600000100, 0, ?, '', 'com.apple.FaceTime', 1, 0)`, []byte("caller@icloud.example"))
-	sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	moduletest.Exec(t, p, `INSERT INTO ZCALLRECORD VALUES (2, 600000100, 0, ?, '', 'com.apple.FaceTime', 1, 0)`, []byte("caller@icloud.example"))
+	sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 		if c.Address != tt.addr || c.Direction != tt.dir || c.Duration != tt.dur {
 			t.Errorf("call %d: %+v", i, c)
 		}
-		if iostest.Has(r, model.KindEmail, tt.addr) != tt.email {
+		if moduletest.Has(r, model.KindEmail, tt.addr) != tt.email {
 			t.Errorf("call %d observables %+v", i, r.Observables)
 		}
 		if len(r.Times) != 1 || r.Times[0].Desc != "call" {
@@ -52,13 +52,13 @@ func TestRun(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[0], `CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE REAL)`)
+	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE REAL)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

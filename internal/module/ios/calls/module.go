@@ -16,17 +16,18 @@ var Paths = []string{
 	"private/var/mobile/Library/CallHistoryDB/CallHistory.storedata",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.calls" }
-func (Module) Description() string {
-	return "Call history: numbers and accounts called or calling, duration and provider."
+// Def is the ios.calls module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.calls",
+		Description: "Call history: numbers and accounts called or calling, duration and provider.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "CallHistory.storedata", Paths...)
 	if err != nil {
 		return err

@@ -22,28 +22,30 @@ var FaviconPatterns = []string{
 	"private/var/mobile/Containers/Data/Application/*/" + profileDir + "Favicons",
 }
 
-type History struct{}
-
-func NewHistory() module.Module { return History{} }
-
-func (History) Name() string { return "ios.chrome_history" }
-func (History) Description() string {
-	return "Chrome for iOS browsing history (History: urls and visits)."
+// Defs are ios.chrome_history and ios.chrome_favicon.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.chrome_history",
+			Description: "Chrome for iOS browsing history (History: urls and visits).",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       HistoryPatterns,
+			Run:         runHistory,
+		},
+		{
+			Name:        "ios.chrome_favicon",
+			Description: "Chrome for iOS favicon cache (Favicons): pages and icon URLs, which outlive cleared history.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       FaviconPatterns,
+			Run:         runFavicon,
+		},
+	}
 }
-func (History) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (History) Run(ctx context.Context, env *module.Env) error {
+
+func runHistory(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Chrome History", HistoryPatterns, parseHistory)
 }
 
-type Favicon struct{}
-
-func NewFavicon() module.Module { return Favicon{} }
-
-func (Favicon) Name() string { return "ios.chrome_favicon" }
-func (Favicon) Description() string {
-	return "Chrome for iOS favicon cache (Favicons): pages and icon URLs, which outlive cleared history."
-}
-func (Favicon) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (Favicon) Run(ctx context.Context, env *module.Env) error {
+func runFavicon(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Chrome Favicons", FaviconPatterns, parseFavicons)
 }

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	_ "modernc.org/sqlite"
 )
 
 // 13280000000000000 µs after 1601 is 2021-10-31.
@@ -40,8 +40,8 @@ func TestChromeHistory(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.SQLite(t, dir, tc.path, tc.stmts...)
-			s, err := moduletest.RunDir(t, NewHistory(), tc.kind, dir)
+			moduletest.SQLite(t, dir, tc.path, tc.stmts...)
+			s, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.chrome_history"), tc.kind, dir)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "History") {
 					t.Fatalf("err = %v, want %q naming the file", err, tc.wantErr)
@@ -60,14 +60,14 @@ func TestChromeHistory(t *testing.T) {
 			}
 		})
 	}
-	if _, err := moduletest.RunDir(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.chrome_history"), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 }
 
 func TestChromeFavicon(t *testing.T) {
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, FaviconPatterns[0],
+	moduletest.SQLite(t, dir, FaviconPatterns[0],
 		"CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT, icon_type INTEGER)",
 		"CREATE TABLE favicon_bitmaps (id INTEGER PRIMARY KEY, icon_id INTEGER, last_updated INTEGER, last_requested INTEGER)",
 		"CREATE TABLE icon_mapping (id INTEGER PRIMARY KEY, page_url TEXT, icon_id INTEGER)",
@@ -75,7 +75,7 @@ func TestChromeFavicon(t *testing.T) {
 		"INSERT INTO favicon_bitmaps VALUES (1, 1, 13280000000000000, 0), (2, 1, 13280000000000001, 0), (3, 2, 0, 13280000000000000)",
 		"INSERT INTO icon_mapping VALUES (1, 'https://a.example/', 1), (2, 'https://b.example/page', 2)",
 	)
-	s, err := moduletest.RunDir(t, NewFavicon(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.chrome_favicon"), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,11 +8,12 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func build(t *testing.T, dir string) {
-	iostest.SQLite(t, dir, Paths[0],
+	moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT, Middle TEXT, Last TEXT, Organization TEXT, CreationDate INTEGER, ModificationDate INTEGER)`,
 		`CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property INTEGER, identifier INTEGER, label INTEGER, value TEXT)`,
 		`INSERT INTO ABPerson VALUES (1, 'Ana', NULL, 'López', NULL, 600000000, 600000100), (2, NULL, NULL, NULL, 'ACME', NULL, NULL), (3, 'Solo', NULL, NULL, NULL, NULL, NULL)`,
@@ -22,7 +23,7 @@ func build(t *testing.T, dir string) {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	build(t, dir)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +34,10 @@ func TestRun(t *testing.T) {
 	if p.Name() != "Ana López" || len(p.Phones) != 1 || len(p.Emails) != 1 || len(p.Other) != 1 {
 		t.Errorf("person 1: %+v", p)
 	}
-	if !iostest.Has(sink.Records[0], model.KindEmail, "ana@example.org") {
+	if !moduletest.Has(sink.Records[0], model.KindEmail, "ana@example.org") {
 		t.Errorf("email observable missing: %+v", sink.Records[0].Observables)
 	}
-	if got := iostest.Descs(sink.Records[0]); len(got) != 2 {
+	if got := moduletest.Descs(sink.Records[0]); len(got) != 2 {
 		t.Errorf("stamps %v", got)
 	}
 	if n := sink.Records[1].Data.(*Person).Name(); n != "ACME" {
@@ -47,7 +48,7 @@ func TestRun(t *testing.T) {
 func TestKnown(t *testing.T) {
 	dir := t.TempDir()
 	build(t, dir)
-	env := module.NewEnv(iostest.Evidence(t, dir, "ios-backup"), "t", &iostest.Sink{}, nil)
+	env := module.NewEnv(moduletest.Evidence(t, "ios-backup", dir), "t", &moduletest.Sink{}, nil)
 	known, err := Known(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
@@ -76,15 +77,15 @@ func TestKnown(t *testing.T) {
 }
 
 func TestKnownAbsentAndSchema(t *testing.T) {
-	env := module.NewEnv(iostest.Evidence(t, t.TempDir(), "ios-backup"), "t", &iostest.Sink{}, nil)
+	env := module.NewEnv(moduletest.Evidence(t, "ios-backup", t.TempDir()), "t", &moduletest.Sink{}, nil)
 	known, err := Known(context.Background(), env)
 	if !errors.Is(err, module.ErrAbsent) || known("+15550001111") {
 		t.Errorf("absent: %v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("schema: %v", err)
 	}
 }

@@ -16,17 +16,18 @@ var Paths = []string{
 	"private/var/mobile/Library/AddressBook/AddressBook.sqlitedb",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.contacts" }
-func (Module) Description() string {
-	return "Contacts from the address book (names, phone numbers, e-mail addresses)."
+// Def is the ios.contacts module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.contacts",
+		Description: "Contacts from the address book (names, phone numbers, e-mail addresses).",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return eachPerson(ctx, env, func(p *Person) error {
 		env.Emit(p.record())
 		return nil

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -55,9 +55,9 @@ func TestModule(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for p, b := range c.files {
-				iostest.File(t, dir, p, []byte(b))
+				moduletest.File(t, dir, p, []byte(b))
 			}
-			s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, c.kind))
+			s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, c.kind, dir))
 			if c.want == nil {
 				if err == nil || len(s.Records) != 0 {
 					t.Fatalf("clean twin: err %v, %d records", err, len(s.Records))
@@ -72,7 +72,7 @@ func TestModule(t *testing.T) {
 			}
 			for i, w := range c.want {
 				r := s.Records[i]
-				if !iostest.Has(r, model.KindProcess, w) || len(r.Times) != 1 || r.Times[0].Desc != "crash" {
+				if !moduletest.Has(r, model.KindProcess, w) || len(r.Times) != 1 || r.Times[0].Desc != "crash" {
 					t.Errorf("record %d: %+v", i, r)
 				}
 			}
@@ -94,8 +94,8 @@ func TestBodyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := record(&Report{File: "x.ips", Header: h, Body: b})
-	if !iostest.Has(r, model.KindFilePath, "/System/Library/PrivateFrameworks/IMTranscoding.framework/XPCServices/IMTranscoderAgent.xpc/IMTranscoderAgent") ||
-		!iostest.Has(r, model.KindAppID, "com.apple.imtranscoding.IMTranscoderAgent") || !strings.Contains(r.Summary, "EXC_BAD_ACCESS") {
+	if !moduletest.Has(r, model.KindFilePath, "/System/Library/PrivateFrameworks/IMTranscoding.framework/XPCServices/IMTranscoderAgent.xpc/IMTranscoderAgent") ||
+		!moduletest.Has(r, model.KindAppID, "com.apple.imtranscoding.IMTranscoderAgent") || !strings.Contains(r.Summary, "EXC_BAD_ACCESS") {
 		t.Errorf("record: %+v", r)
 	}
 }

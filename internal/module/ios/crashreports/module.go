@@ -28,15 +28,16 @@ var Patterns = []string{
 // maxReports bounds records from hostile evidence full of tiny .ips files.
 const maxReports = 200_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.crash_reports" }
-func (Module) Description() string {
-	return "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time."
+// Def is the ios.crash_reports module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.crash_reports",
+		Description: "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time.",
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS, source.IOSSysdiagnose} }
 
 // Report is one .ips file.
 type Report struct {
@@ -45,7 +46,7 @@ type Report struct {
 	Body
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	var found []string
 	for _, f := range env.Evidence.Glob(Patterns...) {
 		// Analytics journals are daily summaries, read by ios.version_history.

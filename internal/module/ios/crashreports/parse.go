@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/huella-project/huella/internal/source/evfile"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Header is the one-line JSON header every .ips file starts with.

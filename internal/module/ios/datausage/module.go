@@ -14,7 +14,7 @@ var Paths = []string{
 	"private/var/wireless/Library/Databases/DataUsage.sqlite",
 }
 
-// New returns the ios.datausage module.
-func New() module.Module {
-	return netusage.Module("ios.datausage", Paths, []source.Kind{source.IOSBackup, source.IOSFS})
+// Def is the ios.datausage module.
+func Def() module.Def {
+	return netusage.ForPaths("ios.datausage", Paths, []source.Kind{source.IOSBackup, source.IOSFS})
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/datausage"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/ios/netusage"
 	"github.com/huella-project/huella/internal/module/ios/safarihistory"
 	"github.com/huella-project/huella/internal/module/ios/safaristate"
@@ -20,8 +19,8 @@ import (
 // deleted process 5 (MVT also reports it as a finding), CumulativeUsageTracker on 2 rows,
 // and the earliest first-use at 2019-08-27 15:08:09.
 func TestMVTDataUsage(t *testing.T) {
-	ev := iostest.MVTBackup(t)
-	s, err := moduletest.Run(t, datausage.New(), ev)
+	ev := moduletest.MVTBackup(t)
+	s, err := moduletest.Run(t, datausage.Def(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +59,7 @@ func TestMVTDataUsage(t *testing.T) {
 
 // test_safari_browserstate.py: one tab, the Wikipedia NSO Group page.
 func TestMVTSafariBrowserState(t *testing.T) {
-	s, err := moduletest.Run(t, safaristate.New(), iostest.MVTBackup(t))
+	s, err := moduletest.Run(t, safaristate.Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +73,7 @@ func TestMVTSafariBrowserState(t *testing.T) {
 
 // test_safari_history.py: the backup's History.db is listed but not stored.
 func TestMVTSafariHistoryAbsent(t *testing.T) {
-	s, err := moduletest.Run(t, safarihistory.New(), iostest.MVTBackup(t))
+	s, err := moduletest.Run(t, safarihistory.Def(), moduletest.MVTBackup(t))
 	if !errors.Is(err, module.ErrAbsent) || len(s.Records) != 0 {
 		t.Fatalf("err = %v, records = %d; want absent and none", err, len(s.Records))
 	}
@@ -83,7 +82,7 @@ func TestMVTSafariHistoryAbsent(t *testing.T) {
 // test_webkit_resource_load_statistics.py: google.com with a user
 // interaction time, gstatic.com with none.
 func TestMVTWebKitResourceLoadStatistics(t *testing.T) {
-	s, err := moduletest.Run(t, webkit.NewStatistics(), iostest.MVTBackup(t))
+	s, err := moduletest.Run(t, moduletest.Find(t, webkit.Defs(), "ios.webkit_resource_load_statistics"), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}

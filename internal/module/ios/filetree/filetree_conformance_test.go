@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/indicators"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
@@ -15,7 +15,7 @@ import (
 // one file's name gives exactly one alert.
 func TestMVTFilesystem(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
-	s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"testing/fstest"
+
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
-	"testing/fstest"
 )
 
 func bundle(patterns ...string) fstest.MapFS {
@@ -28,7 +29,7 @@ func tree(t *testing.T, files ...string) string {
 	dir := t.TempDir()
 	when := time.Date(2023, 6, 1, 10, 0, 0, 0, time.UTC)
 	for _, f := range files {
-		p := iostest.File(t, dir, f, []byte("x"))
+		p := moduletest.File(t, dir, f, []byte("x"))
 		os.Chtimes(p, when, when)
 	}
 	return dir
@@ -51,7 +52,7 @@ func TestModule(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := iostest.Run(t, New(), iostest.Evidence(t, tree(t, c.files...), source.IOSFS))
+			s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, tree(t, c.files...)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +73,7 @@ func TestModule(t *testing.T) {
 				if !e.Dir && (len(r.Times) != 1 || r.Times[0].Desc != "file_modified" || r.Times[0].Time.Year() != 2023) {
 					t.Errorf("%s: stamps %+v", e.Path, r.Times)
 				}
-				if !iostest.Has(r, model.KindFilePath, e.Path) {
+				if !moduletest.Has(r, model.KindFilePath, e.Path) {
 					t.Errorf("%s: no file_path observable", e.Path)
 				}
 			}
@@ -81,7 +82,7 @@ func TestModule(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
-	if _, err := iostest.Run(t, New(), iostest.Evidence(t, t.TempDir(), source.IOSFS)); err == nil {
+	if _, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, t.TempDir())); err == nil {
 		t.Error("an empty tree should be absent")
 	}
 }
@@ -96,10 +97,10 @@ func BenchmarkWalk(b *testing.B) {
 		}
 		os.WriteFile(p, nil, 0o644)
 	}
-	ev := iostest.Evidence(b, dir, source.IOSFS)
+	ev := moduletest.Evidence(b, source.IOSFS, dir)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		s, err := iostest.Run(b, New(), ev)
+		s, err := moduletest.Run(b, Def(), ev)
 		if err != nil || len(s.Records) < 100_000 {
 			b.Fatal(err, len(s.Records))
 		}

@@ -29,15 +29,16 @@ import (
 // well under this.
 var MaxEntries = 10_000_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.filesystem" }
-func (Module) Description() string {
-	return "File tree of the dump: every folder and file path, with its modification time."
+// Def is the ios.filesystem module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.filesystem",
+		Description: "File tree of the dump: every folder and file path, with its modification time.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       []string{"**"},
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Entry is one folder or file.
 type Entry struct {
@@ -47,7 +48,7 @@ type Entry struct {
 	Modified time.Time `json:"modified,omitzero"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	n := 0
 	if t, ok := env.Evidence.FS.(source.Tree); ok {
 		// A dump's index: the tree streams from memory, one record per

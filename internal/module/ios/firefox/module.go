@@ -16,26 +16,30 @@ var Patterns = []string{
 	"private/var/mobile/profile.profile/browser.db",
 }
 
-type History struct{}
+// Defs are ios.firefox_history and ios.firefox_favicon.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.firefox_history",
+			Description: "Firefox for iOS browsing history (browser.db visits).",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       Patterns,
+			Run:         runHistory,
+		},
+		{
+			Name:        "ios.firefox_favicon",
+			Description: "Firefox for iOS favicons (browser.db): icon URLs and the pages they were seen on.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       Patterns,
+			Run:         runFavicon,
+		},
+	}
+}
 
-func NewHistory() module.Module { return History{} }
-
-func (History) Name() string         { return "ios.firefox_history" }
-func (History) Description() string  { return "Firefox for iOS browsing history (browser.db visits)." }
-func (History) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (History) Run(ctx context.Context, env *module.Env) error {
+func runHistory(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseHistory)
 }
 
-type Favicon struct{}
-
-func NewFavicon() module.Module { return Favicon{} }
-
-func (Favicon) Name() string { return "ios.firefox_favicon" }
-func (Favicon) Description() string {
-	return "Firefox for iOS favicons (browser.db): icon URLs and the pages they were seen on."
-}
-func (Favicon) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (Favicon) Run(ctx context.Context, env *module.Env) error {
+func runFavicon(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Firefox browser.db", Patterns, parseFavicons)
 }

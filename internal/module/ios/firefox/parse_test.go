@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	_ "modernc.org/sqlite"
 )
 
 var fullSchema = []string{
@@ -28,17 +28,17 @@ func TestFirefox(t *testing.T) {
 	tests := []struct {
 		name, path string
 		kind       source.Kind
-		m          module.Module
+		m          module.Def
 		want       int
 	}{
-		{"history backup", Patterns[0], source.IOSBackup, NewHistory(), 3},
-		{"history fs", "private/var/mobile/Containers/Shared/AppGroup/U/profile.profile/browser.db", source.IOSFS, NewHistory(), 3},
-		{"favicons backup", Patterns[0], source.IOSBackup, NewFavicon(), 2},
+		{"history backup", Patterns[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_history"), 3},
+		{"history fs", "private/var/mobile/Containers/Shared/AppGroup/U/profile.profile/browser.db", source.IOSFS, moduletest.Find(t, Defs(), "ios.firefox_history"), 3},
+		{"favicons backup", Patterns[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_favicon"), 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.SQLite(t, dir, tc.path, fullSchema...)
+			moduletest.SQLite(t, dir, tc.path, fullSchema...)
 			s, err := moduletest.RunDir(t, tc.m, tc.kind, dir)
 			if err != nil {
 				t.Fatal(err)
@@ -61,14 +61,14 @@ func TestFirefox(t *testing.T) {
 }
 
 func TestFirefoxErrors(t *testing.T) {
-	if _, err := moduletest.RunDir(t, NewHistory(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.firefox_history"), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
-	for _, m := range []module.Module{NewHistory(), NewFavicon()} {
+	moduletest.SQLite(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
+	for _, m := range []module.Def{moduletest.Find(t, Defs(), "ios.firefox_history"), moduletest.Find(t, Defs(), "ios.firefox_favicon")} {
 		if _, err := moduletest.RunDir(t, m, source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "browser.db") {
-			t.Errorf("%s: err = %v, want an error naming browser.db", m.Name(), err)
+			t.Errorf("%s: err = %v, want an error naming browser.db", m.Name, err)
 		}
 	}
 }

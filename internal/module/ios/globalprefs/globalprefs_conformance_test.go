@@ -4,14 +4,14 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_global_preferences.py: 16 entries, no timeline
 // events, one informational "Lockdown mode enabled"; WebKitShowLinkPreviews
 // is false.
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,8 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func TestLockdown(t *testing.T) {
@@ -23,8 +24,8 @@ func TestLockdown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.Plist(t, dir, Paths[0], tt.prefs)
-			sink, err := iostest.RunDir(t, New(), dir)
+			moduletest.Plist(t, dir, Paths[0], tt.prefs)
+			sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,12 +50,12 @@ func TestLockdown(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.File(t, dir, Paths[1], []byte("bplist00 truncated"))
-	if _, err := iostest.RunDir(t, New(), dir); err == nil || errors.Is(err, module.ErrAbsent) {
+	moduletest.File(t, dir, Paths[1], []byte("bplist00 truncated"))
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); err == nil || errors.Is(err, module.ErrAbsent) {
 		t.Errorf("garbage plist: %v", err)
 	}
 }

@@ -3,8 +3,6 @@
 package globalprefs
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -15,14 +13,13 @@ var Paths = []string{
 	"private/var/mobile/Library/Preferences/.GlobalPreferences.plist",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.global_prefs" }
-func (Module) Description() string {
-	return "Global preferences, reporting whether Lockdown Mode is enabled."
+// Def is the ios.global_prefs module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.global_prefs",
+		Description: "Global preferences, reporting whether Lockdown Mode is enabled.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
-func (Module) Run(ctx context.Context, env *module.Env) error { return run(ctx, env) }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -33,8 +33,8 @@ func TestRun(t *testing.T) {
 	}{{source.IOSBackup, Paths[0]}, {source.IOSFS, Paths[2]}} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.Plist(t, dir, tt.path, cache())
-			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, tt.kind))
+			moduletest.Plist(t, dir, tt.path, cache())
+			sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, tt.kind, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +45,7 @@ func TestRun(t *testing.T) {
 			if first.Handle != "mailto:bad@attacker.example" || first.Occurrences != 2 || first.IDStatus != 1 {
 				t.Errorf("first %+v", first)
 			}
-			if !iostest.Has(sink.Records[0], model.KindEmail, "bad@attacker.example") {
+			if !moduletest.Has(sink.Records[0], model.KindEmail, "bad@attacker.example") {
 				t.Errorf("observables %+v", sink.Records[0].Observables)
 			}
 			if got := sink.Records[0].Times[0].Time; !got.Equal(time.Date(2020, 8, 24, 22, 13, 20, 5e8, time.UTC)) {
@@ -62,12 +62,12 @@ func TestRun(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.Plist(t, dir, Paths[0], []any{"top level array"})
-	if _, err := iostest.RunDir(t, New(), dir); err == nil || errors.Is(err, module.ErrAbsent) {
+	moduletest.Plist(t, dir, Paths[0], []any{"top level array"})
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); err == nil || errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 }

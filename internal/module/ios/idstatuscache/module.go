@@ -4,8 +4,6 @@
 package idstatuscache
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -18,14 +16,13 @@ var Paths = []string{
 	"private/var/mobile/Library/IdentityServices/idstatuscache.plist",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.idstatuscache" }
-func (Module) Description() string {
-	return "Identity-services lookups of iMessage and FaceTime handles, with their dates."
+// Def is the ios.idstatuscache module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.idstatuscache",
+		Description: "Identity-services lookups of iMessage and FaceTime handles, with their dates.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
-func (Module) Run(ctx context.Context, env *module.Env) error { return run(ctx, env) }

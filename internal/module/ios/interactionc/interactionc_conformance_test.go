@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_interactionc.py with the WhatsApp contacts
@@ -12,15 +12,15 @@ import (
 // ids resolved to Alice, one record created 90 days after its event, and
 // Bob's first/last incoming-sender dates (ios.interactionc_contacts).
 func TestConformanceMVTBackup(t *testing.T) {
-	ev := iostest.MVTBackup(t)
-	sink, err := iostest.Run(t, New(), ev)
+	ev := moduletest.MVTBackup(t)
+	sink, err := moduletest.Run(t, moduletest.Find(t, Defs(), "ios.interactionc"), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sink.Records) != 3 {
 		t.Fatalf("%d records, MVT has 3 results", len(sink.Records))
 	}
-	csink, err := iostest.Run(t, NewContacts(), ev)
+	csink, err := moduletest.Run(t, moduletest.Find(t, Defs(), "ios.interactionc_contacts"), ev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,12 +9,13 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func buildDB(t *testing.T, dir string) {
-	iostest.SQLite(t, dir, Paths[0],
+	moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSENDER INTEGER, ZSTARTDATE REAL, ZENDDATE REAL, ZCREATIONDATE REAL,
 		 ZBUNDLEID TEXT, ZACCOUNT TEXT, ZDIRECTION INTEGER, ZDOMAINIDENTIFIER TEXT, ZGROUPNAME TEXT)`,
 		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZDISPLAYNAME TEXT, ZIDENTIFIER BLOB, ZPERSONID TEXT,
@@ -65,16 +66,16 @@ func TestRun(t *testing.T) {
 			dir := t.TempDir()
 			buildDB(t, dir)
 			if tt.contacts {
-				iostest.SQLite(t, dir, whatsappcontacts.Paths[0],
+				moduletest.SQLite(t, dir, whatsappcontacts.Paths[0],
 					`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME TEXT, ZPHONENUMBER TEXT, ZWHATSAPPID TEXT, ZLID TEXT)`,
 					`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES (1, 'Alice Example', '+14155550100', '14155550100@s.whatsapp.net', '100000000000001@lid'),
 					 (2, 'Mallory', '+14155550101', '14155550101@s.whatsapp.net', NULL)`)
 			}
-			sink, err := iostest.RunDir(t, New(), dir)
+			sink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			csink, err := iostest.RunDir(t, NewContacts(), dir)
+			csink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc_contacts"), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func TestRun(t *testing.T) {
 				{"interaction_start", "interaction_end"}, {"interaction_start"},
 				{"contacts_creation_date", "first_incoming_sender_date", "last_incoming_sender_date"}}
 			for i, want := range stamps {
-				if got := iostest.Descs(sink.Records[i]); !slices.Equal(got, want) {
+				if got := moduletest.Descs(sink.Records[i]); !slices.Equal(got, want) {
 					t.Errorf("record %d stamps %v want %v", i, got, want)
 				}
 			}
@@ -102,7 +103,7 @@ func TestRun(t *testing.T) {
 			if len(atts) != 2 || atts[0] != (Attachment{UTI: "public.jpeg", ContentURL: "https://cdn.example.net/a.jpg", Size: 1024, ID: "CAFE"}) || atts[1].UTI != "public.png" {
 				t.Errorf("attachments %+v", atts)
 			}
-			if !iostest.Has(eve, model.KindEmail, "eve@icloud.example") || !iostest.Has(eve, model.KindURL, "https://cdn.example.net/a.jpg") ||
+			if !moduletest.Has(eve, model.KindEmail, "eve@icloud.example") || !moduletest.Has(eve, model.KindURL, "https://cdn.example.net/a.jpg") ||
 				len(sink.Records[0].Observables) != 0 {
 				t.Errorf("observables: %+v / %+v", eve.Observables, sink.Records[0].Observables)
 			}
@@ -112,15 +113,15 @@ func TestRun(t *testing.T) {
 
 func TestRecipientBound(t *testing.T) {
 	dir := t.TempDir()
-	p := iostest.SQLite(t, dir, Paths[0],
+	p := moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSTARTDATE REAL, ZBUNDLEID TEXT, ZDIRECTION INTEGER)`,
 		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZIDENTIFIER TEXT)`,
 		`CREATE TABLE Z_2INTERACTIONRECIPIENT (Z_2RECIPIENTS INTEGER, Z_3INTERACTIONRECIPIENT INTEGER)`,
 		`INSERT INTO ZINTERACTIONS VALUES (1, 1, 'x', 1)`)
-	iostest.Exec(t, p, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500)
+	moduletest.Exec(t, p, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500)
 		INSERT INTO ZCONTACTS SELECT i, '+1' || i FROM n`)
-	iostest.Exec(t, p, `INSERT INTO Z_2INTERACTIONRECIPIENT SELECT Z_PK, 1 FROM ZCONTACTS`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	moduletest.Exec(t, p, `INSERT INTO Z_2INTERACTIONRECIPIENT SELECT Z_PK, 1 FROM ZCONTACTS`)
+	sink, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,15 +131,15 @@ func TestRecipientBound(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	for _, m := range []module.Module{New(), NewContacts()} {
-		if _, err := iostest.RunDir(t, m, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
-			t.Errorf("%s: %v", m.Name(), err)
+	for _, m := range []module.Def{moduletest.Find(t, Defs(), "ios.interactionc"), moduletest.Find(t, Defs(), "ios.interactionc_contacts")} {
+		if _, err := moduletest.RunDir(t, m, source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+			t.Errorf("%s: %v", m.Name, err)
 		}
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

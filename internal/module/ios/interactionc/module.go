@@ -21,17 +21,29 @@ var Paths = []string{
 	"private/var/mobile/Library/CoreDuet/People/interactionC.db",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.interactionc" }
-func (Module) Description() string {
-	return "CoreDuet interactions: senders and recipients of messages and calls per app, with dates."
+// Defs are ios.interactionc and ios.interactionc_contacts.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.interactionc",
+			Description: "CoreDuet interactions: senders and recipients of messages and calls per app, with dates.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       Paths,
+			Run:         run,
+		},
+		// The per-party side of the same database: CoreDuet's counters and
+		// first/last interaction dates per sender and recipient.
+		{
+			Name:        "ios.interactionc_contacts",
+			Description: "CoreDuet per-party interaction counters with first and last incoming and outgoing dates (interactionC.db), kept after conversations are deleted.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       Paths,
+			Run:         runContacts,
+		},
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, resolve, err := open(ctx, env)
 	if err != nil {
 		return err
@@ -43,19 +55,7 @@ func (Module) Run(ctx context.Context, env *module.Env) error {
 	})
 }
 
-// Contacts is the per-party side of the same database: CoreDuet's counters
-// and first/last interaction dates per sender and recipient.
-type Contacts struct{}
-
-func NewContacts() module.Module { return Contacts{} }
-
-func (Contacts) Name() string { return "ios.interactionc_contacts" }
-func (Contacts) Description() string {
-	return "CoreDuet per-party interaction counters with first and last incoming and outgoing dates (interactionC.db), kept after conversations are deleted."
-}
-func (Contacts) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
-func (Contacts) Run(ctx context.Context, env *module.Env) error {
+func runContacts(ctx context.Context, env *module.Env) error {
 	db, resolve, err := open(ctx, env)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
@@ -17,7 +17,7 @@ import (
 func openTestDB(t *testing.T, stmts ...string) *sqlitex.DB {
 	t.Helper()
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, "t.db", stmts...)
+	moduletest.SQLite(t, dir, "t.db", stmts...)
 	tmp, err := scratch.New(t.TempDir(), "huella-", nil)
 	if err != nil {
 		t.Fatal(err)

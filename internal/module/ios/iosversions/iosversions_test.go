@@ -3,16 +3,16 @@ package iosversions
 import (
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
 func TestModule(t *testing.T) {
 	dir := t.TempDir()
-	iostest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-2023-02-01.ips", []byte(`{"timestamp":"2023-02-01 10:00:00.000000 +0100","os_version":"iPhone OS 16.3 (20D47)","bug_type":"211"}`+"\n{}"))
-	iostest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-2023-01-01.ips", []byte(`{"timestamp":"2023-01-01 10:00:00.000000 +0100","os_version":"iPhone OS 16.2 (20C65)","bug_type":"211"}`))
-	iostest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-broken.ips", []byte(`{"timestamp":"x"}`))
-	s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	moduletest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-2023-02-01.ips", []byte(`{"timestamp":"2023-02-01 10:00:00.000000 +0100","os_version":"iPhone OS 16.3 (20D47)","bug_type":"211"}`+"\n{}"))
+	moduletest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-2023-01-01.ips", []byte(`{"timestamp":"2023-01-01 10:00:00.000000 +0100","os_version":"iPhone OS 16.2 (20C65)","bug_type":"211"}`))
+	moduletest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-broken.ips", []byte(`{"timestamp":"x"}`))
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err == nil {
 		t.Error("the journal without os_version should be reported")
 	}
@@ -26,7 +26,7 @@ func TestModule(t *testing.T) {
 	if got := s.Records[0].Times[0].Time.Format("2006-01-02T15:04Z07:00"); got != "2023-01-01T09:00Z" {
 		t.Errorf("time = %s", got)
 	}
-	clean, err := iostest.Run(t, New(), iostest.Evidence(t, t.TempDir(), source.IOSFS))
+	clean, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, t.TempDir()))
 	if err == nil || len(clean.Records) != 0 {
 		t.Errorf("clean twin: %v, %d records", err, len(clean.Records))
 	}

@@ -24,15 +24,16 @@ var Patterns = []string{
 	"**/Analytics-Journal-*.ips",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.version_history" }
-func (Module) Description() string {
-	return "iOS version history from the analytics journals (Analytics-Journal-*.ips): which version ran when."
+// Def is the ios.version_history module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.version_history",
+		Description: "iOS version history from the analytics journals (Analytics-Journal-*.ips): which version ran when.",
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS, source.IOSSysdiagnose} }
 
 // Version is one journal's version and date.
 type Version struct {
@@ -40,7 +41,7 @@ type Version struct {
 	crashreports.Header
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("Analytics-Journal-*.ips")

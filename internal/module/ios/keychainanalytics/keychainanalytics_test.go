@@ -6,7 +6,7 @@ import (
 	"howett.net/plist"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -20,15 +20,15 @@ func blob(t *testing.T, v any) []byte {
 
 func TestModule(t *testing.T) {
 	dir := t.TempDir()
-	db := iostest.SQLite(t, dir, "private/var/Keychains/Analytics/ckks_analytics.db",
+	db := moduletest.SQLite(t, dir, "private/var/Keychains/Analytics/ckks_analytics.db",
 		"CREATE TABLE hard_failures(id INTEGER PRIMARY KEY, timestamp REAL, data BLOB)",
 		"CREATE TABLE soft_failures(id INTEGER PRIMARY KEY, timestamp REAL, data BLOB)")
-	iostest.Exec(t, db, "INSERT INTO hard_failures(timestamp,data) VALUES (?,?)", 1700000000.0,
+	moduletest.Exec(t, db, "INSERT INTO hard_failures(timestamp,data) VALUES (?,?)", 1700000000.0,
 		blob(t, map[string]any{"eventType": "SecError", "process": "roleaccountd", "build": "20G75", "peer": "evil.example", "nested": []any{"https://x.example/p"}}))
-	iostest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (?,?)", 1690000000.0, blob(t, map[string]any{"build": "20F66", "note": "has spaces"}))
-	iostest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (NULL,NULL)")
-	iostest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (?,?)", 1690000001.0, []byte("garbage"))
-	s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSFS))
+	moduletest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (?,?)", 1690000000.0, blob(t, map[string]any{"build": "20F66", "note": "has spaces"}))
+	moduletest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (NULL,NULL)")
+	moduletest.Exec(t, db, "INSERT INTO soft_failures(timestamp,data) VALUES (?,?)", 1690000001.0, []byte("garbage"))
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,8 +37,8 @@ func TestModule(t *testing.T) {
 		t.Fatalf("records = %d", len(s.Records))
 	}
 	r := s.Records[0]
-	if !iostest.Has(r, model.KindProcess, "roleaccountd") || !iostest.Has(r, model.KindDomain, "evil.example") ||
-		!iostest.Has(r, model.KindURL, "https://x.example/p") || iostest.Has(r, model.KindDomain, "20G75") {
+	if !moduletest.Has(r, model.KindProcess, "roleaccountd") || !moduletest.Has(r, model.KindDomain, "evil.example") ||
+		!moduletest.Has(r, model.KindURL, "https://x.example/p") || moduletest.Has(r, model.KindDomain, "20G75") {
 		t.Errorf("observables: %+v", r.Observables)
 	}
 	if b := s.Records[3].Data.(*BuildSeen); b.Build != "20F66" {

@@ -30,15 +30,16 @@ const (
 	maxStrings      = 256 // per event
 )
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.keychain_analytics" }
-func (Module) Description() string {
-	return "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen."
+// Def is the ios.keychain_analytics module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.keychain_analytics",
+		Description: "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Event is one analytics row.
 type Event struct {
@@ -55,7 +56,7 @@ type BuildSeen struct {
 	First time.Time `json:"first"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("Keychains/Analytics/*.db")

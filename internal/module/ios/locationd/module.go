@@ -18,19 +18,20 @@ var Paths = []string{
 	"private/var/root/Library/Caches/locationd/clients.plist",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.locationd_clients" }
-func (Module) Description() string {
-	return "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location."
+// Def is the ios.locationd_clients module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.locationd_clients",
+		Description: "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
 const maxPlist = 32 << 20
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "locationd clients.plist", Paths, parseFile)
 }
 

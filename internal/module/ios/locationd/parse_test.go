@@ -38,7 +38,7 @@ func TestClients(t *testing.T) {
 		if err := os.WriteFile(moduletest.MkdirFor(t, dir, p), clientsPlist(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := moduletest.RunDir(t, New(), kind, dir)
+		s, err := moduletest.RunDir(t, Def(), kind, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestClients(t *testing.T) {
 }
 
 func TestClientsErrors(t *testing.T) {
-	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	if _, err := Decode([]byte("<<not a plist")); err == nil {

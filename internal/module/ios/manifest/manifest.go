@@ -19,15 +19,16 @@ import (
 	"github.com/huella-project/huella/internal/source/iosbackup"
 )
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.manifest" }
-func (Module) Description() string {
-	return "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times."
+// Def is the ios.manifest module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.manifest",
+		Description: "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times.",
+		Kinds:       []source.Kind{source.IOSBackup},
+		Paths:       []string{"_backup/Manifest.db"},
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup} }
 
 // Entry is the record's data.
 type Entry struct {
@@ -43,8 +44,10 @@ type Entry struct {
 	Size          int64      `json:"size"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
-	env.Find("_backup/Manifest.db")
+func run(ctx context.Context, env *module.Env) error {
+	if len(env.Find("_backup/Manifest.db")) == 0 {
+		return module.Absent("Manifest.db")
+	}
 	bad := 0
 	for e, err := range iosbackup.Files(ctx, env.Evidence) {
 		if err != nil {

@@ -9,21 +9,21 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
 	"github.com/huella-project/huella/internal/testutil"
 )
 
-func run(t *testing.T, dir, pw string) *iosbackuptest.Sink {
+func runBackup(t *testing.T, dir, pw string) *moduletest.Sink {
 	t.Helper()
 	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{Password: pw, TempRoot: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ev.Close() })
-	s := &iosbackuptest.Sink{}
-	if err := New().Run(context.Background(), module.NewEnv(ev, New().Name(), s, nil)); err != nil {
+	s, err := moduletest.Run(t, Def(), ev)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -68,7 +68,7 @@ func TestManifest(t *testing.T) {
 			{Domain: "HomeDomain", Path: "Library/https_bad.example.com_0.localstorage", Flags: 1, Content: []byte("x"), Modified: m, Birth: b},
 			{Domain: "HomeDomain", Path: "Library/absent.db", Flags: 1},
 		}}.Write(t, dir)
-		s := run(t, dir, pw)
+		s := runBackup(t, dir, pw)
 		if len(s.Records) != 3 {
 			t.Fatalf("%d records", len(s.Records))
 		}
@@ -102,7 +102,7 @@ func TestManifest(t *testing.T) {
 
 // MVT's test: 3721 records and 5881 timeline events.
 func TestConformanceMVT(t *testing.T) {
-	s := run(t, testutil.Shared(t, "fixtures/mvt/ios_backup"), "")
+	s := runBackup(t, testutil.Shared(t, "fixtures/mvt/ios_backup"), "")
 	events := 0
 	for _, r := range s.Records {
 		events += len(r.Events())

@@ -5,6 +5,7 @@ package netusage
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
@@ -12,31 +13,26 @@ import (
 	"github.com/huella-project/huella/internal/source"
 )
 
-type netModule struct {
-	name  string
-	desc  string
-	paths []string
-	kinds []source.Kind
-}
+// Paths are netusage.sqlite's file-system locations.
+var Paths = []string{"private/var/networkd/netusage.sqlite", "private/var/networkd/db/netusage.sqlite"}
 
-// Module builds a module that reads every database matching paths (logical
+// Def is the ios.netusage module.
+func Def() module.Def { return ForPaths("ios.netusage", Paths, []source.Kind{source.IOSFS}) }
+
+// ForPaths is a module reading every database matching paths (logical
 // paths or globs, see source.Glob). DataUsage and netusage differ only in
-// where the file lives, so each is one call to this constructor.
-func Module(name string, paths []string, kinds []source.Kind) module.Module {
-	return &netModule{
-		name:  name,
-		desc:  "Per-process network usage (" + strings.Join(baseNames(paths), ", ") + "): process names, bundle ids, first and last use, traffic, and deleted process rows.",
-		paths: append([]string(nil), paths...),
-		kinds: append([]source.Kind(nil), kinds...),
+// where the file lives, so ios.datausage is this with its own paths.
+func ForPaths(name string, paths []string, kinds []source.Kind) module.Def {
+	paths = slices.Clone(paths)
+	return module.Def{
+		Name:        name,
+		Description: "Per-process network usage (" + strings.Join(baseNames(paths), ", ") + "): process names, bundle ids, first and last use, traffic, and deleted process rows.",
+		Kinds:       slices.Clone(kinds),
+		Paths:       paths,
+		Run: func(ctx context.Context, env *module.Env) error {
+			return iosdb.EachFile(ctx, env, strings.Join(paths, ", "), paths, parseDB)
+		},
 	}
-}
-
-func (m *netModule) Name() string         { return m.name }
-func (m *netModule) Description() string  { return m.desc }
-func (m *netModule) Kinds() []source.Kind { return m.kinds }
-
-func (m *netModule) Run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, strings.Join(m.paths, ", "), m.paths, parseDB)
 }
 
 func baseNames(paths []string) []string {

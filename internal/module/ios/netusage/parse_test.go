@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -15,7 +17,6 @@ import (
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/testutil"
-	_ "modernc.org/sqlite"
 )
 
 const dataUsagePath = "WirelessDomain/Library/Databases/DataUsage.sqlite"
@@ -95,7 +96,7 @@ func TestNetUsage(t *testing.T) {
 		{"gap and orphan", []proc{clean[0], {3, "bh", ""}}, []live{{1, 2, 600000200}}, true, 4,
 			map[string]int{"ios.netusage.orphan_usage": 1}, "2"},
 	}
-	m := Module("ios.datausage", []string{dataUsagePath, "private/var/wireless/Library/Databases/DataUsage.sqlite"}, []source.Kind{source.IOSBackup})
+	m := ForPaths("ios.datausage", []string{dataUsagePath, "private/var/wireless/Library/Databases/DataUsage.sqlite"}, []source.Kind{source.IOSBackup})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -142,7 +143,7 @@ func TestNetUsageObservables(t *testing.T) {
 		{3, "bh", ""},
 		{4, "/private/var/tmp/hooker", ""},
 	}, []live{{1, 3, 600000200}}, true)
-	s, err := moduletest.RunDir(t, Module("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, ForPaths("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestNetUsageObservables(t *testing.T) {
 }
 
 func TestNetUsageAbsentAndBadSchema(t *testing.T) {
-	m := Module("ios.netusage", []string{"private/var/networkd/netusage.sqlite"}, []source.Kind{source.IOSFS})
+	m := ForPaths("ios.netusage", []string{"private/var/networkd/netusage.sqlite"}, []source.Kind{source.IOSFS})
 	if _, err := moduletest.RunDir(t, m, source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("empty evidence: err = %v, want ErrAbsent", err)
 	}
@@ -196,7 +197,7 @@ func TestNetUsageAbsentAndBadSchema(t *testing.T) {
 func TestNetUsageAbsolutePathMatches(t *testing.T) {
 	dir := t.TempDir()
 	buildDataUsage(t, dir, []proc{{1, "/private/var/tmp/hooker", ""}, {2, "/usr/libexec/stopwatchd", ""}}, nil, true)
-	s, err := moduletest.RunDir(t, Module("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, ForPaths("ios.datausage", []string{dataUsagePath}, nil), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func TestNetUsageMissingBinary(t *testing.T) {
 				}
 			}
 			buildDataUsageAt(t, dir, rel, procs, nil, true)
-			s, err := moduletest.RunDir(t, Module("ios.datausage", []string{dataUsagePath, "private/var/wireless/Library/Databases/DataUsage.sqlite"}, nil), tt.kind, dir)
+			s, err := moduletest.RunDir(t, ForPaths("ios.datausage", []string{dataUsagePath, "private/var/wireless/Library/Databases/DataUsage.sqlite"}, nil), tt.kind, dir)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,19 +17,20 @@ var Paths = []string{
 	"private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.osanalytics_addaily" }
-func (Module) Description() string {
-	return "Per-process network usage baseline of OS analytics (com.apple.osanalytics.addaily.plist)."
+// Def is the ios.osanalytics_addaily module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.osanalytics_addaily",
+		Description: "Per-process network usage baseline of OS analytics (com.apple.osanalytics.addaily.plist).",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
 const maxPlist = 32 << 20
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "com.apple.osanalytics.addaily.plist", Paths, parseFile)
 }
 

@@ -34,7 +34,7 @@ func TestADDaily(t *testing.T) {
 		if err := os.WriteFile(moduletest.MkdirFor(t, dir, Paths[0]), addaily(t, format), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
+		s, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestADDaily(t *testing.T) {
 }
 
 func TestADDailyErrors(t *testing.T) {
-	if _, err := moduletest.RunDir(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 	bad, _ := plist.Marshal(map[string]any{"netUsageBaseline": []any{1}}, plist.BinaryFormat)

@@ -32,15 +32,26 @@ var (
 	plistLimits = plistx.Limits{MaxBytes: int(profileFile.Max)}
 )
 
-type Profiles struct{}
-
-func New() module.Module { return Profiles{} }
-
-func (Profiles) Name() string { return "ios.profiles" }
-func (Profiles) Description() string {
-	return "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings."
+// Defs are ios.profiles and ios.profile_events.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.profiles",
+			Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       profileGlobs,
+			Run:         runProfiles,
+		},
+		// MCProfileEvents.plist, the log of profile installs and removals.
+		{
+			Name:        "ios.profile_events",
+			Description: "The log of configuration profile installs and removals, with the process that made each change.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       eventGlobs,
+			Run:         runEvents,
+		},
+	}
 }
-func (Profiles) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
 // Profile is the record's data: the profile's own plist plus where it was.
 type Profile struct {
@@ -53,7 +64,7 @@ type Profile struct {
 	Plist        map[string]any `json:"plist"`
 }
 
-func (Profiles) Run(ctx context.Context, env *module.Env) error {
+func runProfiles(ctx context.Context, env *module.Env) error {
 	files := env.Find(profileGlobs...)
 	if len(files) == 0 {
 		return module.Absent("configuration profiles")
@@ -152,17 +163,6 @@ func Assess(r *model.Record) []model.Detection {
 	return out
 }
 
-// Events reads MCProfileEvents.plist, the log of profile installs and removals.
-type Events struct{}
-
-func NewEvents() module.Module { return Events{} }
-
-func (Events) Name() string { return "ios.profile_events" }
-func (Events) Description() string {
-	return "The log of configuration profile installs and removals, with the process that made each change."
-}
-func (Events) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-
 var eventGlobs = []string{
 	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
@@ -177,7 +177,7 @@ type Event struct {
 	Extra     map[string]any `json:"extra,omitempty"`
 }
 
-func (Events) Run(ctx context.Context, env *module.Env) error {
+func runEvents(ctx context.Context, env *module.Env) error {
 	files := env.Find(eventGlobs...)
 	if len(files) == 0 {
 		return module.Absent("MCProfileEvents.plist")

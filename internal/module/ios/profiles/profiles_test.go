@@ -10,6 +10,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
 	"github.com/huella-project/huella/internal/testutil"
@@ -23,15 +24,14 @@ func mustPlist(t *testing.T, v any) []byte {
 	return b
 }
 
-func runOn(t *testing.T, dir string, m module.Module) (*iosbackuptest.Sink, error) {
+func runOn(t *testing.T, dir string, m module.Def) (*moduletest.Sink, error) {
 	t.Helper()
 	ev, err := iosbackup.Open(context.Background(), dir, iosbackup.Options{TempRoot: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ev.Close() })
-	s := &iosbackuptest.Sink{}
-	return s, m.Run(context.Background(), module.NewEnv(ev, m.Name(), s, nil))
+	return moduletest.Run(t, m, ev)
 }
 
 var installed = time.Date(2023, 4, 5, 6, 7, 8, 0, time.UTC)
@@ -65,7 +65,7 @@ func TestProfiles(t *testing.T) {
 				{Domain: profileDomain, Path: "Library/ConfigurationProfiles/profile-abc.stub", Flags: 1, Content: mustPlist(t, c.prof)},
 				{Domain: profileDomain, Path: "Library/ConfigurationProfiles/other.plist", Flags: 1, Content: mustPlist(t, map[string]any{})},
 			}}.Write(t, dir)
-			s, err := runOn(t, dir, New())
+			s, err := runOn(t, dir, moduletest.Find(t, Defs(), "ios.profiles"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestProfileEvents(t *testing.T) {
 	iosbackuptest.Backup{Files: []iosbackuptest.File{
 		{Domain: profileDomain, Path: "Library/ConfigurationProfiles/MCProfileEvents.plist", Flags: 1, Content: mustPlist(t, events)},
 	}}.Write(t, dir)
-	s, err := runOn(t, dir, NewEvents())
+	s, err := runOn(t, dir, moduletest.Find(t, Defs(), "ios.profile_events"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +131,9 @@ func TestProfileEvents(t *testing.T) {
 
 func TestConformanceMVTAbsent(t *testing.T) {
 	dir := testutil.Shared(t, "fixtures/mvt/ios_backup")
-	for _, m := range []module.Module{New(), NewEvents()} {
+	for _, m := range []module.Def{moduletest.Find(t, Defs(), "ios.profiles"), moduletest.Find(t, Defs(), "ios.profile_events")} {
 		if _, err := runOn(t, dir, m); !errors.Is(err, module.ErrAbsent) {
-			t.Errorf("%s: %v", m.Name(), err)
+			t.Errorf("%s: %v", m.Name, err)
 		}
 	}
 }

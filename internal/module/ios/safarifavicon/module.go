@@ -20,15 +20,16 @@ var Paths = []string{
 
 const maxRows = 1_000_000
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.safari_favicon" }
-func (Module) Description() string {
-	return "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons."
+// Def is the ios.safari_favicon module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.safari_favicon",
+		Description: "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons.",
+		Kinds:       []source.Kind{source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Favicon is one page-icon pair, valid or rejected.
 type Favicon struct {
@@ -39,7 +40,7 @@ type Favicon struct {
 	Type    string    `json:"type"` // "valid" or "rejected"
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Favicons.db", Paths, readDB)
 }
 

@@ -22,16 +22,17 @@ var Patterns = []string{
 	"private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.safari_history" }
-func (Module) Description() string {
-	return "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects."
+// Def is the ios.safari_history module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.safari_history",
+		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Safari History.db", Patterns, parseDB)
 }

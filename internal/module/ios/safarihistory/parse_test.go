@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	_ "modernc.org/sqlite"
 )
 
 type visit struct {
@@ -94,7 +95,7 @@ func TestRedirectHeuristic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			buildHistory(t, dir, homeHistory, tc.visits)
-			s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
+			s, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +125,7 @@ func TestRedirectScopedPerDatabase(t *testing.T) {
 	buildHistory(t, dir, "AppDomain-com.apple.mobilesafari/Library/Safari/Profiles/00000000-0000-4000-A000-000000000001/History.db", []visit{
 		{2, "https://profile.example.net/visited-page", 700000000.05, 0, 0},
 	})
-	s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestHistoryRecordFields(t *testing.T) {
 		{1, "http://a.example/", 726100000.0, 0, 2},
 		{2, "https://b.example/", 726100003.0, 1, 0},
 	})
-	s, err := moduletest.RunDir(t, New(), source.IOSFS, dir)
+	s, err := moduletest.RunDir(t, Def(), source.IOSFS, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestHistoryWALOnlyRows(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(homeHistory)) + "-wal"); err != nil || fi.Size() == 0 {
 		t.Fatalf("test setup: no WAL content (%v)", err)
 	}
-	s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestHistoryWALOnlyRows(t *testing.T) {
 }
 
 func TestHistoryAbsentAndUnknownSchema(t *testing.T) {
-	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("err = %v, want ErrAbsent", err)
 	}
 	dir := t.TempDir()
@@ -210,7 +211,7 @@ func TestHistoryAbsentAndUnknownSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if _, err := moduletest.RunDir(t, New(), source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "History.db") {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "History.db") {
 		t.Fatalf("err = %v, want an error naming History.db", err)
 	}
 }

@@ -19,16 +19,17 @@ var Patterns = []string{
 	"private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/BrowserState.db",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.safari_browser_state" }
-func (Module) Description() string {
-	return "Safari open tabs and their session history (BrowserState.db, every profile)."
+// Def is the ios.safari_browser_state module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.safari_browser_state",
+		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "Safari BrowserState.db", Patterns, parseDB)
 }

@@ -7,10 +7,11 @@ import (
 
 	"howett.net/plist"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	_ "modernc.org/sqlite"
 )
 
 func sessionBlob(t testing.TB, urls ...string) []byte {
@@ -70,7 +71,7 @@ func TestBrowserState(t *testing.T) {
 				}
 			}
 			db.Close()
-			s, err := moduletest.RunDir(t, New(), source.IOSBackup, dir)
+			s, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func TestBrowserState(t *testing.T) {
 }
 
 func TestBrowserStateAbsent(t *testing.T) {
-	if _, err := moduletest.RunDir(t, New(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSFS, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -16,17 +16,18 @@ var Paths = []string{
 	"private/var/mobile/Library/Shortcuts/Shortcuts.sqlite",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.shortcuts" }
-func (Module) Description() string {
-	return "Shortcuts with their actions and the links those actions use."
+// Def is the ios.shortcuts module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.shortcuts",
+		Description: "Shortcuts with their actions and the links those actions use.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "Shortcuts.sqlite", Paths...)
 	if err != nil {
 		return err

@@ -5,11 +5,13 @@ import (
 	"slices"
 	"testing"
 
+	"howett.net/plist"
+
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
-	"howett.net/plist"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func actions(t testing.TB) []byte {
@@ -27,12 +29,12 @@ func actions(t testing.TB) []byte {
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	p := iostest.SQLite(t, dir, Paths[0],
+	p := moduletest.SQLite(t, dir, Paths[0],
 		`CREATE TABLE ZSHORTCUT (Z_PK INTEGER PRIMARY KEY, ZNAME VARCHAR, ZACTIONSDESCRIPTION VARCHAR, ZCREATIONDATE TIMESTAMP, ZMODIFICATIONDATE TIMESTAMP)`,
 		`CREATE TABLE ZSHORTCUTACTIONS (Z_PK INTEGER PRIMARY KEY, ZSHORTCUT INTEGER, ZDATA BLOB)`,
 		`INSERT INTO ZSHORTCUT VALUES (1, 'Open news', 'Open URL', 600000000, 600000500), (2, 'Empty', NULL, 600000000, NULL), (3, 'Broken', NULL, NULL, NULL)`)
-	iostest.Exec(t, p, `INSERT INTO ZSHORTCUTACTIONS VALUES (1, 1, ?), (3, 3, ?)`, actions(t), []byte("bplist00garbage"))
-	sink, err := iostest.RunDir(t, New(), dir)
+	moduletest.Exec(t, p, `INSERT INTO ZSHORTCUTACTIONS VALUES (1, 1, ?), (3, 3, ?)`, actions(t), []byte("bplist00garbage"))
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,22 +48,22 @@ func TestRun(t *testing.T) {
 	if !slices.Equal(s.URLs, []string{"https://evil.example/1234567s", "bit.ly/abc"}) {
 		t.Errorf("urls %v", s.URLs)
 	}
-	if !iostest.Has(sink.Records[0], model.KindURL, "https://evil.example/1234567s") {
+	if !moduletest.Has(sink.Records[0], model.KindURL, "https://evil.example/1234567s") {
 		t.Errorf("observables %+v", sink.Records[0].Observables)
 	}
-	if d := iostest.Descs(sink.Records[0]); !slices.Equal(d, []string{"shortcut_created", "shortcut_modified"}) {
+	if d := moduletest.Descs(sink.Records[0]); !slices.Equal(d, []string{"shortcut_created", "shortcut_modified"}) {
 		t.Errorf("stamps %v", d)
 	}
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE ZSHORTCUT (Z_PK INTEGER PRIMARY KEY)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE ZSHORTCUT (Z_PK INTEGER PRIMARY KEY)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

@@ -32,15 +32,16 @@ var Patterns = []string{
 // maxFileSize bounds what is read of one log; real ones are far smaller.
 const maxFileSize = 256 << 20
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.shutdown_log" }
-func (Module) Description() string {
-	return "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month."
+// Def is the ios.shutdown_log module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.shutdown_log",
+		Description: "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month.",
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSFS, source.IOSSysdiagnose} }
 
 // ClientRecord is one process still running at a reboot.
 type ClientRecord struct {
@@ -63,7 +64,7 @@ type MonthRecord struct {
 	Reboots int    `json:"reboots"`
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("shutdown.log")

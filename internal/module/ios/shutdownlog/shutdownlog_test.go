@@ -10,7 +10,7 @@ import (
 
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -80,20 +80,20 @@ func TestParseLongLine(t *testing.T) {
 	}
 }
 
-func run(t *testing.T, kind source.Kind, files map[string]string) *iostest.Sink {
+func runFiles(t *testing.T, kind source.Kind, files map[string]string) *moduletest.Sink {
 	t.Helper()
 	dir := t.TempDir()
 	for p, body := range files {
-		iostest.File(t, dir, p, []byte(body))
+		moduletest.File(t, dir, p, []byte(body))
 	}
-	s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, kind))
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, kind, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func count(s *iostest.Sink, rule string) int {
+func count(s *moduletest.Sink, rule string) int {
 	n := 0
 	for _, d := range s.Detections {
 		if d.Rule == rule {
@@ -103,7 +103,7 @@ func count(s *iostest.Sink, rule string) int {
 	return n
 }
 
-func clients(s *iostest.Sink) []string {
+func clients(s *moduletest.Sink) []string {
 	var out []string
 	for _, r := range s.Records {
 		if c, ok := r.Data.(*ClientRecord); ok {
@@ -147,7 +147,7 @@ func TestModule(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := run(t, c.kind, c.files)
+			s := runFiles(t, c.kind, c.files)
 			if got := count(s, "ios.shutdown.staging_client"); got != c.staging {
 				t.Errorf("staging detections = %d, want %d", got, c.staging)
 			}
@@ -179,7 +179,7 @@ func TestModule(t *testing.T) {
 }
 
 func TestRotatedClientsNormalised(t *testing.T) {
-	s := run(t, source.IOSFS, map[string]string{
+	s := runFiles(t, source.IOSFS, map[string]string{
 		"private/var/db/diagnostics/shutdown.log":   block(1700000000, 0, "/usr/libexec/first"),
 		"private/var/db/diagnostics/shutdown.0.log": block(1700000001, 0, "/usr/libexec/second/"+uuid),
 	})
@@ -223,7 +223,7 @@ func TestIndicatorsMatchPerComponent(t *testing.T) {
 		{"/usr/libexec/roleaccountdx", ""},
 	}
 	for _, c := range cases {
-		s := run(t, source.IOSSysdiagnose, map[string]string{"Extra/shutdown.log": block(1700000000, 0, c.client)})
+		s := runFiles(t, source.IOSSysdiagnose, map[string]string{"Extra/shutdown.log": block(1700000000, 0, c.client)})
 		var got []string
 		for _, r := range s.Records {
 			if _, ok := r.Data.(*ClientRecord); !ok {

@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func TestGroupChats(t *testing.T) {
@@ -42,7 +43,7 @@ func TestGroupChats(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.SQLite(t, dir, Paths[0], schema, tt.chatTable, tt.chats,
+			moduletest.SQLite(t, dir, Paths[0], schema, tt.chatTable, tt.chats,
 				`CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER, message_date INTEGER DEFAULT 0)`,
 				`INSERT INTO handle (ROWID, id, service) VALUES (1, '+52 55 1234 5678', 'SMS')`,
 				`INSERT INTO message (ROWID, text, handle_id, service, date, is_from_me) VALUES
@@ -54,7 +55,7 @@ func TestGroupChats(t *testing.T) {
 				 (6, 'huérfano', 0, 'SMS', 588813260000000000, 0)`,
 				// Message 1 is joined twice: the lowest chat wins, without duplicating the message.
 				`INSERT INTO chat_message_join (chat_id, message_id) VALUES (1, 1), (2, 1), (1, 2), (2, 3), (3, 4), (4, 5)`)
-			sink, err := iostest.RunDir(t, New(), dir)
+			sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +72,7 @@ func TestGroupChats(t *testing.T) {
 				if m := sink.Records[1].Data.(*Message); m.Chat != "chat123456789" || m.ChatName != "Familia" {
 					t.Errorf("group message %+v", m)
 				}
-				if !iostest.Has(sink.Records[4], model.KindEmail, "friend@icloud.example") {
+				if !moduletest.Has(sink.Records[4], model.KindEmail, "friend@icloud.example") {
 					t.Errorf("chat e-mail not exposed: %+v", sink.Records[4].Observables)
 				}
 			}

@@ -17,17 +17,18 @@ var Paths = []string{
 	"private/var/mobile/Library/SMS/sms.db",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.sms" }
-func (Module) Description() string {
-	return "SMS and iMessage messages with their links, Apple threat notifications and lure-shaped messages."
+// Def is the ios.sms module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.sms",
+		Description: "SMS and iMessage messages with their links, Apple threat notifications and lure-shaped messages.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := openDB(env)
 	if err != nil {
 		return err

@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_sms.py: 1 message, received and read events,
 // link https://badbadbad.example.org/ at 2019-08-29 23:13:30.
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +18,7 @@ func TestConformanceMVTBackup(t *testing.T) {
 		t.Fatalf("%d records, want 1", len(sink.Records))
 	}
 	r := sink.Records[0]
-	if !iostest.Has(r, model.KindURL, "https://badbadbad.example.org/") {
+	if !moduletest.Has(r, model.KindURL, "https://badbadbad.example.org/") {
 		t.Errorf("observables %+v", r.Observables)
 	}
 	if len(r.Times) != 2 || r.Times[0].Time.Format("2006-01-02 15:04:05") != "2019-08-29 23:13:30" {

@@ -15,7 +15,6 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -74,7 +73,7 @@ func truncated(text string) []byte {
 
 func newSMSDB(t *testing.T, dir, rel string) string {
 	t.Helper()
-	p := iostest.SQLite(t, dir, rel, schema,
+	p := moduletest.SQLite(t, dir, rel, schema,
 		`INSERT INTO handle (ROWID, id, service) VALUES (1, '+52 55 1234 5678', 'SMS'), (2, 'attacker@icloud.example', 'iMessage')`,
 		// 2019-08-29 23:13:30 UTC in nanoseconds since 2001.
 		`INSERT INTO message (ROWID, guid, text, handle_id, service, account, date, date_read, is_from_me)
@@ -84,7 +83,7 @@ func newSMSDB(t *testing.T, dir, rel string) string {
 		`INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me)
 		 VALUES (3, 'G3', 'ALERT: Apple detected a targeted mercenary spyware attack against your iPhone.', 0, 'iMessage', 588813400000000000, 0)`,
 	)
-	iostest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, attributedBody, handle_id, service, account, date, is_from_me)
+	moduletest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, attributedBody, handle_id, service, account, date, is_from_me)
 		VALUES (4, 'G4', NULL, ?, 2, 'iMessage', 'e:me@example.com', 588813500000000000, 0)`, typedStream("look at https://news.example.net/a"))
 	return p
 }
@@ -97,7 +96,7 @@ func TestRun(t *testing.T) {
 		t.Run(string(kind.kind), func(t *testing.T) {
 			dir := t.TempDir()
 			newSMSDB(t, dir, kind.rel)
-			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, kind.kind))
+			sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, kind.kind, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,10 +105,10 @@ func TestRun(t *testing.T) {
 			}
 			r0 := sink.Records[0]
 			m0 := r0.Data.(*Message)
-			if !iostest.Has(r0, model.KindURL, "https://badbadbad.example.org/") {
+			if !moduletest.Has(r0, model.KindURL, "https://badbadbad.example.org/") {
 				t.Errorf("link observable missing: %+v", r0.Observables)
 			}
-			if got := iostest.Descs(r0); !slices.Equal(got, []string{"sms_received", "sms_read"}) {
+			if got := moduletest.Descs(r0); !slices.Equal(got, []string{"sms_received", "sms_read"}) {
 				t.Errorf("stamps %v", got)
 			}
 			if got := r0.Times[0].Time.Format("2006-01-02 15:04:05"); got != "2019-08-29 23:13:30" {
@@ -118,7 +117,7 @@ func TestRun(t *testing.T) {
 			if m0.Handle != "+52 55 1234 5678" || m0.Direction != "received" || m0.SenderKnown != nil {
 				t.Errorf("message 1: %+v", m0)
 			}
-			if d := iostest.Descs(sink.Records[1]); !slices.Equal(d, []string{"sms_sent"}) {
+			if d := moduletest.Descs(sink.Records[1]); !slices.Equal(d, []string{"sms_sent"}) {
 				t.Errorf("sent stamps %v", d)
 			}
 			m3 := sink.Records[3].Data.(*Message)
@@ -133,7 +132,7 @@ func TestRun(t *testing.T) {
 				{model.KindEmail, "attacker@icloud.example"},
 				{model.KindEmail, "me@example.com"},
 			} {
-				if !iostest.Has(sink.Records[3], want.kind, want.v) {
+				if !moduletest.Has(sink.Records[3], want.kind, want.v) {
 					t.Errorf("record 4 lacks %s %s: %+v", want.kind, want.v, sink.Records[3].Observables)
 				}
 			}
@@ -152,12 +151,12 @@ func TestRun(t *testing.T) {
 func TestSenderKnownFromContacts(t *testing.T) {
 	dir := t.TempDir()
 	newSMSDB(t, dir, Paths[0])
-	iostest.SQLite(t, dir, "HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
+	moduletest.SQLite(t, dir, "HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
 		`CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT, Last TEXT)`,
 		`CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property INTEGER, value TEXT)`,
 		`INSERT INTO ABPerson VALUES (1, 'Ana', 'López')`,
 		`INSERT INTO ABMultiValue VALUES (1, 1, 3, '55-1234-5678')`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,20 +177,20 @@ func TestSenderKnownFromContacts(t *testing.T) {
 }
 
 func TestAbsentAndUnknownSchema(t *testing.T) {
-	_, err := iostest.RunDir(t, New(), t.TempDir())
+	_, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir())
 	if !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("empty evidence: %v, want ErrAbsent", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[0], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, body TEXT)`)
-	_, err = iostest.RunDir(t, New(), dir)
+	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, body TEXT)`)
+	_, err = moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	var se *iosdb.SchemaError
 	if !errors.As(err, &se) {
 		t.Errorf("unknown schema: %v, want SchemaError", err)
 	}
 	dir = t.TempDir()
-	iostest.File(t, dir, Paths[0], []byte("this is not sqlite, maybe still encrypted"))
-	if _, err = iostest.RunDir(t, New(), dir); err == nil || errors.Is(err, module.ErrAbsent) || !strings.Contains(err.Error(), "sms.db") {
+	moduletest.File(t, dir, Paths[0], []byte("this is not sqlite, maybe still encrypted"))
+	if _, err = moduletest.RunDir(t, Def(), source.IOSBackup, dir); err == nil || errors.Is(err, module.ErrAbsent) || !strings.Contains(err.Error(), "sms.db") {
 		t.Errorf("garbage db: %v", err)
 	}
 }
@@ -229,7 +228,7 @@ func TestWALOnlyRows(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(Paths[0]+"-wal"))); err != nil || fi.Size() == 0 {
 		t.Fatalf("fixture has no WAL content: %v", err)
 	}
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +239,7 @@ func TestWALOnlyRows(t *testing.T) {
 	if !slices.Equal(guids, []string{"old", "new"}) {
 		t.Fatalf("read %v, want [old new]", guids)
 	}
-	if !iostest.Has(sink.Records[1], model.KindURL, "http://wal.example/") {
+	if !moduletest.Has(sink.Records[1], model.KindURL, "http://wal.example/") {
 		t.Errorf("WAL row link missing")
 	}
 }
@@ -265,9 +264,9 @@ func FuzzBodyText(f *testing.F) {
 func TestLureScoring(t *testing.T) {
 	dir := t.TempDir()
 	p := newSMSDB(t, dir, Paths[0])
-	iostest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me)
+	moduletest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me)
 		VALUES (5, 'G5', 'Falleció tu padre, detalles del velorio: smsmensaje-mx.com/3589003s/', 1, 'SMS', 588813600000000000, 0)`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +290,7 @@ func TestLureScoring(t *testing.T) {
 	if n != 1 {
 		t.Errorf("threat notification reported %d times: %v", n, perRecord[3])
 	}
-	if !iostest.Has(sink.Records[4], model.KindURL, "smsmensaje-mx.com/3589003s/") {
+	if !moduletest.Has(sink.Records[4], model.KindURL, "smsmensaje-mx.com/3589003s/") {
 		t.Errorf("schemeless link observable missing: %+v", sink.Records[4].Observables)
 	}
 }
@@ -303,12 +302,12 @@ func TestLureScoring(t *testing.T) {
 func TestDatesOutsideTheRange(t *testing.T) {
 	dir := t.TempDir()
 	p := newSMSDB(t, dir, Paths[0])
-	iostest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, date_read, is_from_me) VALUES
+	moduletest.Exec(t, p, `INSERT INTO message (ROWID, guid, text, handle_id, service, date, date_read, is_from_me) VALUES
 		(5, 'G5', 'seconds past 2100', 1, 'SMS', 9500000000, 0, 0),
 		(6, 'G6', 'nanoseconds near the int64 limit', 1, 'SMS', 9223372036854775807, -9223372036854775808, 0),
 		(7, 'G7', 'a real number', 1, 'SMS', 1e300, NULL, 0),
 		(8, 'G8', 'before 1970', 1, 'SMS', -1000000000, NULL, 0)`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

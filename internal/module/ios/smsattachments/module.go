@@ -14,17 +14,18 @@ import (
 	"github.com/huella-project/huella/internal/source"
 )
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.sms_attachments" }
-func (Module) Description() string {
-	return "iMessage and MMS attachments, flagging files stored the way zero-click exploits left them."
+// Def is the ios.sms_attachments module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.sms_attachments",
+		Description: "iMessage and MMS attachments, flagging files stored the way zero-click exploits left them.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       sms.Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "sms.db", sms.Paths...)
 	if err != nil {
 		return err

@@ -5,12 +5,12 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // The MVT backup's sms.db has no attachment table.
 func TestConformanceMVTBackup(t *testing.T) {
-	if _, err := iostest.Run(t, New(), iostest.MVTBackup(t)); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t)); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("got %v, want ErrAbsent", err)
 	}
 }

@@ -8,12 +8,13 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
 	"github.com/huella-project/huella/internal/module/ios/sms"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func build(t *testing.T, dir string) {
-	iostest.SQLite(t, dir, sms.Paths[0],
+	moduletest.SQLite(t, dir, sms.Paths[0],
 		`CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT)`,
 		`CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, handle_id INTEGER, service TEXT, date INTEGER, is_from_me INTEGER)`,
 		`CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, guid TEXT, created_date INTEGER, filename TEXT, uti TEXT, mime_type TEXT, transfer_name TEXT, total_bytes INTEGER, is_outgoing INTEGER)`,
@@ -30,7 +31,7 @@ func build(t *testing.T, dir string) {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	build(t, dir)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		r := sink.Records[tt.i]
 		a := r.Data.(*Attachment)
-		if !iostest.Has(r, model.KindFilePath, tt.path) || a.Direction != tt.direction || a.Handle != tt.handle {
+		if !moduletest.Has(r, model.KindFilePath, tt.path) || a.Direction != tt.direction || a.Handle != tt.handle {
 			t.Errorf("record %d: %+v %+v", tt.i, a, r.Observables)
 		}
 		if len(r.Times) != 1 || r.Times[0].Desc != "sms_attachment" {
@@ -69,11 +70,11 @@ func TestRun(t *testing.T) {
 func TestKnownSenderPassNotFlagged(t *testing.T) {
 	dir := t.TempDir()
 	build(t, dir)
-	iostest.SQLite(t, dir, "HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
+	moduletest.SQLite(t, dir, "HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
 		`CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT)`,
 		`CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property INTEGER, value TEXT)`,
 		`INSERT INTO ABPerson VALUES (1, 'Shop')`, `INSERT INTO ABMultiValue VALUES (1, 1, 4, 'EVIL@icloud.example')`)
-	sink, err := iostest.RunDir(t, New(), dir)
+	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,14 +85,14 @@ func TestKnownSenderPassNotFlagged(t *testing.T) {
 
 func TestNoAttachmentTable(t *testing.T) {
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, sms.Paths[1], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT)`)
-	if _, err := iostest.RunDir(t, New(), dir); !errors.Is(err, module.ErrAbsent) {
+	moduletest.SQLite(t, dir, sms.Paths[1], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT)`)
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("got %v, want ErrAbsent", err)
 	}
 	dir = t.TempDir()
-	iostest.SQLite(t, dir, sms.Paths[0], `CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, path TEXT)`)
+	moduletest.SQLite(t, dir, sms.Paths[0], `CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, path TEXT)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("got %v, want SchemaError", err)
 	}
 }

@@ -19,15 +19,16 @@ import (
 
 var Patterns = []string{"ps.txt", "ps_thread.txt", "**/ps.txt", "**/ps_thread.txt"}
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.processes" }
-func (Module) Description() string {
-	return "Processes running when the sysdiagnose was taken (ps.txt, ps_thread.txt), and processes running from unusual folders."
+// Def is the ios.processes module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.processes",
+		Description: "Processes running when the sysdiagnose was taken (ps.txt, ps_thread.txt), and processes running from unusual folders.",
+		Kinds:       []source.Kind{source.IOSSysdiagnose},
+		Paths:       Patterns,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSSysdiagnose} }
 
 // Row is one process as recorded.
 type Row struct {
@@ -35,7 +36,7 @@ type Row struct {
 	Process
 }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	found := env.Find(Patterns...)
 	if len(found) == 0 {
 		return module.Absent("ps.txt")

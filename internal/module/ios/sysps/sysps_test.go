@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -58,9 +58,9 @@ func TestModule(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for p, b := range c.files {
-				iostest.File(t, dir, p, []byte(b))
+				moduletest.File(t, dir, p, []byte(b))
 			}
-			s, err := iostest.Run(t, New(), iostest.Evidence(t, dir, source.IOSSysdiagnose))
+			s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSSysdiagnose, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +81,7 @@ func TestModule(t *testing.T) {
 			}
 			found := false
 			for _, r := range s.Records {
-				found = found || iostest.Has(r, model.KindProcess, c.wantProcessNamed)
+				found = found || moduletest.Has(r, model.KindProcess, c.wantProcessNamed)
 			}
 			if !found {
 				t.Errorf("no process %s", c.wantProcessNamed)

@@ -16,17 +16,18 @@ var Paths = []string{
 	"private/var/mobile/Library/TCC/TCC.db",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.tcc" }
-func (Module) Description() string {
-	return "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes."
+// Def is the ios.tcc module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.tcc",
+		Description: "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "TCC.db", Paths...)
 	if err != nil {
 		return err

@@ -4,14 +4,14 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_tcc.py: 11 entries, 11 events; the first is
 // kTCCServiceUbiquity / com.apple.Preferences / allowed; the last client is
 // "Launch" (which the generated test indicators name as a process).
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestConformanceMVTBackup(t *testing.T) {
 		t.Errorf("first %+v", g)
 	}
 	last := sink.Records[10]
-	if g := last.Data.(*Grant); g.Service != "kTCCServiceLiverpool" || g.Client != "Launch" || !iostest.Has(last, model.KindProcess, "Launch") {
+	if g := last.Data.(*Grant); g.Service != "kTCCServiceLiverpool" || g.Client != "Launch" || !moduletest.Has(last, model.KindProcess, "Launch") {
 		t.Errorf("last %+v %+v", g, last.Observables)
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/source"
 )
 
 func TestSchemas(t *testing.T) {
@@ -34,8 +35,8 @@ func TestSchemas(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			iostest.SQLite(t, dir, Paths[0], tt.stmts...)
-			sink, err := iostest.RunDir(t, New(), dir)
+			moduletest.SQLite(t, dir, Paths[0], tt.stmts...)
+			sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,10 +49,10 @@ func TestSchemas(t *testing.T) {
 					t.Errorf("row %d: %+v times %v", i, g, r.Times)
 				}
 			}
-			if !iostest.Has(sink.Records[1], model.KindFilePath, "/usr/libexec/evil") || !iostest.Has(sink.Records[1], model.KindProcess, "evil") {
+			if !moduletest.Has(sink.Records[1], model.KindFilePath, "/usr/libexec/evil") || !moduletest.Has(sink.Records[1], model.KindProcess, "evil") {
 				t.Errorf("path client observables %+v", sink.Records[1].Observables)
 			}
-			if !iostest.Has(sink.Records[2], model.KindProcess, "Launch") || !iostest.Has(sink.Records[0], model.KindAppID, "com.example.app") {
+			if !moduletest.Has(sink.Records[2], model.KindProcess, "Launch") || !moduletest.Has(sink.Records[0], model.KindAppID, "com.example.app") {
 				t.Errorf("observables %+v %+v", sink.Records[0].Observables, sink.Records[2].Observables)
 			}
 		})
@@ -59,13 +60,13 @@ func TestSchemas(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[1], `CREATE TABLE access (service TEXT, client TEXT, verdict INTEGER)`)
+	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE access (service TEXT, client TEXT, verdict INTEGER)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

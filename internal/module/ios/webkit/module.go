@@ -27,29 +27,31 @@ var SessionLogPatterns = []string{
 	"private/var/mobile/Library/WebClips/*/Storage/full_browsing_session_resourceLog.plist",
 }
 
-type Statistics struct{}
-
-func NewStatistics() module.Module { return Statistics{} }
-
-func (Statistics) Name() string { return "ios.webkit_resource_load_statistics" }
-func (Statistics) Description() string {
-	return "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them."
+// Defs are ios.webkit_resource_load_statistics and ios.webkit_session_resource_log.
+func Defs() []module.Def {
+	return []module.Def{
+		{
+			Name:        "ios.webkit_resource_load_statistics",
+			Description: "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       StatisticsPatterns,
+			Run:         runStatistics,
+		},
+		{
+			Name:        "ios.webkit_session_resource_log",
+			Description: "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.",
+			Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+			Paths:       SessionLogPatterns,
+			Run:         runSessionLog,
+		},
+	}
 }
-func (Statistics) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (Statistics) Run(ctx context.Context, env *module.Env) error {
+
+func runStatistics(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "WebKit observations.db", StatisticsPatterns, parseObservations)
 }
 
-type SessionLog struct{}
-
-func NewSessionLog() module.Module { return SessionLog{} }
-
-func (SessionLog) Name() string { return "ios.webkit_session_resource_log" }
-func (SessionLog) Description() string {
-	return "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains."
-}
-func (SessionLog) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
-func (SessionLog) Run(ctx context.Context, env *module.Env) error {
+func runSessionLog(ctx context.Context, env *module.Env) error {
 	return iosdb.EachFile(ctx, env, "WebKit full_browsing_session_resourceLog.plist", SessionLogPatterns, parseSessionLog)
 }
 

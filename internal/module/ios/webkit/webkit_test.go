@@ -8,11 +8,12 @@ import (
 
 	"howett.net/plist"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
-	_ "modernc.org/sqlite"
 )
 
 func buildObservations(t *testing.T, dir, logical string, full bool) {
@@ -58,7 +59,7 @@ func TestObservations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			buildObservations(t, dir, tc.path, tc.full)
-			s, err := moduletest.RunDir(t, NewStatistics(), tc.kind, dir)
+			s, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.webkit_resource_load_statistics"), tc.kind, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +78,7 @@ func TestObservations(t *testing.T) {
 			}
 		})
 	}
-	if _, err := moduletest.RunDir(t, NewStatistics(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.webkit_resource_load_statistics"), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("absent: %v", err)
 	}
 }
@@ -104,7 +105,7 @@ func TestSessionLog(t *testing.T) {
 	if err := os.WriteFile(p, resourceLog(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := moduletest.RunDir(t, NewSessionLog(), source.IOSBackup, dir)
+	s, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.webkit_session_resource_log"), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

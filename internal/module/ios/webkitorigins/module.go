@@ -24,36 +24,33 @@ const (
 	maxEntries = 200_000
 )
 
-type originModule struct {
-	name, desc, event string
-	dirs              []string
+// Defs are ios.webkit_indexeddb, ios.webkit_localstorage and
+// ios.webkit_safariviewservice.
+func Defs() []module.Def {
+	return []module.Def{
+		origins("ios.webkit_indexeddb", "webkit_indexeddb",
+			"WebKit IndexedDB folders: the web origins that stored data in apps and Safari.",
+			appData+"Library/WebKit/WebsiteData/IndexedDB", "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB"),
+		origins("ios.webkit_localstorage", "webkit_local_storage",
+			"WebKit LocalStorage files: the web origins that stored data in apps and Safari.",
+			appData+"Library/WebKit/WebsiteData/LocalStorage", "private/var/mobile/Library/WebKit/WebsiteData/LocalStorage"),
+		// Links opened inside apps (SFSafariViewController), where one-click
+		// exploits often land.
+		origins("ios.webkit_safariviewservice", "webkit_safari_view_service",
+			"SafariViewService website data: the web origins of links opened inside apps.",
+			svs, svs+"/LocalStorage", svs+"/IndexedDB"),
+	}
 }
 
-// NewIndexedDB is ios.webkit_indexeddb.
-func NewIndexedDB() module.Module {
-	return &originModule{name: "ios.webkit_indexeddb", event: "webkit_indexeddb",
-		desc: "WebKit IndexedDB folders: the web origins that stored data in apps and Safari.",
-		dirs: []string{appData + "Library/WebKit/WebsiteData/IndexedDB", "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB"}}
+// origins is a module listing the entries of the folders dirs, stamped event.
+func origins(name, event, desc string, dirs ...string) module.Def {
+	entries := make([]string, len(dirs))
+	for i, d := range dirs {
+		entries[i] = d + "/*"
+	}
+	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{source.IOSFS}, Paths: entries,
+		Run: func(ctx context.Context, env *module.Env) error { return run(ctx, env, event, dirs) }}
 }
-
-// NewLocalStorage is ios.webkit_localstorage.
-func NewLocalStorage() module.Module {
-	return &originModule{name: "ios.webkit_localstorage", event: "webkit_local_storage",
-		desc: "WebKit LocalStorage files: the web origins that stored data in apps and Safari.",
-		dirs: []string{appData + "Library/WebKit/WebsiteData/LocalStorage", "private/var/mobile/Library/WebKit/WebsiteData/LocalStorage"}}
-}
-
-// NewSafariViewService is ios.webkit_safariviewservice: links opened inside
-// apps (SFSafariViewController), where one-click exploits often land.
-func NewSafariViewService() module.Module {
-	return &originModule{name: "ios.webkit_safariviewservice", event: "webkit_safari_view_service",
-		desc: "SafariViewService website data: the web origins of links opened inside apps.",
-		dirs: []string{svs, svs + "/LocalStorage", svs + "/IndexedDB"}}
-}
-
-func (m *originModule) Name() string         { return m.name }
-func (m *originModule) Description() string  { return m.desc }
-func (m *originModule) Kinds() []source.Kind { return []source.Kind{source.IOSFS} }
 
 // Origin is one storage folder or file named after a web origin.
 type Origin struct {
@@ -63,10 +60,10 @@ type Origin struct {
 	Time   time.Time `json:"time,omitzero"` // the entry's modification time
 }
 
-func (m *originModule) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env, event string, dirs []string) error {
 	fsys := env.Evidence.FS
 	var folders []string
-	for _, pat := range m.dirs {
+	for _, pat := range dirs {
 		got, err := fs.Glob(fsys, pat)
 		if err != nil {
 			return fmt.Errorf("%s: %w", pat, err)
@@ -78,7 +75,7 @@ func (m *originModule) Run(ctx context.Context, env *module.Env) error {
 		}
 	}
 	if len(folders) == 0 {
-		return module.Absent(strings.Join(m.dirs, ", "))
+		return module.Absent(strings.Join(dirs, ", "))
 	}
 	for _, dir := range folders {
 		if ctx.Err() != nil {
@@ -105,9 +102,9 @@ func (m *originModule) Run(ctx context.Context, env *module.Env) error {
 				o.Time = fi.ModTime()
 			}
 			r := &model.Record{Source: path.Join(dir, e.Name()), Data: &o,
-				Summary: fmt.Sprintf("%s stored data for %s", m.event, u)}
+				Summary: fmt.Sprintf("%s stored data for %s", event, u)}
 			r.Add(model.KindURL, u, "folder")
-			r.Stamp(o.Time, m.event)
+			r.Stamp(o.Time, event)
 			env.Emit(r)
 		}
 	}

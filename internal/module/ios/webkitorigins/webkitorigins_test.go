@@ -9,7 +9,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -41,7 +41,7 @@ func TestModules(t *testing.T) {
 				t.Fatal(err)
 			}
 		} else {
-			iostest.File(t, dir, rel, []byte("x"))
+			moduletest.File(t, dir, rel, []byte("x"))
 		}
 		if err := os.Chtimes(p, when, when); err != nil {
 			t.Fatal(err)
@@ -53,28 +53,28 @@ func TestModules(t *testing.T) {
 	mk(app+"Library/WebKit/WebsiteData/LocalStorage/https_news.example_0.localstorage-shm", false)
 	mk(app+"SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/LocalStorage/http_lure.example_0.localstorage", false)
 	for _, c := range []struct {
-		m    module.Module
+		m    module.Def
 		want []string
 	}{
-		{NewIndexedDB(), []string{"https://evil.example"}},
-		{NewLocalStorage(), []string{"https://news.example"}},
-		{NewSafariViewService(), []string{"http://lure.example"}},
+		{moduletest.Find(t, Defs(), "ios.webkit_indexeddb"), []string{"https://evil.example"}},
+		{moduletest.Find(t, Defs(), "ios.webkit_localstorage"), []string{"https://news.example"}},
+		{moduletest.Find(t, Defs(), "ios.webkit_safariviewservice"), []string{"http://lure.example"}},
 	} {
-		s, err := iostest.Run(t, c.m, iostest.Evidence(t, dir, source.IOSFS))
+		s, err := moduletest.Run(t, c.m, moduletest.Evidence(t, source.IOSFS, dir))
 		if err != nil {
-			t.Fatalf("%s: %v", c.m.Name(), err)
+			t.Fatalf("%s: %v", c.m.Name, err)
 		}
 		if len(s.Records) != len(c.want) {
-			t.Fatalf("%s: %d records", c.m.Name(), len(s.Records))
+			t.Fatalf("%s: %d records", c.m.Name, len(s.Records))
 		}
 		for i, w := range c.want {
 			r := s.Records[i]
-			if !iostest.Has(r, model.KindURL, w) || !r.Times[0].Time.Equal(when) {
-				t.Errorf("%s: %+v", c.m.Name(), r)
+			if !moduletest.Has(r, model.KindURL, w) || !r.Times[0].Time.Equal(when) {
+				t.Errorf("%s: %+v", c.m.Name, r)
 			}
 		}
-		if _, err := iostest.Run(t, c.m, iostest.Evidence(t, t.TempDir(), source.IOSFS)); err == nil {
-			t.Errorf("%s: clean twin should be absent", c.m.Name())
+		if _, err := moduletest.Run(t, c.m, moduletest.Evidence(t, source.IOSFS, t.TempDir())); err == nil {
+			t.Errorf("%s: clean twin should be absent", c.m.Name)
 		}
 	}
 }

@@ -21,17 +21,18 @@ var Paths = []string{
 	"private/var/mobile/Containers/Shared/AppGroup/*/ChatStorage.sqlite",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.whatsapp" }
-func (Module) Description() string {
-	return "WhatsApp messages and their links, chat sessions and LID-to-phone-number pairs."
+// Def is the ios.whatsapp module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.whatsapp",
+		Description: "WhatsApp messages and their links, chat sessions and LID-to-phone-number pairs.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "WhatsApp ChatStorage.sqlite", Paths...)
 	if err != nil {
 		return err

@@ -4,14 +4,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_whatsapp.py: 3 messages, 2 chat sessions, 1 LID
 // pair (LID.sqlite is on disk but not in Manifest.db); the link
 // https://example.org/news; Alice's @lid chat resolves to +14155550100.
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}

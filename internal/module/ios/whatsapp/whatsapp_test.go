@@ -8,12 +8,12 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
 func build(t *testing.T, dir, folder string, withLID bool) {
-	iostest.SQLite(t, dir, folder+"/ChatStorage.sqlite",
+	moduletest.SQLite(t, dir, folder+"/ChatStorage.sqlite",
 		`CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZFROMJID TEXT, ZTOJID TEXT, ZTEXT TEXT, ZMESSAGEDATE REAL, ZISFROMME INTEGER)`,
 		`CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZCONTACTJID TEXT, ZPARTNERNAME TEXT, ZSESSIONTYPE INTEGER, ZMESSAGECOUNTER INTEGER, ZLASTMESSAGEDATE REAL, ZGROUPINFO INTEGER)`,
 		`CREATE TABLE ZWAGROUPINFO (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER, ZCREATIONDATE REAL)`,
@@ -29,7 +29,7 @@ func build(t *testing.T, dir, folder string, withLID bool) {
 		`INSERT INTO ZWACHATSESSION VALUES (1, '100000000000001@lid', 'Alice Example', 0, 2, 778100000, NULL),
 		 (2, '120000000000000001@g.us', 'Example Group', 1, 5, 778300000, 1)`)
 	if withLID {
-		iostest.SQLite(t, dir, folder+"/LID.sqlite",
+		moduletest.SQLite(t, dir, folder+"/LID.sqlite",
 			`CREATE TABLE ZWAPHONENUMBERLIDPAIR (Z_PK INTEGER PRIMARY KEY, ZTIMESTAMP REAL, ZLID TEXT, ZPHONENUMBER TEXT)`,
 			`INSERT INTO ZWAPHONENUMBERLIDPAIR VALUES (1, 777800000, '100000000000001', '14155550100')`)
 	}
@@ -50,7 +50,7 @@ func TestRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			build(t, dir, tt.folder, tt.withLID)
-			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, tt.kind))
+			sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, tt.kind, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestRun(t *testing.T) {
 			if l := msgs[3].Data.(*Message).Links; !slices.Equal(l, []string{"evil-news.com.mx/1234567s", "https://preview.example/x"}) {
 				t.Errorf("preview links (own media host excluded) %v", l)
 			}
-			if !iostest.Has(msgs[1], model.KindURL, "https://example.org/news") {
+			if !moduletest.Has(msgs[1], model.KindURL, "https://example.org/news") {
 				t.Error("url observable missing")
 			}
 			alice := byType["chat_session"][0].Data.(*Session)
@@ -91,7 +91,7 @@ func TestRun(t *testing.T) {
 				t.Errorf("alice %+v", alice)
 			}
 			group := byType["chat_session"][1]
-			if d := iostest.Descs(group); !slices.Equal(d, []string{"group_created", "chat_first_message", "chat_last_message"}) {
+			if d := moduletest.Descs(group); !slices.Equal(d, []string{"group_created", "chat_first_message", "chat_last_message"}) {
 				t.Errorf("group stamps %v", d)
 			}
 		})
@@ -99,13 +99,13 @@ func TestRun(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
 	dir := t.TempDir()
-	iostest.SQLite(t, dir, Paths[0], `CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZBODY TEXT)`)
+	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZBODY TEXT)`)
 	var se *iosdb.SchemaError
-	if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}
 }

@@ -20,17 +20,18 @@ var Paths = []string{
 	"private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite",
 }
 
-type Module struct{}
-
-func New() module.Module { return Module{} }
-
-func (Module) Name() string { return "ios.whatsapp_contacts" }
-func (Module) Description() string {
-	return "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates."
+// Def is the ios.whatsapp_contacts module.
+func Def() module.Def {
+	return module.Def{
+		Name:        "ios.whatsapp_contacts",
+		Description: "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.",
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Paths:       Paths,
+		Run:         run,
+	}
 }
-func (Module) Kinds() []source.Kind { return []source.Kind{source.IOSBackup, source.IOSFS} }
 
-func (Module) Run(ctx context.Context, env *module.Env) error {
+func run(ctx context.Context, env *module.Env) error {
 	db, err := iosdb.Open(env, "WhatsApp ContactsV2.sqlite", Paths...)
 	if err != nil {
 		return err

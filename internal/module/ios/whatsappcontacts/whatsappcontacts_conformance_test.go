@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 )
 
 // MVT tests/ios_backup/test_whatsapp_contacts.py: Alice and Bob with their
 // disappearing-mode, about and update times; 5 timeline events; no alerts.
 func TestConformanceMVTBackup(t *testing.T) {
-	sink, err := iostest.Run(t, New(), iostest.MVTBackup(t))
+	sink, err := moduletest.Run(t, Def(), moduletest.MVTBackup(t))
 	if err != nil {
 		t.Fatal(err)
 	}

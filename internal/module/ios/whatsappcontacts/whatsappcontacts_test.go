@@ -10,7 +10,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/iosdb"
-	"github.com/huella-project/huella/internal/module/ios/iostest"
+	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -20,7 +20,7 @@ const fullSchema = `CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY
  ZABOUTEXPIRATIONTIMESTAMP REAL, ZLASTUPDATED REAL, ZPHONESTATUS INTEGER)`
 
 func build(t *testing.T, dir, rel string) {
-	iostest.SQLite(t, dir, rel, fullSchema,
+	moduletest.SQLite(t, dir, rel, fullSchema,
 		`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES
 		 (1, 'Alice Example', 'Alice', 'Example', 'alice.example', NULL, '+14155550100', '14155550100@s.whatsapp.net',
 		  '100000000000001@lid', 'Hey there! I am using WhatsApp.', NULL, 86400.0, 775000000, 774000000, 777000000, 776000000, 1),
@@ -42,7 +42,7 @@ func TestRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			build(t, dir, tt.folder+"/ContactsV2.sqlite")
-			sink, err := iostest.Run(t, New(), iostest.Evidence(t, dir, tt.kind))
+			sink, err := moduletest.Run(t, Def(), moduletest.Evidence(t, tt.kind, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,15 +62,15 @@ func TestRun(t *testing.T) {
 			for i, w := range want {
 				r := sink.Records[i]
 				c := r.Data.(*Contact)
-				if c.Name() != w.name || c.DisappearingLabel != w.label || c.DisappearingOn != w.on || !slices.Equal(iostest.Descs(r), w.stamps) {
-					t.Errorf("row %d: name %q label %q on %v stamps %v", i, c.Name(), c.DisappearingLabel, c.DisappearingOn, iostest.Descs(r))
+				if c.Name() != w.name || c.DisappearingLabel != w.label || c.DisappearingOn != w.on || !slices.Equal(moduletest.Descs(r), w.stamps) {
+					t.Errorf("row %d: name %q label %q on %v stamps %v", i, c.Name(), c.DisappearingLabel, c.DisappearingOn, moduletest.Descs(r))
 				}
 			}
 			alice := sink.Records[0]
 			if !strings.Contains(alice.Summary, "14155550100@s.whatsapp.net (Alice Example)") || !strings.Contains(alice.Summary, `"Hey there! I am using WhatsApp."`) {
 				t.Errorf("summary %q", alice.Summary)
 			}
-			if !iostest.Has(sink.Records[2], model.KindURL, "evil-news.com.mx/abc") {
+			if !moduletest.Has(sink.Records[2], model.KindURL, "evil-news.com.mx/abc") {
 				t.Errorf("about link not exposed: %+v", sink.Records[2].Observables)
 			}
 		})
@@ -80,7 +80,7 @@ func TestRun(t *testing.T) {
 func TestDirectory(t *testing.T) {
 	dir := t.TempDir()
 	build(t, dir, Paths[0])
-	env := module.NewEnv(iostest.Evidence(t, dir, source.IOSBackup), "t", &iostest.Sink{}, nil)
+	env := module.NewEnv(moduletest.Evidence(t, source.IOSBackup, dir), "t", &moduletest.Sink{}, nil)
 	d, err := Load(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
@@ -107,10 +107,10 @@ func TestDirectory(t *testing.T) {
 }
 
 func TestAbsentAndSchema(t *testing.T) {
-	if _, err := iostest.RunDir(t, New(), t.TempDir()); !errors.Is(err, module.ErrAbsent) {
+	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)
 	}
-	env := module.NewEnv(iostest.Evidence(t, t.TempDir(), source.IOSBackup), "t", &iostest.Sink{}, nil)
+	env := module.NewEnv(moduletest.Evidence(t, source.IOSBackup, t.TempDir()), "t", &moduletest.Sink{}, nil)
 	if d, err := Load(context.Background(), env); !errors.Is(err, module.ErrAbsent) || d.Len() != 0 {
 		t.Errorf("Load on empty evidence: %v", err)
 	}
@@ -119,9 +119,9 @@ func TestAbsentAndSchema(t *testing.T) {
 		`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME TEXT)`,
 	} {
 		dir := t.TempDir()
-		iostest.SQLite(t, dir, Paths[0], stmt)
+		moduletest.SQLite(t, dir, Paths[0], stmt)
 		var se *iosdb.SchemaError
-		if _, err := iostest.RunDir(t, New(), dir); !errors.As(err, &se) {
+		if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 			t.Errorf("%s: %v", stmt, err)
 		}
 	}

@@ -1,6 +1,4 @@
-// Package iostest builds iOS evidence trees at test time and runs a module
-// over them, capturing what it emits. Only tests import it.
-package iostest
+package moduletest
 
 import (
 	"context"
@@ -8,41 +6,19 @@ import (
 	"os"
 	"testing"
 
+	"howett.net/plist"
+	_ "modernc.org/sqlite"
+
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/testutil"
-	"howett.net/plist"
-	_ "modernc.org/sqlite"
 )
-
-// Sink records everything a module reports.
-type Sink = moduletest.Sink
-
-// Evidence wraps a folder laid out as the logical tree of kind.
-func Evidence(t testing.TB, dir string, kind source.Kind) *source.Evidence {
-	t.Helper()
-	return moduletest.Evidence(t, kind, dir)
-}
-
-// Run runs m over ev and returns what it emitted plus its error.
-func Run(t testing.TB, m module.Module, ev *source.Evidence) (*Sink, error) {
-	t.Helper()
-	return moduletest.Run(t, m, ev)
-}
-
-// RunDir is Run over a folder as an iOS backup's logical tree.
-func RunDir(t testing.TB, m module.Module, dir string) (*Sink, error) {
-	t.Helper()
-	return moduletest.RunDir(t, m, source.IOSBackup, dir)
-}
 
 // SQLite creates the database at dir/rel (making folders) and runs stmts.
 func SQLite(t testing.TB, dir, rel string, stmts ...string) string {
 	t.Helper()
-	p := moduletest.MkdirFor(t, dir, rel)
+	p := MkdirFor(t, dir, rel)
 	db, err := sql.Open("sqlite", p)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +58,7 @@ func Plist(t testing.TB, dir, rel string, v any) string {
 // File writes raw bytes at dir/rel.
 func File(t testing.TB, dir, rel string, b []byte) string {
 	t.Helper()
-	p := moduletest.MkdirFor(t, dir, rel)
+	p := MkdirFor(t, dir, rel)
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}

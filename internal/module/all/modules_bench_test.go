@@ -1,4 +1,4 @@
-package iostest_test
+package all_test
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func (s *countSink) Artifact(string, string)           {}
 
 // BenchmarkHotModules runs the slowest iOS modules over a bench/gen corpus:
 //
-//	HUELLA_BENCH_CORPUS=/tmp/corpus-200k go test -run '^$' -bench HotModules -benchtime 1x ./internal/module/ios/iostest
+//	HUELLA_BENCH_CORPUS=/tmp/corpus-200k go test -run '^$' -bench HotModules -benchtime 1x ./internal/module/all
 func BenchmarkHotModules(b *testing.B) {
 	corpus := os.Getenv("HUELLA_BENCH_CORPUS")
 	if corpus == "" {
@@ -40,12 +40,12 @@ func BenchmarkHotModules(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ev.Close()
-	for _, m := range []module.Module{sms.New(), safarihistory.New(), manifest.New(), datausage.New(), whatsapp.New()} {
-		b.Run(m.Name(), func(b *testing.B) {
+	for _, m := range []module.Def{sms.Def(), safarihistory.Def(), manifest.Def(), datausage.Def(), whatsapp.Def()} {
+		b.Run(m.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sink := &countSink{}
-				if err := m.Run(ctx, module.NewEnv(ev, m.Name(), sink, nil)); err != nil {
+				if err := m.Run(ctx, module.NewEnv(ev, m.Name, sink, nil)); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportMetric(float64(sink.records.Load()), "records")
