@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -200,6 +201,9 @@ func TestForcedUnknownLayoutIsAGap(t *testing.T) {
 	if len(gaps) != 1 || !strings.Contains(gaps[0].Detail, "no known layout") || !strings.Contains(gaps[0].Detail, "other/, stuff/") {
 		t.Fatalf("gaps = %+v", gaps)
 	}
+	if gaps[0].Cause != coverage.NothingFound || !strings.Contains(gaps[0].Fix, "give the root folder") {
+		t.Errorf("gap %+v: want nothing_found with the folder to give", gaps[0])
+	}
 	if !strings.Contains(gaps[0].Detail, "6 of the 6 artifacts") {
 		t.Errorf("gap does not count the missing artifacts: %s", gaps[0].Detail)
 	}
@@ -221,7 +225,7 @@ func TestExpectedArtifacts(t *testing.T) {
 	dir = t.TempDir()
 	samplegenFile(t, dir, "private/var/mobile/Media/x.jpg", "x")
 	ev = openDump(t, dir, false)
-	if g := ev.GapList(); len(g) != 1 || !strings.Contains(g[0].Detail, "none of the artifacts") {
+	if g := ev.GapList(); len(g) != 1 || g[0].Cause != coverage.NotChecked || !strings.Contains(g[0].Detail, "none is in this dump") || !strings.Contains(g[0].Detail, "TCC.db") || g[0].Fix == "" {
 		t.Errorf("gaps = %+v", g)
 	}
 }

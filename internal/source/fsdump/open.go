@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"howett.net/plist"
-
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -172,10 +171,14 @@ var Expected = []struct{ What, Path string }{
 	{"shutdown log (shutdown.log)", "private/var/db/diagnostics/shutdown.log"},
 }
 
-// checkExpected says which expected artifacts the dump lacks: a note when
-// some are missing; a part not checked when all are, or when the layout
-// was not recognised, naming what the top of the evidence holds so the
-// analyst sees at once which folder to give instead.
+// checkExpected says which expected artifacts the dump lacks. Some
+// missing is a note (a phone that never used an app, a file the
+// extraction tool skipped: each module that reads one says so). All
+// missing, or no layout recognised (a forced --type ios-fs), is a part not
+// checked, naming what the top of the evidence holds so the analyst sees
+// at once which folder to give: a tree read from the wrong top, or an
+// extraction of one app's folder, is never taken for a phone with nothing
+// on it.
 func checkExpected(ev *source.Evidence, v *View, recognised bool, pr probe) {
 	var absent []string
 	for _, x := range Expected {
@@ -183,15 +186,16 @@ func checkExpected(ev *source.Evidence, v *View, recognised bool, pr probe) {
 			absent = append(absent, x.What+" at /"+x.Path)
 		}
 	}
-	top := topLevel(pr)
 	switch {
 	case !recognised:
-		ev.NotChecked(coverage.Gap{Part: "this file-system dump", Cause: coverage.NotChecked,
-			Detail: fmt.Sprintf("no known layout was found (private/var, or UFED's filesystem1/ and filesystem2/); its top holds %s; %d of the %d artifacts every iPhone holds are missing", top, len(absent), len(Expected)),
-			Fix:    "give the folder or archive whose top holds private/var (or UFED's filesystem1/ and filesystem2/)"})
+		// NothingFound's usual fix (give the root folder, or the right
+		// --type) is the one; the Fix says which root that is.
+		ev.NotChecked(coverage.Gap{Part: "this file-system dump", Cause: coverage.NothingFound,
+			Detail: fmt.Sprintf("no known layout was found (private/var, or UFED's filesystem1/ and filesystem2/); its top holds %s; %d of the %d artifacts every iPhone holds are missing", topLevel(pr), len(absent), len(Expected)),
+			Fix:    "give the root folder of the evidence: the folder or archive whose top holds private/var (or UFED's filesystem1/ and filesystem2/), or the right --type"})
 	case len(absent) == len(Expected):
-		ev.NotChecked(coverage.Gap{Part: "this file-system dump", Cause: coverage.NotChecked,
-			Detail: "none of the artifacts every iPhone holds was found: " + strings.Join(absent, "; ") + "; its top holds " + top,
+		ev.NotChecked(coverage.Gap{Part: "every artifact an iPhone always holds", Cause: coverage.NotChecked,
+			Detail: "none is in this dump (an extraction of part of the phone?): " + strings.Join(absent, "; ") + "; its top holds " + topLevel(pr),
 			Fix:    "check that the extraction is complete (a full file system, not one app or folder) and give its top folder"})
 	case len(absent) > 0:
 		ev.Note("not in this dump (each module that reads one says so): " + strings.Join(absent, "; "))
@@ -211,17 +215,13 @@ func readSystemVersion(ev *source.Evidence) {
 		}
 		return
 	}
-	var sv struct {
-		ProductVersion      string `plist:"ProductVersion"`
-		ProductBuildVersion string `plist:"ProductBuildVersion"`
-		ProductName         string `plist:"ProductName"`
-	}
-	if _, err := plist.Unmarshal(b, &sv); err != nil {
+	sv, err := plistx.DecodeDict(b, plistx.Limits{MaxBytes: 1 << 20, MaxNodes: 1000})
+	if err != nil {
 		ev.Note(name + ": not a readable property list: " + err.Error())
 		return
 	}
-	ev.Device.OSVersion = sv.ProductVersion
-	ev.Device.Build = sv.ProductBuildVersion
+	ev.Device.OSVersion, _ = sv["ProductVersion"].(string)
+	ev.Device.Build, _ = sv["ProductBuildVersion"].(string)
 }
 
 // shadowed counts the files hidden where partitions overlap (a file in
