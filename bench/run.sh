@@ -16,6 +16,9 @@
 #   MICRO=0 ENCRYPTED=0 FS_PATHS=0 bench/run.sh    # backups only
 #   SCALES=100000 REPEAT=3 MICRO=0 ENCRYPTED=0 FS_PATHS=0 bench/run.sh
 #                                                  # report cost, 3 pairs
+#
+# With ../shared present, a dump rebuilt from a real image's file list
+# (fs-real) is checked after the 1M-file one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=0
@@ -106,6 +109,19 @@ if [ "$FS_PATHS" != 0 ]; then
     read -r w c < <(secs "$res/time-$l.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2/1024 }' "$res/time-$l.txt")
     echo "|   target       | $FS_LAYOUT dump of $FS_PATHS files, default check: ${w} s (CPU ${c} s), ${rss} MB; target ≤ 10 s, ≤ 300 MB |"
+  done
+fi
+
+# A real iPhone's file list (../shared/realdata/ffs-paths: 474,146 files of
+# a public iOS 15 image) rebuilt as empty files around the planted
+# databases: the real shape and size of a dump, and every database and
+# crash report in it 0 bytes (present but empty).
+real=${REAL_PATHS:-../shared/realdata/ffs-paths/josh-hickman-ios15.csv.zip}
+if [ "$FS_PATHS" != 0 ] && [ -f "$real" ]; then
+  l=fs-real
+  dir=$(corpus_for 10000 "$l-$FS_LAYOUT" --fs-paths 1000000 --layout "$FS_LAYOUT" --paths-from "$real")
+  for _ in $(seq "$REPEAT"); do
+    run_check "$l" "$dir"
   done
 fi
 

@@ -149,7 +149,10 @@ func GenerateIOSDump(out string, o DumpOptions) (*Expected, error) {
 		return nil, err
 	}
 	files = append(files, filler...)
-	slices.SortFunc(files, func(a, b dumpFile) int { return strings.Compare(a.path, b.path) })
+	// Stable, so where a real image's list names a planted database (its
+	// History.db, its SystemVersion.plist) the planted file, listed first,
+	// is the one kept.
+	slices.SortStableFunc(files, func(a, b dumpFile) int { return strings.Compare(a.path, b.path) })
 	files = slices.CompactFunc(files, func(a, b dumpFile) bool { return a.path == b.path })
 	// A name that is a file in one place and a folder in another (it
 	// happens in real lists) stays a folder.
