@@ -23,11 +23,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/links"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/ios/filetree"
 	"github.com/huella-project/huella/internal/scan"
+	"github.com/huella-project/huella/internal/testutil"
 )
 
 func main() {
@@ -58,7 +59,7 @@ func run(shared string) error {
 // onlyShortener says the link is a shortened link and nothing else.
 func worst(link string) (model.Severity, bool) {
 	w, only := model.Severity(-1), true
-	for _, f := range heuristics.CheckLink(link) {
+	for _, f := range links.CheckLink(link) {
 		w = max(w, f.Severity)
 		if f.Rule != "link.url.shortened" {
 			only = false
@@ -206,7 +207,7 @@ func paths(zipFile string, all *indicators.Set) error {
 				rc.Close()
 				return err
 			}
-			p, ok := devicePath(rec[0])
+			p, ok := testutil.DevicePath(rec[0])
 			if !ok {
 				continue
 			}
@@ -233,18 +234,6 @@ func paths(zipFile string, all *indicators.Set) error {
 		fmt.Printf("\nFindings: %s.\n", strings.Join(examples, "; "))
 	}
 	return nil
-}
-
-// devicePath maps the image list's Cellebrite layout to device paths:
-// filesystem1/ is /, filesystem2/ is /private/var.
-func devicePath(p string) (string, bool) {
-	switch {
-	case strings.HasPrefix(p, "filesystem1/"):
-		return "/" + strings.TrimPrefix(p, "filesystem1/"), true
-	case strings.HasPrefix(p, "filesystem2/"):
-		return "/private/var/" + strings.TrimPrefix(p, "filesystem2/"), true
-	}
-	return "", false
 }
 
 func pct(a, b int) float64 {

@@ -565,20 +565,18 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 			return err
 		}
 		var keyRows [][]any
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var id int64
 			var packed []byte
 			if err := rows.Scan(&id, &packed); err != nil {
-				rows.Close()
 				return err
 			}
 			l.res.NewValues++
 			for _, c := range unpackCodes(packed) {
 				keyRows = append(keyRows, []any{c, int32(id)})
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 		if err := t.copyFrom(ctx, "val_keys", []string{"k", "val_id"}, keyRows); err != nil {

@@ -160,18 +160,16 @@ func (s *Store) Detail(ctx context.Context, name string) (CaseDetail, error) {
 	if err != nil {
 		return d, err
 	}
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var h CaseHunt
 		var started string
 		if err := rows.Scan(&h.Hunt, &started, &h.Checked, &h.Candidates, &h.NewFindings, &h.Highest, &h.Status); err != nil {
-			rows.Close()
-			return d, err
+			return err
 		}
 		h.Started = parseTS(started)
 		d.Hunts = append(d.Hunts, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return d, err
 	}
 	// From the observations (indexed by run), not run_vals (keyed by value).
@@ -199,13 +197,12 @@ func (s *Store) runs(ctx context.Context, caseID int64) ([]Run, error) {
 		return nil, err
 	}
 	var out []Run
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var r Run
 		var added, command, started, finished, kind, device, ind, mods, sum string
 		if err := rows.Scan(&r.ID, &added, &r.ResultsDir, &r.Tool.Version, &r.Tool.Commit, &command, &started, &finished,
 			&kind, &r.Evidence.Path, &device, &ind, &mods, &sum, &r.Records, &r.Observations); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		r.Tool.Name = "huella"
 		r.Added, r.Started, r.Finished = parseTS(added), parseTS(started), parseTS(finished)
@@ -215,14 +212,12 @@ func (s *Store) runs(ctx context.Context, caseID int64) ([]Run, error) {
 			v  any
 		}{{command, &r.Command}, {device, &r.Evidence.Device}, {ind, &r.Indicators}, {mods, &r.Modules}, {sum, &r.Summary}} {
 			if err := json.Unmarshal([]byte(x.js), x.v); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("stored run %d: %w", r.ID, err)
+				return fmt.Errorf("stored run %d: %w", r.ID, err)
 			}
 		}
 		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -231,16 +226,14 @@ func (s *Store) runs(ctx context.Context, caseID int64) ([]Run, error) {
 			return nil, err
 		}
 		out[i].Inputs = []source.InputFile{}
-		for in.Next() {
+		if err := forRows(in, func() error {
 			var f source.InputFile
 			if err := in.Scan(&f.Path, &f.Size, &f.SHA256); err != nil {
-				in.Close()
-				return nil, err
+				return err
 			}
 			out[i].Inputs = append(out[i].Inputs, f)
-		}
-		in.Close()
-		if err := in.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -387,20 +380,18 @@ func unlinkValuesPostgres(ctx context.Context, t *session, run int64, vals []int
 		return err
 	}
 	var orphans, keyVals, keyCodes []int64
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var id int64
 		var packed []byte
 		if err := rows.Scan(&id, &packed); err != nil {
-			rows.Close()
 			return err
 		}
 		orphans = append(orphans, id)
 		for _, c := range unpackCodes(packed) {
 			keyCodes, keyVals = append(keyCodes, c), append(keyVals, id)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
 	if _, err := t.ExecContext(ctx, `DELETE FROM val_keys vk USING unnest($1::bigint[], $2::int[]) AS d(k, val_id)
@@ -415,21 +406,26 @@ type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+// queryColumn is the one column a query returns, in its order.
+func queryColumn[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
+	var out []T
+	err = forRows(rows, func() error {
+		var v T
 		if err := rows.Scan(&v); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, v)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
+}
+
+func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	return queryColumn[int64](ctx, q, query, args...)
 }
 
 func severityName(i int) string { return model.Severity(i).String() }
@@ -449,20 +445,18 @@ func (s *Store) EachValue(ctx context.Context, caseID int64, fn func(kind, value
 		}
 		type kv struct{ k, v string }
 		var batch []kv
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var id int64
 			var x kv
 			if err := rows.Scan(&id, &x.k, &x.v); err != nil {
-				rows.Close()
 				return err
 			}
 			if !seen[id] {
 				seen[id] = true
 				batch = append(batch, x)
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 		for _, x := range batch {

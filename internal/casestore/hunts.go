@@ -74,17 +74,15 @@ func (s *Store) RegisterIndicators(ctx context.Context, hunt int64, refs []model
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var r model.IndicatorRef
 			var h int64
 			if err := rows.Scan(&r.ID, &r.Type, &r.Value, &h); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			first[IndicatorID(r)] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	} else {
@@ -141,16 +139,14 @@ func (s *Store) HuntCases(ctx context.Context, names []string) ([]HuntCase, erro
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var c, r int64
 		if err := rows.Scan(&c, &r); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		runs[c] = append(runs[c], r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	var out []HuntCase

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,18 +130,16 @@ func (s *Store) Candidates(ctx context.Context, targets []Target, p Probe, fn fu
 		if err != nil {
 			return len(vals), err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var pr pair
 			if err := rows.Scan(&pr.run, &pr.val); err != nil {
-				rows.Close()
-				return len(vals), err
+				return err
 			}
 			if _, ok := byRun[pr.run]; ok {
 				pairs = append(pairs, pr)
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return len(vals), err
 		}
 	}
@@ -197,7 +197,7 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 	// The runs' origins: module, artifact and field of every origin id.
 	origins := map[int64]originRow{}
 	byModule := map[[2]string][]int64{} // (run, module) → origin ids
-	if err := s.eachRow(ctx, "SELECT id, run_id, module, source, field FROM origins WHERE "+s.ints("run_id", 1), keysOf(runSet), func(r *sql.Rows) error {
+	if err := s.eachRow(ctx, "SELECT id, run_id, module, source, field FROM origins WHERE "+s.ints("run_id", 1), slices.Sorted(maps.Keys(runSet)), func(r *sql.Rows) error {
 		var o originRow
 		var run int64
 		if err := r.Scan(&o.id, &run, &o.module, &o.source, &o.field); err != nil {
@@ -222,16 +222,14 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var o obsRow
 			if err := rows.Scan(&o.run, &o.origin, &o.rec); err != nil {
-				rows.Close()
 				return err
 			}
 			hits = append(hits, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	} else {
@@ -292,17 +290,15 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			var i int
 			var o obsRow
 			if err := rows.Scan(&i, &o.origin, &o.pos, &o.val, &o.t, &o.tns); err != nil {
-				rows.Close()
 				return err
 			}
 			add(i, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	} else {
@@ -327,7 +323,7 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 		}
 	}
 	vals := map[int64]storedVal{}
-	if err := s.eachRow(ctx, "SELECT id, kind, value, keys FROM vals WHERE "+s.ints("id", 1), keysOf(valIDs), func(r *sql.Rows) error {
+	if err := s.eachRow(ctx, "SELECT id, kind, value, keys FROM vals WHERE "+s.ints("id", 1), slices.Sorted(maps.Keys(valIDs)), func(r *sql.Rows) error {
 		var id int64
 		var v storedVal
 		var packed []byte
@@ -409,27 +405,16 @@ func (s *Store) eachPrepared(ctx context.Context, q string, n int, args func(int
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			if err := fn(i, rows); err != nil {
-				rows.Close()
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func keysOf(m map[int64]bool) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // eachRow runs a list query in chunks.
@@ -440,14 +425,12 @@ func (s *Store) eachRow(ctx context.Context, q string, ids []int64, fn func(*sql
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		if err := forRows(rows, func() error {
 			if err := fn(rows); err != nil {
-				rows.Close()
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}

@@ -194,20 +194,7 @@ func (s *Store) Tables(ctx context.Context) ([]string, error) {
 	if s.engine == Postgres {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'goose_db_version' ORDER BY table_name"
 	}
-	rows, err := s.db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryColumn[string](ctx, s.db, q)
 }
 
 // DB exposes the connection pool for tests and benchmarks that inspect the
@@ -271,4 +258,16 @@ func (t *session) copyFrom(ctx context.Context, table string, cols []string, row
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
+}
+
+// forRows calls fn for each row of rows, then closes them: the store's one
+// row loop, so no early return forgets to close or to check rows.Err.
+func forRows(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -13,10 +13,6 @@ import (
 	"github.com/huella-project/huella/internal/source/iosbackup"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*app).decryptBackupCmd, (*app).extractKeyCmd)
-}
-
 // backupPassword resolves --password/--password-file/HUELLA_BACKUP_PASSWORD,
 // then the prompt.
 func (a *app) backupPassword(f *checkFlags, what string) (string, []byte, error) {

@@ -25,8 +25,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).caseCmd) }
-
 // storeFlags choose the case store.
 type storeFlags struct{ store string }
 
@@ -44,6 +42,18 @@ func (f *storeFlags) dsn() string {
 		return v
 	}
 	return filepath.Join(feeds.DataDir(), "cases.db")
+}
+
+// withStore is a command's run with the store open (and closed after).
+func (f *storeFlags) withStore(run func(cmd *cobra.Command, args []string, st *casestore.Store) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		st, err := f.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return run(cmd, args, st)
+	}
 }
 
 func (f *storeFlags) open(ctx context.Context) (*casestore.Store, error) {
@@ -195,12 +205,7 @@ func (a *app) caseListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List the stored cases",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := sf.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: sf.withStore(func(cmd *cobra.Command, _ []string, st *casestore.Store) error {
 			cs, err := st.Cases(cmd.Context())
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -228,7 +233,7 @@ func (a *app) caseListCmd() *cobra.Command {
 			tw.Flush()
 			fmt.Fprintf(a.stdout, "%d case(s) in %s\n", len(cs), st.Where())
 			return nil
-		},
+		}),
 	}
 	sf.register(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -266,12 +271,7 @@ func (a *app) caseShowCmd() *cobra.Command {
 		Use:   "show NAME",
 		Short: "Show a case: devices, evidence hashes, runs, findings, hunts",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := sf.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: sf.withStore(func(cmd *cobra.Command, args []string, st *casestore.Store) error {
 			d, err := st.Detail(cmd.Context(), args[0])
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -281,7 +281,7 @@ func (a *app) caseShowCmd() *cobra.Command {
 			}
 			a.printCase(d)
 			return nil
-		},
+		}),
 	}
 	sf.register(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -354,12 +354,7 @@ back from it; on PostgreSQL the rows are deleted, and the server's own copies
 (its write-ahead log, backups) are the administrator's to expire. The results
 folders on disk are not touched: delete them yourself.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := sf.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: sf.withStore(func(cmd *cobra.Command, args []string, st *casestore.Store) error {
 			c, err := st.Case(cmd.Context(), args[0])
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -376,7 +371,7 @@ folders on disk are not touched: delete them yourself.`,
 				fmt.Fprintf(a.stdout, "  Its results folder %s is still on disk.\n", r.ResultsDir)
 			}
 			return nil
-		},
+		}),
 	}
 	sf.register(cmd.Flags())
 	return cmd
@@ -394,12 +389,7 @@ attributes carry sightings, or a STIX 2.1 bundle of sightings. No message
 text or other content leaves. A case stored as HMACs exports the indicators'
 own values, not what the phone held.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := sf.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: sf.withStore(func(cmd *cobra.Command, args []string, st *casestore.Store) error {
 			d, err := st.Detail(cmd.Context(), args[0])
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -439,7 +429,7 @@ own values, not what the phone held.`,
 				return exitWith(results.ExitError, err)
 			}
 			return nil
-		},
+		}),
 	}
 	sf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&format, "format", "f", "misp", "misp or stix")

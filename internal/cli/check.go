@@ -421,27 +421,18 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		return exitWith(results.ExitError, err)
 	}
 
-	dir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	dir, closeDir, err := log.openOutput(outPath, f.force)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer dir.Close()
-	logFile, err := dir.CreateLog("command.log")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer logFile.Close()
-	log.attach(logFile)
+	defer closeDir()
 	if l := ev.InputsList; l != nil {
 		if err := copyInto(dir, l.File, l.Spool()); err != nil {
 			return exitWith(results.ExitError, err)
 		}
 	}
 
-	var matcher scan.Matcher
-	if set != nil {
-		matcher = set
-	}
+	matcher := matcherOf(set)
 	var prog scan.Progress
 	if !f.quiet && !f.json && isTerminal(a.stderr) {
 		p := newProgress(a.stderr, len(mods))
@@ -476,17 +467,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	reportName := ""
-	if !f.noReport && !res.Interrupted {
-		// An interrupted run skips the report to stop quickly;
-		// 'huella report DIR' writes it from what ran.
-		if err := report.WriteFrom(outPath, report.Options{Lang: f.lang, TempDir: ev.TempDir}, tl); err != nil {
-			log.Error("report not written", "err", err)
-			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
-		} else {
-			reportName = report.FileName(f.lang)
-		}
-	}
+	reportName := a.writeReport(outPath, report.Options{Lang: f.lang, TempDir: ev.TempDir}, tl, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)

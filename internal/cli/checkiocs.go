@@ -20,8 +20,6 @@ import (
 	"github.com/huella-project/huella/internal/version"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).checkIOCsCmd) }
-
 type recheckFile struct {
 	SchemaVersion int               `json:"schema_version"`
 	Original      string            `json:"original"`
@@ -115,22 +113,13 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 		return exitWith(results.ExitError, err)
 	}
 	defer removeTmp()
-	outDir, err := results.CreateOutDir(outPath, f.force, isOwnResultFile)
+	outDir, closeDir, err := log.openOutput(outPath, f.force)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	defer outDir.Close()
-	logFile, err := outDir.CreateLog("command.log")
-	if err != nil {
-		return exitWith(results.ExitError, err)
-	}
-	defer logFile.Close()
-	log.attach(logFile)
+	defer closeDir()
 
-	var matcher scan.Matcher
-	if set != nil {
-		matcher = set
-	}
+	matcher := matcherOf(set)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
 		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, InputsList: orig.InputsList, TempDir: tmp}
 	if l := orig.InputsList; l != nil {
@@ -188,15 +177,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	if err := outDir.WriteJSON("recheck.json", rc); err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	reportName := ""
-	if !f.noReport && !res.Interrupted {
-		if err := report.Write(outPath, report.Options{Lang: f.lang}); err != nil {
-			log.Error("report not written", "err", err)
-			fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
-		} else {
-			reportName = report.FileName(f.lang)
-		}
-	}
+	reportName := a.writeReport(outPath, report.Options{Lang: f.lang}, nil, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.asJSON)
 	if !f.asJSON {

@@ -9,7 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/links"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/rules"
@@ -102,7 +103,7 @@ it. --lang es prints the findings in Spanish.`,
 				// rules never claim one. A link that matched an indicator is
 				// a suspicious link for them, so the message's verdict
 				// agrees with the link's.
-				for _, fd := range heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, Sender: heuristics.SenderUnknowable, IndicatorLinks: matched}) {
+				for _, fd := range messages.ScoreMessage(messages.Message{Text: text, Links: links, Sender: messages.SenderUnknowable, IndicatorLinks: matched}) {
 					if !strings.HasPrefix(fd.Rule, "link.") {
 						res.Findings = append(res.Findings, viewOf(fd, lang))
 					}
@@ -119,9 +120,7 @@ it. --lang es prints the findings in Spanish.`,
 				}
 			}
 			for _, fd := range res.Findings {
-				if fd.Severity > worst {
-					worst = fd.Severity
-				}
+				worst = max(worst, fd.Severity)
 			}
 			res.Severity = "none"
 			if worst >= 0 {
@@ -154,7 +153,7 @@ func checkLink(m scan.Matcher, raw, lang string) linkResult {
 	r := linkResult{Link: raw, Severity: "none"}
 	link := urlx.Refang(strings.TrimSpace(raw))
 	u, ok := urlx.Parse(link)
-	if !ok || !heuristics.IsLink(link) || !plausibleHost(u) {
+	if !ok || !links.IsLink(link) || !plausibleHost(u) {
 		r.NotALink = true
 		return r
 	}
@@ -166,11 +165,9 @@ func checkLink(m scan.Matcher, raw, lang string) linkResult {
 			worst = model.High
 		}
 	}
-	for _, f := range heuristics.CheckLink(link) {
+	for _, f := range links.CheckLink(link) {
 		r.Findings = append(r.Findings, viewOf(f, lang))
-		if f.Severity > worst {
-			worst = f.Severity
-		}
+		worst = max(worst, f.Severity)
 	}
 	if worst >= 0 {
 		r.Severity = worst.String()

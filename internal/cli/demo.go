@@ -2,8 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +14,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 )
-
-func init() { extraCommands = append(extraCommands, (*app).demoCmd) }
 
 func (a *app) demoCmd() *cobra.Command {
 	var output, lang string
@@ -78,11 +77,7 @@ func (a *app) runDemo(cmd *cobra.Command, output, lang string, asJSON, quiet, ve
 func (a *app) describeDemo(exp *samplegen.Expected, backup string) {
 	w := a.stdout
 	fmt.Fprintf(w, "Demo: a synthetic iPhone backup (made-up data) in %s (deleted when the demo ends)\n", backup)
-	names := make([]string, 0, len(exp.Records))
-	for k := range exp.Records {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(exp.Records))
 	for _, k := range names {
 		fmt.Fprintf(w, "  %-15s %6d records\n", k, exp.Records[k])
 	}

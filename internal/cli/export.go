@@ -13,8 +13,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).exportCmd) }
-
 func (a *app) exportCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -17,12 +18,6 @@ import (
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/results"
 )
-
-func init() {
-	extraCommands = append(extraCommands, (*app).iocsCmd)
-	feedCacheFiles = func() []string { return feeds.CachedFiles(feeds.DataDir()) }
-	applyLock = feeds.ApplyLock
-}
 
 // staleFeeds is when 'iocs list' warns: indicators are published months
 // after an attack, so an old cache misses what is known today.
@@ -127,11 +122,7 @@ func (a *app) iocsListCmd() *cobra.Command {
 				fmt.Fprintf(a.stdout, "No feeds in %s yet: run 'huella iocs update' (or --from DIR).\n", dir)
 				return nil
 			}
-			var names []string
-			for n := range st.Feeds {
-				names = append(names, n)
-			}
-			sort.Strings(names)
+			names := slices.Sorted(maps.Keys(st.Feeds))
 			short := shortFeedNames(names, listNameWidth)
 			now := time.Now().UTC()
 			nameW := len("FEED")
@@ -155,9 +146,7 @@ func (a *app) iocsListCmd() *cobra.Command {
 					total, counts = set.Files[0].Indicators, formatCounts(set.Files[0].Counts)
 				}
 				age := f.Age(now)
-				if age > oldest {
-					oldest = age
-				}
+				oldest = max(oldest, age)
 				if long {
 					fmt.Fprintf(a.stdout, "%s\n  source:     %s\n  updated:    %s (%s ago)\n  sha256:     %s\n  indicators: %s\n",
 						esc(n), esc(f.Source), f.Updated.Format("2006-01-02"), humanAge(age), esc(f.SHA256), esc(countLine(total, counts)))

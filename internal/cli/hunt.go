@@ -17,8 +17,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).huntCmd) }
-
 // huntFile is <output>/<case>.json: what a hunt newly found in one case.
 type huntFile struct {
 	SchemaVersion int               `json:"schema_version"`

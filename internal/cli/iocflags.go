@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/huella-project/huella/internal/feeds"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/results"
 )
@@ -57,11 +58,11 @@ func (f *iocFlags) load(log *slog.Logger) (*indicators.Set, results.Indicators, 
 	}
 	paths := append([]string(nil), named...)
 	if !f.noCache {
-		paths = append(paths, feedCacheFiles()...)
+		paths = append(paths, feeds.CachedFiles(feeds.DataDir())...)
 	}
 	info := results.Indicators{Files: []results.IndicatorFile{}}
 	if f.lock != "" {
-		locked, err := applyLock(f.lock, paths)
+		locked, err := feeds.ApplyLock(f.lock, paths)
 		if err != nil {
 			return nil, info, err
 		}
@@ -156,14 +157,4 @@ func skippedIndicatorFiles(ind results.Indicators) []results.IndicatorFile {
 		}
 	}
 	return out
-}
-
-// feedCacheFiles lists the feeds 'huella iocs update' keeps; set by the
-// feeds command file.
-var feedCacheFiles = func() []string { return nil }
-
-// applyLock is replaced by the feeds command file; without it a lock cannot
-// be honoured, which must be an error rather than a silent unpinned run.
-var applyLock = func(lock string, paths []string) ([]string, error) {
-	return nil, fmt.Errorf("--iocs-lock is not supported in this build")
 }

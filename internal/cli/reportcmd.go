@@ -12,8 +12,6 @@ import (
 	"github.com/huella-project/huella/internal/results"
 )
 
-func init() { extraCommands = append(extraCommands, (*app).reportCmd) }
-
 func (a *app) reportCmd() *cobra.Command {
 	var lang string
 	cmd := &cobra.Command{

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/termsafe"
@@ -100,10 +101,11 @@ unless you run 'huella iocs update'.
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return exitWith(results.ExitError, fmt.Errorf("%s (see 'huella %s --help')", scrubFlagError(err), cmd.Name()))
 	})
-	root.AddCommand(a.versionCmd(), a.checkCmd(), a.checkURLCmd(), a.modulesCmd())
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(a))
-	}
+	// Every command, listed here: nothing registers itself.
+	root.AddCommand(
+		a.checkCmd(), a.checkURLCmd(), a.checkIOCsCmd(), a.reportCmd(), a.exportCmd(), a.demoCmd(),
+		a.iocsCmd(), a.caseCmd(), a.huntCmd(), a.decryptBackupCmd(), a.extractKeyCmd(), a.modulesCmd(), a.versionCmd(),
+	)
 	return root
 }
 
@@ -145,15 +147,9 @@ func markSecret(fl *pflag.FlagSet, name string) {
 
 const secretAnnotation = "huella-secret"
 
-// extraCommands lets command files register themselves without editing the
-// root (one file per command keeps parallel work apart).
-var extraCommands []func(*app) *cobra.Command
-
+// isTerminal says whether w is a terminal (a character device such as
+// /dev/null is not one).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

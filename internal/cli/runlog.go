@@ -2,11 +2,16 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
+
+	"github.com/huella-project/huella/internal/atomicfile"
+	"github.com/huella-project/huella/internal/indicators"
+	"github.com/huella-project/huella/internal/report"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/scan"
 )
 
 // logSilent is above every level used: the console handler of a run that
@@ -29,10 +34,10 @@ func newRunLog(stderr io.Writer, verbose bool) *runLog {
 	}
 	lw := &lateWriter{}
 	return &runLog{
-		Logger: slog.New(fanout{
+		Logger: slog.New(slog.NewMultiHandler(
 			slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}),
 			slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelDebug}),
-		}),
+		)),
 		file: lw,
 	}
 }
@@ -75,39 +80,51 @@ func quietLogger(a *app) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-type fanout []slog.Handler
-
-func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
-	for _, h := range f {
-		if h.Enabled(ctx, l) {
-			return true
-		}
+// openOutput creates the run's output folder and its command.log, which the
+// log then writes to (after what it kept so far); closeDir closes both.
+func (l *runLog) openOutput(outPath string, force bool) (dir *atomicfile.Dir, closeDir func(), err error) {
+	dir, err = results.CreateOutDir(outPath, force, isOwnResultFile)
+	if err != nil {
+		return nil, nil, err
 	}
-	return false
+	logFile, err := dir.CreateLog("command.log")
+	if err != nil {
+		dir.Close()
+		return nil, nil, err
+	}
+	l.attach(logFile)
+	return dir, func() { logFile.Close(); dir.Close() }, nil
 }
 
-func (f fanout) Handle(ctx context.Context, r slog.Record) error {
-	var errs []error
-	for _, h := range f {
-		if h.Enabled(ctx, r.Level) {
-			errs = append(errs, h.Handle(ctx, r.Clone()))
-		}
+// matcherOf is the run's matcher: none, not a typed nil, when no indicators
+// were loaded, so the pipeline knows it has nothing to match.
+func matcherOf(set *indicators.Set) scan.Matcher {
+	if set == nil {
+		return nil
 	}
-	return errors.Join(errs...)
+	return set
 }
 
-func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithAttrs(as)
+// writeReport writes the run's report.html and returns its name, or ""
+// when skipped or failed (said on the console and in the log: the results
+// stand without it). An interrupted run skips the report to stop quickly;
+// 'huella report DIR' writes it from what ran. tl is the timeline the
+// check handed the report during its merge pass; without it (check-iocs)
+// the report reads timeline.jsonl.
+func (a *app) writeReport(outPath string, opts report.Options, tl *report.Timeline, skip bool, log *runLog) string {
+	if skip {
+		return ""
 	}
-	return out
-}
-
-func (f fanout) WithGroup(name string) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithGroup(name)
+	var err error
+	if tl != nil {
+		err = report.WriteFrom(outPath, opts, tl)
+	} else {
+		err = report.Write(outPath, opts)
 	}
-	return out
+	if err != nil {
+		log.Error("report not written", "err", err)
+		fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
+		return ""
+	}
+	return report.FileName(opts.Lang)
 }

@@ -15,7 +15,7 @@ func at(min float64) time.Time { return base.Add(time.Duration(min * float64(tim
 
 func run(t *testing.T, evs []model.Event) []model.Detection {
 	t.Helper()
-	tl := timeline.New(t.TempDir())
+	tl := timeline.New(t.TempDir(), 0)
 	tl.Add(evs...)
 	ds, err := Run(context.Background(), tl, nil)
 	if err != nil {

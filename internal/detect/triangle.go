@@ -73,13 +73,11 @@ func anyContains(e *model.Event, sub string) bool {
 const attachments = "Library/SMS/Attachments/"
 
 func classify(e *model.Event) (triEvent, bool) {
-	var rest string
-	if i := strings.Index(e.Source, attachments); i >= 0 {
-		rest = e.Source[i+len(attachments):]
-	} else if i := strings.Index(e.Summary, attachments); i >= 0 {
-		rest = e.Summary[i+len(attachments):]
-	} else {
-		return classifyOther(e)
+	_, rest, ok := strings.Cut(e.Source, attachments)
+	if !ok {
+		if _, rest, ok = strings.Cut(e.Summary, attachments); !ok {
+			return classifyOther(e)
+		}
 	}
 	te := triEvent{ev: compact(e)}
 	desc := strings.ToLower(e.Desc)

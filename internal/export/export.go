@@ -9,7 +9,8 @@ import (
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,11 +144,7 @@ func STIX(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 			"pattern_type": "stix", "valid_from": created,
 			"name": s.ref.Campaign, "description": "Indicator from " + s.ref.File,
 		})
-		var keys []string
-		for k := range s.obs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(s.obs))
 		var refs []string
 		for _, k := range keys {
 			sco := scoFor(s.obs[k])
@@ -162,11 +159,7 @@ func STIX(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 			"first_observed": ts(s.first), "last_observed": ts(s.last), "number_observed": s.count,
 			"object_refs": refs, "created_by_ref": identity["id"],
 		})
-		var mods []string
-		for m := range s.modules {
-			mods = append(mods, m)
-		}
-		sort.Strings(mods)
+		mods := slices.Sorted(maps.Keys(s.modules))
 		objs = append(objs, map[string]any{
 			"type": "sighting", "spec_version": "2.1", "id": "sighting--" + uuid5("sighting", devKey, indID),
 			"created": created, "modified": created, "first_seen": ts(s.first), "last_seen": ts(s.last),
@@ -218,7 +211,7 @@ func mispSightings(attrUUID string, times map[time.Time]bool) []map[string]any {
 	for t := range times {
 		ts = append(ts, t)
 	}
-	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	slices.SortFunc(ts, time.Time.Compare)
 	if len(ts) > maxSightings {
 		ts = ts[:maxSightings]
 	}
@@ -278,11 +271,7 @@ func MISP(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 	camps := map[string]bool{}
 	for _, s := range group(dets, info.Started) {
 		camps[s.ref.Campaign] = true
-		var keys []string
-		for k := range s.obs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(s.obs))
 		for _, k := range keys {
 			o := s.obs[k]
 			typ, cat := mispType(o.Kind)
@@ -297,11 +286,7 @@ func MISP(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 		}
 	}
 	var tags []map[string]string
-	var names []string
-	for c := range camps {
-		names = append(names, c)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(camps))
 	for _, c := range names {
 		tags = append(tags, map[string]string{"name": "huella:campaign=\"" + c + "\""})
 	}

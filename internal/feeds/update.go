@@ -56,22 +56,34 @@ func Validate(name string, b []byte) (int, error) {
 	return set.Files[0].Indicators, nil
 }
 
+// openLocked is the feeds folder, created when missing, locked against
+// another update or import for as long as unlock is not called, and its
+// state as read under the lock.
+func openLocked(ctx context.Context, data string, lockWait time.Duration) (dir string, st *State, unlock func(), err error) {
+	dir = FeedsDir(data)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, nil, err
+	}
+	unlock, err = lock(ctx, dir, lockWait)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	st, err = ReadState(dir)
+	if err != nil {
+		unlock()
+		return "", nil, nil, err
+	}
+	return dir, st, unlock, nil
+}
+
 // Update downloads every feed of the index into the feeds folder. One failing
 // feed keeps its previous good copy and does not stop the others.
 func Update(ctx context.Context, o Options) ([]Result, error) {
-	dir := FeedsDir(o.Data)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	unlock, err := lock(ctx, dir, o.LockWait)
+	dir, st, unlock, err := openLocked(ctx, o.Data, o.LockWait)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := ReadState(dir)
-	if err != nil {
-		return nil, err
-	}
 	client := o.Client
 	timeout := o.Timeout
 	if timeout == 0 {
@@ -167,19 +179,11 @@ func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // Import copies every valid STIX file of a folder (an offline mirror) into
 // the feeds folder.
 func Import(ctx context.Context, data, from string, lockWait time.Duration) ([]Result, error) {
-	dir := FeedsDir(data)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	unlock, err := lock(ctx, dir, lockWait)
+	dir, st, unlock, err := openLocked(ctx, data, lockWait)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := ReadState(dir)
-	if err != nil {
-		return nil, err
-	}
 	var files []string
 	var sizes []int64
 	err = filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {

@@ -191,15 +191,7 @@ func (s *keySet) path(v string) {
 
 // fold mirrors matchFold.
 func (s *keySet) fold(set, v string) {
-	v = strings.TrimSpace(v)
-	switch set {
-	case "email":
-		if len(v) > 7 && strings.EqualFold(v[:7], "mailto:") {
-			v = v[7:]
-		}
-	case "cert":
-		v = strings.ReplaceAll(v, ":", "")
-	}
+	v = foldForm(set, v)
 	// The matcher folds short values byte by byte (ASCII only) and long
 	// ones with strings.ToLower; do the same so the key is the one it uses.
 	if len(v) > 256 {

@@ -131,28 +131,31 @@ func Load(paths ...string) (*Set, error) {
 				continue
 			}
 			seen[key] = true
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := os.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				if !st.Mode().IsRegular() {
-					fh.Close()
-					return nil, 0, errors.New("not a regular file")
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(os.Open(f)) })
 		}
 	}
 	if existing == 0 && len(paths) > 0 {
 		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(paths, ", "))
 	}
 	return b.finish(), nil
+}
+
+// sized is an opened indicator file with its size, which the loader checks
+// before reading; anything but a regular file is refused.
+func sized(fh fs.File, err error) (io.ReadCloser, int64, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		fh.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	return fh, st.Size(), nil
 }
 
 // LoadFS is Load over an fs.FS, for tests and embedded feeds. names are files
@@ -187,18 +190,7 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
 			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
 		b.files = append(b.files, missing...)
 		for _, f := range files {
-			b.loadFile(f, func() (io.ReadCloser, int64, error) {
-				fh, err := fsys.Open(f)
-				if err != nil {
-					return nil, 0, err
-				}
-				st, err := fh.Stat()
-				if err != nil {
-					fh.Close()
-					return nil, 0, err
-				}
-				return fh, st.Size(), nil
-			})
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(fsys.Open(f)) })
 		}
 	}
 	if existing == 0 && len(names) > 0 {
@@ -318,6 +310,21 @@ func decodeBundle(data []byte) ([]stixObject, error) {
 	return out, nil
 }
 
+// fileProblems is how one file's problems are listed: the first
+// maxProblemsPerFile, then one line saying the rest are not, so a broken
+// feed cannot bury the others' problems.
+func (b *builder) fileProblems(fi *FileInfo) func(Problem) {
+	problems := 0
+	return func(pr Problem) {
+		problems++
+		if problems <= maxProblemsPerFile {
+			b.problems = append(b.problems, pr)
+		} else if problems == maxProblemsPerFile+1 {
+			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
+		}
+	}
+}
+
 // addBundle attributes each indicator to a campaign and compiles it. The
 // order is: the malware it indicates, else the report listing it, else the
 // file name. MVT looks at reports first; a relationship is the more specific
@@ -357,15 +364,7 @@ func (b *builder) addBundle(fi *FileInfo, objs []stixObject) {
 			weak[o.SourceRef] = name
 		}
 	}
-	problems := 0
-	problem := func(pr Problem) {
-		problems++
-		if problems <= maxProblemsPerFile {
-			b.problems = append(b.problems, pr)
-		} else if problems == maxProblemsPerFile+1 {
-			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
-		}
-	}
+	problem := b.fileProblems(fi)
 	for _, o := range objs {
 		if o.Type == "x-huella-invalid" {
 			problem(Problem{File: fi.Path, ID: o.ID, Reason: "object does not decode: " + o.Name})

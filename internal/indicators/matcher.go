@@ -395,9 +395,12 @@ func (m *matcher) matchPath(v string, out refs) refs {
 	return out
 }
 
-// matchFold looks v up in a case-insensitive set, lower-casing into a stack
-// buffer so a miss costs no allocation.
-func (m *matcher) matchFold(set, v string, out refs) refs {
+// foldForm is v as a case-insensitive set compares it, before case folding:
+// trimmed, an e-mail without "mailto:", a fingerprint without colons. The
+// matcher and the case store's lookup keys both go through it, so a stored
+// key is the one the matcher would use. Nothing is copied when nothing
+// changes.
+func foldForm(set, v string) string {
 	v = strings.TrimSpace(v)
 	switch set {
 	case "email":
@@ -409,6 +412,13 @@ func (m *matcher) matchFold(set, v string, out refs) refs {
 			v = strings.ReplaceAll(v, ":", "")
 		}
 	}
+	return v
+}
+
+// matchFold looks v up in a case-insensitive set, lower-casing into a stack
+// buffer so a miss costs no allocation.
+func (m *matcher) matchFold(set, v string, out refs) refs {
+	v = foldForm(set, v)
 	var buf [256]byte
 	if len(v) > len(buf) {
 		return append(out, m.fold[set][strings.ToLower(v)]...)

@@ -201,15 +201,7 @@ func mispAlternatives(a mispAttribute) (alts []alternative, why string) {
 
 // addMISP compiles the events of one file.
 func (b *builder) addMISP(fi *FileInfo, events []json.RawMessage) error {
-	problems := 0
-	problem := func(pr Problem) {
-		problems++
-		if problems <= maxProblemsPerFile {
-			b.problems = append(b.problems, pr)
-		} else if problems == maxProblemsPerFile+1 {
-			b.problems = append(b.problems, Problem{File: fi.Path, Reason: "too many problems in this file; the rest are not listed"})
-		}
-	}
+	problem := b.fileProblems(fi)
 	total := 0
 	for ei, raw := range events {
 		var ev mispEvent

@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -66,6 +68,9 @@ type Env struct {
 	module   string
 	sink     Sink
 	ctx      context.Context
+	// unreadable are the parts already reported by Glob, once each.
+	mu         sync.Mutex
+	unreadable map[string]bool
 }
 
 // Sink receives a module's output; the pipeline implements it.
@@ -156,14 +161,65 @@ func (e *Env) Unreadable(file string, err error) {
 	}
 }
 
-// Find returns the logical paths matching any pattern (see source.Glob) and
-// records them as artifacts read.
-func (e *Env) Find(patterns ...string) []string {
+// Glob returns the logical paths matching any pattern (see source.Glob).
+// A folder that could hold a match but could not be read, or a path that
+// could not be looked up, is reported as unreadable (a part not checked):
+// the artifact may be there, so the module is never taken for one whose
+// artifact is absent.
+func (e *Env) Glob(patterns ...string) []string {
 	found := e.Evidence.Glob(patterns...)
+	for _, pe := range e.Evidence.Unreadable(patterns...) {
+		e.mu.Lock()
+		first := !e.unreadable[pe.Path]
+		if first {
+			if e.unreadable == nil {
+				e.unreadable = map[string]bool{}
+			}
+			e.unreadable[pe.Path] = true
+		}
+		e.mu.Unlock()
+		switch {
+		case !first:
+		case e.refused(pe.Err):
+		default:
+			e.Unreadable(pe.Path, pe.Err)
+		}
+	}
+	return found
+}
+
+// Find is Glob that also records the paths found as artifacts read.
+func (e *Env) Find(patterns ...string) []string {
+	found := e.Glob(patterns...)
 	for _, f := range found {
 		e.sink.Artifact(e.module, f)
 	}
 	return found
+}
+
+// First returns the first of paths present in the evidence, in the caller's
+// order of preference (not sorted), or an ErrAbsent error naming what.
+func (e *Env) First(what string, paths ...string) (string, error) {
+	found := e.Find(paths...)
+	if len(found) == 0 {
+		return "", Absent(what)
+	}
+	for _, p := range paths {
+		if slices.Contains(found, p) {
+			return p, nil
+		}
+	}
+	return found[0], nil // a glob matched: the first in sorted order
+}
+
+// OpenFirstDB opens the first database present among paths (see First and
+// OpenDB).
+func (e *Env) OpenFirstDB(what string, paths ...string) (*sqlitex.DB, error) {
+	p, err := e.First(what, paths...)
+	if err != nil {
+		return nil, err
+	}
+	return e.OpenDB(p)
 }
 
 // OpenDB opens an evidence database read-only with the WAL recipe of
@@ -199,14 +255,30 @@ func (e *Env) ReadFile(name string, lim evfile.Limit) ([]byte, error) {
 	return b, err
 }
 
+// ReadPlistDict reads and decodes a plist whose top level is a dictionary,
+// within evfile.Plist and plistx's bounds; errors name the file.
+func (e *Env) ReadPlistDict(name string) (map[string]any, error) {
+	b, err := e.ReadFile(name, evfile.Plist)
+	if err != nil {
+		return nil, err
+	}
+	d, err := plistx.DecodeDict(b, plistx.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
+}
+
 // refused records a refusal by the bounded reader, the SQLite policy or the
 // disk budget as an evidence note and as a part this module did not check
 // (coverage.Refused or OverLimit), which makes the outcome incomplete.
-func (e *Env) refused(err error) {
-	if g, ok := source.RefusalGap(err); ok {
+func (e *Env) refused(err error) bool {
+	g, ok := source.RefusalGap(err)
+	if ok {
 		e.Evidence.Note(err.Error())
 		e.NotChecked(g)
 	}
+	return ok
 }
 
 // Open opens an evidence file for streaming, bounded by lim (evfile.Open);

@@ -70,9 +70,7 @@ func Decide(info *results.Info, dets []model.Detection) Outcome {
 	// found" into "minor observations".
 	dets = withoutGoodSigns(dets)
 	for _, d := range dets {
-		if d.Severity > o.Highest {
-			o.Highest = d.Severity
-		}
+		o.Highest = max(o.Highest, d.Severity)
 	}
 	for _, d := range dets {
 		if d.Severity >= model.High && d.Kind == model.ByIndicator && d.Indicator != nil {

@@ -292,3 +292,12 @@ func checkText(data []byte, lim Limits) error {
 	}
 	return nil
 }
+
+// Malformed, deferred at the top of a decoder, turns a panic while walking a
+// decoded plist (a crafted file of a shape no check foresaw) into an error
+// and drops what was read: defer plistx.Malformed(&out, &err).
+func Malformed[T any](out *[]T, err *error) {
+	if r := recover(); r != nil {
+		*out, *err = nil, fmt.Errorf("malformed plist (%v)", r)
+	}
+}

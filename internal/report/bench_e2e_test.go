@@ -9,7 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/huella-project/huella/internal/testutil/browser"
+	"github.com/huella-project/huella/internal/testutil/headless"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
@@ -55,10 +55,10 @@ func TestReport1M(t *testing.T) {
 	fi, _ := os.Stat(filepath.Join(dir, "report.html"))
 	t.Logf("report.html: %.1f MB in %v", float64(fi.Size())/1e6, time.Since(start))
 
-	self := browser.FileURL(filepath.Join(dir, "report.html"))
-	b := browser.New(t)
+	self := headless.FileURL(filepath.Join(dir, "report.html"))
+	b := headless.New(t)
 	start = time.Now()
-	b.Open(t, browser.Desktop, self, "tl-show")
+	b.Open(t, headless.Desktop, self, "tl-show")
 	opened := time.Since(start)
 	// The timeline is built when asked for: the load a reader waits for
 	// is the page, then the click.

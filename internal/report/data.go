@@ -2,7 +2,8 @@ package report
 
 import (
 	"html/template"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,11 +38,7 @@ type Data struct {
 // in a language other than English had to show as written because no
 // summary template of their module matched (see i18n/summaries.yaml).
 func (d *Data) Untranslated() []string {
-	out := make([]string, 0, len(d.untranslated))
-	for k := range d.untranslated {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(d.untranslated))
 	return out
 }
 

@@ -8,19 +8,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/huella-project/huella/internal/testutil/browser"
+	"github.com/huella-project/huella/internal/testutil/headless"
 )
 
 // The demo's report (the pipeline's real output) is judged at both widths,
 // in print and as a PDF in test/browser; these tests use the generated
 // fixtures of this package to check the page's behaviour in detail.
 
-func eval[T any](t *testing.T, b *browser.Tab, js string) T {
+func eval[T any](t *testing.T, b *headless.Tab, js string) T {
 	t.Helper()
-	return browser.Eval[T](t, b, js)
+	return headless.Eval[T](t, b, js)
 }
 
-func selectModule(t *testing.T, b *browser.Tab, name string) {
+func selectModule(t *testing.T, b *headless.Tab, name string) {
 	t.Helper()
 	ok := eval[bool](t, b, fmt.Sprintf(`(function(){var s=document.getElementById('f-module');
 		var o=Array.prototype.find.call(s.options,function(o){return o.text===%q});
@@ -42,10 +42,10 @@ func TestBrowserReport(t *testing.T) {
 	if err := Write(dir, Options{Lang: "en", Now: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
-	self := browser.FileURL(filepath.Join(dir, "report.html"))
-	art := browser.ArtifactDir(t)
-	b := browser.New(t)
-	b.Open(t, browser.Desktop, self, "verdict-headline")
+	self := headless.FileURL(filepath.Join(dir, "report.html"))
+	art := headless.ArtifactDir(t)
+	b := headless.New(t)
+	b.Open(t, headless.Desktop, self, "verdict-headline")
 
 	if got := eval[string](t, b, `document.getElementById('verdict-headline').innerText`); got != "Traces matching indicators of NSO Group's Pegasus were found." {
 		t.Errorf("verdict = %q", got)
@@ -168,15 +168,15 @@ func TestBrowserReport(t *testing.T) {
 
 	// On a phone, with everything open: nothing wider than the screen, no
 	// label cut in the middle of a word, tables as cards.
-	for _, v := range []browser.Viewport{browser.Phone, browser.Desktop} {
+	for _, v := range []headless.Viewport{headless.Phone, headless.Desktop} {
 		b.SetViewport(t, v)
 		b.CheckNoOverflow(t, "everything open at "+v.String())
 		if w := b.BrokenWords(t); len(w) > 0 {
 			t.Errorf("%s: words cut across lines: %q", v, w)
 		}
-		browser.Save(t, art, "fixture-open-"+v.String()+".png", b.Screenshot(t, true))
+		headless.Save(t, art, "fixture-open-"+v.String()+".png", b.Screenshot(t, true))
 	}
-	b.SetViewport(t, browser.Phone)
+	b.SetViewport(t, headless.Phone)
 	if d := eval[string](t, b, `getComputedStyle(document.querySelector('#ev-table tbody tr')).display`); d != "block" {
 		t.Errorf("event table rows at phone width: display %s, want block (cards)", d)
 	}
@@ -200,9 +200,9 @@ func TestBrowserNoFindings(t *testing.T) {
 			if err := Write(dir, Options{Lang: c.lang, Now: fixedNow}); err != nil {
 				t.Fatal(err)
 			}
-			self := browser.FileURL(filepath.Join(dir, FileName(c.lang)))
-			b := browser.New(t)
-			b.Open(t, browser.Phone, self, "verdict-headline")
+			self := headless.FileURL(filepath.Join(dir, FileName(c.lang)))
+			b := headless.New(t)
+			b.Open(t, headless.Phone, self, "verdict-headline")
 			text := eval[string](t, b, `document.getElementById('verdict').innerText`)
 			for _, w := range c.want {
 				if !strings.Contains(text, w) {
@@ -213,7 +213,7 @@ func TestBrowserNoFindings(t *testing.T) {
 				t.Error("verdict calls the phone clean")
 			}
 			b.CheckNoOverflow(t, c.name)
-			browser.Save(t, browser.ArtifactDir(t), c.name+"-phone.png", b.Screenshot(t, true))
+			headless.Save(t, headless.ArtifactDir(t), c.name+"-phone.png", b.Screenshot(t, true))
 			b.Quiet(t, self)
 		})
 	}

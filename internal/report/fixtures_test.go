@@ -53,7 +53,7 @@ func writeResults(t testing.TB, sc scenario) string {
 		results.Detections{SchemaVersion: model.SchemaVersion, Detections: sc.dets}); err != nil {
 		t.Fatal(err)
 	}
-	tl := timeline.New(t.TempDir())
+	tl := timeline.New(t.TempDir(), 0)
 	defer tl.Close()
 	tl.Add(sc.events...)
 	f, err := os.Create(filepath.Join(dir, "timeline.jsonl"))

@@ -170,16 +170,7 @@ func translateSummary(module, summary, lang string) (segs []rules.Segment, ok bo
 			parts = cs.out["en"]
 		}
 		var out []rules.Segment
-		emit := func(text string, value bool) {
-			if text == "" {
-				return
-			}
-			if n := len(out); n > 0 && out[n-1].Value == value {
-				out[n-1].Text += text
-				return
-			}
-			out = append(out, rules.Segment{Text: text, Value: value})
-		}
+		emit := func(text string, value bool) { out = rules.AppendSegment(out, text, value) }
 		for i, tmpl := range parts {
 			if i > 0 && !present[optName(i)] {
 				continue

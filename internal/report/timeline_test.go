@@ -24,7 +24,7 @@ func fromPass(t *testing.T, sc scenario, dir, lang string) *Data {
 		t.Fatal(err)
 	}
 	defer tl.Close()
-	c := timeline.New(t.TempDir())
+	c := timeline.New(t.TempDir(), 0)
 	defer c.Close()
 	c.Add(sc.events...)
 	tl.Begin(sc.dets)
@@ -137,7 +137,7 @@ func TestTimelineSpillsAndReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := timeline.New(t.TempDir())
+	c := timeline.New(t.TempDir(), 0)
 	defer c.Close()
 	c.Add(sc.events...)
 	tl.Begin(sc.dets)

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
 )
@@ -76,4 +78,18 @@ func DetectionText(d *model.Detection, lang string) string {
 		return d.Reason
 	}
 	return Render(lang, d.Rule, d.Params, d.Context)
+}
+
+// Clip shortens evidence text quoted in a finding's parameters to at most
+// n bytes (on a rune boundary, with "…") and keeps it valid UTF-8: a crafted
+// message or path must not make a finding's text megabytes long, and texts
+// end up in JSON and HTML.
+func Clip(s string, n int) string {
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -13,7 +13,10 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/huella-project/huella/internal/detect"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
+	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/heuristics/links"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/ios/datausage"
@@ -71,65 +74,65 @@ func fromDetections(ds []model.Detection) []finding {
 
 var runners = map[string]runner{
 	"link": func(t *testing.T, s rules.Sample) []finding {
-		return fromRules(heuristics.CheckLink(str(s, "link"))...)
+		return fromRules(links.CheckLink(str(s, "link"))...)
 	},
 	"message": func(t *testing.T, s rules.Sample) []finding {
-		m := heuristics.Message{Text: str(s, "text"), Links: strs(s, "links"), IndicatorLinks: strs(s, "indicator_links")}
+		m := messages.Message{Text: str(s, "text"), Links: strs(s, "links"), IndicatorLinks: strs(s, "indicator_links")}
 		if m.Links == nil {
 			m.Links = urlx.ExtractLinks(m.Text) // as the message modules do
 		}
 		switch str(s, "sender") {
 		case "stranger":
-			m.Sender = heuristics.SenderStranger
+			m.Sender = messages.SenderStranger
 		case "contact":
-			m.Sender = heuristics.SenderContact
+			m.Sender = messages.SenderContact
 		case "me":
-			m.Sender = heuristics.SenderMe
+			m.Sender = messages.SenderMe
 		case "unknowable", "":
-			m.Sender = heuristics.SenderUnknowable
+			m.Sender = messages.SenderUnknowable
 		default:
 			t.Fatalf("unknown sender %q", str(s, "sender"))
 		}
-		return fromRules(heuristics.ScoreMessage(m)...)
+		return fromRules(messages.ScoreMessage(m)...)
 	},
 	"threat_notification": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.ThreatNotification(str(s, "text"), str(s, "sender")))
+		return fromPtr(messages.ThreatNotification(str(s, "text"), str(s, "sender")))
 	},
 	"zero_click": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.ZeroClickAttachment(str(s, "file"), boolean(s, "outgoing")))
+		return fromPtr(ios.ZeroClickAttachment(str(s, "file"), boolean(s, "outgoing")))
 	},
 	"passkit": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.PassKitFromUnknown(str(s, "mime"), str(s, "uti"), str(s, "name"), boolean(s, "outgoing"), boolean(s, "known")))
+		return fromPtr(ios.PassKitFromUnknown(str(s, "mime"), str(s, "uti"), str(s, "name"), boolean(s, "outgoing"), boolean(s, "known")))
 	},
 	"quadream": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.QuaDreamCalendarEvent(str(s, "summary"), str(s, "description"), str(s, "uuid")))
+		return fromPtr(ios.QuaDreamCalendarEvent(str(s, "summary"), str(s, "description"), str(s, "uuid")))
 	},
 	"app_source": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.AppNotFromStore(str(s, "app"), str(s, "installer")))
+		return fromPtr(ios.AppNotFromStore(str(s, "app"), str(s, "installer")))
 	},
 	"lockdown": func(t *testing.T, s rules.Sample) []finding {
-		return fromRules(heuristics.LockdownMode(boolean(s, "enabled")))
+		return fromRules(ios.LockdownMode(boolean(s, "enabled")))
 	},
 	"idstatus": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.IDStatusNulHandle(str(s, "handle")))
+		return fromPtr(ios.IDStatusNulHandle(str(s, "handle")))
 	},
 	"process_path": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.UnusualProcess(str(s, "path"), "ps.txt"))
+		return fromPtr(ios.UnusualProcess(str(s, "path"), "ps.txt"))
 	},
 	"shutdown_client": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.StagingClient(str(s, "path"), "shutdown.log"))
+		return fromPtr(ios.StagingClient(str(s, "path"), "shutdown.log"))
 	},
 	"slow_shutdown": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.SlowShutdown(num(s, "waits"), strs(s, "clients"), "shutdown.log"))
+		return fromPtr(ios.SlowShutdown(num(s, "waits"), strs(s, "clients"), "shutdown.log"))
 	},
 	"short_log": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.ShortShutdownLog(num(s, "reboots"), "shutdown.log"))
+		return fromPtr(ios.ShortShutdownLog(num(s, "reboots"), "shutdown.log"))
 	},
 	"fast_redirect": func(t *testing.T, s rules.Sample) []finding {
 		at := time.Date(2023, 5, 1, 10, 0, 0, 0, time.UTC)
-		idx := heuristics.NewRedirectIndex()
-		idx.Add(heuristics.Visit{ID: 1, URL: str(s, "from"), Time: at, RedirectDestination: 2})
-		idx.Add(heuristics.Visit{ID: 2, URL: str(s, "to"), Time: at.Add(time.Duration(num(s, "delay_ms")) * time.Millisecond)})
+		idx := ios.NewRedirectIndex()
+		idx.Add(ios.Visit{ID: 1, URL: str(s, "from"), Time: at, RedirectDestination: 2})
+		idx.Add(ios.Visit{ID: 2, URL: str(s, "to"), Time: at.Add(time.Duration(num(s, "delay_ms")) * time.Millisecond)})
 		var out []finding
 		for _, fr := range idx.Fast() {
 			out = append(out, fromRules(fr.Finding)...)
@@ -149,63 +152,63 @@ var runners = map[string]runner{
 	"correlation": runCorrelation,
 	"indicator":   runIndicator,
 	"android.package": func(t *testing.T, s rules.Sample) []finding {
-		return fromRules(heuristics.PackageInstall(str(s, "package"), str(s, "installer"), boolean(s, "system"), boolean(s, "disabled"))...)
+		return fromRules(android.PackageInstall(str(s, "package"), str(s, "installer"), boolean(s, "system"), boolean(s, "disabled"))...)
 	},
 	"android.install_permission": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.InstallerPermission(str(s, "package"), strs(s, "permissions"), boolean(s, "system")))
+		return fromPtr(android.InstallerPermission(str(s, "package"), strs(s, "permissions"), boolean(s, "system")))
 	},
 	"android.setting": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.DangerousSetting(str(s, "namespace"), str(s, "key"), str(s, "value")))
+		return fromPtr(android.DangerousSetting(str(s, "namespace"), str(s, "key"), str(s, "value")))
 	},
 	"android.tmp_file": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.TmpFile(str(s, "path"), str(s, "mode")))
+		return fromPtr(android.TmpFile(str(s, "path"), str(s, "mode")))
 	},
 	"android.root_binary": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.RootBinary(str(s, "path")))
+		return fromPtr(android.RootBinary(str(s, "path")))
 	},
 	"android.mount": func(t *testing.T, s rules.Sample) []finding {
-		return fromRules(heuristics.Mount(str(s, "device"), str(s, "mount"), strs(s, "options"))...)
+		return fromRules(android.Mount(str(s, "device"), str(s, "mount"), strs(s, "options"))...)
 	},
 	"android.intrusion": func(t *testing.T, s rules.Sample) []finding {
 		fields, _ := s["fields"].(map[string]any)
-		return fromPtr(heuristics.IntrusionSecurityEvent(str(s, "tag"), fields))
+		return fromPtr(android.IntrusionSecurityEvent(str(s, "tag"), fields))
 	},
 	"android.accessibility": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.AccessibilityHolder(str(s, "package"), str(s, "service"), boolean(s, "system"), boolean(s, "known")))
+		return fromPtr(android.AccessibilityHolder(str(s, "package"), str(s, "service"), boolean(s, "system"), boolean(s, "known")))
 	},
 	"android.receiver": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.SMSCallReceiver(str(s, "intent"), str(s, "package"), str(s, "receiver"), boolean(s, "system"), boolean(s, "known")))
+		return fromPtr(android.SMSCallReceiver(str(s, "intent"), str(s, "package"), str(s, "receiver"), boolean(s, "system"), boolean(s, "known")))
 	},
 	"android.appop": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.RiskyAppop(str(s, "package"), str(s, "op"), str(s, "access"), time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)))
+		return fromPtr(android.RiskyAppop(str(s, "package"), str(s, "op"), str(s, "access"), time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)))
 	},
 	"android.package_change": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.PackageChange(str(s, "action"), str(s, "package"), int64(num(s, "vers")), int64(num(s, "prev")), "2024-05-01"))
+		return fromPtr(android.PackageChange(str(s, "action"), str(s, "package"), int64(num(s, "vers")), int64(num(s, "prev")), "2024-05-01"))
 	},
 	"android.stalkerware": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.Stalkerware(heuristics.StalkerwareSignals{Package: str(s, "package"), System: boolean(s, "system"),
+		return fromPtr(android.Stalkerware(android.StalkerwareSignals{Package: str(s, "package"), System: boolean(s, "system"),
 			Accessibility: boolean(s, "accessibility"), DeviceAdmin: boolean(s, "device_admin"), KnownDeviceAdmin: boolean(s, "known_device_admin"),
 			NoLauncher: boolean(s, "no_launcher"), KnownLauncher: boolean(s, "known_launcher"), Permissions: strs(s, "permissions")}))
 	},
 	"android.adb_key": func(t *testing.T, s rules.Sample) []finding {
 		last := timestamp(t, s, "last")
 		if str(s, "host_key") == "" && str(s, "started") == "" {
-			return fromPtr(heuristics.TrustedADBKey(str(s, "user"), str(s, "fingerprint"), boolean(s, "valid"), last))
+			return fromPtr(android.TrustedADBKey(str(s, "user"), str(s, "fingerprint"), boolean(s, "valid"), last))
 		}
-		acq := heuristics.ADBAcquisition{Started: timestamp(t, s, "started"), HostKey: str(s, "host_key")}
-		return fromPtr(heuristics.TrustedADBKeyInContext(str(s, "key"), str(s, "user"), str(s, "fingerprint"), boolean(s, "valid"), last, acq))
+		acq := android.ADBAcquisition{Started: timestamp(t, s, "started"), HostKey: str(s, "host_key")}
+		return fromPtr(android.TrustedADBKeyInContext(str(s, "key"), str(s, "user"), str(s, "fingerprint"), boolean(s, "valid"), last, acq))
 	},
 	"android.adb_host_missing": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.ADBHostKeyMissing(num(s, "keys")))
+		return fromPtr(android.ADBHostKeyMissing(num(s, "keys")))
 	},
 	"android.root_package": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.RootPackage(str(s, "package")))
+		return fromPtr(android.RootPackage(str(s, "package")))
 	},
 	"android.patch": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.SecurityPatchAge(str(s, "patch"), timestamp(t, s, "now")))
+		return fromPtr(android.SecurityPatchAge(str(s, "patch"), timestamp(t, s, "now")))
 	},
 	"android.crash": func(t *testing.T, s rules.Sample) []finding {
-		return fromPtr(heuristics.PrivilegedCrash(str(s, "process"), int64(num(s, "uid")), str(s, "signal")))
+		return fromPtr(android.PrivilegedCrash(str(s, "process"), int64(num(s, "uid")), str(s, "signal")))
 	},
 }
 

@@ -58,6 +58,20 @@ type Segment struct {
 	Value bool
 }
 
+// AppendSegment adds text to segs, joining it to the last segment when both
+// are values or both are words, so a rendered line has as few segments as
+// it can; empty text adds nothing.
+func AppendSegment(segs []Segment, text string, value bool) []Segment {
+	if text == "" {
+		return segs
+	}
+	if n := len(segs); n > 0 && segs[n-1].Value == value {
+		segs[n-1].Text += text
+		return segs
+	}
+	return append(segs, Segment{Text: text, Value: value})
+}
+
 // RenderSegments is Render cut into segments, values apart.
 func RenderSegments(lang, id string, p map[string]string, context []string) []Segment {
 	lang = Lang(lang)
@@ -66,16 +80,7 @@ func RenderSegments(lang, id string, p map[string]string, context []string) []Se
 		return nil
 	}
 	var out []Segment
-	emit := func(text string, value bool) {
-		if text == "" {
-			return
-		}
-		if n := len(out); n > 0 && out[n-1].Value == value {
-			out[n-1].Text += text
-			return
-		}
-		out = append(out, Segment{Text: text, Value: value})
-	}
+	emit := func(text string, value bool) { out = AppendSegment(out, text, value) }
 	fill(lang, r.TextIn(lang).Title, p, true, emit)
 	for _, c := range r.Context {
 		if !slices.Contains(context, c.When) || len(c.Text) == 0 {

@@ -20,9 +20,9 @@ package rules
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -161,11 +161,7 @@ func Term(key, lang string) (string, bool) { return Default().Term(key, lang) }
 
 // TermKeys lists every term key, sorted (for tests).
 func (g *Registry) TermKeys() []string {
-	keys := make([]string, 0, len(g.terms))
-	for k := range g.terms {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(g.terms))
 	return keys
 }
 

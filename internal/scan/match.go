@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/rules"
 )
@@ -88,9 +89,9 @@ func MatchRecord(m Matcher, r *model.Record) []model.Detection {
 // coveredBy says whether a finding for the same value, up to the UUID
 // suffix iOS 26 adds to some paths, already lists every one of refs.
 func coveredBy(out []model.Detection, refs []model.IndicatorRef, value string) bool {
-	same := heuristics.StripUUIDSuffix(value)
+	same := ios.StripUUIDSuffix(value)
 	for i := range out {
-		if out[i].Observable == nil || heuristics.StripUUIDSuffix(out[i].Observable.Value) != same {
+		if out[i].Observable == nil || ios.StripUUIDSuffix(out[i].Observable.Value) != same {
 			continue
 		}
 		all := true
@@ -123,9 +124,9 @@ func indicatorContext(r *model.Record, o model.Observable) (kind string, ctx []s
 		}
 		for _, fo := range r.Observables {
 			if fo.Kind == model.KindFilePath && hasComponent(fo.Value, o.Value) {
-				place := heuristics.ProcessNamePlace(fo.Value)
-				if place == heuristics.PlaceStaging {
-					folder = heuristics.StagingDir(fo.Value)
+				place := ios.ProcessNamePlace(fo.Value)
+				if place == ios.PlaceStaging {
+					folder = ios.StagingDir(fo.Value)
 					if folder == "" {
 						folder = path.Dir(fo.Value) + "/"
 					}
@@ -204,11 +205,11 @@ func agreeLures(dets []model.Detection) {
 	}
 	for i := range dets {
 		d := &dets[i]
-		if d.Rule != heuristics.RuleLurePlain || d.Record == nil {
+		if d.Rule != messages.RuleLurePlain || d.Record == nil {
 			continue
 		}
 		if v, ok := matched[d.Module+"\x00"+d.Record.Summary]; ok {
-			*d = heuristics.LureLinkMatched(*d, v)
+			*d = messages.LureLinkMatched(*d, v)
 		}
 	}
 }

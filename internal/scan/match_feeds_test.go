@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/testutil"
@@ -101,14 +101,14 @@ func TestLureAgreesWithIndicatorMatch(t *testing.T) {
 	}
 	rec := &model.Record{Module: "ios.sms", Summary: `SMS from +1: "tu paquete https://lure.example/a"`}
 	rec.Add(model.KindURL, "https://lure.example/a", "text")
-	lures := heuristics.ScoreMessage(heuristics.Message{Text: "Su paquete no pudo ser entregado: https://lure.example/a", Sender: heuristics.SenderStranger})
+	lures := messages.ScoreMessage(messages.Message{Text: "Su paquete no pudo ser entregado: https://lure.example/a", Sender: messages.SenderStranger})
 	var dets []model.Detection
 	for _, f := range lures {
 		d := f.Detection(rec)
 		d.Module = "ios.sms"
 		dets = append(dets, d)
 	}
-	if len(dets) != 1 || dets[0].Rule != heuristics.RuleLurePlain {
+	if len(dets) != 1 || dets[0].Rule != messages.RuleLurePlain {
 		t.Fatalf("setup: %+v", dets)
 	}
 	dets = append(dets, MatchRecord(set, rec)...)

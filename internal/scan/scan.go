@@ -59,6 +59,9 @@ type Options struct {
 	// Carry are findings kept from an earlier run (check-iocs keeps the
 	// heuristic findings, which do not depend on indicators).
 	Carry []model.Detection
+	// TimelineChunk is how many timeline events are held in memory before
+	// a spill to the private temporary folder (0: timeline.DefaultChunk).
+	TimelineChunk int
 	// StopGrace is how long an interrupted run waits for running modules to
 	// return before it leaves them behind (0: DefaultStopGrace).
 	StopGrace time.Duration
@@ -124,7 +127,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		defer os.RemoveAll(d)
 		tmp = d
 	}
-	tl := timeline.New(tmp)
+	tl := timeline.New(tmp, o.TimelineChunk)
 	defer tl.Close()
 	s := &sink{opts: &o, out: out, tl: tl, states: map[string]*modState{}}
 
@@ -456,8 +459,13 @@ func (s *sink) runModule(ctx context.Context, m module.Def) (info results.Module
 	case runErr != nil && errors.Is(runErr, module.ErrAbsent):
 		info.Status = results.StatusAbsent
 		info.Error = strings.TrimPrefix(runErr.Error(), module.ErrAbsent.Error()+": ")
-		if info.Records > 0 {
+		switch {
+		case info.Records > 0:
 			info.Status = results.StatusParsed
+		case len(info.Gaps) > 0:
+			// Not found, but part of where it would be could not be read
+			// (an unreadable folder): not "absent".
+			info.Status = results.StatusUnreadable
 		}
 	case runErr != nil && evfile.OnlyEmpty(runErr):
 		// Every file it found was empty (0 bytes): nothing read, nothing

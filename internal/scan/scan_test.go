@@ -16,7 +16,6 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
-	"github.com/huella-project/huella/internal/timeline"
 	"github.com/huella-project/huella/internal/timestamp"
 )
 
@@ -146,16 +145,13 @@ func TestRunCoverageDetectionsAndPartialFailure(t *testing.T) {
 }
 
 func TestTimelineSpillMergesInOrder(t *testing.T) {
-	old := timeline.ChunkSize
-	timeline.ChunkSize = 7
-	defer func() { timeline.ChunkSize = old }()
 	out := t.TempDir()
 	ev := &source.Evidence{Kind: source.IOSBackup, FS: fstest.MapFS{}, TempDir: t.TempDir()}
 	mods := []module.Def{
 		fakeModule("t.a", emitN(50, func(i int) string { return "a" })),
 		fakeModule("t.b", emitN(33, func(i int) string { return "b" })),
 	}
-	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: out})
+	res, err := Run(context.Background(), Options{Evidence: ev, Modules: mods, OutDir: out, TimelineChunk: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,20 +245,8 @@ func hashFile(ctx context.Context, p string, buf []byte) (string, error) {
 	h := sha256.New()
 	// One buffer per worker: io.Copy would allocate 32 KB per file, 30 GB
 	// of garbage for a dump of a million files.
-	if _, err := io.CopyBuffer(h, ctxReader{ctx, f}, buf); err != nil {
+	if _, err := io.CopyBuffer(h, evfile.WithContext(ctx, f), buf); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

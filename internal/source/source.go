@@ -139,6 +139,7 @@ type Evidence struct {
 	closers []func() error
 	index   []string
 	indexed bool
+	walkErr []*fs.PathError // folders the index could not list
 	noted   map[string]bool
 	dropped int
 }
@@ -326,8 +327,28 @@ func (e *Evidence) Files() []string {
 		return e.index
 	}
 	e.indexed = true
-	_ = e.eachFile(func(p string) error {
-		e.index = append(e.index, p)
+	if _, ok := e.FS.(Tree); ok {
+		// A dump asked for its list anyway: from its index, which knows
+		// no unreadable folder (those are gaps from the open step).
+		_ = e.eachFile(func(p string) error {
+			e.index = append(e.index, p)
+			return nil
+		})
+		sort.Strings(e.index)
+		return e.index
+	}
+	_ = fs.WalkDir(e.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			// An unreadable folder: the walk goes on, and Unreadable tells
+			// the modules whose files it could hold.
+			if len(e.walkErr) < maxNotes {
+				e.walkErr = append(e.walkErr, &fs.PathError{Op: "read folder", Path: p, Err: err})
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			e.index = append(e.index, p)
+		}
 		return nil
 	})
 	sort.Strings(e.index)
@@ -400,6 +421,61 @@ func (e *Evidence) Glob(patterns ...string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Unreadable lists what could hold a match of patterns but could not be
+// read: folders of the tree that could not be listed, and literal paths
+// that could not be looked up for another reason than their absence. A
+// module reports these as parts not checked: its artifact may be there,
+// and an unreadable folder must never look like an absent artifact.
+func (e *Evidence) Unreadable(patterns ...string) []*fs.PathError {
+	if _, ok := e.FS.(Tree); !ok {
+		// The walk that finds unreadable folders; a dump's index has none
+		// (the open step made them gaps), and is not listed for nothing.
+		e.Files()
+	}
+	var out []*fs.PathError
+	seen := map[string]bool{}
+	add := func(pe *fs.PathError) {
+		if !seen[pe.Path] {
+			seen[pe.Path] = true
+			out = append(out, pe)
+		}
+	}
+	for _, pat := range patterns {
+		if !strings.ContainsAny(pat, "*?[") {
+			if _, err := fs.Stat(e.FS, pat); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				add(&fs.PathError{Op: "look up", Path: pat, Err: err})
+				continue
+			}
+		}
+		for _, pe := range e.walkErr {
+			if couldHold(pat, pe.Path) {
+				add(pe)
+			}
+		}
+	}
+	return out
+}
+
+// couldHold says whether a path below folder dir could match pattern.
+func couldHold(pattern, dir string) bool {
+	if dir == "." {
+		return true
+	}
+	pat, name := strings.Split(pattern, "/"), strings.Split(dir, "/")
+	for ; len(name) > 0; pat, name = pat[1:], name[1:] {
+		if len(pat) == 0 {
+			return false
+		}
+		if pat[0] == "**" {
+			return true
+		}
+		if ok, err := path.Match(pat[0], name[0]); err != nil || !ok {
+			return false
+		}
+	}
+	return len(pat) > 0
 }
 
 // MatchGlob matches a slash path against a pattern where "**" spans any

@@ -93,9 +93,9 @@ func readAll(ctx context.Context, d *DB) ([]string, error) {
 				break
 			}
 			for _, v := range vals {
-				AnyInt(v)
-				_ = AppleTime(AnyFloat(v))
-				if s := AnyString(v); s != "" {
+				Int(v)
+				_ = AppleTime(v)
+				if s := Text(v); s != "" {
 					texts = append(texts, s)
 				}
 			}

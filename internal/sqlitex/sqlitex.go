@@ -32,10 +32,11 @@ import (
 	"strings"
 	"sync/atomic"
 
+	_ "modernc.org/sqlite" // pure-Go driver, registered as "sqlite"
+
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
-	_ "modernc.org/sqlite" // pure-Go driver, registered as "sqlite"
 )
 
 // Options say where private copies go and where problems are reported.
@@ -164,7 +165,7 @@ func copyOut(ctx context.Context, fsys fs.FS, name, dst string, b *scratch.Budge
 	if err != nil {
 		return size, err
 	}
-	n, err := io.Copy(out, io.LimitReader(ctxReader{ctx, src}, size+1))
+	n, err := io.Copy(out, io.LimitReader(evfile.WithContext(ctx, src), size+1))
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -172,18 +173,6 @@ func copyOut(ctx context.Context, fsys fs.FS, name, dst string, b *scratch.Budge
 		err = fmt.Errorf("holds more than the %d bytes it declares", size)
 	}
 	return size, err
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 func openPath(ctx context.Context, name, p string, immutable bool, cleanup func(), o Options) (*DB, error) {
@@ -285,19 +274,19 @@ func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 }
 
 // QueryRowContext runs a query expected to return at most one row.
-func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *OneRow {
 	rows, err := d.QueryContext(ctx, query, args...)
-	return &Row{rows: rows, err: err}
+	return &OneRow{rows: rows, err: err}
 }
 
-// Row is QueryRowContext's result.
-type Row struct {
+// OneRow is QueryRowContext's result.
+type OneRow struct {
 	rows *sql.Rows
 	err  error
 }
 
 // Scan copies the row's columns into dest; sql.ErrNoRows when none.
-func (r *Row) Scan(dest ...any) error {
+func (r *OneRow) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}

@@ -83,7 +83,8 @@ func readImageCSV(r io.Reader, out []ImagePath) ([]ImagePath, error) {
 	}
 }
 
-// DevicePath maps a path of the Cellebrite layout to the device path.
+// DevicePath maps a path of the image list's Cellebrite layout to the device
+// path: filesystem1/ is /, filesystem2/ is /private/var.
 func DevicePath(p string) (string, bool) {
 	switch {
 	case strings.HasPrefix(p, "filesystem1/"):

@@ -1,8 +1,8 @@
 // Package timeline collects dated events from every module and writes them
 // sorted by time, as CSV and as Timesketch-ready JSON lines.
 //
-// A phone can yield millions of events, so the collector keeps at most
-// ChunkSize events in memory: full chunks are sorted and spilled to the
+// A phone can yield millions of events, so the collector keeps at most a
+// chunk of events (DefaultChunk) in memory: full chunks are sorted and spilled to the
 // private temporary folder in a compact binary form, and one k-way merge
 // pass feeds every consumer at once (the CSV and JSONL writers on their own
 // goroutines, the correlation rules on the merging one).
@@ -22,10 +22,10 @@ import (
 	"github.com/huella-project/huella/internal/model"
 )
 
-// ChunkSize bounds the events held in memory before a spill. Two chunks
+// DefaultChunk bounds the events held in memory before a spill. Two chunks
 // can be in memory at once (one filling, one spilling), about 350 bytes an
 // event for a file-system dump's long paths: 50,000 keeps them near 35 MB.
-var ChunkSize = 50_000
+const DefaultChunk = 50_000
 
 // MaxSummary bounds a timeline line's text; the full record stays in
 // <module>.json. A message of several megabytes must not be copied into
@@ -35,6 +35,7 @@ const MaxSummary = 1024
 type Collector struct {
 	mu       sync.Mutex
 	dir      string
+	chunk    int // events held in memory before a spill
 	buf      []model.Event
 	chunks   []string
 	n        int
@@ -43,8 +44,14 @@ type Collector struct {
 	spillErr error
 }
 
-// New returns a collector spilling into dir (a private temporary folder).
-func New(dir string) *Collector { return &Collector{dir: dir} }
+// New returns a collector spilling into dir (a private temporary folder)
+// every chunk events (0: DefaultChunk; tests spill every few).
+func New(dir string, chunk int) *Collector {
+	if chunk <= 0 {
+		chunk = DefaultChunk
+	}
+	return &Collector{dir: dir, chunk: chunk}
+}
 
 func (c *Collector) Add(evs ...model.Event) {
 	c.mu.Lock()
@@ -61,7 +68,7 @@ func (c *Collector) Add(evs ...model.Event) {
 		}
 		c.buf = append(c.buf, e)
 		c.n++
-		if len(c.buf) >= ChunkSize {
+		if len(c.buf) >= c.chunk {
 			c.spillAsync()
 		}
 	}
@@ -110,7 +117,7 @@ func (c *Collector) spillAsync() {
 	}
 	c.chunks = append(c.chunks, f.Name())
 	full := c.buf
-	c.buf = make([]model.Event, 0, ChunkSize)
+	c.buf = make([]model.Event, 0, c.chunk)
 	c.spilling.Add(1)
 	go func() {
 		defer c.spilling.Done()

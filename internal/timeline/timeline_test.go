@@ -86,10 +86,7 @@ func FuzzJSONString(f *testing.F) {
 }
 
 func TestOnePassFeedsEveryConsumer(t *testing.T) {
-	old := ChunkSize
-	ChunkSize = 10
-	defer func() { ChunkSize = old }()
-	c := New(t.TempDir())
+	c := New(t.TempDir(), 10)
 	defer c.Close()
 	const n = 95
 	for i := n; i > 0; i-- {
@@ -133,7 +130,7 @@ func TestOnePassFeedsEveryConsumer(t *testing.T) {
 }
 
 func TestLongSummaryIsBounded(t *testing.T) {
-	c := New(t.TempDir())
+	c := New(t.TempDir(), 0)
 	c.Add(model.Event{Time: base, Module: "m", Summary: strings.Repeat("ñ", 5000)})
 	var b bytes.Buffer
 	if err := WriteJSONL(&b, c, nil); err != nil {
@@ -174,11 +171,8 @@ func TestCorruptNanoseconds(t *testing.T) {
 }
 
 func TestCorruptSpillIsAnError(t *testing.T) {
-	old := ChunkSize
-	ChunkSize = 2
-	defer func() { ChunkSize = old }()
 	dir := t.TempDir()
-	c := New(dir)
+	c := New(dir, 2)
 	for i := 0; i < 4; i++ {
 		c.Add(model.Event{Time: base.Add(time.Duration(i) * time.Second), Module: "m", Summary: "s"})
 	}
@@ -196,18 +190,12 @@ func TestCorruptSpillIsAnError(t *testing.T) {
 	}
 }
 
-// spillEvery makes the collector spill every few events, so merges read
-// several chunks back from disk.
-func spillEvery(tb testing.TB, n int) {
-	old := ChunkSize
-	ChunkSize = n
-	tb.Cleanup(func() { ChunkSize = old })
-}
-
-// collect runs the merge and returns the events in the order it gave them.
-func collect(tb testing.TB, evs []model.Event) []model.Event {
+// collect runs the merge, spilling every chunk events (so merges read
+// several chunks back from disk), and returns the events in the order it
+// gave them.
+func collect(tb testing.TB, chunk int, evs []model.Event) []model.Event {
 	tb.Helper()
-	c := New(tb.TempDir())
+	c := New(tb.TempDir(), chunk)
 	defer c.Close()
 	c.Add(evs...)
 	var out []model.Event
@@ -237,7 +225,6 @@ func checkMerge(tb testing.TB, in, out []model.Event) {
 }
 
 func TestFarTimesKeepTheirOrder(t *testing.T) {
-	spillEvery(t, 2)
 	var evs []model.Event
 	for i, at := range []time.Time{
 		time.Date(3554, 1, 1, 0, 0, 0, 0, time.UTC), base, time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -247,7 +234,7 @@ func TestFarTimesKeepTheirOrder(t *testing.T) {
 	} {
 		evs = append(evs, model.Event{Time: at, Module: "m", Summary: string(rune('a' + i))})
 	}
-	checkMerge(t, evs, collect(t, evs))
+	checkMerge(t, evs, collect(t, 2, evs))
 }
 
 // FuzzSpillRoundTrip: every time a Go time can hold, and any strings,
@@ -305,7 +292,6 @@ func FuzzMergeOrder(f *testing.F) {
 	}
 	f.Add(seed(50_000_000_000, 1_470_819_600, -5_364_662_400, 0, math.MaxInt64, math.MinInt64, 1_470_819_600))
 	f.Add(seed(9_223_372_036, -9_223_372_037, 1, 1, 1, 2))
-	spillEvery(f, 4)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var evs []model.Event
 		for len(data) >= 9 && len(evs) < 64 {
@@ -314,6 +300,6 @@ func FuzzMergeOrder(f *testing.F) {
 			data = data[9:]
 			evs = append(evs, model.Event{Time: time.Unix(sec, int64(k)*3_900_000), Module: string(rune('a' + k%3)), Summary: string(rune('a' + k%5))})
 		}
-		checkMerge(t, evs, collect(t, evs))
+		checkMerge(t, evs, collect(t, 4, evs))
 	})
 }

@@ -87,13 +87,8 @@ func Parse(raw string) (u URL, ok bool) {
 	}
 	u.Port = port
 	if tail != "" {
-		if i := strings.IndexByte(tail, '#'); i >= 0 {
-			u.Fragment, tail = tail[i+1:], tail[:i]
-		}
-		if i := strings.IndexByte(tail, '?'); i >= 0 {
-			u.Query, tail = tail[i+1:], tail[:i]
-		}
-		u.Path = tail
+		tail, u.Fragment, _ = strings.Cut(tail, "#")
+		u.Path, u.Query, _ = strings.Cut(tail, "?")
 	}
 	if strings.IndexByte(host, '%') >= 0 {
 		// Browsers decode "%65vil.com" to "evil.com"; so must we, or the
@@ -173,11 +168,11 @@ func splitHostPort(a string) (host, port string, ok bool) {
 		}
 		return "", "", false
 	}
-	if i := strings.IndexByte(a, ':'); i >= 0 {
-		if !allDigits(a[i+1:]) || len(a)-i-1 > 5 {
+	if host, port, ok := strings.Cut(a, ":"); ok {
+		if !allDigits(port) || len(port) > 5 {
 			return "", "", false
 		}
-		return a[:i], a[i+1:], true
+		return host, port, true
 	}
 	return a, "", true
 }

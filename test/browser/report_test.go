@@ -24,7 +24,7 @@ import (
 	"github.com/huella-project/huella/internal/cli"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/testutil"
-	"github.com/huella-project/huella/internal/testutil/browser"
+	"github.com/huella-project/huella/internal/testutil/headless"
 )
 
 // Height budgets for the demo's report as it opens (details closed, no
@@ -34,7 +34,7 @@ import (
 // rows and 200 timeline rows were all in the page). The budgets leave about
 // a third for fonts and wording to move without hiding a regression to a
 // long page: the demo has 7 findings, 9 modules read and 330 input files.
-var heightBudget = map[browser.Viewport]int64{browser.Phone: 7000, browser.Desktop: 4200}
+var heightBudget = map[headless.Viewport]int64{headless.Phone: 7000, headless.Desktop: 4200}
 
 // pdfPageBudget bounds the demo's printout on A4: the verdict page, the
 // seven findings expanded, and one or two pages each for the timeline note,
@@ -56,13 +56,13 @@ func runDemo(t *testing.T, lang string) string {
 }
 
 func TestDemoReport(t *testing.T) {
-	art := browser.ArtifactDir(t)
+	art := headless.ArtifactDir(t)
 	for _, lang := range []string{"en", "es"} {
 		t.Run(lang, func(t *testing.T) {
 			page := runDemo(t, lang)
-			self := browser.FileURL(page)
-			b := browser.New(t)
-			for _, v := range []browser.Viewport{browser.Phone, browser.Desktop} {
+			self := headless.FileURL(page)
+			b := headless.New(t)
+			for _, v := range []headless.Viewport{headless.Phone, headless.Desktop} {
 				b.Open(t, v, self, "verdict-headline")
 				name := "demo-" + lang + "-" + map[bool]string{true: "phone", false: "desktop"}[v.Mobile]
 
@@ -77,12 +77,12 @@ func TestDemoReport(t *testing.T) {
 				}
 				// The section bar shows every section: it wraps, nothing
 				// hides past the edge.
-				if n := browser.Eval[int](t, b, `Array.prototype.filter.call(document.querySelectorAll('nav.toc a'), function(a){
+				if n := headless.Eval[int](t, b, `Array.prototype.filter.call(document.querySelectorAll('nav.toc a'), function(a){
 					var r=a.getBoundingClientRect(); return r.right>innerWidth||r.left<0||r.width===0}).length`); n != 0 {
 					t.Errorf("%s: %d section links out of view", v, n)
 				}
 				// The first screen: verdict, what it means, what to do.
-				first := browser.Eval[map[string]float64](t, b, `(function(){function bottom(id){return document.getElementById(id).getBoundingClientRect().bottom}
+				first := headless.Eval[map[string]float64](t, b, `(function(){function bottom(id){return document.getElementById(id).getBoundingClientRect().bottom}
 					return {headline: bottom('verdict-headline'), meaning: bottom('verdict-meaning'),
 					 next: bottom('next-steps'), firstStep: document.querySelector('#next-steps li').getBoundingClientRect().bottom, screen: innerHeight}})()`)
 				limit := "next"
@@ -95,14 +95,14 @@ func TestDemoReport(t *testing.T) {
 					}
 				}
 				t.Logf("%s at %s: next steps end at %.0f px of %.0f", lang, v, first["next"], first["screen"])
-				browser.Save(t, art, name+".png", b.Screenshot(t, false))
-				browser.Save(t, art, name+"-full.png", b.Screenshot(t, true))
+				headless.Save(t, art, name+".png", b.Screenshot(t, false))
+				headless.Save(t, art, name+"-full.png", b.Screenshot(t, true))
 
 				// Everything open, timeline shown: still nothing too wide.
 				if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.ID("tl-show"))); err != nil {
 					t.Fatal(err)
 				}
-				browser.Eval[chromedp.Void](t, b, `document.querySelectorAll('details').forEach(function(d){d.open=true})`)
+				headless.Eval[chromedp.Void](t, b, `document.querySelectorAll('details').forEach(function(d){d.open=true})`)
 				b.CheckNoOverflow(t, v.String()+" with every part open and the timeline shown")
 				if w := b.BrokenWords(t); len(w) > 0 {
 					t.Errorf("%s, everything open: words cut across lines: %q", v, w)
@@ -115,9 +115,9 @@ func TestDemoReport(t *testing.T) {
 			}
 			// Print: the reader's page, expanded, without what cannot be
 			// used on paper.
-			b.Open(t, browser.Desktop, self, "verdict-headline")
+			b.Open(t, headless.Desktop, self, "verdict-headline")
 			b.EmulatePrint(t, true)
-			vis := browser.Eval[map[string]int](t, b, `(function(){function n(sel,want){return Array.prototype.filter.call(document.querySelectorAll(sel),function(e){return e.checkVisibility()===want}).length}
+			vis := headless.Eval[map[string]int](t, b, `(function(){function n(sel,want){return Array.prototype.filter.call(document.querySelectorAll(sel),function(e){return e.checkVisibility()===want}).length}
 				return {findings: document.querySelectorAll('details.finding').length, expanded: n('details.finding .body', true),
 				 interactive: n('nav.toc, #tl-show, button.around, details.inputs', true), printNotes: n('.printonly', true),
 				 hashes: n('details.inputs code.hash', true)}})()`)
@@ -130,13 +130,13 @@ func TestDemoReport(t *testing.T) {
 			if vis["printNotes"] < 2 {
 				t.Errorf("print: %d notes saying where the timeline and the hashes are, want 2", vis["printNotes"])
 			}
-			text := browser.Eval[string](t, b, `document.body.innerText`)
+			text := headless.Eval[string](t, b, `document.body.innerText`)
 			for _, want := range []string{"Why it matters", "Possible harmless explanations", "The process name bh matches a published indicator", "info.json (inputs)", "timeline.csv"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("printed page lacks %q", want)
 				}
 			}
-			breaks := browser.Eval[[]string](t, b, `['findings','timeline','coverage','provenance'].map(function(id){return getComputedStyle(document.getElementById(id)).breakBefore})`)
+			breaks := headless.Eval[[]string](t, b, `['findings','timeline','coverage','provenance'].map(function(id){return getComputedStyle(document.getElementById(id)).breakBefore})`)
 			for _, br := range breaks {
 				if br != "page" {
 					t.Errorf("print: sections break %q, want page", breaks)
@@ -146,8 +146,8 @@ func TestDemoReport(t *testing.T) {
 			b.EmulatePrint(t, false)
 
 			pdf := b.PrintPDF(t)
-			browser.Save(t, art, "demo-en.pdf", pdf)
-			pages, err := browser.PDFPages(pdf)
+			headless.Save(t, art, "demo-en.pdf", pdf)
+			pages, err := headless.PDFPages(pdf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,21 +170,21 @@ func TestMVTBackupReport(t *testing.T) {
 	if code := cli.Main([]string{"check", src, "--output", out, "--quiet", "--no-feed-cache", "--iocs", iocs}, strings.NewReader(""), &stdout, &stderr); code == results.ExitError {
 		t.Fatalf("check exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
-	self := browser.FileURL(filepath.Join(out, "report.html"))
-	b := browser.New(t)
-	b.Open(t, browser.Phone, self, "verdict-headline")
-	good := browser.Eval[string](t, b, `(document.getElementById('good-signs')||{innerText:''}).innerText`)
+	self := headless.FileURL(filepath.Join(out, "report.html"))
+	b := headless.New(t)
+	b.Open(t, headless.Phone, self, "verdict-headline")
+	good := headless.Eval[string](t, b, `(document.getElementById('good-signs')||{innerText:''}).innerText`)
 	if !strings.Contains(good, "Lockdown Mode is on") {
 		t.Errorf("good signs = %q", good)
 	}
-	if f := browser.Eval[string](t, b, `document.getElementById('findings').innerText`); strings.Contains(f, "Lockdown") || strings.Contains(f, "expert review") {
+	if f := headless.Eval[string](t, b, `document.getElementById('findings').innerText`); strings.Contains(f, "Lockdown") || strings.Contains(f, "expert review") {
 		t.Errorf("Lockdown Mode listed as a finding:\n%s", f)
 	}
-	b.CheckNoOverflow(t, "MVT backup at "+browser.Phone.String())
+	b.CheckNoOverflow(t, "MVT backup at "+headless.Phone.String())
 	if w := b.BrokenWords(t); len(w) > 0 {
 		t.Errorf("words cut across lines: %q", w)
 	}
-	t.Logf("MVT iOS backup at %s: %d px", browser.Phone, b.Height(t))
-	browser.Save(t, browser.ArtifactDir(t), "mvt-ios-phone.png", b.Screenshot(t, false))
+	t.Logf("MVT iOS backup at %s: %d px", headless.Phone, b.Height(t))
+	headless.Save(t, headless.ArtifactDir(t), "mvt-ios-phone.png", b.Screenshot(t, false))
 	b.Quiet(t, self)
 }

@@ -98,7 +98,7 @@ var sqlJoinClause = regexp.MustCompile(`\bJOIN\s+["A-Za-z_]`)
 // TestModulesDoNotJoinInSQL: a crafted database without indexes, or whose
 // sqlite_stat1 lies about table sizes, turns any SQLite join or correlated
 // subquery quadratic (40,000 messages took two minutes). Modules and the
-// backup reader query one table at a time and join in Go (iosdb.Index).
+// backup reader query one table at a time and join in Go (sqlitex.Index).
 func TestModulesDoNotJoinInSQL(t *testing.T) {
 	eachGoFile(t, func(rel string, f *ast.File, _ map[string]string) {
 		dir := filepath.ToSlash(filepath.Dir(rel))
@@ -121,7 +121,25 @@ func TestModulesDoNotJoinInSQL(t *testing.T) {
 				m = sqlJoin.FindString(s)
 			}
 			if m != "" {
-				t.Errorf("%s: SQL joins in SQLite (%q): read each table alone and join in Go (iosdb.Index)", rel, m)
+				t.Errorf("%s: SQL joins in SQLite (%q): read each table alone and join in Go (sqlitex.Index)", rel, m)
+			}
+			return true
+		})
+	})
+}
+
+// TestModulesReadRowsThroughEach: every module reads SQLite rows through
+// the one row loop, sqlitex.Each (and Index, Group, BlobAt built on it),
+// which converts loosely typed cells one way and notes values cut or left
+// out for their size; a hand-rolled rows.Next loop would skip both.
+func TestModulesReadRowsThroughEach(t *testing.T) {
+	eachGoFile(t, func(rel string, f *ast.File, _ map[string]string) {
+		if !strings.HasPrefix(filepath.ToSlash(rel), "internal/module/") {
+			return
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "QueryContext" || sel.Sel.Name == "QueryRowContext") {
+				t.Errorf("%s: %s: read rows with sqlitex.Each", rel, sel.Sel.Name)
 			}
 			return true
 		})

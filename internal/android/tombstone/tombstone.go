@@ -6,6 +6,7 @@ package tombstone
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -99,7 +100,7 @@ func Pair(ts []*Tombstone) []*Tombstone {
 func merge(dst, src *Tombstone) {
 	dst.Files = append(dst.Files, src.File)
 	for _, f := range src.Formats {
-		if !contains(dst.Formats, f) {
+		if !slices.Contains(dst.Formats, f) {
 			dst.Formats = append(dst.Formats, f)
 		}
 	}
@@ -124,15 +125,6 @@ func merge(dst, src *Tombstone) {
 	if dst.Timestamp.IsZero() {
 		dst.Timestamp = src.Timestamp
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseTime reads tombstone timestamps: "2023-04-12 12:32:40.518290770+0200"

@@ -1,16 +1,21 @@
 package all_test
 
 import (
+	"context"
 	"errors"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/all"
 	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/scan"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -77,4 +82,70 @@ func fill(p string) string {
 	p = strings.ReplaceAll(p, "**", "x")
 	p = strings.ReplaceAll(p, "*", "x")
 	return p
+}
+
+// lockedFS is a dump whose folder locked cannot be listed (a folder without
+// read permission, copied by another user).
+type lockedFS struct {
+	fstest.MapFS
+	locked string
+}
+
+func (l lockedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == l.locked {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrPermission}
+	}
+	return l.MapFS.ReadDir(name)
+}
+
+func (l lockedFS) Stat(name string) (fs.FileInfo, error) {
+	if strings.HasPrefix(name, l.locked+"/") {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrPermission}
+	}
+	return l.MapFS.Stat(name)
+}
+
+// A module whose artifact could be in a folder that cannot be read is not
+// "absent": it is unreadable, with a part not checked naming the folder, so
+// the outcome is incomplete instead of clean. Modules looking elsewhere
+// stay absent.
+func TestUnreadableFolderIsNotAbsent(t *testing.T) {
+	ev := &source.Evidence{Kind: source.IOSFS, TempDir: t.TempDir(), FS: lockedFS{fstest.MapFS{
+		"private/var/db/other.txt":             {Data: []byte("x")},
+		"private/var/mobile/Library/hidden.db": {Data: []byte("x")}, // behind the lock
+	}, "private/var/mobile"}}
+	var mods []module.Def
+	for _, m := range all.Modules() {
+		if m.Applies(source.IOSFS) {
+			mods = append(mods, m)
+		}
+	}
+	res, err := scan.Run(context.Background(), scan.Options{Evidence: ev, Modules: mods, OutDir: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]results.ModuleInfo{}
+	for _, m := range res.Modules {
+		status[m.Name] = m
+	}
+	for name, want := range map[string]string{
+		"ios.sms":                 results.StatusUnreadable, // private/var/mobile/Library/SMS/sms.db
+		"ios.safari_history":      results.StatusUnreadable, // private/var/mobile/Containers/...
+		"ios.cache_files":         results.StatusUnreadable, // **/Cache.db
+		"ios.keychain_analytics":  results.StatusAbsent,     // private/var/Keychains/...
+		"ios.netusage":            results.StatusAbsent,     // private/var/networkd/...
+		"ios.webkit_indexeddb":    results.StatusUnreadable, // private/var/mobile/Containers/Data/Application/*/...
+		"ios.locationd_clients":   results.StatusUnreadable, // one of its paths is under private/var/mobile
+		"ios.version_history":     results.StatusUnreadable, // **/Analytics-Journal-*.ips
+		"ios.filesystem":          results.StatusParsed,     // the rest of the tree, with the folder as a gap
+		"ios.webkit_localstorage": results.StatusUnreadable,
+	} {
+		m := status[name]
+		if m.Status != want {
+			t.Errorf("%s: status %s, want %s (%+v)", name, m.Status, want, m)
+		}
+		if want != results.StatusAbsent && (len(m.Gaps) == 0 || !strings.Contains(m.Gaps[0].Part, "private/var/mobile")) {
+			t.Errorf("%s: gaps %+v, want one naming the unreadable folder", name, m.Gaps)
+		}
+	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/huella-project/huella/internal/module/android/bugreport"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
 	"github.com/huella-project/huella/internal/module/android/intrusionlogs"
-	"github.com/huella-project/huella/internal/module/android/sms"
+	"github.com/huella-project/huella/internal/module/android/smsbackup"
 	"github.com/huella-project/huella/internal/module/android/tombstones"
 )
 
@@ -18,6 +18,6 @@ func android() []module.Def {
 		bugreport.Defs(),
 		[]module.Def{tombstones.Def()},
 		aqf.Defs(),
-		[]module.Def{sms.Def(), intrusionlogs.Def()},
+		[]module.Def{smsbackup.Def(), intrusionlogs.Def()},
 	)
 }

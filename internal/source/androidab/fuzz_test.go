@@ -7,9 +7,10 @@ import (
 
 	"bytes"
 	"context"
-	"github.com/huella-project/huella/internal/source/scratch"
 	"io"
 	"testing"
+
+	"github.com/huella-project/huella/internal/source/scratch"
 
 	"github.com/huella-project/huella/internal/source/archive"
 )

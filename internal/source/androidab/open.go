@@ -2,11 +2,8 @@ package androidab
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,10 +57,7 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 		ev.Close()
 		return nil, err
 	}
-	in, fsys, st, err := Extract(ctx, p, opts.password(), content, opts.Limits, tmp.Budget())
-	if in != nil {
-		ev.Inputs = []source.InputFile{*in}
-	}
+	fsys, st, err := Extract(ctx, p, opts.password(), content, opts.Limits, tmp.Budget())
 	for _, s := range st.Skipped {
 		ev.Note(s)
 	}
@@ -85,38 +79,22 @@ func Open(ctx context.Context, p string, opts Options) (*source.Evidence, error)
 }
 
 // Extract decrypts and unpacks the .ab at p into dir, within the disk
-// budget. It also hashes the file as an input. fsys is usable even when err
-// reports a truncation.
-func Extract(ctx context.Context, p, password, dir string, lim archive.Limits, budget *scratch.Budget) (*source.InputFile, fs.FS, TarStats, error) {
+// budget (the opener hashes the file itself as an input). fsys is usable
+// even when err reports a truncation.
+func Extract(ctx context.Context, p, password, dir string, lim archive.Limits, budget *scratch.Budget) (fs.FS, TarStats, error) {
 	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
 	if err != nil {
-		return nil, nil, TarStats{}, err
+		return nil, TarStats{}, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(f, h)}
-	b, err := Parse(cr, password)
+	b, err := Parse(f, password)
 	if err != nil {
-		return nil, nil, TarStats{}, fmt.Errorf("%s: %w", p, err)
+		return nil, TarStats{}, fmt.Errorf("%s: %w", p, err)
 	}
 	defer b.Close()
-	fsys, st, terr := ReadTar(ctx, b.Tar, dir, lim, budget)
-	// Hash the rest of the file too, so the recorded digest is the file's.
-	_, _ = io.Copy(io.Discard, cr)
-	in := &source.InputFile{Path: p, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil))}
-	if terr != nil {
-		return in, fsys, st, fmt.Errorf("%s: %w", p, terr)
+	fsys, st, err := ReadTar(ctx, b.Tar, dir, lim, budget)
+	if err != nil {
+		return fsys, st, fmt.Errorf("%s: %w", p, err)
 	}
-	return in, fsys, st, nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
+	return fsys, st, nil
 }

@@ -2,8 +2,6 @@ package androidqf
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
@@ -56,35 +53,9 @@ func decryptAge(ctx context.Context, p, identityFile string, tmp *scratch.Dir) (
 		}
 		return "", fmt.Errorf("%s: cannot decrypt: %w", p, err)
 	}
-	dst, err := tmp.CopyIn("acquisition.zip", "decrypting "+filepath.Base(p), ctxReader{ctx, r}, in.Info.Size())
+	dst, err := tmp.CopyIn("acquisition.zip", "decrypting "+filepath.Base(p), evfile.WithContext(ctx, r), in.Info.Size())
 	if err != nil {
 		return "", fmt.Errorf("%s: decryption failed part way (file damaged?): %w", p, err)
 	}
 	return dst, nil
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-func hashFile(p string) (source.InputFile, error) {
-	f, err := evfile.Open(evfile.Dir(filepath.Dir(p)), filepath.Base(p), evfile.Stream)
-	if err != nil {
-		return source.InputFile{}, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return source.InputFile{}, fmt.Errorf("%s: %w", p, err)
-	}
-	return source.InputFile{Path: p, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }

@@ -101,12 +101,6 @@ func openTree(ctx context.Context, p string, kind source.Kind, opts Options, det
 	case fi.IsDir():
 		fsys = evfile.Dir(p)
 	default:
-		in, err := hashFile(p)
-		if err != nil {
-			ev.Close()
-			return nil, err
-		}
-		ev.Inputs = []source.InputFile{in}
 		zipPath := p
 		if isAge(p) {
 			zipPath, err = decryptAge(ctx, p, opts.AgeIdentity, tmp)
@@ -277,7 +271,7 @@ func mountBackup(ctx context.Context, ev *source.Evidence, opts Options) {
 	if pw == "" {
 		pw = os.Getenv(androidab.PasswordEnv)
 	}
-	_, fsys, st, err := androidab.Extract(ctx, abPath, pw, dir, opts.Limits, ev.Temp.Budget())
+	fsys, st, err := androidab.Extract(ctx, abPath, pw, dir, opts.Limits, ev.Temp.Budget())
 	for _, s := range st.Skipped {
 		ev.Note(name + ": " + s)
 	}
@@ -327,5 +321,5 @@ func copyOut(ctx context.Context, ev *source.Evidence, name, dst string) (string
 		return "", err
 	}
 	defer src.Close()
-	return ev.Temp.CopyIn(dst, name, ctxReader{ctx, src}, src.Info.Size())
+	return ev.Temp.CopyIn(dst, name, evfile.WithContext(ctx, src), src.Info.Size())
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
 
@@ -84,7 +85,7 @@ func withTarStream(ctx context.Context, archivePath string, fn func(io.Reader) e
 		return err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(ctxReader{ctx, f}, 1<<16)
+	br := bufio.NewReaderSize(evfile.WithContext(ctx, f), 1<<16)
 	if head, _ := br.Peek(2); !bytes.Equal(head, []byte{0x1f, 0x8b}) {
 		return fn(br)
 	}
@@ -145,18 +146,6 @@ func scanTar(ctx context.Context, name string, r io.Reader, lim TarLimits) (int6
 			}
 		}
 	}
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // maxNotes bounds the per-entry notes kept; an archive of a million

@@ -24,6 +24,7 @@ package evfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -215,10 +216,7 @@ func ReadFile(fsys fs.FS, name string, lim Limit) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	size := f.Info.Size()
-	if size < 0 {
-		size = 0
-	}
+	size := max(f.Info.Size(), 0)
 	buf := make([]byte, 0, size+1)
 	for {
 		if len(buf) == cap(buf) {
@@ -308,4 +306,21 @@ func Size(n int64) string {
 		s = s[:len(s)-2]
 	}
 	return s + " " + string("KMGTPE"[exp]) + "iB"
+}
+
+// WithContext is r stopping with ctx's error once ctx is done: long copies
+// of evidence (decryption, hashing, extraction, private copies) check it
+// between reads, so a cancelled run never waits for a multi-gigabyte copy.
+func WithContext(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -138,7 +138,7 @@ func decryptManifestDB(ctx context.Context, classKeys map[uint32][]byte, manifes
 	if err != nil {
 		return "", err
 	}
-	if _, _, err := decryptCBC(k, ctxReader{ctx, in}, out); err != nil {
+	if _, _, err := decryptCBC(k, evfile.WithContext(ctx, in), out); err != nil {
 		out.Close()
 		return "", fmt.Errorf("Manifest.db: %w", err)
 	}
@@ -146,16 +146,4 @@ func decryptManifestDB(ctx context.Context, classKeys map[uint32][]byte, manifes
 		return "", err
 	}
 	return tmp.Join("Manifest.db"), nil
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

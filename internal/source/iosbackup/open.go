@@ -30,8 +30,6 @@ type Options struct {
 	Key      []byte       // 32-byte key from DeriveKey (extract-key); skips the slow derivation
 	TempRoot string       // parent of the private temporary folder ("" = system default), when Temp is nil
 	Temp     *scratch.Dir // the run's private folder and disk budget; nil: one is made under TempRoot
-	HashAll  bool         // hash every file of the backup into Evidence.Inputs, not only the manifests
-	NoInputs bool         // hash nothing: the caller hashes the inputs itself (the opener does)
 	Note     func(string) // Decrypt: receives per-file problems (nil: dropped)
 }
 
@@ -103,10 +101,7 @@ func Open(ctx context.Context, dir string, opts Options) (*source.Evidence, erro
 	}
 	ev.FS = b
 	ev.OnClose(b.close)
-	if err := describe(ctx, ev, real, opts.HashAll, opts.NoInputs); err != nil {
-		ev.Close()
-		return nil, err
-	}
+	describe(ev, real)
 	return ev, nil
 }
 
@@ -258,8 +253,9 @@ func openBackup(ctx context.Context, dir string, tmp *scratch.Dir, opts Options,
 	return b, nil
 }
 
-// describe fills Device and Inputs.
-func describe(ctx context.Context, ev *source.Evidence, dir string, all, none bool) error {
+// describe fills Device from Info.plist. The inputs are hashed by the
+// opener (source.HashInputs), for every kind of evidence alike.
+func describe(ev *source.Evidence, dir string) {
 	ev.Device.Platform = "ios"
 	data, err := evfile.ReadFile(evfile.Dir(dir), "Info.plist", evfile.BackupInfo)
 	switch {
@@ -275,31 +271,6 @@ func describe(ctx context.Context, ev *source.Evidence, dir string, all, none bo
 	case !errors.Is(err, fs.ErrNotExist):
 		ev.Note("Info.plist: " + err.Error())
 	}
-	if none {
-		return nil
-	}
-	if all {
-		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if d.Type().IsRegular() {
-				return addInput(ev, p)
-			}
-			return nil
-		})
-	}
-	for _, n := range rawFiles {
-		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
-			if err := addInput(ev, filepath.Join(dir, n)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func fillDevice(d *source.Device, info map[string]any) {
@@ -324,30 +295,4 @@ func fillDevice(d *source.Device, info map[string]any) {
 			d.Extra[k] = v
 		}
 	}
-}
-
-// addInput hashes one file of the backup folder for the record. A file that
-// cannot be read as a regular file inside the folder (a named pipe would
-// block), or a sparse one far larger than its disk, is listed without a
-// hash, with a note.
-func addInput(ev *source.Evidence, p string) error {
-	if _, err := evfile.Dir(filepath.Dir(p)).Stat(filepath.Base(p)); err != nil && evfile.IsRefused(err) {
-		ev.NoteRefusal(err)
-		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
-		return nil
-	}
-	if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
-		ev.NoteRefusal(&evfile.RefusedError{Name: filepath.Base(p), Reason: evfile.NotRegular(fi.Mode())})
-		ev.Inputs = append(ev.Inputs, source.InputFile{Path: p})
-		return nil
-	}
-	ins, err := source.HashInputs(context.Background(), p)
-	if err != nil {
-		if len(ins) == 0 {
-			return fmt.Errorf("hash %s: %w", p, err)
-		}
-		ev.Note("hashing inputs: " + err.Error())
-	}
-	ev.Inputs = append(ev.Inputs, ins...)
-	return nil
 }

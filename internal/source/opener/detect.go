@@ -410,8 +410,8 @@ func sysdiagnoseTimeZone(ev *source.Evidence) string {
 		for sc.Scan() {
 			line := sc.Text()
 			for _, key := range []string{"Timezone:", "TimeZone:", "timezone:", "TZ:"} {
-				if i := strings.Index(line, key); i >= 0 {
-					tz := strings.Fields(line[i+len(key):])
+				if _, after, ok := strings.Cut(line, key); ok {
+					tz := strings.Fields(after)
 					if len(tz) > 0 && strings.Contains(tz[0], "/") {
 						f.Close()
 						return strings.Trim(tz[0], "\"',")

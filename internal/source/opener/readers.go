@@ -19,7 +19,7 @@ import (
 // one disk budget (tmp).
 
 func openIOSBackup(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
-	ev, err := iosbackup.Open(ctx, p, iosbackup.Options{Password: o.Password, Key: o.Key, Temp: tmp, NoInputs: true})
+	ev, err := iosbackup.Open(ctx, p, iosbackup.Options{Password: o.Password, Key: o.Key, Temp: tmp})
 	return ev, secretErr(err)
 }
 

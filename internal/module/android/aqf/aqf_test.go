@@ -212,9 +212,6 @@ func TestBadJSONFailsClearly(t *testing.T) {
 // stops the stream (the JSON decoder would hold it whole); ordinary
 // entries around it are not affected.
 func TestReadFilesEntryLimit(t *testing.T) {
-	old := maxEntryBytes
-	maxEntryBytes = 1 << 10
-	defer func() { maxEntryBytes = old }()
 	ok := strings.Repeat(`{"path":"/data/local/tmp/x"},`, 2000)
 	for _, c := range []struct {
 		in      string
@@ -224,7 +221,7 @@ func TestReadFilesEntryLimit(t *testing.T) {
 		{"[" + ok + `{"path":"/last"}]`, 2001, ""},
 		{"[" + ok + `{"path":"/` + strings.Repeat("a", 4000) + `"}]`, 2000, "longer than 1024 bytes"},
 	} {
-		n, err := ReadFiles(strings.NewReader(c.in), func(*File) error { return nil })
+		n, err := readFiles(strings.NewReader(c.in), 1<<10, func(*File) error { return nil })
 		if (err == nil) != (c.wantErr == "") || err != nil && !strings.Contains(err.Error(), c.wantErr) {
 			t.Fatalf("err = %v, want %q", err, c.wantErr)
 		}

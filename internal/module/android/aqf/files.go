@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -41,18 +41,18 @@ const maxFiles = 20_000_000
 // maxEntryBytes bounds one files.json entry: a path, hashes and a
 // context are a few hundred bytes. The JSON decoder holds a whole entry in
 // memory, so a crafted 2 GB "path" must stop here.
-var maxEntryBytes int64 = 4 << 20
+const maxEntryBytes = 4 << 20
 
 // entryLimit fails a read once one entry has used up its bytes; Next
 // gives the following entry a fresh allowance.
 type entryLimit struct {
-	r    io.Reader
-	left int64
+	r         io.Reader
+	max, left int64
 }
 
 func (e *entryLimit) Read(p []byte) (int, error) {
 	if e.left <= 0 {
-		return 0, fmt.Errorf("an entry longer than %d bytes", maxEntryBytes)
+		return 0, fmt.Errorf("an entry longer than %d bytes", e.max)
 	}
 	if int64(len(p)) > e.left {
 		p = p[:e.left]
@@ -62,15 +62,20 @@ func (e *entryLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (e *entryLimit) next() { e.left = maxEntryBytes }
+func (e *entryLimit) next() { e.left = e.max }
 
 // ReadFiles streams files.json, which androidqf writes either as one JSON
 // list or as one object per line, calling fn for each entry. A damaged
 // entry, or one over maxEntryBytes, stops the stream with an error saying
 // where.
 func ReadFiles(r io.Reader, fn func(*File) error) (int, error) {
+	return readFiles(r, maxEntryBytes, fn)
+}
+
+// readFiles is ReadFiles with the entry limit given (tests use a small one).
+func readFiles(r io.Reader, maxEntry int64, fn func(*File) error) (int, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
-	lim := &entryLimit{r: br, left: maxEntryBytes}
+	lim := &entryLimit{r: br, max: maxEntry, left: maxEntry}
 	dec := json.NewDecoder(lim)
 	first, err := peekNonSpace(br)
 	if err != nil {
@@ -149,7 +154,7 @@ func runFiles(ctx context.Context, env *module.Env) error {
 			r.Add(model.KindMD5, strings.ToLower(e.MD5), "md5")
 		}
 		env.Emit(r)
-		detect(env, heuristics.TmpFile(e.Path, e.Mode), r)
+		detect(env, android.TmpFile(e.Path, e.Mode), r)
 		return nil
 	})
 	if err != nil {

@@ -29,15 +29,13 @@ func FuzzReadFiles(f *testing.F) {
 	f.Add(acqFiles["files.json"])
 	f.Add(`[{"path":"/a"}]`)
 	f.Add(`[{"path":"/` + strings.Repeat("a", 5000) + `"}]`)
-	old := maxEntryBytes
-	maxEntryBytes = 4096
-	defer func() { maxEntryBytes = old }()
+	const maxEntry = 4096
 	f.Fuzz(func(t *testing.T, s string) {
 		// No entry the reader hands on may have taken more than its
 		// allowance of input (the decoder holds one entry whole).
-		_, _ = ReadFiles(strings.NewReader(s), func(f *File) error {
-			if n := len(f.Path) + len(f.SHA256) + len(f.SHA1) + len(f.SHA512) + len(f.MD5) + len(f.Context); n > int(maxEntryBytes) {
-				t.Fatalf("an entry of %d bytes of text passed the %d-byte limit", n, maxEntryBytes)
+		_, _ = readFiles(strings.NewReader(s), maxEntry, func(f *File) error {
+			if n := len(f.Path) + len(f.SHA256) + len(f.SHA1) + len(f.SHA512) + len(f.MD5) + len(f.Context); n > maxEntry {
+				t.Fatalf("an entry of %d bytes of text passed the %d-byte limit", n, maxEntry)
 			}
 			return nil
 		})

@@ -5,7 +5,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source/androidqf"
@@ -29,7 +29,7 @@ func runGetprop(ctx context.Context, env *module.Env) error {
 		if p.Name != "ro.build.version.security_patch" {
 			continue
 		}
-		if d := heuristics.SecurityPatchAge(p.Value, ref); d != nil {
+		if d := android.SecurityPatchAge(p.Value, ref); d != nil {
 			if !known {
 				*d = d.With("measured_today")
 			}

@@ -8,7 +8,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -59,11 +59,11 @@ func runRootBinaries(ctx context.Context, env *module.Env) error {
 			continue
 		}
 		n++
-		rb := RootBinaryRecord{Path: p, BinaryName: strings.ToLower(path.Base(p)), Description: heuristics.RootBinaryDescription(p)}
+		rb := RootBinaryRecord{Path: p, BinaryName: strings.ToLower(path.Base(p)), Description: android.RootBinaryDescription(p)}
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Root binary %s (%s)", p, rb.Description), Data: rb}
 		r.Add(model.KindFilePath, p, "path")
 		env.Emit(r)
-		detect(env, heuristics.RootBinary(p), r)
+		detect(env, android.RootBinary(p), r)
 	}
 	if n > 0 {
 		env.Warn("device shows signs of rooting with %d root binaries found", n)
@@ -97,7 +97,7 @@ func ParseMount(line string) (Mount, bool) {
 	if opts != "" {
 		m.Options = strings.Split(opts, ",")
 	}
-	m.System = heuristics.IsSystemPartition(mp)
+	m.System = android.IsSystemPartition(mp)
 	for _, o := range m.Options {
 		if o == "rw" {
 			m.ReadWrite = true
@@ -128,7 +128,7 @@ func runMounts(ctx context.Context, env *module.Env) error {
 			r.Add(model.KindFilePath, m.Device, "device")
 		}
 		env.Emit(r)
-		for _, d := range heuristics.Mount(m.Device, m.MountPoint, m.Options) {
+		for _, d := range android.Mount(m.Device, m.MountPoint, m.Options) {
 			detect(env, &d, r)
 		}
 	}

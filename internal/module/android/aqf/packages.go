@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -95,10 +95,10 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		r := packageRecord(name, p)
 		env.Emit(r)
 		system := p.System || preinstalled(p)
-		for _, d := range heuristics.PackageInstall(p.Name, p.Installer, system, p.Disabled) {
+		for _, d := range android.PackageInstall(p.Name, p.Installer, system, p.Disabled) {
 			detect(env, &d, r)
 		}
-		detect(env, heuristics.InstallerPermission(p.Name, p.Permissions, system), r)
+		detect(env, android.InstallerPermission(p.Name, p.Permissions, system), r)
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func runPackages(ctx context.Context, env *module.Env) error {
 // ships with the phone, so it came with it even when not flagged system.
 func preinstalled(p *Package) bool {
 	for _, f := range p.Files {
-		if heuristics.PreinstalledPath(f.Path) {
+		if android.PreinstalledPath(f.Path) {
 			return true
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -62,7 +62,7 @@ func runSettings(ctx context.Context, env *module.Env) error {
 			s := &settings[i]
 			r := &model.Record{Source: name, Summary: fmt.Sprintf("Setting %s/%s = %s", ns, s.Key, s.Value), Data: s}
 			env.Emit(r)
-			detect(env, heuristics.DangerousSetting(ns, s.Key, s.Value), r)
+			detect(env, android.DangerousSetting(ns, s.Key, s.Value), r)
 		}
 	}
 	return nil

@@ -1,13 +1,14 @@
 package dumpsys
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -22,7 +23,7 @@ var adbKeyFiles = []string{"**/adb_keys"}
 // runADBKeys lists the computers trusted for USB debugging, from the adb
 // section and from adb_keys files.
 func runADBKeys(ctx context.Context, env *module.Env) error {
-	var keys []ds.ADBKey
+	var keys []dumpsystext.ADBKey
 	var sources []string
 	d, name, err := Load(ctx, env, "adb")
 	if err != nil && !errors.Is(err, module.ErrAbsent) {
@@ -30,7 +31,7 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	}
 	if d != nil {
 		if body, ok := d.Service("adb"); ok {
-			for _, k := range ds.ParseADB([]byte(body)) {
+			for _, k := range dumpsystext.ParseADB([]byte(body)) {
 				keys = append(keys, k)
 				sources = append(sources, name)
 			}
@@ -42,7 +43,7 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 			env.Warn("%s: %v", f, err)
 			continue
 		}
-		for _, k := range ds.ParseADBKeysFile(b) {
+		for _, k := range dumpsystext.ParseADBKeysFile(b) {
 			keys = append(keys, k)
 			sources = append(sources, f)
 		}
@@ -65,9 +66,13 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmpBool(keys[b].Source == "keystore", keys[a].Source == "keystore")
-	})
+	fromKeystore := func(i int) int {
+		if keys[i].Source == "keystore" {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(fromKeystore(a), fromKeystore(b)) })
 	reported := map[string]bool{}
 	for _, i := range order {
 		k := keys[i]
@@ -76,40 +81,29 @@ func runADBKeys(ctx context.Context, env *module.Env) error {
 		}
 		reported[k.Key] = true
 		if inContext {
-			report(env, recs[i], heuristics.TrustedADBKeyInContext(k.Key, k.User, k.Fingerprint, k.Valid, k.LastConnected, acq))
+			report(env, recs[i], android.TrustedADBKeyInContext(k.Key, k.User, k.Fingerprint, k.Valid, k.LastConnected, acq))
 		} else {
-			report(env, recs[i], heuristics.TrustedADBKey(k.User, k.Fingerprint, k.Valid, k.LastConnected))
+			report(env, recs[i], android.TrustedADBKey(k.User, k.Fingerprint, k.Valid, k.LastConnected))
 		}
 	}
 	if inContext && acq.HostKey == "" && len(recs) > 0 {
-		report(env, recs[0], heuristics.ADBHostKeyMissing(len(reported)))
+		report(env, recs[0], android.ADBHostKeyMissing(len(reported)))
 	}
 	return nil
-}
-
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // acquisition is the androidqf context trusted keys are judged in: the
 // start time and host key from acquisition.json. Other evidence has none,
 // and every trusted key is then reported for the examiner to recognise.
-func acquisition(env *module.Env) (heuristics.ADBAcquisition, bool) {
+func acquisition(env *module.Env) (android.ADBAcquisition, bool) {
 	ev := env.Evidence
 	if ev.Kind != source.AndroidQF || ev.Device.Acquired == nil {
-		return heuristics.ADBAcquisition{}, false
+		return android.ADBAcquisition{}, false
 	}
-	return heuristics.ADBAcquisition{Started: *ev.Device.Acquired, HostKey: ev.Device.Extra[androidqf.ExtraADBHostKey]}, true
+	return android.ADBAcquisition{Started: *ev.Device.Acquired, HostKey: ev.Device.Extra[androidqf.ExtraADBHostKey]}, true
 }
 
-func hasService(d *ds.Dump, s string) bool { _, ok := d.Services[s]; return ok }
+func hasService(d *dumpsystext.Dump, s string) bool { _, ok := d.Services[s]; return ok }
 
 // adbKeys bounds an adb_keys file: one line per trusted computer.
 var adbKeys = evfile.Limit{Kind: "adb_keys file", Max: 1 << 20}

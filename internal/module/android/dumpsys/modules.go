@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	ds "github.com/huella-project/huella/internal/android/dumpsys"
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/android/dumpsystext"
+	"github.com/huella-project/huella/internal/heuristics/android"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
@@ -26,7 +26,7 @@ func runAccessibility(ctx context.Context, env *module.Env) error {
 		return module.Absent("dumpsys accessibility section in " + name)
 	}
 	sys, known := systemSet(d)
-	svcs := ds.ParseAccessibility(body)
+	svcs := dumpsystext.ParseAccessibility(body)
 	withA11y := map[string]bool{}
 	for i := range svcs {
 		s := svcs[i]
@@ -38,7 +38,7 @@ func runAccessibility(ctx context.Context, env *module.Env) error {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Accessibility service %s (%s)", s.Component, state), Data: s}
 		r.Add(model.KindAppID, s.Package, "package_name")
 		env.Emit(r)
-		env.Report(heuristics.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)), r)
+		env.Report(android.AccessibilityHolder(s.Package, s.Component, sys[s.Package], known && hasKey(sys, s.Package)), r)
 	}
 	if known {
 		stalkerware(env, d, withA11y)
@@ -50,12 +50,12 @@ func hasKey(m map[string]bool, k string) bool { _, ok := m[k]; return ok }
 
 // stalkerware joins what the dump says about each app with an
 // accessibility service.
-func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
+func stalkerware(env *module.Env, d *dumpsystext.Dump, withA11y map[string]bool) {
 	pkgBody, _ := d.Service("package")
-	pkgs := ds.ParsePackages(pkgBody).Packages
+	pkgs := dumpsystext.ParsePackages(pkgBody).Packages
 	launchers := map[string]bool{}
 	knownLauncher := false
-	for _, h := range ds.ParseActivities(pkgBody) {
+	for _, h := range dumpsystext.ParseActivities(pkgBody) {
 		if h.Intent == "android.intent.action.MAIN" {
 			knownLauncher = true
 			launchers[h.Package] = true
@@ -63,7 +63,7 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 	}
 	admins := map[string]bool{}
 	dp, knownAdmin := d.Service("device_policy")
-	for _, c := range ds.ParseDeviceAdmins(dp) {
+	for _, c := range dumpsystext.ParseDeviceAdmins(dp) {
 		p, _, _ := strings.Cut(c, "/")
 		admins[p] = true
 	}
@@ -77,7 +77,7 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 				perms = append(perms, q.Name)
 			}
 		}
-		det := heuristics.Stalkerware(heuristics.StalkerwareSignals{
+		det := android.Stalkerware(android.StalkerwareSignals{
 			Package: p.Name, System: p.System, Accessibility: true,
 			DeviceAdmin: admins[p.Name], KnownDeviceAdmin: knownAdmin,
 			NoLauncher: !launchers[p.Name], KnownLauncher: knownLauncher,
@@ -89,20 +89,6 @@ func stalkerware(env *module.Env, d *ds.Dump, withA11y map[string]bool) {
 			env.Report(det, r)
 		}
 	}
-}
-
-// runActivities lists the activities registered for intent actions.
-func runActivities(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "package")
-	if err != nil {
-		return err
-	}
-	for _, h := range ds.ParseActivities(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
-		r.Add(model.KindAppID, h.Package, "package_name")
-		env.Emit(r)
-	}
-	return nil
 }
 
 // runReceivers lists broadcast receivers and flags non-system apps listening
@@ -117,11 +103,11 @@ func runReceivers(ctx context.Context, env *module.Env) error {
 		return module.Absent("dumpsys package section in " + name)
 	}
 	sys, known := systemSet(d)
-	for _, h := range ds.ParseReceivers(body) {
+	for _, h := range dumpsystext.ParseReceivers(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Receiver %s listens for %s", h.Component, h.Intent), Data: h}
 		r.Add(model.KindAppID, h.Package, "package_name")
 		env.Emit(r)
-		env.Report(heuristics.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
+		env.Report(android.SMSCallReceiver(h.Intent, h.Package, h.Component, sys[h.Package], known && hasKey(sys, h.Package)), r)
 	}
 	return nil
 }
@@ -133,21 +119,21 @@ func runAppops(ctx context.Context, env *module.Env) error {
 		return err
 	}
 	loc := env.Evidence.Device.Location()
-	for _, p := range ds.ParseAppops(body) {
+	for _, p := range dumpsystext.ParseAppops(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("App operations of %s (uid %s, %d ops)", p.Package, p.UID, len(p.Permissions)), Data: p}
 		r.Add(model.KindAppID, p.Package, "package_name")
 		for _, perm := range p.Permissions {
 			for _, e := range perm.Entries {
-				r.Stamp(ds.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
+				r.Stamp(dumpsystext.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
 			}
 		}
 		env.Emit(r)
 		for _, perm := range p.Permissions {
 			if len(perm.Entries) == 0 {
-				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
+				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
 			}
 			for _, e := range perm.Entries {
-				report(env, r, heuristics.RiskyAppop(p.Package, perm.Name, perm.Access, ds.WallTime(e.Raw, loc)))
+				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, dumpsystext.WallTime(e.Raw, loc)))
 			}
 		}
 	}
@@ -164,44 +150,15 @@ func runBatteryDaily(ctx context.Context, env *module.Env) error {
 		return err
 	}
 	loc := env.Evidence.Device.Location()
-	for _, c := range ds.ParseBatteryDaily(body) {
+	for _, c := range dumpsystext.ParseBatteryDaily(body) {
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s to version %d", c.Package, c.Action, c.Vers), Data: c}
 		if c.Action == "uninstall" {
 			r.Summary = fmt.Sprintf("Package %s uninstalled", c.Package)
 		}
 		r.Add(model.KindAppID, c.Package, "package_name")
-		r.Stamp(ds.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
+		r.Stamp(dumpsystext.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
 		env.Emit(r)
-		report(env, r, heuristics.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
-	}
-	return nil
-}
-
-// runBatteryHistory lists jobs, alarms and foreground switches of apps.
-func runBatteryHistory(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "batterystats")
-	if err != nil {
-		return err
-	}
-	for _, e := range ds.ParseBatteryHistory(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
-		r.Add(model.KindAppID, e.Package, "package_name")
-		env.Emit(r)
-	}
-	return nil
-}
-
-// runDBInfo lists recent database operations, whose paths name the owning apps.
-func runDBInfo(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "dbinfo")
-	if err != nil {
-		return err
-	}
-	for _, op := range ds.ParseDBInfo(body) {
-		r := &model.Record{Source: name, Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
-		r.Add(model.KindFilePath, op.Path, "path")
-		r.Add(model.KindAppID, appFromPath(op.Path), "path")
-		env.Emit(r)
+		report(env, r, android.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
 	}
 	return nil
 }
@@ -212,7 +169,7 @@ func runPackages(ctx context.Context, env *module.Env) error {
 	if err != nil {
 		return err
 	}
-	res := ds.ParsePackages(body)
+	res := dumpsystext.ParsePackages(body)
 	if len(res.Packages) != res.Blocks {
 		env.Warn("%s: parsed %d of %d package blocks", name, len(res.Packages), res.Blocks)
 	}
@@ -227,28 +184,61 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindFilePath, p.CodePath, "code_path")
 		// timeStamp= is the APK file's time: an install or update MVT
 		// also puts in the timeline.
-		r.Stamp(ds.WallTime(p.Timestamp, loc), "package_install")
-		r.Stamp(ds.WallTime(p.FirstInstallTime, loc), "package_first_install")
-		r.Stamp(ds.WallTime(p.LastUpdateTime, loc), "package_last_update")
+		r.Stamp(dumpsystext.WallTime(p.Timestamp, loc), "package_install")
+		r.Stamp(dumpsystext.WallTime(p.FirstInstallTime, loc), "package_first_install")
+		r.Stamp(dumpsystext.WallTime(p.LastUpdateTime, loc), "package_last_update")
 		env.Emit(r)
-		report(env, r, heuristics.RootPackage(p.Name))
-	}
-	return nil
-}
-
-// runPlatformCompat lists packages with display overrides, which can outlive
-// the app and so name uninstalled ones.
-func runPlatformCompat(ctx context.Context, env *module.Env) error {
-	body, name, err := section(ctx, env, "platform_compat")
-	if err != nil {
-		return err
-	}
-	for _, p := range ds.ParsePlatformCompat(body) {
-		r := &model.Record{Source: name, Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
-		r.Add(model.KindAppID, p, "package_name")
-		env.Emit(r)
+		report(env, r, android.RootPackage(p.Name))
 	}
 	return nil
 }
 
 var zeroTime time.Time
+
+// eachEntry is the Run of a module whose records are the entries the parser
+// of one section finds, one record each (the dumpsys text is their source).
+func eachEntry[T any](svc string, parse func(string) []T, record func(T) *model.Record) func(context.Context, *module.Env) error {
+	return func(ctx context.Context, env *module.Env) error {
+		body, name, err := section(ctx, env, svc)
+		if err != nil {
+			return err
+		}
+		for _, v := range parse(body) {
+			r := record(v)
+			r.Source = name
+			env.Emit(r)
+		}
+		return nil
+	}
+}
+
+// runActivities lists the activities registered for intent actions.
+var runActivities = eachEntry("package", dumpsystext.ParseActivities, func(h dumpsystext.IntentHandler) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("Activity %s handles %s", h.Component, h.Intent), Data: h}
+	r.Add(model.KindAppID, h.Package, "package_name")
+	return r
+})
+
+// runBatteryHistory lists jobs, alarms and foreground switches of apps.
+var runBatteryHistory = eachEntry("batterystats", dumpsystext.ParseBatteryHistory, func(e dumpsystext.HistoryEvent) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("%s %s (uid %s) at %s", e.Event, e.Package, e.UID, e.TimeElapsed), Data: e}
+	r.Add(model.KindAppID, e.Package, "package_name")
+	return r
+})
+
+// runDBInfo lists recent database operations, whose paths name the owning
+// apps.
+var runDBInfo = eachEntry("dbinfo", dumpsystext.ParseDBInfo, func(op dumpsystext.DBOperation) *model.Record {
+	r := &model.Record{Summary: fmt.Sprintf("%s on %s: %s", op.Action, op.Path, op.SQL), Data: op}
+	r.Add(model.KindFilePath, op.Path, "path")
+	r.Add(model.KindAppID, appFromPath(op.Path), "path")
+	return r
+})
+
+// runPlatformCompat lists packages with display overrides, which can outlive
+// the app and so name uninstalled ones.
+var runPlatformCompat = eachEntry("platform_compat", dumpsystext.ParsePlatformCompat, func(p string) *model.Record {
+	r := &model.Record{Summary: "Compatibility override for " + p, Data: map[string]string{"package_name": p}}
+	r.Add(model.KindAppID, p, "package_name")
+	return r
+})

@@ -15,13 +15,17 @@ const InfoPlist = "_backup/Info.plist"
 // MetadataGlob finds app metadata on a file-system dump.
 const MetadataGlob = "private/var/containers/Bundle/Application/*/iTunesMetadata.plist"
 
+// Paths are where the app lists are: the backup's Info.plist, else every
+// app bundle's metadata on a file-system dump.
+var Paths = []string{InfoPlist, MetadataGlob}
+
 // Def is the ios.applications module.
 func Def() module.Def {
 	return module.Def{
 		Name:        "ios.applications",
 		Description: "Installed apps with their store metadata, flagging apps not installed from the App Store or MDM.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       []string{InfoPlist, MetadataGlob},
+		Paths:       Paths,
 		Run:         run,
 	}
 }

@@ -3,15 +3,16 @@ package applications
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // App is one installed application.
@@ -32,14 +33,14 @@ func run(ctx context.Context, env *module.Env) error {
 	var src string
 	if found := env.Find(InfoPlist); len(found) > 0 {
 		src = found[0]
-		info, err := iosdb.PlistDict(env, src)
+		info, err := env.ReadPlistDict(src)
 		if err != nil {
 			return err
 		}
 		apps = FromInfo(info, func(msg string) { env.Warn("%s: %s", src, msg) })
 	} else if found := env.Find(MetadataGlob); len(found) > 0 {
 		for _, p := range found {
-			b, err := iosdb.ReadFile(env, p, iosdb.MaxPlistBytes)
+			b, err := env.ReadFile(p, evfile.Plist)
 			if err != nil {
 				env.Warn("%v", err)
 				continue
@@ -65,7 +66,7 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 		r := a.record(s)
 		env.Emit(r)
-		env.Report(heuristics.AppNotFromStore(a.BundleID, a.SourceApp), r)
+		env.Report(ios.AppNotFromStore(a.BundleID, a.SourceApp), r)
 	}
 	return nil
 }
@@ -107,13 +108,8 @@ func FromInfo(info map[string]any, warn func(string)) []*App {
 			byID[id] = &App{BundleID: id}
 		}
 	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := make([]*App, 0, len(ids))
-	for _, id := range ids {
+	out := make([]*App, 0, len(byID))
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		out = append(out, byID[id])
 	}
 	return out

@@ -7,9 +7,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func TestRun(t *testing.T) {
@@ -57,7 +57,7 @@ func TestAbsentAndSchema(t *testing.T) {
 	}
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY)`)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}

@@ -3,11 +3,7 @@
 package calendar
 
 import (
-	"context"
-
-	"github.com/huella-project/huella/internal/heuristics"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -24,20 +20,6 @@ func Def() module.Def {
 		Description: "Calendar events with their organisers, flagging QuaDream-shaped invitations.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("Calendar.sqlitedb", Paths, read),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "Calendar.sqlitedb", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachEvent(ctx, db, func(e *Event) error {
-		r := e.record(db.Name)
-		env.Emit(r)
-		env.Report(heuristics.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
-		return nil
-	})
 }

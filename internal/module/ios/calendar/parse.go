@@ -6,10 +6,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachEvent(ctx, db, func(e *Event) error {
+		r := e.record(db.Name)
+		env.Emit(r)
+		env.Report(ios.QuaDreamCalendarEvent(e.Summary, e.Description, e.UUID), r)
+		return nil
+	})
+}
 
 // Event is one CalendarItem with its organiser.
 type Event struct {
@@ -35,11 +45,11 @@ type Event struct {
 }
 
 func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error {
-	ic, err := iosdb.Need(ctx, db, "CalendarItem", "ROWID", "summary", "start_date")
+	ic, err := sqlitex.Need(ctx, db, "CalendarItem", "ROWID", "summary", "start_date")
 	if err != nil {
 		return err
 	}
-	p := func(c string) string { return iosdb.Pick(ic, "c", c) }
+	p := func(c string) string { return sqlitex.Pick(ic, "c", c) }
 	tables, err := db.Tables(ctx)
 	if err != nil {
 		return err
@@ -57,10 +67,10 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 		}
 		if pc["ROWID"] {
 			organizer = "c.organizer_id"
-			pp := func(c string) string { return iosdb.Pick(pc, "", c) }
-			parts, err = iosdb.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS email, %s AS phone, %s AS comment, %s AS uuid, %s AS lm FROM Participant`,
-				pp("email"), pp("phone_number"), pp("comment"), pp("UUID"), pp("last_modified")), func(r iosdb.Row) (int64, participant, bool) {
-				return iosdb.Int(r.Get("k")), participant{r.Get("email"), r.Get("phone"), r.Get("comment"), r.Get("uuid"), r.Get("lm")}, true
+			pp := func(c string) string { return sqlitex.Pick(pc, "", c) }
+			parts, err = sqlitex.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS email, %s AS phone, %s AS comment, %s AS uuid, %s AS lm FROM Participant`,
+				pp("email"), pp("phone_number"), pp("comment"), pp("UUID"), pp("last_modified")), func(r sqlitex.Row) (int64, participant, bool) {
+				return r.Int("k"), participant{r.Get("email"), r.Get("phone"), r.Get("comment"), r.Get("uuid"), r.Get("lm")}, true
 			})
 			if err != nil {
 				return err
@@ -71,23 +81,23 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 		%s AS end_date, %s AS all_day, %s AS calendar_id, %s AS url, %s AS last_modified, %s AS creation_date,
 		%s AS external_id, %s AS unique_identifier, %s AS hidden, %s AS uuid, %s AS organizer
 		FROM CalendarItem c ORDER BY c.ROWID`,
-		iosdb.Col("c", "summary"), p("description"), p("end_date"), p("all_day"), p("calendar_id"), p("url"), p("last_modified"),
+		sqlitex.Col("c", "summary"), p("description"), p("end_date"), p("all_day"), p("calendar_id"), p("url"), p("last_modified"),
 		p("creation_date"), p("external_id"), p("unique_identifier"), p("hidden"), p("UUID"), organizer)
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		var o participant
 		if org := row.Get("organizer"); org != nil {
-			o = parts[iosdb.Int(org)]
+			o = parts[sqlitex.Int(org)]
 		}
 		return fn(&Event{
-			ID: iosdb.Int(row.Get("id")), Summary: iosdb.Str(row.Get("summary")), Description: iosdb.Str(row.Get("description")),
-			Start: iosdb.AppleTime(row.Get("start_date")), End: iosdb.AppleTime(row.Get("end_date")),
-			AllDay: iosdb.Int(row.Get("all_day")) == 1, CalendarID: iosdb.Int(row.Get("calendar_id")),
-			URL: iosdb.Str(row.Get("url")), LastModified: iosdb.AppleTime(row.Get("last_modified")),
-			Created: iosdb.AppleTime(row.Get("creation_date")), ExternalID: iosdb.Str(row.Get("external_id")),
-			UniqueIdentifier: iosdb.Str(row.Get("unique_identifier")), Hidden: iosdb.Int(row.Get("hidden")) == 1,
-			UUID: iosdb.Str(row.Get("uuid")), OrganizerEmail: strings.TrimPrefix(iosdb.Str(o.email), "mailto:"),
-			OrganizerPhone: iosdb.Str(o.phone), OrganizerComment: iosdb.Str(o.comment),
-			OrganizerUUID: iosdb.Str(o.uuid), OrganizerChanged: iosdb.AppleTime(o.lm),
+			ID: row.Int("id"), Summary: row.Text("summary"), Description: row.Text("description"),
+			Start: sqlitex.AppleTime(row.Get("start_date")), End: sqlitex.AppleTime(row.Get("end_date")),
+			AllDay: row.Int("all_day") == 1, CalendarID: row.Int("calendar_id"),
+			URL: row.Text("url"), LastModified: sqlitex.AppleTime(row.Get("last_modified")),
+			Created: sqlitex.AppleTime(row.Get("creation_date")), ExternalID: row.Text("external_id"),
+			UniqueIdentifier: row.Text("unique_identifier"), Hidden: row.Int("hidden") == 1,
+			UUID: row.Text("uuid"), OrganizerEmail: strings.TrimPrefix(sqlitex.Text(o.email), "mailto:"),
+			OrganizerPhone: sqlitex.Text(o.phone), OrganizerComment: sqlitex.Text(o.comment),
+			OrganizerUUID: sqlitex.Text(o.uuid), OrganizerChanged: sqlitex.AppleTime(o.lm),
 		})
 	})
 }

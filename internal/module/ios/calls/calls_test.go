@@ -6,9 +6,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func TestRun(t *testing.T) {
@@ -57,7 +57,7 @@ func TestAbsentAndSchema(t *testing.T) {
 	}
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE REAL)`)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}

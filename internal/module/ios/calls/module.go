@@ -3,10 +3,7 @@
 package calls
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -23,18 +20,6 @@ func Def() module.Def {
 		Description: "Call history: numbers and accounts called or calling, duration and provider.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("CallHistory.storedata", Paths, module.Records(eachCall, (*Call).record)),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "CallHistory.storedata", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachCall(ctx, db, func(c *Call) error {
-		env.Emit(c.record(db.Name))
-		return nil
-	})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -28,24 +27,24 @@ type Call struct {
 }
 
 func eachCall(ctx context.Context, db *sqlitex.DB, fn func(*Call) error) error {
-	c, err := iosdb.Need(ctx, db, "ZCALLRECORD", "Z_PK", "ZDATE", "ZADDRESS")
+	c, err := sqlitex.Need(ctx, db, "ZCALLRECORD", "Z_PK", "ZDATE", "ZADDRESS")
 	if err != nil {
 		return err
 	}
-	p := func(col string) string { return iosdb.Pick(c, "", col) }
+	p := func(col string) string { return sqlitex.Pick(c, "", col) }
 	q := fmt.Sprintf(`SELECT Z_PK AS id, ZDATE AS date, %s AS duration, %s AS address, %s AS name,
 		%s AS location, %s AS provider, %s AS originated, %s AS answered, %s AS call_type
 		FROM ZCALLRECORD ORDER BY ZDATE`,
-		p("ZDURATION"), iosdb.Col("", "ZADDRESS"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
+		p("ZDURATION"), sqlitex.Col("", "ZADDRESS"), p("ZNAME"), p("ZLOCATION"), p("ZSERVICE_PROVIDER"), p("ZORIGINATED"),
 		p("ZANSWERED"), p("ZCALLTYPE"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		call := &Call{ID: iosdb.Int(row.Get("id")),
-			Duration: iosdb.Float(row.Get("duration")), Address: strings.TrimRight(iosdb.Str(row.Get("address")), "\x00"),
-			Name: iosdb.Str(row.Get("name")), Location: iosdb.Str(row.Get("location")), Provider: iosdb.Str(row.Get("provider")),
-			Answered: iosdb.Int(row.Get("answered")) == 1, CallType: iosdb.Int(row.Get("call_type"))}
-		call.Date, call.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		call := &Call{ID: row.Int("id"),
+			Duration: row.Float("duration"), Address: strings.TrimRight(row.Text("address"), "\x00"),
+			Name: row.Text("name"), Location: row.Text("location"), Provider: row.Text("provider"),
+			Answered: row.Int("answered") == 1, CallType: row.Int("call_type")}
+		call.Date, call.dateErr = sqlitex.AppleTimeChecked(row.Get("date"))
 		call.Direction = "incoming"
-		if iosdb.Int(row.Get("originated")) == 1 {
+		if row.Int("originated") == 1 {
 			call.Direction = "outgoing"
 		}
 		return fn(call)

@@ -23,7 +23,7 @@ func TestChromeHistory(t *testing.T) {
 		want       int
 		wantErr    string
 	}{
-		{"backup", HistoryPatterns[0], source.IOSBackup, []string{
+		{"backup", HistoryPaths[0], source.IOSBackup, []string{
 			"CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT, title TEXT)",
 			"CREATE TABLE visits (id INTEGER PRIMARY KEY, url INTEGER, visit_time INTEGER, from_visit INTEGER, transition INTEGER)",
 			"INSERT INTO urls VALUES (1, 'https://a.example/', 'A'), (2, 'https://b.example/', 'B')",
@@ -35,7 +35,7 @@ func TestChromeHistory(t *testing.T) {
 			"INSERT INTO urls VALUES (1, 'https://a.example/')",
 			"INSERT INTO visits VALUES (1, 1, 13280000000000000)",
 		}, 1, ""},
-		{"unknown schema", HistoryPatterns[0], source.IOSBackup, []string{"CREATE TABLE urls (id INTEGER PRIMARY KEY)"}, 0, "unknown schema"},
+		{"unknown schema", HistoryPaths[0], source.IOSBackup, []string{"CREATE TABLE urls (id INTEGER PRIMARY KEY)"}, 0, "unknown schema"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,7 +67,7 @@ func TestChromeHistory(t *testing.T) {
 
 func TestChromeFavicon(t *testing.T) {
 	dir := t.TempDir()
-	moduletest.SQLite(t, dir, FaviconPatterns[0],
+	moduletest.SQLite(t, dir, FaviconPaths[0],
 		"CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT, icon_type INTEGER)",
 		"CREATE TABLE favicon_bitmaps (id INTEGER PRIMARY KEY, icon_id INTEGER, last_updated INTEGER, last_requested INTEGER)",
 		"CREATE TABLE icon_mapping (id INTEGER PRIMARY KEY, page_url TEXT, icon_id INTEGER)",

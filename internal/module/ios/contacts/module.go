@@ -4,8 +4,6 @@
 package contacts
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -25,11 +23,4 @@ func Def() module.Def {
 		Paths:       Paths,
 		Run:         run,
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	return eachPerson(ctx, env, func(p *Person) error {
-		env.Emit(p.record())
-		return nil
-	})
 }

@@ -2,13 +2,21 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func run(ctx context.Context, env *module.Env) error {
+	return eachPerson(ctx, env, func(p *Person) error {
+		env.Emit(p.record())
+		return nil
+	})
+}
 
 // Person is one address-book entry with its phone numbers and e-mails.
 type Person struct {
@@ -64,9 +72,9 @@ func (p *Person) record() *model.Record {
 			r.Add(model.KindEmail, o, "other")
 		}
 	}
-	created, err := iosdb.AppleTimeChecked(p.created)
+	created, err := sqlitex.AppleTimeChecked(p.created)
 	r.StampChecked(created, err, "contact_created")
-	modified, err := iosdb.AppleTimeChecked(p.modified)
+	modified, err := sqlitex.AppleTimeChecked(p.modified)
 	r.StampChecked(modified, err, "contact_modified")
 	return r
 }
@@ -74,16 +82,16 @@ func (p *Person) record() *model.Record {
 // eachPerson streams the address book one person at a time (rows come
 // ordered by person, and consecutive rows are folded together).
 func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) error {
-	db, err := iosdb.Open(env, "AddressBook.sqlitedb", Paths...)
+	db, err := env.OpenFirstDB("AddressBook.sqlitedb", Paths...)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	pc, err := iosdb.Need(ctx, db, "ABPerson", "ROWID")
+	pc, err := sqlitex.Need(ctx, db, "ABPerson", "ROWID")
 	if err != nil {
 		return err
 	}
-	if _, err := iosdb.Need(ctx, db, "ABMultiValue", "record_id", "property", "value"); err != nil {
+	if _, err := sqlitex.Need(ctx, db, "ABMultiValue", "record_id", "property", "value"); err != nil {
 		return err
 	}
 	// The values are read into a map and joined to the people here, in Go:
@@ -96,12 +104,12 @@ func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) er
 	}
 	values := map[int64][]value{}
 	rows := 0
-	err = iosdb.Each(ctx, db, `SELECT record_id AS id, property, `+iosdb.Col("", "value")+` AS value FROM ABMultiValue`, func(r iosdb.Row) error {
-		if r.Get("id") == nil || rows >= iosdb.MaxJoinRows {
+	err = sqlitex.Each(ctx, db, `SELECT record_id AS id, property, `+sqlitex.Col("", "value")+` AS value FROM ABMultiValue`, func(r sqlitex.Row) error {
+		if r.Get("id") == nil || rows >= sqlitex.MaxJoinRows {
 			return nil
 		}
-		id := iosdb.Int(r.Get("id"))
-		v := strings.TrimSpace(iosdb.Str(r.Get("value")))
+		id := r.Int("id")
+		v := strings.TrimSpace(r.Text("value"))
 		if v == "" || len(values[id]) >= maxValuesPerPerson {
 			return nil
 		}
@@ -109,24 +117,24 @@ func eachPerson(ctx context.Context, env *module.Env, fn func(*Person) error) er
 			v = strings.ToValidUTF8(v[:maxValueLen], "")
 		}
 		rows++
-		values[id] = append(values[id], value{iosdb.Int(r.Get("property")), v})
+		values[id] = append(values[id], value{r.Int("property"), v})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if rows >= iosdb.MaxJoinRows {
-		db.Note(fmt.Sprintf("%s: ABMultiValue holds more than %d values; the rest were left out", db.Name, iosdb.MaxJoinRows))
+	if rows >= sqlitex.MaxJoinRows {
+		db.Note(fmt.Sprintf("%s: ABMultiValue holds more than %d values; the rest were left out", db.Name, sqlitex.MaxJoinRows))
 	}
 	q := fmt.Sprintf(`SELECT p.ROWID AS id, %s AS first, %s AS middle, %s AS last, %s AS org,
 		%s AS created, %s AS modified FROM ABPerson p ORDER BY p.ROWID`,
-		iosdb.Pick(pc, "p", "First"), iosdb.Pick(pc, "p", "Middle"), iosdb.Pick(pc, "p", "Last"),
-		iosdb.Pick(pc, "p", "Organization"), iosdb.Pick(pc, "p", "CreationDate"),
-		iosdb.Pick(pc, "p", "ModificationDate"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
-		p := &Person{ID: id, First: iosdb.Str(row.Get("first")), Middle: iosdb.Str(row.Get("middle")),
-			Last: iosdb.Str(row.Get("last")), Organization: iosdb.Str(row.Get("org")), source: db.Name,
+		sqlitex.Pick(pc, "p", "First"), sqlitex.Pick(pc, "p", "Middle"), sqlitex.Pick(pc, "p", "Last"),
+		sqlitex.Pick(pc, "p", "Organization"), sqlitex.Pick(pc, "p", "CreationDate"),
+		sqlitex.Pick(pc, "p", "ModificationDate"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		id := row.Int("id")
+		p := &Person{ID: id, First: row.Text("first"), Middle: row.Text("middle"),
+			Last: row.Text("last"), Organization: row.Text("org"), source: db.Name,
 			created: row.Get("created"), modified: row.Get("modified")}
 		for _, v := range values[id] {
 			switch v.prop {
@@ -173,6 +181,18 @@ func Known(ctx context.Context, env *module.Env) (func(handle string) bool, erro
 		return k != "" && phones[k]
 	}
 	return match, err
+}
+
+// Senders is Known for the message modules: a problem reading the address
+// book other than its absence becomes a warning of the calling module, and
+// ok says whether the matcher knows the whole address book (it may know
+// part of it when the read failed half way).
+func Senders(ctx context.Context, env *module.Env) (known func(handle string) bool, ok bool) {
+	known, err := Known(ctx, env)
+	if err != nil && !errors.Is(err, module.ErrAbsent) {
+		env.Warn("address book unreadable, every sender is treated as unknown: %v", err)
+	}
+	return known, err == nil
 }
 
 // phoneKeyDigits is how many trailing digits identify a number. Handles and

@@ -31,9 +31,9 @@ func TestFirefox(t *testing.T) {
 		m          module.Def
 		want       int
 	}{
-		{"history backup", Patterns[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_history"), 3},
+		{"history backup", Paths[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_history"), 3},
 		{"history fs", "private/var/mobile/Containers/Shared/AppGroup/U/profile.profile/browser.db", source.IOSFS, moduletest.Find(t, Defs(), "ios.firefox_history"), 3},
-		{"favicons backup", Patterns[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_favicon"), 2},
+		{"favicons backup", Paths[0], source.IOSBackup, moduletest.Find(t, Defs(), "ios.firefox_favicon"), 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestFirefoxErrors(t *testing.T) {
 		t.Errorf("absent: %v", err)
 	}
 	dir := t.TempDir()
-	moduletest.SQLite(t, dir, Patterns[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
+	moduletest.SQLite(t, dir, Paths[0], "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT)")
 	for _, m := range []module.Def{moduletest.Find(t, Defs(), "ios.firefox_history"), moduletest.Find(t, Defs(), "ios.firefox_favicon")} {
 		if _, err := moduletest.RunDir(t, m, source.IOSBackup, dir); err == nil || !strings.Contains(err.Error(), "browser.db") {
 			t.Errorf("%s: err = %v, want an error naming browser.db", m.Name, err)

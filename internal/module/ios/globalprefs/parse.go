@@ -3,12 +3,12 @@ package globalprefs
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 )
 
 // Entry is one top-level preference.
@@ -20,19 +20,15 @@ type Entry struct {
 const lockdownKey = "LDMGlobalEnabled"
 
 func run(ctx context.Context, env *module.Env) error {
-	name, err := iosdb.Find(env, ".GlobalPreferences.plist", Paths...)
+	name, err := env.First(".GlobalPreferences.plist", Paths...)
 	if err != nil {
 		return err
 	}
-	d, err := iosdb.PlistDict(env, name)
+	d, err := env.ReadPlistDict(name)
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(d))
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -46,7 +42,7 @@ func run(ctx context.Context, env *module.Env) error {
 				env.Warn("%s: %s is %T, not a boolean", name, k, d[k])
 				continue
 			}
-			det := heuristics.LockdownMode(on)
+			det := ios.LockdownMode(on)
 			env.Report(&det, r)
 		}
 	}

@@ -3,14 +3,14 @@ package idstatuscache
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -37,7 +37,7 @@ func run(ctx context.Context, env *module.Env) error {
 }
 
 func parseFile(ctx context.Context, env *module.Env, name string) error {
-	d, err := iosdb.PlistDict(env, name)
+	d, err := env.ReadPlistDict(name)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func parseFile(ctx context.Context, env *module.Env, name string) error {
 		l.Occurrences = count[l.Handle]
 		r := l.record(name)
 		env.Emit(r)
-		env.Report(heuristics.IDStatusNulHandle(l.Handle), r)
+		env.Report(ios.IDStatusNulHandle(l.Handle), r)
 	}
 	return nil
 }
@@ -62,35 +62,26 @@ func parseFile(ctx context.Context, env *module.Env, name string) error {
 // Entries of an unexpected shape are reported through warn and skipped.
 func Parse(d map[string]any, warn func(string)) []*Lookup {
 	var out []*Lookup
-	for _, svc := range sortedKeys(d) {
+	for _, svc := range slices.Sorted(maps.Keys(d)) {
 		entries, ok := d[svc].(map[string]any)
 		if !ok {
 			warn(fmt.Sprintf("service %q is %T, not a dictionary", svc, d[svc]))
 			continue
 		}
-		for _, h := range sortedKeys(entries) {
+		for _, h := range slices.Sorted(maps.Keys(entries)) {
 			e, ok := entries[h].(map[string]any)
 			if !ok {
 				warn(fmt.Sprintf("entry %q of %q is %T, not a dictionary", h, svc, entries[h]))
 				continue
 			}
 			out = append(out, &Lookup{Service: svc, Handle: h, LookupDate: plistTime(e["LookupDate"]),
-				IDStatus: iosdb.Int(num(e["IDStatus"]))})
+				IDStatus: sqlitex.Int(num(e["IDStatus"]))})
 		}
 	}
 	return out
 }
 
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-// num widens plist integers (uint64) so iosdb's converters accept them.
+// num widens plist integers (uint64) so sqlitex's converters accept them.
 func num(v any) any {
 	switch x := v.(type) {
 	case uint64:
@@ -104,7 +95,7 @@ func plistTime(v any) time.Time {
 	if t, ok := v.(time.Time); ok {
 		return t.UTC()
 	}
-	return sqlitex.AppleTime(iosdb.Float(num(v)))
+	return sqlitex.AppleTime(num(v))
 }
 
 func (l *Lookup) record(src string) *model.Record {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -51,7 +50,7 @@ func eachContact(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(
 	if !cc["Z_PK"] {
 		return nil
 	}
-	p := func(c string) string { return iosdb.Pick(cc, "", c) }
+	p := func(c string) string { return sqlitex.Pick(cc, "", c) }
 	var any []string
 	for _, d := range contactDates {
 		if cc[d] {
@@ -68,16 +67,16 @@ func eachContact(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(
 		p("ZINCOMINGRECIPIENTCOUNT"), p("ZOUTGOINGRECIPIENTCOUNT"), p(contactDates[0]), p(contactDates[1]),
 		p(contactDates[2]), p(contactDates[3]), p(contactDates[4]), p(contactDates[5]), p(contactDates[6]),
 		strings.Join(any, " OR "))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		c := &Contact{RecordType: "contact", ID: iosdb.Int(row.Get("id")),
-			Party:               Party{DisplayName: iosdb.Str(row.Get("name")), Identifier: iosdb.Str(row.Get("ident")), PersonID: iosdb.Str(row.Get("pid"))},
-			CustomID:            iosdb.Str(row.Get("custom")),
-			IncomingSenderCount: iosdb.Int(row.Get("isc")), IncomingRecipientCount: iosdb.Int(row.Get("irc")),
-			OutgoingRecipientCount: iosdb.Int(row.Get("orc")),
-			Created:                iosdb.AppleTime(row.Get("created")),
-			FirstIncomingSender:    iosdb.AppleTime(row.Get("fis")), LastIncomingSender: iosdb.AppleTime(row.Get("lis")),
-			FirstIncomingRecipient: iosdb.AppleTime(row.Get("fir")), LastIncomingRecipient: iosdb.AppleTime(row.Get("lir")),
-			FirstOutgoingRecipient: iosdb.AppleTime(row.Get("forc")), LastOutgoingRecipient: iosdb.AppleTime(row.Get("lorc"))}
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		c := &Contact{RecordType: "contact", ID: row.Int("id"),
+			Party:               Party{DisplayName: row.Text("name"), Identifier: row.Text("ident"), PersonID: row.Text("pid")},
+			CustomID:            row.Text("custom"),
+			IncomingSenderCount: row.Int("isc"), IncomingRecipientCount: row.Int("irc"),
+			OutgoingRecipientCount: row.Int("orc"),
+			Created:                sqlitex.AppleTime(row.Get("created")),
+			FirstIncomingSender:    sqlitex.AppleTime(row.Get("fis")), LastIncomingSender: sqlitex.AppleTime(row.Get("lis")),
+			FirstIncomingRecipient: sqlitex.AppleTime(row.Get("fir")), LastIncomingRecipient: sqlitex.AppleTime(row.Get("lir")),
+			FirstOutgoingRecipient: sqlitex.AppleTime(row.Get("forc")), LastOutgoingRecipient: sqlitex.AppleTime(row.Get("lorc"))}
 		// Only WhatsApp ids are resolved: ZCONTACTS does not say which app
 		// a bare phone number belongs to.
 		if id := c.Party.Identifier; resolve != nil && (strings.HasSuffix(id, "@lid") || strings.HasSuffix(id, "@s.whatsapp.net")) {

@@ -8,10 +8,10 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func buildDB(t *testing.T, dir string) {
@@ -138,7 +138,7 @@ func TestAbsentAndSchema(t *testing.T) {
 	}
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY)`)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if _, err := moduletest.RunDir(t, moduletest.Find(t, Defs(), "ios.interactionc"), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}

@@ -3,6 +3,7 @@ package interactionc
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,9 +11,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/whatsappcontacts"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachInteraction(ctx, db, whatsappIDs(ctx, env), func(i *Interaction) error {
+		env.Emit(i.record(db.Name))
+		return nil
+	})
+}
+
+func readContacts(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachContact(ctx, db, whatsappIDs(ctx, env), func(c *Contact) error {
+		env.Emit(c.record(db.Name))
+		return nil
+	})
+}
+
+// whatsappIDs loads WhatsApp's address book, without which WhatsApp ids
+// simply stay unresolved (nil).
+func whatsappIDs(ctx context.Context, env *module.Env) resolver {
+	dir, err := whatsappcontacts.Load(ctx, env)
+	switch {
+	case err == nil:
+		return dir.Resolve
+	case !errors.Is(err, module.ErrAbsent):
+		env.Warn("WhatsApp contacts unreadable, WhatsApp ids stay unresolved: %v", err)
+	}
+	return nil
+}
 
 // Party is a contact row of interactionC.db, with the phone number and name
 // WhatsApp's address book gives a bare WhatsApp id.
@@ -104,7 +133,7 @@ var whatsappBundles = map[string]bool{"net.whatsapp.WhatsApp": true, "net.whatsa
 // which a crafted interactionC.db without indexes (or with lying
 // statistics) turns quadratic.
 func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(*Interaction) error) error {
-	ic, err := iosdb.Need(ctx, db, "ZINTERACTIONS", "Z_PK", "ZSTARTDATE", "ZBUNDLEID")
+	ic, err := sqlitex.Need(ctx, db, "ZINTERACTIONS", "Z_PK", "ZSTARTDATE", "ZBUNDLEID")
 	if err != nil {
 		return err
 	}
@@ -112,7 +141,7 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 	if err != nil {
 		return err
 	}
-	p := func(c string) string { return iosdb.Pick(ic, "i", c) }
+	p := func(c string) string { return sqlitex.Pick(ic, "i", c) }
 	var contacts map[int64]Party
 	var cc map[string]bool
 	if tables["ZCONTACTS"] {
@@ -120,10 +149,10 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 			return err
 		}
 		if cc["Z_PK"] {
-			pc := func(c string) string { return iosdb.Pick(cc, "", c) }
-			contacts, err = iosdb.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS name, %s AS ident, %s AS pid FROM ZCONTACTS`,
-				pc("ZDISPLAYNAME"), pc("ZIDENTIFIER"), pc("ZPERSONID")), func(r iosdb.Row) (int64, Party, bool) {
-				return iosdb.Int(r.Get("k")), Party{DisplayName: iosdb.Str(r.Get("name")), Identifier: iosdb.Str(r.Get("ident")), PersonID: iosdb.Str(r.Get("pid"))}, true
+			pc := func(c string) string { return sqlitex.Pick(cc, "", c) }
+			contacts, err = sqlitex.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS name, %s AS ident, %s AS pid FROM ZCONTACTS`,
+				pc("ZDISPLAYNAME"), pc("ZIDENTIFIER"), pc("ZPERSONID")), func(r sqlitex.Row) (int64, Party, bool) {
+				return r.Int("k"), Party{DisplayName: r.Text("name"), Identifier: r.Text("ident"), PersonID: r.Text("pid")}, true
 			})
 			if err != nil {
 				return err
@@ -148,29 +177,29 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 		i.ZSTARTDATE AS start, %s AS end_date, %s AS created, %s AS rcount, %s AS domain, %s AS grp, %s AS url,
 		%s AS response, %s AS loc, %s AS intent, %s AS mech, %s AS sender
 		FROM ZINTERACTIONS i ORDER BY i.ZSTARTDATE, i.Z_PK`,
-		iosdb.Col("i", "ZBUNDLEID"), p("ZTARGETBUNDLEID"), p("ZACCOUNT"), p("ZDIRECTION"), p("ZENDDATE"), p("ZCREATIONDATE"),
+		sqlitex.Col("i", "ZBUNDLEID"), p("ZTARGETBUNDLEID"), p("ZACCOUNT"), p("ZDIRECTION"), p("ZENDDATE"), p("ZCREATIONDATE"),
 		p("ZRECIPIENTCOUNT"), p("ZDOMAINIDENTIFIER"), p("ZGROUPNAME"), p("ZCONTENTURL"), p("ZISRESPONSE"),
 		p("ZLOCATIONUUID"), p("ZDERIVEDINTENTIDENTIFIER"), p("ZMECHANISM"), sender)
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		it := &Interaction{RecordType: "interaction", ID: iosdb.Int(row.Get("id")), BundleID: iosdb.Str(row.Get("bundle")),
-			TargetBundleID: iosdb.Str(row.Get("target")), Account: iosdb.Str(row.Get("account")),
-			End:     iosdb.AppleTime(row.Get("end_date")),
-			Created: iosdb.AppleTime(row.Get("created")), RecipientCount: iosdb.Int(row.Get("rcount")),
-			DomainIdentifier: iosdb.Str(row.Get("domain")), GroupName: iosdb.Str(row.Get("grp")), ContentURL: iosdb.Str(row.Get("url")),
-			IsResponse: iosdb.Int(row.Get("response")) == 1, LocationUUID: iosdb.Str(row.Get("loc")),
-			DerivedIntentID: iosdb.Str(row.Get("intent")), Mechanism: iosdb.Int(row.Get("mech"))}
-		it.Start, it.startErr = iosdb.AppleTimeChecked(row.Get("start"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		it := &Interaction{RecordType: "interaction", ID: row.Int("id"), BundleID: row.Text("bundle"),
+			TargetBundleID: row.Text("target"), Account: row.Text("account"),
+			End:     sqlitex.AppleTime(row.Get("end_date")),
+			Created: sqlitex.AppleTime(row.Get("created")), RecipientCount: row.Int("rcount"),
+			DomainIdentifier: row.Text("domain"), GroupName: row.Text("grp"), ContentURL: row.Text("url"),
+			IsResponse: row.Int("response") == 1, LocationUUID: row.Text("loc"),
+			DerivedIntentID: row.Text("intent"), Mechanism: row.Int("mech")}
+		it.Start, it.startErr = sqlitex.AppleTimeChecked(row.Get("start"))
 		switch d := row.Get("direction"); {
 		case d == nil:
-		case iosdb.Int(d) == 0:
+		case sqlitex.Int(d) == 0:
 			it.Direction = "INCOMING"
-		case iosdb.Int(d) == 1:
+		case sqlitex.Int(d) == 1:
 			it.Direction = "OUTGOING"
 		default:
-			it.Direction = iosdb.Str(d)
+			it.Direction = sqlitex.Text(d)
 		}
 		if sv := row.Get("sender"); sv != nil {
-			if s, ok := contacts[iosdb.Int(sv)]; ok && s != (Party{}) {
+			if s, ok := contacts[sqlitex.Int(sv)]; ok && s != (Party{}) {
 				it.Sender = &s
 			}
 		}
@@ -213,7 +242,7 @@ func clip(s string) string {
 }
 
 // links reads a Core Data many-to-many table (found by joinTable) into
-// interaction -> linked keys, bounded by iosdb.MaxJoinRows rows in all.
+// interaction -> linked keys, bounded by sqlitex.MaxJoinRows rows in all.
 func links(ctx context.Context, db *sqlitex.DB, tables map[string]bool, suffix, otherSuffix string) (map[int64][]int64, error) {
 	t, inter, other, err := joinTable(ctx, db, tables, suffix, otherSuffix)
 	if err != nil || t == "" {
@@ -221,19 +250,19 @@ func links(ctx context.Context, db *sqlitex.DB, tables map[string]bool, suffix, 
 	}
 	out := map[int64][]int64{}
 	n := 0
-	err = iosdb.Each(ctx, db, fmt.Sprintf(`SELECT "%s" AS i, "%s" AS o FROM "%s"`, inter, other, t), func(r iosdb.Row) error {
-		if iosdb.Null(r.Get("i")) || iosdb.Null(r.Get("o")) {
+	err = sqlitex.Each(ctx, db, fmt.Sprintf(`SELECT "%s" AS i, "%s" AS o FROM "%s"`, inter, other, t), func(r sqlitex.Row) error {
+		if r.Get("i") == nil || r.Get("o") == nil {
 			return nil
 		}
-		if n++; n > iosdb.MaxJoinRows {
+		if n++; n > sqlitex.MaxJoinRows {
 			return nil
 		}
-		i := iosdb.Int(r.Get("i"))
-		out[i] = append(out[i], iosdb.Int(r.Get("o")))
+		i := r.Int("i")
+		out[i] = append(out[i], r.Int("o"))
 		return nil
 	})
-	if n > iosdb.MaxJoinRows {
-		db.Note(fmt.Sprintf("%s: %s holds more than %d links; the rest were left out", db.Name, t, iosdb.MaxJoinRows))
+	if n > sqlitex.MaxJoinRows {
+		db.Note(fmt.Sprintf("%s: %s holds more than %d links; the rest were left out", db.Name, t, sqlitex.MaxJoinRows))
 	}
 	return out, err
 }
@@ -251,16 +280,16 @@ func loadAttachments(ctx context.Context, db *sqlitex.DB, tables map[string]bool
 	if err != nil || linked == nil {
 		return nil, nil, err
 	}
-	pa := func(c string) string { return iosdb.Pick(ac, "", c) }
-	atts, err := iosdb.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS text, %s AS uti, %s AS url, %s AS size, %s AS photo, %s AS ident, %s AS cloud FROM ZATTACHMENT`,
+	pa := func(c string) string { return sqlitex.Pick(ac, "", c) }
+	atts, err := sqlitex.Index(ctx, db, fmt.Sprintf(`SELECT Z_PK AS k, %s AS text, %s AS uti, %s AS url, %s AS size, %s AS photo, %s AS ident, %s AS cloud FROM ZATTACHMENT`,
 		pa("ZCONTENTTEXT"), pa("ZUTI"), pa("ZCONTENTURL"), pa("ZSIZEINBYTES"), pa("ZPHOTOLOCALIDENTIFIER"), pa("ZIDENTIFIER"), pa("ZCLOUDIDENTIFIER")),
-		func(r iosdb.Row) (int64, Attachment, bool) {
-			a := Attachment{ContentText: clip(iosdb.Str(r.Get("text"))), UTI: clip(iosdb.Str(r.Get("uti"))), ContentURL: clip(iosdb.Str(r.Get("url"))),
-				Size: iosdb.Int(r.Get("size")), PhotoLocalID: clip(iosdb.Str(r.Get("photo"))), CloudID: clip(iosdb.Str(r.Get("cloud")))}
+		func(r sqlitex.Row) (int64, Attachment, bool) {
+			a := Attachment{ContentText: clip(r.Text("text")), UTI: clip(r.Text("uti")), ContentURL: clip(r.Text("url")),
+				Size: r.Int("size"), PhotoLocalID: clip(r.Text("photo")), CloudID: clip(r.Text("cloud"))}
 			if v := r.Get("ident"); v != nil {
 				a.ID = hexOf(v)
 			}
-			return iosdb.Int(r.Get("k")), a, true
+			return r.Int("k"), a, true
 		})
 	return atts, linked, err
 }
@@ -273,7 +302,7 @@ func hexOf(v any) string {
 	case []byte:
 		b = x
 	default:
-		b = []byte(iosdb.Str(v))
+		b = []byte(sqlitex.Text(v))
 	}
 	if len(b) > maxText/2 {
 		b = b[:maxText/2]

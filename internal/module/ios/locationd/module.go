@@ -4,11 +4,7 @@
 package locationd
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -25,30 +21,6 @@ func Def() module.Def {
 		Description: "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.EachFile("locationd clients.plist", Paths, module.Decoded(plistFile, Decode, record)),
 	}
-}
-
-const maxPlist = 32 << 20
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "locationd clients.plist", Paths, parseFile)
-}
-
-func parseFile(ctx context.Context, env *module.Env, name string) error {
-	b, err := iosdb.ReadFile(env, name, maxPlist)
-	if err != nil {
-		return err
-	}
-	clients, err := Decode(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for i := range clients {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		env.Emit(record(name, &clients[i]))
-	}
-	return nil
 }

@@ -2,15 +2,20 @@ package locationd
 
 import (
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+// plistFile bounds the plist; real ones are far smaller.
+var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
 
 // Client is one entry of clients.plist.
 type Client struct {
@@ -34,21 +39,13 @@ const maxClients = 100_000
 // "com.apple.locationd.bundle-<path>" / "com.apple.locationd.executable-<path>"
 // for system components, sometimes with a trailing ':'), each a dictionary.
 func Decode(b []byte) (out []Client, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&out, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {
 		return nil, fmt.Errorf("not a clients plist: %w", derr)
 	}
-	keys := make([]string, 0, len(root))
-	for k := range root {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(root))
 	for _, k := range keys {
 		if len(out) >= maxClients {
 			break

@@ -4,12 +4,10 @@
 package netusage
 
 import (
-	"context"
 	"slices"
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -29,21 +27,6 @@ func ForPaths(name string, paths []string, kinds []source.Kind) module.Def {
 		Description: "Per-process network usage (" + strings.Join(baseNames(paths), ", ") + "): process names, bundle ids, first and last use, traffic, and deleted process rows.",
 		Kinds:       slices.Clone(kinds),
 		Paths:       paths,
-		Run: func(ctx context.Context, env *module.Env) error {
-			return iosdb.EachFile(ctx, env, strings.Join(paths, ", "), paths, parseDB)
-		},
+		Run:         module.EachDB(strings.Join(paths, ", "), paths, parseDB),
 	}
-}
-
-func baseNames(paths []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range paths {
-		b := p[strings.LastIndex(p, "/")+1:]
-		if !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
-	}
-	return out
 }

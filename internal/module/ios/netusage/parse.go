@@ -7,14 +7,25 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/sqlitex"
-	"github.com/huella-project/huella/internal/timestamp"
 )
+
+func baseNames(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		b := p[strings.LastIndex(p, "/")+1:]
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
 
 // Usage is one row: a live-usage sample with its process, a process that
 // never had live usage, or a placeholder for deleted process rows.
@@ -55,48 +66,25 @@ type schema struct {
 	proc, live map[string]bool
 }
 
-// col selects a column when the table has it, read through
-// sqlitex.Capped (texts cut at a size, huge values not loaded).
-func (s schema) col(table map[string]bool, alias, name string) string {
-	if table[name] {
-		return sqlitex.Capped(alias + "." + name)
-	}
-	return "NULL"
-}
-
-func parseDB(ctx context.Context, env *module.Env, name string) error {
-	db, err := env.OpenDB(name)
-	if err != nil {
+func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	name := db.Name
+	var s schema
+	var err error
+	if s.proc, err = sqlitex.Need(ctx, db, "ZPROCESS", "Z_PK", "ZPROCNAME"); err != nil {
 		return err
 	}
-	defer db.Close()
-	var s schema
-	if s.proc, err = db.Columns(ctx, "ZPROCESS"); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if s.live, err = db.Columns(ctx, "ZLIVEUSAGE"); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for _, need := range []struct {
-		t    map[string]bool
-		tab  string
-		cols []string
-	}{{s.proc, "ZPROCESS", []string{"Z_PK", "ZPROCNAME"}}, {s.live, "ZLIVEUSAGE", []string{"Z_PK", "ZHASPROCESS", "ZTIMESTAMP"}}} {
-		for _, c := range need.cols {
-			if !need.t[c] {
-				return fmt.Errorf("%s: unknown schema: table %s has no column %s", name, need.tab, c)
-			}
-		}
+	if s.live, err = sqlitex.Need(ctx, db, "ZLIVEUSAGE", "Z_PK", "ZHASPROCESS", "ZTIMESTAMP"); err != nil {
+		return err
 	}
 	// ZPROCESS is read into a map and joined to ZLIVEUSAGE here, in Go:
 	// SQLite never joins (a crafted netusage.sqlite without indexes, or
 	// with lying statistics, makes joins and NOT EXISTS quadratic).
-	procs, err := iosdb.Index(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p", func(r iosdb.Row) (int64, [5]any, bool) {
+	procs, err := sqlitex.Index(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p", func(r sqlitex.Row) (int64, [5]any, bool) {
 		var v [5]any
 		for i, k := range procNames {
 			v[i] = r.Get(k)
 		}
-		return sqlitex.AnyInt(v[0]), v, v[0] != nil
+		return sqlitex.Int(v[0]), v, v[0] != nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: reading ZPROCESS: %w", name, err)
@@ -148,6 +136,10 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 	if len(bare.names) == 0 {
 		return
 	}
+	if u := env.Evidence.Unreadable("**"); len(u) > 0 {
+		env.Warn("%s: %s could not be read: processes without a bundle id were not checked for a missing binary", db, u[0].Path)
+		return
+	}
 	// One streaming pass over the dump's files (a million on a full
 	// file system): only the few names looked for are kept.
 	want := make(map[string]bool, len(bare.names))
@@ -183,13 +175,13 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 			continue
 		}
 		truncated := len(n) == 15 || len(n) == 16
-		env.Report(heuristics.MissingBinary(db, n, truncated), bare.byName[n])
+		env.Report(ios.MissingBinary(db, n, truncated), bare.byName[n])
 	}
 }
 
 func procCols(s schema) string {
-	return strings.Join([]string{"p.Z_PK AS pk", s.col(s.proc, "p", "ZPROCNAME") + " AS name", s.col(s.proc, "p", "ZBUNDLENAME") + " AS bundle",
-		s.col(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first", s.col(s.proc, "p", "ZTIMESTAMP") + " AS ts"}, ", ")
+	return strings.Join([]string{"p.Z_PK AS pk", sqlitex.Pick(s.proc, "p", "ZPROCNAME") + " AS name", sqlitex.Pick(s.proc, "p", "ZBUNDLENAME") + " AS bundle",
+		sqlitex.Pick(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first", sqlitex.Pick(s.proc, "p", "ZTIMESTAMP") + " AS ts"}, ", ")
 }
 
 // procNames are the aliases procCols gives its columns.
@@ -199,20 +191,20 @@ var procNames = [5]string{"pk", "name", "bundle", "first", "ts"}
 // process ids that have usage.
 func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, procs map[int64][5]any, bare *bareProcesses) (map[int64]bool, error) {
 	q := "SELECT l.Z_PK AS id, l.ZHASPROCESS AS proc, l.ZTIMESTAMP AS ts, " +
-		strings.Join([]string{s.col(s.live, "l", "ZWIFIIN") + " AS wi", s.col(s.live, "l", "ZWIFIOUT") + " AS wo",
-			s.col(s.live, "l", "ZWWANIN") + " AS ci", s.col(s.live, "l", "ZWWANOUT") + " AS co"}, ", ") +
+		strings.Join([]string{sqlitex.Pick(s.live, "l", "ZWIFIIN") + " AS wi", sqlitex.Pick(s.live, "l", "ZWIFIOUT") + " AS wo",
+			sqlitex.Pick(s.live, "l", "ZWWANIN") + " AS ci", sqlitex.Pick(s.live, "l", "ZWWANOUT") + " AS co"}, ", ") +
 		" FROM ZLIVEUSAGE l ORDER BY l.Z_PK"
 	alerted := map[int64]bool{}
 	used := map[int64]bool{}
-	err := iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+	err := sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		pv := row.Get("proc")
-		u := Usage{DB: db.Name, LiveID: sqlitex.AnyInt(row.Get("id")), LiveProcessID: sqlitex.AnyInt(pv),
-			WifiIn: sqlitex.AnyFloat(row.Get("wi")), WifiOut: sqlitex.AnyFloat(row.Get("wo")), WWANIn: sqlitex.AnyFloat(row.Get("ci")), WWANOut: sqlitex.AnyFloat(row.Get("co"))}
-		u.LiveTime, u.liveErr = timestamp.Apple(sqlitex.AnyFloat(row.Get("ts")))
+		u := Usage{DB: db.Name, LiveID: row.Int("id"), LiveProcessID: sqlitex.Int(pv),
+			WifiIn: row.Float("wi"), WifiOut: row.Float("wo"), WWANIn: row.Float("ci"), WWANOut: row.Float("co")}
+		u.LiveTime, u.liveErr = sqlitex.AppleTimeChecked(row.Get("ts"))
 		var p [5]any
 		procFound := false
 		if pv != nil {
-			if len(used) < iosdb.MaxJoinRows {
+			if len(used) < sqlitex.MaxJoinRows {
 				used[u.LiveProcessID] = true
 			}
 			p, procFound = procs[u.LiveProcessID]
@@ -226,7 +218,7 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, pr
 		bare.add(&u, r)
 		if u.Status == StatusProcessDeleted && !alerted[u.LiveProcessID] && len(alerted) < maxOrphanAlerts {
 			alerted[u.LiveProcessID] = true
-			f := heuristics.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
+			f := ios.OrphanedUsage(db.Name, u.LiveProcessID, u.LiveTime)
 			env.Report(&f, r)
 		}
 		return nil
@@ -242,12 +234,12 @@ func readLive(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, pr
 
 // readIdleProcesses emits the processes that never had live usage.
 func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema, used map[int64]bool, bare *bareProcesses) error {
-	err := iosdb.Each(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p ORDER BY p.Z_PK", func(row iosdb.Row) error {
+	err := sqlitex.Each(ctx, db, "SELECT "+procCols(s)+" FROM ZPROCESS p ORDER BY p.Z_PK", func(row sqlitex.Row) error {
 		var v [5]any
 		for i, k := range procNames {
 			v[i] = row.Get(k)
 		}
-		if v[0] != nil && used[sqlitex.AnyInt(v[0])] {
+		if v[0] != nil && used[sqlitex.Int(v[0])] {
 			return nil
 		}
 		u := Usage{DB: db.Name}
@@ -270,32 +262,22 @@ func readIdleProcesses(ctx context.Context, env *module.Env, db *sqlitex.DB, s s
 // what matters, usage rows left pointing at a deleted process, is the
 // orphan_usage finding of readLive.
 func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) error {
-	q := "SELECT p.Z_PK, " + s.col(s.proc, "p", "ZPROCNAME") + ", " + s.col(s.proc, "p", "ZFIRSTTIMESTAMP") + " FROM ZPROCESS p ORDER BY p.Z_PK"
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
-	}
-	defer rows.Close()
-	var gaps heuristics.KeyGaps
+	q := "SELECT p.Z_PK AS pk, " + sqlitex.Pick(s.proc, "p", "ZPROCNAME") + " AS name, " + sqlitex.Pick(s.proc, "p", "ZFIRSTTIMESTAMP") + " AS first FROM ZPROCESS p ORDER BY p.Z_PK"
+	var gaps ios.KeyGaps
 	var prevName string
 	var prevFirst time.Time
-	for rows.Next() {
-		var id, pname, first any
-		if err := rows.Scan(&id, &pname, &first); err != nil {
-			return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
-		}
-		pname = db.Cell(pname, "ZPROCESS.ZPROCNAME")
-		pk := sqlitex.AnyInt(id)
-		if gap, ok := gaps.Next(pk); ok {
+	err := sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		if gap, ok := gaps.Next(row.Int("pk")); ok {
 			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst}
 			r := &model.Record{Source: db.Name, Data: &u,
 				Summary: fmt.Sprintf("MISSING process record %s (deleted), after %q", gap.String(), prevName)}
 			r.Stamp(prevFirst, "process_record_deleted_after")
 			env.Emit(r)
 		}
-		prevName, prevFirst = sqlitex.AnyString(pname), sqlitex.AppleTime(sqlitex.AnyFloat(first))
-	}
-	if err := rows.Err(); err != nil {
+		prevName, prevFirst = row.Text("name"), sqlitex.AppleTime(row.Get("first"))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading ZPROCESS ids: %w", db.Name, err)
 	}
 	return nil
@@ -304,11 +286,11 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 // fillProcess sets the process fields from p.Z_PK, ZPROCNAME, ZBUNDLENAME,
 // ZFIRSTTIMESTAMP, ZTIMESTAMP.
 func fillProcess(u *Usage, v []any) {
-	u.ProcessID = sqlitex.AnyInt(v[0])
-	u.ProcessName = sqlitex.AnyString(v[1])
-	u.BundleID = sqlitex.AnyString(v[2])
-	u.FirstSeen, u.firstErr = timestamp.Apple(sqlitex.AnyFloat(v[3]))
-	u.LastSeen, u.lastErr = timestamp.Apple(sqlitex.AnyFloat(v[4]))
+	u.ProcessID = sqlitex.Int(v[0])
+	u.ProcessName = sqlitex.Text(v[1])
+	u.BundleID = sqlitex.Text(v[2])
+	u.FirstSeen, u.firstErr = sqlitex.AppleTimeChecked(v[3])
+	u.LastSeen, u.lastErr = sqlitex.AppleTimeChecked(v[4])
 }
 
 // splitProcName separates ZPROCNAME's two halves. iOS writes
@@ -322,7 +304,7 @@ func splitProcName(n string) (exe, bundle string) {
 		return n, ""
 	}
 	exe, bundle, _ = strings.Cut(n, "/")
-	if heuristics.IsUUID(exe) {
+	if ios.IsUUID(exe) {
 		exe = ""
 	}
 	return exe, bundle

@@ -3,13 +3,18 @@ package osanalytics
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
+
+// plistFile bounds the plist; real ones are far smaller.
+var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
 
 // Usage is one process of netUsageBaseline.
 type Usage struct {
@@ -27,11 +32,7 @@ const maxProcesses = 100_000
 // wwan in, wwan out]. Entries of another shape are skipped, not fatal, since
 // the baseline's layout is undocumented.
 func Decode(b []byte) (out []Usage, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&out, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {
@@ -44,11 +45,7 @@ func Decode(b []byte) (out []Usage, err error) {
 		}
 		return nil, nil // the key is absent until the phone has a baseline
 	}
-	names := make([]string, 0, len(base))
-	for k := range base {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(base))
 	for _, name := range names {
 		if len(out) >= maxProcesses {
 			break

@@ -4,16 +4,13 @@
 package safarihistory
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
-// Patterns cover the backup (any domain: HomeDomain before iOS 17,
+// Paths cover the backup (any domain: HomeDomain before iOS 17,
 // AppDomain-com.apple.mobilesafari after) and the file-system dump.
-var Patterns = []string{
+var Paths = []string{
 	"*/Library/Safari/History.db",
 	"*/Library/Safari/Profiles/*/History.db",
 	"private/var/mobile/Library/Safari/History.db",
@@ -28,11 +25,7 @@ func Def() module.Def {
 		Name:        "ios.safari_history",
 		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Patterns,
-		Run:         run,
+		Paths:       Paths,
+		Run:         module.EachDB("Safari History.db", Paths, parseDB),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Safari History.db", Patterns, parseDB)
 }

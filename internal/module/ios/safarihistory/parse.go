@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/timestamp"
 )
@@ -35,40 +34,27 @@ type Visit struct {
 // few hundred thousand visits, so this only stops a forged file.
 const maxIndexed = 5_000_000
 
-func parseDB(ctx context.Context, env *module.Env, name string) error {
-	db, err := env.OpenDB(name)
+func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	name := db.Name
+	if _, err := sqlitex.Need(ctx, db, "history_items", "id", "url"); err != nil {
+		return err
+	}
+	visits, err := sqlitex.Need(ctx, db, "history_visits", "id", "history_item", "visit_time")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	items, err := db.Columns(ctx, "history_items")
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	visits, err := db.Columns(ctx, "history_visits")
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if !items["id"] || !items["url"] || !visits["id"] || !visits["history_item"] || !visits["visit_time"] {
-		return fmt.Errorf("%s: unknown schema: history_items(id, url) and history_visits(id, history_item, visit_time) are required", name)
-	}
-	opt := func(cols map[string]bool, c string) string {
-		if cols[c] {
-			return sqlitex.Capped(c)
-		}
-		return "NULL"
-	}
+	opt := func(c string) string { return sqlitex.Pick(visits, "", c) }
 	// Items and the visit -> item map are read first and joined here, in
 	// Go: SQLite never joins (a crafted History.db without indexes, or with
 	// lying statistics, makes every join quadratic).
-	urls, err := iosdb.Index(ctx, db, "SELECT id, "+sqlitex.Capped("url")+" AS url FROM history_items", func(r iosdb.Row) (int64, any, bool) {
-		return iosdb.Int(r.Get("id")), r.Get("url"), !iosdb.Null(r.Get("id"))
+	urls, err := sqlitex.Index(ctx, db, "SELECT id, "+sqlitex.Col("", "url")+" AS url FROM history_items", func(r sqlitex.Row) (int64, any, bool) {
+		return r.Int("id"), r.Get("url"), r.Get("id") != nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: reading history: %w", name, err)
 	}
-	itemOf, err := iosdb.Index(ctx, db, "SELECT id, history_item FROM history_visits", func(r iosdb.Row) (int64, any, bool) {
-		return iosdb.Int(r.Get("id")), r.Get("history_item"), !iosdb.Null(r.Get("id"))
+	itemOf, err := sqlitex.Index(ctx, db, "SELECT id, history_item FROM history_visits", func(r sqlitex.Row) (int64, any, bool) {
+		return r.Int("id"), r.Get("history_item"), r.Get("id") != nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: reading history: %w", name, err)
@@ -78,34 +64,34 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 		if id == nil {
 			return nil
 		}
-		item, ok := itemOf[sqlitex.AnyInt(id)]
+		item, ok := itemOf[sqlitex.Int(id)]
 		if !ok || item == nil {
 			return nil
 		}
-		return urls[sqlitex.AnyInt(item)]
+		return urls[sqlitex.Int(item)]
 	}
 	q := fmt.Sprintf(`SELECT id, history_item, visit_time, %s AS rsrc, %s AS rdst, %s AS title, %s AS loads
 		FROM history_visits ORDER BY visit_time, id`,
-		opt(visits, "redirect_source"), opt(visits, "redirect_destination"), opt(visits, "title"), opt(visits, "load_successful"))
-	idx := heuristics.NewRedirectIndex()
-	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+		opt("redirect_source"), opt("redirect_destination"), opt("title"), opt("load_successful"))
+	idx := ios.NewRedirectIndex()
+	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		item := row.Get("history_item")
-		url, ok := urls[sqlitex.AnyInt(item)]
+		url, ok := urls[sqlitex.Int(item)]
 		if item == nil || !ok {
 			return nil // a visit of no known item, as the inner join left out
 		}
 		rsrc, rdst, loads := row.Get("rsrc"), row.Get("rdst"), row.Get("loads")
-		v := Visit{DB: name, ItemID: sqlitex.AnyInt(item), VisitID: sqlitex.AnyInt(row.Get("id")), URL: sqlitex.AnyString(url), Title: sqlitex.AnyString(row.Get("title")),
-			VisitTimeRaw: sqlitex.AnyFloat(row.Get("visit_time")), RedirectSource: sqlitex.AnyInt(rsrc), RedirectDestination: sqlitex.AnyInt(rdst),
-			RedirectSourceURL: sqlitex.AnyString(urlOfVisit(rsrc)), RedirectDestURL: sqlitex.AnyString(urlOfVisit(rdst))}
+		v := Visit{DB: name, ItemID: sqlitex.Int(item), VisitID: row.Int("id"), URL: sqlitex.Text(url), Title: row.Text("title"),
+			VisitTimeRaw: row.Float("visit_time"), RedirectSource: sqlitex.Int(rsrc), RedirectDestination: sqlitex.Int(rdst),
+			RedirectSourceURL: sqlitex.Text(urlOfVisit(rsrc)), RedirectDestURL: sqlitex.Text(urlOfVisit(rdst))}
 		v.VisitTime, v.timeErr = timestamp.Apple(v.VisitTimeRaw)
 		if loads != nil {
-			b := sqlitex.AnyInt(loads) != 0
+			b := sqlitex.Int(loads) != 0
 			v.LoadSuccessful = &b
 		}
 		env.Emit(record(&v))
 		if idx.Len() < maxIndexed {
-			idx.Add(heuristics.Visit{ID: v.VisitID, URL: v.URL, Time: v.VisitTime, RedirectDestination: v.RedirectDestination})
+			idx.Add(ios.Visit{ID: v.VisitID, URL: v.URL, Time: v.VisitTime, RedirectDestination: v.RedirectDestination})
 		}
 		return nil
 	})

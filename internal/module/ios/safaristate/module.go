@@ -3,14 +3,11 @@
 package safaristate
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
-var Patterns = []string{
+var Paths = []string{
 	"*/Library/Safari/BrowserState.db",
 	"*/Library/Safari/Profiles/*/BrowserState.db",
 	"private/var/mobile/Library/Safari/BrowserState.db",
@@ -25,11 +22,7 @@ func Def() module.Def {
 		Name:        "ios.safari_browser_state",
 		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Patterns,
-		Run:         run,
+		Paths:       Paths,
+		Run:         module.EachDB("Safari BrowserState.db", Paths, parseDB),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	return iosdb.EachFile(ctx, env, "Safari BrowserState.db", Patterns, parseDB)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -24,32 +23,20 @@ type Tab struct {
 	Session    []SessionEntry `json:"session,omitempty"`
 }
 
-func parseDB(ctx context.Context, env *module.Env, name string) error {
-	db, err := env.OpenDB(name)
+func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	name := db.Name
+	tabs, err := sqlitex.Need(ctx, db, "tabs", "id", "url")
 	if err != nil {
 		return err
-	}
-	defer db.Close()
-	tabs, err := db.Columns(ctx, "tabs")
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if !tabs["id"] || !tabs["url"] {
-		return fmt.Errorf("%s: unknown schema: no tabs(id, url) table", name)
 	}
 	tables, err := db.Tables(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	col := func(c string) string {
-		if tabs[c] {
-			return sqlitex.Capped("t." + c)
-		}
-		return "NULL"
-	}
+	col := func(c string) string { return sqlitex.Pick(tabs, "t", c) }
 	// tab_sessions appeared in iOS 12; older databases list tabs only. The
 	// two tables are joined here, in Go, by the tab's uuid (SQLite never
-	// joins: see iosdb.Index); each session blob is read by rowid when its
+	// joins: see sqlitex.Index); each session blob is read by rowid when its
 	// tab is, so they are never all held at once.
 	var sessions map[string][]int64
 	if tables["tab_sessions"] && tabs["uuid"] {
@@ -58,15 +45,8 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		if sc["tab_uuid"] && sc["session_data"] {
-			sessions = map[string][]int64{}
-			n := 0
-			err := iosdb.Each(ctx, db, "SELECT "+sqlitex.Capped("tab_uuid")+" AS u, rowid AS r FROM tab_sessions", func(r iosdb.Row) error {
-				if u := r.Get("u"); u != nil && n < iosdb.MaxJoinRows {
-					n++
-					k := sqlitex.AnyString(u)
-					sessions[k] = append(sessions[k], iosdb.Int(r.Get("r")))
-				}
-				return nil
+			sessions, err = sqlitex.Group(ctx, db, "SELECT "+sqlitex.Col("", "tab_uuid")+" AS u, rowid AS r FROM tab_sessions", func(r sqlitex.Row) (string, int64, bool) {
+				return r.Text("u"), r.Int("r"), r.Get("u") != nil
 			})
 			if err != nil {
 				return fmt.Errorf("%s: reading tab sessions: %w", name, err)
@@ -75,10 +55,10 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 	}
 	q := fmt.Sprintf("SELECT t.id AS id, %s AS uuid, %s AS title, %s AS url, %s AS visible, %s AS viewed, %s AS private FROM tabs t ORDER BY t.id",
 		col("uuid"), col("title"), col("url"), col("user_visible_url"), col("last_viewed_time"), col("private_browsing"))
-	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		uuid := row.Get("uuid")
-		t := Tab{DB: name, ID: sqlitex.AnyInt(row.Get("id")), UUID: sqlitex.AnyString(uuid), Title: sqlitex.AnyString(row.Get("title")), URL: sqlitex.AnyString(row.Get("url")),
-			VisibleURL: sqlitex.AnyString(row.Get("visible")), LastViewed: sqlitex.AppleTime(sqlitex.AnyFloat(row.Get("viewed"))), Private: sqlitex.AnyInt(row.Get("private")) != 0}
+		t := Tab{DB: name, ID: row.Int("id"), UUID: sqlitex.Text(uuid), Title: row.Text("title"), URL: row.Text("url"),
+			VisibleURL: row.Text("visible"), LastViewed: sqlitex.AppleTime(row.Get("viewed")), Private: row.Int("private") != 0}
 		var rowids []int64
 		if uuid != nil {
 			rowids = sessions[t.UUID]
@@ -90,12 +70,11 @@ func parseDB(ctx context.Context, env *module.Env, name string) error {
 		// One record per session row, as the outer join this replaces gave.
 		for _, rid := range rowids {
 			tt := t
-			var data any
-			if err := db.QueryRowContext(ctx, "SELECT "+sqlitex.Whole("session_data", maxSessionBlob)+" FROM tab_sessions NOT INDEXED WHERE rowid = ?", rid).Scan(&data); err != nil {
+			b, err := sqlitex.BlobAt(ctx, db, "tab_sessions", "session_data", maxSessionBlob, rid)
+			if err != nil {
 				return err
 			}
-			if b, ok := db.Cell(data, "tab_sessions.session_data").([]byte); ok && len(b) > 0 {
-				var err error
+			if len(b) > 0 {
 				if tt.Session, err = DecodeSession(b); err != nil {
 					env.Warn("%s: tab %d: %v", name, t.ID, err)
 				}

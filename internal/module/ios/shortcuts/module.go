@@ -3,10 +3,7 @@
 package shortcuts
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -23,21 +20,6 @@ func Def() module.Def {
 		Description: "Shortcuts with their actions and the links those actions use.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("Shortcuts.sqlite", Paths, read),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "Shortcuts.sqlite", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachShortcut(ctx, db, func(s *Shortcut, actionErr error) error {
-		if actionErr != nil {
-			env.Warn("%s: shortcut %d (%s): %v", db.Name, s.ID, s.Name, actionErr)
-		}
-		env.Emit(s.record(db.Name))
-		return nil
-	})
 }

@@ -6,11 +6,21 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	return eachShortcut(ctx, db, func(s *Shortcut, actionErr error) error {
+		if actionErr != nil {
+			env.Warn("%s: shortcut %d (%s): %v", db.Name, s.ID, s.Name, actionErr)
+		}
+		env.Emit(s.record(db.Name))
+		return nil
+	})
+}
 
 // Shortcut is one ZSHORTCUT row with its decoded actions.
 type Shortcut struct {
@@ -32,7 +42,7 @@ const (
 )
 
 func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error) error) error {
-	c, err := iosdb.Need(ctx, db, "ZSHORTCUT", "Z_PK", "ZNAME")
+	c, err := sqlitex.Need(ctx, db, "ZSHORTCUT", "Z_PK", "ZNAME")
 	if err != nil {
 		return err
 	}
@@ -42,7 +52,7 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 	}
 	// The actions are read by rowid, one shortcut at a time, from a map of
 	// shortcut -> action rowids built in one pass: the tables are joined
-	// here, in Go, never by SQLite (see iosdb.Index), and the action blobs,
+	// here, in Go, never by SQLite (see sqlitex.Index), and the action blobs,
 	// up to 16 MiB each, are not all held at once.
 	var actions map[int64][]int64
 	if tables["ZSHORTCUTACTIONS"] {
@@ -53,13 +63,13 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 		if ac["ZSHORTCUT"] && ac["ZDATA"] {
 			actions = map[int64][]int64{}
 			n := 0
-			err := iosdb.Each(ctx, db, "SELECT ZSHORTCUT AS s, rowid AS r FROM ZSHORTCUTACTIONS", func(r iosdb.Row) error {
-				if iosdb.Null(r.Get("s")) || n >= iosdb.MaxJoinRows {
+			err := sqlitex.Each(ctx, db, "SELECT ZSHORTCUT AS s, rowid AS r FROM ZSHORTCUTACTIONS", func(r sqlitex.Row) error {
+				if r.Get("s") == nil || n >= sqlitex.MaxJoinRows {
 					return nil
 				}
 				n++
-				k := iosdb.Int(r.Get("s"))
-				actions[k] = append(actions[k], iosdb.Int(r.Get("r")))
+				k := r.Int("s")
+				actions[k] = append(actions[k], r.Int("r"))
 				return nil
 			})
 			if err != nil {
@@ -67,13 +77,13 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 			}
 		}
 	}
-	p := func(col string) string { return iosdb.Pick(c, "s", col) }
+	p := func(col string) string { return sqlitex.Pick(c, "s", col) }
 	q := fmt.Sprintf(`SELECT s.Z_PK AS id, %s AS name, %s AS description, %s AS created, %s AS modified
 		FROM ZSHORTCUT s ORDER BY s.Z_PK`,
-		iosdb.Col("s", "ZNAME"), p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		s := &Shortcut{ID: iosdb.Int(row.Get("id")), Name: iosdb.Str(row.Get("name")), Description: iosdb.Str(row.Get("description")),
-			Created: iosdb.AppleTime(row.Get("created")), Modified: iosdb.AppleTime(row.Get("modified"))}
+		sqlitex.Col("s", "ZNAME"), p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		s := &Shortcut{ID: row.Int("id"), Name: row.Text("name"), Description: row.Text("description"),
+			Created: sqlitex.AppleTime(row.Get("created")), Modified: sqlitex.AppleTime(row.Get("modified"))}
 		rows := actions[s.ID]
 		if len(rows) == 0 {
 			return fn(s, nil)
@@ -82,12 +92,12 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 		// each blob is read by rowid when needed.
 		for _, rid := range rows {
 			cp := *s
-			var data any
-			if err := db.QueryRowContext(ctx, "SELECT "+sqlitex.Whole("ZDATA", maxActionsBlob)+" FROM ZSHORTCUTACTIONS NOT INDEXED WHERE rowid = ?", rid).Scan(&data); err != nil {
-				return fmt.Errorf("%s: %w", db.Name, err)
+			b, err := sqlitex.BlobAt(ctx, db, "ZSHORTCUTACTIONS", "ZDATA", maxActionsBlob, rid)
+			if err != nil {
+				return err
 			}
 			var aerr error
-			if b, ok := db.Cell(data, "ZSHORTCUTACTIONS.ZDATA").([]byte); ok && len(b) > 0 {
+			if len(b) > 0 {
 				cp.Actions, cp.URLs, aerr = ParseActions(b)
 			}
 			if err := fn(&cp, aerr); err != nil {

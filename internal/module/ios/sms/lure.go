@@ -3,7 +3,7 @@ package sms
 import (
 	"slices"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/urlx"
 )
@@ -40,17 +40,17 @@ func uniqueByMap(links []string) []string {
 // threat notification by its text; ThreatNotification is asked again with
 // the sender alone (the text gave nothing) so a notification recognised only
 // by its address is not lost, and a rule is reported once.
-func lureFindings(text string, links []string, handle string, sender heuristics.Sender) []rules.Finding {
-	out := heuristics.ScoreMessage(heuristics.Message{Text: text, Links: links, Sender: sender})
-	if sender == heuristics.SenderMe {
+func lureFindings(text string, links []string, handle string, sender messages.Sender) []rules.Finding {
+	out := messages.ScoreMessage(messages.Message{Text: text, Links: links, Sender: sender})
+	if sender == messages.SenderMe {
 		return out
 	}
 	for _, f := range out {
-		if f.Rule == heuristics.RuleAppleWarning {
+		if f.Rule == messages.RuleAppleWarning {
 			return out
 		}
 	}
-	if f := heuristics.ThreatNotification("", handle); f != nil {
+	if f := messages.ThreatNotification("", handle); f != nil {
 		out = append(out, *f)
 	}
 	return out

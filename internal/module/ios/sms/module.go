@@ -3,11 +3,7 @@
 package sms
 
 import (
-	"context"
-	"errors"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -24,31 +20,6 @@ func Def() module.Def {
 		Description: "SMS and iMessage messages with their links, Apple threat notifications and lure-shaped messages.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("sms.db", Paths, read),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := openDB(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	known, kerr := contacts.Known(ctx, env)
-	contactsKnown := kerr == nil
-	if kerr != nil && !errors.Is(kerr, module.ErrAbsent) {
-		env.Warn("address book unreadable, every sender is treated as unknown: %v", kerr)
-	}
-	return eachMessage(ctx, db, func(m *Message) error {
-		if contactsKnown && m.Handle != "" {
-			k := known(m.Handle)
-			m.SenderKnown = &k
-		}
-		r := m.record(db.Name)
-		env.Emit(r)
-		for _, f := range m.findings() {
-			env.Detect(detection(f, r))
-		}
-		return nil
-	})
 }

@@ -6,16 +6,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	known, contactsKnown := contacts.Senders(ctx, env)
+	return eachMessage(ctx, db, func(m *Message) error {
+		if contactsKnown && m.Handle != "" {
+			k := known(m.Handle)
+			m.SenderKnown = &k
+		}
+		r := m.record(db.Name)
+		env.Emit(r)
+		for _, f := range m.findings() {
+			env.Detect(detection(f, r))
+		}
+		return nil
+	})
+}
 
 // Message is one row of sms.db's message table.
 type Message struct {
@@ -44,10 +58,6 @@ type Message struct {
 	dateErr, readErr error
 }
 
-func openDB(env *module.Env) (*sqlitex.DB, error) {
-	return iosdb.Open(env, "sms.db", Paths...)
-}
-
 // eachMessage streams messages. Unlike an inner join on handle, messages
 // without a handle (sent to groups, system messages) are kept.
 //
@@ -56,12 +66,12 @@ func openDB(env *module.Env) (*sqlitex.DB, error) {
 // crafted sms.db whose chat_message_join has no index (or whose statistics
 // lie) makes every join quadratic (40,000 messages took two minutes).
 func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
-	mc, err := iosdb.Need(ctx, db, "message", "ROWID", "date", "is_from_me")
+	mc, err := sqlitex.Need(ctx, db, "message", "ROWID", "date", "is_from_me")
 	if err != nil {
 		return err
 	}
 	if !mc["text"] && !mc["attributedBody"] {
-		return &iosdb.SchemaError{DB: db.Name, Table: "message", Column: "text"}
+		return &sqlitex.SchemaError{DB: db.Name, Table: "message", Column: "text"}
 	}
 	tables, err := db.Tables(ctx)
 	if err != nil {
@@ -74,8 +84,8 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 			return err
 		}
 		if hc["ROWID"] && hc["id"] {
-			handles, err = iosdb.Index(ctx, db, `SELECT ROWID AS k, `+iosdb.Col("", "id")+` AS v FROM handle`, func(r iosdb.Row) (int64, any, bool) {
-				return iosdb.Int(r.Get("k")), r.Get("v"), true
+			handles, err = sqlitex.Index(ctx, db, `SELECT ROWID AS k, `+sqlitex.Col("", "id")+` AS v FROM handle`, func(r sqlitex.Row) (int64, any, bool) {
+				return r.Int("k"), r.Get("v"), true
 			})
 			if err != nil {
 				return err
@@ -86,7 +96,7 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 	if err != nil {
 		return err
 	}
-	p := func(c string) string { return iosdb.Pick(mc, "m", c) }
+	p := func(c string) string { return sqlitex.Pick(mc, "m", c) }
 	handleID := "NULL"
 	if handles != nil {
 		handleID = "m.handle_id"
@@ -97,10 +107,10 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 		FROM message m ORDER BY m.ROWID`,
 		p("guid"), p("text"), p("attributedBody"), p("service"), p("account"), p("subject"),
 		p("date_read"), p("date_delivered"), p("cache_has_attachments"), handleID)
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		m := messageFrom(row)
-		if h, ok := handles[iosdb.Int(row.Get("handle_id"))]; ok && !iosdb.Null(row.Get("handle_id")) {
-			m.Handle = iosdb.Str(h)
+		if h, ok := handles[row.Int("handle_id")]; ok && row.Get("handle_id") != nil {
+			m.Handle = sqlitex.Text(h)
 		}
 		if cid, ok := chatOf[m.ID]; ok {
 			if c, ok := chats[cid]; ok {
@@ -136,26 +146,26 @@ func loadChats(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (map
 	if !jc["chat_id"] || !jc["message_id"] || !cc["ROWID"] || !cc["chat_identifier"] {
 		return nil, nil, nil
 	}
-	chats, err := iosdb.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS id, %s AS name, %s AS style FROM chat`,
-		iosdb.Col("", "chat_identifier"), iosdb.Pick(cc, "", "display_name"), iosdb.Pick(cc, "", "style")),
-		func(r iosdb.Row) (int64, chatRow, bool) {
-			return iosdb.Int(r.Get("k")), chatRow{id: iosdb.Str(r.Get("id")), name: iosdb.Str(r.Get("name")), style: r.Get("style")}, true
+	chats, err := sqlitex.Index(ctx, db, fmt.Sprintf(`SELECT ROWID AS k, %s AS id, %s AS name, %s AS style FROM chat`,
+		sqlitex.Col("", "chat_identifier"), sqlitex.Pick(cc, "", "display_name"), sqlitex.Pick(cc, "", "style")),
+		func(r sqlitex.Row) (int64, chatRow, bool) {
+			return r.Int("k"), chatRow{id: r.Text("id"), name: r.Text("name"), style: r.Get("style")}, true
 		})
 	if err != nil {
 		return nil, nil, err
 	}
 	chatOf := map[int64]int64{}
 	truncated := false
-	err = iosdb.Each(ctx, db, `SELECT message_id AS m, chat_id AS c FROM chat_message_join`, func(r iosdb.Row) error {
-		if iosdb.Null(r.Get("m")) || iosdb.Null(r.Get("c")) {
+	err = sqlitex.Each(ctx, db, `SELECT message_id AS m, chat_id AS c FROM chat_message_join`, func(r sqlitex.Row) error {
+		if r.Get("m") == nil || r.Get("c") == nil {
 			return nil
 		}
-		m, c := iosdb.Int(r.Get("m")), iosdb.Int(r.Get("c"))
+		m, c := r.Int("m"), r.Int("c")
 		if prev, ok := chatOf[m]; ok {
 			chatOf[m] = min(prev, c)
 			return nil
 		}
-		if len(chatOf) >= iosdb.MaxJoinRows {
+		if len(chatOf) >= sqlitex.MaxJoinRows {
 			truncated = true
 			return nil
 		}
@@ -163,22 +173,22 @@ func loadChats(ctx context.Context, db *sqlitex.DB, tables map[string]bool) (map
 		return nil
 	})
 	if truncated {
-		db.Note(fmt.Sprintf("%s: chat_message_join holds more than %d messages; the conversation of the rest is not given", db.Name, iosdb.MaxJoinRows))
+		db.Note(fmt.Sprintf("%s: chat_message_join holds more than %d messages; the conversation of the rest is not given", db.Name, sqlitex.MaxJoinRows))
 	}
 	return chats, chatOf, err
 }
 
-func messageFrom(row iosdb.Row) *Message {
+func messageFrom(row sqlitex.Row) *Message {
 	m := &Message{
-		ID: iosdb.Int(row.Get("id")), GUID: iosdb.Str(row.Get("guid")), Service: iosdb.Str(row.Get("service")),
-		Handle: iosdb.Str(row.Get("handle")), Account: iosdb.Str(row.Get("account")),
-		Subject: iosdb.Str(row.Get("subject")), Text: iosdb.Str(row.Get("text")),
-		DateDelivered:  iosdb.AppleTime(row.Get("date_delivered")),
-		FromMe:         iosdb.Int(row.Get("from_me")) == 1,
-		HasAttachments: iosdb.Int(row.Get("has_att")) == 1,
+		ID: row.Int("id"), GUID: row.Text("guid"), Service: row.Text("service"),
+		Handle: row.Text("handle"), Account: row.Text("account"),
+		Subject: row.Text("subject"), Text: row.Text("text"),
+		DateDelivered:  sqlitex.AppleTime(row.Get("date_delivered")),
+		FromMe:         row.Int("from_me") == 1,
+		HasAttachments: row.Int("has_att") == 1,
 	}
-	m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
-	m.DateRead, m.readErr = iosdb.AppleTimeChecked(row.Get("date_read"))
+	m.Date, m.dateErr = sqlitex.AppleTimeChecked(row.Get("date"))
+	m.DateRead, m.readErr = sqlitex.AppleTimeChecked(row.Get("date_read"))
 	if m.Text == "" {
 		if b, ok := row.Get("body").([]byte); ok {
 			if s, ok := BodyText(b); ok {
@@ -199,7 +209,7 @@ func messageFrom(row iosdb.Row) *Message {
 // column, where a "chat…" id or a name marks a group.
 func setGroup(m *Message, style any) {
 	if style != nil {
-		m.GroupChat = iosdb.Int(style) == groupStyle
+		m.GroupChat = sqlitex.Int(style) == groupStyle
 		return
 	}
 	m.GroupChat = m.ChatName != "" || strings.HasPrefix(m.Chat, "chat")
@@ -241,7 +251,7 @@ func (m *Message) record(src string) *model.Record {
 	if m.GroupChat && group != "" {
 		in = " in group " + group
 	}
-	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(oneLine(m.Text, 200))
+	r.Summary = svc + " " + arrow + " " + party + in + ": " + strconv.Quote(model.OneLine(m.Text, 200))
 	if m.FromMe {
 		r.StampChecked(m.Date, m.dateErr, "sms_sent")
 	} else {
@@ -265,40 +275,10 @@ func (m *Message) record(src string) *model.Record {
 
 // findings runs the message heuristics (threat notifications, lure score).
 func (m *Message) findings() []rules.Finding {
-	return lureFindings(m.Text, m.Links, m.Handle, heuristics.SenderFromContacts(m.SenderKnown, m.FromMe))
+	return lureFindings(m.Text, m.Links, m.Handle, messages.SenderFromContacts(m.SenderKnown, m.FromMe))
 }
 
 func detection(f rules.Finding, r *model.Record) model.Detection { return f.Detection(r) }
-
-func oneLine(s string, max int) string {
-	if !singleSpaced(s) {
-		s = strings.Join(strings.Fields(s), " ")
-	}
-	if utf8.RuneCountInString(s) > max {
-		return string([]rune(s)[:max]) + "…"
-	}
-	return s
-}
-
-// singleSpaced says s is already what joining its fields would give, which
-// is true of most messages, so they are not copied.
-func singleSpaced(s string) bool {
-	space := true // a leading space would be dropped
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			if space {
-				return false
-			}
-			space = true
-		case unicode.IsSpace(r):
-			return false
-		default:
-			space = false
-		}
-	}
-	return !space || s == ""
-}
 
 // groupStyle is chat.style for group conversations.
 const groupStyle = 43

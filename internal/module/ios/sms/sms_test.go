@@ -11,12 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huella-project/huella/internal/heuristics"
+	"github.com/huella-project/huella/internal/heuristics/messages"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const schema = `CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, service TEXT);
@@ -136,11 +136,11 @@ func TestRun(t *testing.T) {
 					t.Errorf("record 4 lacks %s %s: %+v", want.kind, want.v, sink.Records[3].Observables)
 				}
 			}
-			if rules := sink.Rules(); !slices.Contains(rules, heuristics.RuleAppleWarning) {
+			if rules := sink.Rules(); !slices.Contains(rules, messages.RuleAppleWarning) {
 				t.Errorf("threat notification not detected: %v", rules)
 			}
 			for _, d := range sink.Detections {
-				if d.Rule == heuristics.RuleAppleWarning && (d.Severity != model.High || d.Record != sink.Records[2]) {
+				if d.Rule == messages.RuleAppleWarning && (d.Severity != model.High || d.Record != sink.Records[2]) {
 					t.Errorf("threat detection %+v", d)
 				}
 			}
@@ -184,7 +184,7 @@ func TestAbsentAndUnknownSchema(t *testing.T) {
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[0], `CREATE TABLE message (ROWID INTEGER PRIMARY KEY, body TEXT)`)
 	_, err = moduletest.RunDir(t, Def(), source.IOSBackup, dir)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if !errors.As(err, &se) {
 		t.Errorf("unknown schema: %v, want SchemaError", err)
 	}
@@ -283,7 +283,7 @@ func TestLureScoring(t *testing.T) {
 	}
 	n := 0
 	for _, r := range perRecord[3] {
-		if r == heuristics.RuleAppleWarning {
+		if r == messages.RuleAppleWarning {
 			n++
 		}
 	}

@@ -6,11 +6,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
+	"github.com/huella-project/huella/internal/module/ios/contacts"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	known, _ := contacts.Senders(ctx, env)
+	return eachAttachment(ctx, db, func(a *Attachment) error {
+		r := a.record(db.Name)
+		env.Emit(r)
+		env.Report(ios.ZeroClickAttachment(a.Filename, a.Outgoing), r)
+		env.Report(ios.PassKitFromUnknown(a.MimeType, a.UTI, a.TransferName, a.Outgoing, a.Handle != "" && known(a.Handle)), r)
+		return nil
+	})
+}
 
 // Attachment is one row of sms.db's attachment table with its message.
 type Attachment struct {
@@ -49,7 +61,7 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 		// Old or minimal sms.db files have no attachment table at all.
 		return module.Absent("attachment table in " + db.Name)
 	}
-	ac, err := iosdb.Need(ctx, db, "attachment", "ROWID", "filename")
+	ac, err := sqlitex.Need(ctx, db, "attachment", "ROWID", "filename")
 	if err != nil {
 		return err
 	}
@@ -72,9 +84,9 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 		if tables["handle"] && mc["handle_id"] {
 			handleID = "handle_id"
 		}
-		err = iosdb.Each(ctx, db, fmt.Sprintf(`SELECT ROWID AS id, %s AS service, %s AS date, %s AS handle_id FROM message`,
-			iosdb.Pick(mc, "", "service"), iosdb.Pick(mc, "", "date"), handleID), func(r iosdb.Row) error {
-			if id := iosdb.Int(r.Get("id")); want[id] {
+		err = sqlitex.Each(ctx, db, fmt.Sprintf(`SELECT ROWID AS id, %s AS service, %s AS date, %s AS handle_id FROM message`,
+			sqlitex.Pick(mc, "", "service"), sqlitex.Pick(mc, "", "date"), handleID), func(r sqlitex.Row) error {
+			if id := r.Int("id"); want[id] {
 				msgs[id] = msgInfo{date: r.Get("date"), service: r.Get("service"), handleID: r.Get("handle_id")}
 			}
 			return nil
@@ -83,34 +95,34 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 			return err
 		}
 		if handleID != "NULL" {
-			handles, err = iosdb.Index(ctx, db, `SELECT ROWID AS k, `+iosdb.Col("", "id")+` AS v FROM handle`, func(r iosdb.Row) (int64, any, bool) {
-				return iosdb.Int(r.Get("k")), r.Get("v"), true
+			handles, err = sqlitex.Index(ctx, db, `SELECT ROWID AS k, `+sqlitex.Col("", "id")+` AS v FROM handle`, func(r sqlitex.Row) (int64, any, bool) {
+				return r.Int("k"), r.Get("v"), true
 			})
 			if err != nil {
 				return err
 			}
 		}
 	}
-	p := func(c string) string { return iosdb.Pick(ac, "a", c) }
+	p := func(c string) string { return sqlitex.Pick(ac, "a", c) }
 	q := fmt.Sprintf(`SELECT a.ROWID AS id, %s AS guid, %s AS filename, %s AS transfer_name,
 		%s AS mime_type, %s AS uti, %s AS total_bytes, %s AS is_outgoing, %s AS created
 		FROM attachment a ORDER BY a.ROWID`,
-		p("guid"), iosdb.Col("a", "filename"), p("transfer_name"), p("mime_type"), p("uti"), p("total_bytes"), p("is_outgoing"),
+		p("guid"), sqlitex.Col("a", "filename"), p("transfer_name"), p("mime_type"), p("uti"), p("total_bytes"), p("is_outgoing"),
 		p("created_date"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
-		a := &Attachment{ID: id, GUID: iosdb.Str(row.Get("guid")), Filename: iosdb.Str(row.Get("filename")),
-			TransferName: iosdb.Str(row.Get("transfer_name")), MimeType: iosdb.Str(row.Get("mime_type")),
-			UTI: iosdb.Str(row.Get("uti")), TotalBytes: iosdb.Int(row.Get("total_bytes")),
-			Outgoing: iosdb.Int(row.Get("is_outgoing")) == 1}
-		a.Created, a.createdErr = iosdb.AppleTimeChecked(row.Get("created"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		id := row.Int("id")
+		a := &Attachment{ID: id, GUID: row.Text("guid"), Filename: row.Text("filename"),
+			TransferName: row.Text("transfer_name"), MimeType: row.Text("mime_type"),
+			UTI: row.Text("uti"), TotalBytes: row.Int("total_bytes"),
+			Outgoing: row.Int("is_outgoing") == 1}
+		a.Created, a.createdErr = sqlitex.AppleTimeChecked(row.Get("created"))
 		if mid, ok := msgOf[id]; ok {
 			if m, ok := msgs[mid]; ok {
 				a.MessageID = mid
-				a.MessageDate, a.messageErr = iosdb.AppleTimeChecked(m.date)
-				a.Service = iosdb.Str(m.service)
-				if h, ok := handles[iosdb.Int(m.handleID)]; ok && !iosdb.Null(m.handleID) {
-					a.Handle = iosdb.Str(h)
+				a.MessageDate, a.messageErr = sqlitex.AppleTimeChecked(m.date)
+				a.Service = sqlitex.Text(m.service)
+				if h, ok := handles[sqlitex.Int(m.handleID)]; ok && m.handleID != nil {
+					a.Handle = sqlitex.Text(h)
 				}
 			}
 		}
@@ -127,23 +139,23 @@ func eachAttachment(ctx context.Context, db *sqlitex.DB, fn func(*Attachment) er
 func firstMessages(ctx context.Context, db *sqlitex.DB) (map[int64]int64, error) {
 	out := map[int64]int64{}
 	truncated := false
-	err := iosdb.Each(ctx, db, `SELECT attachment_id AS a, message_id AS m FROM message_attachment_join`, func(r iosdb.Row) error {
-		if iosdb.Null(r.Get("a")) || iosdb.Null(r.Get("m")) {
+	err := sqlitex.Each(ctx, db, `SELECT attachment_id AS a, message_id AS m FROM message_attachment_join`, func(r sqlitex.Row) error {
+		if r.Get("a") == nil || r.Get("m") == nil {
 			return nil
 		}
-		a := iosdb.Int(r.Get("a"))
+		a := r.Int("a")
 		if _, ok := out[a]; ok {
 			return nil
 		}
-		if len(out) >= iosdb.MaxJoinRows {
+		if len(out) >= sqlitex.MaxJoinRows {
 			truncated = true
 			return nil
 		}
-		out[a] = iosdb.Int(r.Get("m"))
+		out[a] = r.Int("m")
 		return nil
 	})
 	if truncated {
-		db.Note(fmt.Sprintf("%s: message_attachment_join holds more than %d attachments; the message of the rest is not given", db.Name, iosdb.MaxJoinRows))
+		db.Note(fmt.Sprintf("%s: message_attachment_join holds more than %d attachments; the message of the rest is not given", db.Name, sqlitex.MaxJoinRows))
 	}
 	return out, err
 }

@@ -7,10 +7,10 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/ios/sms"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func build(t *testing.T, dir string) {
@@ -91,7 +91,7 @@ func TestNoAttachmentTable(t *testing.T) {
 	}
 	dir = t.TempDir()
 	moduletest.SQLite(t, dir, sms.Paths[0], `CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, path TEXT)`)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("got %v, want SchemaError", err)
 	}

@@ -3,10 +3,7 @@
 package tcc
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -23,18 +20,6 @@ func Def() module.Def {
 		Description: "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("TCC.db", Paths, module.Records(eachGrant, (*Grant).record)),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "TCC.db", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return eachGrant(ctx, db, func(g *Grant) error {
-		env.Emit(g.record(db.Name))
-		return nil
-	})
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
 
@@ -35,7 +34,7 @@ var authReasons = map[int64]string{
 }
 
 func eachGrant(ctx context.Context, db *sqlitex.DB, fn func(*Grant) error) error {
-	c, err := iosdb.Need(ctx, db, "access", "service", "client")
+	c, err := sqlitex.Need(ctx, db, "access", "service", "client")
 	if err != nil {
 		return err
 	}
@@ -48,34 +47,34 @@ func eachGrant(ctx context.Context, db *sqlitex.DB, fn func(*Grant) error) error
 	case c["allowed"]:
 		version = 1
 	default:
-		return &iosdb.SchemaError{DB: db.Name, Table: "access", Column: "auth_value"}
+		return &sqlitex.SchemaError{DB: db.Name, Table: "access", Column: "auth_value"}
 	}
-	p := func(col string) string { return iosdb.Pick(c, "", col) }
+	p := func(col string) string { return sqlitex.Pick(c, "", col) }
 	q := fmt.Sprintf(`SELECT service, client, %s AS client_type, %s AS auth_value, %s AS allowed,
 		%s AS auth_reason, %s AS prompt_count, %s AS last_modified FROM access`,
 		p("client_type"), p("auth_value"), p("allowed"), p("auth_reason"), p("prompt_count"), p("last_modified"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		g := &Grant{Service: iosdb.Str(row.Get("service")), Client: iosdb.Str(row.Get("client")), Schema: version,
-			PromptCount: iosdb.Int(row.Get("prompt_count"))}
-		g.LastModified, g.modErr = iosdb.UnixTimeChecked(row.Get("last_modified"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		g := &Grant{Service: row.Text("service"), Client: row.Text("client"), Schema: version,
+			PromptCount: row.Int("prompt_count")}
+		g.LastModified, g.modErr = sqlitex.UnixTimeChecked(row.Get("last_modified"))
 		g.ClientType = "bundle_id"
-		if iosdb.Int(row.Get("client_type")) != 0 {
+		if row.Int("client_type") != 0 {
 			g.ClientType = "absolute_path"
 		}
 		if version == 3 {
-			v := iosdb.Int(row.Get("auth_value"))
+			v := row.Int("auth_value")
 			if s, ok := authValues[v]; ok {
 				g.Auth = s
 			} else {
 				g.Auth = fmt.Sprintf("value %d", v)
 			}
-			if !iosdb.Null(row.Get("auth_reason")) {
-				g.AuthReason = authReasons[iosdb.Int(row.Get("auth_reason"))]
+			if row.Get("auth_reason") != nil {
+				g.AuthReason = authReasons[row.Int("auth_reason")]
 				if g.AuthReason == "" {
 					g.AuthReason = "unknown"
 				}
 			}
-		} else if iosdb.Int(row.Get("allowed")) == 1 {
+		} else if row.Int("allowed") == 1 {
 			g.Auth = "allowed"
 		} else {
 			g.Auth = "denied"

@@ -6,9 +6,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 func TestSchemas(t *testing.T) {
@@ -65,7 +65,7 @@ func TestAbsentAndSchema(t *testing.T) {
 	}
 	dir := t.TempDir()
 	moduletest.SQLite(t, dir, Paths[1], `CREATE TABLE access (service TEXT, client TEXT, verdict INTEGER)`)
-	var se *iosdb.SchemaError
+	var se *sqlitex.SchemaError
 	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 		t.Errorf("%v", err)
 	}

@@ -4,13 +4,25 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 )
+
+// appOf names the app a backup path belongs to ("AppDomain-com.google.chrome.ios/..."
+// gives "com.google.chrome.ios"); file-system paths carry only a container UUID.
+func appOf(name string) string {
+	first, _, _ := strings.Cut(name, "/")
+	for _, p := range []string{"AppDomainGroup-", "AppDomainPlugin-", "AppDomain-"} {
+		if strings.HasPrefix(first, p) {
+			return strings.TrimPrefix(first, p)
+		}
+	}
+	return ""
+}
 
 // ObservedDomain is one row of ObservedDomains.
 type ObservedDomain struct {
@@ -31,20 +43,11 @@ type ObservedDomain struct {
 // rows stream; observations.db holds a few thousand rows on a real phone.
 const maxRedirectPairs = 1_000_000
 
-func parseObservations(ctx context.Context, env *module.Env, name string) error {
-	db, err := env.OpenDB(name)
+func parseObservations(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	name := db.Name
+	cols, err := sqlitex.Need(ctx, db, "ObservedDomains", "domainID", "registrableDomain", "lastSeen", "hadUserInteraction")
 	if err != nil {
 		return err
-	}
-	defer db.Close()
-	cols, err := db.Columns(ctx, "ObservedDomains")
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for _, c := range []string{"domainID", "registrableDomain", "lastSeen", "hadUserInteraction"} {
-		if !cols[c] {
-			return fmt.Errorf("%s: unknown schema: ObservedDomains has no %s column", name, c)
-		}
 	}
 	tables, err := db.Tables(ctx)
 	if err != nil {
@@ -53,8 +56,8 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 	// The domain names are read into a map and the redirect tables joined to
 	// it here, in Go: SQLite never joins (a crafted store without indexes,
 	// or with lying statistics, makes joins quadratic).
-	names, err := iosdb.Index(ctx, db, "SELECT domainID, "+sqlitex.Capped("registrableDomain")+" AS d FROM ObservedDomains", func(r iosdb.Row) (int64, string, bool) {
-		return sqlitex.AnyInt(r.Get("domainID")), sqlitex.AnyString(r.Get("d")), r.Get("domainID") != nil
+	names, err := sqlitex.Index(ctx, db, "SELECT domainID, "+sqlitex.Capped("registrableDomain")+" AS d FROM ObservedDomains", func(r sqlitex.Row) (int64, string, bool) {
+		return r.Int("domainID"), r.Text("d"), r.Get("domainID") != nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
@@ -71,39 +74,25 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 	if err != nil {
 		return err
 	}
-	opt := func(c string) string {
-		if cols[c] {
-			return sqlitex.Capped(c)
-		}
-		return "NULL"
-	}
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT domainID, "+sqlitex.Capped("registrableDomain")+", lastSeen, hadUserInteraction, %s, %s FROM ObservedDomains ORDER BY domainID",
-		opt("mostRecentUserInteractionTime"), opt("mostRecentWebPushInteractionTime")))
-	if err != nil {
-		return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
-	}
-	defer rows.Close()
+	q := fmt.Sprintf("SELECT domainID AS id, %s AS d, lastSeen AS seen, hadUserInteraction AS inter, %s AS recent, %s AS push FROM ObservedDomains ORDER BY domainID",
+		sqlitex.Col("", "registrableDomain"), sqlitex.Pick(cols, "", "mostRecentUserInteractionTime"), sqlitex.Pick(cols, "", "mostRecentWebPushInteractionTime"))
 	app := appOf(name)
-	for rows.Next() {
-		var id int64
-		var dom, seen, inter, recent, push any
-		if err := rows.Scan(&id, &dom, &seen, &inter, &recent, &push); err != nil {
-			return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
-		}
-		dom = db.Cell(dom, "ObservedDomains.registrableDomain")
-		d := ObservedDomain{Store: name, App: app, DomainID: id, Domain: sqlitex.AnyString(dom),
-			LastSeen: sqlitex.UnixTime(sqlitex.AnyFloat(seen)), HadUserInteraction: sqlitex.AnyInt(inter) != 0,
+	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		id := row.Int("id")
+		d := ObservedDomain{Store: name, App: app, DomainID: id, Domain: row.Text("d"),
+			LastSeen: sqlitex.UnixTime(row.Get("seen")), HadUserInteraction: row.Int("inter") != 0,
 			RedirectedTo: to[id], RedirectedFrom: from[id], SubresourceRedirectedTo: sub[id]}
 		// -1 means "never"; only real times become dates.
-		if v := sqlitex.AnyFloat(recent); v > 0 {
+		if v := row.Float("recent"); v > 0 {
 			d.MostRecentInteraction = sqlitex.UnixTime(v)
 		}
-		if v := sqlitex.AnyFloat(push); v > 0 {
+		if v := row.Float("push"); v > 0 {
 			d.MostRecentWebPush = sqlitex.UnixTime(v)
 		}
 		env.Emit(observedRecord(&d))
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: reading ObservedDomains: %w", name, err)
 	}
 	return nil
@@ -112,22 +101,12 @@ func parseObservations(ctx context.Context, env *module.Env, name string) error 
 // pairs maps a domain id to the names of the domains a redirect table links it
 // to. A missing table (older WebKit) is not an error.
 func pairs(ctx context.Context, db *sqlitex.DB, tables map[string]bool, names map[int64]string, table, key, other string) (map[int64][]string, error) {
-	out := map[int64][]string{}
 	if !tables[table] {
-		return out, nil
+		return map[int64][]string{}, nil
 	}
-	n := 0
-	err := iosdb.Each(ctx, db, fmt.Sprintf(`SELECT %s AS k, %s AS o FROM %s LIMIT %d`, key, other, table, maxRedirectPairs), func(r iosdb.Row) error {
-		o := r.Get("o")
-		if o == nil || r.Get("k") == nil {
-			return nil
-		}
-		if s, ok := names[sqlitex.AnyInt(o)]; ok && s != "" && n < maxRedirectPairs {
-			n++
-			id := sqlitex.AnyInt(r.Get("k"))
-			out[id] = append(out[id], s)
-		}
-		return nil
+	out, err := sqlitex.Group(ctx, db, fmt.Sprintf(`SELECT %s AS k, %s AS o FROM %s LIMIT %d`, key, other, table, maxRedirectPairs), func(r sqlitex.Row) (int64, string, bool) {
+		s, ok := names[r.Int("o")]
+		return r.Int("k"), s, ok && s != "" && r.Get("o") != nil && r.Get("k") != nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading %s: %w", db.Name, table, err)

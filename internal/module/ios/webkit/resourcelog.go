@@ -1,7 +1,6 @@
 package webkit
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -35,26 +34,11 @@ const (
 	maxListItems  = 10_000
 )
 
-func parseSessionLog(ctx context.Context, env *module.Env, name string) error {
-	b, err := env.ReadFile(name, evfile.Limit{Kind: "resource log", Max: maxLogBytes})
-	if err != nil {
-		return err
-	}
-	entries, err := DecodeResourceLog(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	app := appOf(name)
-	for i := range entries {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		e := &entries[i]
-		e.Log, e.App = name, app
-		env.Emit(logRecord(e))
-	}
-	return nil
-}
+// parseSessionLog reads one resource log, each origin a record.
+var parseSessionLog = module.Decoded(evfile.Limit{Kind: "resource log", Max: maxLogBytes}, DecodeResourceLog, func(src string, e *LogEntry) *model.Record {
+	e.Log, e.App = src, appOf(src)
+	return logRecord(e)
+})
 
 // DecodeResourceLog reads the plist: a dictionary whose browsingStatistics
 // array holds one dictionary per origin. The nested origin lists hold either
@@ -64,11 +48,7 @@ func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
 	if len(b) > maxLogBytes {
 		return nil, fmt.Errorf("resource log larger than %d bytes", maxLogBytes)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			entries, err = nil, fmt.Errorf("malformed plist (%v)", r)
-		}
-	}()
+	defer plistx.Malformed(&entries, &err)
 	// plistx bounds depth and shared-reference expansion (billion laughs).
 	root, derr := plistx.DecodeDict(b, plistx.Limits{})
 	if derr != nil {

@@ -2,17 +2,42 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
+
+func read(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
+	// LID.sqlite sits beside ChatStorage.sqlite; in backups it may be on disk
+	// without a Manifest.db row, which the backup FS resolves by name.
+	pairs, err := lidPairs(ctx, env, path.Join(path.Dir(db.Name), "LID.sqlite"), db)
+	if err != nil && !errors.Is(err, module.ErrAbsent) {
+		env.Warn("LID pairs unreadable, @lid accounts stay unresolved: %v", err)
+	}
+	lids := map[string]string{}
+	for _, p := range pairs {
+		lids[p.LID] = p.PhoneNumber
+		env.Emit(p.record())
+	}
+	if err := eachMessage(ctx, db, func(m *Message) error {
+		env.Emit(m.record(db.Name))
+		return nil
+	}); err != nil {
+		return err
+	}
+	return eachSession(ctx, db, lids, func(s *Session) error {
+		env.Emit(s.record(db.Name))
+		return nil
+	})
+}
 
 // Message is one ZWAMESSAGE row with the link-bearing columns of its media
 // and link-preview rows.
@@ -100,7 +125,7 @@ const maxJoinBytes = 256 << 20
 // statistics, makes SQL joins quadratic). A message with several media items
 // repeats its previews once per item, as the SQL join this replaces did.
 func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) error {
-	c, err := iosdb.Need(ctx, db, "ZWAMESSAGE", "Z_PK", "ZTEXT", "ZMESSAGEDATE")
+	c, err := sqlitex.Need(ctx, db, "ZWAMESSAGE", "Z_PK", "ZTEXT", "ZMESSAGEDATE")
 	if err != nil {
 		return err
 	}
@@ -108,7 +133,7 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 	if err != nil {
 		return err
 	}
-	p := func(col string) string { return iosdb.Pick(c, "m", col) }
+	p := func(col string) string { return sqlitex.Pick(c, "m", col) }
 	type media struct {
 		url any
 		n   int // media items of the message
@@ -120,14 +145,14 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 			return err
 		}
 		if mc["ZMESSAGE"] && mc["ZMEDIAURL"] {
-			err := iosdb.Each(ctx, db, "SELECT ZMESSAGE AS m, "+iosdb.Col("", "ZMEDIAURL")+" AS url FROM ZWAMEDIAITEM", func(r iosdb.Row) error {
-				if iosdb.Null(r.Get("m")) {
+			err := sqlitex.Each(ctx, db, "SELECT ZMESSAGE AS m, "+sqlitex.Col("", "ZMEDIAURL")+" AS url FROM ZWAMEDIAITEM", func(r sqlitex.Row) error {
+				if r.Get("m") == nil {
 					return nil
 				}
-				id := iosdb.Int(r.Get("m"))
+				id := r.Int("m")
 				if mi := medias[id]; mi != nil {
 					mi.n++
-				} else if len(medias) < iosdb.MaxJoinRows {
+				} else if len(medias) < sqlitex.MaxJoinRows {
 					medias[id] = &media{url: r.Get("url"), n: 1}
 				}
 				return nil
@@ -144,24 +169,24 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 			return err
 		}
 		if dc["ZMESSAGE"] {
-			pd := func(col string) string { return iosdb.Pick(dc, "", col) }
+			pd := func(col string) string { return sqlitex.Pick(dc, "", col) }
 			kept, rows, full := 0, 0, false
-			err := iosdb.Each(ctx, db, fmt.Sprintf(`SELECT ZMESSAGE AS m, %s AS matched, %s AS c1, %s AS c2, %s AS title, %s AS summary FROM ZWAMESSAGEDATAITEM`,
-				pd("ZMATCHEDTEXT"), pd("ZCONTENT1"), pd("ZCONTENT2"), pd("ZTITLE"), pd("ZSUMMARY")), func(r iosdb.Row) error {
-				if iosdb.Null(r.Get("m")) || full {
+			err := sqlitex.Each(ctx, db, fmt.Sprintf(`SELECT ZMESSAGE AS m, %s AS matched, %s AS c1, %s AS c2, %s AS title, %s AS summary FROM ZWAMESSAGEDATAITEM`,
+				pd("ZMATCHEDTEXT"), pd("ZCONTENT1"), pd("ZCONTENT2"), pd("ZTITLE"), pd("ZSUMMARY")), func(r sqlitex.Row) error {
+				if r.Get("m") == nil || full {
 					return nil
 				}
 				var item []string
 				for _, k := range []string{"matched", "c1", "c2", "title", "summary"} {
-					item = append(item, iosdb.Str(r.Get(k)))
+					item = append(item, sqlitex.Text(r.Get(k)))
 					kept += len(item[len(item)-1])
 				}
-				if rows++; rows > iosdb.MaxJoinRows || kept > maxJoinBytes {
+				if rows++; rows > sqlitex.MaxJoinRows || kept > maxJoinBytes {
 					full = true
-					db.Note(fmt.Sprintf("%s: ZWAMESSAGEDATAITEM holds more than %d rows or %d bytes of text; the previews of the rest were left out", db.Name, iosdb.MaxJoinRows, maxJoinBytes))
+					db.Note(fmt.Sprintf("%s: ZWAMESSAGEDATAITEM holds more than %d rows or %d bytes of text; the previews of the rest were left out", db.Name, sqlitex.MaxJoinRows, maxJoinBytes))
 					return nil
 				}
-				id := iosdb.Int(r.Get("m"))
+				id := r.Int("m")
 				previews[id] = append(previews[id], item)
 				return nil
 			})
@@ -172,16 +197,16 @@ func eachMessage(ctx context.Context, db *sqlitex.DB, fn func(*Message) error) e
 	}
 	q := fmt.Sprintf(`SELECT m.Z_PK AS id, %s AS session, %s AS from_jid, %s AS to_jid, %s AS text,
 		m.ZMESSAGEDATE AS date, %s AS from_me FROM ZWAMESSAGE m ORDER BY m.Z_PK`,
-		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), iosdb.Col("m", "ZTEXT"), p("ZISFROMME"))
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
-		m := &Message{RecordType: "message", ID: id, SessionID: iosdb.Int(row.Get("session")),
-			From: iosdb.Str(row.Get("from_jid")), To: iosdb.Str(row.Get("to_jid")), Text: iosdb.Str(row.Get("text")),
-			FromMe: iosdb.Int(row.Get("from_me")) == 1}
-		m.Date, m.dateErr = iosdb.AppleTimeChecked(row.Get("date"))
+		p("ZCHATSESSION"), p("ZFROMJID"), p("ZTOJID"), sqlitex.Col("m", "ZTEXT"), p("ZISFROMME"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		id := row.Int("id")
+		m := &Message{RecordType: "message", ID: id, SessionID: row.Int("session"),
+			From: row.Text("from_jid"), To: row.Text("to_jid"), Text: row.Text("text"),
+			FromMe: row.Int("from_me") == 1}
+		m.Date, m.dateErr = sqlitex.AppleTimeChecked(row.Get("date"))
 		copies := 1
 		if mi := medias[id]; mi != nil {
-			m.MediaURL, copies = iosdb.Str(mi.url), mi.n
+			m.MediaURL, copies = sqlitex.Text(mi.url), mi.n
 		}
 	fill:
 		for range copies {
@@ -211,7 +236,7 @@ func (m *Message) record(src string) *model.Record {
 	if m.FromMe {
 		who = "local user to " + m.To
 	}
-	r.Summary = fmt.Sprintf("WhatsApp message %q from %s", oneLine(m.Text), who)
+	r.Summary = fmt.Sprintf("WhatsApp message %q from %s", model.OneLine(m.Text, 200), who)
 	if len(m.Links) > 0 {
 		r.Summary += " - Embedded links: " + strings.Join(m.Links, ", ")
 	}
@@ -226,14 +251,6 @@ func (m *Message) record(src string) *model.Record {
 	return r
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return s
-}
-
 func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn func(*Session) error) error {
 	tables, err := db.Tables(ctx)
 	if err != nil {
@@ -242,13 +259,13 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 	if !tables["ZWACHATSESSION"] {
 		return nil // messages were read; older stores keep sessions elsewhere
 	}
-	c, err := iosdb.Need(ctx, db, "ZWACHATSESSION", "Z_PK", "ZCONTACTJID")
+	c, err := sqlitex.Need(ctx, db, "ZWACHATSESSION", "Z_PK", "ZCONTACTJID")
 	if err != nil {
 		return err
 	}
 	// The group's creation and each session's message statistics are read
 	// with one query per table and joined here (see eachMessage).
-	p := func(col string) string { return iosdb.Pick(c, "s", col) }
+	p := func(col string) string { return sqlitex.Pick(c, "s", col) }
 	var groups map[int64]any
 	group := "NULL"
 	if tables["ZWAGROUPINFO"] && c["ZGROUPINFO"] {
@@ -258,8 +275,8 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 		}
 		if gc["Z_PK"] && gc["ZCREATIONDATE"] {
 			group = "s.ZGROUPINFO"
-			groups, err = iosdb.Index(ctx, db, "SELECT Z_PK AS k, ZCREATIONDATE AS v FROM ZWAGROUPINFO", func(r iosdb.Row) (int64, any, bool) {
-				return iosdb.Int(r.Get("k")), r.Get("v"), !iosdb.Null(r.Get("k"))
+			groups, err = sqlitex.Index(ctx, db, "SELECT Z_PK AS k, ZCREATIONDATE AS v FROM ZWAGROUPINFO", func(r sqlitex.Row) (int64, any, bool) {
+				return r.Int("k"), r.Get("v"), r.Get("k") != nil
 			})
 			if err != nil {
 				return err
@@ -277,9 +294,9 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 	var stats map[int64]stat
 	if mc["ZCHATSESSION"] {
 		// One pass over the messages, grouped (sorted, never joined).
-		stats, err = iosdb.Index(ctx, db, `SELECT ZCHATSESSION AS k, min(ZMESSAGEDATE) AS first, max(ZMESSAGEDATE) AS last, count(*) AS n FROM ZWAMESSAGE GROUP BY ZCHATSESSION`,
-			func(r iosdb.Row) (int64, stat, bool) {
-				return iosdb.Int(r.Get("k")), stat{r.Get("first"), r.Get("last"), iosdb.Int(r.Get("n"))}, !iosdb.Null(r.Get("k"))
+		stats, err = sqlitex.Index(ctx, db, `SELECT ZCHATSESSION AS k, min(ZMESSAGEDATE) AS first, max(ZMESSAGEDATE) AS last, count(*) AS n FROM ZWAMESSAGE GROUP BY ZCHATSESSION`,
+			func(r sqlitex.Row) (int64, stat, bool) {
+				return r.Int("k"), stat{r.Get("first"), r.Get("last"), r.Int("n")}, r.Get("k") != nil
 			})
 		if err != nil {
 			return err
@@ -287,21 +304,21 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 	}
 	q := fmt.Sprintf(`SELECT s.Z_PK AS id, %s AS jid, %s AS name, %s AS type, %s AS archived, %s AS removed,
 		%s AS counter, %s AS last_date, %s AS grp FROM ZWACHATSESSION s ORDER BY s.Z_PK`,
-		iosdb.Col("s", "ZCONTACTJID"), p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
+		sqlitex.Col("s", "ZCONTACTJID"), p("ZPARTNERNAME"), p("ZSESSIONTYPE"), p("ZARCHIVED"), p("ZREMOVED"), p("ZMESSAGECOUNTER"),
 		p("ZLASTMESSAGEDATE"), group)
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		id := iosdb.Int(row.Get("id"))
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		id := row.Int("id")
 		var created any
 		if g := row.Get("grp"); g != nil {
-			created = groups[iosdb.Int(g)]
+			created = groups[sqlitex.Int(g)]
 		}
 		st := stats[id]
-		s := &Session{RecordType: "chat_session", ID: id, ContactJID: iosdb.Str(row.Get("jid")),
-			PartnerName: iosdb.Str(row.Get("name")), SessionType: iosdb.Int(row.Get("type")),
-			Archived: iosdb.Int(row.Get("archived")) == 1, Removed: iosdb.Int(row.Get("removed")) == 1,
-			MessageCounter: iosdb.Int(row.Get("counter")), LastMessageDate: iosdb.AppleTime(row.Get("last_date")),
-			GroupCreated: iosdb.AppleTime(created), FirstStoredMessage: iosdb.AppleTime(st.first),
-			LastStoredMessage: iosdb.AppleTime(st.last), StoredMessageCount: st.n}
+		s := &Session{RecordType: "chat_session", ID: id, ContactJID: row.Text("jid"),
+			PartnerName: row.Text("name"), SessionType: row.Int("type"),
+			Archived: row.Int("archived") == 1, Removed: row.Int("removed") == 1,
+			MessageCounter: row.Int("counter"), LastMessageDate: sqlitex.AppleTime(row.Get("last_date")),
+			GroupCreated: sqlitex.AppleTime(created), FirstStoredMessage: sqlitex.AppleTime(st.first),
+			LastStoredMessage: sqlitex.AppleTime(st.last), StoredMessageCount: st.n}
 		if lid, ok := strings.CutSuffix(s.ContactJID, "@lid"); ok {
 			if ph := lids[lid]; ph != "" {
 				s.PartnerResolvedPhone = "+" + strings.TrimPrefix(ph, "+")
@@ -360,16 +377,16 @@ func lidPairs(ctx context.Context, env *module.Env, lidPath string, chat *sqlite
 const maxPairs = 1_000_000
 
 func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
-	c, err := iosdb.Need(ctx, db, "ZWAPHONENUMBERLIDPAIR", "ZLID", "ZPHONENUMBER")
+	c, err := sqlitex.Need(ctx, db, "ZWAPHONENUMBERLIDPAIR", "ZLID", "ZPHONENUMBER")
 	if err != nil {
 		return nil, err
 	}
 	var out []*LIDPair
 	q := fmt.Sprintf(`SELECT %s AS lid, %s AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
-		iosdb.Col("", "ZLID"), iosdb.Col("", "ZPHONENUMBER"), iosdb.Pick(c, "", "ZTIMESTAMP"), maxPairs)
-	err = iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(iosdb.Str(row.Get("lid")), "@lid"),
-			PhoneNumber: iosdb.Str(row.Get("phone")), Timestamp: iosdb.AppleTime(row.Get("ts")), source: db.Name})
+		sqlitex.Col("", "ZLID"), sqlitex.Col("", "ZPHONENUMBER"), sqlitex.Pick(c, "", "ZTIMESTAMP"), maxPairs)
+	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(row.Text("lid"), "@lid"),
+			PhoneNumber: row.Text("phone"), Timestamp: sqlitex.AppleTime(row.Get("ts")), source: db.Name})
 		return nil
 	})
 	return out, err

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 )
 
 // Directory answers "who is this WhatsApp id?" from ContactsV2.sqlite.
@@ -25,7 +24,7 @@ const maxEntries = 1_000_000
 // the returned Directory is usable (empty) even then.
 func Load(ctx context.Context, env *module.Env) (*Directory, error) {
 	d := &Directory{byLID: map[string]entry{}, byPhone: map[string]entry{}}
-	db, err := iosdb.Open(env, "WhatsApp ContactsV2.sqlite", Paths...)
+	db, err := env.OpenFirstDB("WhatsApp ContactsV2.sqlite", Paths...)
 	if err != nil {
 		return d, err
 	}

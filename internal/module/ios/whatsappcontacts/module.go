@@ -5,10 +5,7 @@
 package whatsappcontacts
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/source"
 )
 
@@ -27,18 +24,6 @@ func Def() module.Def {
 		Description: "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.",
 		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         module.FirstDB("WhatsApp ContactsV2.sqlite", Paths, module.Records(Each, (*Contact).record)),
 	}
-}
-
-func run(ctx context.Context, env *module.Env) error {
-	db, err := iosdb.Open(env, "WhatsApp ContactsV2.sqlite", Paths...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return Each(ctx, db, func(c *Contact) error {
-		env.Emit(c.record(db.Name))
-		return nil
-	})
 }

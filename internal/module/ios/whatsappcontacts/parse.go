@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
@@ -90,7 +89,7 @@ func durationLabel(d *float64) string {
 const maxTextBytes = 64 << 10
 
 func text(v any) string {
-	s := iosdb.Str(v)
+	s := sqlitex.Text(v)
 	if len(s) > maxTextBytes {
 		s = strings.ToValidUTF8(s[:maxTextBytes], "")
 	}
@@ -101,19 +100,19 @@ func optInt(v any) *int64 {
 	if v == nil {
 		return nil
 	}
-	n := iosdb.Int(v)
+	n := sqlitex.Int(v)
 	return &n
 }
 
 // Each streams the contacts of an open ContactsV2.sqlite. Only the table and
 // its key are required: the columns present differ between app versions.
 func Each(ctx context.Context, db *sqlitex.DB, fn func(*Contact) error) error {
-	c, err := iosdb.Need(ctx, db, "ZWAADDRESSBOOKCONTACT", "Z_PK")
+	c, err := sqlitex.Need(ctx, db, "ZWAADDRESSBOOKCONTACT", "Z_PK")
 	if err != nil {
 		return err
 	}
 	if !c["ZWHATSAPPID"] && !c["ZPHONENUMBER"] && !c["ZLID"] {
-		return &iosdb.SchemaError{DB: db.Name, Table: "ZWAADDRESSBOOKCONTACT", Column: "ZWHATSAPPID"}
+		return &sqlitex.SchemaError{DB: db.Name, Table: "ZWAADDRESSBOOKCONTACT", Column: "ZWHATSAPPID"}
 	}
 	hasDuration := c["ZDISAPPEARINGMODEDURATION"]
 	cols := []string{"ZWHATSAPPID", "ZLID", "ZPHONENUMBER", "ZLOCALIZEDPHONENUMBER", "ZFULLNAME", "ZGIVENNAME",
@@ -122,22 +121,22 @@ func Each(ctx context.Context, db *sqlitex.DB, fn func(*Contact) error) error {
 	sel := make([]string, 0, len(cols)+1)
 	sel = append(sel, "Z_PK AS pk")
 	for _, col := range cols {
-		sel = append(sel, iosdb.Pick(c, "", col)+` AS "`+col+`"`)
+		sel = append(sel, sqlitex.Pick(c, "", col)+` AS "`+col+`"`)
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK"
-	return iosdb.Each(ctx, db, q, func(row iosdb.Row) error {
-		ct := &Contact{ID: iosdb.Int(row.Get("pk")), WhatsAppID: text(row.Get("ZWHATSAPPID")), LID: text(row.Get("ZLID")),
+	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
+		ct := &Contact{ID: row.Int("pk"), WhatsAppID: text(row.Get("ZWHATSAPPID")), LID: text(row.Get("ZLID")),
 			PhoneNumber: text(row.Get("ZPHONENUMBER")), LocalizedPhoneNumber: text(row.Get("ZLOCALIZEDPHONENUMBER")),
 			FullName: text(row.Get("ZFULLNAME")), GivenName: text(row.Get("ZGIVENNAME")), LastName: text(row.Get("ZLASTNAME")),
 			UserName: text(row.Get("ZUSERNAME")), BusinessName: text(row.Get("ZBUSINESSNAME")),
 			AboutText: text(row.Get("ZABOUTTEXT")), AboutEmoji: text(row.Get("ZABOUTEMOJI")), Notes: text(row.Get("ZNOTES")),
-			DisappearingSet: iosdb.AppleTime(row.Get("ZDISAPPEARINGMODETIMESTAMP")),
-			AboutChanged:    iosdb.AppleTime(row.Get("ZABOUTTIMESTAMP")),
-			AboutExpires:    iosdb.AppleTime(row.Get("ZABOUTEXPIRATIONTIMESTAMP")),
-			LastUpdated:     iosdb.AppleTime(row.Get("ZLASTUPDATED")),
+			DisappearingSet: sqlitex.AppleTime(row.Get("ZDISAPPEARINGMODETIMESTAMP")),
+			AboutChanged:    sqlitex.AppleTime(row.Get("ZABOUTTIMESTAMP")),
+			AboutExpires:    sqlitex.AppleTime(row.Get("ZABOUTEXPIRATIONTIMESTAMP")),
+			LastUpdated:     sqlitex.AppleTime(row.Get("ZLASTUPDATED")),
 			PhoneStatus:     optInt(row.Get("ZPHONESTATUS")), SyncPolicy: optInt(row.Get("ZSYNCPOLICY"))}
 		if v := row.Get("ZDISAPPEARINGMODEDURATION"); v != nil {
-			d := iosdb.Float(v)
+			d := sqlitex.Float(v)
 			ct.DisappearingDuration = &d
 		}
 		ct.DisappearingOn = ct.DisappearingDuration != nil && *ct.DisappearingDuration > 0
@@ -177,7 +176,7 @@ func (c *Contact) record(src string) *model.Record {
 		fmt.Fprintf(&b, ", disappearing messages set to %s", c.DisappearingLabel)
 	}
 	if c.AboutText != "" {
-		fmt.Fprintf(&b, ", about changed to %q", oneLine(c.AboutText))
+		fmt.Fprintf(&b, ", about changed to %q", model.OneLine(c.AboutText, 200))
 		if !c.AboutExpires.IsZero() {
 			b.WriteString(" (scheduled to expire)")
 		}
@@ -191,12 +190,4 @@ func (c *Contact) record(src string) *model.Record {
 		r.Add(model.KindURL, l, "links")
 	}
 	return r
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		return string(r[:200]) + "…"
-	}
-	return s
 }

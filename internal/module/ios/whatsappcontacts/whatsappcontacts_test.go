@@ -9,9 +9,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/iosdb"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/sqlitex"
 )
 
 const fullSchema = `CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME BLOB, ZGIVENNAME BLOB,
@@ -120,7 +120,7 @@ func TestAbsentAndSchema(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		moduletest.SQLite(t, dir, Paths[0], stmt)
-		var se *iosdb.SchemaError
+		var se *sqlitex.SchemaError
 		if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir); !errors.As(err, &se) {
 			t.Errorf("%s: %v", stmt, err)
 		}
