@@ -16,7 +16,7 @@ import (
 )
 
 func (a *app) demoCmd() *cobra.Command {
-	var output, lang string
+	var output, lang, kind string
 	var asJSON, quiet, verbose bool
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -28,15 +28,26 @@ microphone permission. It then runs the real 'huella check' on it with a
 synthetic indicator file and writes the results into --output (replacing the
 files of an earlier demo there). Nothing in it is real data; nothing is
 downloaded. The exit status is that of check: 1, on purpose, since the demo
-phone is "infected" and its traces must be found.`,
+phone is "infected" and its traces must be found.
+
+--kind picks another sample: evidence a person exports from the phone alone
+(an App Privacy Report, Safari's Export Browsing Data, crash reports, an
+Android bug report or Intrusion Logging download), with planted traces too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validLang(lang); err != nil {
 				return exitWith(results.ExitError, err)
 			}
+			if kind != demoBackup && !slices.Contains(samplegen.PhoneSamples, kind) {
+				return exitWith(results.ExitError, fmt.Errorf("--kind %q is not a demo sample: use %s", kind, strings.Join(demoKinds(), ", ")))
+			}
+			if kind != demoBackup {
+				return a.runPhoneDemo(cmd, kind, output, lang, asJSON, quiet, verbose)
+			}
 			return a.runDemo(cmd, output, lang, asJSON, quiet, verbose)
 		},
 	}
+	cmd.Flags().StringVar(&kind, "kind", demoBackup, "sample to check: "+strings.Join(demoKinds(), ", "))
 	cmd.Flags().StringVarP(&output, "output", "o", "huella-demo", "results folder")
 	cmd.Flags().StringVar(&lang, "lang", "en", "report language: "+strings.Join(report.Languages(), ", "))
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")

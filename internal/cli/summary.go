@@ -112,6 +112,11 @@ func printVerdict(w io.Writer, info results.Info, dets []model.Detection) {
 	s := info.Summary
 	headline := cat.T(s.Headline, "campaigns", strings.Join(outcome.Decide(&info, dets).Campaigns, ", "))
 	fmt.Fprintf(w, "\nVerdict: %s. %s\n", verdictLabels[s.Level], esc(headline))
+	// What evidence exported on the phone alone cannot show: a clean App
+	// Privacy Report speaks for seven days of network activity, no more.
+	if scope := report.Scope(cat, info.Evidence.Kind); scope != "" {
+		fmt.Fprintln(w, scope)
+	}
 	if len(s.NotChecked) == 0 {
 		return
 	}

@@ -267,3 +267,30 @@ func TestHuntRebuildsWholeRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestHuntKeepsWhoConnected: a domain an app contacted by itself (the App
+// Privacy Report) is critical in a hunt as in a check; the same domain
+// loaded by a web page stays high.
+func TestHuntKeepsWhoConnected(t *testing.T) {
+	casestoretest.ForEach(t, func(t *testing.T, dsn string, st *casestore.Store) {
+		for name, field := range map[string]string{"app": model.FieldContactedByApp, "site": "domain"} {
+			if _, err := st.AddRun(ctx, casestoretest.Run(name, model.Observable{Kind: model.KindDomain, Value: "c2.evil.example", Field: field})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dir := t.TempDir()
+		r, err := Run(ctx, st, Options{Set: merged(t, testutil.WriteSTIX(t, dir, "n.stix2", "NewSpy", []string{"[domain-name:value = 'evil.example']"}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]model.Severity{}
+		for _, c := range r.Cases {
+			for _, d := range c.New {
+				got[c.Case.Name] = d.Severity
+			}
+		}
+		if got["app"] != model.Critical || got["site"] != model.High {
+			t.Errorf("severities %v, want app critical and site high", got)
+		}
+	})
+}

@@ -50,6 +50,13 @@ type Observable struct {
 	Field string `json:"field,omitempty"`
 }
 
+// FieldContactedByApp is the Field of a domain or IP observable that an
+// app on the phone connected to by itself, as the phone recorded it (the
+// App Privacy Report's app-initiated network activity), rather than a page
+// someone opened: an indicator match there is a trace of the app on the
+// device (see indicator.feed.match's app_contact context).
+const FieldContactedByApp = "contacted_by_app"
+
 // Stamp is one dated event carried by a record. A record can carry several
 // (first and last use of a process, creation and modification of a file).
 type Stamp struct {

@@ -313,7 +313,7 @@ func explain(cat *Catalogue, det model.Detection, campaign string) (strength, wh
 	}
 	if r := rules.Lookup(det.Rule); r != nil {
 		switch {
-		case r.Category == rules.Trace && slices.Contains(det.Context, "network"):
+		case r.Category == rules.Trace && slices.Contains(det.Context, "network") && !slices.Contains(det.Context, "app_contact"):
 			strength = cat.T("strength.moderate")
 		case r.Category == rules.Trace:
 			strength = cat.T("strength.strong")

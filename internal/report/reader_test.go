@@ -39,6 +39,11 @@ func TestEveryModuleHasAName(t *testing.T) {
 				t.Errorf("%s: module %s has no name (name.%s in i18n/%s.json)", lang, id, id, lang)
 				continue
 			}
+			// And its description, shown in the coverage table, in the
+			// reader's language.
+			if lang != DefaultLang && id != "correlation" && strings.TrimSpace(own["module."+id]) == "" {
+				t.Errorf("%s: module %s has no description (module.%s in i18n/%s.json)", lang, id, id, lang)
+			}
 			if got := ModuleName(cat, id); got != name || strings.Contains(got, ".") && strings.Contains(got, "_") {
 				t.Errorf("%s: ModuleName(%s) = %q", lang, id, got)
 			}
@@ -52,7 +57,7 @@ func TestEveryModuleHasAName(t *testing.T) {
 				byKind[k][name] = id
 			}
 		}
-		for _, k := range []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose, source.AndroidQF, source.AndroidBackup, source.Bugreport, source.IntrusionLogs} {
+		for _, k := range source.Kinds {
 			if !cat.Has("evidence." + string(k)) {
 				t.Errorf("%s: evidence type %s has no name", lang, k)
 			}

@@ -19,6 +19,11 @@ func TestTranslateSummary(t *testing.T) {
 		{"android.aqf_packages", "Package com.x installed by com.android.vending", "Paquete com.x instalado por com.android.vending", true},
 		{"ios.whatsapp_contacts", `WhatsApp contact Ana, about changed to "hi" (scheduled to expire)`, `Contacto de WhatsApp Ana, la info cambió a "hi" (con caducidad programada)`, true},
 		{"ios.whatsapp_contacts", "WhatsApp contact Ana, LID 12", "Contacto de WhatsApp Ana, LID 12", true},
+		{"ios.app_privacy_report", "com.x.app connected to c2.example (57 times)", "com.x.app se conectó a c2.example (57 veces)", true},
+		{"ios.app_privacy_report", "Website news.example shown in com.apple.mobilesafari connected to c2.example (1 times)", "El sitio web news.example mostrado en com.apple.mobilesafari se conectó a c2.example (1 veces)", true},
+		{"ios.app_privacy_report", "com.x.app used the microphone", "com.x.app usó el micrófono", true},
+		{"ios.safari_export", "Safari visit http://a.example/ -> redirected to https://b.example/", "Visita en Safari a http://a.example/ → redirigida a https://b.example/", true},
+		{"ios.crash_reports", "Crash log for Podcasts", "Registro de fallo de Podcasts", true},
 		{"ios.sms", "no template matches this line", "no template matches this line", false},
 		{"no.such_module", "Whatever", "Whatever", false},
 	}

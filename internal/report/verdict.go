@@ -59,6 +59,7 @@ func buildVerdict(cat *Catalogue, info *results.Info, dets []model.Detection, tl
 		}
 	}
 
+	v.Notes = append(v.Notes, scopeNotes(cat, info, tl)...)
 	if len(info.Evidence.Notes) > 0 {
 		v.Notes = append(v.Notes, cat.T("verdict.evidence_notes"))
 	}

@@ -298,7 +298,11 @@ func runIndicator(t *testing.T, s rules.Sample) []finding {
 		r.Add(model.KindFilePath, v, "path")
 		r.Add(model.KindProcess, filepath.Base(v), "name")
 	default:
-		r.Add(model.Kind(k), v, k)
+		field := k
+		if f := str(s, "field"); f != "" {
+			field = f
+		}
+		r.Add(model.Kind(k), v, field)
 	}
 	return fromDetections(scan.MatchRecord(set, r))
 }

@@ -42,6 +42,9 @@ type Expected struct {
 	Records    map[string]int      `json:"records"` // rows written per artifact
 	Password   string              `json:"password,omitempty"`
 	Detections []ExpectedDetection `json:"detections"`
+	// Evidence is the file or folder to check, for samples that are not
+	// the folder they were written into (the phone exports).
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // ExpectedDetection names one detection by module, rule and the value it

@@ -110,13 +110,18 @@ func coveredBy(out []model.Detection, refs []model.IndicatorRef, value string) b
 
 // indicatorContext says what kind of value matched and in which
 // circumstances (the contexts of indicator.feed.match): a link, domain, IP
-// or address is a trace of an attempt (network); a process name that is
+// or address is a trace of an attempt (network), unless an app on the phone
+// contacted it by itself (app_contact); a process name that is
 // only the name of a file or folder of the record (the file tree of a
 // dump) weighs by where that file lies.
 func indicatorContext(r *model.Record, o model.Observable) (kind string, ctx []string, folder string) {
 	kind = string(o.Kind)
 	switch o.Kind {
 	case model.KindURL, model.KindDomain, model.KindIP, model.KindEmail:
+		if o.Field == model.FieldContactedByApp {
+			// An app on the phone connected to it by itself.
+			return kind, []string{"network", "app_contact"}, ""
+		}
 		return kind, []string{"network"}, ""
 	case model.KindProcess:
 		if strings.Contains(o.Value, "/") {

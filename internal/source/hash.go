@@ -28,7 +28,15 @@ import (
 // them). It stops when ctx is done. A folder of more than MaxListedInputs
 // files is not listed in memory: see HashInputsTo.
 func HashInputs(ctx context.Context, p string) ([]InputFile, error) {
-	ins, _, err := HashInputsTo(ctx, p, "")
+	return HashInputsExcept(ctx, p, nil)
+}
+
+// HashInputsExcept is HashInputs leaving out, unread and unlisted, the
+// files of a folder for which leave (given the slash path below p) is
+// true: the files of a Safari export that hold passwords or payment cards
+// are never opened, not even to hash them.
+func HashInputsExcept(ctx context.Context, p string, leave func(rel string) bool) ([]InputFile, error) {
+	ins, _, err := HashInputsTo(ctx, p, "", leave)
 	return ins, err
 }
 
@@ -67,7 +75,8 @@ const hashBatch = 4096
 // MaxListedInputs files, writes the hashes into a list file in spoolDir
 // (the run's private folder) instead of returning them: ins is then nil
 // and list says where they are. With spoolDir "" every file is returned.
-func HashInputsTo(ctx context.Context, p, spoolDir string) (ins []InputFile, list *InputsList, err error) {
+// leave is as for HashInputsExcept (nil: every file).
+func HashInputsTo(ctx context.Context, p, spoolDir string, leave func(rel string) bool) (ins []InputFile, list *InputsList, err error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, nil, err
@@ -159,6 +168,11 @@ func HashInputsTo(ctx context.Context, p, spoolDir string) (ins []InputFile, lis
 		}
 		if err != nil {
 			return nil
+		}
+		if leave != nil && d.Type().IsRegular() {
+			if rel, err := filepath.Rel(p, q); err == nil && leave(filepath.ToSlash(rel)) {
+				return nil
+			}
 		}
 		if d.Type().IsRegular() {
 			if info, err := d.Info(); err == nil {

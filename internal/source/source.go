@@ -8,6 +8,10 @@
 //   - ios-sysdiagnose: the archive's tree with the top "sysdiagnose_*" folder removed
 //   - androidqf, android-bugreport, android-intrusion-logs: the acquisition's own tree
 //   - android-backup: the tar inside the .ab ("apps/<pkg>/...")
+//   - ios-app-privacy-report, ios-crash-reports: the files as the person
+//     saved them (one file, a folder or a zip)
+//   - ios-safari-export: the export's own tree, holding only the files that
+//     cannot hold secrets (see internal/source/phoneexport)
 package source
 
 import (
@@ -16,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,7 +45,8 @@ const (
 )
 
 // Kinds lists every evidence type, in the order detection tries them.
-var Kinds = []Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs}
+var Kinds = slices.Concat([]Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs},
+	PhoneKinds)
 
 // IsIOS says whether the kind comes from an iPhone.
 func (k Kind) IsIOS() bool { return strings.HasPrefix(string(k), "ios") }
@@ -130,6 +136,10 @@ type Evidence struct {
 	// its manifest, an entry refused from an archive). They are reported in
 	// info.json and the report, never dropped.
 	Notes []string
+	// NeverRead, when set, says which files below Path the reader leaves
+	// alone on purpose (a Safari export's passwords and payment cards):
+	// they are not even hashed, and not listed among the inputs.
+	NeverRead func(rel string) bool
 	// Gaps are the parts of the evidence that could not be opened and so
 	// were not checked (an encrypted inner backup without its password, an
 	// unreadable nested archive). Each makes the outcome incomplete.

@@ -10,5 +10,5 @@ import (
 
 // Modules returns every module, in a stable order.
 func Modules() []module.Def {
-	return slices.Concat(ios(), iosFS(), sysdiagnose(), android())
+	return slices.Concat(ios(), iosFS(), sysdiagnose(), android(), phoneExports())
 }

@@ -54,7 +54,17 @@ func OpenBugreport(ctx context.Context, p string, opts Options) (*source.Evidenc
 	if err != nil {
 		return nil, err
 	}
-	return finish(ev, finishBugreport(ev))
+	if !DetectBugreport(ev.FS) {
+		// A zip or folder wrapping the bug report zip (phone.go).
+		if err := unwrapBugreport(ctx, ev, opts); err != nil {
+			return finish(ev, err)
+		}
+	}
+	if err := finishBugreport(ev); err != nil {
+		return finish(ev, err)
+	}
+	dumpstateTime(ev)
+	return ev, nil
 }
 
 func finishBugreport(ev *source.Evidence) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -78,7 +79,8 @@ func OpenIntrusionLogs(ctx context.Context, p string, opts Options) (*source.Evi
 }
 
 func finishIntrusion(ev *source.Evidence) error {
-	if !DetectIntrusionLogs(ev.FS) && !hasZip(ev.FS) {
+	if !DetectIntrusionLogs(ev.FS) && !hasZip(ev.FS) && !DetectPhoneIntrusionExport(ev.FS) &&
+		!DetectPhoneIntrusionExport(archive.StripTopDir(ev.FS)) {
 		return fmt.Errorf("%s: no intrusion-log events (NDJSON lines with %s) found", ev.Path, strings.Join(IntrusionEventTypes, ", "))
 	}
 	ev.Kind = source.IntrusionLogs

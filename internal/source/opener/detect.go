@@ -19,6 +19,7 @@ import (
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/fsdump"
+	"github.com/huella-project/huella/internal/source/phoneexport"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
 
@@ -41,7 +42,9 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip) and Android intrusion logs. Give the folder or file at the evidence's root, or force the type with --type")
+	"an Android bug report (.zip) and Android intrusion logs; and what a phone exports on its own: an App Privacy Report (.ndjson), " +
+	"Safari's Export Browsing Data (.zip), crash reports (.ips), a bug report or Intrusion Logging download shared from an Android phone. " +
+	"Give the folder or file at the evidence's root, or force the type with --type")
 
 // Open recognises and opens the evidence at p. The whole step runs under
 // ctx: when its deadline passes or it is cancelled (Ctrl-C), Open returns
@@ -72,7 +75,7 @@ func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
 	go func() {
 		ev, err := open(ctx, p, fi, tmp, o)
 		if err == nil && !o.NoHash {
-			ins, list, herr := source.HashInputsTo(ctx, p, tmp.Path())
+			ins, list, herr := source.HashInputsTo(ctx, p, tmp.Path(), ev.NeverRead)
 			if herr != nil {
 				ev.Note("hashing inputs: " + herr.Error())
 			}
@@ -120,6 +123,9 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 	if fi.IsDir() {
 		return openDir(ctx, p, tmp, o)
 	}
+	if phoneexport.Secret(p) {
+		return nil, errSecretFile(p)
+	}
 	head, err := readHead(p, 512)
 	if err != nil {
 		return nil, err
@@ -134,7 +140,7 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || isTar(head):
 		return openTar(ctx, p, tmp, o)
 	}
-	return nil, fmt.Errorf("%s: %w", p, ErrUnknown)
+	return openSingleFile(ctx, p, tmp, o)
 }
 
 func readHead(p string, n int) ([]byte, error) {
@@ -185,7 +191,13 @@ func Classify(fsys fs.FS) source.Kind {
 		return source.AndroidQF
 	case has("main_entry.txt") || glob("dumpstate*.txt") || glob("bugreport-*.txt"):
 		return source.Bugreport
-	case isIntrusionLogs(fsys):
+	}
+	// Exports made on the phone alone (phone.go), before intrusion logs,
+	// whose detection opens any file: a Safari export's secrets never are.
+	if k := phoneKind(fsys); k != "" {
+		return k
+	}
+	if isIntrusionLogs(fsys) {
 		return source.IntrusionLogs
 	}
 	return ""
@@ -254,6 +266,8 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return ev, nil
 	case source.AndroidBackup:
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
+	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
+		return openPhoneExport(ctx, p, kind, tmp)
 	}
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }
@@ -365,6 +379,9 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		closer.Close()
 		o.Type = source.IOSFS
 		return openDump(ctx, p, tmp, o)
+	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
+		closer.Close()
+		return openPhoneExport(ctx, p, kind, tmp)
 	case source.IOSSysdiagnose:
 		fsys := fs.FS(zfs)
 		if sub != "." {

@@ -1,11 +1,14 @@
 // Package crashreports is the ios.crash_reports module: .ips crash and
-// diagnostic reports in file-system dumps (Logs/CrashReporter) and
-// sysdiagnose archives (crashes_and_spins). Exploits crash the process they
-// attack (IMTranscoderAgent, BlastDoor, WebKit, mediaserverd), so crash
-// times matter on the timeline next to messages and visits.
+// diagnostic reports in file-system dumps (Logs/CrashReporter), sysdiagnose
+// archives (crashes_and_spins) and the reports a person shares from the
+// phone's Analytics Data (with older text .crash logs). Exploits crash the
+// process they attack (IMTranscoderAgent, BlastDoor, WebKit, mediaserverd),
+// so crash times matter on the timeline next to messages and visits.
 package crashreports
 
 import (
+	"slices"
+
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -17,13 +20,17 @@ var Paths = []string{
 	"**/*.ips",
 }
 
+// SharedPaths add, for reports shared from the phone (ios-crash-reports),
+// older text crash logs.
+var SharedPaths = []string{"**/*.crash"}
+
 // Def is the ios.crash_reports module.
 func Def() module.Def {
 	return module.Def{
 		Name:        "ios.crash_reports",
 		Description: "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
-		Paths:       Paths,
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports},
+		Paths:       slices.Concat(Paths, SharedPaths),
 		Run:         run,
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,8 +30,12 @@ type Report struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
+	pats := Paths
+	if env.Evidence.Kind == source.IOSCrashReports {
+		pats = slices.Concat(Paths, SharedPaths)
+	}
 	var found []string
-	for _, f := range env.Glob(Paths...) {
+	for _, f := range env.Glob(pats...) {
 		// Analytics journals are daily summaries, read by ios.version_history.
 		if !strings.HasPrefix(path.Base(f), "Analytics-") {
 			found = append(found, f)
@@ -86,6 +91,9 @@ func record(rep *Report) *model.Record {
 	}
 	r := &model.Record{Source: rep.File, Data: rep}
 	r.Summary = fmt.Sprintf("Crash or diagnostic report (bug type %s) for %s", rep.BugType, orUnknown(proc))
+	if rep.Format == "text" {
+		r.Summary = "Crash log for " + orUnknown(proc)
+	}
 	if rep.Exception.Type != "" {
 		r.Summary += " (" + rep.Exception.Type + ")"
 	}
@@ -99,7 +107,11 @@ func record(rep *Report) *model.Record {
 	r.Add(model.KindAppID, rep.BundleID, "bundleID")
 	r.Add(model.KindFilePath, rep.ProcPath, "procPath")
 	r.Add(model.KindProcess, rep.ParentProc, "parentProc")
-	r.Stamp(rep.Time, stampDesc(rep.BugType))
+	desc := stampDesc(rep.BugType)
+	if rep.Format == "text" {
+		desc = "crash"
+	}
+	r.Stamp(rep.Time, desc)
 	return r
 }
 
@@ -133,6 +145,9 @@ type Header struct {
 	IncidentID   string    `json:"incident_id,omitempty"`
 	RawTimestamp string    `json:"timestamp,omitempty"`
 	Time         time.Time `json:"time,omitzero"`
+	// Format is "text" for an older crash log with no JSON header (.crash,
+	// text.go); "" for an .ips file.
+	Format string `json:"format,omitempty"`
 }
 
 // Body is what the crash body adds, when it is the JSON of bug type 309.
@@ -216,14 +231,22 @@ func Read(r io.Reader, name string) (Header, Body, error) {
 	}
 	h, herr := ParseHeader(line)
 	if herr != nil {
+		if isTextCrashLog(line) {
+			// An older text crash log (text.go).
+			h, b := Header{Format: "text"}, Body{}
+			fillFromText(&h, &b, parseTextHead(io.MultiReader(bytes.NewReader(line), br)))
+			return h, b, nil
+		}
 		return Header{}, Body{}, fmt.Errorf("%s: %w", name, herr)
 	}
 	var b Body
 	rest, err := evfile.ReadAll(br, name, evfile.Limit{Kind: "crash report body", Max: maxBody})
 	if err == nil {
-		// A body that is not JSON (older text crash logs) is fine: the
-		// header carries what matters.
-		_ = json.Unmarshal(rest, &b)
+		// A body that is not JSON is the text of older crash logs: its
+		// head completes what the header does not say.
+		if json.Unmarshal(rest, &b) != nil {
+			fillFromText(&h, &b, parseTextHead(bytes.NewReader(rest)))
+		}
 	}
 	return h, b, nil
 }

@@ -19,7 +19,7 @@ func Def() module.Def {
 	return module.Def{
 		Name:        "ios.version_history",
 		Description: "iOS version history from the analytics journals (Analytics-Journal-*.ips): which version ran when.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
+		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports},
 		Paths:       Paths,
 		Run:         run,
 	}
