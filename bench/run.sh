@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=0
-SCALES=${SCALES:-"10000 100000 1000000"}
+SCALES=${SCALES-"10000 100000 1000000"} # SCALES= (empty) skips the backups
 IOCS=${IOCS:-../shared/iocs}
 MICRO=${MICRO:-1}
 ENCRYPTED=${ENCRYPTED:-1}
