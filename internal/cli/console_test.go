@@ -10,6 +10,7 @@ import (
 
 	"howett.net/plist"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/report"
@@ -232,5 +233,40 @@ func TestGoodSignIsNotAFinding(t *testing.T) {
 	}
 	if strings.Contains(s, "finding(s)") || strings.Contains(s, "[INFORMATIONAL]") {
 		t.Errorf("good sign counted as a finding:\n%s", s)
+	}
+}
+
+// TestVerdictInChosenLanguage: the verdict block (label, headline, what was
+// not checked and its fix, good signs) follows --lang like the findings do,
+// so a person who asked for Spanish reads the verdict in Spanish.
+func TestVerdictInChosenLanguage(t *testing.T) {
+	info := results.Info{Summary: results.Summary{
+		Level: outcome.LevelIncomplete, Headline: outcome.HeadlineIncomplete,
+		NotChecked: []coverage.Gap{{Part: "ios.datausage", Cause: coverage.TimedOut}},
+	}}
+	good := model.Detection{Kind: model.ByHeuristic, Rule: "ios.lockdown.enabled", Severity: model.Informational, Module: "ios.global_prefs"}
+	for _, tc := range []struct {
+		lang      string
+		want, not []string
+	}{
+		{"en", []string{"Verdict: INCOMPLETE. No known traces", "Not checked:", "Good sign: "}, []string{"Conclusión", "No revisado"}},
+		{"es", []string{"Conclusión: INCOMPLETO. No se encontraron rastros conocidos", "No revisado:", "Buena señal: "}, []string{"Verdict", "Not checked", "Good sign", "Fix:"}},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			var out bytes.Buffer
+			a := &app{stdout: &out, lang: tc.lang}
+			a.printSummary(info, []model.Detection{good}, "case", "", false)
+			s := out.String()
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("missing %q in:\n%s", w, s)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(s, n) {
+					t.Errorf("%q printed for --lang %s:\n%s", n, tc.lang, s)
+				}
+			}
+		})
 	}
 }

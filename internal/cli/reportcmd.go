@@ -42,7 +42,7 @@ check is reported as such.`,
 			// The verdict is recomputed by the same outcome the check used,
 			// so an older info.json gets today's wording of the same facts.
 			info.Summary = outcome.Summarize(&info, dets.Detections, info.Summary.Events)
-			printVerdict(a.stdout, info, dets.Detections)
+			printVerdict(a.stdout, info, dets.Detections, lang)
 			fmt.Fprintf(a.stdout, "\nReport written to %s\n", esc(filepath.Join(dir, report.FileName(lang))))
 			return nil
 		},

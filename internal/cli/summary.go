@@ -61,11 +61,12 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 	for _, f := range skippedIndicatorFiles(info.Indicators) {
 		fmt.Fprintf(w, "  skipped indicator file %s: %s\n", esc(f.Path), esc(f.Error))
 	}
-	printVerdict(w, info, dets)
+	printVerdict(w, info, dets, a.lang)
 	var good []model.Detection
 	dets, good = splitGoodSigns(dets)
+	cat := consoleCatalogue(a.lang)
 	for _, d := range good {
-		fmt.Fprintf(w, "Good sign: %s\n", esc(oneLine(findingText(d, a.lang), 200)))
+		fmt.Fprintf(w, "%s: %s\n", cat.T("console.good_sign"), esc(oneLine(findingText(d, a.lang), 200)))
 	}
 	if len(dets) > 0 {
 		fmt.Fprintf(w, "\n%d finding(s)", len(dets))
@@ -95,23 +96,39 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 	}
 }
 
-// verdictLabels are the console's one-word verdicts.
+// verdictLabels name the console's one-word verdicts: keys of the
+// report's catalogue, so a person who asked for --lang es reads the verdict,
+// what it cannot show and what was not checked in Spanish, like the report.
 var verdictLabels = map[string]string{
-	outcome.LevelCritical: "FOUND", outcome.LevelHigh: "FOUND", outcome.LevelMedium: "REVIEW",
-	outcome.LevelLow: "NO KNOWN TRACES", outcome.LevelNone: "NO KNOWN TRACES",
-	outcome.LevelIncomplete: "INCOMPLETE", outcome.LevelError: "NOTHING CHECKED",
+	outcome.LevelCritical: "console.label.found", outcome.LevelHigh: "console.label.found", outcome.LevelMedium: "console.label.review",
+	outcome.LevelLow: "console.label.none", outcome.LevelNone: "console.label.none",
+	outcome.LevelIncomplete: "console.label.incomplete", outcome.LevelError: "console.label.nothing_checked",
 }
 
 // maxGapLines bounds the "not checked" lines; info.json has them all.
 const maxGapLines = 12
 
-// printVerdict prints the verdict line and one line per part not checked,
-// each with its fix.
-func printVerdict(w io.Writer, info results.Info, dets []model.Detection) {
+// consoleCatalogue is the report's catalogue in lang, English when lang is
+// not one the report speaks (flags are validated before any work, so that
+// only happens for results of an older huella).
+func consoleCatalogue(lang string) *report.Catalogue {
+	if cat, err := report.LoadCatalogue(lang); err == nil {
+		return cat
+	}
 	cat, _ := report.LoadCatalogue("en")
+	return cat
+}
+
+// printVerdict prints the verdict line, what the evidence cannot show, and
+// one line per part not checked, each with its fix, in lang.
+func printVerdict(w io.Writer, info results.Info, dets []model.Detection, lang string) {
+	if lang == "" {
+		lang = "en"
+	}
+	cat := consoleCatalogue(lang)
 	s := info.Summary
 	headline := cat.T(s.Headline, "campaigns", strings.Join(outcome.Decide(&info, dets).Campaigns, ", "))
-	fmt.Fprintf(w, "\nVerdict: %s. %s\n", verdictLabels[s.Level], esc(headline))
+	fmt.Fprintf(w, "\n%s: %s. %s\n", cat.T("console.verdict"), cat.T(verdictLabels[s.Level]), esc(headline))
 	// What evidence exported on the phone alone cannot show: a clean App
 	// Privacy Report speaks for seven days of network activity, no more.
 	if scope := report.Scope(cat, info.Evidence.Kind); scope != "" {
@@ -120,13 +137,13 @@ func printVerdict(w io.Writer, info results.Info, dets []model.Detection) {
 	if len(s.NotChecked) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "Not checked:")
+	fmt.Fprintln(w, cat.T("console.not_checked")+":")
 	for i, g := range s.NotChecked {
 		if i == maxGapLines {
-			fmt.Fprintf(w, "  ... and %d more in info.json (summary.not_checked)\n", len(s.NotChecked)-maxGapLines)
+			fmt.Fprintf(w, "  %s\n", cat.T("console.more_gaps", "n", len(s.NotChecked)-maxGapLines))
 			break
 		}
-		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence("en"), 400)))
+		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence(lang), 400)))
 	}
 }
 
