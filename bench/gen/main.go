@@ -1,6 +1,7 @@
 // Command gen writes a synthetic benchmark corpus:
 //
 //	go run ./bench/gen --scale 100000 --out bench/corpus/ios-100k [--encrypt] [--plant] [--android | --sysdiagnose]
+//	go run ./bench/gen --fs-paths 1000000 --layout ufed-zip --out bench/corpus/fs-1M [--plant] [--paths-from LIST.csv.zip]
 //	go run ./bench/gen --summarize RESULTS --time TIME_V_FILE --label 100k [--out CORPUS]
 //
 // The corpus holds about scale messages and scale visits (DataUsage, TCC
@@ -8,7 +9,11 @@
 // --plant the synthetic indicators in iocs.stix2. With --sysdiagnose it is
 // a sysdiagnose folder (evidence/sysdiagnose_...) whose unified-log export
 // holds scale entries and whose process sources name scale/10 programs
-// (at most 3,000).
+// (at most 3,000). With --fs-paths it is an iOS full-file-system dump
+// instead (evidence, evidence.zip, evidence.tar or evidence.tar.gz, by
+// --layout): the databases of --scale at their device paths plus that many
+// filler files shaped like a real iPhone's tree, or the paths of a real
+// image's list (--paths-from).
 package main
 
 import (
@@ -31,6 +36,9 @@ func main() {
 	plant := flag.Bool("plant", false, "plant spyware traces; expected.json lists what a check must find")
 	android := flag.Bool("android", false, "write an androidqf folder instead of an iOS backup")
 	sysdiagnose := flag.Bool("sysdiagnose", false, "write a sysdiagnose folder (with a unified-log export of scale entries) instead of an iOS backup")
+	fsPaths := flag.Int("fs-paths", 0, "write an iOS full-file-system dump with this many filler files instead of a backup")
+	layout := flag.String("layout", string(samplegen.DumpUFEDZip), "with --fs-paths: how the dump is packed (folder, ufed-zip, graykey-zip, tar, tar.gz, ...)")
+	pathsFrom := flag.String("paths-from", "", "with --fs-paths: take the filler paths from a real image's list (CSV or zipped CSV, UFED layout)")
 	summary := flag.String("summarize", "", "instead of generating: print a table row for the results folder given here")
 	timeFile := flag.String("time", "", "with --summarize: the /usr/bin/time -v report")
 	label := flag.String("label", "", "with --summarize: the row's label")
@@ -59,6 +67,12 @@ func main() {
 	var exp *samplegen.Expected
 	var err error
 	switch {
+	case *fsPaths > 0:
+		l := samplegen.DumpLayout(*layout)
+		if err = os.MkdirAll(*out, 0o755); err == nil {
+			evidence += l.Ext()
+			exp, err = samplegen.GenerateIOSDump(evidence, samplegen.DumpOptions{Options: o, Paths: *fsPaths, Layout: l, PathsFrom: *pathsFrom})
+		}
 	case *android:
 		exp, err = samplegen.GenerateAndroidQF(evidence, o)
 	case *sysdiagnose:

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
@@ -362,8 +364,12 @@ func defaultOutDir() string {
 
 // softMemoryLimit keeps a check's heap near a size a 2-core laptop with
 // other work on it can afford: past it the garbage collector works harder
-// instead of the heap growing. GOMEMLIMIT overrides it.
-const softMemoryLimit = 384 << 20
+// instead of the heap growing. GOMEMLIMIT overrides it. 256 MiB: a dump of
+// a million files keeps about 120 MB live (its index, two timeline
+// chunks, the report's columns), and the collector's default pacing would
+// let the heap reach twice that; measured, the lower limit cost no time
+// (BENCHMARKS.md).
+const softMemoryLimit = 256 << 20
 
 func setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -431,6 +437,11 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		return exitWith(results.ExitError, err)
 	}
 	defer closeDir()
+	if l := ev.InputsList; l != nil {
+		if err := copyInto(dir, l.File, l.Spool()); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+	}
 
 	matcher := matcherOf(set)
 	var prog scan.Progress
@@ -440,11 +451,22 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 		prog = p
 	}
 	correlate, custodyRule := withCustody(correlator, f.window)
-	res, err := scan.Run(ctx, scan.Options{
+	so := scan.Options{
 		Evidence: ev, Modules: mods, Skipped: skipped, Matcher: matcher, OutDir: outPath,
 		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
 		Correlate: correlate,
-	})
+	}
+	// The report takes its timeline from the pipeline's merge pass, the
+	// same pass that writes timeline.jsonl, instead of reading it back.
+	var tl *report.Timeline
+	if !f.noReport {
+		if tl, err = report.NewTimeline(f.lang, ev.TempDir); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+		defer tl.Close()
+		so.Timeline = tl
+	}
+	res, err := scan.Run(ctx, so)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -458,7 +480,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, input string, f *c
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
+	reportName := a.writeReport(outPath, report.Options{Lang: f.lang, TempDir: ev.TempDir}, tl, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
@@ -497,6 +519,7 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Finished:      time.Now().UTC(),
 		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
 		Inputs:        ev.Inputs,
+		InputsList:    ev.InputsList,
 		Indicators:    ind,
 		Modules:       res.Modules,
 		Interrupted:   res.Interrupted,
@@ -509,4 +532,19 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 	}
 	info.Summary = outcome.Summarize(&info, res.Detections, res.Events)
 	return info
+}
+
+// copyInto puts a file huella wrote elsewhere (the input hash list, kept in
+// the private folder until the results folder existed) into the results
+// folder, atomically.
+func copyInto(dir *atomicfile.Dir, name, from string) error {
+	f, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return dir.WriteWith(name, func(w io.Writer) error {
+		_, err := io.Copy(w, f)
+		return err
+	})
 }

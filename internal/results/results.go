@@ -111,9 +111,13 @@ type Info struct {
 	Finished      time.Time          `json:"finished"`
 	Evidence      EvidenceInfo       `json:"evidence"`
 	Inputs        []source.InputFile `json:"inputs"`
-	Indicators    Indicators         `json:"indicators"`
-	Modules       []ModuleInfo       `json:"modules"`
-	Summary       Summary            `json:"summary"`
+	// InputsList stands for Inputs when the evidence is a folder of more
+	// than source.MaxListedInputs files (a file-system dump): the hashes
+	// are in the results folder's inputs.sha256.
+	InputsList *source.InputsList `json:"inputs_list,omitempty"`
+	Indicators Indicators         `json:"indicators"`
+	Modules    []ModuleInfo       `json:"modules"`
+	Summary    Summary            `json:"summary"`
 	// RecheckOf names the results folder check-iocs re-matched, if any.
 	RecheckOf string `json:"recheck_of,omitempty"`
 	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM, SIGHUP)

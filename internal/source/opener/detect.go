@@ -18,6 +18,7 @@ import (
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/fsdump"
 	"github.com/huella-project/huella/internal/source/logexport"
 	"github.com/huella-project/huella/internal/source/phoneexport"
 	"github.com/huella-project/huella/internal/source/scratch"
@@ -75,11 +76,11 @@ func Open(ctx context.Context, p string, o Options) (*source.Evidence, error) {
 	go func() {
 		ev, err := open(ctx, p, fi, tmp, o)
 		if err == nil && !o.NoHash {
-			ins, herr := source.HashInputsExcept(ctx, p, ev.NeverRead)
+			ins, list, herr := source.HashInputsTo(ctx, p, tmp.Path(), ev.NeverRead)
 			if herr != nil {
 				ev.Note("hashing inputs: " + herr.Error())
 			}
-			ev.Inputs = ins
+			ev.Inputs, ev.InputsList = ins, list
 		}
 		done <- result{ev, err}
 	}()
@@ -244,6 +245,11 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	if kind == "" {
 		kind = Classify(fsys)
 		if kind == "" {
+			// A full file system in an extraction tool's layout (UFED's
+			// filesystem1/ and filesystem2/, a wrapping case folder).
+			if _, ok := fsdump.DetectDir(p); ok {
+				return openDump(ctx, p, tmp, o)
+			}
 			if td := topDir(fsys); td != "." {
 				if k := Classify(evfile.Dir(filepath.Join(p, td))); k != "" {
 					o.Type = k
@@ -262,12 +268,11 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return openBugreport(ctx, p, tmp, o)
 	case source.IntrusionLogs:
 		return openIntrusionLogs(ctx, p, tmp, o)
-	case source.IOSFS, source.IOSSysdiagnose:
+	case source.IOSFS:
+		return openDump(ctx, p, tmp, o)
+	case source.IOSSysdiagnose:
 		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
-		ev.Device.Platform = "ios"
-		if kind == source.IOSSysdiagnose {
-			sysdiagnoseDevice(ev, filepath.Base(p))
-		}
+		sysdiagnoseDevice(ev, filepath.Base(p))
 		return ev, nil
 	case source.AndroidBackup:
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
@@ -281,11 +286,43 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }
 
-// openTar extracts a tar or tar.gz (sysdiagnose, file-system dump, a backup
-// folder someone archived) into the private folder with every entry checked
-// and the whole declared size reserved from the disk budget first, then
-// opens the extracted tree.
+// openDump opens a file-system dump (folder, zip, tar or tar.gz) through
+// its index (internal/source/fsdump). A forced --type ios-fs reads it even
+// in no known layout, and says so.
+func openDump(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	return fsdump.Open(ctx, p, fsdump.Options{Forced: o.Type == source.IOSFS, Temp: tmp})
+}
+
+// tryDump opens an archive as a file-system dump when the type is not
+// forced to something else and its index shows a dump's layout; ok is
+// false when the archive is something else (the other readers try it).
+func tryDump(ctx context.Context, p string, tmp *scratch.Dir, o Options) (ev *source.Evidence, ok bool, err error) {
+	if o.Type != "" && o.Type != source.IOSFS {
+		return nil, false, nil
+	}
+	ev, err = openDump(ctx, p, tmp, o)
+	switch {
+	case err == nil:
+		return ev, true, nil
+	case o.Type == source.IOSFS, ctx.Err() != nil:
+		return nil, true, err
+	}
+	// Not a dump, or an archive the dump reader does not take (the other
+	// readers give their own error if they cannot either).
+	return nil, false, nil
+}
+
+// openTar opens a tar or tar.gz: a file-system dump through its index (no
+// file extracted); anything else (sysdiagnose, a backup folder someone
+// archived) extracted into the private folder with every entry checked
+// and the whole declared size reserved from the disk budget first.
 func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	sysdiagnose := strings.HasPrefix(strings.ToLower(filepath.Base(p)), "sysdiagnose")
+	if !sysdiagnose {
+		if ev, ok, err := tryDump(ctx, p, tmp, o); ok {
+			return ev, err
+		}
+	}
 	dst, err := tmp.Mkdir("extracted")
 	if err != nil {
 		return nil, err
@@ -322,6 +359,9 @@ func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 // file-system dumps) and extracts it where the reader needs real files (an
 // iOS backup's hashed files and Manifest.db).
 func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	if ev, ok, err := tryDump(ctx, p, tmp, o); ok {
+		return ev, err
+	}
 	zfs, closer, err := archive.OpenZip(p)
 	if err != nil {
 		return nil, err
@@ -350,10 +390,16 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	case source.IntrusionLogs:
 		closer.Close()
 		return openIntrusionLogs(ctx, p, tmp, o)
+	case source.IOSFS:
+		// The dump reader declined it above: read it forced, so its error
+		// (or the missing layout) is said, not taken for another type.
+		closer.Close()
+		o.Type = source.IOSFS
+		return openDump(ctx, p, tmp, o)
 	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
 		closer.Close()
 		return openPhoneExport(ctx, p, kind, tmp)
-	case source.IOSFS, source.IOSSysdiagnose:
+	case source.IOSSysdiagnose:
 		fsys := fs.FS(zfs)
 		if sub != "." {
 			fsys, _ = fs.Sub(zfs, sub)
