@@ -14,8 +14,9 @@
 # *.stix2, *.json and *.stix file under IOCS (default ../shared/iocs) plus
 # the corpus's own iocs.stix2, passed to MVT as one -i per file, and to
 # huella as --iocs folder + file (huella reads the same extensions).
-# huella runs as in bench/run.sh (check --no-report --quiet); MVT runs
-# `mvt-ios check-backup`, its command for an unencrypted backup.
+# huella runs the default check as users run it (HTML report included,
+# --quiet); MVT runs `mvt-ios check-backup`, its command for an unencrypted
+# backup (MVT writes JSON and CSV, no report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=0
@@ -56,7 +57,7 @@ for l in "${labels[@]}"; do
   rm -rf "$out"
   set +e
   /usr/bin/time -v -o "$res/cmp-time-huella-$l.txt" "$res/huella" check "$dir/evidence" --iocs "$IOCS" --iocs "$dir/iocs.stix2" \
-    --no-feed-cache --no-report --quiet --output "$out" >"$res/cmp-huella-$l.log" 2>&1
+    --no-feed-cache --quiet --output "$out" >"$res/cmp-huella-$l.log" 2>&1
   hrc=$?
   args=()
   for f in "${feeds[@]}" "$dir/iocs.stix2"; do args+=(-i "$f"); done

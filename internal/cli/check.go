@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/atomicfile"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -48,7 +51,9 @@ type checkFlags struct {
 	moduleTimeout time.Duration
 	openTimeout   time.Duration
 	tempBudget    string
-	caseFlags     caseFlags // --case: store the results in a case (case.go)
+	custody       string
+	window        custody.Window // --custody, parsed by validate
+	caseFlags     caseFlags      // --case: store the results in a case (case.go)
 }
 
 func (a *app) checkCmd() *cobra.Command {
@@ -108,6 +113,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
 	fl.DurationVar(&f.moduleTimeout, "module-timeout", 30*time.Minute, "stop a module that runs longer than this (hostile input)")
 	fl.DurationVar(&f.openTimeout, "open-timeout", 2*time.Hour, "stop opening the evidence (extraction, decryption, hashing) after this long")
+	fl.StringVar(&f.custody, "custody", "", custodyHelp)
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
 	registerCompletions(cmd)
@@ -155,6 +161,13 @@ func (f *checkFlags) validate() error {
 	}
 	if f.password != "" && f.passwordFile != "" {
 		return errors.New("give the password once: --password or --password-file, not both")
+	}
+	if f.custody != "" {
+		w, err := custody.Parse(f.custody)
+		if err != nil {
+			return fmt.Errorf("--custody: %w", err)
+		}
+		f.window = w
 	}
 	return nil
 }
@@ -359,8 +372,12 @@ func defaultOutDir() string {
 
 // softMemoryLimit keeps a check's heap near a size a 2-core laptop with
 // other work on it can afford: past it the garbage collector works harder
-// instead of the heap growing. GOMEMLIMIT overrides it.
-const softMemoryLimit = 384 << 20
+// instead of the heap growing. GOMEMLIMIT overrides it. 256 MiB: a dump of
+// a million files keeps about 120 MB live (its index, two timeline
+// chunks, the report's columns), and the collector's default pacing would
+// let the heap reach twice that; measured, the lower limit cost no time
+// (BENCHMARKS.md).
+const softMemoryLimit = 256 << 20
 
 func setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -443,6 +460,11 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 		return exitWith(results.ExitError, err)
 	}
 	defer closeDir()
+	if l := ev.InputsList; l != nil {
+		if err := copyInto(dir, l.File, l.Spool()); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+	}
 
 	matcher := matcherOf(set)
 	var prog scan.Progress
@@ -451,15 +473,28 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 		defer p.clear()
 		prog = p
 	}
-	res, err := scan.Run(ctx, scan.Options{
+	correlate, custodyRule := withCustody(correlator, f.window)
+	so := scan.Options{
 		Evidence: ev, Parts: parts, Matcher: matcher, OutDir: outPath,
 		Workers: f.workers, ModuleTimeout: f.moduleTimeout, Log: log.Logger, Progress: prog,
-		Correlate: correlator,
-	})
+		Correlate: correlate,
+	}
+	// The report takes its timeline from the pipeline's merge pass, the
+	// same pass that writes timeline.jsonl, instead of reading it back.
+	var tl *report.Timeline
+	if !f.noReport {
+		if tl, err = report.NewTimeline(f.lang, ev.TempDir); err != nil {
+			return exitWith(results.ExitError, err)
+		}
+		defer tl.Close()
+		so.Timeline = tl
+	}
+	res, err := scan.Run(ctx, so)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res, evidenceInfos(opened, parts), opened.evs[1:]...)
+	addCustody(&info, custodyRule, res)
 	if err := dir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -468,7 +503,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 			log.Error("module failed", "module", m.Name, "err", m.Error)
 		}
 	}
-	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
+	reportName := a.writeReport(outPath, report.Options{Lang: f.lang, TempDir: ev.TempDir}, tl, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.json)
 	log.Info("done", "exit_status", info.Summary.ExitStatus, "level", info.Summary.Level)
@@ -510,6 +545,7 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 		Evidence:      results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()},
 		Evidences:     evidences,
 		Inputs:        ev.Inputs,
+		InputsList:    ev.InputsList,
 		Indicators:    ind,
 		Modules:       res.Modules,
 		Interrupted:   res.Interrupted,
@@ -525,4 +561,19 @@ func buildInfo(cmdline []string, started time.Time, ev *source.Evidence, ind res
 	}
 	info.Summary = outcome.Summarize(&info, res.Detections, res.Events)
 	return info
+}
+
+// copyInto puts a file huella wrote elsewhere (the input hash list, kept in
+// the private folder until the results folder existed) into the results
+// folder, atomically.
+func copyInto(dir *atomicfile.Dir, name, from string) error {
+	f, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return dir.WriteWith(name, func(w io.Writer) error {
+		_, err := io.Copy(w, f)
+		return err
+	})
 }

@@ -13,13 +13,16 @@ import (
 	"github.com/huella-project/huella/internal/samplegen"
 )
 
-// BenchmarkCheckCorpus runs the whole check (open, modules, matching,
-// correlation, timeline, writers) on a synthetic backup, for profiling:
+// BenchmarkCheckCorpus runs the whole check as users run it (open,
+// modules, matching, correlation, timeline, writers, the HTML report) on a
+// synthetic backup, for profiling:
 //
 //	HUELLA_BENCH_SCALE=100000 go test -run '^$' -bench CheckCorpus -benchtime 1x -cpuprofile cpu.prof ./internal/cli
 //
 // HUELLA_BENCH_IOCS adds indicator files or folders (e.g. ../shared/iocs);
-// HUELLA_BENCH_CORPUS reuses a corpus from bench/gen instead of generating one.
+// HUELLA_BENCH_CORPUS reuses a corpus from bench/gen instead of generating
+// one (a backup, or a file-system dump made with --fs-paths);
+// HUELLA_BENCH_NO_REPORT=1 adds --no-report.
 func BenchmarkCheckCorpus(b *testing.B) {
 	scale := 20000
 	if s, err := strconv.Atoi(os.Getenv("HUELLA_BENCH_SCALE")); err == nil && s > 0 {
@@ -43,7 +46,14 @@ func BenchmarkCheckCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	args := []string{"check", filepath.Join(corpus, "evidence"), "--iocs", filepath.Join(corpus, "iocs.stix2"), "--no-feed-cache", "--no-report", "--quiet"}
+	evidence := filepath.Join(corpus, "evidence")
+	if m, _ := filepath.Glob(evidence + ".*"); len(m) == 1 {
+		evidence = m[0] // a dump: evidence.zip, .tar or .tar.gz
+	}
+	args := []string{"check", evidence, "--iocs", filepath.Join(corpus, "iocs.stix2"), "--no-feed-cache", "--quiet"}
+	if os.Getenv("HUELLA_BENCH_NO_REPORT") == "1" {
+		args = append(args, "--no-report")
+	}
 	if extra := os.Getenv("HUELLA_BENCH_IOCS"); extra != "" {
 		args = append(args, "--iocs", extra)
 	}

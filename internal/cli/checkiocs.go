@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/report"
@@ -120,10 +121,23 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	defer closeDir()
 
 	matcher := matcherOf(set)
+	// The custody window of the earlier check is kept: its findings are
+	// correlations, computed again over the rebuilt timeline.
+	var window custody.Window
+	if orig.Custody != nil {
+		window = orig.Custody.Window
+	}
+	correlate, custodyRule := withCustody(correlator, window)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
-		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, TempDir: tmp}
+		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, InputsList: orig.InputsList, TempDir: tmp}
+	if l := orig.InputsList; l != nil {
+		// The input hashes travel with the results they stand for.
+		if err := copyInto(outDir, l.File, filepath.Join(dir, filepath.Base(l.File))); err != nil {
+			return exitWith(results.ExitError, fmt.Errorf("%s: %w", dir, err))
+		}
+	}
 	res, err := scan.Run(ctx, scan.Options{Evidence: ev, Modules: mods, Matcher: matcher, OutDir: outPath, Log: log.Logger,
-		Correlate: correlator, Carry: scan.CarryOver(origDets.Detections)})
+		Correlate: correlate, Carry: scan.CarryOver(origDets.Detections)})
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -147,6 +161,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	}
 	info := buildInfo(cmdline, started, ev, indInfo, res, orig.Evidences)
 	info.RecheckOf = dir
+	addCustody(&info, custodyRule, res)
 	if err := outDir.WriteJSON("info.json", info); err != nil {
 		return exitWith(results.ExitError, err)
 	}
@@ -171,7 +186,7 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	if err := outDir.WriteJSON("recheck.json", rc); err != nil {
 		return exitWith(results.ExitError, err)
 	}
-	reportName := a.writeReport(outPath, f.lang, f.noReport || res.Interrupted, log)
+	reportName := a.writeReport(outPath, report.Options{Lang: f.lang}, nil, f.noReport || res.Interrupted, log)
 	a.lang = f.lang
 	a.printSummary(info, res.Detections, out, reportName, f.asJSON)
 	if !f.asJSON {

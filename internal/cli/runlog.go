@@ -108,15 +108,23 @@ func matcherOf(set *indicators.Set) scan.Matcher {
 // writeReport writes the run's report.html and returns its name, or ""
 // when skipped or failed (said on the console and in the log: the results
 // stand without it). An interrupted run skips the report to stop quickly;
-// 'huella report DIR' writes it from what ran.
-func (a *app) writeReport(outPath, lang string, skip bool, log *runLog) string {
+// 'huella report DIR' writes it from what ran. tl is the timeline the
+// check handed the report during its merge pass; without it (check-iocs)
+// the report reads timeline.jsonl.
+func (a *app) writeReport(outPath string, opts report.Options, tl *report.Timeline, skip bool, log *runLog) string {
 	if skip {
 		return ""
 	}
-	if err := report.Write(outPath, report.Options{Lang: lang}); err != nil {
+	var err error
+	if tl != nil {
+		err = report.WriteFrom(outPath, opts, tl)
+	} else {
+		err = report.Write(outPath, opts)
+	}
+	if err != nil {
 		log.Error("report not written", "err", err)
 		fmt.Fprintf(a.stderr, "huella: the report could not be written: %s\n", termsafeErr(err))
 		return ""
 	}
-	return report.FileName(lang)
+	return report.FileName(opts.Lang)
 }

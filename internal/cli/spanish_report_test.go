@@ -113,6 +113,26 @@ func TestSpanishReportHasNoEnglish(t *testing.T) {
 			}
 			return out
 		}, false},
+		{"sysdiagnose with a custody window", func(t *testing.T) string {
+			// Every sysdiagnose artifact, the processes seen, the custody
+			// section and its findings.
+			tmp := t.TempDir()
+			o := samplegen.Scaled(60, 19)
+			o.Plant = true
+			if _, err := samplegen.GenerateSysdiagnose(filepath.Join(tmp, "sd"), o); err != nil {
+				t.Fatal(err)
+			}
+			iocs := filepath.Join(tmp, "iocs.stix2")
+			if err := samplegen.WriteSampleIndicators(iocs); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(tmp, "out")
+			if code, stdout, stderr := run(t, "", "check", filepath.Join(tmp, "sd"), "--iocs", iocs, "--custody", samplegen.SysdiagnoseCustody,
+				"--output", out, "--quiet", "--no-report"); code != results.ExitFound {
+				t.Fatalf("check exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			return out
+		}, false},
 		{"incomplete check", func(t *testing.T) string {
 			// No indicators and a module left out: the incomplete verdict,
 			// its next steps and the not-checked list with module names.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/outcome"
 	"github.com/huella-project/huella/internal/report"
@@ -35,8 +36,9 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 			Report      string            `json:"report,omitempty"`
 			Interrupted bool              `json:"interrupted,omitempty"`
 			Summary     results.Summary   `json:"summary"`
+			Custody     *custody.Summary  `json:"custody,omitempty"`
 			Detections  []model.Detection `json:"detections"`
-		}{out, reportName, info.Interrupted, info.Summary, dets})
+		}{out, reportName, info.Interrupted, info.Summary, info.Custody, dets})
 		return
 	}
 	w := a.stdout
@@ -69,6 +71,7 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 	for _, f := range skippedIndicatorFiles(info.Indicators) {
 		fmt.Fprintf(w, "  skipped indicator file %s: %s\n", esc(f.Path), esc(f.Error))
 	}
+	printCustody(w, info.Custody, a.lang)
 	printVerdict(w, info, dets, a.lang)
 	var good []model.Detection
 	dets, good = splitGoodSigns(dets)

@@ -36,8 +36,10 @@ const (
 	Deselected    Cause = "deselected"     // left out with --modules
 	Refused       Cause = "refused"        // refused by a safety check (not a regular file, a link out of the evidence, an unsafe archive entry)
 	OverLimit     Cause = "over_limit"     // over a size, count or temp-disk limit
+	Empty         Cause = "empty"          // present but 0 bytes (files in use are often left empty by the acquisition)
 	NothingFound  Cause = "nothing_found"  // the evidence holds nothing huella reads
 	NotChecked    Cause = "not_checked"    // any other reason, said in Detail
+	Uncovered     Cause = "uncovered"      // a custody window (--custody) no dated source of the evidence covers
 )
 
 // Gap is one part that should have been checked and was not.
@@ -98,9 +100,17 @@ var texts = map[Cause]text{
 		reason: map[string]string{"en": "{part} is over a size limit and was not read", "es": "{part} supera un límite de tamaño y no se leyó"},
 		fix:    map[string]string{"en": "look at it by hand, or raise the limit if the file is genuine", "es": "revíselo a mano, o suba el límite si el archivo es legítimo"},
 	},
+	Empty: {
+		reason: map[string]string{"en": "{part} is present but empty (0 bytes): files in use are often left empty when a phone is acquired, so it was not checked", "es": "{part} está presente pero vacío (0 bytes): los archivos en uso suelen quedar vacíos al extraer un teléfono, así que no se revisó"},
+		fix:    map[string]string{"en": "acquire the phone again (unlocked, with its apps closed) or check the file in the original extraction", "es": "vuelva a extraer el teléfono (desbloqueado y con sus aplicaciones cerradas) o revise el archivo en la extracción original"},
+	},
 	NothingFound: {
 		reason: map[string]string{"en": "nothing huella reads was found in {part}", "es": "no se encontró en {part} nada de lo que huella lee"},
 		fix:    map[string]string{"en": "give the root folder of the evidence, or the right --type (see 'huella check --help')", "es": "dé la carpeta raíz de la evidencia, o el --type correcto (vea 'huella check --help')"},
+	},
+	Uncovered: {
+		reason: map[string]string{"en": "no source with dates covers the custody window {part}, so this evidence cannot say what happened to the phone in it", "es": "ninguna fuente con fechas cubre la ventana de custodia {part}, así que esta evidencia no puede decir qué le pasó al teléfono en ella"},
+		fix:    map[string]string{"en": "check the window's dates and zone; then check evidence taken soon after the phone came back (a sysdiagnose, a backup or an acquisition made right away keeps more of those hours)", "es": "revise las fechas y la zona de la ventana; luego revise evidencia tomada poco después de que el teléfono volvió (un sysdiagnose, una copia de seguridad o una adquisición hecha enseguida conserva más de esas horas)"},
 	},
 	NotChecked: {
 		reason: map[string]string{"en": "{part} was not checked", "es": "{part} no se revisó"},
@@ -110,7 +120,7 @@ var texts = map[Cause]text{
 
 // Causes lists every cause with texts, for tests and documentation.
 func Causes() []Cause {
-	return []Cause{Encrypted, WrongPassword, Unreadable, Failed, TimedOut, Interrupted, NoIndicators, Deselected, Refused, OverLimit, NothingFound, NotChecked}
+	return []Cause{Encrypted, WrongPassword, Unreadable, Failed, TimedOut, Interrupted, NoIndicators, Deselected, Refused, OverLimit, Empty, NothingFound, Uncovered, NotChecked}
 }
 
 func pick(m map[string]string, lang string) string {

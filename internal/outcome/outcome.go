@@ -185,6 +185,13 @@ func gapsOf(info *results.Info) (gaps []coverage.Gap, explained bool) {
 			explained = true
 		}
 	}
+	// The analyst asked what happened in a custody window: when no dated
+	// source covers it, the question was not answered, whatever else was.
+	if c := info.Custody; c != nil {
+		if covers, _ := c.Covering(); len(covers) == 0 {
+			gaps = append(gaps, coverage.Gap{Part: c.Window.Text(), Cause: coverage.Uncovered})
+		}
+	}
 	for _, m := range info.Modules {
 		own := m.Gaps
 		switch m.Status {

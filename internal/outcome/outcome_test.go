@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
@@ -159,5 +160,37 @@ func TestSeveralEvidences(t *testing.T) {
 		if o.Exit != c.exit || strings.Join(parts, ",") != strings.Join(c.notChecks, ",") {
 			t.Errorf("%s: exit %d, not checked %v; want %d, %v", c.name, o.Exit, parts, c.exit, c.notChecks)
 		}
+	}
+}
+
+// A custody window no dated source covers leaves the analyst's question
+// unanswered: the check is incomplete, not clean. A covered window changes
+// nothing.
+func TestUncoveredCustodyWindow(t *testing.T) {
+	w, err := custody.Parse("2026-11-20T14:00:00-06:00/PT4H")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		coverage string
+		exit     int
+	}{
+		{"covered", custody.Covers, 0},
+		{"every source ends before", custody.EndsBefore, 3},
+	} {
+		info := &results.Info{Indicators: results.Indicators{Total: 10},
+			Modules: []results.ModuleInfo{{Name: "ios.sms", Status: results.StatusParsed, Records: 3}},
+			Custody: &custody.Summary{Window: w, Sources: []custody.Source{{Module: "ios.sms", Coverage: c.coverage}}}}
+		o := Decide(info, nil)
+		if o.Exit != c.exit || (c.exit == 3) != (len(o.NotChecked) == 1 && o.NotChecked[0].Cause == coverage.Uncovered) {
+			t.Errorf("%s: exit %d, not checked %+v", c.name, o.Exit, o.NotChecked)
+		}
+	}
+	info := &results.Info{Indicators: results.Indicators{Total: 10},
+		Modules: []results.ModuleInfo{{Name: "ios.sms", Status: results.StatusParsed, Records: 3}},
+		Custody: &custody.Summary{Window: w}}
+	if o := Decide(info, nil); o.Exit != 3 || !strings.Contains(o.NotChecked[0].Reason("es"), "ventana de custodia 2026-11-20 14:00") {
+		t.Errorf("no dated source at all: exit %d, %+v", o.Exit, o.NotChecked)
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -25,6 +26,9 @@ import (
 type Options struct {
 	Lang string           // catalogue language: "en", "es"; empty means English
 	Now  func() time.Time // clock for the "generated" line; nil means time.Now
+	// TempDir is where the timeline's columns spill past their memory
+	// bound ("" = a private folder of their own).
+	TempDir string
 }
 
 // maxRecordJSON bounds the expert "full record" shown per finding.
@@ -32,7 +36,18 @@ const maxRecordJSON = 4000
 
 // BuildData reads a results folder (info.json, detections.json,
 // timeline.jsonl) and returns what the template renders.
-func BuildData(dir string, opts Options) (*Data, error) {
+func BuildData(dir string, opts Options) (*Data, error) { return buildData(dir, opts, nil) }
+
+// BuildDataFrom is BuildData with the timeline the check's merge pass
+// handed over (tl) instead of timeline.jsonl.
+func BuildDataFrom(dir string, opts Options, tl *Timeline) (*Data, error) {
+	if tl == nil {
+		return nil, errors.New("report: no timeline given")
+	}
+	return buildData(dir, opts, tl)
+}
+
+func buildData(dir string, opts Options, tl *Timeline) (*Data, error) {
 	cat, err := LoadCatalogue(opts.Lang)
 	if err != nil {
 		return nil, err
@@ -54,11 +69,21 @@ func BuildData(dir string, opts Options) (*Data, error) {
 	loc := info.Evidence.Device.Location()
 	d := &Data{Lang: cat.Lang, cat: cat}
 	d.Generated = cat.T("generated", "time", fmtUTC(now()))
-	d.Timeline.TimeZone = info.Evidence.Device.TimeZone
-	ev, err := readEvents(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated))
-	if err != nil {
+	var ev *Events
+	if tl != nil {
+		if tl.cat.Lang != cat.Lang {
+			return nil, fmt.Errorf("report: the timeline was built for %q, not %q", tl.cat.Lang, cat.Lang)
+		}
+		if ev, err = tl.finish(&d.Timeline); err != nil {
+			return nil, err
+		}
+		for _, u := range tl.untranslated {
+			d.noteUntranslated(u[0], u[1])
+		}
+	} else if ev, err = readEventsIn(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated), opts.TempDir); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	d.Timeline.TimeZone = info.Evidence.Device.TimeZone
 	if loc != nil {
 		ev.Zone = info.Evidence.Device.TimeZone
 	}
@@ -68,6 +93,12 @@ func BuildData(dir string, opts Options) (*Data, error) {
 		d.Timeline.LastLocal = fmtLocal(time.Unix(ev.last, 0), loc)
 	}
 	d.Groups, d.GoodSigns = buildGroups(d, cat, dets.Detections, loc)
+	if err := buildCustody(d, dir, &info, dets.Detections, loc); err != nil {
+		return nil, fmt.Errorf("report: custody window: %w", err)
+	}
+	if err := buildProcesses(d, dir, dets.Detections); err != nil {
+		return nil, fmt.Errorf("report: processes seen: %w", err)
+	}
 	d.Coverage, d.Absent = buildCoverage(cat, info.Modules)
 	d.Evidence = buildEvidence(cat, info, loc)
 	d.Provenance = buildProvenance(info)
@@ -474,6 +505,11 @@ func buildProvenance(info results.Info) Provenance {
 	p.InputsTotal = len(all)
 	p.InputsDigest, p.DigestSingle = inputsDigest(all)
 	p.Inputs = all[:min(len(all), MaxListedInputs)]
+	if l := info.InputsList; l != nil {
+		// A folder of too many files to list: their hashes are in a file
+		// beside the report, and its SHA-256 stands for them all.
+		p.InputsTotal, p.InputsBytes, p.InputsDigest, p.DigestSingle, p.DigestFile = l.Files, l.Bytes, l.SHA256, false, true
+	}
 	for _, f := range info.Indicators.Files {
 		name := f.Name
 		if name == "" {

@@ -29,9 +29,14 @@ type Data struct {
 	// nothing to check there, shown apart and in a neutral colour.
 	Absent   []ModuleRef  `json:"absent,omitempty"`
 	Glossary []GlossEntry `json:"-"` // the same in every report: not in the golden files
+	// Custody is the custody window's section (--custody), Processes the
+	// "Processes seen" table; nil when the run has none.
+	Custody   *CustodyView   `json:"custody,omitempty"`
+	Processes *ProcessesView `json:"processes,omitempty"`
 
 	cat          *Catalogue
 	untranslated map[string]string // module+summary no template of the reader's language matched -> module
+	processesCut bool
 }
 
 // Untranslated lists, as "module: summary", the record summaries a report
@@ -182,6 +187,34 @@ type Events struct {
 	Zone    string   `json:"tz,omitempty"`
 
 	first, last int64 // the earliest and latest event, unix seconds
+
+	// texts and sources hold the whole dictionaries when they outgrew
+	// memory (Texts and Sources are then their first part), and more the
+	// events past the first memRows: see spool.go.
+	texts, sources *spoolDict
+	more           *rowSpool
+}
+
+// rows is the number of events in the columns.
+func (e *Events) rows() int {
+	n := len(e.T)
+	if e.more != nil {
+		n += e.more.n
+	}
+	return n
+}
+
+// close removes what the columns spooled to disk.
+func (e *Events) close() {
+	if e == nil {
+		return
+	}
+	for _, d := range []*spoolDict{e.texts, e.sources} {
+		if d != nil {
+			d.close()
+		}
+	}
+	e.more.close()
 }
 
 type EvidenceView struct {
@@ -226,6 +259,7 @@ type Provenance struct {
 	InputsTotal     int            `json:"inputs_total"`
 	InputsBytes     int64          `json:"inputs_bytes"`
 	InputsDigest    string         `json:"inputs_digest,omitempty"`
+	DigestFile      bool           `json:"digest_file,omitempty"`   // the digest is inputs.sha256's
 	DigestSingle    bool           `json:"digest_single,omitempty"` // the digest is the one input's own hash
 	Inputs          []FileRow      `json:"inputs"`
 	Indicators      []IndicatorRow `json:"indicators"`

@@ -50,27 +50,139 @@ func (d *dict) id(s string) int32 {
 	return i
 }
 
+// collector builds the page's columns one event at a time. Both ways to
+// the report feed it: the check's own merge pass (Timeline, no decoding:
+// the pipeline already holds each event) and timeline.jsonl read back by
+// 'huella report' (readEvents).
+type collector struct {
+	ev           *Events
+	info         *TimelineInfo
+	cat          *Catalogue
+	mods, descs  *dict
+	texts, srcs  *spoolDict
+	text         func(module, desc, summary string) string
+	translated   map[[2]string]string
+	names        map[string]string // event identifier -> its name for the reader
+	first, last  int64
+	tmpDir       string
+	spoolFailure error
+}
+
+func newCollector(info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string) *collector {
+	c := &collector{
+		ev:   &Events{Modules: []string{}, Descs: []string{}, Texts: []string{}, Sources: []string{}},
+		info: info, cat: cat, mods: newDict(), descs: newDict(),
+		texts: newSpoolDict(tmpDir, "texts"), srcs: newSpoolDict(tmpDir, "sources"),
+		translated: map[[2]string]string{}, names: map[string]string{}, tmpDir: tmpDir,
+	}
+	// In another language, summaries are translated once per distinct
+	// (module, summary) and event names are labelled.
+	if cat != nil && cat.Lang != DefaultLang {
+		c.text = text
+	}
+	return c
+}
+
+// add takes one event: its time (Unix seconds), module, event identifier,
+// summary, source and severity (0 none, 1 informational ... 5 critical).
+func (c *collector) add(u int64, module, desc, summary, source string, sev int8) {
+	info := c.info
+	info.Total++
+	if info.Total == 1 || u < c.first {
+		c.first = u
+	}
+	if info.Total == 1 || u > c.last {
+		c.last = u
+	}
+	ev := c.ev
+	if ev.rows() >= MaxEmbeddedEvents {
+		info.Truncated = true
+		return
+	}
+	m := c.mods.id(module)
+	msg := summary
+	if c.text != nil {
+		k := [2]string{module + "\x00" + desc, summary}
+		tr, ok := c.translated[k]
+		if !ok {
+			tr = c.text(module, desc, summary)
+			if len(c.translated) < 1<<20 {
+				c.translated[k] = tr
+			}
+		}
+		msg = tr
+	}
+	// Event names are words in every language ("message received", not
+	// sms_received).
+	if c.cat != nil {
+		name, ok := c.names[desc]
+		if !ok {
+			name = eventName(c.cat, desc)
+			if len(c.names) < 1<<16 {
+				c.names[desc] = name
+			}
+		}
+		desc = name
+	}
+	r := row{t: u, m: m, s: sev, d: c.descs.id(desc), x: c.texts.id(clip(msg, maxSummaryBytes)), r: c.srcs.id(source)}
+	if len(ev.T) < memRows {
+		ev.T, ev.M, ev.S, ev.D, ev.X, ev.R = append(ev.T, r.t), append(ev.M, r.m), append(ev.S, r.s), append(ev.D, r.d), append(ev.X, r.x), append(ev.R, r.r)
+		return
+	}
+	if ev.more == nil {
+		ev.more = &rowSpool{dir: c.tmpDir}
+	}
+	ev.more.add(r)
+}
+
+// finish hands over the columns.
+func (c *collector) finish() (*Events, error) {
+	ev, info := c.ev, c.info
+	ev.Modules, ev.Descs = c.mods.list, c.descs.list
+	ev.Texts, ev.texts = c.texts.mem, c.texts
+	ev.Sources, ev.sources = c.srcs.mem, c.srcs
+	var rowsErr error
+	if ev.more != nil {
+		rowsErr = ev.more.err
+	}
+	if err := errors.Join(c.texts.err, c.srcs.err, rowsErr); err != nil {
+		ev.close()
+		return nil, fmt.Errorf("report timeline: %w", err)
+	}
+	if c.cat != nil {
+		for i, id := range ev.Modules {
+			ev.Modules[i] = ModuleName(c.cat, id)
+		}
+	}
+	info.Embedded = ev.rows()
+	ev.first, ev.last = c.first, c.last
+	if info.Total > 0 {
+		info.First = fmtUTC(time.Unix(c.first, 0))
+		info.Last = fmtUTC(time.Unix(c.last, 0))
+	}
+	return ev, nil
+}
+
 // readEvents streams timeline.jsonl into columns. Lines that do not parse
-// are counted, not fatal: one damaged line must not hide the rest.
+// are counted, not fatal: one damaged line must not hide the rest. It is
+// what 'huella report DIR' uses; a check hands the report its events
+// without writing and decoding them again (Timeline).
 func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string) (*Events, error) {
-	ev := &Events{Modules: []string{}, Descs: []string{}, Texts: []string{}, Sources: []string{}}
+	return readEventsIn(path, info, cat, text, "")
+}
+
+func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string) (*Events, error) {
+	c := newCollector(info, cat, text, tmpDir)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		info.Missing = true
-		return ev, nil
+		return c.finish()
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	mods, descs, texts, srcs := newDict(), newDict(), newDict(), newDict()
-	// In another language, summaries are translated once per distinct
-	// (module, summary) and event names are labelled.
-	translate := cat != nil && cat.Lang != DefaultLang && text != nil
-	translated := map[[2]string]string{}
-	names := map[string]string{} // event identifier -> its name for the reader
 	r := bufio.NewReaderSize(f, 1<<16)
-	var first, last int64
 	for {
 		line, err := readLine(r)
 		if len(line) > 0 {
@@ -82,48 +194,7 @@ func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(modul
 			if perr != nil {
 				info.Skipped++
 			} else {
-				info.Total++
-				u := t.Unix()
-				if info.Total == 1 || u < first {
-					first = u
-				}
-				if info.Total == 1 || u > last {
-					last = u
-				}
-				if len(ev.T) < MaxEmbeddedEvents {
-					ev.T = append(ev.T, u)
-					ev.M = append(ev.M, mods.id(tl.Module))
-					ev.S = append(ev.S, severityIndex(tl.Severity))
-					desc, msg := tl.TimestampDesc, tl.Message
-					if translate {
-						k := [2]string{tl.Module + "\x00" + desc, tl.Message}
-						tr, ok := translated[k]
-						if !ok {
-							tr = text(tl.Module, desc, tl.Message)
-							if len(translated) < 1<<20 {
-								translated[k] = tr
-							}
-						}
-						msg = tr
-					}
-					// Event names are words in every language
-					// ("message received", not sms_received).
-					if cat != nil {
-						name, ok := names[desc]
-						if !ok {
-							name = eventName(cat, desc)
-							if len(names) < 1<<16 {
-								names[desc] = name
-							}
-						}
-						desc = name
-					}
-					ev.D = append(ev.D, descs.id(desc))
-					ev.X = append(ev.X, texts.id(clip(msg, maxSummaryBytes)))
-					ev.R = append(ev.R, srcs.id(tl.Source))
-				} else {
-					info.Truncated = true
-				}
+				c.add(t.Unix(), tl.Module, tl.TimestampDesc, tl.Message, tl.Source, severityIndex(tl.Severity))
 			}
 		}
 		if err == io.EOF {
@@ -134,22 +205,12 @@ func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(modul
 			continue
 		}
 		if err != nil {
+			c.texts.close()
+			c.srcs.close()
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	ev.Modules, ev.Descs, ev.Texts, ev.Sources = mods.list, descs.list, texts.list, srcs.list
-	if cat != nil {
-		for i, id := range ev.Modules {
-			ev.Modules[i] = ModuleName(cat, id)
-		}
-	}
-	info.Embedded = len(ev.T)
-	ev.first, ev.last = first, last
-	if info.Total > 0 {
-		info.First = fmtUTC(time.Unix(first, 0))
-		info.Last = fmtUTC(time.Unix(last, 0))
-	}
-	return ev, nil
+	return c.finish()
 }
 
 // eventName is an event's name for the reader: the catalogue's words, or

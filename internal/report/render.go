@@ -50,6 +50,7 @@ type pageView struct {
 var tmpl = template.Must(template.New("report.gohtml").Funcs(template.FuncMap{
 	"t":    func(c *Catalogue, key string, pairs ...any) string { return c.T(key, pairs...) },
 	"join": strings.Join,
+	"arr":  func(v ...any) []any { return v },
 }).ParseFS(templateFS, "templates/*.gohtml"))
 
 // FileName is the report's name in a results folder for a language:
@@ -72,6 +73,21 @@ func Write(dir string, opts Options) error {
 	if err != nil {
 		return err
 	}
+	return write(dir, d)
+}
+
+// WriteFrom is Write for a check that handed the report its timeline
+// during its merge pass (tl): timeline.jsonl is not read back.
+func WriteFrom(dir string, opts Options, tl *Timeline) error {
+	d, err := BuildDataFrom(dir, opts, tl)
+	if err != nil {
+		return err
+	}
+	return write(dir, d)
+}
+
+func write(dir string, d *Data) error {
+	defer d.Events.close()
 	out, err := atomicfile.OpenDir(dir)
 	if err != nil {
 		return err
@@ -148,9 +164,12 @@ func writeEvents(w io.Writer, e *Events) error {
 		bw.WriteString(`<script type="application/json" class="ev-part" data-k="` + key + `">[`)
 	}
 	const closeTag = "]</script>\n"
-	ints := func(key string, n int, at func(int) int64) {
+	// ints writes one numeric column: the events in memory, then those
+	// spooled (read back once per column).
+	ints := func(key string, n int, at func(int) int64, spooled func(row) int64) error {
 		b := make([]byte, 0, 24)
-		for i := 0; i < n; i++ {
+		i := 0
+		put := func(v int64) {
 			if i%partEntries == 0 {
 				if i > 0 {
 					bw.WriteString(closeTag)
@@ -159,22 +178,25 @@ func writeEvents(w io.Writer, e *Events) error {
 			} else {
 				bw.WriteByte(',')
 			}
-			b = strconv.AppendInt(b[:0], at(i), 10)
+			b = strconv.AppendInt(b[:0], v, 10)
 			bw.Write(b)
+			i++
 		}
-		if n > 0 {
+		for j := 0; j < n; j++ {
+			put(at(j))
+		}
+		err := e.more.each(func(r row) { put(spooled(r)) })
+		if i > 0 {
 			bw.WriteString(closeTag)
 		}
+		return err
 	}
-	strs := func(key string, list []string) error {
-		size, first := 0, true
-		for i, s := range list {
-			enc, err := json.Marshal(s)
-			if err != nil {
-				return err
-			}
-			if i == 0 || size+len(enc) > partBytes {
-				if i > 0 {
+	// encoded writes a string column given as its JSON encodings.
+	encoded := func(key string, each func(func([]byte) error) error) error {
+		size, first, n := 0, true, 0
+		err := each(func(enc []byte) error {
+			if n == 0 || size+len(enc) > partBytes {
+				if n > 0 {
 					bw.WriteString(closeTag)
 				}
 				open(key)
@@ -186,24 +208,57 @@ func writeEvents(w io.Writer, e *Events) error {
 			first = false
 			bw.Write(enc)
 			size += len(enc) + 1
-		}
-		if len(list) > 0 {
+			n++
+			return nil
+		})
+		if n > 0 {
 			bw.WriteString(closeTag)
 		}
-		return nil
+		return err
+	}
+	strs := func(key string, list []string) error {
+		return encoded(key, func(fn func([]byte) error) error {
+			for _, s := range list {
+				enc, err := json.Marshal(s)
+				if err != nil {
+					return err
+				}
+				if err := fn(enc); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	dictCol := func(key string, list []string, d *spoolDict) error {
+		if d == nil {
+			return strs(key, list)
+		}
+		return encoded(key, d.each)
 	}
 	n := len(e.T)
-	ints("t", n, func(i int) int64 { return e.T[i] })
-	ints("m", n, func(i int) int64 { return int64(e.M[i]) })
-	ints("s", n, func(i int) int64 { return int64(e.S[i]) })
-	ints("d", n, func(i int) int64 { return int64(e.D[i]) })
-	ints("x", n, func(i int) int64 { return int64(e.X[i]) })
-	ints("r", n, func(i int) int64 { return int64(e.R[i]) })
+	for _, c := range []struct {
+		key     string
+		at      func(int) int64
+		spooled func(row) int64
+	}{
+		{"t", func(i int) int64 { return e.T[i] }, func(r row) int64 { return r.t }},
+		{"m", func(i int) int64 { return int64(e.M[i]) }, func(r row) int64 { return int64(r.m) }},
+		{"s", func(i int) int64 { return int64(e.S[i]) }, func(r row) int64 { return int64(r.s) }},
+		{"d", func(i int) int64 { return int64(e.D[i]) }, func(r row) int64 { return int64(r.d) }},
+		{"x", func(i int) int64 { return int64(e.X[i]) }, func(r row) int64 { return int64(r.x) }},
+		{"r", func(i int) int64 { return int64(e.R[i]) }, func(r row) int64 { return int64(r.r) }},
+	} {
+		if err := ints(c.key, n, c.at, c.spooled); err != nil {
+			return err
+		}
+	}
 	for _, c := range []struct {
 		key  string
 		list []string
-	}{{"mods", e.Modules}, {"descs", e.Descs}, {"texts", e.Texts}, {"sources", e.Sources}} {
-		if err := strs(c.key, c.list); err != nil {
+		d    *spoolDict
+	}{{"mods", e.Modules, nil}, {"descs", e.Descs, nil}, {"texts", e.Texts, e.texts}, {"sources", e.Sources, e.sources}} {
+		if err := dictCol(c.key, c.list, c.d); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/source"
 )
 
 // ResolveOutDir returns the absolute path of the results folder out with
@@ -117,7 +118,7 @@ func firstN(s []string, n int) []string {
 // ownNames are the fixed files a run writes into its results folder.
 var ownNames = map[string]bool{
 	"info.json": true, "detections.json": true, "recheck.json": true, "timeline.csv": true,
-	"timeline.jsonl": true, "command.log": true, "report.html": true,
+	"timeline.jsonl": true, "command.log": true, "report.html": true, source.InputsListFile: true,
 }
 
 // OwnFile says whether name is a file huella writes into a results folder:

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/coverage"
+	"github.com/huella-project/huella/internal/custody"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/source"
 )
@@ -117,9 +118,13 @@ type Info struct {
 	Finished      time.Time          `json:"finished"`
 	Evidence      EvidenceInfo       `json:"evidence"`
 	Inputs        []source.InputFile `json:"inputs"`
-	Indicators    Indicators         `json:"indicators"`
-	Modules       []ModuleInfo       `json:"modules"`
-	Summary       Summary            `json:"summary"`
+	// InputsList stands for Inputs when the evidence is a folder of more
+	// than source.MaxListedInputs files (a file-system dump): the hashes
+	// are in the results folder's inputs.sha256.
+	InputsList *source.InputsList `json:"inputs_list,omitempty"`
+	Indicators Indicators         `json:"indicators"`
+	Modules    []ModuleInfo       `json:"modules"`
+	Summary    Summary            `json:"summary"`
 	// RecheckOf names the results folder check-iocs re-matched, if any.
 	RecheckOf string `json:"recheck_of,omitempty"`
 	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM, SIGHUP)
@@ -130,6 +135,10 @@ type Info struct {
 	// one also in Evidence. One timeline, one list of findings and one
 	// outcome cover them all.
 	Evidences []EvidenceInfo `json:"evidences,omitempty"`
+	// Custody is the custody window the analyst gave (--custody) and what
+	// it holds; 'huella report' rebuilds the report's custody section
+	// from its window.
+	Custody *custody.Summary `json:"custody,omitempty"`
 }
 
 // AllEvidence is every evidence the run read: Evidences when several

@@ -3,6 +3,7 @@ package samplegen_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +165,54 @@ func TestRefusesNonEmptyFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "keep")); err != nil {
 		t.Error("an existing file was touched")
+	}
+}
+
+// A dump built from a real image's file list (CSV of UFED paths, as in
+// ../shared/realdata/ffs-paths) whose list names the planted databases
+// keeps the planted files, not the list's empty ones: the check still
+// finds every planted trace.
+func TestDumpFromPathListKeepsThePlant(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "paths.csv")
+	// Many paths in no order, as a real list has, the planted ones among
+	// them: an unstable sort then keeps either copy.
+	csv := "path,modified\n"
+	for i := range 4000 {
+		switch i {
+		case 1000:
+			csv += "filesystem2/mobile/Library/Safari/History.db,1680000000\n"
+		case 2000:
+			csv += "filesystem2/mobile/Library/SMS/sms.db,1680000000\n"
+		case 3000:
+			csv += "filesystem1/System/Library/CoreServices/SystemVersion.plist,1680000000\n"
+		}
+		csv += fmt.Sprintf("filesystem2/mobile/Library/%c/%04d,1680000000\n", 'A'+rune(i*7919%23), i*7919%4000)
+	}
+	if err := os.WriteFile(list, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := samplegen.DumpOptions{Options: small(3), Layout: samplegen.DumpFolder, PathsFrom: list}
+	o.Plant = true
+	ev := filepath.Join(dir, "evidence")
+	exp, err := samplegen.GenerateIOSDump(ev, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"private/var/mobile/Library/Safari/History.db", "private/var/mobile/Library/SMS/sms.db", "System/Library/CoreServices/SystemVersion.plist"} {
+		if fi, err := os.Stat(filepath.Join(ev, filepath.FromSlash(p))); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: the list's empty file replaced the planted one (%v)", p, err)
+		}
+	}
+	iocs := filepath.Join(dir, "iocs.stix2")
+	if err := samplegen.WriteSampleIndicators(iocs); err != nil {
+		t.Fatal(err)
+	}
+	code, dets := check(t, ev, iocs)
+	if code != results.ExitFound {
+		t.Fatalf("exit %d", code)
+	}
+	if miss := exp.Missing(dets); len(miss) > 0 {
+		t.Errorf("planted traces not found: %+v", miss)
 	}
 }

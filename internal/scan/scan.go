@@ -25,6 +25,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/timeline"
 )
 
@@ -69,6 +70,10 @@ type Options struct {
 	// read it; Evidence, Modules and Skipped are then not used. Module
 	// names must be unique across parts: they name the results files.
 	Parts []Part
+	// Timeline, when set, gets every timeline event from the one merge
+	// pass that writes timeline.csv and timeline.jsonl (the report builds
+	// its columns so, instead of decoding timeline.jsonl again).
+	Timeline TimelineSink
 }
 
 // Part is one evidence of a check of several, with its modules.
@@ -76,6 +81,16 @@ type Part struct {
 	Evidence *source.Evidence
 	Modules  []module.Def
 	Skipped  []module.Def
+}
+
+// TimelineSink consumes the timeline during the merge pass.
+type TimelineSink interface {
+	// Begin is called once before the pass with the findings so far (the
+	// heuristic ones are events of the timeline too).
+	Begin(dets []model.Detection)
+	// Events gets the events in time order, a batch at a time, on a
+	// goroutine of its own.
+	Events(evs []model.Event) error
 }
 
 // job is one module to run on one evidence.
@@ -251,7 +266,12 @@ collect:
 				r.Observe(e)
 			}
 		}
-		if err := writeTimeline(out, tl, loc, observe); err != nil {
+		var batches func([]model.Event) error
+		if o.Timeline != nil {
+			o.Timeline.Begin(dets)
+			batches = o.Timeline.Events
+		}
+		if err := writeTimeline(out, tl, loc, observe, batches); err != nil {
 			return nil, err
 		}
 		for _, r := range rules {
@@ -285,7 +305,7 @@ collect:
 
 // writeTimeline writes timeline.csv and timeline.jsonl in one merge pass
 // that also feeds the correlation rules.
-func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Location, observe func(*model.Event)) error {
+func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Location, observe func(*model.Event), batches func([]model.Event) error) error {
 	fc, err := out.Create("timeline.csv")
 	if err != nil {
 		return err
@@ -296,7 +316,7 @@ func writeTimeline(out *atomicfile.Dir, tl *timeline.Collector, loc *time.Locati
 		return err
 	}
 	defer fj.Abort()
-	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe}); err != nil {
+	if err := tl.Write(timeline.Writers{CSV: fc, JSONL: fj, Loc: loc, Observe: observe, Batches: batches}); err != nil {
 		return fmt.Errorf("timeline: %w", err)
 	}
 	if err := fc.Commit(); err != nil {
@@ -485,6 +505,17 @@ func (s *sink) runModule(ctx context.Context, ev *source.Evidence, m module.Def)
 			// (an unreadable folder): not "absent".
 			info.Status = results.StatusUnreadable
 		}
+	case runErr != nil && evfile.OnlyEmpty(runErr):
+		// Every file it found was empty (0 bytes): nothing read, nothing
+		// failed; each file is a part not checked (coverage.Empty).
+		info.Status = results.StatusEmpty
+		if info.Records > 0 {
+			info.Status = results.StatusParsed
+		}
+		info.Warnings = append(info.Warnings, runErr.Error())
+		if !hasGapCause(info.Gaps, coverage.Empty) {
+			info.Gaps = append(info.Gaps, coverage.Gap{Part: name, Cause: coverage.Empty, Detail: runErr.Error()})
+		}
 	case runErr != nil && ctx.Err() != nil:
 		// The run was interrupted: the module stopped because it was told
 		// to, not because of its input.
@@ -495,6 +526,9 @@ func (s *sink) runModule(ctx context.Context, ev *source.Evidence, m module.Def)
 			info.Error = fmt.Sprintf("stopped after %s (module time limit): %v", s.opts.ModuleTimeout, runErr)
 			info.Gaps = append(info.Gaps, coverage.Gap{Part: name, Cause: coverage.TimedOut, Detail: fmt.Sprintf("after %s, with %d records read", s.opts.ModuleTimeout, info.Records)})
 		}
+	case info.Records == 0 && len(info.Gaps) > 0 && allCause(info.Gaps, coverage.Empty):
+		// It found its files and they were all empty: said by the gaps.
+		info.Status = results.StatusEmpty
 	case info.Records == 0 && (len(info.Gaps) > 0 || len(info.Artifacts) > 0 && len(info.Warnings) > 0):
 		// It found its files and read nothing from them: not "empty".
 		info.Status = results.StatusUnreadable
@@ -621,4 +655,22 @@ func (s *sink) Artifact(name, artifact string) {
 	st.mu.Lock()
 	st.artifacts[artifact] = true
 	st.mu.Unlock()
+}
+
+func hasGapCause(gs []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gs {
+		if g.Cause == c {
+			return true
+		}
+	}
+	return false
+}
+
+func allCause(gs []coverage.Gap, c coverage.Cause) bool {
+	for _, g := range gs {
+		if g.Cause != c {
+			return false
+		}
+	}
+	return true
 }

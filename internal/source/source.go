@@ -8,6 +8,7 @@
 //   - ios-sysdiagnose: the archive's tree with the top "sysdiagnose_*" folder removed
 //   - androidqf, android-bugreport, android-intrusion-logs: the acquisition's own tree
 //   - android-backup: the tar inside the .ab ("apps/<pkg>/...")
+//   - ios-unified-log: the one export file, under its own name
 //   - ios-app-privacy-report, ios-crash-reports: the files as the person
 //     saved them (one file, a folder or a zip)
 //   - ios-safari-export: the export's own tree, holding only the files that
@@ -43,6 +44,9 @@ const (
 	AndroidBackup  Kind = "android-backup"
 	Bugreport      Kind = "android-bugreport"
 	IntrusionLogs  Kind = "android-intrusion-logs"
+	// IOSUnifiedLog is an export of an iPhone's unified log as JSON lines
+	// (log show --style ndjson on a Mac, or Mandiant's unifiedlog tool).
+	IOSUnifiedLog Kind = "ios-unified-log"
 )
 
 // Network is a phone's traffic: packet captures, Zeek, Suricata and DNS
@@ -51,7 +55,7 @@ const (
 const Network Kind = "network"
 
 // Kinds lists every evidence type, in the order detection tries them.
-var Kinds = slices.Concat([]Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs},
+var Kinds = slices.Concat([]Kind{IOSBackup, IOSFS, IOSSysdiagnose, AndroidQF, AndroidBackup, Bugreport, IntrusionLogs, IOSUnifiedLog},
 	PhoneKinds, []Kind{Network})
 
 // IsIOS says whether the kind comes from an iPhone.
@@ -99,14 +103,39 @@ type LocalPather interface {
 	LocalPath(name string) (p string, ok bool)
 }
 
+// EntryInfo is what an index of a whole tree knows of one entry without
+// opening it.
+type EntryInfo struct {
+	Dir      bool
+	Special  bool // a link, pipe or device: listed, never followed or read
+	Size     int64
+	Modified time.Time // zero when the evidence does not say
+}
+
+// Tree is implemented by file systems that hold an index of their whole
+// tree (file-system dumps, internal/source/fsdump): globs and walks read
+// the index, so a dump of a million files is neither listed into a slice
+// nor walked with a million system calls per module.
+type Tree interface {
+	// GlobTree returns the regular files matching one MatchGlob pattern,
+	// sorted.
+	GlobTree(pattern string) []string
+	// WalkTree calls fn for every entry in path order (a folder before
+	// what it holds). p's bytes are reused after fn returns.
+	WalkTree(fn func(p []byte, in EntryInfo) error) error
+}
+
 // Evidence is one opened input.
 type Evidence struct {
-	Kind    Kind
-	Path    string // as given by the user
-	FS      fs.FS  // logical, read-only tree
-	Inputs  []InputFile
-	Device  Device
-	TempDir string // private (0700); removed by Close
+	Kind   Kind
+	Path   string // as given by the user
+	FS     fs.FS  // logical, read-only tree
+	Inputs []InputFile
+	// InputsList stands for Inputs when the evidence is a folder of more
+	// than MaxListedInputs files: their hashes are in a list file.
+	InputsList *InputsList
+	Device     Device
+	TempDir    string // private (0700); removed by Close
 	// Temp is the same folder with the run's disk budget: every temporary
 	// write (extraction, decryption, database copies) goes through it.
 	// Closing the evidence closes it, and a goroutine still running then
@@ -220,14 +249,17 @@ func (e *Evidence) noteRefusal(err error) {
 }
 
 // RefusalGap is the part not checked that a refusal of the bounded reader
-// or of the temporary disk budget stands for; ok is false for any other
-// error.
+// or of the temporary disk budget stands for, or a file that is present but
+// empty (an *evfile.EmptyError); ok is false for any other error.
 func RefusalGap(err error) (coverage.Gap, bool) {
 	var re *evfile.RefusedError
 	var be *scratch.ExceededError
+	var ee *evfile.EmptyError
 	switch {
 	case err == nil:
 		return coverage.Gap{}, false
+	case errors.As(err, &ee):
+		return coverage.Gap{Part: ee.Name, Cause: coverage.Empty}, true
 	case errors.As(err, &be):
 		return coverage.Gap{Part: be.What, Cause: coverage.OverLimit, Detail: err.Error(), Fix: "check its size by hand; if the evidence really is that large, give a larger --temp-budget"}, true
 	case errors.Is(err, scratch.ErrBudget):
@@ -305,8 +337,9 @@ func (e *Evidence) Close() error {
 }
 
 // Files lists every regular file of the logical tree once, sorted. The list
-// is built on first use and shared by all modules, so a dump with millions
-// of files is walked once, not once per module.
+// is built on first use and shared by all modules. Evidence whose FS is a
+// Tree (a file-system dump) is never listed here by the pipeline: Glob and
+// EachFile read its index instead.
 func (e *Evidence) Files() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -314,6 +347,16 @@ func (e *Evidence) Files() []string {
 		return e.index
 	}
 	e.indexed = true
+	if _, ok := e.FS.(Tree); ok {
+		// A dump asked for its list anyway: from its index, which knows
+		// no unreadable folder (those are gaps from the open step).
+		_ = e.eachFile(func(p string) error {
+			e.index = append(e.index, p)
+			return nil
+		})
+		sort.Strings(e.index)
+		return e.index
+	}
 	_ = fs.WalkDir(e.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			// An unreadable folder: the walk goes on, and Unreadable tells
@@ -332,6 +375,33 @@ func (e *Evidence) Files() []string {
 	return e.index
 }
 
+// EachFile calls fn for every regular file of the logical tree, in path
+// order, without keeping a list: what a module that looks at every file
+// name uses on a dump of a million files. It stops at fn's first error.
+func (e *Evidence) EachFile(fn func(name string) error) error {
+	return e.eachFile(fn)
+}
+
+func (e *Evidence) eachFile(fn func(name string) error) error {
+	if t, ok := e.FS.(Tree); ok {
+		return t.WalkTree(func(p []byte, in EntryInfo) error {
+			if in.Dir || in.Special {
+				return nil
+			}
+			return fn(string(p))
+		})
+	}
+	return fs.WalkDir(e.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable folder: skip it, the walk goes on
+		}
+		if d.Type().IsRegular() {
+			return fn(p)
+		}
+		return nil
+	})
+}
+
 // Glob returns the logical paths matching any of the patterns. Patterns use
 // path.Match syntax per segment, plus "**" for any number of segments, and
 // match case-sensitively (as iOS and Android paths are).
@@ -347,6 +417,15 @@ func (e *Evidence) Glob(patterns ...string) []string {
 			if fi, err := fs.Stat(e.FS, pat); err == nil && fi.Mode().IsRegular() && !seen[pat] {
 				seen[pat] = true
 				out = append(out, pat)
+			}
+			continue
+		}
+		if t, ok := e.FS.(Tree); ok {
+			for _, f := range t.GlobTree(pat) {
+				if !seen[f] {
+					seen[f] = true
+					out = append(out, f)
+				}
 			}
 			continue
 		}
@@ -370,7 +449,11 @@ func (e *Evidence) Glob(patterns ...string) []string {
 // module reports these as parts not checked: its artifact may be there,
 // and an unreadable folder must never look like an absent artifact.
 func (e *Evidence) Unreadable(patterns ...string) []*fs.PathError {
-	e.Files() // the walk that finds unreadable folders
+	if _, ok := e.FS.(Tree); !ok {
+		// The walk that finds unreadable folders; a dump's index has none
+		// (the open step made them gaps), and is not listed for nothing.
+		e.Files()
+	}
 	var out []*fs.PathError
 	seen := map[string]bool{}
 	add := func(pe *fs.PathError) {

@@ -99,6 +99,12 @@ func Open(ctx context.Context, fsys fs.FS, name string, o Options) (*DB, error) 
 	case evfile.IsRefused(err):
 		return nil, fmt.Errorf("%w; the database was not read without it", err)
 	}
+	if fi.Size() == 0 && walSize == 0 {
+		// A database of 0 bytes (and no WAL to rebuild it from) is one the
+		// acquisition could not copy while it was in use: present, not
+		// checked, and not a database of some unknown schema.
+		return nil, &evfile.EmptyError{Name: name}
+	}
 	if lp, ok := fsys.(source.LocalPather); ok && walSize == 0 {
 		if p, ok := lp.LocalPath(name); ok {
 			return openPath(ctx, name, p, true, nil, o)

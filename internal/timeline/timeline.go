@@ -22,8 +22,10 @@ import (
 	"github.com/huella-project/huella/internal/model"
 )
 
-// DefaultChunk bounds the events held in memory before a spill.
-const DefaultChunk = 100_000
+// DefaultChunk bounds the events held in memory before a spill. Two chunks
+// can be in memory at once (one filling, one spilling), about 350 bytes an
+// event for a file-system dump's long paths: 50,000 keeps them near 35 MB.
+const DefaultChunk = 50_000
 
 // MaxSummary bounds a timeline line's text; the full record stays in
 // <module>.json. A message of several megabytes must not be copied into
@@ -250,6 +252,10 @@ type Writers struct {
 	JSONL   io.Writer
 	Loc     *time.Location     // device zone for the local-time columns
 	Observe func(*model.Event) // called in time order on the merging goroutine
+	// Batches is another consumer on its own goroutine, like the writers:
+	// it gets the events in time order, a batch at a time (the report's
+	// columns are built so, beside the files, from the same pass).
+	Batches func([]model.Event) error
 }
 
 const batchSize = 2048
@@ -270,6 +276,10 @@ func (c *Collector) Write(w Writers) error {
 		jw := newJSONLWriter(w.JSONL, w.Loc)
 		sinks = append(sinks, jw.write)
 		closers = append(closers, jw.flush)
+	}
+	if w.Batches != nil {
+		sinks = append(sinks, w.Batches)
+		closers = append(closers, func() error { return nil })
 	}
 	chans := make([]chan []model.Event, len(sinks))
 	errs := make([]error, len(sinks))

@@ -64,6 +64,9 @@ var systemExecDirs = []string{
 	"/private/preboot/", "/preboot/", "/AppleInternal/",
 	"/private/var/containers/Bundle/", "/var/containers/Bundle/",
 	"/private/var/staged_system_apps/", "/var/staged_system_apps/",
+	// Watch-face bundles the phone unpacks for a paired Apple Watch (a
+	// real iPhone's file list holds their binaries there).
+	"/private/var/mobile/Library/NanoTimeKit/FaceSupport/ExtractedBundles/", "/var/mobile/Library/NanoTimeKit/FaceSupport/ExtractedBundles/",
 }
 
 // UnusualExecPath says whether an absolute executable path lies outside the

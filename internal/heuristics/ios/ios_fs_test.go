@@ -18,6 +18,9 @@ func TestIOSFSPaths(t *testing.T) {
 		{"/private/var/tmpfoo/x", "/private/var/tmpfoo/x", "", true},
 		{"/private/var/containers/Bundle/Application/U/A.app/A", "/private/var/containers/Bundle/Application/U/A.app/A", "", false},
 		{"/private/var/mobile/Library/x", "/private/var/mobile/Library/x", "", true},
+		// Watch-face bundles iOS unpacks for a paired watch (seen on a real phone).
+		{"/private/var/mobile/Library/NanoTimeKit/FaceSupport/ExtractedBundles/19D52/F.bundle/F", "/private/var/mobile/Library/NanoTimeKit/FaceSupport/ExtractedBundles/19D52/F.bundle/F", "", false},
+		{"/private/var/mobile/Library/NanoTimeKit/x", "/private/var/mobile/Library/NanoTimeKit/x", "", true},
 		{"kernel_task", "kernel_task", "", false},
 		{"/123e4567-e89b-12d3-a456-426614174000", "/123e4567-e89b-12d3-a456-426614174000", "", true},
 	}

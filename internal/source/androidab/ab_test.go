@@ -225,11 +225,16 @@ func TestReadTarLimitsAndUnsafeNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Skipped) != 3 {
+	if len(st.Skipped) != 2 {
 		t.Fatalf("skipped = %q", st.Skipped)
 	}
 	if _, err := fs.Stat(fsys, "apps/ok"); err != nil {
 		t.Fatal(err)
+	}
+	// A leading "/" is removed (GNU tar's convention): the entry lands
+	// inside the folder, never at the root of the machine.
+	if _, err := os.Stat(filepath.Join(dir, "abs")); err != nil {
+		t.Fatalf("/abs not extracted inside the folder: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escape")); err == nil {
 		t.Fatal("entry escaped the folder")

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"strings"
 
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -60,12 +59,11 @@ func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits, b
 		if st.Entries > lim.MaxEntries {
 			return fsys, st, fmt.Errorf("tar holds more than %d entries; stopped: %w", lim.MaxEntries, archive.ErrLimit)
 		}
-		name := strings.TrimPrefix(h.Name, "./")
-		if why := archive.CheckName(name); why != "" {
-			st.Skipped = append(st.Skipped, fmt.Sprintf("tar entry %q refused: %s", h.Name, why))
+		name, nerr := archive.EntryName(h.Name)
+		if nerr != nil {
+			st.Skipped = append(st.Skipped, fmt.Sprintf("tar entry %q refused: %v", h.Name, nerr))
 			continue
 		}
-		name = path.Clean(strings.TrimSuffix(name, "/"))
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := root.MkdirAll(name, 0o700); err != nil {

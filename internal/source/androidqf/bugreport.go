@@ -78,7 +78,7 @@ func finishBugreport(ev *source.Evidence) error {
 	// far too large) is noted by name; the dumpstate was then found by its
 	// own name.
 	_, _ = ev.ReadFile("main_entry.txt", evfile.Pointer)
-	if f, err := ev.Open(main, evfile.Stream); err == nil {
+	if f, err := ev.Open(main, evfile.TextStream); err == nil {
 		applyProps(&ev.Device, PropMap(systemProperties(f)))
 		f.Close()
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -42,13 +41,9 @@ func (e *EntryError) Error() string {
 // ErrLimit marks a size or count limit being hit.
 var ErrLimit = errors.New("archive limit exceeded")
 
-// SafeName checks an entry name with CheckName and returns it cleaned.
-func SafeName(name string) (string, error) {
-	if why := CheckName(name); why != "" {
-		return "", errors.New(why)
-	}
-	return path.Clean(strings.TrimSuffix(name, "/")), nil
-}
+// SafeName checks an entry name with CheckName and returns it cleaned and
+// relative (EntryName).
+func SafeName(name string) (string, error) { return EntryName(name) }
 
 // SysdiagnoseTarLimits: a real sysdiagnose holds tens of thousands of
 // files, so an archive far past that is refused before anything is written.

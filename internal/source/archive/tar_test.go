@@ -100,7 +100,7 @@ func TestExtractTarHostile(t *testing.T) {
 		noteHas string
 	}{
 		{"traversal", []tarEntry{file("ok.txt", "x"), file("a/../../escape.txt", "x")}, small, "a/../../escape.txt", ""},
-		{"absolute", []tarEntry{file("/etc/passwd", "x")}, small, "/etc/passwd", ""},
+		{"absolute", []tarEntry{file("/etc/passwd-huella-test", "x"), file("//twice", "y")}, small, "", ""},
 		{"backslash", []tarEntry{file(`..\..\evil`, "x")}, small, `evil`, ""},
 		{"symlink out", []tarEntry{{h: tar.Header{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/etc"}}, file("link/passwd", "x")}, small, "", `link "link" -> "/etc" not extracted`},
 		{"hardlink out", []tarEntry{{h: tar.Header{Name: "hl", Typeflag: tar.TypeLink, Linkname: "../../../etc/shadow"}}}, small, "", `link "hl"`},
@@ -122,6 +122,18 @@ func TestExtractTarHostile(t *testing.T) {
 			}
 			if c.noteHas != "" && !strings.Contains(strings.Join(notes, "\n"), c.noteHas) {
 				t.Errorf("notes %q lack %q", notes, c.noteHas)
+			}
+			if c.name == "absolute" {
+				// GNU tar's convention: the leading "/" is removed and the
+				// entry lands inside the extraction folder.
+				for _, p := range []string{"etc/passwd-huella-test", "twice"} {
+					if _, err := os.Stat(filepath.Join(dst, p)); err != nil {
+						t.Errorf("%s not extracted inside the folder: %v", p, err)
+					}
+				}
+				if _, err := os.Stat("/etc/passwd-huella-test"); err == nil {
+					t.Fatal("entry written outside the extraction folder")
+				}
 			}
 			if c.name == "duplicate" {
 				if b, _ := os.ReadFile(filepath.Join(dst, "x")); string(b) != "first" {

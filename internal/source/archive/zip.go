@@ -171,7 +171,11 @@ func dropOverlaps(z *ZipFS, files []*zip.File) []*zip.File {
 }
 
 // CheckName says why an archive entry name is unsafe, or "" when it is fine.
+// A leading "/" is not a reason: it is removed (see EntryName), as GNU tar
+// and unzip do, so "/private/var/x" is the entry "private/var/x" inside the
+// extraction folder, never a path outside it.
 func CheckName(name string) string {
+	name = trimRoot(name)
 	switch {
 	case name == "":
 		return "empty name"
@@ -179,8 +183,6 @@ func CheckName(name string) string {
 		return "name contains a NUL byte"
 	case strings.Contains(name, `\`):
 		return "name contains a backslash"
-	case strings.HasPrefix(name, "/"):
-		return "absolute path"
 	case len(name) >= 2 && name[1] == ':':
 		return "drive letter"
 	}
@@ -194,6 +196,44 @@ func CheckName(name string) string {
 	}
 	return ""
 }
+
+// trimRoot removes what makes a name start at the archive's root rather
+// than inside it: leading slashes (GNU tar writes them with -P, GrayKey's
+// zips hold "/private/var/..."; GNU tar strips them on extraction, "Removing
+// leading '/' from member names") and leading "./" (tar -C / -cf x.tar .).
+// The root itself ("/", "./", ".") becomes ".".
+func trimRoot(name string) string {
+	for {
+		switch {
+		case strings.HasPrefix(name, "/"):
+			name = name[1:]
+		case strings.HasPrefix(name, "./"):
+			name = name[2:]
+		case name == "" || name == ".":
+			return "."
+		default:
+			return name
+		}
+	}
+}
+
+// EntryName is an archive entry's name as a clean path inside the archive
+// ("." for the root itself), or why it is refused: leading "/" and "./" are
+// removed (trimRoot), then the name is checked (CheckName) and cleaned.
+func EntryName(name string) (string, error) {
+	if name == "" {
+		return "", errors.New("empty name")
+	}
+	if why := CheckName(name); why != "" {
+		return "", errors.New(why)
+	}
+	return path.Clean(strings.TrimSuffix(trimRoot(name), "/")), nil
+}
+
+// HasRootPrefix says whether an entry name starts with "/" (the archive
+// was made with absolute paths), for the one note that says they were
+// made relative.
+func HasRootPrefix(name string) bool { return strings.HasPrefix(name, "/") }
 
 func checkEntry(f *zip.File, lim Limits) string {
 	if why := CheckName(f.Name); why != "" {

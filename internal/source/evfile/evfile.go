@@ -35,33 +35,47 @@ import (
 type Limit struct {
 	Kind string // what the file is, for messages: "property list"
 	Max  int64  // bytes
+	// Structured kinds (property lists, JSON, databases) cannot be empty:
+	// a file of 0 bytes is one the acquisition could not copy (files in
+	// use are often left so), and ReadFile says so with an *EmptyError
+	// instead of handing a parser nothing to fail on.
+	Structured bool
+	// Text kinds are decoded to UTF-8 when they are UTF-16 (with or
+	// without a byte-order mark), and lose a UTF-8 byte-order mark: what
+	// getprop, dumpsys or a bug report saved through a Windows shell
+	// becomes (DecodeText).
+	Text bool
 }
 
 // The limits of the kinds of files read whole. Each is far above the
 // largest real file of its kind and far below what would hurt a laptop.
 var (
 	// Pointer files name another file (a bug report's main_entry.txt).
-	Pointer = Limit{"pointer file", 4 << 10}
+	Pointer = Limit{Kind: "pointer file", Max: 4 << 10}
 	// SmallJSON: androidqf's acquisition.json, an ADB public key.
-	SmallJSON = Limit{"small metadata file", 1 << 20}
+	SmallJSON = Limit{Kind: "small metadata file", Max: 1 << 20, Structured: true}
 	// Plist: preference and configuration-profile property lists.
-	Plist = Limit{"property list", 64 << 20}
+	Plist = Limit{Kind: "property list", Max: 64 << 20, Structured: true}
 	// BackupInfo: an iOS backup's Info.plist embeds app icons and metadata
 	// and reaches tens of megabytes.
-	BackupInfo = Limit{"backup Info.plist", 256 << 20}
+	BackupInfo = Limit{Kind: "backup Info.plist", Max: 256 << 20, Structured: true}
 	// BackupManifest: an iOS backup's Manifest.plist (keybag, app list).
-	BackupManifest = Limit{"backup Manifest.plist", 64 << 20}
-	// Text: logs, getprop output, ps listings read whole.
-	Text = Limit{"text file", 64 << 20}
+	BackupManifest = Limit{Kind: "backup Manifest.plist", Max: 64 << 20, Structured: true}
+	// Text: logs, getprop output, ps listings read whole. Text in UTF-16
+	// (saved through a Windows shell) is decoded to UTF-8: see DecodeText.
+	Text = Limit{Kind: "text file", Max: 64 << 20, Text: true}
 	// JSON: androidqf's JSON lists, read whole before decoding (which
 	// takes a few times their size in memory); real ones are megabytes.
-	JSON = Limit{"JSON file", 64 << 20}
+	JSON = Limit{Kind: "JSON file", Max: 64 << 20, Structured: true}
 	// Database: an SQLite file copied into the private folder (the disk
 	// budget is what really bounds it).
-	Database = Limit{"database", 64 << 30}
+	Database = Limit{Kind: "database", Max: 64 << 30, Structured: true}
 	// Stream: files a parser streams with its own bounds on what it keeps
 	// (a dumpstate, files.json): the cap only stops a lying size.
-	Stream = Limit{"streamed file", 16 << 30}
+	Stream = Limit{Kind: "streamed file", Max: 16 << 30}
+	// TextStream: text streamed line by line (dumpsys, a bug report's
+	// dumpstate, getprop output); UTF-16 is decoded as it is read.
+	TextStream = Limit{Kind: "text file", Max: 16 << 30, Text: true}
 )
 
 func (l Limit) String() string { return fmt.Sprintf("%s limit for a %s", Size(l.Max), l.Kind) }
@@ -81,21 +95,76 @@ func (e *RefusedError) Unwrap() error { return ErrRefused }
 // IsRefused says whether err is (or wraps) a refusal by this package.
 func IsRefused(err error) bool { return errors.Is(err, ErrRefused) }
 
+// ErrEmpty is what every *EmptyError wraps.
+var ErrEmpty = errors.New("present but empty")
+
+// EmptyError says a file that cannot be empty (a database, a property
+// list, JSON) holds 0 bytes: present, but not checked. It is not a parse
+// failure: acquisitions leave files that were in use empty.
+type EmptyError struct {
+	Name string
+}
+
+func (e *EmptyError) Error() string {
+	return e.Name + ": present but empty (0 bytes; files in use are often left empty when a phone is acquired)"
+}
+func (e *EmptyError) Unwrap() error { return ErrEmpty }
+
+// OnlyEmpty says whether err is an *EmptyError, or errors joined that are
+// all *EmptyError: a module whose files were all empty read nothing, but
+// did not fail.
+func OnlyEmpty(err error) bool {
+	if err == nil {
+		return false
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		if len(errs) == 0 {
+			return false
+		}
+		for _, e := range errs {
+			if !OnlyEmpty(e) {
+				return false
+			}
+		}
+		return true
+	}
+	var ee *EmptyError
+	return errors.As(err, &ee)
+}
+
 // File is an opened regular evidence file.
 type File struct {
 	fs.File
 	Info fs.FileInfo
 	name string
 	lim  Limit
-	left int64 // bytes still allowed
+	left int64     // bytes still allowed
+	text io.Reader // for text limits: the decoding reader, made on first Read
 }
 
 // Name is the logical path the file was opened as.
 func (f *File) Name() string { return f.name }
 
 // Read reads at most the limit; one byte past it is an error naming the
-// file, whatever size the file (or an archive entry) declared.
+// file, whatever size the file (or an archive entry) declared. A text
+// limit decodes UTF-16 to UTF-8 as it reads (the limit counts the file's
+// own bytes).
 func (f *File) Read(p []byte) (int, error) {
+	if f.lim.Text {
+		if f.text == nil {
+			f.text = NewTextReader(rawReader{f})
+		}
+		return f.text.Read(p)
+	}
+	return f.readRaw(p)
+}
+
+type rawReader struct{ f *File }
+
+func (r rawReader) Read(p []byte) (int, error) { return r.f.readRaw(p) }
+
+func (f *File) readRaw(p []byte) (int, error) {
 	if f.left <= 0 {
 		var b [1]byte
 		n, err := f.File.Read(b[:])
@@ -160,9 +229,15 @@ func ReadFile(fsys fs.FS, name string, lim Limit) ([]byte, error) {
 			copy(grown, buf)
 			buf = grown
 		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
+		n, err := f.readRaw(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
+			if len(buf) == 0 && lim.Structured {
+				return nil, &EmptyError{Name: name}
+			}
+			if lim.Text {
+				return DecodeText(buf), nil
+			}
 			return buf, nil
 		}
 		if err != nil {

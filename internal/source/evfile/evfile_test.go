@@ -151,7 +151,7 @@ func (f *sizedFile) Close() error               { return nil }
 
 // TestDeclaredSizeNeverTrusted: the limit holds whatever size is declared.
 func TestDeclaredSizeNeverTrusted(t *testing.T) {
-	lim := Limit{"test file", 100}
+	lim := Limit{Kind: "test file", Max: 100}
 	cases := []struct {
 		name     string
 		declared int64

@@ -18,6 +18,8 @@ import (
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/source/fsdump"
+	"github.com/huella-project/huella/internal/source/logexport"
 	"github.com/huella-project/huella/internal/source/netcap"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
@@ -41,7 +43,7 @@ type Options struct {
 var ErrUnknown = errors.New("not phone evidence huella recognises. The types huella reads are: " +
 	"an iOS backup folder (Info.plist and Manifest.db), an iOS file-system dump (folder, zip or tar holding private/var), " +
 	"a sysdiagnose archive, an androidqf acquisition (folder, .zip or .zip.age), an Android backup (.ab), " +
-	"an Android bug report (.zip) and Android intrusion logs; what a phone exports on its own: an App Privacy Report (.ndjson), " +
+	"an Android bug report (.zip), Android intrusion logs and an iPhone unified-log export (JSON lines); what a phone exports on its own: an App Privacy Report (.ndjson), " +
 	"Safari's Export Browsing Data (.zip), crash reports (.ips), a bug report or Intrusion Logging download shared from an Android phone; " +
 	"and a phone's network traffic (pcap, pcapng, Zeek logs, Suricata eve.json, Pi-hole/dnsmasq, AdGuard Home or NextDNS logs, a PiRogue capture folder). " +
 	"Give the folder or file at the evidence's root, or force the type with --type")
@@ -83,13 +85,20 @@ func openWith(ctx context.Context, label string, paths []string, o Options, read
 	go func() {
 		ev, err := read(tmp)
 		if err == nil && !o.NoHash {
+			// Each input hashed; a folder too large to list in info.json
+			// keeps its list beside it (one list: the first input's).
 			ev.Inputs = nil
 			for _, in := range paths {
-				ins, herr := source.HashInputsExcept(ctx, in, ev.NeverRead)
+				ins, list, herr := source.HashInputsTo(ctx, in, tmp.Path(), ev.NeverRead)
 				if herr != nil {
 					ev.Note("hashing inputs: " + herr.Error())
 				}
 				ev.Inputs = append(ev.Inputs, ins...)
+				if list != nil && ev.InputsList == nil {
+					ev.InputsList = list
+				} else if list != nil {
+					ev.Note(fmt.Sprintf("hashing inputs: the list of %s's %d files is not kept (one list per evidence)", in, list.Files))
+				}
 			}
 		}
 		done <- result{ev, err}
@@ -156,7 +165,17 @@ func open(ctx context.Context, p string, fi os.FileInfo, tmp *scratch.Dir, o Opt
 		}
 		return openTar(ctx, p, tmp, o)
 	}
-	// Phone exports and Android single files first (an App Privacy Report
+	// A unified-log export is JSON lines like an App Privacy Report, so
+	// it is recognised by its first entry's fields, not by its name.
+	if o.Type == source.IOSUnifiedLog {
+		return openUnifiedLog(p, tmp)
+	}
+	if o.Type == "" {
+		if long, err := readHead(p, logexport.Head); err == nil && logexport.IsUnifiedLog(long) {
+			return openUnifiedLog(p, tmp)
+		}
+	}
+	// Phone exports and Android single files next (an App Privacy Report
 	// is JSON lines too), then captures and logs of the phone's traffic.
 	ev, err := openSingleFile(ctx, p, tmp, o)
 	if errors.Is(err, ErrUnknown) && isNetworkFile(p) {
@@ -256,6 +275,11 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	if kind == "" {
 		kind = Classify(fsys)
 		if kind == "" {
+			// A full file system in an extraction tool's layout (UFED's
+			// filesystem1/ and filesystem2/, a wrapping case folder).
+			if _, ok := fsdump.DetectDir(p); ok {
+				return openDump(ctx, p, tmp, o)
+			}
 			if td := topDir(fsys); td != "." {
 				if k := Classify(evfile.Dir(filepath.Join(p, td))); k != "" {
 					o.Type = k
@@ -277,28 +301,63 @@ func openDir(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return openBugreport(ctx, p, tmp, o)
 	case source.IntrusionLogs:
 		return openIntrusionLogs(ctx, p, tmp, o)
-	case source.IOSFS, source.IOSSysdiagnose:
+	case source.IOSFS:
+		return openDump(ctx, p, tmp, o)
+	case source.IOSSysdiagnose:
 		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
-		ev.Device.Platform = "ios"
-		if kind == source.IOSSysdiagnose {
-			ev.Device.TimeZone = sysdiagnoseTimeZone(ev)
-		}
+		sysdiagnoseDevice(ev, filepath.Base(p))
 		return ev, nil
 	case source.AndroidBackup:
 		return nil, fmt.Errorf("%s: an Android backup is a single .ab file, not a folder", p)
 	case source.Network:
 		return openNetwork(ctx, []string{p}, tmp)
+	case source.IOSUnifiedLog:
+		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
+		ev.Device.Platform = "ios"
+		return ev, nil
 	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
 		return openPhoneExport(ctx, p, kind, tmp)
 	}
 	return nil, fmt.Errorf("%s: unknown evidence type %q", p, kind)
 }
 
-// openTar extracts a tar or tar.gz (sysdiagnose, file-system dump, a backup
-// folder someone archived) into the private folder with every entry checked
-// and the whole declared size reserved from the disk budget first, then
-// opens the extracted tree.
+// openDump opens a file-system dump (folder, zip, tar or tar.gz) through
+// its index (internal/source/fsdump). A forced --type ios-fs reads it even
+// in no known layout, and says so.
+func openDump(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	return fsdump.Open(ctx, p, fsdump.Options{Forced: o.Type == source.IOSFS, Temp: tmp})
+}
+
+// tryDump opens an archive as a file-system dump when the type is not
+// forced to something else and its index shows a dump's layout; ok is
+// false when the archive is something else (the other readers try it).
+func tryDump(ctx context.Context, p string, tmp *scratch.Dir, o Options) (ev *source.Evidence, ok bool, err error) {
+	if o.Type != "" && o.Type != source.IOSFS {
+		return nil, false, nil
+	}
+	ev, err = openDump(ctx, p, tmp, o)
+	switch {
+	case err == nil:
+		return ev, true, nil
+	case o.Type == source.IOSFS, ctx.Err() != nil:
+		return nil, true, err
+	}
+	// Not a dump, or an archive the dump reader does not take (the other
+	// readers give their own error if they cannot either).
+	return nil, false, nil
+}
+
+// openTar opens a tar or tar.gz: a file-system dump through its index (no
+// file extracted); anything else (sysdiagnose, a backup folder someone
+// archived) extracted into the private folder with every entry checked
+// and the whole declared size reserved from the disk budget first.
 func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	sysdiagnose := strings.HasPrefix(strings.ToLower(filepath.Base(p)), "sysdiagnose")
+	if !sysdiagnose {
+		if ev, ok, err := tryDump(ctx, p, tmp, o); ok {
+			return ev, err
+		}
+	}
 	dst, err := tmp.Mkdir("extracted")
 	if err != nil {
 		return nil, err
@@ -322,6 +381,9 @@ func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 		return nil, err
 	}
 	ev.Path = p
+	if ev.Kind == source.IOSSysdiagnose {
+		sysdiagnoseDevice(ev, filepath.Base(p)) // the archive's name, when the folder inside has none
+	}
 	for _, n := range notes {
 		ev.Note(n)
 	}
@@ -332,6 +394,9 @@ func openTar(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 // file-system dumps) and extracts it where the reader needs real files (an
 // iOS backup's hashed files and Manifest.db).
 func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*source.Evidence, error) {
+	if ev, ok, err := tryDump(ctx, p, tmp, o); ok {
+		return ev, err
+	}
 	zfs, closer, err := archive.OpenZip(p)
 	if err != nil {
 		return nil, err
@@ -360,16 +425,25 @@ func openZip(ctx context.Context, p string, tmp *scratch.Dir, o Options) (*sourc
 	case source.IntrusionLogs:
 		closer.Close()
 		return openIntrusionLogs(ctx, p, tmp, o)
+	case source.IOSFS:
+		// The dump reader declined it above: read it forced, so its error
+		// (or the missing layout) is said, not taken for another type.
+		closer.Close()
+		o.Type = source.IOSFS
+		return openDump(ctx, p, tmp, o)
 	case source.IOSAppPrivacyReport, source.IOSSafariExport, source.IOSCrashReports:
 		closer.Close()
 		return openPhoneExport(ctx, p, kind, tmp)
-	case source.IOSFS, source.IOSSysdiagnose:
+	case source.IOSSysdiagnose:
 		fsys := fs.FS(zfs)
 		if sub != "." {
 			fsys, _ = fs.Sub(zfs, sub)
 		}
 		ev := &source.Evidence{Kind: kind, Path: p, FS: fsys, TempDir: tmp.Path(), Temp: tmp}
 		ev.Device.Platform = "ios"
+		if kind == source.IOSSysdiagnose {
+			sysdiagnoseDevice(ev, sub, filepath.Base(p))
+		}
 		ev.OnClose(closer.Close)
 		ev.RefusedEntries(filepath.Base(p), archive.Refused(zfs))
 		return ev, nil

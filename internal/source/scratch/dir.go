@@ -162,11 +162,33 @@ func (f *File) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Extend reserves n more bytes for the file from the run's budget, for a
+// file written piece by piece (the pack of a compressed dump's contents):
+// each piece is reserved before it is written, as a whole file would be.
+func (f *File) Extend(n int64) error {
+	if err := f.budget.Reserve(f.what, n); err != nil {
+		return err
+	}
+	f.left += n
+	return nil
+}
+
 // Close closes the file; unused reservation is given back.
 func (f *File) Close() error {
 	f.budget.Release(f.left)
 	f.left = 0
 	return f.f.Close()
+}
+
+// Discard removes a closed file and gives its room back to the budget
+// (a pack of a compressed archive that turned out not to be a dump).
+func (f *File) Discard() error {
+	err := os.Remove(f.f.Name())
+	if err == nil {
+		f.budget.Release(f.written)
+		f.written = 0
+	}
+	return err
 }
 
 // Truncate shrinks the file (padding removed after decryption).

@@ -3,6 +3,7 @@ package aqf
 import (
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
@@ -29,13 +30,20 @@ func open(env *module.Env, names ...string) (fs.File, string, error) {
 	return f, found[0], nil
 }
 
-// readAll reads the first file found among names whole, within maxJSON.
+// readAll reads the first file found among names whole, within maxJSON
+// (text files within evfile.Text).
 func readAll(env *module.Env, names ...string) ([]byte, string, error) {
 	found := env.Find(names...)
 	if len(found) == 0 {
 		return nil, "", module.Absent(fmt.Sprint(names))
 	}
-	b, err := env.ReadFile(found[0], maxJSON)
+	lim := maxJSON
+	if strings.HasSuffix(found[0], ".txt") {
+		// Text (getprop, ps, settings) may have been saved through a
+		// Windows shell: the text limit decodes UTF-16.
+		lim = evfile.Text
+	}
+	b, err := env.ReadFile(found[0], lim)
 	return b, found[0], err
 }
 

@@ -79,3 +79,22 @@ func TestPackageStamps(t *testing.T) {
 		t.Errorf("stamps %v, want %s", got, want)
 	}
 }
+
+// An app without an installer is "unknown installer" (sideloaded, or sent
+// over adb) unless it is part of the system image: the custody window
+// reads the difference from the summary.
+func TestPackageInstallerSummary(t *testing.T) {
+	pkg := "Packages:\n  Package [com.sys] (1):\n    userId=1000\n    pkgFlags=[ SYSTEM HAS_CODE ]\n    firstInstallTime=2008-12-31 16:00:00\n" +
+		"  Package [com.side] (2):\n    userId=10201\n    pkgFlags=[ HAS_CODE ]\n    firstInstallTime=2024-01-09 08:00:00\n" +
+		"  Package [com.store] (3):\n    userId=10202\n    pkgFlags=[ HAS_CODE ]\n    installerPackageName=com.android.vending\n"
+	ev := moduletest.MapEvidence(t, source.Bugreport, map[string]string{"dumpstate.txt": dumpSection("package", pkg)})
+	res := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.dumpsys_packages"), ev)
+	var got []string
+	for _, r := range res.Records {
+		got = append(got, r.Summary)
+	}
+	want := "Package com.sys  (preinstalled),Package com.side  (unknown installer),Package com.store  (com.android.vending)"
+	if strings.Join(got, ",") != want {
+		t.Errorf("summaries %q, want %q", got, want)
+	}
+}

@@ -176,7 +176,12 @@ func runPackages(ctx context.Context, env *module.Env) error {
 	loc := env.Evidence.Device.Location()
 	for _, p := range res.Packages {
 		installer := p.Installer
-		if installer == "" {
+		switch {
+		case installer == "" && p.System:
+			// Part of the system image: its first install is the phone's
+			// first boot (or a placeholder date), not an app someone sent.
+			installer = "preinstalled"
+		case installer == "":
 			installer = "unknown installer"
 		}
 		r := &model.Record{Source: name, Summary: fmt.Sprintf("Package %s %s (%s)", p.Name, p.VersionName, installer), Data: p}

@@ -77,7 +77,9 @@ func Load(ctx context.Context, env *module.Env, services ...string) (*dumpsystex
 	if err := ctx.Err(); err != nil {
 		return nil, name, err
 	}
-	f, err := env.Open(name, evfile.Stream)
+	// A dumpstate or dumpsys.txt saved through a Windows shell is UTF-16:
+	// the text limit decodes it as it is read.
+	f, err := env.Open(name, evfile.TextStream)
 	if err != nil {
 		return nil, name, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 const header309 = `{"app_name":"IMTranscoderAgent","timestamp":"2023-09-07 14:22:01.00 +0200","app_version":"","slice_uuid":"x","build_version":"","bug_type":"309","os_version":"iPhone OS 16.6 (20G75)","bundleID":"com.apple.imtranscoding.IMTranscoderAgent","incident_id":"ABC","name":"IMTranscoderAgent"}`
@@ -77,6 +78,24 @@ func TestModule(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Reports left at 0 bytes by the acquisition are present but empty, not
+// failures: beside a readable one the module reads it and says which were
+// empty; alone, it read nothing and failed nothing.
+func TestEmptyReports(t *testing.T) {
+	dir := t.TempDir()
+	const logs = "private/var/mobile/Library/Logs/CrashReporter/"
+	moduletest.File(t, dir, logs+"Books-2023-05-18-083230.ips", nil)
+	s, err := moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	if !evfile.OnlyEmpty(err) || len(s.Records) != 0 {
+		t.Fatalf("only an empty report: err %v, %d records; want only present-but-empty", err, len(s.Records))
+	}
+	moduletest.File(t, dir, logs+"IMTranscoderAgent-2023-09-07-142201.ips", []byte(header309+"\n"+body309))
+	s, err = moduletest.Run(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	if !evfile.OnlyEmpty(err) || len(s.Records) != 1 || !strings.Contains(err.Error(), "Books-2023-05-18-083230.ips") {
+		t.Fatalf("beside a readable report: err %v, %d records", err, len(s.Records))
 	}
 }
 

@@ -209,6 +209,11 @@ func ParseTime(s string) time.Time {
 func Read(r io.Reader, name string) (Header, Body, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	line, err := br.ReadSlice('\n')
+	if len(line) == 0 && errors.Is(err, io.EOF) {
+		// 0 bytes: a report the acquisition copied while it was being
+		// written is present but empty, not a damaged file.
+		return Header{}, Body{}, &evfile.EmptyError{Name: name}
+	}
 	if errors.Is(err, bufio.ErrBufferFull) {
 		var buf []byte
 		buf = append(buf, line...)

@@ -8,10 +8,9 @@
 // process indicator equal to any path component is matched exactly once, on
 // the folder or file that carries it. One stamp (file_modified) per entry is
 // kept, as triangle-style correlation needs the quiet preference-file
-// changes wherever they are; the timeline spills to disk. Walking and
-// building records for 100,000 entries takes about 0.3 s on one core
-// (BenchmarkWalk); the walk stays sequential since the pipeline's writer,
-// not the disk, is the bottleneck.
+// changes wherever they are; the timeline spills to disk. A dump's index
+// (source.Tree, internal/source/fsdump) is walked from memory, streaming
+// one record per entry; other file systems are walked with fs.WalkDir.
 package filetree
 
 import (

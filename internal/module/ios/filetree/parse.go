@@ -9,6 +9,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source"
 )
 
 // MaxEntries bounds the walk on hostile evidence; a full iPhone dump holds
@@ -25,6 +26,30 @@ type Entry struct {
 
 func run(ctx context.Context, env *module.Env) error {
 	n := 0
+	if t, ok := env.Evidence.FS.(source.Tree); ok {
+		// A dump's index: the tree streams from memory, one record per
+		// entry, with no system call and no list of paths.
+		err := t.WalkTree(func(p []byte, in source.EntryInfo) error {
+			if n++; n%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if n > MaxEntries {
+				return fmt.Errorf("more than %d entries in the file tree; the rest was not listed", MaxEntries)
+			}
+			// One string per entry: the logical path, the record's source
+			// and the observables are slices of the device path.
+			e := Entry{Path: "/" + string(p), Dir: in.Dir, Modified: in.Modified}
+			if !in.Dir {
+				e.Size = in.Size
+			}
+			env.Emit(record(e.Path[1:], &e))
+			return nil
+		})
+		if n == 0 && err == nil {
+			return module.Absent("file tree")
+		}
+		return err
+	}
 	err := fs.WalkDir(env.Evidence.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			env.Unreadable(p, err) // a part of the tree not listed: a gap

@@ -3,9 +3,7 @@ package netusage
 import (
 	"context"
 	"fmt"
-	"maps"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -142,37 +140,41 @@ func missingBinaries(env *module.Env, db string, bare *bareProcesses) {
 		env.Warn("%s: %s could not be read: processes without a bundle id were not checked for a missing binary", db, u[0].Path)
 		return
 	}
-	files := env.Evidence.Files()
-	names := make(map[string]bool, len(files))
+	// One streaming pass over the dump's files (a million on a full
+	// file system): only the few names looked for are kept.
+	want := make(map[string]bool, len(bare.names))
+	for _, n := range bare.names {
+		want[n] = false
+	}
 	system := false
-	for _, f := range files {
-		if strings.HasPrefix(f, "usr/libexec/") || strings.HasPrefix(f, "System/Library/") {
+	_ = env.Evidence.EachFile(func(f string) error {
+		if !system && (strings.HasPrefix(f, "usr/libexec/") || strings.HasPrefix(f, "System/Library/")) {
 			system = true
 		}
-		names[path.Base(f)] = true
-	}
+		base := path.Base(f)
+		if _, ok := want[base]; ok {
+			want[base] = true
+		}
+		// Names of 15 or 16 bytes may be cut short by iOS: any file they
+		// start counts.
+		for _, k := range []int{15, 16} {
+			if len(base) > k {
+				if _, ok := want[base[:k]]; ok {
+					want[base[:k]] = true
+				}
+			}
+		}
+		return nil
+	})
 	if !system {
 		env.Warn("%s: the dump holds no system folders (/usr/libexec, /System/Library): processes without a bundle id were not checked for a missing binary", db)
 		return
 	}
-	var sorted []string
 	for _, n := range bare.names {
-		if len(n) == 15 || len(n) == 16 {
-			if sorted == nil {
-				sorted = slices.Sorted(maps.Keys(names))
-			}
-		}
-	}
-	for _, n := range bare.names {
-		if names[n] {
+		if want[n] {
 			continue
 		}
 		truncated := len(n) == 15 || len(n) == 16
-		if truncated {
-			if i, _ := slices.BinarySearch(sorted, n); i < len(sorted) && strings.HasPrefix(sorted[i], n) {
-				continue
-			}
-		}
 		env.Report(ios.MissingBinary(db, n, truncated), bare.byName[n])
 	}
 }

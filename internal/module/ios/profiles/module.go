@@ -13,6 +13,8 @@ const profileDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurat
 var ProfilePaths = []string{
 	profileDomain + "/**/profile-*",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*",
+	// A sysdiagnose copies the installed profiles' stubs (MCState).
+	"logs/MCState/Shared/profile-*",
 }
 
 // Defs are ios.profiles and ios.profile_events.
@@ -23,7 +25,7 @@ func profilesDef() module.Def {
 	return module.Def{
 		Name:        "ios.profiles",
 		Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
 		Paths:       ProfilePaths,
 		Run:         runProfiles,
 	}
@@ -35,7 +37,7 @@ func eventsDef() module.Def {
 	return module.Def{
 		Name:        "ios.profile_events",
 		Description: "The log of configuration profile installs and removals, with the process that made each change.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
+		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
 		Paths:       EventPaths,
 		Run:         runEvents,
 	}
@@ -44,4 +46,5 @@ func eventsDef() module.Def {
 var EventPaths = []string{
 	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
+	"logs/MCState/Shared/MCProfileEvents.plist",
 }

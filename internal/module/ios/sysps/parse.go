@@ -9,18 +9,26 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
-// Row is one process as recorded.
+// Row is one process as recorded. StartedAt places the STARTED column in
+// time (with the capture time from the archive's name and the phone's
+// zone), to the minute, hour or day ps printed.
 type Row struct {
 	File string `json:"file"`
 	Process
+	StartedAt        *time.Time `json:"started_at,omitempty"`
+	StartedPrecision string     `json:"started_precision,omitempty"`
+	// RunningAt is when the sysdiagnose listed the process.
+	RunningAt *time.Time `json:"running_at,omitempty"`
 }
 
 func run(ctx context.Context, env *module.Env) error {
@@ -31,6 +39,12 @@ func run(ctx context.Context, env *module.Env) error {
 	// ps.txt and ps_thread.txt list the same processes: one record each.
 	seen := map[string]bool{}
 	flagged := map[string]bool{}
+	taken, hasTaken := sysdiag.Taken(env.Evidence)
+	if hasTaken {
+		if loc := sysdiag.Zone(env.Evidence); loc != nil {
+			taken = taken.In(loc)
+		}
+	}
 	var errs []error
 	for _, name := range found {
 		if ctx.Err() != nil {
@@ -46,7 +60,7 @@ func run(ctx context.Context, env *module.Env) error {
 				continue
 			}
 			seen[key] = true
-			r := record(name, p)
+			r := record(name, p, taken, hasTaken)
 			env.Emit(r)
 			if f := ios.UnusualProcess(p.Executable, name); f != nil && !flagged[p.Executable] {
 				flagged[p.Executable] = true
@@ -68,9 +82,24 @@ func read(ev *source.Evidence, name string) ([]Process, error) {
 	return Parse(f, name)
 }
 
-func record(file string, p Process) *model.Record {
-	r := &model.Record{Source: file, Data: &Row{File: file, Process: p},
+func record(file string, p Process, taken time.Time, hasTaken bool) *model.Record {
+	row := &Row{File: file, Process: p}
+	r := &model.Record{Source: file, Data: row,
 		Summary: fmt.Sprintf("Process %s (PID %d, user %s) was running", p.Executable, p.PID, p.User)}
+	if hasTaken {
+		at := taken.UTC()
+		row.RunningAt = &at
+		r.Stamp(at, "process_running")
+		if t, prec, ok := StartTime(p.Started, taken); ok {
+			u := t.UTC()
+			row.StartedAt, row.StartedPrecision = &u, prec
+			// Only a start known to the minute goes on the timeline: an
+			// hour or a day would place it at a moment it did not happen.
+			if prec == PrecisionMinute {
+				r.Stamp(u, "process_started")
+			}
+		}
+	}
 	r.Add(model.KindProcess, path.Base(p.Executable), "command")
 	if path.IsAbs(p.Executable) {
 		r.Add(model.KindFilePath, p.Executable, "command")
@@ -83,7 +112,7 @@ type Process struct {
 	User    string `json:"user,omitempty"`
 	PID     int    `json:"pid"`
 	PPID    int    `json:"ppid,omitempty"`
-	Started string `json:"started,omitempty"` // as ps printed it; no date to anchor it
+	Started string `json:"started,omitempty"` // as ps printed it; StartTime dates it
 	Command string `json:"command"`
 	// Executable is the command without its arguments.
 	Executable string `json:"executable"`

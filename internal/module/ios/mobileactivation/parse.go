@@ -1,0 +1,112 @@
+package mobileactivation
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/applelog"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
+)
+
+// Event is one start, upgrade or activation-state change.
+type Event struct {
+	File  string    `json:"file"`
+	Line  int       `json:"line"`
+	Kind  string    `json:"kind"` // start, upgrade, state
+	From  string    `json:"from_build,omitempty"`
+	To    string    `json:"to_build,omitempty"`
+	State string    `json:"state,omitempty"`
+	Text  string    `json:"message"`
+	Time  time.Time `json:"time,omitzero"`
+}
+
+var (
+	upgradeRE = regexp.MustCompile(`perform_data_migration.*?from\s+(\S+)\s+to\s+(\S+)`)
+	stateRE   = regexp.MustCompile(`(?i)activation[ _]?state\W+(Unactivated|Activated|FactoryActivated|SoftActivation|Expired|MismatchedIMEI|MismatchedICCID|MissingSIM|WildcardActivated)\b`)
+)
+
+// Classify reads one entry; ok is false for the others.
+func Classify(e applelog.Entry, file string) (Event, bool) {
+	full := e.Func + ": " + e.Message
+	ev := Event{File: file, Line: e.Line, Time: e.Time, Text: clip(full, 300)}
+	switch {
+	case strings.Contains(full, "Mobile Activation Startup"):
+		ev.Kind = "start"
+	case upgradeRE.MatchString(full):
+		m := upgradeRE.FindStringSubmatch(full)
+		ev.Kind, ev.From, ev.To = "upgrade", m[1], m[2]
+	case stateRE.MatchString(full):
+		ev.Kind, ev.State = "state", stateRE.FindStringSubmatch(full)[1]
+	default:
+		return Event{}, false
+	}
+	return ev, true
+}
+
+func run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Paths...)
+	if len(found) == 0 {
+		return module.Absent("mobileactivationd.log")
+	}
+	loc, known := sysdiag.ZoneOrUTC(env.Evidence)
+	if !known {
+		env.Warn("the phone's time zone is unknown: mobileactivationd.log's local times are read as UTC")
+	}
+	for _, name := range found {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := env.Open(name, limit)
+		if err != nil {
+			env.Unreadable(name, err)
+			continue
+		}
+		var last string // a state logged again and again is one change
+		err = applelog.Parse(f, loc, func(e applelog.Entry) {
+			ev, ok := Classify(e, name)
+			if !ok || ev.Kind == "state" && ev.State == last {
+				return
+			}
+			if ev.Kind == "state" {
+				last = ev.State
+			}
+			env.Emit(record(ev))
+		})
+		f.Close()
+		if err != nil && ctx.Err() == nil {
+			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return nil
+}
+
+func record(ev Event) *model.Record {
+	r := &model.Record{Source: fmt.Sprintf("%s:%d", ev.File, ev.Line), Data: &ev}
+	switch ev.Kind {
+	case "start":
+		r.Summary = "The activation daemon started (the phone had booted)"
+		r.Stamp(ev.Time, "activation_daemon_start")
+	case "upgrade":
+		r.Summary = fmt.Sprintf("iOS was upgraded from %s to %s", ev.From, ev.To)
+		r.Stamp(ev.Time, "ios_upgrade")
+	default:
+		r.Summary = "Activation state: " + ev.State
+		r.Stamp(ev.Time, "activation_state")
+	}
+	return r
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

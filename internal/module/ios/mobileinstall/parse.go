@@ -1,0 +1,160 @@
+package mobileinstall
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/huella-project/huella/internal/applelog"
+	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
+)
+
+// Event is one install, removal or reboot.
+type Event struct {
+	File        string    `json:"file"`
+	Line        int       `json:"line"`
+	Kind        string    `json:"kind"` // install, uninstall, reboot
+	App         string    `json:"app,omitempty"`
+	Type        string    `json:"install_type,omitempty"` // Customer, Developer, Placeholder, System
+	Client      string    `json:"requested_by,omitempty"`
+	Distributor string    `json:"distributor,omitempty"`
+	Package     string    `json:"package,omitempty"` // the app file installed
+	Time        time.Time `json:"time,omitzero"`
+}
+
+var (
+	requestRE   = regexp.MustCompile(`^Install of "([^"]*)" type (\S+) .*requested by (\S+)`)
+	installing  = regexp.MustCompile(`^Installing <MIInstallableBundle ID=([^;>]+)`)
+	successRE   = regexp.MustCompile(`^Install Successful for \(([^:)]+):([^)]+)\)(?:.*\[Distributor: ([^\]]+)\])?`)
+	uninstallRE = regexp.MustCompile(`^Uninstall requested by (\S+).*for identity \[([^/\]]+)`)
+	uninstallID = regexp.MustCompile(`^Uninstalling identifier (\S+)`)
+)
+
+// Reader follows installd's entries: a request names the app file, its
+// type and the client; "Install Successful" closes it with the bundle id.
+type Reader struct {
+	File    string
+	pending map[int]Event // by installd's pid
+	emit    func(Event)
+}
+
+// NewReader returns a reader calling emit for every install, removal and
+// reboot of file.
+func NewReader(file string, emit func(Event)) *Reader {
+	return &Reader{File: file, pending: map[int]Event{}, emit: emit}
+}
+
+// Entry takes one log entry.
+func (r *Reader) Entry(e applelog.Entry) {
+	msg := e.Message
+	switch {
+	case strings.Contains(msg, "Reboot detected"):
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "reboot", Time: e.Time})
+	case requestRE.MatchString(msg):
+		m := requestRE.FindStringSubmatch(msg)
+		if len(r.pending) < 1024 {
+			r.pending[e.PID] = Event{Package: m[1], Type: m[2], Client: m[3]}
+		}
+	case installing.MatchString(msg):
+		p := r.pending[e.PID]
+		p.App = strings.TrimSpace(installing.FindStringSubmatch(msg)[1])
+		if len(r.pending) < 1024 || r.pending[e.PID] != (Event{}) {
+			r.pending[e.PID] = p
+		}
+	case successRE.MatchString(msg):
+		m := successRE.FindStringSubmatch(msg)
+		ev := r.pending[e.PID]
+		delete(r.pending, e.PID)
+		if ev.Type == "" {
+			ev.Type = m[1]
+		}
+		ev.App, ev.Distributor = strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
+		ev.File, ev.Line, ev.Kind, ev.Time = r.File, e.Line, "install", e.Time
+		r.emit(ev)
+	case uninstallRE.MatchString(msg):
+		m := uninstallRE.FindStringSubmatch(msg)
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: m[2], Client: m[1], Time: e.Time})
+	case uninstallID.MatchString(msg):
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: uninstallID.FindStringSubmatch(msg)[1], Time: e.Time})
+	}
+}
+
+func run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Paths...)
+	if len(found) == 0 {
+		return module.Absent("mobile_installation.log")
+	}
+	loc, known := sysdiag.ZoneOrUTC(env.Evidence)
+	if !known {
+		env.Warn("the phone's time zone is unknown: mobile_installation.log's local times are read as UTC")
+	}
+	for _, name := range found {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := env.Open(name, limit)
+		if err != nil {
+			env.Unreadable(name, err)
+			continue
+		}
+		rd := NewReader(name, func(ev Event) {
+			r := record(ev)
+			env.Emit(r)
+			if ev.Kind == "install" {
+				env.Report(ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, ev.Distributor, fmtTime(ev.Time)), r)
+			}
+		})
+		err = applelog.Parse(f, loc, rd.Entry)
+		f.Close()
+		if err != nil && ctx.Err() == nil {
+			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return nil
+}
+
+// FromComputer says whether an install was sent over the cable by a
+// computer's installation service.
+func FromComputer(ev Event) bool {
+	f := ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, "", "")
+	return f != nil && f.Has("from_computer")
+}
+
+func record(ev Event) *model.Record {
+	r := &model.Record{Source: fmt.Sprintf("%s:%d", ev.File, ev.Line), Data: &ev}
+	switch ev.Kind {
+	case "reboot":
+		r.Summary = "installd saw a reboot"
+		r.Stamp(ev.Time, "reboot")
+	case "uninstall":
+		r.Summary = "App " + ev.App + " was removed"
+		r.Add(model.KindAppID, ev.App, "app")
+		r.Stamp(ev.Time, "app_uninstalled")
+	default:
+		client := ev.Client
+		if client == "" {
+			client = "unknown"
+		}
+		r.Summary = fmt.Sprintf("App %s was installed (type %s, requested by %s)", ev.App, ev.Type, client)
+		r.Add(model.KindAppID, ev.App, "app")
+		r.Add(model.KindAppID, ev.Distributor, "distributor")
+		desc := "app_installed"
+		if FromComputer(ev) {
+			desc = "app_installed_from_computer"
+		}
+		r.Stamp(ev.Time, desc)
+	}
+	return r
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}

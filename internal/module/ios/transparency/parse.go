@@ -1,0 +1,109 @@
+package transparency
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/module"
+)
+
+// Device is one device of the account.
+type Device struct {
+	Key       string `json:"key"`
+	Serial    string `json:"serial,omitempty"`
+	Model     string `json:"model,omitempty"`
+	OSVersion string `json:"os_version,omitempty"`
+	Name      string `json:"name,omitempty"`
+}
+
+// Log is the part of transparency.log read.
+type Log struct {
+	FirstSeen time.Time `json:"account_first_seen,omitzero"`
+	Devices   []Device  `json:"devices"`
+}
+
+// Parse reads transparency.log: a JSON object whose stateMachine holds
+// "devices" (an object of device objects with serial, model, osVersion and
+// name) and "accountFirstSeen" ("2023-04-11 09:38:27 +0000").
+func Parse(b []byte) (*Log, error) {
+	var doc struct {
+		StateMachine struct {
+			AccountFirstSeen string                     `json:"accountFirstSeen"`
+			Devices          map[string]json.RawMessage `json:"devices"`
+		} `json:"stateMachine"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("not a transparency log: %w", err)
+	}
+	l := &Log{}
+	if t, err := time.Parse("2006-01-02 15:04:05 -0700", doc.StateMachine.AccountFirstSeen); err == nil {
+		l.FirstSeen = t.UTC()
+	}
+	keys := make([]string, 0, len(doc.StateMachine.Devices))
+	for k := range doc.StateMachine.Devices {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if len(l.Devices) >= maxDevices {
+			break
+		}
+		var d struct {
+			Serial    string `json:"serial"`
+			Model     string `json:"model"`
+			OSVersion string `json:"osVersion"`
+			Name      string `json:"name"`
+		}
+		if json.Unmarshal(doc.StateMachine.Devices[k], &d) != nil {
+			continue
+		}
+		l.Devices = append(l.Devices, Device{Key: k, Serial: d.Serial, Model: d.Model, OSVersion: d.OSVersion, Name: d.Name})
+	}
+	return l, nil
+}
+
+func run(ctx context.Context, env *module.Env) error {
+	found := env.Find(Paths...)
+	if len(found) == 0 {
+		return module.Absent("transparency.log")
+	}
+	for _, name := range found {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := env.ReadFile(name, limit)
+		if err != nil {
+			env.Unreadable(name, err)
+			continue
+		}
+		if len(b) == 0 {
+			continue // an account without Contact Key Verification writes an empty file
+		}
+		l, err := Parse(b)
+		if err != nil {
+			env.Unreadable(name, err)
+			continue
+		}
+		if !l.FirstSeen.IsZero() {
+			r := &model.Record{Source: name, Data: l, Summary: fmt.Sprintf("The Apple account has %d device(s) registered", len(l.Devices))}
+			r.Stamp(l.FirstSeen, "account_first_seen")
+			env.Emit(r)
+		}
+		for _, d := range l.Devices {
+			env.Emit(&model.Record{Source: name, Data: d,
+				Summary: fmt.Sprintf("Device %s (%s, %s, serial %s) is registered to the Apple account", orDash(d.Name), orDash(d.Model), orDash(d.OSVersion), orDash(d.Serial))})
+		}
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
