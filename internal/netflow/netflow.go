@@ -52,8 +52,8 @@ type Limits struct {
 
 // DefaultLimits bound a capture's aggregation whatever it holds: real
 // captures of a phone hold a few thousand keys; a 1.2 GiB capture of
-// 500,000 distinct servers (bench/capture.sh, SERVERS=100000) is checked in
-// 280 MB without the report. Past a table's limit its entries are written
+// 500,000 distinct servers (bench/capture.sh, SERVERS=100000) is checked,
+// report included, in about 250 MB. Past a table's limit its entries are written
 // out early, so a key seen again later starts a second record.
 var DefaultLimits = Limits{Connections: 20_000, Lookups: 20_000, Alerts: 10_000, Answered: 300_000,
 	PerRecord: 16, Findings: 200, Reported: 50_000}
