@@ -44,6 +44,10 @@ func FuzzOpenFile(f *testing.F) {
 	f.Add([]byte("ANDROID BACKUP\n5\n0\nAES-256\n00\n00\n10000\n00\n00\n"))
 	f.Add([]byte("age-encryption.org/v1\n-> X25519 abc\n"))
 	f.Add([]byte("bplist00"))
+	// Network evidence: a pcapng header, an eve.json line, a dnsmasq line.
+	f.Add([]byte("\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a\x01\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\x1c\x00\x00\x00"))
+	f.Add([]byte(`{"timestamp":"2024-02-20T03:00:00.000000+0000","event_type":"dns","src_ip":"192.168.1.23","dest_ip":"192.168.1.1","dns":{"type":"query","rrname":"a.example"}}` + "\n"))
+	f.Add([]byte("Feb 20 03:00:01 dnsmasq[812]: query[A] a.example from 192.168.1.23\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
