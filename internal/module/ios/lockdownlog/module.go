@@ -11,6 +11,7 @@ package lockdownlog
 
 import (
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
@@ -33,6 +34,6 @@ func Def() module.Def {
 		Description: "Computers the phone trusted (lockdownd.log): pairings, sessions of trusted computers and the services they started.",
 		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         sysdiag.EachLog("lockdownd.log", Paths, limit, entries),
 	}
 }

@@ -1,7 +1,6 @@
 package lockdownlog
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Event is one pairing, session or service start.
@@ -48,43 +46,21 @@ func Classify(e applelog.Entry) string {
 	return ""
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("lockdownd.log")
-	}
-	loc, known := sysdiag.ZoneOrUTC(env.Evidence)
-	if !known {
-		env.Warn("the phone's time zone is unknown: lockdownd.log's local times are read as UTC")
-	}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
+// entries reports each pairing, session and service start of one copy.
+func entries(env *module.Env, name string) func(applelog.Entry) {
+	return func(e applelog.Entry) {
+		kind := Classify(e)
+		if kind == "" {
+			return
 		}
-		f, err := env.Open(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
+		ev := Event{File: name, Kind: kind, Entry: e, Host: uuidRE.FindString(e.Message)}
+		if m := serviceRE.FindStringSubmatch(e.Message); kind == "service" && m != nil {
+			ev.Client, ev.Service = m[1], m[2]
 		}
-		err = applelog.Parse(f, loc, func(e applelog.Entry) {
-			kind := Classify(e)
-			if kind == "" {
-				return
-			}
-			ev := Event{File: name, Kind: kind, Entry: e, Host: uuidRE.FindString(e.Message)}
-			if m := serviceRE.FindStringSubmatch(e.Message); kind == "service" && m != nil {
-				ev.Client, ev.Service = m[1], m[2]
-			}
-			r := record(ev)
-			env.Emit(r)
-			env.Report(ios.PairedComputer(kind, ev.Host, fmtTime(e.Time), name), r)
-		})
-		f.Close()
-		if err != nil && ctx.Err() == nil {
-			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
-		}
+		r := record(ev)
+		env.Emit(r)
+		env.Report(ios.PairedComputer(kind, ev.Host, fmtTime(e.Time), name), r)
 	}
-	return nil
 }
 
 func record(ev Event) *model.Record {

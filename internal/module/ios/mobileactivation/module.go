@@ -8,6 +8,7 @@ package mobileactivation
 
 import (
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
@@ -28,6 +29,6 @@ func Def() module.Def {
 		Description: "Starts of the activation daemon (one per boot), iOS upgrades and activation-state changes (mobileactivationd.log).",
 		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         sysdiag.EachLog("mobileactivationd.log", Paths, limit, entries),
 	}
 }

@@ -1,7 +1,6 @@
 package mobileactivation
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Event is one start, upgrade or activation-state change.
@@ -48,41 +46,19 @@ func Classify(e applelog.Entry, file string) (Event, bool) {
 	return ev, true
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("mobileactivationd.log")
-	}
-	loc, known := sysdiag.ZoneOrUTC(env.Evidence)
-	if !known {
-		env.Warn("the phone's time zone is unknown: mobileactivationd.log's local times are read as UTC")
-	}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
+// entries emits each start, upgrade and state change of one copy.
+func entries(env *module.Env, name string) func(applelog.Entry) {
+	var last string // a state logged again and again is one change
+	return func(e applelog.Entry) {
+		ev, ok := Classify(e, name)
+		if !ok || ev.Kind == "state" && ev.State == last {
+			return
 		}
-		f, err := env.Open(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
+		if ev.Kind == "state" {
+			last = ev.State
 		}
-		var last string // a state logged again and again is one change
-		err = applelog.Parse(f, loc, func(e applelog.Entry) {
-			ev, ok := Classify(e, name)
-			if !ok || ev.Kind == "state" && ev.State == last {
-				return
-			}
-			if ev.Kind == "state" {
-				last = ev.State
-			}
-			env.Emit(record(ev))
-		})
-		f.Close()
-		if err != nil && ctx.Err() == nil {
-			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
-		}
+		env.Emit(record(ev))
 	}
-	return nil
 }
 
 func record(ev Event) *model.Record {

@@ -9,6 +9,7 @@ package mobileinstall
 
 import (
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
@@ -28,6 +29,6 @@ func Def() module.Def {
 		Description: "Apps installed and removed, with who asked for each install (mobile_installation.log); apps not from the App Store are flagged.",
 		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
 		Paths:       Paths,
-		Run:         run,
+		Run:         sysdiag.EachLog("mobile_installation.log", Paths, limit, entries),
 	}
 }

@@ -1,7 +1,6 @@
 package mobileinstall
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Event is one install, removal or reboot.
@@ -84,38 +82,15 @@ func (r *Reader) Entry(e applelog.Entry) {
 	}
 }
 
-func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("mobile_installation.log")
-	}
-	loc, known := sysdiag.ZoneOrUTC(env.Evidence)
-	if !known {
-		env.Warn("the phone's time zone is unknown: mobile_installation.log's local times are read as UTC")
-	}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
+// entries follows one copy's installs, removals and reboots.
+func entries(env *module.Env, name string) func(applelog.Entry) {
+	return NewReader(name, func(ev Event) {
+		r := record(ev)
+		env.Emit(r)
+		if ev.Kind == "install" {
+			env.Report(ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, ev.Distributor, fmtTime(ev.Time)), r)
 		}
-		f, err := env.Open(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
-		rd := NewReader(name, func(ev Event) {
-			r := record(ev)
-			env.Emit(r)
-			if ev.Kind == "install" {
-				env.Report(ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, ev.Distributor, fmtTime(ev.Time)), r)
-			}
-		})
-		err = applelog.Parse(f, loc, rd.Entry)
-		f.Close()
-		if err != nil && ctx.Err() == nil {
-			sysdiag.StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
-		}
-	}
-	return nil
+	}).Entry
 }
 
 // FromComputer says whether an install was sent over the cable by a

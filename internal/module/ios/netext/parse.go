@@ -9,6 +9,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/urlx"
 )
@@ -187,26 +188,14 @@ type Row struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("com.apple.networkextension.plist")
-	}
 	// The settings and their cache list the same configurations.
 	reported := map[string]bool{}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := env.ReadFile(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
+	return sysdiag.EachBytes(ctx, env, "com.apple.networkextension.plist", Paths, limit, func(name string, b []byte) error {
 		cfgs, err := Parse(b)
 		if err != nil {
 			if len(cfgs) == 0 {
 				env.Unreadable(name, err)
-				continue
+				return nil
 			}
 			env.Warn("%s: %v", name, err)
 		}
@@ -219,8 +208,8 @@ func run(ctx context.Context, env *module.Env) error {
 				env.Report(ios.NetworkExtension(c.Kind, c.Name, c.App), r)
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func record(file string, c Config) *model.Record {

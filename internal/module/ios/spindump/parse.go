@@ -210,26 +210,13 @@ type Row struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("spindump-nosymbols.txt")
-	}
 	flag := sysdiag.NewFlagger(env)
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, err := env.Open(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
+	return sysdiag.Each(ctx, env, "spindump-nosymbols.txt", Paths, limit, func(name string, f io.Reader) error {
 		rep, err := Parse(f, name)
-		f.Close()
 		if err != nil {
 			if len(rep.Processes) == 0 {
 				env.Unreadable(name, err)
-				continue
+				return nil
 			}
 			sysdiag.StoppedEarly(env, name, err)
 		}
@@ -241,8 +228,8 @@ func run(ctx context.Context, env *module.Env) error {
 				flag.Check(img, name, r)
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func record(file string, rep *Report, p Process) *model.Record {

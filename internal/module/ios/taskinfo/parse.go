@@ -111,26 +111,13 @@ type Row struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("taskinfo.txt")
-	}
 	taken, hasTaken := sysdiag.Taken(env.Evidence)
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, err := env.Open(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
+	return sysdiag.Each(ctx, env, "taskinfo.txt", Paths, limit, func(name string, f io.Reader) error {
 		tasks, declared, err := Parse(f, name)
-		f.Close()
 		if err != nil {
 			if len(tasks) == 0 {
 				env.Unreadable(name, err)
-				continue
+				return nil
 			}
 			sysdiag.StoppedEarly(env, name, err)
 		}
@@ -149,6 +136,6 @@ func run(ctx context.Context, env *module.Env) error {
 			}
 			env.Emit(r)
 		}
-	}
-	return nil
+		return nil
+	})
 }

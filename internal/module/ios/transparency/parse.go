@@ -9,6 +9,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Device is one device of the account.
@@ -67,26 +68,14 @@ func Parse(b []byte) (*Log, error) {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("transparency.log")
-	}
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := env.ReadFile(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
+	return sysdiag.EachBytes(ctx, env, "transparency.log", Paths, limit, func(name string, b []byte) error {
 		if len(b) == 0 {
-			continue // an account without Contact Key Verification writes an empty file
+			return nil // an account without Contact Key Verification writes an empty file
 		}
 		l, err := Parse(b)
 		if err != nil {
 			env.Unreadable(name, err)
-			continue
+			return nil
 		}
 		if !l.FirstSeen.IsZero() {
 			r := &model.Record{Source: name, Data: l, Summary: fmt.Sprintf("The Apple account has %d device(s) registered", len(l.Devices))}
@@ -97,8 +86,8 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Emit(&model.Record{Source: name, Data: d,
 				Summary: fmt.Sprintf("Device %s (%s, %s, serial %s) is registered to the Apple account", orDash(d.Name), orDash(d.Model), orDash(d.OSVersion), orDash(d.Serial))})
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func orDash(s string) string {

@@ -38,24 +38,12 @@ func Parse(data []byte) (out []Binary, odd int, err error) {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("logs/tailspindb/UUIDToBinaryLocations")
-	}
 	flag := sysdiag.NewFlagger(env)
-	for _, name := range found {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := env.ReadFile(name, limit)
-		if err != nil {
-			env.Unreadable(name, err)
-			continue
-		}
+	return sysdiag.EachBytes(ctx, env, "logs/tailspindb/UUIDToBinaryLocations", Paths, limit, func(name string, b []byte) error {
 		bins, odd, err := Parse(b)
 		if err != nil {
 			env.Unreadable(name, err)
-			continue
+			return nil
 		}
 		if odd > 0 {
 			env.Warn("%s: %d entries are not UUID-to-path strings", name, odd)
@@ -69,6 +57,6 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Emit(r)
 			flag.Check(x.Path, name, r)
 		}
-	}
-	return nil
+		return nil
+	})
 }
