@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
@@ -40,25 +41,14 @@ func Def() module.Def {
 // limits are the aggregation's bounds (tests lower them).
 var limits = netflow.DefaultLimits
 
-// run reads every file (module.EachFile). A file that cannot be read,
-// or only in part, is already a gap (env.Unreadable) naming it: the
-// module goes on with the others and fails only when the check is stopped.
-var run = module.EachFile("no pcap or pcapng capture", Paths, func(ctx context.Context, env *module.Env, name string) error {
-	readFile(ctx, env, name)
-	return ctx.Err()
-})
+// run reads every file on its own (netfile.Each).
+var run = netfile.Each("no pcap or pcapng capture", Paths, readFile)
 
 // readFile reads one capture: one aggregation, since the "no DNS answer"
 // rule looks for answers in the same capture.
 func readFile(ctx context.Context, env *module.Env, name string) error {
-	f, err := env.Open(name, netcap.Capture)
+	r, err := netfile.Open(env, name)
 	if err != nil {
-		env.Unreadable(name, err)
-		return err
-	}
-	r, err := netcap.Decompress(f)
-	if err != nil {
-		env.Unreadable(name, err)
 		return err
 	}
 	defer r.Close()

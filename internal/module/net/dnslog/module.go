@@ -15,6 +15,7 @@ import (
 	"io"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
@@ -36,27 +37,16 @@ func Def() module.Def {
 
 var limits = netflow.DefaultLimits
 
-// run reads every file (module.EachFile). A file that cannot be read,
-// or only in part, is already a gap (env.Unreadable) naming it: the
-// module goes on with the others and fails only when the check is stopped.
-var run = module.EachFile("no DNS resolver log", Paths, func(ctx context.Context, env *module.Env, name string) error {
-	readFile(ctx, env, name)
-	return ctx.Err()
-})
+// run reads every file on its own (netfile.Each).
+var run = netfile.Each("no DNS resolver log", Paths, readFile)
 
 // parser reads one log format into the aggregation; it returns the
 // entries read and those that could not be.
 type parser func(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (n, bad int, err error)
 
 func readFile(ctx context.Context, env *module.Env, name string) error {
-	f, err := env.Open(name, netcap.Capture)
+	r, err := netfile.Open(env, name)
 	if err != nil {
-		env.Unreadable(name, err)
-		return err
-	}
-	r, err := netcap.Decompress(f)
-	if err != nil {
-		env.Unreadable(name, err)
 		return err
 	}
 	defer r.Close()
@@ -82,12 +72,8 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 		env.Warn("%s: %d lines could not be read", name, bad)
 	}
 	switch {
-	case err != nil && ctx.Err() != nil:
-		return err
-	case err != nil && n == 0:
-		env.Unreadable(name, err)
 	case err != nil:
-		env.Unreadable(name, fmt.Errorf("read %d entries, then: %w", n, err))
+		return netfile.Stopped(ctx, env, name, n, "entries", err)
 	case n == 0 && bad > 0:
 		env.Unreadable(name, fmt.Errorf("none of its %d lines could be read", bad))
 	}

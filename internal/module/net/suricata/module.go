@@ -10,9 +10,8 @@
 package suricata
 
 import (
-	"context"
-
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
@@ -37,10 +36,5 @@ var (
 	maxNames = 200_000
 )
 
-// run reads every file (module.EachFile). A file that cannot be read,
-// or only in part, is already a gap (env.Unreadable) naming it: the
-// module goes on with the others and fails only when the check is stopped.
-var run = module.EachFile("no Suricata eve.json", Paths, func(ctx context.Context, env *module.Env, name string) error {
-	readFile(ctx, env, name)
-	return ctx.Err()
-})
+// run reads every file on its own (netfile.Each).
+var run = netfile.Each("no Suricata eve.json", Paths, readFile)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
@@ -88,14 +89,8 @@ func (h *hash) value() string {
 }
 
 func readFile(ctx context.Context, env *module.Env, name string) error {
-	f, err := env.Open(name, netcap.Capture)
+	r, err := netfile.Open(env, name)
 	if err != nil {
-		env.Unreadable(name, err)
-		return err
-	}
-	r, err := netcap.Decompress(f)
-	if err != nil {
-		env.Unreadable(name, err)
 		return err
 	}
 	defer r.Close()
@@ -125,12 +120,8 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 		env.Warn("%s: %d lines could not be read (%d longer than %d bytes)", name, bad+long, long, netcap.MaxLine)
 	}
 	switch {
-	case err != nil && ctx.Err() != nil:
-		return err
-	case err != nil && n == 0:
-		env.Unreadable(name, err)
 	case err != nil:
-		env.Unreadable(name, fmt.Errorf("read %d events, then: %w", n, err))
+		return netfile.Stopped(ctx, env, name, n, "events", err)
 	case n == 0 && bad > 0:
 		env.Unreadable(name, fmt.Errorf("none of its %d lines is an eve.json event", bad))
 	}

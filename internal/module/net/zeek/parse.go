@@ -15,6 +15,7 @@ import (
 
 	"github.com/huella-project/huella/internal/heuristics/network"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source/netcap"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -224,14 +225,8 @@ func kindByFields(r row) string {
 
 // readLog streams one log into the aggregation.
 func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggregator, join *netflow.Joiner) error {
-	f, err := env.Open(l.name, netcap.Capture)
+	r, err := netfile.Open(env, l.name)
 	if err != nil {
-		env.Unreadable(l.name, err)
-		return err
-	}
-	r, err := netcap.Decompress(f)
-	if err != nil {
-		env.Unreadable(l.name, err)
 		return err
 	}
 	defer r.Close()
@@ -279,14 +274,7 @@ func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggre
 		env.Warn("%s: %d entries could not be read (%d longer than %d bytes)", l.name, bad+long, long, netcap.MaxLine)
 	}
 	if err != nil {
-		if ctx.Err() == nil {
-			if n == 0 {
-				env.Unreadable(l.name, err)
-			} else {
-				env.Unreadable(l.name, fmt.Errorf("read %d entries, then: %w", n, err))
-			}
-		}
-		return err
+		return netfile.Stopped(ctx, env, l.name, n, "entries", err)
 	}
 	if n == 0 && bad > 0 {
 		env.Unreadable(l.name, fmt.Errorf("none of its %d entries could be read", bad))

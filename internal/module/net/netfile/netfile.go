@@ -1,0 +1,57 @@
+// Package netfile holds what the network modules (capture, dnslog,
+// suricata, zeek) share around their parsers: their Run over the files of
+// the network evidence, opening one file (gzip or not), and the gap a log
+// read only in part becomes. Each module is then its format's parser.
+package netfile
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/source/netcap"
+)
+
+// Each is the Run of a module reading every file at paths on its own (one
+// file, one traffic: module.EachFile; none found is ErrAbsent naming what).
+// read reports what it could not read itself, as a gap naming the file
+// (env.Unreadable), so its error does not fail the module: the module goes
+// on with the other files and fails only when the check is stopped.
+func Each(what string, paths []string, read func(ctx context.Context, env *module.Env, name string) error) func(context.Context, *module.Env) error {
+	return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
+		read(ctx, env, name)
+		return ctx.Err()
+	})
+}
+
+// Open opens a file of the network evidence for streaming, decompressed
+// when it is gzip (netcap.Decompress); a file that cannot be opened is
+// reported unreadable.
+func Open(env *module.Env, name string) (*netcap.Reader, error) {
+	f, err := env.Open(name, netcap.Capture)
+	if err != nil {
+		env.Unreadable(name, err)
+		return nil, err
+	}
+	r, err := netcap.Decompress(f)
+	if err != nil {
+		env.Unreadable(name, err)
+		return nil, err
+	}
+	return r, nil
+}
+
+// Stopped reports a log whose reading stopped at err after n entries
+// (unit names them: "entries", "events"): unreadable when none was read,
+// else read only in part, the rest not checked. A stopped check is not the
+// file's fault and is not reported. It returns err.
+func Stopped(ctx context.Context, env *module.Env, name string, n int, unit string, err error) error {
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case n == 0:
+		env.Unreadable(name, err)
+	default:
+		env.Unreadable(name, fmt.Errorf("read %d %s, then: %w", n, unit, err))
+	}
+	return err
+}
