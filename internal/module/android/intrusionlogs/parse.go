@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/android"
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -369,26 +370,14 @@ func (r *Reader) Add(name string, in io.Reader) error {
 	}
 }
 
+// readLine is the next line without its spaces; the rest of an absurd
+// line is skipped rather than held, and it comes back oversized.
 func readLine(br *bufio.Reader) ([]byte, error) {
-	var buf []byte
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(buf)+len(frag) > maxLine {
-			// Skip the rest of an absurd line rather than hold it.
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			if err == nil || err == io.EOF {
-				return oversized, err
-			}
-			return nil, err
-		}
-		buf = append(buf, frag...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimSpace(buf), err
+	buf, long, err := jsonx.NextLine(br, maxLine)
+	if long {
+		return oversized, err
 	}
+	return bytes.TrimSpace(buf), err
 }
 
 func (r *Reader) addLine(name string, line int, b []byte) {

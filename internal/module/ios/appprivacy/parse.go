@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
@@ -156,25 +157,14 @@ func (r *Reader) Add(name string, in io.Reader) (isReport bool, err error) {
 	}
 }
 
+// readLine is the next line without its spaces and a leading byte-order
+// mark; a line longer than maxLine is oversized.
 func readLine(br *bufio.Reader) ([]byte, error) {
-	var buf []byte
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(buf)+len(frag) > maxLine {
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			if err == nil || err == io.EOF {
-				return oversized, err
-			}
-			return nil, err
-		}
-		buf = append(buf, frag...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimSpace(bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf"))), err
+	buf, long, err := jsonx.NextLine(br, maxLine)
+	if long {
+		return oversized, err
 	}
+	return bytes.TrimSpace(bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf"))), err
 }
 
 func (r *Reader) bad(why string) {
@@ -186,7 +176,7 @@ func (r *Reader) bad(why string) {
 
 // looksLikeReport: the first line of a report is one of its records.
 func looksLikeReport(b []byte) bool {
-	m, ok := object(b)
+	m, ok := jsonx.Object(b)
 	if !ok {
 		return false
 	}
@@ -199,25 +189,11 @@ func looksLikeReport(b []byte) bool {
 	return strings.HasPrefix(str(m, "stream"), "com.apple.privacy.accounting.stream")
 }
 
-func object(b []byte) (map[string]json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil || m == nil {
-		return nil, false
-	}
-	return m, true
-}
-
 func has(m map[string]json.RawMessage, k string) bool { _, ok := m[k]; return ok }
 
 // str reads a string value; anything else (a number, an object) is "".
 // Values are cut to maxField bytes.
-func str(m map[string]json.RawMessage, k string) string {
-	var s string
-	if json.Unmarshal(m[k], &s) != nil {
-		return ""
-	}
-	return clip(s)
-}
+func str(m map[string]json.RawMessage, k string) string { return clip(jsonx.String(m, k)) }
 
 // num reads a number given as a number or as a string; 0 otherwise.
 func num(m map[string]json.RawMessage, k string) int64 {
@@ -229,11 +205,6 @@ func num(m map[string]json.RawMessage, k string) int64 {
 		return int64(f)
 	}
 	return 0
-}
-
-func sub(m map[string]json.RawMessage, k string) map[string]json.RawMessage {
-	o, _ := object(m[k])
-	return o
 }
 
 // clip cuts a value to maxField bytes (a crafted file can put megabytes in
@@ -248,7 +219,7 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 		return
 	}
 	r.seen[sum] = true
-	m, ok := object(b)
+	m, ok := jsonx.Object(b)
 	if !ok {
 		r.bad(fmt.Sprintf("%s:%d: not a JSON object", name, line))
 		return
@@ -257,10 +228,10 @@ func (r *Reader) addLine(name string, line int, b []byte) {
 	case typ == "networkActivity":
 		r.addNetwork(name, line, m)
 	case typ == "access":
-		r.addAccess(name, line, m, str(sub(m, "accessor"), "identifier"), str(m, "category"), str(m, "kind"), str(m, "timeStamp"))
+		r.addAccess(name, line, m, str(jsonx.Sub(m, "accessor"), "identifier"), str(m, "category"), str(m, "kind"), str(m, "timeStamp"))
 	case typ == "" && strings.HasPrefix(str(m, "stream"), "com.apple.privacy.accounting.stream"):
 		// iOS 15 beta: one event per access, the resource as a TCC service.
-		r.addAccess(name, line, m, str(sub(m, "accessor"), "identifier"), tccCategory(str(m, "tccService")), "event", str(m, "timestamp"))
+		r.addAccess(name, line, m, str(jsonx.Sub(m, "accessor"), "identifier"), tccCategory(str(m, "tccService")), "event", str(m, "timestamp"))
 	default:
 		if typ == "" {
 			typ = "(no type)"
@@ -293,7 +264,7 @@ func (r *Reader) addNetwork(name string, line int, m map[string]json.RawMessage)
 func (r *Reader) addAccess(name string, line int, m map[string]json.RawMessage, app, category, kind, when string) {
 	t, terr := parseTime(when)
 	id := str(m, "identifier")
-	broadcaster := str(sub(m, "broadcaster"), "identifier")
+	broadcaster := str(jsonx.Sub(m, "broadcaster"), "identifier")
 	if kind == "intervalEnd" && id != "" {
 		if i, ok := r.openIDs[id]; ok {
 			delete(r.openIDs, id)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/ios"
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/rules"
@@ -113,7 +114,7 @@ func ReadHistory(name string, r io.Reader, fn func(*Visit) error) (Stats, error)
 func ReadExtensions(name string, r io.Reader, fn func(*Extension) error) (Stats, error) {
 	return readFile(name, r, "extensions", func(m map[string]json.RawMessage) (bool, error) {
 		e := &Extension{File: name, Identifier: str(m, "composed_identifier"), Developer: str(m, "developer_name"), Name: str(m, "display_name")}
-		if lk := sub(m, "marketplace_lookup"); lk != nil {
+		if lk := jsonx.Sub(m, "marketplace_lookup"); lk != nil {
 			e.StoreID, e.IOSApp, e.IOSExt = str(lk, "store_identifier"), str(lk, "ios_app_bundle_identifier"), str(lk, "ios_extension_bundle_identifier")
 			e.MacApp, e.MacExt = str(lk, "macos_app_bundle_identifier"), str(lk, "macos_extension_bundle_identifier")
 		}
@@ -168,7 +169,7 @@ func readFile(name string, r io.Reader, key string, item func(map[string]json.Ra
 					return st, fmt.Errorf("%s: item %d: %w", name, st.Items+1, err)
 				}
 				st.Items++
-				m, ok := object(raw)
+				m, ok := jsonx.Object(raw)
 				if !ok {
 					st.Bad++
 					continue
@@ -191,26 +192,7 @@ func readFile(name string, r io.Reader, key string, item func(map[string]json.Ra
 	return st, nil
 }
 
-func object(b []byte) (map[string]json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil || m == nil {
-		return nil, false
-	}
-	return m, true
-}
-
-func sub(m map[string]json.RawMessage, k string) map[string]json.RawMessage {
-	o, _ := object(m[k])
-	return o
-}
-
-func str(m map[string]json.RawMessage, k string) string {
-	var s string
-	if json.Unmarshal(m[k], &s) != nil {
-		return ""
-	}
-	return clip(s)
-}
+func str(m map[string]json.RawMessage, k string) string { return clip(jsonx.String(m, k)) }
 
 func num(m map[string]json.RawMessage, k string) int64 {
 	raw := bytes.Trim(m[k], `"`)
