@@ -1,6 +1,7 @@
-// Package jsonx holds what the parsers of phone exports in JSON (App
-// Privacy Report, Safari's export, Android's Intrusion Logging) share:
-// reading a JSON-lines file one bounded line at a time, and reading an
+// Package jsonx holds what the readers of JSON evidence share (App Privacy
+// Report, Safari's export, Android's Intrusion Logging, and huella's own
+// timeline.jsonl read back): reading a JSON-lines file one bounded line at
+// a time, and reading an
 // object one level at a time, where a field that is missing or of another
 // type is the zero value rather than an error (exports vary between
 // releases, and a crafted one may put anything anywhere).

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
 )
 
 // Limits that keep a report of a huge or hostile timeline usable: the page
@@ -19,7 +20,6 @@ import (
 var (
 	MaxEmbeddedEvents = 2_000_000
 	maxSummaryBytes   = 400
-	maxLineBytes      = 1 << 20
 )
 
 // timelineLine is the part of a timeline.jsonl line the report needs (the
@@ -184,7 +184,7 @@ func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(mod
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<16)
 	for {
-		line, err := readLine(r)
+		line, err := results.TimelineLine(r)
 		if len(line) > 0 {
 			var tl timelineLine
 			t, perr := time.Time{}, json.Unmarshal(line, &tl)
@@ -200,7 +200,7 @@ func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(mod
 		if err == io.EOF {
 			break
 		}
-		if errors.Is(err, errLineTooLong) {
+		if errors.Is(err, results.ErrLineTooLong) {
 			info.Skipped++
 			continue
 		}
@@ -224,34 +224,6 @@ func eventName(cat *Catalogue, desc string) string {
 		return l
 	}
 	return strings.ReplaceAll(desc, "_", " ")
-}
-
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns one line without its newline. A line over maxLineBytes
-// is drained and reported, so memory stays bounded.
-func readLine(r *bufio.Reader) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > maxLineBytes {
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.ReadSlice('\n')
-			}
-			if err != nil && err != io.EOF {
-				return nil, err
-			}
-			return nil, errLineTooLong
-		}
-		buf = append(buf, chunk...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if n := len(buf); n > 0 && buf[n-1] == '\n' {
-			buf = buf[:n-1]
-		}
-		return buf, err
-	}
 }
 
 // severityIndex maps a severity word to the page's 0..5 scale (0: none).

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 )
 
@@ -27,7 +28,7 @@ func ReadTimeline(path string, fn func(model.Event) error) (skipped int, err err
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<16)
 	for {
-		line, err := readLine(r)
+		line, err := TimelineLine(r)
 		if len(line) > 0 {
 			var l struct {
 				Message       string `json:"message"`
@@ -47,7 +48,7 @@ func ReadTimeline(path string, fn func(model.Event) error) (skipped int, err err
 		switch {
 		case err == io.EOF:
 			return skipped, nil
-		case errors.Is(err, errLongLine):
+		case errors.Is(err, ErrLineTooLong):
 			skipped++
 		case err != nil:
 			return skipped, fmt.Errorf("%s: %w", path, err)
@@ -55,30 +56,20 @@ func ReadTimeline(path string, fn func(model.Event) error) (skipped int, err err
 	}
 }
 
-var errLongLine = errors.New("line too long")
+// ErrLineTooLong is TimelineLine's answer for a line over the bound: it
+// was drained, not held, and the lines after it can still be read.
+var ErrLineTooLong = errors.New("line too long")
 
-// readLine returns one line without its newline; a line over the bound is
-// drained and reported.
-func readLine(r *bufio.Reader) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > maxTimelineLine {
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.ReadSlice('\n')
-			}
-			if err != nil && err != io.EOF {
-				return nil, err
-			}
-			return nil, errLongLine
-		}
-		buf = append(buf, chunk...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if n := len(buf); n > 0 && buf[n-1] == '\n' {
-			buf = buf[:n-1]
-		}
-		return buf, err
+// TimelineLine returns the next line of a timeline.jsonl without its
+// newline; io.EOF at the end. ReadTimeline and the report's timeline read
+// the file through it.
+func TimelineLine(r *bufio.Reader) ([]byte, error) {
+	buf, long, err := jsonx.NextLine(r, maxTimelineLine)
+	if long {
+		return nil, ErrLineTooLong
 	}
+	if n := len(buf); n > 0 && buf[n-1] == '\n' {
+		buf = buf[:n-1]
+	}
+	return buf, err
 }
