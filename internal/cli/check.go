@@ -329,17 +329,7 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.D
 		if !m.Applies(kind) {
 			continue
 		}
-		if len(patterns) == 0 {
-			run = append(run, m)
-			continue
-		}
-		hit := false
-		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, m.Name); ok {
-				hit, matched[p] = true, true
-			}
-		}
-		if hit {
+		if chosen(m.Name, patterns, matched) {
 			run = append(run, m)
 		} else {
 			skipped = append(skipped, m)
@@ -351,6 +341,18 @@ func selectModules(kind source.Kind, patterns []string) (run, skipped []module.D
 		}
 	}
 	return run, skipped, nil
+}
+
+// chosen says whether the --modules patterns pick the module name (every
+// module when there are none), marking in matched each pattern that does.
+func chosen(name string, patterns []string, matched map[string]bool) bool {
+	hit := len(patterns) == 0
+	for _, p := range patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			hit, matched[p] = true, true
+		}
+	}
+	return hit
 }
 
 // isOwnResultFile says whether a file in a results folder is one huella

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/huella-project/huella/internal/coverage"
@@ -156,13 +155,7 @@ func selectParts(evs []*source.Evidence, patterns []string) ([]scan.Part, error)
 				return nil, fmt.Errorf("%s and %s are both read by %s: give one evidence of each type per check (check them apart)", other, ev.Path, m.Name)
 			}
 			owner[m.Name] = ev.Path
-			hit := len(patterns) == 0
-			for _, p := range patterns {
-				if ok, _ := filepath.Match(p, m.Name); ok {
-					hit, matched[p] = true, true
-				}
-			}
-			if hit {
+			if chosen(m.Name, patterns, matched) {
 				run = append(run, m)
 			} else {
 				skipped = append(skipped, m)
