@@ -24,11 +24,11 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/links"
+	"github.com/huella-project/huella/internal/imagelist"
 	"github.com/huella-project/huella/internal/indicators"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module/ios/filetree"
 	"github.com/huella-project/huella/internal/scan"
-	"github.com/huella-project/huella/internal/testutil"
 )
 
 func main() {
@@ -207,7 +207,7 @@ func paths(zipFile string, all *indicators.Set) error {
 				rc.Close()
 				return err
 			}
-			p, ok := testutil.DevicePath(rec[0])
+			p, ok := imagelist.DevicePath(rec[0])
 			if !ok {
 				continue
 			}

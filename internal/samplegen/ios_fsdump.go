@@ -5,8 +5,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/gzip"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -14,9 +12,10 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/imagelist"
 )
 
 // DumpLayout is how a generated iOS full-file-system dump is packed: the
@@ -279,41 +278,20 @@ func realPaths(p string, limit int) ([]dumpFile, error) {
 		defer f.Close()
 		r = f
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
 	var out []dumpFile
-	for header := true; ; header = false {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if header || len(rec) == 0 {
-			continue
-		}
-		var dev string
-		switch {
-		case strings.HasPrefix(rec[0], "filesystem1/"):
-			dev = strings.TrimPrefix(rec[0], "filesystem1/")
-		case strings.HasPrefix(rec[0], "filesystem2/"):
-			dev = "private/var/" + strings.TrimPrefix(rec[0], "filesystem2/")
-		default:
-			continue
-		}
-		f := dumpFile{path: path.Clean(dev), mtime: spanStart}
-		if len(rec) > 1 && rec[1] != "" {
-			if s, err := strconv.ParseInt(rec[1], 10, 64); err == nil {
-				f.mtime = time.Unix(s, 0).UTC()
-			}
+	err := imagelist.Read(r, func(e imagelist.Entry) bool {
+		// The dump's names are relative: the device path without its "/".
+		f := dumpFile{path: path.Clean(strings.TrimPrefix(e.Path, "/")), mtime: spanStart}
+		if !e.Modified.IsZero() {
+			f.mtime = e.Modified
 		}
 		out = append(out, f)
-		if limit > 0 && len(out) >= limit {
-			return out, nil
-		}
+		return limit <= 0 || len(out) < limit
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // dirTime is a folder's modification time, the same in every layout.

@@ -3,22 +3,17 @@ package testutil
 import (
 	"archive/zip"
 	"bufio"
-	"encoding/csv"
-	"errors"
 	"io"
 	"os"
 	"path"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/huella-project/huella/internal/imagelist"
 )
 
 // ImagePath is one file of a real phone's file system, as a device path.
-type ImagePath struct {
-	Path     string    // absolute device path, e.g. /private/var/mobile/Library/SMS/sms.db
-	Modified time.Time // zero when the list gives none
-}
+type ImagePath = imagelist.Entry
 
 // RealImagePaths reads ../shared/realdata/ffs-paths: the complete file list
 // of a public iOS 15 full-file-system image (see its SOURCES.md), in the
@@ -55,44 +50,14 @@ func RealImagePaths(t testing.TB) []ImagePath {
 }
 
 func readImageCSV(r io.Reader, out []ImagePath) ([]ImagePath, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	for header := true; ; header = false {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if header || len(rec) == 0 {
-			continue
-		}
-		p, ok := DevicePath(rec[0])
-		if !ok {
-			continue
-		}
-		ip := ImagePath{Path: p}
-		if len(rec) > 1 && rec[1] != "" {
-			if s, err := strconv.ParseInt(rec[1], 10, 64); err == nil {
-				ip.Modified = time.Unix(s, 0).UTC()
-			}
-		}
-		out = append(out, ip)
+	err := imagelist.Read(r, func(e imagelist.Entry) bool {
+		out = append(out, e)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
-}
-
-// DevicePath maps a path of the image list's Cellebrite layout to the device
-// path: filesystem1/ is /, filesystem2/ is /private/var.
-func DevicePath(p string) (string, bool) {
-	switch {
-	case strings.HasPrefix(p, "filesystem1/"):
-		return "/" + strings.TrimPrefix(p, "filesystem1/"), true
-	case strings.HasPrefix(p, "filesystem2/"):
-		return "/private/var/" + strings.TrimPrefix(p, "filesystem2/"), true
-	}
-	return "", false
+	return out, nil
 }
 
 // WithFolders returns the paths and every folder above them, once each,
