@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/source/archive"
+	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/source/scratch"
 )
 
@@ -170,7 +171,7 @@ func indexTar(ctx context.Context, p string, lim archive.TarLimits, tmp *scratch
 	var packAt int64
 	var pw *bufio.Writer
 	if gz {
-		gzr, err = gzip.NewReader(bufio.NewReaderSize(ctxReader{ctx, f}, 1<<16))
+		gzr, err = gzip.NewReader(bufio.NewReaderSize(evfile.WithContext(ctx, f), 1<<16))
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("not a readable gzip stream: %w", err)
@@ -331,16 +332,4 @@ done:
 	}
 	res.be = be
 	return res, nil
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
