@@ -3,8 +3,8 @@ package rules
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/huella-project/huella/internal/clip"
 	"github.com/huella-project/huella/internal/model"
 )
 
@@ -85,11 +85,5 @@ func DetectionText(d *model.Detection, lang string) string {
 // message or path must not make a finding's text megabytes long, and texts
 // end up in JSON and HTML.
 func Clip(s string, n int) string {
-	if len(s) > n {
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ToValidUTF8(clip.String(s, n), "\uFFFD")
 }

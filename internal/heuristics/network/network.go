@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/huella-project/huella/internal/clip"
 	"github.com/huella-project/huella/internal/heuristics/links"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/warninglists"
@@ -358,7 +359,7 @@ func SuricataAlert(sid int64, signature, category string, priority int) *rules.F
 	if malwareClass(signature, category) {
 		ctx = append(ctx, "malware_class")
 	}
-	f := ruleSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip(signature, 200), "category": clip(category, 100)}, ctx...)
+	f := ruleSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip.String(signature, 200), "category": clip.String(category, 100)}, ctx...)
 	return &f
 }
 
@@ -379,15 +380,4 @@ func malwareClass(signature, category string) bool {
 		}
 	}
 	return false
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && s[cut]&0xc0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/applelog"
+	"github.com/huella-project/huella/internal/clip"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 )
@@ -31,7 +32,7 @@ var (
 // Classify reads one entry; ok is false for the others.
 func Classify(e applelog.Entry, file string) (Event, bool) {
 	full := e.Func + ": " + e.Message
-	ev := Event{File: file, Line: e.Line, Time: e.Time, Text: clip(full, 300)}
+	ev := Event{File: file, Line: e.Line, Time: e.Time, Text: clip.String(full, 300)}
 	switch {
 	case strings.Contains(full, "Mobile Activation Startup"):
 		ev.Kind = "start"
@@ -75,14 +76,4 @@ func record(ev Event) *model.Record {
 		r.Stamp(ev.Time, "activation_state")
 	}
 	return r
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }

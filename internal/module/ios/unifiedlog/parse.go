@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/clip"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
@@ -205,7 +206,7 @@ func run(ctx context.Context, env *module.Env) error {
 						dropped++
 						continue
 					}
-					h = &Host{Host: u.Host, Process: e.Process, Example: clip(e.Message, 300), File: name}
+					h = &Host{Host: u.Host, Process: e.Process, Example: clip.String(e.Message, 300), File: name}
 					hosts[u.Host] = h
 				}
 				h.Entries++
@@ -302,14 +303,4 @@ func isExport(env *module.Env, name string) bool {
 	head := make([]byte, logexport.Head)
 	n, _ := io.ReadFull(bufio.NewReader(f), head)
 	return logexport.IsUnifiedLog(head[:n])
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }
