@@ -10,11 +10,13 @@
 // Both print the phone's local time without a zone: the caller gives the
 // zone (internal/module/ios/sysdiag). Nothing here knows what a message
 // means; the modules do.
+//
+// Lines is the bounded line reader under them, which the other parsers of
+// a sysdiagnose's text files (ps.txt, spindump, taskinfo, shutdown.log,
+// logd statistics, a unified-log export) read through too.
 package applelog
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -52,11 +54,10 @@ func Parse(r io.Reader, loc *time.Location, fn func(Entry)) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := NewLines(r, maxLine)
 	var cur *Entry
 	var msg strings.Builder
-	n, lineNo := 0, 0
+	n := 0
 	flush := func() {
 		if cur != nil {
 			cur.Message = strings.TrimSpace(msg.String())
@@ -65,16 +66,15 @@ func Parse(r io.Reader, loc *time.Location, fn func(Entry)) error {
 		}
 		msg.Reset()
 	}
-	for sc.Scan() {
-		lineNo++
-		line := sc.Text()
+	for lines.Scan() {
+		line := lines.Text()
 		if e, rest, ok := parseHead(line, loc); ok {
 			flush()
 			if n >= maxEntries {
 				return ErrTooMany
 			}
 			n++
-			e.Line = lineNo
+			e.Line = lines.N
 			cur = &e
 			msg.WriteString(rest)
 			continue
@@ -85,13 +85,7 @@ func Parse(r io.Reader, loc *time.Location, fn func(Entry)) error {
 		}
 	}
 	flush()
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("line %d longer than %d bytes", lineNo+1, maxLine)
-		}
-		return err
-	}
-	return nil
+	return lines.Err()
 }
 
 // parseHead reads the dated start of an entry; rest is the message.

@@ -1,10 +1,8 @@
 package logdatastats
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
@@ -42,14 +41,12 @@ var procLine = regexp.MustCompile(`^-\s*\[\s*\d+\s*,\s*[0-9.eE+-]+\s*,\s*(.+?)\s
 // process. emit receives every process line; a record whose time does not
 // parse still names its processes (zero time).
 func ParseText(r io.Reader, name string, emit func(Entry)) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := applelog.NewLines(r, maxLine)
 	in := false
 	var cur Entry
-	n, lineNo := 0, 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
+	n := 0
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
 		if strings.HasPrefix(line, "--- !") {
 			in = strings.HasPrefix(line, "--- !logd statistics record")
 			cur = Entry{}
@@ -79,10 +76,7 @@ func ParseText(r io.Reader, name string, emit func(Entry)) error {
 			emit(e)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
@@ -102,12 +96,10 @@ type jsonRecord struct {
 // with unixTime (seconds), type, file and processList[].process. Lines
 // that are not such objects are counted in bad, not fatal.
 func ParseJSONL(r io.Reader, name string, emit func(Entry)) (bad int, err error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
-	n, lineNo := 0, 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
+	lines := applelog.NewLines(r, maxLine)
+	n := 0
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
 		if line == "" {
 			continue
 		}
@@ -131,10 +123,7 @@ func ParseJSONL(r io.Reader, name string, emit func(Entry)) (bad int, err error)
 			emit(Entry{Time: t, Process: p.Process, LogFile: rec.File, Type: rec.Type})
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return bad, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return bad, fmt.Errorf("%s: %w", name, err)
 	}
 	return bad, nil

@@ -1,7 +1,6 @@
 package shutdownlog
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -195,14 +195,12 @@ type Reboot struct {
 // partly garbled log still yields the reboots read before the problem, with
 // the error.
 func Parse(r io.Reader, name string) ([]Reboot, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := applelog.NewLines(r, maxLine)
 	var out []Reboot
 	cur := Reboot{}
-	total, lineNo := 0, 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
+	total := 0
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
 		switch {
 		case strings.HasPrefix(line, "remaining client pid:"):
 			c, ok := parseClient(line)
@@ -215,7 +213,7 @@ func Parse(r io.Reader, name string) ([]Reboot, error) {
 				continue
 			}
 			if cur.Line == 0 {
-				cur.Line = lineNo
+				cur.Line = lines.N
 			}
 			total++
 			cur.Clients = append(cur.Clients, c)
@@ -225,12 +223,12 @@ func Parse(r io.Reader, name string) ([]Reboot, error) {
 				cur.Waited = s
 			}
 			if cur.Line == 0 {
-				cur.Line = lineNo
+				cur.Line = lines.N
 			}
 		case strings.HasPrefix(line, "SIGTERM:"):
 			cur.Time = sigtermTime(line)
 			if cur.Line == 0 {
-				cur.Line = lineNo
+				cur.Line = lines.N
 			}
 			if len(out) >= maxReboots {
 				return out, fmt.Errorf("%s: more than %d reboots; the rest was not read", name, maxReboots)
@@ -243,9 +241,9 @@ func Parse(r io.Reader, name string) ([]Reboot, error) {
 		cur.Unterminated = true
 		out = append(out, cur)
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return out, fmt.Errorf("%s: line %d longer than %d bytes: not a shutdown.log, or corrupt", name, lineNo+1, maxLine)
+	if err := lines.Err(); err != nil {
+		if _, long := err.(*applelog.TooLongError); long {
+			return out, fmt.Errorf("%s: %w: not a shutdown.log, or corrupt", name, err)
 		}
 		return out, fmt.Errorf("%s: %w", name, err)
 	}

@@ -1,15 +1,14 @@
 package spindump
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -63,23 +62,20 @@ const separator = "------------------------------------------------------------"
 // ends the text. A truncated or garbled file yields what was read before
 // the problem, with the error.
 func Parse(r io.Reader, name string) (*Report, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := applelog.NewLines(r, maxLine)
 	rep := &Report{}
 	header := true
 	var cur *Process
 	inImages := false
 	seenImg := map[string]bool{}
-	lineNo := 0
 	flush := func() {
 		if cur != nil {
 			rep.Processes = append(rep.Processes, *cur)
 			cur = nil
 		}
 	}
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
 		switch {
 		case line == "":
 			continue
@@ -151,10 +147,7 @@ func Parse(r io.Reader, name string) (*Report, error) {
 		}
 	}
 	flush()
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return rep, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	if header {

@@ -1,7 +1,6 @@
 package sysps
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -127,14 +127,11 @@ const (
 // last, then one row per process. ps -M (ps_thread.txt) adds thread rows
 // without a command, which are skipped.
 func Parse(r io.Reader, name string) ([]Process, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := applelog.NewLines(r, maxLine)
 	var cols []string
 	var out []Process
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		f := strings.Fields(sc.Text())
+	for lines.Scan() {
+		f := strings.Fields(lines.Text())
 		if len(f) == 0 {
 			continue
 		}
@@ -156,10 +153,7 @@ func Parse(r io.Reader, name string) ([]Process, error) {
 		}
 		out = append(out, p)
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return out, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
 	if cols == nil {

@@ -1,15 +1,14 @@
 package taskinfo
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
@@ -35,14 +34,11 @@ const (
 // dating the process are kept. tasks is the count the file declares (-1
 // when absent), to tell a cut file.
 func Parse(r io.Reader, name string) (out []Task, tasks int, err error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxLine)
+	lines := applelog.NewLines(r, maxLine)
 	tasks = -1
 	cur := -1
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
+	for lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
 		switch {
 		case strings.HasPrefix(line, "num tasks:"):
 			if n, err := strconv.Atoi(strings.TrimSpace(line[len("num tasks:"):])); err == nil && n >= 0 {
@@ -66,10 +62,7 @@ func Parse(r io.Reader, name string) (out []Task, tasks int, err error) {
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return out, tasks, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return out, tasks, fmt.Errorf("%s: %w", name, err)
 	}
 	if tasks < 0 && len(out) == 0 {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/clip"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
@@ -56,12 +56,9 @@ const (
 // Parse streams the entries of an export to fn. Lines that are not JSON
 // objects of either export are counted in bad, not fatal.
 func Parse(r io.Reader, name string, fn func(Entry)) (n, bad int, err error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		b := sc.Bytes()
+	lines := applelog.NewLines(r, maxLine)
+	for lines.Scan() {
+		b := lines.Bytes()
 		if len(b) == 0 || b[0] != '{' {
 			if len(strings.TrimSpace(string(b))) > 0 {
 				bad++
@@ -88,10 +85,7 @@ func Parse(r io.Reader, name string, fn func(Entry)) (n, bad int, err error) {
 		n++
 		fn(e)
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return n, bad, fmt.Errorf("%s: line %d longer than %d bytes", name, lineNo+1, maxLine)
-		}
+	if err := lines.Err(); err != nil {
 		return n, bad, fmt.Errorf("%s: %w", name, err)
 	}
 	return n, bad, nil
