@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,11 +217,7 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 	}
 	sysdiag.NotKept(env, "log statistics processes", maxProcesses, dropped)
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(seen))
 	flag := sysdiag.NewFlagger(env)
 	for _, k := range keys {
 		s := seen[k]

@@ -1,7 +1,8 @@
 package netext
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"howett.net/plist"
 )
@@ -69,11 +70,7 @@ func (a *archiver) class(name string, parents ...string) plist.UID {
 // object archives an object of class: strings become string objects,
 // bools stay inline, UIDs are references already made.
 func (a *archiver) object(class string, fields map[string]any) plist.UID {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(fields))
 	m := map[string]any{}
 	for _, k := range keys {
 		switch v := fields[k].(type) {

@@ -4,7 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
@@ -44,11 +45,7 @@ func Parse(b []byte) (*Log, error) {
 	if t, err := time.Parse("2006-01-02 15:04:05 -0700", doc.StateMachine.AccountFirstSeen); err == nil {
 		l.FirstSeen = t.UTC()
 	}
-	keys := make([]string, 0, len(doc.StateMachine.Devices))
-	for k := range doc.StateMachine.Devices {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(doc.StateMachine.Devices))
 	for _, k := range keys {
 		if len(l.Devices) >= maxDevices {
 			break

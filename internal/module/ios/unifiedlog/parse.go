@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,11 +229,7 @@ func run(ctx context.Context, env *module.Env) error {
 
 func emit(env *module.Env, bins map[string]*Binary, hosts map[string]*Host) {
 	flag := sysdiag.NewFlagger(env)
-	keys := make([]string, 0, len(bins))
-	for k := range bins {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(bins))
 	for _, k := range keys {
 		b := bins[k]
 		verb := "logged"
@@ -249,11 +246,7 @@ func emit(env *module.Env, bins map[string]*Binary, hosts map[string]*Host) {
 		env.Emit(r)
 		flag.Check(b.Path, b.File, r)
 	}
-	hk := make([]string, 0, len(hosts))
-	for k := range hosts {
-		hk = append(hk, k)
-	}
-	sort.Strings(hk)
+	hk := slices.Sorted(maps.Keys(hosts))
 	for _, k := range hk {
 		h := hosts[k]
 		r := &model.Record{Source: h.File, Data: h, Summary: fmt.Sprintf("Log messages named %s %d time(s)", h.Host, h.Entries)}
