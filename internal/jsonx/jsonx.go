@@ -1,7 +1,7 @@
 // Package jsonx holds what the readers of JSON evidence share (App Privacy
-// Report, Safari's export, Android's Intrusion Logging, and huella's own
-// timeline.jsonl read back): reading a JSON-lines file one bounded line at
-// a time, and reading an
+// Report, Safari's export, Android's Intrusion Logging, crash reports' and
+// Zeek's fields, and huella's own timeline.jsonl read back): reading a
+// JSON-lines file one bounded line at a time, and reading an
 // object one level at a time, where a field that is missing or of another
 // type is the zero value rather than an error (exports vary between
 // releases, and a crafted one may put anything anywhere).
@@ -61,4 +61,17 @@ func String(m map[string]json.RawMessage, k string) string {
 		return ""
 	}
 	return s
+}
+
+// Text is a string or a number as its text (formats print the same field
+// either way across versions); ok is false for anything else.
+func Text(v json.RawMessage) (s string, ok bool) {
+	if json.Unmarshal(v, &s) == nil {
+		return s, true
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) == nil {
+		return n.String(), true
+	}
+	return "", false
 }

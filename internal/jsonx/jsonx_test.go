@@ -67,3 +67,23 @@ func TestObject(t *testing.T) {
 		}
 	}
 }
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{`"309"`, "309", true},
+		{`309`, "309", true},
+		{`1.5e3`, "1.5e3", true},
+		{`true`, "", false},
+		{`{"a":1}`, "", false},
+		{``, "", false},
+	} {
+		s, ok := Text([]byte(tc.in))
+		if s != tc.want || ok != tc.ok {
+			t.Errorf("Text(%s) = %q, %v; want %q, %v", tc.in, s, ok, tc.want, tc.ok)
+		}
+	}
+}

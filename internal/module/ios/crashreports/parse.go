@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
@@ -175,19 +176,8 @@ func ParseHeader(line []byte) (Header, error) {
 		return Header{}, fmt.Errorf("header is not JSON: %w", err)
 	}
 	s := func(k string) string {
-		v, ok := raw[k]
-		if !ok {
-			return ""
-		}
-		var str string
-		if json.Unmarshal(v, &str) == nil {
-			return str
-		}
-		var n json.Number
-		if json.Unmarshal(v, &n) == nil {
-			return n.String()
-		}
-		return ""
+		t, _ := jsonx.Text(raw[k])
+		return t
 	}
 	h := Header{BugType: s("bug_type"), AppName: s("app_name"), Name: s("name"), BundleID: s("bundleID"), AppVersion: s("app_version"),
 		BuildVersion: s("build_version"), OSVersion: s("os_version"), IncidentID: s("incident_id"), RawTimestamp: s("timestamp")}

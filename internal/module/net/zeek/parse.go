@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/heuristics/network"
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
@@ -122,13 +123,8 @@ func (r jsonRow) get(f string) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := jsonx.Text(raw); ok {
 		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
 	}
 	var b bool
 	if json.Unmarshal(raw, &b) == nil {
