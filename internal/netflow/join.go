@@ -14,6 +14,10 @@ type Joiner struct {
 	max   int
 }
 
+// DefaultJoinNames is how many names a Joiner of a real traffic's logs
+// holds (Suricata, Zeek): the connections whose totals are still to come.
+const DefaultJoinNames = 200_000
+
 // NewJoiner joins into agg, holding at most max names.
 func NewJoiner(agg *Aggregator, max int) *Joiner {
 	return &Joiner{agg: agg, names: map[string]ConnEvent{}, max: max}

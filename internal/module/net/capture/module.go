@@ -38,9 +38,6 @@ func Def() module.Def {
 	}
 }
 
-// limits are the aggregation's bounds (tests lower them).
-var limits = netflow.DefaultLimits
-
 // run reads every file on its own (netfile.Each).
 var run = netfile.Each("no pcap or pcapng capture", Paths, readFile)
 
@@ -52,7 +49,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	defer r.Close()
-	agg := netflow.New(limits, env)
+	agg := netflow.New(netflow.DefaultLimits, env)
 	st, err := readCapture(ctx, r, name, agg)
 	agg.Close()
 	if st.Skipped > 0 {

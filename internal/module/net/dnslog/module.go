@@ -35,8 +35,6 @@ func Def() module.Def {
 	}
 }
 
-var limits = netflow.DefaultLimits
-
 // run reads every file on its own (netfile.Each).
 var run = netfile.Each("no DNS resolver log", Paths, readFile)
 
@@ -65,7 +63,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 		env.Unreadable(name, err)
 		return err
 	}
-	agg := netflow.New(limits, env)
+	agg := netflow.New(netflow.DefaultLimits, env)
 	n, bad, err := parse(ctx, env, name, io.MultiReader(bytesReader(head[:hn]), r), agg)
 	agg.Close()
 	if bad > 0 {

@@ -12,7 +12,6 @@ package suricata
 import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
-	"github.com/huella-project/huella/internal/netflow"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
@@ -30,11 +29,6 @@ func Def() module.Def {
 		Run:         run,
 	}
 }
-
-var (
-	limits   = netflow.DefaultLimits
-	maxNames = 200_000
-)
 
 // run reads every file on its own (netfile.Each).
 var run = netfile.Each("no Suricata eve.json", Paths, readFile)

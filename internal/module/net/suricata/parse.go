@@ -94,8 +94,8 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 		return err
 	}
 	defer r.Close()
-	agg := netflow.New(limits, env)
-	join := netflow.NewJoiner(agg, maxNames)
+	agg := netflow.New(netflow.DefaultLimits, env)
+	join := netflow.NewJoiner(agg, netflow.DefaultJoinNames)
 	n, bad := 0, 0
 	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
 		if n%4096 == 0 && ctx.Err() != nil {

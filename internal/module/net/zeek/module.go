@@ -34,13 +34,6 @@ func Def() module.Def {
 	}
 }
 
-// limits are the aggregation's bounds; maxNames bounds the connections
-// whose name waits for conn.log's totals.
-var (
-	limits   = netflow.DefaultLimits
-	maxNames = 200_000
-)
-
 func run(ctx context.Context, env *module.Env) error {
 	files := env.Find(Paths...)
 	if len(files) == 0 {
@@ -91,8 +84,8 @@ func readGroup(ctx context.Context, env *module.Env, names []string) error {
 		logs = append(logs, logFile{name: n, kind: k})
 	}
 	sort.SliceStable(logs, func(i, j int) bool { return order[logs[i].kind] < order[logs[j].kind] })
-	agg := netflow.New(limits, env)
-	join := netflow.NewJoiner(agg, maxNames)
+	agg := netflow.New(netflow.DefaultLimits, env)
+	join := netflow.NewJoiner(agg, netflow.DefaultJoinNames)
 	defer agg.Close()
 	defer join.Close()
 	for _, l := range logs {
