@@ -508,21 +508,25 @@ func (a *Aggregator) report(f *rules.Finding, r *model.Record, value string) {
 	a.sink.Report(f, r)
 }
 
+// drain empties table m (lookups, connections, alerts) into a list in the
+// order by gives, so records come out the same whatever the map's order;
+// a table at its bound max was flushed early, which is counted.
+func drain[K comparable, V any](a *Aggregator, m map[K]V, max int, by func(x, y V) int) []V {
+	if len(m) >= max {
+		a.flushes++
+	}
+	list := slices.SortedFunc(maps.Values(m), by)
+	clear(m)
+	return list
+}
+
 func (a *Aggregator) flushLookups() {
 	if len(a.lookups) == 0 {
 		return
 	}
-	if len(a.lookups) >= a.lim.Lookups {
-		a.flushes++
-	}
-	list := make([]*dnsEntry, 0, len(a.lookups))
-	for _, de := range a.lookups {
-		list = append(list, de)
-	}
-	slices.SortFunc(list, func(x, y *dnsEntry) int {
+	list := drain(a, a.lookups, a.lim.Lookups, func(x, y *dnsEntry) int {
 		return cmp.Or(x.l.First.Compare(y.l.First), cmp.Compare(x.l.Name, y.l.Name), cmp.Compare(x.l.Type, y.l.Type))
 	})
-	clear(a.lookups)
 	for _, de := range list {
 		r := de.l.record()
 		r.RawTimes = append(r.RawTimes, de.raw...)
@@ -536,18 +540,10 @@ func (a *Aggregator) flushConns() {
 	if len(a.conns) == 0 {
 		return
 	}
-	if len(a.conns) >= a.lim.Connections {
-		a.flushes++
-	}
-	list := make([]*connEntry, 0, len(a.conns))
-	for _, ce := range a.conns {
-		list = append(list, ce)
-	}
-	slices.SortFunc(list, func(x, y *connEntry) int {
+	list := drain(a, a.conns, a.lim.Connections, func(x, y *connEntry) int {
 		return cmp.Or(x.c.First.Compare(y.c.First), cmp.Compare(x.c.IP, y.c.IP), cmp.Compare(x.c.Port, y.c.Port),
 			cmp.Compare(x.c.Proto, y.c.Proto), cmp.Compare(x.c.Host, y.c.Host))
 	})
-	clear(a.conns)
 	for _, ce := range list {
 		a.emitConn(ce)
 	}
@@ -587,18 +583,10 @@ func (a *Aggregator) flushAlerts() {
 	if len(a.alerts) == 0 {
 		return
 	}
-	if len(a.alerts) >= a.lim.Alerts {
-		a.flushes++
-	}
-	list := make([]*alertEntry, 0, len(a.alerts))
-	for _, ae := range a.alerts {
-		list = append(list, ae)
-	}
-	slices.SortFunc(list, func(x, y *alertEntry) int {
+	list := drain(a, a.alerts, a.lim.Alerts, func(x, y *alertEntry) int {
 		return cmp.Or(x.a.First.Compare(y.a.First), cmp.Compare(x.a.SID, y.a.SID), cmp.Compare(x.a.Dst, y.a.Dst),
 			cmp.Compare(x.a.DstPort, y.a.DstPort), cmp.Compare(x.a.Src, y.a.Src), cmp.Compare(x.a.Signature, y.a.Signature))
 	})
-	clear(a.alerts)
 	for _, ae := range list {
 		r := ae.a.record()
 		r.RawTimes = append(r.RawTimes, ae.raw...)
