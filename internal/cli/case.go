@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -232,8 +233,8 @@ func (a *app) caseListCmd() *cobra.Command {
 				if c.HuntedThrough > 0 {
 					hunted = fmt.Sprintf("#%d", c.HuntedThrough)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", c.Name, orDash(c.Device), c.Runs, c.Observations, c.Findings,
-					orDash(c.Highest), hunted, storedAs(c))
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", c.Name, cmp.Or(c.Device, "-"), c.Runs, c.Observations, c.Findings,
+					cmp.Or(c.Highest, "-"), hunted, storedAs(c))
 			}
 			tw.Flush()
 			fmt.Fprintf(a.stdout, "%d case(s) in %s\n", len(cs), st.Where())
@@ -253,13 +254,6 @@ func storedAs(c casestore.Case) string {
 		return "values + records"
 	}
 	return "values"
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -315,16 +309,16 @@ func (a *app) printCase(d casestore.CaseDetail) {
 		for _, f := range r.Indicators.Files {
 			files = append(files, f.Name)
 		}
-		fmt.Fprintf(w, "  Indicators at check time: %d from %s\n", r.Indicators.Total, orDash(strings.Join(files, ", ")))
+		fmt.Fprintf(w, "  Indicators at check time: %d from %s\n", r.Indicators.Total, cmp.Or(strings.Join(files, ", "), "-"))
 		fmt.Fprintf(w, "  Verdict then: exit %d, highest %s; %d records, %d observations stored\n",
-			r.Summary.ExitStatus, orDash(r.Summary.Highest), r.Records, r.Observations)
+			r.Summary.ExitStatus, cmp.Or(r.Summary.Highest, "-"), r.Records, r.Observations)
 	}
 	var kinds []string
 	for k, n := range d.Values {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(kinds)
-	fmt.Fprintf(w, "\nDistinct values: %s\n", orDash(strings.Join(kinds, ", ")))
+	fmt.Fprintf(w, "\nDistinct values: %s\n", cmp.Or(strings.Join(kinds, ", "), "-"))
 	fmt.Fprintf(w, "\nFindings (%d):\n", len(d.Findings))
 	for _, f := range d.Findings {
 		from := "check"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -216,7 +217,7 @@ func (a *app) printHunt(res *hunt.Result, sum huntSummary, out string) {
 		if c.Note != "" {
 			st += " (" + c.Note + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", c.Case.Name, orDash(c.Case.Device), c.Checked, c.Candidates, len(c.New), highest, st)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", c.Case.Name, cmp.Or(c.Case.Device, "-"), c.Checked, c.Candidates, len(c.New), highest, st)
 	}
 	tw.Flush()
 	if quiet > 0 {

@@ -1,6 +1,7 @@
 package samplegen
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -122,11 +123,11 @@ func (t *Traffic) zeekLogs() []*zeekLog {
 		case c.app == "ntp":
 			service = "ntp"
 		}
-		conn.add(c.at, zeekTS(c.at), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port), c.proto, orDash(service),
+		conn.add(c.at, zeekTS(c.at), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port), c.proto, cmp.Or(service, "-"),
 			"0.500000", "517", fmt.Sprint(1400*c.bulk), state, history, "6", "837", fmt.Sprint(c.bulk+3), fmt.Sprint(1452*c.bulk+120))
 		if c.sni != "" {
 			ssl.add(c.at, zeekTS(c.at.Add(20*time.Millisecond)), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port),
-				"TLSv13", "TLS_AES_128_GCM_SHA256", c.sni, "T", orDash(certOf(c.sni, PlantedCertSHA256)))
+				"TLSv13", "TLS_AES_128_GCM_SHA256", c.sni, "T", cmp.Or(certOf(c.sni, PlantedCertSHA256), "-"))
 		}
 		if c.http != "" {
 			http.add(c.at, zeekTS(c.at.Add(20*time.Millisecond)), uid, phone.String(), fmt.Sprint(c.srcPort), c.ip.String(), fmt.Sprint(c.port),
@@ -157,13 +158,6 @@ func colonHex(h string) string {
 		b.WriteString(h[i : i+2])
 	}
 	return b.String()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // WriteZeek writes dns.log, conn.log, ssl.log and http.log into dir, as

@@ -6,6 +6,7 @@ package intrusionlogs
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -180,7 +181,7 @@ func dnsRecord(r *model.Record, ev *Event) {
 	}
 	r.Add(model.KindDomain, strings.TrimSuffix(host, "."), "hostname")
 	r.Add(model.KindAppID, pkg, "package_name")
-	r.Summary = fmt.Sprintf("DNS query for %s by %s", host, orUnknown(pkg))
+	r.Summary = fmt.Sprintf("DNS query for %s by %s", host, cmp.Or(pkg, "unknown app"))
 	if len(ips) > 0 {
 		r.Summary += " [IPs: " + strings.Join(ips, ", ") + "]"
 	}
@@ -196,15 +197,8 @@ func connectRecord(r *model.Record, ev *Event) {
 		r.Add(model.KindIP, ip, "ip_address")
 	}
 	r.Add(model.KindAppID, pkg, "package_name")
-	r.Summary = fmt.Sprintf("Connection to %s:%s by %s", ip, str(ev.Fields["port"]), orUnknown(pkg))
+	r.Summary = fmt.Sprintf("Connection to %s:%s by %s", ip, str(ev.Fields["port"]), cmp.Or(pkg, "unknown app"))
 	r.StampChecked(ev.Time, ev.timeErr, "network_connection")
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown app"
-	}
-	return s
 }
 
 func sub(ev *Event) map[string]any {

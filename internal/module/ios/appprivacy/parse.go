@@ -476,7 +476,7 @@ func emit(env *module.Env, rd *Reader) {
 
 func (n *Network) record() *model.Record {
 	r := &model.Record{Source: fmt.Sprintf("%s:%d", n.File, n.Line), Data: n}
-	app := orUnknown(n.App)
+	app := cmp.Or(n.App, "unknown")
 	if n.Website != "" {
 		r.Summary = fmt.Sprintf("Website %s shown in %s connected to %s (%d times)", n.Website, app, n.Domain, n.Hits)
 	} else {
@@ -514,21 +514,14 @@ func (a *Access) record() *model.Record {
 	r := &model.Record{Source: fmt.Sprintf("%s:%d", a.File, a.Line), Data: a}
 	what := categoryWords[a.Category]
 	if what == "" {
-		what = orUnknown(a.Category)
+		what = cmp.Or(a.Category, "unknown")
 	}
-	r.Summary = fmt.Sprintf("%s used %s", orUnknown(a.App), what)
+	r.Summary = fmt.Sprintf("%s used %s", cmp.Or(a.App, "unknown"), what)
 	r.Add(model.KindAppID, a.App, "accessor")
 	r.Add(model.KindAppID, a.Broadcaster, "broadcaster")
 	r.StampChecked(a.Began, a.beganErr, "access_began")
 	r.StampChecked(a.Ended, a.endedErr, "access_ended")
 	return r
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
 }
 
 // firstOf is the time an access is sorted by: its start, else its end.

@@ -3,6 +3,7 @@ package crashreports
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,9 +92,9 @@ func record(rep *Report) *model.Record {
 		proc = path.Base(rep.ProcPath)
 	}
 	r := &model.Record{Source: rep.File, Data: rep}
-	r.Summary = fmt.Sprintf("Crash or diagnostic report (bug type %s) for %s", rep.BugType, orUnknown(proc))
+	r.Summary = fmt.Sprintf("Crash or diagnostic report (bug type %s) for %s", rep.BugType, cmp.Or(proc, "an unknown process"))
 	if rep.Format == "text" {
-		r.Summary = "Crash log for " + orUnknown(proc)
+		r.Summary = "Crash log for " + cmp.Or(proc, "an unknown process")
 	}
 	if rep.Exception.Type != "" {
 		r.Summary += " (" + rep.Exception.Type + ")"
@@ -125,13 +126,6 @@ func stampDesc(bugType string) string {
 		return "crash"
 	}
 	return "diagnostic_report"
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "an unknown process"
-	}
-	return s
 }
 
 // Header is the one-line JSON header every .ips file starts with.

@@ -1,6 +1,7 @@
 package netusage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path"
@@ -327,19 +328,12 @@ func record(u *Usage) *model.Record {
 	}
 	if u.LiveID != 0 {
 		r.Summary = fmt.Sprintf("%s (bundle %s, process %d) WWAN in %.0f out %.0f, Wi-Fi in %.0f out %.0f",
-			name, orDash(u.BundleID), u.ProcessID, u.WWANIn, u.WWANOut, u.WifiIn, u.WifiOut)
+			name, cmp.Or(u.BundleID, "-"), u.ProcessID, u.WWANIn, u.WWANOut, u.WifiIn, u.WifiOut)
 		r.StampChecked(u.LiveTime, u.liveErr, "live_usage")
 	} else {
-		r.Summary = fmt.Sprintf("%s (bundle %s, process %d), no live usage", name, orDash(u.BundleID), u.ProcessID)
+		r.Summary = fmt.Sprintf("%s (bundle %s, process %d), no live usage", name, cmp.Or(u.BundleID, "-"), u.ProcessID)
 	}
 	r.StampChecked(u.FirstSeen, u.firstErr, "first_usage")
 	r.StampChecked(u.LastSeen, u.lastErr, "last_usage")
 	return r
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

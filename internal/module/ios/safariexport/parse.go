@@ -363,7 +363,7 @@ func extensions(env *module.Env, name string) error {
 
 func (e *Extension) record() *model.Record {
 	r := &model.Record{Source: e.File, Data: e}
-	r.Summary = fmt.Sprintf("Safari extension %s (%s) by %s", orUnknown(e.Name), orUnknown(e.BundleID), orUnknown(e.Developer))
+	r.Summary = fmt.Sprintf("Safari extension %s (%s) by %s", cmp.Or(e.Name, "unknown"), cmp.Or(e.BundleID, "unknown"), cmp.Or(e.Developer, "unknown"))
 	for _, id := range []struct{ v, field string }{{e.BundleID, "composed_identifier"}, {e.IOSApp, "ios_app_bundle_identifier"},
 		{e.IOSExt, "ios_extension_bundle_identifier"}, {e.MacApp, "macos_app_bundle_identifier"}, {e.MacExt, "macos_extension_bundle_identifier"}} {
 		if id.v != "" && !slices.ContainsFunc(r.Observables, func(o model.Observable) bool { return o.Value == id.v }) {
@@ -371,11 +371,4 @@ func (e *Extension) record() *model.Record {
 		}
 	}
 	return r
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
 }

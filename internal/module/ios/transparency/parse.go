@@ -1,6 +1,7 @@
 package transparency
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -81,15 +82,8 @@ func run(ctx context.Context, env *module.Env) error {
 		}
 		for _, d := range l.Devices {
 			env.Emit(&model.Record{Source: name, Data: d,
-				Summary: fmt.Sprintf("Device %s (%s, %s, serial %s) is registered to the Apple account", orDash(d.Name), orDash(d.Model), orDash(d.OSVersion), orDash(d.Serial))})
+				Summary: fmt.Sprintf("Device %s (%s, %s, serial %s) is registered to the Apple account", cmp.Or(d.Name, "-"), cmp.Or(d.Model, "-"), cmp.Or(d.OSVersion, "-"), cmp.Or(d.Serial, "-"))})
 		}
 		return nil
 	})
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
