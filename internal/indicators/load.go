@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -75,13 +76,7 @@ func (s *Set) Counts() map[string]int {
 var stixExts = []string{".stix2", ".json", ".stix"}
 
 func isSTIXName(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	for _, e := range stixExts {
-		if ext == e {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(stixExts, strings.ToLower(path.Ext(name)))
 }
 
 // Load reads files and folders (folders recursively, keeping *.stix2, *.json

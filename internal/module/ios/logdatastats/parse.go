@@ -190,10 +190,10 @@ func run(ctx context.Context, env *module.Env) error {
 					s.Last = e.Time
 				}
 			}
-			if e.Type != "" && len(s.Types) < 16 && !contains(s.Types, e.Type) {
+			if e.Type != "" && len(s.Types) < 16 && !slices.Contains(s.Types, e.Type) {
 				s.Types = append(s.Types, e.Type)
 			}
-			if len(s.Files) < 16 && !contains(s.Files, name) {
+			if len(s.Files) < 16 && !slices.Contains(s.Files, name) {
 				s.Files = append(s.Files, name)
 			}
 		}
@@ -237,13 +237,4 @@ func run(ctx context.Context, env *module.Env) error {
 		flag.Check(exe, s.Files[0], r)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -164,12 +164,7 @@ func scan(v any, c *Config, depth int) {
 }
 
 func appendOnce(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	if len(list) >= 16 {
+	if slices.Contains(list, s) || len(list) >= 16 {
 		return list
 	}
 	return append(list, s)
