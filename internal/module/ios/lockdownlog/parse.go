@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/huella-project/huella/internal/applelog"
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Event is one pairing, session or service start.
@@ -59,7 +59,7 @@ func entries(env *module.Env, name string) func(applelog.Entry) {
 		}
 		r := record(ev)
 		env.Emit(r)
-		env.Report(ios.PairedComputer(kind, ev.Host, fmtTime(e.Time), name), r)
+		env.Report(ios.PairedComputer(kind, ev.Host, sysdiag.When(e.Time), name), r)
 	}
 }
 
@@ -85,11 +85,4 @@ func record(ev Event) *model.Record {
 	}
 	r.Stamp(ev.Entry.Time, desc)
 	return r
-}
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return "?"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }

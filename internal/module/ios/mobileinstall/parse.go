@@ -10,6 +10,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/sysdiag"
 )
 
 // Event is one install, removal or reboot.
@@ -88,7 +89,7 @@ func entries(env *module.Env, name string) func(applelog.Entry) {
 		r := record(ev)
 		env.Emit(r)
 		if ev.Kind == "install" {
-			env.Report(ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, ev.Distributor, fmtTime(ev.Time)), r)
+			env.Report(ios.InstallOutsideStore(ev.App, ev.Type, ev.Client, ev.Distributor, sysdiag.When(ev.Time)), r)
 		}
 	}).Entry
 }
@@ -125,11 +126,4 @@ func record(ev Event) *model.Record {
 		r.Stamp(ev.Time, desc)
 	}
 	return r
-}
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return "?"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }

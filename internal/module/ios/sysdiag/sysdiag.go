@@ -44,3 +44,12 @@ func ZoneOrUTC(ev *source.Evidence) (loc *time.Location, known bool) {
 	}
 	return time.UTC, false
 }
+
+// When is a log entry's time as a finding's text quotes it: in UTC, or "?"
+// when the entry's date was no plausible one.
+func When(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
