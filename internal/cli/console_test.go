@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"howett.net/plist"
 
@@ -265,6 +266,57 @@ func TestVerdictInChosenLanguage(t *testing.T) {
 			for _, n := range tc.not {
 				if strings.Contains(s, n) {
 					t.Errorf("%q printed for --lang %s:\n%s", n, tc.lang, s)
+				}
+			}
+		})
+	}
+}
+
+// TestIdenticalFindingLinesOnce: findings whose console line reads the same
+// (a domain looked up and then contacted: two records, one text) print once
+// with their count; past 20 lines the rest are counted, not built.
+func TestIdenticalFindingLinesOnce(t *testing.T) {
+	at := time.Date(2024, 2, 20, 3, 14, 0, 0, time.UTC)
+	// The same finding on two records: a lookup and a connection.
+	match := func() model.Detection {
+		return model.Detection{Kind: model.ByHeuristic, Severity: model.High, Module: "net.capture", Time: &at, Reason: "The domain x.example matches an indicator"}
+	}
+	distinct := func(n int) []model.Detection {
+		var ds []model.Detection
+		for i := range n {
+			d := match()
+			d.Reason = fmt.Sprintf("finding %d", i)
+			ds = append(ds, d)
+		}
+		return ds
+	}
+	for _, tc := range []struct {
+		name      string
+		dets      []model.Detection
+		want, not []string
+	}{
+		{"two records one text", []model.Detection{match(), match()}, []string{"2 finding(s)", "matches an indicator (×2)\n"}, nil},
+		{"different texts", distinct(2), []string{"finding 0\n", "finding 1\n"}, []string{"×"}},
+		{"past twenty", distinct(25), []string{"finding 19\n", "... and 5 more in detections.json"}, []string{"finding 20\n"}},
+		{"past twenty, counted not built", append(distinct(20), match(), match(), distinct(1)[0]), []string{"finding 19\n", "... and 3 more in detections.json"}, []string{"matches an indicator"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			a := &app{stdout: &out, lang: "en"}
+			info := results.Info{Summary: results.Summary{Level: outcome.LevelHigh, Headline: outcome.HeadlineFoundHigh}}
+			a.printSummary(info, tc.dets, "case", "", false)
+			s := out.String()
+			if strings.Count(s, "matches an indicator") > 1 {
+				t.Errorf("identical line printed twice:\n%s", s)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("missing %q in:\n%s", w, s)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(s, n) {
+					t.Errorf("unexpected %q in:\n%s", n, s)
 				}
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -85,17 +86,46 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 			fmt.Fprintf(w, "; indicators matched: %s", esc(strings.Join(info.Summary.Campaigns, ", ")))
 		}
 		fmt.Fprintln(w, ":")
+		// Findings whose line would read the same (one domain both looked
+		// up and contacted in a capture: two records, one text) are printed
+		// once with their count; detections.json keeps each. Only the first
+		// lines shown are built, so a flood of findings costs no memory here.
 		const show = 20
-		for i, d := range dets {
-			if i == show {
-				fmt.Fprintf(w, "  ... and %d more in detections.json\n", len(dets)-show)
-				break
+		type line struct {
+			text string
+			n    int
+		}
+		var lines []line
+		more := 0
+		for _, d := range dets {
+			if len(lines) == show && more > 0 {
+				more++
+				continue
 			}
 			when := ""
 			if d.Time != nil {
 				when = d.Time.UTC().Format("2006-01-02 15:04:05Z") + " "
 			}
-			fmt.Fprintf(w, "  [%s] %s%s: %s\n", strings.ToUpper(d.Severity.String()), when, esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
+			text := fmt.Sprintf("[%s] %s%s: %s", strings.ToUpper(d.Severity.String()), when, esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
+			if i := slices.IndexFunc(lines, func(l line) bool { return l.text == text }); i >= 0 {
+				lines[i].n++
+				continue
+			}
+			if len(lines) == show {
+				more++
+				continue
+			}
+			lines = append(lines, line{text, 1})
+		}
+		for _, l := range lines {
+			if l.n > 1 {
+				fmt.Fprintf(w, "  %s (×%d)\n", l.text, l.n)
+			} else {
+				fmt.Fprintf(w, "  %s\n", l.text)
+			}
+		}
+		if more > 0 {
+			fmt.Fprintf(w, "  ... and %d more in detections.json\n", more)
 		}
 	}
 	fmt.Fprintf(w, "\nResults: %s\n", esc(out))
