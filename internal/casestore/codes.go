@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -204,16 +205,33 @@ func NewHMACKey(secret []byte) (*HMACKey, error) {
 // LoadHMACKey reads a key file: its bytes, without a final newline. Generate
 // one with, for example, `head -c 32 /dev/urandom | base64 > key`.
 func LoadHMACKey(path string) (*HMACKey, error) {
-	st, err := os.Stat(path)
+	// A named pipe would block the open: refuse anything but a regular file
+	// first, then check the opened file again (what is read is what was
+	// checked) and read through a limit whatever it declares.
+	const maxKeyFile = 4096
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("HMAC key file: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("HMAC key file %s: must be a regular file of at most %d bytes", path, maxKeyFile)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("HMAC key file: %w", err)
 	}
-	if !st.Mode().IsRegular() || st.Size() > 4096 {
-		return nil, fmt.Errorf("HMAC key file %s: must be a regular file of at most 4096 bytes", path)
-	}
-	b, err := os.ReadFile(path)
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("HMAC key file: %w", err)
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxKeyFile {
+		return nil, fmt.Errorf("HMAC key file %s: must be a regular file of at most %d bytes", path, maxKeyFile)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("HMAC key file: %w", err)
+	}
+	if len(b) > maxKeyFile {
+		return nil, fmt.Errorf("HMAC key file %s: must be a regular file of at most %d bytes", path, maxKeyFile)
 	}
 	b = []byte(strings.TrimRight(string(b), "\r\n"))
 	k, err := NewHMACKey(b)

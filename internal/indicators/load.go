@@ -180,7 +180,7 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
 		} else {
 			files = append(files, n)
 		}
-		files, missing := expandFeeds(files, func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) },
+		files, missing := expandFeeds(files, func(p string) ([]byte, error) { return readCapped(sized(fsys.Open(p))) },
 			func(p string) bool { st, err := fs.Stat(fsys, p); return err == nil && st.Mode().IsRegular() },
 			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
 		b.files = append(b.files, missing...)
@@ -258,16 +258,20 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	b.files = append(b.files, fi)
 }
 
-// readBounded reads a small file (a feed manifest) under the file limit.
-func readBounded(p string) ([]byte, error) {
-	f, err := os.Open(p)
+// readBounded reads a small file (a feed manifest) on disk under the file
+// limit.
+func readBounded(p string) ([]byte, error) { return readCapped(sized(os.Open(p))) }
+
+// readCapped reads an opened indicator file (from sized: regular files
+// only) whole, refusing one over the file limit whatever size it declared.
+func readCapped(rc io.ReadCloser, _ int64, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
 	if err == nil && int64(len(data)) > MaxFileSize {
-		err = fmt.Errorf("%s is over the %d-byte limit", p, MaxFileSize)
+		err = fmt.Errorf("over the %d-byte limit for indicator files", MaxFileSize)
 	}
 	return data, err
 }
