@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/huella-project/huella/internal/coverage"
 	"github.com/huella-project/huella/internal/samplegen"
+	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/timestamp"
 )
 
@@ -291,5 +294,40 @@ func TestSecretNamesNotRead(t *testing.T) {
 	}
 	if ev.NeverRead("nextdns-log.csv") || !Detect(filepath.Join(dir, "nextdns-log.csv")) {
 		t.Error("the NextDNS export is not read")
+	}
+}
+
+// unlistable is a file system whose folder "logs" cannot be listed.
+type unlistable struct{ fstest.MapFS }
+
+func (u unlistable) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == "logs" {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrPermission}
+	}
+	return u.MapFS.ReadDir(name)
+}
+
+// TestUnlistableFolderIsAGap: a folder of a network evidence that cannot be
+// listed was not checked, and says so; the files beside it are still read.
+func TestUnlistableFolderIsAGap(t *testing.T) {
+	var log bytes.Buffer
+	if err := samplegen.PhoneTraffic(1, false).WritePihole(&log); err != nil {
+		t.Fatal(err)
+	}
+	fsys := unlistable{fstest.MapFS{
+		"pihole.log":    {Data: log.Bytes()},
+		"logs/conn.log": {Data: []byte("x")},
+	}}
+	ev := &source.Evidence{}
+	tr := newTree()
+	if _, _, err := walk(context.Background(), ev, tr, input{fsys: fsys, root: ".", label: "folder"}); err != nil {
+		t.Fatal(err)
+	}
+	gaps := ev.GapList()
+	if len(gaps) != 1 || gaps[0].Part != "folder/logs" || gaps[0].Cause != coverage.Unreadable {
+		t.Errorf("gaps %+v, want one unreadable folder/logs", gaps)
+	}
+	if len(tr.files) != 1 {
+		t.Errorf("%d files read, want the resolver log beside the folder", len(tr.files))
 	}
 }

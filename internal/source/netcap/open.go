@@ -172,6 +172,10 @@ func walk(ctx context.Context, ev *source.Evidence, t *tree, in input) ([]string
 			return cerr
 		}
 		if err != nil {
+			// A folder that cannot be listed was not checked: a gap, never
+			// the silence of "nothing there".
+			ev.NotChecked(coverage.Gap{Part: path.Join(in.label, strings.TrimPrefix(strings.TrimPrefix(p, in.root), "/")),
+				Cause: coverage.Unreadable, Detail: err.Error()})
 			return nil
 		}
 		entries++
