@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/huella-project/huella/internal/atomicfile"
 	"github.com/huella-project/huella/internal/casestore"
 	"github.com/huella-project/huella/internal/export"
 	"github.com/huella-project/huella/internal/feeds"
@@ -90,6 +91,14 @@ func loadKey(p string) (*casestore.HMACKey, error) {
 		return nil, exitWith(results.ExitError, err)
 	}
 	return k, nil
+}
+
+// requireKey is loadKey for the commands that cannot run without a key.
+func requireKey(p string) (*casestore.HMACKey, error) {
+	if p == "" {
+		return nil, exitWith(results.ExitError, errors.New("--hmac-key-file is required"))
+	}
+	return loadKey(p)
 }
 
 // addToCase stores the results folder dir in the case and says so on w.
@@ -449,9 +458,9 @@ func (a *app) caseHashesCmd() *cobra.Command {
 		Short: "Write the HMACs of a case's values, to compare with another helpline holding the same key",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := loadKey(keyFile)
-			if err != nil || key == nil {
-				return exitWith(results.ExitError, errors.Join(err, errors.New("--hmac-key-file is required")))
+			key, err := requireKey(keyFile)
+			if err != nil {
+				return err
 			}
 			st, err := sf.open(cmd.Context())
 			if err != nil {
@@ -465,30 +474,31 @@ func (a *app) caseHashesCmd() *cobra.Command {
 			if c.HMACKeyID != "" && c.HMACKeyID != key.ID {
 				return exitWith(results.ExitError, fmt.Errorf("case %q is stored with HMAC key %s, not %s", c.Name, c.HMACKeyID, key.ID))
 			}
-			w := a.stdout
-			if out != "" && out != "-" {
-				f, err := os.OpenFile(out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-				if err != nil {
-					return exitWith(results.ExitError, err)
-				}
-				defer f.Close()
-				w = f
-			}
-			bw := bufio.NewWriter(w)
-			fmt.Fprintln(bw, hashesHeader)
-			seen := map[string]bool{}
 			n := 0
-			err = st.EachValue(cmd.Context(), c.ID, func(kind, v string) error {
-				h, ok := casestore.SharedForm(key, kind, v)
-				if ok && !seen[kind+h] {
-					seen[kind+h] = true
-					n++
-					fmt.Fprintf(bw, "%s,%s\n", kind, h)
+			write := func(w io.Writer) error {
+				bw := bufio.NewWriter(w)
+				fmt.Fprintln(bw, hashesHeader)
+				seen := map[string]bool{}
+				err := st.EachValue(cmd.Context(), c.ID, func(kind, v string) error {
+					h, ok := casestore.SharedForm(key, kind, v)
+					if ok && !seen[kind+h] {
+						seen[kind+h] = true
+						n++
+						fmt.Fprintf(bw, "%s,%s\n", kind, h)
+					}
+					return nil
+				})
+				if err != nil {
+					return err
 				}
-				return nil
-			})
-			if err == nil {
-				err = bw.Flush()
+				return bw.Flush()
+			}
+			// A file is written whole or not at all (the one atomic writer):
+			// a failed run never leaves half a list to compare against.
+			if out == "" || out == "-" {
+				err = write(a.stdout)
+			} else {
+				err = atomicfile.WriteFile(out, write)
 			}
 			if err != nil {
 				return exitWith(results.ExitError, err)
@@ -515,9 +525,9 @@ func (a *app) caseOverlapCmd() *cobra.Command {
 		Short: "Find which stored cases saw the values of another helpline's hashes file (same key)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := loadKey(keyFile)
-			if err != nil || key == nil {
-				return exitWith(results.ExitError, errors.Join(err, errors.New("--hmac-key-file is required")))
+			key, err := requireKey(keyFile)
+			if err != nil {
+				return err
 			}
 			theirs, err := readHashes(args[0], key)
 			if err != nil {
