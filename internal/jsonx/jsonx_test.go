@@ -87,3 +87,49 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNextLine: whatever the bytes and the bound, every line handed back
+// fits the bound, and the lines handed back are the input's lines in order
+// with exactly those over the bound left out (one long=true each).
+func FuzzNextLine(f *testing.F) {
+	f.Add("a\nbb\nccc", uint8(2))
+	f.Add(strings.Repeat("x", 40)+"\n\n", uint8(16))
+	f.Fuzz(func(t *testing.T, in string, max uint8) {
+		m := int(max%64) + 1
+		var want []string
+		longs := 0
+		for _, l := range strings.SplitAfter(in, "\n") {
+			if l == "" {
+				continue
+			}
+			if len(l) > m {
+				longs++
+				continue
+			}
+			want = append(want, l)
+		}
+		br := bufio.NewReaderSize(strings.NewReader(in), 16)
+		var got []string
+		gotLongs := 0
+		for range len(in) + 2 {
+			b, long, err := NextLine(br, m)
+			if len(b) > m {
+				t.Fatalf("a line of %d bytes over the bound %d", len(b), m)
+			}
+			if long {
+				gotLongs++
+			} else if len(b) > 0 {
+				got = append(got, string(b))
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || gotLongs != longs {
+			t.Fatalf("lines %q (%d long), want %q (%d long)", got, gotLongs, want, longs)
+		}
+	})
+}
