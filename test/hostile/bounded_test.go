@@ -24,6 +24,7 @@ import (
 
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
+	"github.com/huella-project/huella/internal/testutil"
 )
 
 // The cases of this file each hold one class of input that, before the
@@ -214,40 +215,12 @@ func paxSparse(t *testing.T, buf *bytes.Buffer, entries map[string]int64) {
 			}
 			fmt.Fprintf(&recs, "%d%s", n, rec)
 		}
-		tarBlock(buf, tarHeader("PaxHeaders/"+path.Base(name), 'x', int64(recs.Len())), []byte(recs.String()))
+		testutil.TarBlock(buf, testutil.TarHeader("PaxHeaders/"+path.Base(name), 'x', int64(recs.Len())), []byte(recs.String()))
 		m := fmt.Appendf(nil, "1\n%d\n1\n", size-1)
 		body := append(m, make([]byte, 512-len(m))...)
 		body = append(body, 'x')
-		tarBlock(buf, tarHeader(path.Dir(name)+"/GNUSparseFile.0/"+path.Base(name), '0', int64(len(body))), body)
+		testutil.TarBlock(buf, testutil.TarHeader(path.Dir(name)+"/GNUSparseFile.0/"+path.Base(name), '0', int64(len(body))), body)
 	}
-}
-
-func tarBlock(w *bytes.Buffer, h [512]byte, data []byte) {
-	w.Write(h[:])
-	w.Write(data)
-	if pad := len(data) % 512; pad != 0 {
-		w.Write(make([]byte, 512-pad))
-	}
-}
-
-func tarHeader(name string, typ byte, size int64) [512]byte {
-	var h [512]byte
-	copy(h[0:100], name)
-	copy(h[100:108], "0000644\x00")
-	copy(h[108:116], "0000000\x00")
-	copy(h[116:124], "0000000\x00")
-	copy(h[124:136], fmt.Sprintf("%011o\x00", size))
-	copy(h[136:148], fmt.Sprintf("%011o\x00", 1700000000))
-	h[156] = typ
-	copy(h[257:263], "ustar\x00")
-	copy(h[263:265], "00")
-	copy(h[148:156], "        ")
-	sum := 0
-	for _, c := range h {
-		sum += int(c)
-	}
-	copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
-	return h
 }
 
 // sparseTar is a tar (plain entries, then sparse ones), gzipped or not.

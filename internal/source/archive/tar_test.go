@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/source/scratch"
+	"github.com/huella-project/huella/internal/testutil"
 )
 
 type tarEntry struct {
@@ -294,13 +295,13 @@ func sparseTar(t testing.TB, gz bool, plain []tarEntry, sparse map[string]int64)
 			}
 			fmt.Fprintf(&recs, "%d%s", n, rec)
 		}
-		block(&buf, rawHeader("PaxHeaders/"+path.Base(name), 'x', int64(recs.Len())), []byte(recs.String()))
+		testutil.TarBlock(&buf, testutil.TarHeader("PaxHeaders/"+path.Base(name), 'x', int64(recs.Len())), []byte(recs.String()))
 		// The data starts with the map (one fragment: the last byte), padded
 		// to a block, then the fragment.
 		m := fmt.Appendf(nil, "1\n%d\n1\n", size-1)
 		body := append(m, make([]byte, 512-len(m))...)
 		body = append(body, 'x')
-		block(&buf, rawHeader(path.Dir(name)+"/GNUSparseFile.0/"+path.Base(name), '0', int64(len(body))), body)
+		testutil.TarBlock(&buf, testutil.TarHeader(path.Dir(name)+"/GNUSparseFile.0/"+path.Base(name), '0', int64(len(body))), body)
 	}
 	buf.Write(make([]byte, 1024))
 	if !gz {
@@ -311,35 +312,6 @@ func sparseTar(t testing.TB, gz bool, plain []tarEntry, sparse map[string]int64)
 	zw.Write(buf.Bytes())
 	zw.Close()
 	return z.Bytes()
-}
-
-func block(w *bytes.Buffer, h [512]byte, data []byte) {
-	w.Write(h[:])
-	w.Write(data)
-	if pad := len(data) % 512; pad != 0 {
-		w.Write(make([]byte, 512-pad))
-	}
-}
-
-// rawHeader is a ustar header block.
-func rawHeader(name string, typ byte, size int64) [512]byte {
-	var h [512]byte
-	copy(h[0:100], name)
-	copy(h[100:108], "0000644\x00")
-	copy(h[108:116], "0000000\x00")
-	copy(h[116:124], "0000000\x00")
-	copy(h[124:136], fmt.Sprintf("%011o\x00", size))
-	copy(h[136:148], fmt.Sprintf("%011o\x00", 1700000000))
-	h[156] = typ
-	copy(h[257:263], "ustar\x00")
-	copy(h[263:265], "00")
-	copy(h[148:156], "        ")
-	sum := 0
-	for _, c := range h {
-		sum += int(c)
-	}
-	copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
-	return h
 }
 
 // TestExtractTarBudget: sparse entries count for what they expand to, and
