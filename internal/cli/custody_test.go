@@ -225,19 +225,8 @@ func TestReportAppliesCustodyWindow(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Custody window") {
 		t.Fatalf("report: %d %s %s", code, stdout, stderr)
 	}
-	read := func(dir string) (results.Info, []string) {
-		var info results.Info
-		var dets results.Detections
-		if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-			t.Fatal(err)
-		}
-		if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
-			t.Fatal(err)
-		}
-		return info, custodyRules(dets.Detections)
-	}
-	gotInfo, got := read(out)
-	wantInfo, want := read(direct)
+	gotInfo, got := readCustody(t, out)
+	wantInfo, want := readCustody(t, direct)
 	if strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
 		t.Errorf("report --custody findings %v, check --custody %v", got, want)
 	}
@@ -277,19 +266,8 @@ func TestCheckIOCsKeepsCustodyWindow(t *testing.T) {
 	if !strings.Contains(stdout, "Custody window 2026-11-20 14:00 – 2026-11-20 18:00 (UTC-06:00)") {
 		t.Errorf("check-iocs prints no custody line:\n%s", stdout)
 	}
-	read := func(dir string) (results.Info, []string) {
-		var info results.Info
-		var dets results.Detections
-		if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-			t.Fatal(err)
-		}
-		if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
-			t.Fatal(err)
-		}
-		return info, custodyRules(dets.Detections)
-	}
-	origInfo, orig := read(out)
-	reInfo, got := read(re)
+	origInfo, orig := readCustody(t, out)
+	reInfo, got := readCustody(t, re)
 	if len(orig) == 0 || strings.Join(got, ",") != strings.Join(orig, ",") {
 		t.Errorf("check-iocs custody findings %v, check's %v", got, orig)
 	}
@@ -329,4 +307,19 @@ func TestCustodyConsoleLineInSpanish(t *testing.T) {
 	if !strings.Contains(stdout, "Ventana de custodia 2026-11-20 14:00 – 2026-11-20 18:00 (UTC-06:00):") || strings.Contains(stdout, "Custody window") {
 		t.Errorf("console:\n%s", stdout)
 	}
+}
+
+// readCustody is a results folder's info.json and the rules of its custody
+// findings.
+func readCustody(t *testing.T, dir string) (results.Info, []string) {
+	t.Helper()
+	var info results.Info
+	var dets results.Detections
+	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+		t.Fatal(err)
+	}
+	return info, custodyRules(dets.Detections)
 }
