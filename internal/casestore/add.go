@@ -63,12 +63,8 @@ var flushEvery = 50_000
 
 // AddResults stores the results folder dir (written by huella check).
 func (s *Store) AddResults(ctx context.Context, dir string, in RunInput) (AddResult, error) {
-	var info results.Info
-	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-		return AddResult{}, fmt.Errorf("%s is not a huella results folder: %w", dir, err)
-	}
-	var dets results.Detections
-	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+	info, dets, err := results.ReadRun(dir)
+	if err != nil {
 		return AddResult{}, err
 	}
 	// The modules info.json lists, as check-iocs replays them: any other
