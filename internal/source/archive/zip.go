@@ -30,7 +30,8 @@ var DefaultLimits = Limits{
 	MaxTotal:    128 << 30,
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with each zero field taken from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxEntries <= 0 {
 		l.MaxEntries = DefaultLimits.MaxEntries
 	}
@@ -82,7 +83,7 @@ func OpenZipLimits(p string, lim Limits) (*ZipFS, io.Closer, error) {
 
 // NewZip reads a zip from r (size bytes) named name in error messages.
 func NewZip(r io.ReaderAt, size int64, name string, lim Limits) (*ZipFS, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", name, err)
