@@ -420,26 +420,16 @@ func (l *loader) flush(ctx context.Context) error {
 
 func (l *loader) flushSQLite(ctx context.Context) error {
 	t := l.t
-	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = ? AND digest = ?")
+	stmts, closeStmts, err := t.prepare(ctx,
+		"SELECT id FROM vals WHERE kind = ? AND digest = ?",
+		"INSERT INTO vals (kind, value, digest, keys) VALUES (?, ?, ?, ?) RETURNING id",
+		"INSERT OR IGNORE INTO val_keys (k, val_id) VALUES (?, ?)",
+		"INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES (?, ?)")
 	if err != nil {
 		return err
 	}
-	defer sel.Close()
-	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, digest, keys) VALUES (?, ?, ?, ?) RETURNING id")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	key, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO val_keys (k, val_id) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer key.Close()
-	link, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer link.Close()
+	defer closeStmts()
+	sel, ins, key, link := stmts[0], stmts[1], stmts[2], stmts[3]
 	for i := range l.vals {
 		v := &l.vals[i]
 		d := digest(v.value)

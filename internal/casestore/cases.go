@@ -316,31 +316,17 @@ func (s *Store) unlinkValues(ctx context.Context, t *session, run int64, vals []
 	if s.engine == Postgres {
 		return unlinkValuesPostgres(ctx, t, run, vals)
 	}
-	unlink, err := t.PrepareContext(ctx, "DELETE FROM run_vals WHERE val_id = $1 AND run_id = $2")
+	stmts, closeStmts, err := t.prepare(ctx,
+		"DELETE FROM run_vals WHERE val_id = $1 AND run_id = $2",
+		"SELECT COUNT(*) FROM (SELECT 1 FROM run_vals WHERE val_id = $1 LIMIT 1) x",
+		"SELECT keys FROM vals WHERE id = $1",
+		"DELETE FROM val_keys WHERE k = $1 AND val_id = $2",
+		"DELETE FROM vals WHERE id = $1")
 	if err != nil {
 		return err
 	}
-	defer unlink.Close()
-	used, err := t.PrepareContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM run_vals WHERE val_id = $1 LIMIT 1) x")
-	if err != nil {
-		return err
-	}
-	defer used.Close()
-	keysOf, err := t.PrepareContext(ctx, "SELECT keys FROM vals WHERE id = $1")
-	if err != nil {
-		return err
-	}
-	defer keysOf.Close()
-	delKey, err := t.PrepareContext(ctx, "DELETE FROM val_keys WHERE k = $1 AND val_id = $2")
-	if err != nil {
-		return err
-	}
-	defer delKey.Close()
-	delVal, err := t.PrepareContext(ctx, "DELETE FROM vals WHERE id = $1")
-	if err != nil {
-		return err
-	}
-	defer delVal.Close()
+	defer closeStmts()
+	unlink, used, keysOf, delKey, delVal := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4]
 	for _, v := range vals {
 		if _, err := unlink.ExecContext(ctx, v, run); err != nil {
 			return err
