@@ -521,16 +521,15 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
+		return forRows(rows, func() error {
 			var id int64
 			var i int32
 			if err := rows.Scan(&id, &i); err != nil {
 				return err
 			}
 			l.vals[i].id = id
-		}
-		return rows.Err()
+			return nil
+		})
 	}
 	if err := resolve(); err != nil {
 		return err

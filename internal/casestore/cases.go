@@ -90,15 +90,14 @@ func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Case
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var c Case
 		var created, device string
 		var keep, highest int
 		if err := rows.Scan(&c.ID, &c.Name, &created, &keep, &c.HMACKeyID, &c.HuntedThrough, &c.Runs, &c.Records, &c.Observations,
 			&c.Findings, &highest, &device); err != nil {
-			return nil, err
+			return err
 		}
 		c.Created, c.KeepRecords = parseTS(created), keep == 1
 		if highest >= 0 {
@@ -106,8 +105,11 @@ func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 		}
 		c.Device = deviceText(device)
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func deviceText(js string) string {
@@ -178,16 +180,15 @@ func (s *Store) Detail(ctx context.Context, name string) (CaseDetail, error) {
 	if err != nil {
 		return d, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return d, forRows(rows, func() error {
 		var k string
 		var n int64
 		if err := rows.Scan(&k, &n); err != nil {
-			return d, err
+			return err
 		}
 		d.Values[k] = n
-	}
-	return d, rows.Err()
+		return nil
+	})
 }
 
 func (s *Store) runs(ctx context.Context, caseID int64) ([]Run, error) {
