@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -341,9 +340,9 @@ func (b *backupFS) Open(name string) (fs.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &dirFile{info: dirInfo(path.Base(name)), ents: ents}, nil
+		return &source.DirFile{Path: name, Info: dirInfo(path.Base(name)), Entries: ents}, nil
 	case kindSymlink:
-		return &dirFile{info: fileInfo{name: path.Base(name), mode: fs.ModeSymlink | 0o444}}, nil
+		return &source.DirFile{Path: name, Info: fileInfo{name: path.Base(name), mode: fs.ModeSymlink | 0o444}}, nil
 	}
 	p, err := b.plainPath(n)
 	if err != nil {
@@ -540,34 +539,6 @@ func (d *dirEntry) Type() fs.FileMode {
 	return 0
 }
 func (d *dirEntry) Info() (fs.FileInfo, error) { return d.b.stat(d.name, d.n) }
-
-// dirFile is an open folder (or symlink, which has no content).
-type dirFile struct {
-	info fileInfo
-	ents []fs.DirEntry
-	pos  int
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.ents[d.pos:]
-	if n <= 0 {
-		d.pos = len(d.ents)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, io.EOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	d.pos += n
-	return rest[:n], nil
-}
 
 // file is an open plaintext file whose Stat reports the logical name.
 type file struct {

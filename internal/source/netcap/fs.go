@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source"
 )
 
 // tree is the logical file system: each logical file is a file of an
@@ -89,7 +91,7 @@ func (t *tree) Open(name string) (fs.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &dirFile{name: name, ents: ents}, nil
+		return &source.DirFile{Path: name, Info: dirInfo(path.Base(name)), Entries: ents}, nil
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
@@ -174,31 +176,3 @@ func (d dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o500 }
 func (d dirInfo) ModTime() time.Time { return time.Time{} }
 func (d dirInfo) IsDir() bool        { return true }
 func (d dirInfo) Sys() any           { return nil }
-
-type dirFile struct {
-	name string
-	ents []fs.DirEntry
-	off  int
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return dirInfo(path.Base(d.name)), nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.ents[d.off:]
-	if n <= 0 {
-		d.off = len(d.ents)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, errEOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	d.off += n
-	return rest[:n], nil
-}
