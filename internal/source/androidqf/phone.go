@@ -201,12 +201,7 @@ func unwrapBugreport(ctx context.Context, ev *source.Evidence, opts Options) err
 	}
 	ev.OnClose(c.Close)
 	ev.RefusedEntries(name, z.Refused)
-	var fsys fs.FS = z
-	if !DetectBugreport(fsys) {
-		if sub := archive.StripTopDir(fsys); sub != fsys && DetectBugreport(sub) {
-			fsys = sub
-		}
-	}
+	fsys := bugreportRoot(z)
 	ev.FS = fsys
 	setExtra(&ev.Device, "wrapped_in", ev.Path)
 	return nil
