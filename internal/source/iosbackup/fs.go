@@ -302,23 +302,13 @@ func (b *backupFS) decrypt(n *node) (string, error) {
 	if !e.Encrypted { // stored as is, as iOS does for some entries
 		return b.hashedPath(id), nil
 	}
-	in, err := evfile.Open(b.folder, hashedName(id), evfile.Database)
-	if err != nil {
-		return "", fmt.Errorf("decrypt %s: %w", e.LogicalPath(), err)
-	}
-	defer in.Close()
-	if _, err := b.tmp.Mkdir("files/" + id[:2]); err != nil {
-		return "", err
-	}
 	rel := "files/" + hashedName(id)
-	out, err := b.tmp.Create(rel, fmt.Sprintf("decrypting %s (%s)", e.LogicalPath(), id), in.Info.Size())
-	if err != nil {
-		return "", err
-	}
-	note, err := decryptFile(b.classKeys, e, in, out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	note, err := b.decryptInto(e, func(size int64) (decryptOut, error) {
+		if _, err := b.tmp.Mkdir("files/" + id[:2]); err != nil {
+			return nil, err
+		}
+		return b.tmp.Create(rel, fmt.Sprintf("decrypting %s (%s)", e.LogicalPath(), id), size)
+	})
 	if err != nil {
 		return "", fmt.Errorf("decrypt %s (%s): %w", e.LogicalPath(), id, err)
 	}
