@@ -4,7 +4,6 @@ package calls
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the call history's backup and file-system locations.
@@ -15,11 +14,6 @@ var Paths = []string{
 
 // Def is the ios.calls module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.calls",
-		Description: "Call history: numbers and accounts called or calling, duration and provider.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("CallHistory.storedata", Paths, module.Records(eachCall, (*Call).record)),
-	}
+	return module.IOS("ios.calls", "Call history: numbers and accounts called or calling, duration and provider.").
+		FirstDB("CallHistory.storedata", Paths, module.Records(eachCall, (*Call).record))
 }

@@ -5,7 +5,6 @@ package idstatuscache
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the cache's backup location (present up to iOS 14.6) and its
@@ -18,11 +17,6 @@ var Paths = []string{
 
 // Def is the ios.idstatuscache module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.idstatuscache",
-		Description: "Identity-services lookups of iMessage and FaceTime handles, with their dates.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.IOS("ios.idstatuscache", "Identity-services lookups of iMessage and FaceTime handles, with their dates.").
+		Reads(Paths, run)
 }

@@ -5,7 +5,6 @@ package safarihistory
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths cover the backup (any domain: HomeDomain before iOS 17,
@@ -21,11 +20,6 @@ var Paths = []string{
 
 // Def is the ios.safari_history module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_history",
-		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Safari History.db", Paths, parseDB),
-	}
+	return module.IOS("ios.safari_history", "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.").
+		EachDB("Safari History.db", Paths, parseDB)
 }

@@ -4,7 +4,6 @@ package safaristate
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 var Paths = []string{
@@ -18,11 +17,6 @@ var Paths = []string{
 
 // Def is the ios.safari_browser_state module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_browser_state",
-		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Safari BrowserState.db", Paths, parseDB),
-	}
+	return module.IOS("ios.safari_browser_state", "Safari open tabs and their session history (BrowserState.db, every profile).").
+		EachDB("Safari BrowserState.db", Paths, parseDB)
 }

@@ -4,7 +4,6 @@ package shortcuts
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the database's backup and file-system locations.
@@ -15,11 +14,6 @@ var Paths = []string{
 
 // Def is the ios.shortcuts module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.shortcuts",
-		Description: "Shortcuts with their actions and the links those actions use.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("Shortcuts.sqlite", Paths, read),
-	}
+	return module.IOS("ios.shortcuts", "Shortcuts with their actions and the links those actions use.").
+		FirstDB("Shortcuts.sqlite", Paths, read)
 }

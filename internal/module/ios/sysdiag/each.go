@@ -49,30 +49,32 @@ func EachBytes(ctx context.Context, env *module.Env, what string, paths []string
 	return nil
 }
 
-// EachLog is the Run of a module reading a daemon's log in applelog's
-// format (lockdownd.log, mobile_installation.log...; what names it): the
-// phone's zone is looked up once (unknown: the local times are read as UTC,
-// with a warning), and every copy's entries go to the function entries
-// returns for it (per copy, so it may keep state across entries). A copy
-// whose reading stopped at a limit is StoppedEarly: its entries before the
-// limit were handed on.
-func EachLog(what string, paths []string, lim evfile.Limit, entries func(env *module.Env, name string) func(applelog.Entry)) func(context.Context, *module.Env) error {
-	return func(ctx context.Context, env *module.Env) error {
-		found := env.Find(paths...)
-		if len(found) == 0 {
-			return module.Absent(what)
-		}
-		loc, known := ZoneOrUTC(env.Evidence)
-		if !known {
-			env.Warn("the phone's time zone is unknown: %s's local times are read as UTC", what)
-		}
-		return each(ctx, env, found, lim, func(name string, f io.Reader) error {
-			err := applelog.Parse(f, loc, entries(env, name))
-			if err != nil && ctx.Err() == nil {
-				StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
+// EachLog is the Runner of a module reading a daemon's log in applelog's
+// format (lockdownd.log, mobile_installation.log...; what names it), given
+// its paths by module.Def.With: the phone's zone is looked up once
+// (unknown: the local times are read as UTC, with a warning), and every
+// copy's entries go to the function entries returns for it (per copy, so
+// it may keep state across entries). A copy whose reading stopped at a
+// limit is StoppedEarly: its entries before the limit were handed on.
+func EachLog(what string, lim evfile.Limit, entries func(env *module.Env, name string) func(applelog.Entry)) module.Runner {
+	return func(paths []string) func(context.Context, *module.Env) error {
+		return func(ctx context.Context, env *module.Env) error {
+			found := env.Find(paths...)
+			if len(found) == 0 {
+				return module.Absent(what)
 			}
-			return nil
-		})
+			loc, known := ZoneOrUTC(env.Evidence)
+			if !known {
+				env.Warn("the phone's time zone is unknown: %s's local times are read as UTC", what)
+			}
+			return each(ctx, env, found, lim, func(name string, f io.Reader) error {
+				err := applelog.Parse(f, loc, entries(env, name))
+				if err != nil && ctx.Err() == nil {
+					StoppedEarly(env, name, fmt.Errorf("%s: %w", name, err))
+				}
+				return nil
+			})
+		}
 	}
 }
 

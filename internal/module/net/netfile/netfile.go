@@ -12,16 +12,19 @@ import (
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
-// Each is the Run of a module reading every file at paths on its own (one
-// file, one traffic: module.EachFile; none found is ErrAbsent naming what).
-// read reports what it could not read itself, as a gap naming the file
-// (env.Unreadable), so its error does not fail the module: the module goes
-// on with the other files and fails only when the check is stopped.
-func Each(what string, paths []string, read func(ctx context.Context, env *module.Env, name string) error) func(context.Context, *module.Env) error {
-	return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
-		read(ctx, env, name)
-		return ctx.Err()
-	})
+// Each is the Runner of a module reading every file at its paths on its
+// own (one file, one traffic: module.EachFile; none found is ErrAbsent
+// naming what), given its paths by module.Def.With. read reports what it
+// could not read itself, as a gap naming the file (env.Unreadable), so its
+// error does not fail the module: the module goes on with the other files
+// and fails only when the check is stopped.
+func Each(what string, read func(ctx context.Context, env *module.Env, name string) error) module.Runner {
+	return func(paths []string) func(context.Context, *module.Env) error {
+		return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
+			read(ctx, env, name)
+			return ctx.Err()
+		})
+	}
 }
 
 // Open opens a file of the network evidence for streaming, decompressed
