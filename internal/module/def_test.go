@@ -95,6 +95,30 @@ func TestConstructors(t *testing.T) {
 	}
 }
 
+// InHome gives a home-folder file's backup path, then its file-system
+// path, which the backup and dump readers expose it at.
+func TestInHome(t *testing.T) {
+	for _, tt := range []struct {
+		rel  string
+		want []string
+	}{
+		{"Library/SMS/sms.db", []string{"HomeDomain/Library/SMS/sms.db", "private/var/mobile/Library/SMS/sms.db"}},
+		{"Library/Preferences/.GlobalPreferences.plist", []string{"HomeDomain/Library/Preferences/.GlobalPreferences.plist", "private/var/mobile/Library/Preferences/.GlobalPreferences.plist"}},
+	} {
+		if got := module.InHome(tt.rel); !slices.Equal(got, tt.want) {
+			t.Errorf("InHome(%q) = %q, want %q", tt.rel, got, tt.want)
+		}
+	}
+	// Each path is found in the evidence kind it belongs to.
+	d := module.IOS("ios.x", "X.").EachFile("x", module.InHome("Library/X/x.db"), func(context.Context, *module.Env, string) error { return nil })
+	for kind, file := range map[source.Kind]string{source.IOSBackup: "HomeDomain/Library/X/x.db", source.IOSFS: "private/var/mobile/Library/X/x.db"} {
+		s, err := moduletest.Run(t, d, moduletest.MapEvidence(t, kind, map[string]string{file: "x"}))
+		if err != nil || !slices.Equal(s.Artifacts, []string{file}) {
+			t.Errorf("%s: read %v (%v), want %s", kind, s.Artifacts, err, file)
+		}
+	}
+}
+
 // A started Def is a value: completing it twice gives two modules and
 // leaves it as it was, and the kinds given to New are its own copy.
 func TestConstructorsAreValues(t *testing.T) {

@@ -73,6 +73,14 @@ func IOS(name, description string) Def {
 	return New(name, description, source.IOSBackup, source.IOSFS)
 }
 
+// InHome is where a file of the phone's home folder (/private/var/mobile)
+// is in the two evidence kinds of an IOS module: in a backup's HomeDomain,
+// then in a file-system dump, rel being its path inside the home folder
+// ("Library/SMS/sms.db").
+func InHome(rel string) []string {
+	return []string{"HomeDomain/" + rel, "private/var/mobile/" + rel}
+}
+
 // Sysdiagnose starts a module of sysdiagnose archives and of the other
 // kinds also given (a file-system dump keeps many of the same logs).
 func Sysdiagnose(name, description string, also ...source.Kind) Def {

@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are the calendar database's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/Calendar/Calendar.sqlitedb",
-	"private/var/mobile/Library/Calendar/Calendar.sqlitedb",
-}
+var Paths = module.InHome("Library/Calendar/Calendar.sqlitedb")
 
 // Def is the ios.calendar module.
 func Def() module.Def {

@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are the call history's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/CallHistoryDB/CallHistory.storedata",
-	"private/var/mobile/Library/CallHistoryDB/CallHistory.storedata",
-}
+var Paths = module.InHome("Library/CallHistoryDB/CallHistory.storedata")
 
 // Def is the ios.calls module.
 func Def() module.Def {

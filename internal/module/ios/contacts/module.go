@@ -8,10 +8,7 @@ import (
 )
 
 // Paths are the address book's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
-	"private/var/mobile/Library/AddressBook/AddressBook.sqlitedb",
-}
+var Paths = module.InHome("Library/AddressBook/AddressBook.sqlitedb")
 
 // Def is the ios.contacts module.
 func Def() module.Def {

@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are the plist's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/Preferences/.GlobalPreferences.plist",
-	"private/var/mobile/Library/Preferences/.GlobalPreferences.plist",
-}
+var Paths = module.InHome("Library/Preferences/.GlobalPreferences.plist")
 
 // Def is the ios.global_prefs module.
 func Def() module.Def {

@@ -9,11 +9,8 @@ import (
 
 // Paths are the cache's backup location (present up to iOS 14.6) and its
 // file-system locations, old and new.
-var Paths = []string{
-	"HomeDomain/Library/Preferences/com.apple.identityservices.idstatuscache.plist",
-	"private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist",
-	"private/var/mobile/Library/IdentityServices/idstatuscache.plist",
-}
+var Paths = append(module.InHome("Library/Preferences/com.apple.identityservices.idstatuscache.plist"),
+	"private/var/mobile/Library/IdentityServices/idstatuscache.plist")
 
 // Def is the ios.idstatuscache module.
 func Def() module.Def {

@@ -9,10 +9,7 @@ import (
 )
 
 // Paths are interactionC.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/CoreDuet/People/interactionC.db",
-	"private/var/mobile/Library/CoreDuet/People/interactionC.db",
-}
+var Paths = module.InHome("Library/CoreDuet/People/interactionC.db")
 
 // Defs are ios.interactionc and ios.interactionc_contacts.
 func Defs() []module.Def {

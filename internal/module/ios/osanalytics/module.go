@@ -7,10 +7,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 )
 
-var Paths = []string{
-	"HomeDomain/Library/Preferences/com.apple.osanalytics.addaily.plist",
-	"private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist",
-}
+var Paths = module.InHome("Library/Preferences/com.apple.osanalytics.addaily.plist")
 
 // Def is the ios.osanalytics_addaily module.
 func Def() module.Def {

@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are the database's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/Shortcuts/Shortcuts.sqlite",
-	"private/var/mobile/Library/Shortcuts/Shortcuts.sqlite",
-}
+var Paths = module.InHome("Library/Shortcuts/Shortcuts.sqlite")
 
 // Def is the ios.shortcuts module.
 func Def() module.Def {

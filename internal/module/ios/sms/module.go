@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are sms.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/SMS/sms.db",
-	"private/var/mobile/Library/SMS/sms.db",
-}
+var Paths = module.InHome("Library/SMS/sms.db")
 
 // Def is the ios.sms module.
 func Def() module.Def {

@@ -7,10 +7,7 @@ import (
 )
 
 // Paths are TCC.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/TCC/TCC.db",
-	"private/var/mobile/Library/TCC/TCC.db",
-}
+var Paths = module.InHome("Library/TCC/TCC.db")
 
 // Def is the ios.tcc module.
 func Def() module.Def {
