@@ -26,17 +26,6 @@ import (
 	"github.com/huella-project/huella/internal/warninglists"
 )
 
-// The rules, looked up once so a renamed rule fails at start.
-var (
-	ruleNoDNS            = rules.Must("net.ip.no_dns")
-	ruleUnusualPort      = rules.Must("net.port.unusual")
-	ruleDynamicDNS       = rules.Must("net.domain.dynamic_dns")
-	ruleSuspiciousEnding = rules.Must("net.domain.suspicious_ending")
-	ruleEncryptedUnknown = rules.Must("net.dns.encrypted_unknown")
-	ruleEncryptedKnown   = rules.Must("net.dns.encrypted_known")
-	ruleSuricataAlert    = rules.Must("net.suricata.alert")
-)
-
 // Contexts of net.ip.no_dns (see the registry).
 const (
 	CtxKnownNetwork = "known_network" // the address is on a warning list of large platforms or public resolvers
@@ -130,7 +119,7 @@ func NoDNS(f NoDNSFacts) *rules.Finding {
 	if isKnown {
 		p["list"] = known
 	}
-	fd := ruleNoDNS.New(p, ctx...)
+	fd := rules.NetIPNoDNS.New(p, ctx...)
 	return &fd
 }
 
@@ -180,7 +169,7 @@ func Port(ip netip.Addr, port uint16, proto, name string) *rules.Finding {
 	if isKnown {
 		p["list"] = known
 	}
-	f := ruleUnusualPort.New(p, ctx...)
+	f := rules.NetPortUnusual.New(p, ctx...)
 	return &f
 }
 
@@ -206,7 +195,7 @@ func DynamicDNS(name string) *rules.Finding {
 		// a name it handed out.
 		return nil
 	}
-	f := ruleDynamicDNS.New(rules.Params{"name": name, "provider": m.Entry})
+	f := rules.NetDomainDynamicDNS.New(rules.Params{"name": name, "provider": m.Entry})
 	return &f
 }
 
@@ -236,12 +225,12 @@ func SuspiciousEnding(name string) *rules.Finding {
 	ending := suffix[strings.LastIndexByte(suffix, '.')+1:]
 	for _, lf := range links.CheckLink("https://" + name + "/") {
 		if lf.Rule == "link.host.random_cheap" {
-			f := ruleSuspiciousEnding.New(rules.Params{"name": name, "ending": ending}, "random")
+			f := rules.NetDomainSuspiciousEnding.New(rules.Params{"name": name, "ending": ending}, "random")
 			return &f
 		}
 	}
 	if freeEndings[ending] {
-		f := ruleSuspiciousEnding.New(rules.Params{"name": name, "ending": ending})
+		f := rules.NetDomainSuspiciousEnding.New(rules.Params{"name": name, "ending": ending})
 		return &f
 	}
 	return nil
@@ -334,10 +323,10 @@ func EncryptedResolver(host string, ip netip.Addr, port uint16, via string) *rul
 		p["ip"] = ip.Unmap().String()
 	}
 	if KnownResolver(host, ip) {
-		f := ruleEncryptedKnown.New(p)
+		f := rules.NetDNSEncryptedKnown.New(p)
 		return &f
 	}
-	f := ruleEncryptedUnknown.New(p)
+	f := rules.NetDNSEncryptedUnknown.New(p)
 	return &f
 }
 
@@ -359,7 +348,7 @@ func SuricataAlert(sid int64, signature, category string, priority int) *rules.F
 	if malwareClass(signature, category) {
 		ctx = append(ctx, "malware_class")
 	}
-	f := ruleSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip.String(signature, 200), "category": clip.String(category, 100)}, ctx...)
+	f := rules.NetSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip.String(signature, 200), "category": clip.String(category, 100)}, ctx...)
 	return &f
 }
 
