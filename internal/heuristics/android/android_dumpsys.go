@@ -31,18 +31,30 @@ func VendorPackage(pkg string) bool {
 	return false
 }
 
+// userPackage says whether the components of package pkg are judged: not
+// those of a system app, nor, when the evidence does not say whether it is
+// one (known false), those of Android's or a phone maker's name space; any
+// other package of unknown status is judged in the context status_unknown.
+func userPackage(pkg string, system, known bool) (ctx []string, judged bool) {
+	switch {
+	case known:
+		return nil, !system
+	case VendorPackage(pkg):
+		return nil, false
+	default:
+		return []string{"status_unknown"}, true
+	}
+}
+
 // AccessibilityHolder reports an accessibility service: it can read the
 // screen and act for the user, which stalkerware and banking malware need.
 // System apps' services are left out; when the system flag is unknown, a
 // service of Android or the phone maker is left out too and any other is
 // reported at low severity (MVT reports every service).
 func AccessibilityHolder(pkg, component string, system, known bool) *rules.Finding {
-	if known && system || !known && VendorPackage(pkg) {
+	ctx, judged := userPackage(pkg, system, known)
+	if !judged {
 		return nil
-	}
-	var ctx []string
-	if !known {
-		ctx = append(ctx, "status_unknown")
 	}
 	return new(rules.AndroidAccessibilityService.New(rules.Params{"package": rules.Clip(pkg, 200), "service": rules.Clip(component, 300)}, ctx...))
 }
@@ -76,12 +88,9 @@ func IsSensitiveIntent(action string) bool {
 
 // SMSCallReceiver reports a non-system app listening for SMS or call events.
 func SMSCallReceiver(intent, pkg, component string, system, known bool) *rules.Finding {
-	if !IsSensitiveIntent(intent) || known && system || !known && VendorPackage(pkg) {
+	ctx, judged := userPackage(pkg, system, known)
+	if !judged || !IsSensitiveIntent(intent) {
 		return nil
-	}
-	var ctx []string
-	if !known {
-		ctx = append(ctx, "status_unknown")
 	}
 	return new(rules.AndroidReceiverSMSCall.New(rules.Params{"package": rules.Clip(pkg, 200), "intent": rules.Clip(intent, 200), "receiver": rules.Clip(component, 300)}, ctx...))
 }
