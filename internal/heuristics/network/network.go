@@ -98,11 +98,7 @@ func NoDNS(f NoDNSFacts) *rules.Finding {
 	if !Routable(f.IP) {
 		return nil
 	}
-	var ctx []string
-	known, isKnown := Known(f.IP, f.Host)
-	if isKnown {
-		ctx = append(ctx, CtxKnownNetwork)
-	}
+	p, ctx := connection(f.IP, f.Port, f.Proto, f.Host)
 	if !f.Started || f.Early {
 		ctx = append(ctx, CtxCaptureStart)
 	}
@@ -112,12 +108,8 @@ func NoDNS(f NoDNSFacts) *rules.Finding {
 	if UnusualPort(f.Proto, f.Port) {
 		ctx = append(ctx, CtxUnusualPort)
 	}
-	p := rules.Params{"ip": f.IP.Unmap().String(), "port": strconv.Itoa(int(f.Port)), "proto": strings.ToUpper(f.Proto)}
 	if f.Host != "" {
 		p["host"] = f.Host
-	}
-	if isKnown {
-		p["list"] = known
 	}
 	fd := rules.NetIPNoDNS.New(p, ctx...)
 	return &fd
@@ -160,17 +152,23 @@ func Port(ip netip.Addr, port uint16, proto, name string) *rules.Finding {
 	if !Routable(ip) || !UnusualPort(proto, port) {
 		return nil
 	}
-	var ctx []string
-	known, isKnown := Known(ip, name)
-	if isKnown {
-		ctx = append(ctx, CtxKnownNetwork)
-	}
-	p := rules.Params{"ip": ip.Unmap().String(), "port": strconv.Itoa(int(port)), "proto": strings.ToUpper(proto), "dest": dest(ip, name)}
-	if isKnown {
-		p["list"] = known
-	}
+	p, ctx := connection(ip, port, proto, name)
+	p["dest"] = dest(ip, name)
 	f := rules.NetPortUnusual.New(p, ctx...)
 	return &f
+}
+
+// connection is what every finding about one connection says: the address,
+// port and protocol, and the warning list that knows the address or the
+// name (with the context known_network), if one does.
+func connection(ip netip.Addr, port uint16, proto, name string) (rules.Params, []string) {
+	p := rules.Params{"ip": ip.Unmap().String(), "port": strconv.Itoa(int(port)), "proto": strings.ToUpper(proto)}
+	list, ok := Known(ip, name)
+	if !ok {
+		return p, nil
+	}
+	p["list"] = list
+	return p, []string{CtxKnownNetwork}
 }
 
 func dest(ip netip.Addr, name string) string {
