@@ -8,11 +8,12 @@
 // after adding, renaming or removing a rule; a test in this package fails
 // while the committed file differs from what it would write.
 //
-// It reads the registry through the rules package itself (rules.Parse, with
-// its checks of the id scheme and of duplicates). The generated file is
-// built only without the rulesgen tag, which go generate sets: a handle of
-// a rule just removed from the registry would otherwise panic while this
-// program starts, before it could write the file without it.
+// It reads the registry through the rules package itself (the registry.yaml
+// it embeds, parsed with its checks of the id scheme and of duplicates). The
+// generated file is built only without the rulesgen tag, which go generate
+// sets: a handle of a rule just removed from the registry would otherwise
+// panic while this program starts, before it could write the file without
+// it.
 package main
 
 import (
@@ -34,20 +35,12 @@ const file = "handles_gen.go"
 
 func main() {
 	log.SetFlags(0)
-	data, err := os.ReadFile("registry.yaml")
-	if err != nil {
-		log.Fatalf("gen: run it in internal/rules (%s): %v", command, err)
-	}
-	reg, err := rules.Parse(data)
-	if err != nil {
-		log.Fatalf("gen: registry.yaml: %v", err)
-	}
-	src, err := source(reg)
+	src, err := source(rules.Default())
 	if err != nil {
 		log.Fatalf("gen: %v", err)
 	}
 	if err := os.WriteFile(file, src, 0o644); err != nil {
-		log.Fatalf("gen: %v", err)
+		log.Fatalf("gen: %s (run it as %s): %v", file, command, err)
 	}
 }
 

@@ -13,15 +13,7 @@ import (
 // TestHandlesUpToDate regenerates the handles in memory: the committed file
 // must be what the generator writes for today's registry.yaml.
 func TestHandlesUpToDate(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "registry.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := rules.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := source(reg)
+	want, err := source(rules.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
