@@ -17,8 +17,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source/netcap"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
@@ -62,10 +62,7 @@ func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader,
 	}
 	lastType := map[string]string{}
 	n, bad, syslogDates := 0, 0, false
-	_, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	_, err := netfile.Lines(ctx, r, func(line []byte) error {
 		m := dnsmasqLine.FindSubmatch(line)
 		if m == nil {
 			if len(bytes.TrimSpace(line)) > 0 {
@@ -188,10 +185,7 @@ type adguardEntry struct {
 func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
 	var dns layers.DNS
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
@@ -228,10 +222,7 @@ func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader,
 func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
 	var cols map[string]int
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}

@@ -97,10 +97,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 	agg := netflow.New(netflow.DefaultLimits, env)
 	join := netflow.NewJoiner(agg, netflow.DefaultJoinNames)
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(line) == 0 {
 			return nil
 		}

@@ -228,10 +228,7 @@ func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggre
 	defer r.Close()
 	h := newHeader()
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		switch {
 		case len(line) == 0:
 			return nil
