@@ -23,13 +23,8 @@ import (
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-func addr(v string) netip.Addr {
-	a, err := netip.ParseAddr(strings.TrimSpace(v))
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
-}
+// addr reads an address of a resolver's log, where fields may be padded.
+func addr(v string) netip.Addr { return netfile.Addr(strings.TrimSpace(v)) }
 
 // dnsmasqLine is one line of dnsmasq's log (Pi-hole's pihole.log): a
 // syslog date without a year ("Feb 20 03:14:00") or an ISO date, an

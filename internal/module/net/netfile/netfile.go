@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source/netcap"
@@ -56,6 +57,17 @@ func Lines(ctx context.Context, r io.Reader, fn func(line []byte) error) (long i
 		i++
 		return fn(line)
 	})
+}
+
+// Addr reads an IP address a log writes; an IPv4 address written as
+// IPv6 (::ffff:1.2.3.4) is the IPv4 one, so that both spellings meet in
+// one flow. Anything else is the zero Addr, no address.
+func Addr(v string) netip.Addr {
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
 }
 
 // Stopped reports a log whose reading stopped at err after n entries

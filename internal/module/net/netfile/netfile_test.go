@@ -63,3 +63,21 @@ func TestLinesStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("read %d lines after the stop, err %v", n, err)
 	}
 }
+
+func TestAddr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"1.2.3.4", "1.2.3.4"},
+		{"::ffff:1.2.3.4", "1.2.3.4"}, // one flow whichever way it is written
+		{"2001:db8::1", "2001:db8::1"},
+		{"fe80::1%en0", "fe80::1%en0"},
+		{"", "invalid IP"},
+		{"-", "invalid IP"},
+		{"example.com", "invalid IP"},
+		{"1.2.3.4:53", "invalid IP"},
+	}
+	for _, tt := range tests {
+		if got := Addr(tt.in).String(); got != tt.want {
+			t.Errorf("Addr(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

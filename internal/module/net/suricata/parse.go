@@ -138,14 +138,6 @@ func evetime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("time %q is not a date", v)
 }
 
-func addr(v string) netip.Addr {
-	a, err := netip.ParseAddr(v)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
-}
-
 func port(p int) uint16 {
 	if p < 0 || p > 65535 {
 		return 0
@@ -156,7 +148,7 @@ func port(p int) uint16 {
 // handle turns one event into observations; false when it holds none.
 func handle(e *event, source string, agg *netflow.Aggregator, join *netflow.Joiner) bool {
 	at, terr := evetime(e.Timestamp)
-	src, dst := addr(e.SrcIP), addr(e.DestIP)
+	src, dst := netfile.Addr(e.SrcIP), netfile.Addr(e.DestIP)
 	proto := strings.ToLower(e.Proto)
 	id := string(e.FlowID)
 	base := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: e.Timestamp, Client: src, IP: dst, Port: port(e.DestPort), Proto: proto, Source: source}
