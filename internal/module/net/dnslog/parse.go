@@ -258,16 +258,9 @@ func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader,
 	return n, bad + long, err
 }
 
+// nextTime reads NextDNS's timestamps (ISO 8601, with or without a zone).
 func nextTime(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q is not a date", v)
+	return netfile.ParseTime(v, time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05")
 }
 
 // viaOf shortens NextDNS's protocol names.

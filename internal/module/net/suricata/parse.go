@@ -127,15 +127,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 
 // evetime reads eve's timestamps: "2024-02-20T03:14:00.050000+0000".
 func evetime(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999-0700", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q is not a date", v)
+	return netfile.ParseTime(v, "2006-01-02T15:04:05.999999-0700", time.RFC3339Nano)
 }
 
 func port(p int) uint16 {

@@ -299,11 +299,7 @@ func ts(v string) (time.Time, error) {
 		}
 		return timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Seconds)
 	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not a date", v)
-	}
-	return t, nil
+	return netfile.ParseTime(v, time.RFC3339Nano)
 }
 
 func digits(s string) bool {
