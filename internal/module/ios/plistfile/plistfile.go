@@ -1,8 +1,10 @@
 // Package plistfile holds what the modules reading a property list of
 // entries share (locationd's clients.plist, OS analytics' addaily plist,
-// WebKit's resource logs): the bound on the file, decoding its top-level
-// dictionary safely, and reading the dates it holds without losing one
-// that is no date. Each module is then the walk of its own dictionary.
+// WebKit's resource logs, Safari's tab sessions): the bound on the file,
+// decoding its top-level dictionary safely, walking an array of
+// dictionaries within a bound, and reading the dates it holds without
+// losing one that is no date. Each module is then the walk of its own
+// dictionary.
 package plistfile
 
 import (
@@ -31,6 +33,27 @@ func Decoder[T any](what string, walk func(root map[string]any) ([]T, error)) fu
 		}
 		return walk(root)
 	}
+}
+
+// Entries maps the dictionaries of a plist array to entries, in order:
+// an item that is no dictionary is skipped, so is one entry says is empty
+// (ok false), and no more than max are kept (a crafted list of millions is
+// cut, never held).
+func Entries[T any](list []any, max int, entry func(d map[string]any) (e T, ok bool)) []T {
+	var out []T
+	for _, item := range list {
+		if len(out) >= max {
+			break
+		}
+		d, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		if e, ok := entry(d); ok {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Date reads a date from a plist value: a plist date, or a number read by

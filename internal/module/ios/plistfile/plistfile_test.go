@@ -2,6 +2,7 @@ package plistfile
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,33 @@ func TestDecoder(t *testing.T) {
 			out, err := keys(tt.in)
 			if len(out) != tt.want || (tt.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("%q, %v; want %d values, error %q", out, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestEntries(t *testing.T) {
+	name := func(d map[string]any) (string, bool) {
+		s, _ := d["name"].(string)
+		return s, s != ""
+	}
+	d := func(s string) any { return map[string]any{"name": s} }
+	tests := []struct {
+		name string
+		list []any
+		max  int
+		want []string
+	}{
+		{"in order", []any{d("a"), d("b")}, 10, []string{"a", "b"}},
+		{"no dictionary skipped", []any{"a", 1, d("b"), []any{d("c")}}, 10, []string{"b"}},
+		{"empty entry skipped", []any{d(""), d("b")}, 10, []string{"b"}},
+		{"bounded by kept entries", []any{d(""), d("a"), "x", d("b"), d("c")}, 2, []string{"a", "b"}},
+		{"none", nil, 10, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Entries(tt.list, tt.max, name); !slices.Equal(got, tt.want) {
+				t.Errorf("%q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -61,14 +61,7 @@ var decodeResourceLog = plistfile.Decoder("a resource-log plist", func(root map[
 		}
 		return nil, errors.New("unknown format: no browsingStatistics key")
 	}
-	for _, item := range list {
-		if len(entries) >= maxLogEntries {
-			break
-		}
-		d, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
+	entries = plistfile.Entries(list, maxLogEntries, func(d map[string]any) (LogEntry, bool) {
 		e := LogEntry{
 			Origin:             str(d["PrevalentResourceOrigin"]),
 			RedirectsTo:        origins(d["topFrameUniqueRedirectsTo"]),
@@ -79,11 +72,8 @@ var decodeResourceLog = plistfile.Decoder("a resource-log plist", func(root map[
 		}
 		e.MostRecentInteract, e.interactErr = plistfile.Date(d["mostRecentUserInteraction"], timestamp.Unix)
 		e.LastSeen, e.seenErr = plistfile.Date(d["lastSeen"], timestamp.Unix)
-		if e.Origin == "" && e.RedirectsTo == nil && e.RedirectsFrom == nil {
-			continue
-		}
-		entries = append(entries, e)
-	}
+		return e, e.Origin != "" || e.RedirectsTo != nil || e.RedirectsFrom != nil
+	})
 	return entries, nil
 })
 
