@@ -57,7 +57,7 @@ func clients(root map[string]any) (out []Client, err error) {
 			c.Authorized = int64(a)
 		}
 		for _, tk := range timeKeys {
-			t, err := plistfile.Date(d[tk], timestamp.Apple)
+			t, err := plistfile.Date(d[tk], timestamp.AppleSeconds)
 			switch {
 			case err != nil:
 				if c.timeErrs == nil {

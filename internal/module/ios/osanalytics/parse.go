@@ -52,7 +52,7 @@ func baseline(root map[string]any) (out []Usage, err error) {
 		for i, v := range vals {
 			switch i {
 			case 0:
-				u.Date, u.dateErr = plistfile.Date(v, timestamp.Apple)
+				u.Date, u.dateErr = plistfile.Date(v, timestamp.AppleSeconds)
 			case 1:
 				u.WifiIn = num(v)
 			case 2:

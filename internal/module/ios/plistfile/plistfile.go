@@ -57,11 +57,12 @@ func Entries[T any](list []any, max int, entry func(d map[string]any) (e T, ok b
 }
 
 // Date reads a date from a plist value: a plist date, or a number read by
-// conv (timestamp.Apple for Cocoa seconds, timestamp.Unix...). A number that
-// is no date between 1970 and 2100 is conv's error, which keeps it (use
-// model.Record.StampChecked). With timestamp.Apple that includes a plist
-// date outside the range, which plistx hands over as its Cocoa seconds.
-// Zero, and any other type, is no date.
+// conv (timestamp.AppleSeconds for CFAbsoluteTime, timestamp.Unix...). A
+// number that is no date between 1970 and 2100 is conv's error, which keeps
+// it (use model.Record.StampChecked). With timestamp.AppleSeconds that
+// includes a plist date outside the range, which plistx hands over as its
+// Cocoa seconds (timestamp.Apple would read a large one as nanoseconds, a
+// wrong date in range). Zero, and any other type, is no date.
 func Date(v any, conv func(float64) (time.Time, error)) (time.Time, error) {
 	switch x := v.(type) {
 	case time.Time:

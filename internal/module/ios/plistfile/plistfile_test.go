@@ -22,17 +22,18 @@ func TestDate(t *testing.T) {
 		want time.Time
 		raw  string // the value an error keeps; "" for none
 	}{
-		{"plist date", at.In(time.FixedZone("x", 3600)), timestamp.Apple, at, ""},
-		{"Cocoa seconds", cocoa, timestamp.Apple, at, ""},
-		{"Cocoa whole seconds", int64(cocoa), timestamp.Apple, at.Truncate(time.Second), ""},
-		{"unsigned", uint64(cocoa), timestamp.Apple, at.Truncate(time.Second), ""},
+		{"plist date", at.In(time.FixedZone("x", 3600)), timestamp.AppleSeconds, at, ""},
+		{"Cocoa seconds", cocoa, timestamp.AppleSeconds, at, ""},
+		{"Cocoa whole seconds", int64(cocoa), timestamp.AppleSeconds, at.Truncate(time.Second), ""},
+		{"unsigned", uint64(cocoa), timestamp.AppleSeconds, at.Truncate(time.Second), ""},
 		{"Unix seconds", float64(at.Unix()), timestamp.Unix, at.Truncate(time.Second), ""},
-		{"zero is no date", 0.0, timestamp.Apple, time.Time{}, ""},
-		{"absent", nil, timestamp.Apple, time.Time{}, ""},
-		{"text is no date", "2021-09-30", timestamp.Apple, time.Time{}, ""},
-		{"far date kept raw", 9.5e9, timestamp.Apple, time.Time{}, "9.5e+09"},
+		{"zero is no date", 0.0, timestamp.AppleSeconds, time.Time{}, ""},
+		{"absent", nil, timestamp.AppleSeconds, time.Time{}, ""},
+		{"text is no date", "2021-09-30", timestamp.AppleSeconds, time.Time{}, ""},
+		{"far date kept raw", 9.5e9, timestamp.AppleSeconds, time.Time{}, "9.5e+09"},
+		{"year 10000 kept raw, not read as nanoseconds", 2.5e11, timestamp.AppleSeconds, time.Time{}, "2.5e+11"},
 		{"negative Unix kept raw", int64(-5), timestamp.Unix, time.Time{}, "-5"},
-		{"huge unsigned kept raw", uint64(1 << 63), timestamp.Apple, time.Time{}, "9.223372036854776e+18"},
+		{"huge unsigned kept raw", uint64(1 << 63), timestamp.AppleSeconds, time.Time{}, "9.223372036854776e+18"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
