@@ -238,25 +238,28 @@ func TestGoodSignIsNotAFinding(t *testing.T) {
 }
 
 // TestVerdictInChosenLanguage: the verdict block (label, headline, what was
-// not checked and its fix, good signs) follows --lang like the findings do,
-// so a person who asked for Spanish reads the verdict in Spanish.
+// not checked and its fix, good signs) and every status line around it
+// (evidence, modules, indicators, findings, results) follow --lang like the
+// findings do, so a person who asked for Spanish reads no English.
 func TestVerdictInChosenLanguage(t *testing.T) {
 	info := results.Info{Summary: results.Summary{
 		Level: outcome.LevelIncomplete, Headline: outcome.HeadlineIncomplete,
 		NotChecked: []coverage.Gap{{Part: "ios.datausage", Cause: coverage.TimedOut}},
 	}}
 	good := model.Detection{Kind: model.ByHeuristic, Rule: "ios.lockdown.enabled", Severity: model.Informational, Module: "ios.global_prefs"}
+	finding := model.Detection{Kind: model.ByHeuristic, Severity: model.Medium, Module: "ios.sms", Reason: "x"}
 	for _, tc := range []struct {
 		lang      string
 		want, not []string
 	}{
-		{"en", []string{"Verdict: INCOMPLETE. No known traces", "Not checked:", "Good sign: "}, []string{"Conclusión", "No revisado"}},
-		{"es", []string{"Conclusión: INCOMPLETO. No se encontraron rastros conocidos", "No revisado:", "Buena señal: "}, []string{"Verdict", "Not checked", "Good sign", "Fix:"}},
+		{"en", []string{"Verdict: INCOMPLETE. No known traces", "Not checked:", "Good sign: ", "Evidence: ", "Modules: ", "Indicators: none loaded", "1 finding(s)", "Results: case", "Open case/report.html in a browser"}, []string{"Conclusión", "No revisado", "Módulos"}},
+		{"es", []string{"Conclusión: INCOMPLETO. No se encontraron rastros conocidos", "No revisado:", "Buena señal: ", "Evidencia: ", "Módulos: ", "Indicadores: no se cargó ninguno", "1 hallazgo(s)", "Resultados: case", "Abra case/report.html en un navegador"},
+			[]string{"Verdict", "Not checked", "Good sign", "Fix:", "Evidence", "Modules", "Indicators", "finding(s)", "Results", "Open "}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			var out bytes.Buffer
 			a := &app{stdout: &out, lang: tc.lang}
-			a.printSummary(info, []model.Detection{good}, "case", "", false)
+			a.printSummary(info, []model.Detection{good, finding}, "case", "report.html", false)
 			s := out.String()
 			for _, w := range tc.want {
 				if !strings.Contains(s, w) {

@@ -54,36 +54,38 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 			failed++
 		}
 	}
-	fmt.Fprintf(w, "\nEvidence: %s (%s)\n", esc(string(info.Evidence.Kind)), esc(deviceLine(info.Evidence.Device)))
+	// Every line is in --lang: a person who asked for Spanish reads no
+	// English (TestVerdictInChosenLanguage); evidence text stays as it is.
+	cat := consoleCatalogue(a.lang)
+	fmt.Fprintf(w, "\n%s\n", cat.T("console.evidence", "kind", esc(string(info.Evidence.Kind)), "device", esc(deviceLine(info.Evidence.Device))))
 	for _, ev := range info.Evidences[min(1, len(info.Evidences)):] {
 		// The other evidences of a check of several (the first is above).
 		if ev.Kind == results.KindUnopened {
-			fmt.Fprintf(w, "      and: %s, not opened\n", esc(ev.Path))
+			fmt.Fprintf(w, "      %s\n", cat.T("console.and_unopened", "path", esc(ev.Path)))
 		} else {
-			fmt.Fprintf(w, "      and: %s (%s) %s\n", esc(string(ev.Kind)), esc(deviceLine(ev.Device)), esc(ev.Path))
+			fmt.Fprintf(w, "      %s\n", cat.T("console.and", "kind", esc(string(ev.Kind)), "device", esc(deviceLine(ev.Device)), "path", esc(ev.Path)))
 		}
 	}
-	fmt.Fprintf(w, "Modules: %d read, %d had nothing to read, %d failed or unreadable; %d timeline events\n", read, absent, failed, info.Summary.Events)
+	fmt.Fprintln(w, cat.T("console.modules", "read", read, "absent", absent, "failed", failed, "events", info.Summary.Events))
 	if info.Indicators.Total > 0 {
-		fmt.Fprintf(w, "Indicators: %d from %d file(s)\n", info.Indicators.Total, len(info.Indicators.Files)-len(skippedIndicatorFiles(info.Indicators)))
+		fmt.Fprintln(w, cat.T("console.indicators", "n", info.Indicators.Total, "files", len(info.Indicators.Files)-len(skippedIndicatorFiles(info.Indicators))))
 	} else {
-		fmt.Fprintln(w, "Indicators: none loaded")
+		fmt.Fprintln(w, cat.T("console.indicators_none"))
 	}
 	for _, f := range skippedIndicatorFiles(info.Indicators) {
-		fmt.Fprintf(w, "  skipped indicator file %s: %s\n", esc(f.Path), esc(f.Error))
+		fmt.Fprintf(w, "  %s\n", cat.T("console.indicator_file_skipped", "path", esc(f.Path), "error", esc(f.Error)))
 	}
 	printCustody(w, info.Custody, a.lang)
 	printVerdict(w, info, dets, a.lang)
 	var good []model.Detection
 	dets, good = splitGoodSigns(dets)
-	cat := consoleCatalogue(a.lang)
 	for _, d := range good {
 		fmt.Fprintf(w, "%s: %s\n", cat.T("console.good_sign"), esc(oneLine(findingText(d, a.lang), 200)))
 	}
 	if len(dets) > 0 {
-		fmt.Fprintf(w, "\n%d finding(s)", len(dets))
+		fmt.Fprintf(w, "\n%s", cat.T("console.findings", "n", len(dets)))
 		if len(info.Summary.Campaigns) > 0 {
-			fmt.Fprintf(w, "; indicators matched: %s", esc(strings.Join(info.Summary.Campaigns, ", ")))
+			fmt.Fprintf(w, "; %s", cat.T("console.campaigns", "campaigns", esc(strings.Join(info.Summary.Campaigns, ", "))))
 		}
 		fmt.Fprintln(w, ":")
 		// Findings whose line would read the same (one domain both looked
@@ -125,15 +127,15 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 			}
 		}
 		if more > 0 {
-			fmt.Fprintf(w, "  ... and %d more in detections.json\n", more)
+			fmt.Fprintf(w, "  %s\n", cat.T("console.more_findings", "n", more))
 		}
 	}
-	fmt.Fprintf(w, "\nResults: %s\n", esc(out))
+	fmt.Fprintf(w, "\n%s\n", cat.T("console.results", "path", esc(out)))
 	switch {
 	case reportName != "":
-		fmt.Fprintf(w, "Open %s in a browser to read the report.\n", esc(filepath.Join(out, reportName)))
+		fmt.Fprintln(w, cat.T("console.open_report", "path", esc(filepath.Join(out, reportName))))
 	case info.Interrupted:
-		fmt.Fprintf(w, "The run was interrupted: 'huella report %s' writes a report of what ran.\n", esc(out))
+		fmt.Fprintln(w, cat.T("console.interrupted", "path", esc(out)))
 	}
 }
 

@@ -9,21 +9,6 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-// The custody rules turn what means hands-on access, inside the window the
-// analyst gave (--custody), into findings: a computer trusted (iOS pairing,
-// a backup made), USB debugging used or an app installed over it (Android),
-// a configuration profile or certificate installed, any new app. NoviSpy
-// was installed over adb during police interviews (Amnesty, 2024); forensic
-// extraction tools pair with the phone. Everything else in the window is
-// listed by the report, not judged.
-var (
-	ruleCustodyPairing    = rules.Must("correlation.custody.pairing")
-	ruleCustodyADB        = rules.Must("correlation.custody.adb")
-	ruleCustodyADBInstall = rules.Must("correlation.custody.adb_install")
-	ruleCustodyProfile    = rules.Must("correlation.custody.profile")
-	ruleCustodyApp        = rules.Must("correlation.custody.app_install")
-)
-
 // adbInstallGap: an app installed this soon after USB debugging was used
 // (intrusion logs record both, not the installer) came over adb.
 const adbInstallGap = 10 * time.Minute
@@ -31,7 +16,14 @@ const adbInstallGap = 10 * time.Minute
 // maxRelated bounds the events one custody finding lists.
 const maxRelated = 20
 
-// Custody is the correlation rule of one custody window. It also keeps the
+// Custody is the correlation rule of one custody window. The custody rules
+// (correlation.custody.*) turn what means hands-on access, inside the window
+// the analyst gave (--custody), into findings: a computer trusted (iOS
+// pairing, a backup made), USB debugging used or an app installed over it
+// (Android), a configuration profile or certificate installed, any new app.
+// NoviSpy was installed over adb during police interviews (Amnesty, 2024);
+// forensic extraction tools pair with the phone. Everything else in the
+// window is listed by the report, not judged. Custody also keeps the
 // window's summary (Summary) for info.json and the console.
 type Custody struct {
 	tr      *custody.Tracker
@@ -61,22 +53,22 @@ func (c *Custody) Observe(e *model.Event) {
 	var ctx string
 	switch k {
 	case custody.Pairing:
-		r = ruleCustodyPairing
+		r = rules.CorrelationCustodyPairing
 	case custody.ADB:
-		r = ruleCustodyADB
+		r = rules.CorrelationCustodyADB
 	case custody.ADBInstall:
-		r = ruleCustodyADBInstall
+		r = rules.CorrelationCustodyADBInstall
 	case custody.Profile:
-		r = ruleCustodyProfile
+		r = rules.CorrelationCustodyProfile
 	case custody.Certificate:
-		r, ctx = ruleCustodyProfile, "certificate"
+		r, ctx = rules.CorrelationCustodyProfile, "certificate"
 	case custody.AppInstall:
-		r = ruleCustodyApp
+		r = rules.CorrelationCustodyAppInstall
 		switch {
 		case e.Desc == "app_installed_from_computer":
 			ctx = "from_computer"
 		case !c.lastADB.IsZero() && e.Time.Sub(c.lastADB) <= adbInstallGap:
-			r = ruleCustodyADBInstall
+			r = rules.CorrelationCustodyADBInstall
 		}
 	default:
 		return
@@ -98,7 +90,7 @@ func (c *Custody) Observe(e *model.Event) {
 // Findings implements Rule: one finding per rule with events in the window.
 func (c *Custody) Findings() []model.Detection {
 	var out []model.Detection
-	for _, r := range []*rules.Rule{ruleCustodyPairing, ruleCustodyADB, ruleCustodyADBInstall, ruleCustodyProfile, ruleCustodyApp} {
+	for _, r := range []*rules.Rule{rules.CorrelationCustodyPairing, rules.CorrelationCustodyADB, rules.CorrelationCustodyADBInstall, rules.CorrelationCustodyProfile, rules.CorrelationCustodyAppInstall} {
 		g := c.groups[r]
 		if g == nil {
 			continue
@@ -107,7 +99,7 @@ func (c *Custody) Findings() []model.Detection {
 		for k := range g.contexts {
 			ctx = append(ctx, k)
 		}
-		f := CustodyFinding(r.ID, c.tr.W, g.n, g.first, ctx...)
+		f := custodyFinding(r, c.tr.W, g.n, g.first, ctx...)
 		d := f.Detection(nil)
 		at := g.first.UTC()
 		d.Module, d.Time, d.Related = "correlation", &at, g.events
@@ -119,10 +111,10 @@ func (c *Custody) Findings() []model.Detection {
 // Summary is what the window held; call it after the pass.
 func (c *Custody) Summary() custody.Summary { return c.tr.Summary() }
 
-// CustodyFinding is the finding of a custody rule. The events it counts
+// custodyFinding is the finding of custody rule r. The events it counts
 // are its related events, whose summaries the report translates.
-func CustodyFinding(rule string, w custody.Window, n int, first time.Time, ctx ...string) rules.Finding {
-	return rules.Must(rule).New(rules.Params{
+func custodyFinding(r *rules.Rule, w custody.Window, n int, first time.Time, ctx ...string) rules.Finding {
+	return r.New(rules.Params{
 		"window": w.Text(),
 		"count":  strconv.Itoa(n),
 		"first":  first.UTC().Format("2006-01-02 15:04:05 UTC"),

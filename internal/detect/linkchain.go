@@ -85,7 +85,7 @@ func (l *linkChain) Observe(e *model.Event) {
 					if !l.opened[pm] && !l.reported[pm] {
 						l.opened[pm] = true
 						at := e.Time
-						d := ruleLinkOpened.New(rules.Params{"opened_after": e.Time.Sub(pm.ev.Time).Round(time.Second).String(), "host": h}).Detection(nil)
+						d := rules.CorrelationLinkOpened.New(rules.Params{"opened_after": e.Time.Sub(pm.ev.Time).Round(time.Second).String(), "host": h}).Detection(nil)
 						d.Module, d.Time, d.Related = "correlation", &at, []model.Event{pm.ev, compact(e)}
 						l.findings = append(l.findings, d)
 					}
@@ -109,17 +109,12 @@ func (l *linkChain) Observe(e *model.Event) {
 			} else {
 				p["crash"] = e.Summary
 			}
-			d := ruleLinkChain.New(p, ctx).Detection(nil)
+			d := rules.CorrelationLinkChain.New(p, ctx).Detection(nil)
 			d.Module, d.Time, d.Related = "correlation", &at, []model.Event{pv.msg.ev, pv.visit, compact(e)}
 			l.findings = append(l.findings, d)
 		}
 	}
 }
-
-var (
-	ruleLinkOpened = rules.Must("correlation.link.opened")
-	ruleLinkChain  = rules.Must("correlation.link.chain")
-)
 
 // sameSite treats www. and other sub-domains of the message's host as the
 // same site, since links redirect to them.

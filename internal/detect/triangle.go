@@ -35,9 +35,6 @@ const (
 // classNames are the ids of the classes in findings; their words are the
 // registry terms "triangle.<id>".
 var classNames = map[triClass]string{clsSMS: "sms", clsFile: "file", clsNet: "net", clsLocation: "location"}
-
-var ruleTriangle = rules.Must("correlation.triangle.window")
-
 var triPlists = []string{"com.apple.ImageIO.plist", "com.apple.locationd.StatusBarIconManager.plist", "com.apple.imservice.ids.FaceTime.plist"}
 
 // triProcesses are the "implicit" processes triangle_check watches, plus
@@ -171,7 +168,7 @@ func (t *triangle) Findings() []model.Detection {
 			return
 		}
 		at := cur[0].ev.Time
-		d := ruleTriangle.New(triParams(cur, curCls)).Detection(nil)
+		d := rules.CorrelationTriangleWindow.New(triParams(cur, curCls)).Detection(nil)
 		d.Module, d.Time, d.Related = "correlation", &at, mergeEvents(nil, cur)
 		out = append(out, d)
 		cur, curCls = nil, nil

@@ -28,7 +28,13 @@ import (
 // package exposes a constructor (Def, or Defs for a package holding several)
 // and internal/module/all lists them all explicitly: nothing registers
 // itself. A Def is a plain value, so the pipeline, 'huella modules', module
-// selection and tests all read the same fields.
+// selection and tests all read the same fields. Modules build theirs with
+// New (or IOS, Sysdiagnose, Android, Network) and one reader method
+// (FirstDB, EachDB, EachFile, With, Reads), which sets Paths and Run from
+// one argument:
+//
+//	module.IOS("ios.calls", "Call history: ...").
+//		FirstDB("CallHistory.storedata", Paths, module.Records(eachCall, (*Call).record))
 type Def struct {
 	// Name is stable and dotted: "ios.sms", "android.appops". It names the
 	// output file (<name>.json) and appears in every finding.
@@ -50,6 +56,48 @@ type Def struct {
 	// artifact is not in the evidence; any other error marks the module
 	// failed, with records emitted so far kept.
 	Run func(ctx context.Context, env *Env) error
+}
+
+// New starts the Def of a module named name, described in one sentence,
+// that applies to evidence of kinds (in the order 'huella modules' lists
+// them). It has no Paths and no Run until a reader method (run.go) gives it
+// both; without one it is incomplete, which the test of every module
+// (internal/module/all) rejects.
+func New(name, description string, kinds ...source.Kind) Def {
+	return Def{Name: name, Description: description, Kinds: slices.Clone(kinds)}
+}
+
+// IOS starts a module of iOS backups and file-system dumps, which both hold
+// the phone's own databases and plists (at different paths: declare both).
+func IOS(name, description string) Def {
+	return New(name, description, source.IOSBackup, source.IOSFS)
+}
+
+// InHome is where a file of the phone's home folder (/private/var/mobile)
+// is in the two evidence kinds of an IOS module: in a backup's HomeDomain,
+// then in a file-system dump, rel being its path inside the home folder
+// ("Library/SMS/sms.db").
+func InHome(rel string) []string {
+	return []string{"HomeDomain/" + rel, "private/var/mobile/" + rel}
+}
+
+// Sysdiagnose starts a module of sysdiagnose archives and of the other
+// kinds also given (a file-system dump keeps many of the same logs).
+func Sysdiagnose(name, description string, also ...source.Kind) Def {
+	return New(name, description, slices.Concat([]source.Kind{source.IOSSysdiagnose}, also)...)
+}
+
+// Android starts a module of the Android evidence kinds given and of
+// androidqf acquisitions, which hold their own files and every other
+// Android artifact too (the bug report zip, backup.ab, intrusion logs).
+func Android(name, description string, kinds ...source.Kind) Def {
+	return New(name, description, slices.Concat(kinds, []source.Kind{source.AndroidQF})...)
+}
+
+// Network starts a module of network evidence: captures and logs of the
+// phone's traffic (internal/source/netcap).
+func Network(name, description string) Def {
+	return New(name, description, source.Network)
 }
 
 // Applies says whether the module runs on evidence of kind k.

@@ -14,6 +14,54 @@ import (
 // is common (finding the artifact, saying it is absent, opening and closing
 // a database, going on past one bad copy) is written once, here.
 
+// The reader methods complete a Def started by New (or IOS, Sysdiagnose,
+// Android, Network): each sets Paths and the Run that reads them from the
+// one paths argument, so a module declares where it looks once and 'huella
+// modules --paths' lists exactly the paths its Run is given.
+
+// FirstDB completes d as a module whose artifact is one database, the first
+// of paths present (see FirstDB).
+func (d Def) FirstDB(what string, paths []string, read func(context.Context, *Env, *sqlitex.DB) error) Def {
+	d.Paths, d.Run = paths, FirstDB(what, paths, read)
+	return d
+}
+
+// EachDB completes d as a module reading every database matching paths (see
+// EachDB).
+func (d Def) EachDB(what string, paths []string, read func(context.Context, *Env, *sqlitex.DB) error) Def {
+	d.Paths, d.Run = paths, EachDB(what, paths, read)
+	return d
+}
+
+// EachFile completes d as a module reading every file matching paths, parse
+// reading one (see EachFile).
+func (d Def) EachFile(what string, paths []string, parse func(ctx context.Context, env *Env, name string) error) Def {
+	d.Paths, d.Run = paths, EachFile(what, paths, parse)
+	return d
+}
+
+// A Runner makes a module's Run from the paths the module declares. It is
+// how a family of modules shares a runner kept beside them (the sysdiagnose
+// logs' sysdiag.EachLog, the network files' netfile.Each): the family's
+// package binds what the runner needs but the paths, and With gives it
+// those.
+type Runner func(paths []string) func(context.Context, *Env) error
+
+// With completes d with the Run r makes of paths.
+func (d Def) With(paths []string, r Runner) Def {
+	d.Paths, d.Run = paths, r(paths)
+	return d
+}
+
+// Reads completes d with a Run of its own, for a module whose reading fits
+// none of the runners above. run must look at paths and nowhere else for
+// the artifact (it reads the same package variable, as a rule):
+// TestDeclaredPathsAreWhereModulesLook holds every module to it.
+func (d Def) Reads(paths []string, run func(context.Context, *Env) error) Def {
+	d.Paths, d.Run = paths, run
+	return d
+}
+
 // FirstDB is the Run of a module whose artifact is one database: the first
 // of paths present (Env.OpenFirstDB) is opened and handed to read; none
 // present is ErrAbsent naming what.

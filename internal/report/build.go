@@ -29,6 +29,9 @@ type Options struct {
 	// TempDir is where the timeline's columns spill past their memory
 	// bound ("" = a private folder of their own).
 	TempDir string
+	// MaxEvents caps the timeline events embedded in the page (0 is
+	// DefaultMaxEvents); past it they are counted and the cut announced.
+	MaxEvents int
 }
 
 // maxRecordJSON bounds the expert "full record" shown per finding.
@@ -76,7 +79,7 @@ func buildData(dir string, opts Options, tl *Timeline) (*Data, error) {
 		for _, u := range tl.untranslated {
 			d.noteUntranslated(u[0], u[1])
 		}
-	} else if ev, err = readEventsIn(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated), opts.TempDir); err != nil {
+	} else if ev, err = readEventsIn(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated), opts.TempDir, opts.MaxEvents); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	d.Timeline.TimeZone = info.Evidence.Device.TimeZone
@@ -480,7 +483,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // MaxListedInputs bounds the input files listed in the page: a full
 // file-system dump has hundreds of thousands, and info.json lists them all.
-var MaxListedInputs = 200
+const MaxListedInputs = 200
 
 func buildProvenance(info results.Info) Provenance {
 	p := Provenance{

@@ -16,10 +16,11 @@ import (
 )
 
 // Limits that keep a report of a huge or hostile timeline usable: the page
-// stays loadable, and the cut is announced in the verdict.
-var (
-	MaxEmbeddedEvents = 2_000_000
-	maxSummaryBytes   = 400
+// stays loadable, and the cut is announced in the verdict. A report may be
+// given a lower cap (Options.MaxEvents); nothing changes these.
+const (
+	DefaultMaxEvents = 2_000_000
+	maxSummaryBytes  = 400
 )
 
 // timelineLine is the part of a timeline.jsonl line the report needs (the
@@ -64,16 +65,20 @@ type collector struct {
 	translated   map[[2]string]string
 	names        map[string]string // event identifier -> its name for the reader
 	first, last  int64
+	maxRows      int // events embedded at most; the rest are counted
 	tmpDir       string
 	spoolFailure error
 }
 
-func newCollector(info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string) *collector {
+func newCollector(info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, maxRows int) *collector {
+	if maxRows <= 0 {
+		maxRows = DefaultMaxEvents
+	}
 	c := &collector{
 		ev:   &Events{Modules: []string{}, Descs: []string{}, Texts: []string{}, Sources: []string{}},
 		info: info, cat: cat, mods: newDict(), descs: newDict(),
 		texts: newSpoolDict(tmpDir, "texts"), srcs: newSpoolDict(tmpDir, "sources"),
-		translated: map[[2]string]string{}, names: map[string]string{}, tmpDir: tmpDir,
+		translated: map[[2]string]string{}, names: map[string]string{}, tmpDir: tmpDir, maxRows: maxRows,
 	}
 	// In another language, summaries are translated once per distinct
 	// (module, summary) and event names are labelled.
@@ -95,7 +100,7 @@ func (c *collector) add(u int64, module, desc, summary, source string, sev int8)
 		c.last = u
 	}
 	ev := c.ev
-	if ev.rows() >= MaxEmbeddedEvents {
+	if ev.rows() >= c.maxRows {
 		info.Truncated = true
 		return
 	}
@@ -168,11 +173,11 @@ func (c *collector) finish() (*Events, error) {
 // what 'huella report DIR' uses; a check hands the report its events
 // without writing and decoding them again (Timeline).
 func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string) (*Events, error) {
-	return readEventsIn(path, info, cat, text, "")
+	return readEventsIn(path, info, cat, text, "", 0)
 }
 
-func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string) (*Events, error) {
-	c := newCollector(info, cat, text, tmpDir)
+func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, maxRows int) (*Events, error) {
+	c := newCollector(info, cat, text, tmpDir, maxRows)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		info.Missing = true

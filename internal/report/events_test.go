@@ -39,14 +39,14 @@ not json
 		})
 	}
 	t.Run("cap on embedded events is announced", func(t *testing.T) {
-		old := MaxEmbeddedEvents
-		MaxEmbeddedEvents = 3
-		defer func() { MaxEmbeddedEvents = old }()
 		sc := noneScenario()
 		for i := 0; i < 3; i++ {
 			sc.events = append(sc.events, sc.events[0])
 		}
-		d := build(t, sc, "en")
+		d, err := BuildData(writeResults(t, sc), Options{Lang: "en", Now: fixedNow, MaxEvents: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// The page shows part of the timeline; the check itself read all of
 		// it, so the verdict (the outcome's) stays what the console said.
 		if !d.Timeline.Truncated || d.Timeline.Total != 5 || d.Timeline.Embedded != 3 || d.Verdict.Level != "none" {

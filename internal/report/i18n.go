@@ -83,11 +83,17 @@ func (c *Catalogue) T(key string, pairs ...any) string {
 	if !ok {
 		return key
 	}
+	if len(pairs) < 2 {
+		return s
+	}
+	// One pass over the text: a value (a device name from the evidence)
+	// that holds another placeholder's spelling stays as it is.
+	old := make([]string, 0, len(pairs))
 	for i := 0; i+1 < len(pairs); i += 2 {
 		name, _ := pairs[i].(string)
-		s = strings.ReplaceAll(s, "{"+name+"}", fmt.Sprint(pairs[i+1]))
+		old = append(old, "{"+name+"}", fmt.Sprint(pairs[i+1]))
 	}
-	return s
+	return strings.NewReplacer(old...).Replace(s)
 }
 
 // List returns key.1, key.2, ... in order, for texts that are lists.

@@ -331,6 +331,28 @@ func TestLoadCatalogue(t *testing.T) {
 	}
 }
 
+// TestTFillsInOnePass: a value that holds another placeholder's spelling (a
+// device named "{path}" in the evidence) is printed as it is, not filled in.
+func TestTFillsInOnePass(t *testing.T) {
+	cat, err := LoadCatalogue("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		pairs []any
+		want  string
+	}{
+		{[]any{"kind", "ios-backup", "device", "iPhone"}, "Evidence: ios-backup (iPhone)"},
+		{[]any{"kind", "{device}", "device", "{kind}"}, "Evidence: {device} ({kind})"},
+		{[]any{"kind", "ios-fs"}, "Evidence: ios-fs ({device})"},
+		{nil, "Evidence: {kind} ({device})"},
+	} {
+		if got := cat.T("console.evidence", c.pairs...); got != c.want {
+			t.Errorf("T(console.evidence, %v) = %q, want %q", c.pairs, got, c.want)
+		}
+	}
+}
+
 func TestUplotVendored(t *testing.T) {
 	f, err := os.Open("assets/uplot/VERSION")
 	if err != nil {

@@ -29,7 +29,7 @@ func NewTimeline(lang, tmpDir string) (*Timeline, error) {
 		return nil, err
 	}
 	t := &Timeline{cat: cat}
-	t.c = newCollector(&t.info, cat, nil, tmpDir)
+	t.c = newCollector(&t.info, cat, nil, tmpDir, 0)
 	return t, nil
 }
 

@@ -6,16 +6,20 @@
 // with named parameters, and positive and negative samples that the tests run
 // through the code that implements the rule.
 //
-// Code never writes the words a person reads: a rule's implementation looks
-// its rule up once (Must, at package initialisation, so a misspelt id stops
-// every test of that package), and returns a Finding that carries the rule
-// id, the parameters and the context that applies. The console, the report
+// Code never writes the words a person reads: a rule's implementation names
+// its rule by a handle generated from the registry (handles_gen.go, one per
+// rule: android.package.sideloaded is rules.AndroidPackageSideloaded, so a
+// misspelt id is a compile error; rewrite it with go generate ./internal/rules
+// after changing the registry's ids), and returns a Finding that carries the
+// rule id, the parameters and the context that applies. The console, the report
 // and the exports render the text from here in the reader's language.
 //
 // Rule ids follow one scheme, area.subject.what, in lower-case snake case:
 // "link.host.brand_near", "ios.shutdown.slow_client",
 // "android.package.sideloaded", "indicator.feed.match".
 package rules
+
+//go:generate go run -tags rulesgen ./gen
 
 import (
 	_ "embed"
@@ -132,13 +136,14 @@ func All() []*Rule { return Default().Rules }
 // Lookup returns the rule with this id, or nil.
 func Lookup(id string) *Rule { return Default().byID[id] }
 
-// Must returns the rule with this id and panics when there is none. Rule
-// implementations call it in package-level variables, so a misspelt or
-// removed id stops the program (and every test of the package) at start.
+// Must returns the rule with this id and panics when there is none. The
+// generated handles (handles_gen.go) are made with it, so a handle whose
+// rule left the registry stops the program at start until the handles are
+// generated again.
 func Must(id string) *Rule {
 	r := Lookup(id)
 	if r == nil {
-		panic("rules: no rule " + id + " in registry.yaml")
+		panic("rules: no rule " + id + " in registry.yaml (after changing the registry's ids, run go generate ./internal/rules)")
 	}
 	return r
 }

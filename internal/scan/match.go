@@ -15,7 +15,7 @@ import (
 // ruleIndicator is the one rule every indicator match is a finding of; the
 // observable and the indicators are its parameters, the circumstances its
 // context (see registry.yaml).
-var ruleIndicator = rules.Must("indicator.feed.match")
+var ruleIndicator = rules.IndicatorFeedMatch
 
 // MatchRecord checks every observable of a record against the indicators.
 // It is the one place where indicator matches become findings, for check and

@@ -8,21 +8,6 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-var (
-	ruleThirdPartyStore = rules.Must("android.package.third_party_store")
-	ruleSideloaded      = rules.Must("android.package.sideloaded")
-	ruleUnknownInstall  = rules.Must("android.package.unknown_installer")
-	ruleSecurityOff     = rules.Must("android.package.security_disabled")
-	ruleUpdaterOff      = rules.Must("android.package.updater_disabled")
-	ruleCanInstallApps  = rules.Must("android.package.can_install_apps")
-	ruleWeakSetting     = rules.Must("android.setting.weakened")
-	ruleTmpFile         = rules.Must("android.file.tmp_staged")
-	ruleRootBinary      = rules.Must("android.root.binary")
-	ruleSystemRW        = rules.Must("android.root.system_rw")
-	ruleSystemRemount   = rules.Must("android.root.system_remount")
-	ruleIntrusionEvent  = rules.Must("android.intrusion.security_event")
-)
-
 // PlayStoreInstallers install apps that went through a store review.
 var PlayStoreInstallers = map[string]bool{
 	"com.android.vending": true, "com.sec.android.app.samsungapps": true, "com.huawei.appmarket": true,
@@ -62,17 +47,17 @@ func PackageInstall(pkg, installer string, system, disabled bool) []rules.Findin
 	switch {
 	case system || PlayStoreInstallers[installer]:
 	case thirdPartyStores[installer]:
-		out = append(out, ruleThirdPartyStore.New(p))
+		out = append(out, rules.AndroidPackageThirdPartyStore.New(p))
 	case browserInstallers[installer]:
-		out = append(out, ruleSideloaded.New(p))
+		out = append(out, rules.AndroidPackageSideloaded.New(p))
 	case installer == "" || installer == "null":
-		out = append(out, ruleUnknownInstall.New(p))
+		out = append(out, rules.AndroidPackageUnknownInstaller.New(p))
 	}
 	if disabled && securityPackages[pkg] {
-		out = append(out, ruleSecurityOff.New(p))
+		out = append(out, rules.AndroidPackageSecurityDisabled.New(p))
 	}
 	if disabled && updatePackages[pkg] {
-		out = append(out, ruleUpdaterOff.New(p))
+		out = append(out, rules.AndroidPackageUpdaterDisabled.New(p))
 	}
 	return out
 }
@@ -97,7 +82,7 @@ func InstallerPermission(pkg string, permissions []string, system bool) *rules.F
 	}
 	for _, p := range permissions {
 		if p == "android.permission.REQUEST_INSTALL_PACKAGES" {
-			return new(ruleCanInstallApps.New(rules.Params{"package": rules.Clip(pkg, 200)}))
+			return new(rules.AndroidPackageCanInstallApps.New(rules.Params{"package": rules.Clip(pkg, 200)}))
 		}
 	}
 	return nil
@@ -141,7 +126,7 @@ func DangerousSetting(namespace, key, value string) *rules.Finding {
 	case privacySettings[key]:
 		ctx = append(ctx, "privacy_choice")
 	}
-	return new(ruleWeakSetting.New(rules.Params{"namespace": rules.Clip(namespace, 60), "setting": key, "value": rules.Clip(value, 100)}, ctx...))
+	return new(rules.AndroidSettingWeakened.New(rules.Params{"namespace": rules.Clip(namespace, 60), "setting": key, "value": rules.Clip(value, 100)}, ctx...))
 }
 
 // TmpFile reports a file under /data/local/tmp, where exploits stage their
@@ -155,7 +140,7 @@ func TmpFile(p, mode string) *rules.Finding {
 	if strings.Contains(mode, "x") {
 		ctx = append(ctx, "executable")
 	}
-	return new(ruleTmpFile.New(rules.Params{"path": rules.Clip(p, 300)}, ctx...))
+	return new(rules.AndroidFileTmpStaged.New(rules.Params{"path": rules.Clip(p, 300)}, ctx...))
 }
 
 var rootBinaries = map[string]string{
@@ -190,7 +175,7 @@ func RootBinary(p string) *rules.Finding {
 	if !ok {
 		kind = "unknown"
 	}
-	return new(ruleRootBinary.New(rules.Params{"name": rules.Clip(path.Base(p), 100), "path": rules.Clip(p, 300), "what": kind}))
+	return new(rules.AndroidRootBinary.New(rules.Params{"name": rules.Clip(path.Base(p), 100), "path": rules.Clip(p, 300), "what": kind}))
 }
 
 // IsSystemPartition says whether a mount point holds the read-only OS.
@@ -216,10 +201,10 @@ func Mount(device, mountPoint string, options []string) []rules.Finding {
 	}
 	p := rules.Params{"mount": rules.Clip(mountPoint, 200), "device": rules.Clip(device, 200)}
 	if has["rw"] {
-		out = append(out, ruleSystemRW.New(p))
+		out = append(out, rules.AndroidRootSystemRW.New(p))
 	}
 	if has["remount"] {
-		out = append(out, ruleSystemRemount.New(p))
+		out = append(out, rules.AndroidRootSystemRemount.New(p))
 	}
 	return out
 }
@@ -234,7 +219,7 @@ func IntrusionSecurityEvent(tag string, fields map[string]any) *rules.Finding {
 		if detail != nil {
 			p["detail"] = rules.Clip(fmt.Sprint(detail), 300)
 		}
-		return new(ruleIntrusionEvent.New(p))
+		return new(rules.AndroidIntrusionSecurityEvent.New(p))
 	}
 	switch tag {
 	case "cert_validation_failure":

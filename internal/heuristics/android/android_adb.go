@@ -25,14 +25,6 @@ func ADBKeyBase64(line string) string {
 	return f[0]
 }
 
-var (
-	ruleADBTrusted       = rules.Must("android.adb.trusted_key")
-	ruleADBInvalid       = rules.Must("android.adb.invalid_key")
-	ruleADBOther         = rules.Must("android.adb.other_computer")
-	ruleADBTrustedBefore = rules.Must("android.adb.host_trusted_before")
-	ruleADBHostMissing   = rules.Must("android.adb.host_key_missing")
-)
-
 // TrustedADBKeyInContext judges one trusted key against the acquisition
 // (MVT's DumpsysADBState under check-androidqf). The acquiring computer's
 // own key is expected, unless it was already trusted a day or more before
@@ -41,19 +33,19 @@ var (
 func TrustedADBKeyInContext(key, user, fingerprint string, valid bool, last time.Time, acq ADBAcquisition) *rules.Finding {
 	p := rules.Params{"user": rules.Clip(user, 200), "fingerprint": rules.Clip(fingerprint, 120)}
 	if !valid {
-		return new(ruleADBInvalid.New(p))
+		return new(rules.AndroidADBInvalidKey.New(p))
 	}
 	host := ADBKeyBase64(acq.HostKey)
 	if host == "" {
 		return nil
 	}
 	if ADBKeyBase64(key) != host {
-		return new(ruleADBOther.New(p))
+		return new(rules.AndroidADBOtherComputer.New(p))
 	}
 	if !last.IsZero() && !acq.Started.IsZero() && acq.Started.Sub(last) >= 24*time.Hour {
 		p["last"] = last.UTC().Format(time.RFC3339)
 		p["acquired"] = acq.Started.UTC().Format(time.RFC3339)
-		return new(ruleADBTrustedBefore.New(p))
+		return new(rules.AndroidADBHostTrustedBefore.New(p))
 	}
 	return nil
 }
@@ -64,5 +56,5 @@ func ADBHostKeyMissing(keys int) *rules.Finding {
 	if keys <= 0 {
 		return nil
 	}
-	return new(ruleADBHostMissing.New(rules.Params{"keys": strconv.Itoa(keys)}))
+	return new(rules.AndroidADBHostKeyMissing.New(rules.Params{"keys": strconv.Itoa(keys)}))
 }

@@ -8,19 +8,6 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-var (
-	ruleAccessibility   = rules.Must("android.accessibility.service")
-	ruleSMSReceiver     = rules.Must("android.receiver.sms_call")
-	ruleInstallAppop    = rules.Must("android.appop.install_packages")
-	ruleShellAppop      = rules.Must("android.appop.adb_shell")
-	ruleDowngrade       = rules.Must("android.package.downgraded")
-	ruleUninstall       = rules.Must("android.package.uninstalled")
-	ruleStalkerware     = rules.Must("android.app.stalkerware_pattern")
-	ruleRootPackage     = rules.Must("android.root.package")
-	ruleSecurityPatch   = rules.Must("android.patch.outdated")
-	rulePrivilegedCrash = rules.Must("android.crash.privileged")
-)
-
 // vendorPrefixes are package name spaces of Android itself and of phone
 // makers. When the evidence does not say whether a package is a system app
 // (a dumpsys without its package list), a package in one of them is taken
@@ -44,20 +31,32 @@ func VendorPackage(pkg string) bool {
 	return false
 }
 
+// userPackage says whether the components of package pkg are judged: not
+// those of a system app, nor, when the evidence does not say whether it is
+// one (known false), those of Android's or a phone maker's name space; any
+// other package of unknown status is judged in the context status_unknown.
+func userPackage(pkg string, system, known bool) (ctx []string, judged bool) {
+	switch {
+	case known:
+		return nil, !system
+	case VendorPackage(pkg):
+		return nil, false
+	default:
+		return []string{"status_unknown"}, true
+	}
+}
+
 // AccessibilityHolder reports an accessibility service: it can read the
 // screen and act for the user, which stalkerware and banking malware need.
 // System apps' services are left out; when the system flag is unknown, a
 // service of Android or the phone maker is left out too and any other is
 // reported at low severity (MVT reports every service).
 func AccessibilityHolder(pkg, component string, system, known bool) *rules.Finding {
-	if known && system || !known && VendorPackage(pkg) {
+	ctx, judged := userPackage(pkg, system, known)
+	if !judged {
 		return nil
 	}
-	var ctx []string
-	if !known {
-		ctx = append(ctx, "status_unknown")
-	}
-	return new(ruleAccessibility.New(rules.Params{"package": rules.Clip(pkg, 200), "service": rules.Clip(component, 300)}, ctx...))
+	return new(rules.AndroidAccessibilityService.New(rules.Params{"package": rules.Clip(pkg, 200), "service": rules.Clip(component, 300)}, ctx...))
 }
 
 // sensitiveIntents are broadcasts that let an app read messages or follow
@@ -89,14 +88,11 @@ func IsSensitiveIntent(action string) bool {
 
 // SMSCallReceiver reports a non-system app listening for SMS or call events.
 func SMSCallReceiver(intent, pkg, component string, system, known bool) *rules.Finding {
-	if !IsSensitiveIntent(intent) || known && system || !known && VendorPackage(pkg) {
+	ctx, judged := userPackage(pkg, system, known)
+	if !judged || !IsSensitiveIntent(intent) {
 		return nil
 	}
-	var ctx []string
-	if !known {
-		ctx = append(ctx, "status_unknown")
-	}
-	return new(ruleSMSReceiver.New(rules.Params{"package": rules.Clip(pkg, 200), "intent": rules.Clip(intent, 200), "receiver": rules.Clip(component, 300)}, ctx...))
+	return new(rules.AndroidReceiverSMSCall.New(rules.Params{"package": rules.Clip(pkg, 200), "intent": rules.Clip(intent, 200), "receiver": rules.Clip(component, 300)}, ctx...))
 }
 
 // RiskyAppop reports use of REQUEST_INSTALL_PACKAGES (installing other apps,
@@ -111,9 +107,9 @@ func RiskyAppop(pkg, op, access string, at time.Time) *rules.Finding {
 	}
 	switch {
 	case op == "REQUEST_INSTALL_PACKAGES":
-		return new(ruleInstallAppop.New(p, ctx...))
+		return new(rules.AndroidAppopInstallPackages.New(p, ctx...))
 	case pkg == "com.android.shell":
-		return new(ruleShellAppop.New(p, ctx...))
+		return new(rules.AndroidAppopADBShell.New(p, ctx...))
 	}
 	return nil
 }
@@ -126,9 +122,9 @@ func PackageChange(action, pkg string, vers, prev int64, day string) *rules.Find
 	switch action {
 	case "downgrade":
 		p["from"], p["to"] = strconv.FormatInt(prev, 10), strconv.FormatInt(vers, 10)
-		return new(ruleDowngrade.New(p))
+		return new(rules.AndroidPackageDowngraded.New(p))
 	case "uninstall":
-		return new(ruleUninstall.New(p))
+		return new(rules.AndroidPackageUninstalled.New(p))
 	}
 	return nil
 }
@@ -199,7 +195,7 @@ func Stalkerware(s StalkerwareSignals) *rules.Finding {
 	if s.KnownLauncher && s.KnownDeviceAdmin {
 		ctx = append(ctx, "all_signals")
 	}
-	return new(ruleStalkerware.New(rules.Params{"package": rules.Clip(s.Package, 200), "signs": strings.Join(signs, ","), "access": strings.Join(ks, ",")}, ctx...))
+	return new(rules.AndroidAppStalkerwarePattern.New(rules.Params{"package": rules.Clip(s.Package, 200), "signs": strings.Join(signs, ","), "access": strings.Join(ks, ",")}, ctx...))
 }
 
 // TrustedADBKey reports, for information, a computer trusted for USB
@@ -208,14 +204,14 @@ func Stalkerware(s StalkerwareSignals) *rules.Finding {
 func TrustedADBKey(user, fingerprint string, valid bool, last time.Time) *rules.Finding {
 	p := rules.Params{"user": rules.Clip(user, 200), "fingerprint": rules.Clip(fingerprint, 120)}
 	if !valid {
-		return new(ruleADBInvalid.New(p))
+		return new(rules.AndroidADBInvalidKey.New(p))
 	}
 	var ctx []string
 	if !last.IsZero() {
 		p["last"] = last.UTC().Format(time.RFC3339)
 		ctx = append(ctx, "dated")
 	}
-	return new(ruleADBTrusted.New(p, ctx...))
+	return new(rules.AndroidADBTrustedKey.New(p, ctx...))
 }
 
 // rootPackages are apps that root a phone or hide root (MVT's list).
@@ -236,7 +232,7 @@ func RootPackage(pkg string) *rules.Finding {
 	if !rootPackages[pkg] {
 		return nil
 	}
-	return new(ruleRootPackage.New(rules.Params{"package": pkg}))
+	return new(rules.AndroidRootPackage.New(rules.Params{"package": pkg}))
 }
 
 // SecurityPatchAge reports a security patch level (YYYY-MM-DD) older than
@@ -249,7 +245,7 @@ func SecurityPatchAge(patch string, now time.Time) *rules.Finding {
 	if now.Sub(t) <= 186*24*time.Hour {
 		return nil
 	}
-	return new(ruleSecurityPatch.New(rules.Params{"patch": strings.TrimSpace(patch)}))
+	return new(rules.AndroidPatchOutdated.New(rules.Params{"patch": strings.TrimSpace(patch)}))
 }
 
 // PrivilegedCrash reports a native crash of a process running as root
@@ -261,5 +257,5 @@ func PrivilegedCrash(process string, uid int64, signal string) *rules.Finding {
 	if !ok {
 		return nil
 	}
-	return new(rulePrivilegedCrash.New(rules.Params{"process": rules.Clip(process, 200), "user": who, "uid": strconv.FormatInt(uid, 10), "signal": rules.Clip(signal, 60)}))
+	return new(rules.AndroidCrashPrivileged.New(rules.Params{"process": rules.Clip(process, 200), "user": who, "uid": strconv.FormatInt(uid, 10), "signal": rules.Clip(signal, 60)}))
 }

@@ -1,6 +1,7 @@
 package android
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,6 +35,31 @@ func TestAndroidDumpsysRules(t *testing.T) {
 	for _, tc := range tests {
 		if tc.got != tc.hit {
 			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.hit)
+		}
+	}
+}
+
+// TestUserPackage: the components of system apps are never judged; with no
+// system flag, those of Android's and phone makers' name spaces are not
+// either, and any other package is judged as status_unknown.
+func TestUserPackage(t *testing.T) {
+	for _, tt := range []struct {
+		pkg           string
+		system, known bool
+		judged        bool
+		ctx           string
+	}{
+		{"com.example.spy", false, true, true, ""},
+		{"com.example.spy", true, true, false, ""},
+		{"com.samsung.android.app", false, true, true, ""}, // a flag the evidence gives wins over the name
+		{"com.example.spy", false, false, true, "status_unknown"},
+		{"com.samsung.android.app", false, false, false, ""},
+		{"android", false, false, false, ""},
+		{"androidx.spy", false, false, true, "status_unknown"},
+	} {
+		ctx, judged := userPackage(tt.pkg, tt.system, tt.known)
+		if judged != tt.judged || strings.Join(ctx, ",") != tt.ctx {
+			t.Errorf("userPackage(%q, system %v, known %v) = %v, %v; want %q, %v", tt.pkg, tt.system, tt.known, ctx, judged, tt.ctx, tt.judged)
 		}
 	}
 }

@@ -84,13 +84,6 @@ func UnusualExecPath(p string) bool {
 	return true
 }
 
-var (
-	ruleUnusualProcess = rules.Must("ios.process.unusual_path")
-	ruleStagingClient  = rules.Must("ios.shutdown.staging_client")
-	ruleSlowClient     = rules.Must("ios.shutdown.slow_client")
-	ruleShortLog       = rules.Must("ios.shutdown.short_log")
-)
-
 // UnusualProcess judges a running process's executable path: outside the
 // folders iOS runs code from it is a lead, and in a staging folder Pegasus
 // (/private/var/db/) or Predator (/private/var/tmp/) used, a strong one.
@@ -105,7 +98,7 @@ func UnusualProcess(p, artifact string) *rules.Finding {
 		ctx = append(ctx, "staging_folder")
 		folder = d
 	}
-	return new(ruleUnusualProcess.New(rules.Params{"path": rules.Clip(p, 300), "folder": folder, "artifact": artifact}, ctx...))
+	return new(rules.IOSProcessUnusualPath.New(rules.Params{"path": rules.Clip(p, 300), "folder": folder, "artifact": artifact}, ctx...))
 }
 
 // StagingClient judges a process shutdown.log saw still running at reboot:
@@ -115,7 +108,7 @@ func StagingClient(p, artifact string) *rules.Finding {
 	if d == "" {
 		return nil
 	}
-	return new(ruleStagingClient.New(rules.Params{"path": rules.Clip(p, 300), "folder": d, "artifact": artifact}))
+	return new(rules.IOSShutdownStagingClient.New(rules.Params{"path": rules.Clip(p, 300), "folder": d, "artifact": artifact}))
 }
 
 // ManyShutdownDelays is Kaspersky's iShutdown threshold: three or more
@@ -128,7 +121,7 @@ func SlowShutdown(delays int, clients []string, artifact string) *rules.Finding 
 	if delays < ManyShutdownDelays {
 		return nil
 	}
-	return new(ruleSlowClient.New(rules.Params{"waits": strconv.Itoa(delays), "clients": rules.Clip(strings.Join(clients, ", "), 600), "artifact": artifact}))
+	return new(rules.IOSShutdownSlowClient.New(rules.Params{"waits": strconv.Itoa(delays), "clients": rules.Clip(strings.Join(clients, ", "), 600), "artifact": artifact}))
 }
 
 // ShortShutdownLog tells the analyst not to read comfort into a thin log:
@@ -137,7 +130,7 @@ func ShortShutdownLog(reboots int, artifact string) *rules.Finding {
 	if reboots >= ManyShutdownDelays {
 		return nil
 	}
-	return new(ruleShortLog.New(rules.Params{"reboots": strconv.Itoa(reboots), "artifact": artifact}))
+	return new(rules.IOSShutdownShortLog.New(rules.Params{"reboots": strconv.Itoa(reboots), "artifact": artifact}))
 }
 
 // Where a file whose name equals a process-name indicator lies, as a

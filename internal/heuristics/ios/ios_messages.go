@@ -11,16 +11,6 @@ import (
 // calendar event, an installed app, a preference). They return a finding;
 // the module attaches its record (Finding.Detection) and reports it.
 
-var (
-	ruleZeroClick      = rules.Must("ios.attachment.zero_click")
-	ruleQuaDream       = rules.Must("ios.calendar.quadream_invite")
-	ruleNotFromStore   = rules.Must("ios.app.not_from_store")
-	ruleLockdownOn     = rules.Must("ios.lockdown.enabled")
-	ruleLockdownOff    = rules.Must("ios.lockdown.disabled")
-	ruleIDStatusNul    = rules.Must("ios.idstatus.nul_handle")
-	rulePassKitUnknown = rules.Must("ios.attachment.passkit_stranger")
-)
-
 // ZeroClickAttachment flags a received attachment stored the way zero-click
 // iMessage exploits left theirs: a file under /var/tmp whose name ends in
 // "-1" (seen with Pegasus deliveries since 2021). Ordinary attachments live
@@ -33,7 +23,7 @@ func ZeroClickAttachment(filename string, outgoing bool) *rules.Finding {
 	if !strings.HasPrefix(f, "/var/tmp/") || !strings.HasSuffix(f, "-1") {
 		return nil
 	}
-	return new(ruleZeroClick.New(rules.Params{"file": rules.Clip(filename, 300)}))
+	return new(rules.IOSAttachmentZeroClick.New(rules.Params{"file": rules.Clip(filename, 300)}))
 }
 
 // QuaDreamCalendarEvent flags the calendar invitation QuaDream's ENDOFDAYS
@@ -43,7 +33,7 @@ func QuaDreamCalendarEvent(summary, description, uuid string) *rules.Finding {
 	if strings.TrimSpace(summary) != "Meeting" || strings.TrimSpace(description) != "Notes" {
 		return nil
 	}
-	return new(ruleQuaDream.New(rules.Params{"event": rules.Clip(uuid, 100)}))
+	return new(rules.IOSCalendarQuadreamInvite.New(rules.Params{"event": rules.Clip(uuid, 100)}))
 }
 
 // KnownAppInstallers are the sourceApp values of apps installed through the
@@ -65,7 +55,7 @@ func AppNotFromStore(bundleID, sourceApp string) *rules.Finding {
 	if sourceApp == "com.apple.TestFlight" {
 		ctx = append(ctx, "testflight")
 	}
-	return new(ruleNotFromStore.New(rules.Params{"app": rules.Clip(bundleID, 200), "installer": rules.Clip(sourceApp, 200)}, ctx...))
+	return new(rules.IOSAppNotFromStore.New(rules.Params{"app": rules.Clip(bundleID, 200), "installer": rules.Clip(sourceApp, 200)}, ctx...))
 }
 
 // LockdownMode reports the Lockdown Mode setting: a protection that is on,
@@ -73,9 +63,9 @@ func AppNotFromStore(bundleID, sourceApp string) *rules.Finding {
 // infection.
 func LockdownMode(enabled bool) rules.Finding {
 	if enabled {
-		return ruleLockdownOn.New(nil)
+		return rules.IOSLockdownEnabled.New(nil)
 	}
-	return ruleLockdownOff.New(nil)
+	return rules.IOSLockdownDisabled.New(nil)
 }
 
 // IDStatusNulHandle flags an IDS lookup whose handle carries NUL bytes, a
@@ -84,7 +74,7 @@ func IDStatusNulHandle(handle string) *rules.Finding {
 	if !strings.Contains(handle, "\x00\x00") {
 		return nil
 	}
-	return new(ruleIDStatusNul.New(rules.Params{"handle": rules.Clip(fmt.Sprintf("%q", handle), 200)}))
+	return new(rules.IOSIdstatusNulHandle.New(rules.Params{"handle": rules.Clip(fmt.Sprintf("%q", handle), 200)}))
 }
 
 // PassKitFromUnknown flags a Wallet pass received over iMessage from someone
@@ -98,7 +88,7 @@ func PassKitFromUnknown(mime, uti, name string, outgoing, senderKnown bool) *rul
 	if mime != "application/vnd.apple.pkpass" && uti != "com.apple.pkpass" && !strings.HasSuffix(strings.ToLower(name), ".pkpass") {
 		return nil
 	}
-	return new(rulePassKitUnknown.New(rules.Params{"file": rules.Clip(name, 200)}))
+	return new(rules.IOSAttachmentPasskitStranger.New(rules.Params{"file": rules.Clip(name, 200)}))
 }
 
 func new(f rules.Finding) *rules.Finding { return &f }

@@ -11,9 +11,6 @@ import (
 // Rules over the evidence an iPhone owner exports on the phone alone (App
 // Privacy Report, Safari's export). The Safari export's redirects use
 // RedirectIndex and ios.safari.fast_redirect, as History.db does.
-
-var rulePrivacyIPLiteral = rules.Must("ios.privacy_report.ip_literal")
-
 // maxIPsQuoted bounds the addresses a finding quotes.
 const maxIPsQuoted = 5
 
@@ -63,6 +60,6 @@ func PrivacyReportIPLiteral(app string, ips []string, named bool) *rules.Finding
 	if len(ips) > len(quoted) {
 		list += ", …"
 	}
-	return new(rulePrivacyIPLiteral.New(rules.Params{"app": rules.Clip(app, 200), "ips": rules.Clip(list, 300),
+	return new(rules.IOSPrivacyReportIPLiteral.New(rules.Params{"app": rules.Clip(app, 200), "ips": rules.Clip(list, 300),
 		"count": strconv.Itoa(len(ips))}, ctx...))
 }

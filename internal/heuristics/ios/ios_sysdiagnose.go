@@ -9,12 +9,6 @@ import (
 // Rules of the sysdiagnose's logs and settings: computers the phone
 // trusted, apps installed from outside the App Store, network extensions.
 
-var (
-	rulePairedComputer = rules.Must("ios.pairing.computer")
-	ruleInstallOutside = rules.Must("ios.install.outside_store")
-	ruleNetExt         = rules.Must("ios.netext.configured")
-)
-
 // Pairing events lockdownd logs (see internal/module/ios/lockdownlog).
 const (
 	PairingNew      = "pair"     // a computer was trusted: a new pair record
@@ -33,7 +27,7 @@ func PairedComputer(event, host, at, artifact string) *rules.Finding {
 	if host == "" {
 		host = "?"
 	}
-	return new(rulePairedComputer.New(rules.Params{"host": rules.Clip(host, 100), "time": at, "artifact": artifact}))
+	return new(rules.IOSPairingComputer.New(rules.Params{"host": rules.Clip(host, 100), "time": at, "artifact": artifact}))
 }
 
 // storeInstallers ask installd for App Store, system and management
@@ -72,7 +66,7 @@ func InstallOutsideStore(app, installType, client, distributor, at string) *rule
 	if client == "" {
 		client = "?"
 	}
-	return new(ruleInstallOutside.New(rules.Params{"app": rules.Clip(app, 200), "type": rules.Clip(installType, 40), "client": rules.Clip(client, 100),
+	return new(rules.IOSInstallOutsideStore.New(rules.Params{"app": rules.Clip(app, 200), "type": rules.Clip(installType, 40), "client": rules.Clip(client, 100),
 		"distributor": rules.Clip(distributor, 200), "time": at}, ctx...))
 }
 
@@ -97,5 +91,5 @@ func NetworkExtension(kind, name, app string) *rules.Finding {
 	if name == "" {
 		name = "?"
 	}
-	return new(ruleNetExt.New(rules.Params{"kind": kind, "name": rules.Clip(name, 200), "app": rules.Clip(shown, 200)}, ctx...))
+	return new(rules.IOSNetextConfigured.New(rules.Params{"kind": kind, "name": rules.Clip(name, 200), "app": rules.Clip(shown, 200)}, ctx...))
 }

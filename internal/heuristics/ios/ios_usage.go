@@ -47,12 +47,6 @@ type FastRedirect struct {
 	Finding  rules.Finding
 }
 
-var (
-	ruleFastRedirect = rules.Must("ios.safari.fast_redirect")
-	ruleOrphanUsage  = rules.Must("ios.netusage.orphan_usage")
-	ruleMissingBin   = rules.Must("ios.netusage.missing_binary")
-)
-
 // FastRedirectLimit is how quick a cross-site redirect must be to be flagged.
 const FastRedirectLimit = time.Second
 
@@ -203,7 +197,7 @@ func checkRedirect(from, to Visit) (FastRedirect, bool) {
 		ctx = append(ctx, "raw_destination")
 	}
 	r := FastRedirect{From: from, To: to, Delay: delay}
-	r.Finding = ruleFastRedirect.New(rules.Params{"from": rules.Clip(fu.Host, 200), "to": rules.Clip(tu.Host, 200),
+	r.Finding = rules.IOSSafariFastRedirect.New(rules.Params{"from": rules.Clip(fu.Host, 200), "to": rules.Clip(tu.Host, 200),
 		"delay_ms": strconv.FormatInt(delay.Milliseconds(), 10)}, ctx...)
 	return r, true
 }
@@ -252,7 +246,7 @@ func OrphanedUsage(db string, procID int64, at time.Time) rules.Finding {
 	if when != "" {
 		ctx = append(ctx, "dated")
 	}
-	return ruleOrphanUsage.New(rules.Params{"db": db, "process_id": strconv.FormatInt(procID, 10), "time": when}, ctx...)
+	return rules.IOSNetusageOrphanUsage.New(rules.Params{"db": db, "process_id": strconv.FormatInt(procID, 10), "time": when}, ctx...)
 }
 
 // NoBinaryNames are DataUsage process names that have no executable of
@@ -271,5 +265,5 @@ func MissingBinary(db, name string, truncated bool) *rules.Finding {
 	if truncated {
 		ctx = append(ctx, "truncated")
 	}
-	return new(ruleMissingBin.New(rules.Params{"db": db, "process": rules.Clip(name, 100)}, ctx...))
+	return new(rules.IOSNetusageMissingBinary.New(rules.Params{"db": db, "process": rules.Clip(name, 100)}, ctx...))
 }

@@ -23,18 +23,6 @@ import (
 	"github.com/huella-project/huella/internal/urlx"
 )
 
-// The link rules, looked up once so a renamed rule fails at start.
-var (
-	ruleShortened      = rules.Must("link.url.shortened")
-	rulePegasusPath    = rules.Must("link.path.pegasus_shape")
-	ruleIPHost         = rules.Must("link.host.ip_literal")
-	ruleMixedScript    = rules.Must("link.host.mixed_script")
-	ruleInjectionShape = rules.Must("link.host.injection_shape")
-	ruleRandomCheap    = rules.Must("link.host.random_cheap")
-	ruleUserinfo       = rules.Must("link.url.userinfo")
-	rulePort           = rules.Must("link.url.unusual_port")
-)
-
 // Contexts a link finding can carry. The lure contexts are added by
 // messages.ScoreMessage when the link came in a bait-themed message; they raise every
 // link finding by one level, never above high.
@@ -81,7 +69,7 @@ func CheckLink(raw string) []rules.Finding {
 	link := rules.Clip(p.raw, 200)
 
 	if seg := pegasusSegment(p.path); seg != "" {
-		out = append(out, rulePegasusPath.New(rules.Params{"link": link, "segment": seg}))
+		out = append(out, rules.LinkPathPegasusShape.New(rules.Params{"link": link, "segment": seg}))
 	}
 	if p.user != nil {
 		name := rules.Clip(p.user.Username(), 64)
@@ -89,14 +77,14 @@ func CheckLink(raw string) []rules.Finding {
 		if strings.Contains(name, ".") || brandNamed(name) != nil {
 			ctx = append(ctx, "disguise")
 		}
-		out = append(out, ruleUserinfo.New(rules.Params{"user": name, "host": p.display}, ctx...))
+		out = append(out, rules.LinkURLUserinfo.New(rules.Params{"user": name, "host": p.display}, ctx...))
 	}
 	look := lookalike(p)
 	if look != nil {
 		out = append(out, *look)
 	}
 	if s := shortenerOf(p.host, p.path); s != "" {
-		out = append(out, ruleShortened.New(rules.Params{"link": link, "shortener": s}))
+		out = append(out, rules.LinkURLShortened.New(rules.Params{"link": link, "shortener": s}))
 	}
 	if p.idn {
 		if how := confusableLabel(p.display); how != "" {
@@ -104,11 +92,11 @@ func CheckLink(raw string) []rules.Finding {
 			if look != nil {
 				ctx = append(ctx, "lookalike")
 			}
-			out = append(out, ruleMixedScript.New(rules.Params{"host": p.host, "display": p.display, "how": how}, ctx...))
+			out = append(out, rules.LinkHostMixedScript.New(rules.Params{"host": p.host, "display": p.display, "how": how}, ctx...))
 		}
 	}
 	if p.ip {
-		out = append(out, ruleIPHost.New(rules.Params{"host": p.host}))
+		out = append(out, rules.LinkHostIPLiteral.New(rules.Params{"host": p.host}))
 	}
 	randomSub := 0
 	for _, l := range strings.Split(p.sub, ".") {
@@ -119,12 +107,12 @@ func CheckLink(raw string) []rules.Finding {
 	nonDefaultPort := p.port != "" && p.port != defaultPort(p.scheme)
 	switch {
 	case randomSub >= 2 && nonDefaultPort:
-		out = append(out, ruleInjectionShape.New(rules.Params{"host": p.display, "port": p.port}))
+		out = append(out, rules.LinkHostInjectionShape.New(rules.Params{"host": p.display, "port": p.port}))
 	case !p.ip && p.tld != "" && isCheap(p.tld) && (looksRandom(p.label) || randomSub > 0):
-		out = append(out, ruleRandomCheap.New(rules.Params{"host": p.display, "ending": p.tld}))
+		out = append(out, rules.LinkHostRandomCheap.New(rules.Params{"host": p.display, "ending": p.tld}))
 	}
 	if nonDefaultPort {
-		out = append(out, rulePort.New(rules.Params{"port": p.port}))
+		out = append(out, rules.LinkURLUnusualPort.New(rules.Params{"port": p.port}))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
 	return out

@@ -10,23 +10,12 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-// The look-alike rules, strongest first. Each was calibrated on the 5,000
-// most popular domains (see the precision test): the name of a brand only
-// counts where it leads a label or a hyphen-separated part, a near spelling
-// alone is medium (high only in a lure message), and brands' complete
-// official domains never match.
-var (
-	ruleBrandHomoglyph  = rules.Must("link.host.brand_homoglyph")
-	ruleBrandSplit      = rules.Must("link.host.brand_split")
-	ruleBrandOddEnding  = rules.Must("link.host.brand_odd_ending")
-	ruleBrandSubdomain  = rules.Must("link.host.brand_subdomain")
-	ruleBrandWords      = rules.Must("link.host.brand_words")
-	ruleBrandNear       = rules.Must("link.host.brand_near")
-	ruleBrandUnofficial = rules.Must("link.host.brand_unofficial")
-)
-
 // lookalike returns the strongest sign that the link's domain imitates a
-// brand or a shortener, or nil. Official domains never match.
+// brand or a shortener, or nil. The look-alike rules (link.host.brand_*)
+// were calibrated on the 5,000 most popular domains (see the precision
+// test): the name of a brand only counts where it leads a label or a
+// hyphen-separated part, a near spelling alone is medium (high only in a
+// lure message), and brands' complete official domains never match.
 func lookalike(p *parsedLink) *rules.Finding {
 	if p.registered == "" {
 		return nil
@@ -69,15 +58,15 @@ func lookalike(p *parsedLink) *rules.Finding {
 		t := &brandTargets[i]
 		switch {
 		case compact == t.token && label != t.token:
-			consider(ruleBrandSplit.New(params(t.b)))
+			consider(rules.LinkHostBrandSplit.New(params(t.b)))
 		case label != t.token:
-			consider(ruleBrandHomoglyph.New(params(t.b)))
+			consider(rules.LinkHostBrandHomoglyph.New(params(t.b)))
 		case oddFor(t.b):
-			consider(ruleBrandOddEnding.New(params(t.b)))
+			consider(rules.LinkHostBrandOddEnding.New(params(t.b)))
 		case !t.b.global && !t.b.word && len(p.tld) > 2:
 			// Country endings are left alone: many countries have their own
 			// El País or El Tiempo, unrelated to the one listed.
-			consider(ruleBrandUnofficial.New(params(t.b)))
+			consider(rules.LinkHostBrandUnofficial.New(params(t.b)))
 		}
 	}
 	if len(targetBySkel[skel]) > 0 {
@@ -87,7 +76,7 @@ func lookalike(p *parsedLink) *rules.Finding {
 		return f
 	}
 	if b := nearSpelling(skel); b != nil {
-		f := ruleBrandNear.New(params(b))
+		f := rules.LinkHostBrandNear.New(params(b))
 		return &f
 	}
 	return nil
@@ -118,7 +107,7 @@ func brandWithWords(p *parsedLink, label string, params func(*brand) rules.Param
 		if short && len(ctx) == 0 {
 			return nil
 		}
-		f := ruleBrandWords.New(params(b), ctx...)
+		f := rules.LinkHostBrandWords.New(params(b), ctx...)
 		return &f
 	}
 	if len(parts) > 1 {
@@ -194,7 +183,7 @@ func officialInSubdomain(p *parsedLink) *rules.Finding {
 		for n := 2; n <= 3 && i+n <= len(labels); n++ {
 			d := strings.Join(labels[i:i+n], ".")
 			if b, ok := officialDomains[d]; ok {
-				f := ruleBrandSubdomain.New(rules.Params{"host": p.display, "brand": b.name, "official": d, "registered": p.registered})
+				f := rules.LinkHostBrandSubdomain.New(rules.Params{"host": p.display, "brand": b.name, "official": d, "registered": p.registered})
 				return &f
 			}
 		}

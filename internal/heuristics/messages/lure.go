@@ -51,11 +51,6 @@ func SenderFromContacts(known *bool, fromMe bool) Sender {
 	return SenderStranger
 }
 
-var (
-	ruleLureSuspicious = rules.Must("message.lure.suspicious_link")
-	ruleLurePlain      = rules.Must("message.lure.plain_link")
-)
-
 const (
 	maxTextLen      = 16 << 10 // lures are a few lines; the rest of a huge body adds nothing
 	maxLinksPerText = 32
@@ -138,7 +133,7 @@ func ScoreMessage(m Message) []rules.Finding {
 			senderCtx = append(senderCtx, "stranger")
 		}
 		if suspiciousLink != "" {
-			out = append(out, ruleLureSuspicious.New(rules.Params{"themes": bait, "link": rules.Clip(suspiciousLink, 120)}, senderCtx...))
+			out = append(out, rules.MessageLureSuspiciousLink.New(rules.Params{"themes": bait, "link": rules.Clip(suspiciousLink, 120)}, senderCtx...))
 		} else {
 			l := plainLink
 			if l == "" {
@@ -148,7 +143,7 @@ func ScoreMessage(m Message) []rules.Finding {
 			if d := links.LureDomain(l); d != "" {
 				ctx = append(ctx, "lure_domain")
 			}
-			out = append(out, ruleLurePlain.New(rules.Params{"themes": bait, "link": rules.Clip(l, 120), "domain": links.Domain(l)}, ctx...))
+			out = append(out, rules.MessageLurePlainLink.New(rules.Params{"themes": bait, "link": rules.Clip(l, 120), "domain": links.Domain(l)}, ctx...))
 		}
 	}
 	out = append(out, linkFindings...)
@@ -272,7 +267,7 @@ func LureLinkMatched(d model.Detection, link string) model.Detection {
 	if slices.Contains(d.Context, "stranger") {
 		ctx = append(ctx, "stranger")
 	}
-	nd := ruleLureSuspicious.New(rules.Params{"themes": d.Params["themes"], "link": rules.Clip(link, 120)}, ctx...).Detection(d.Record)
+	nd := rules.MessageLureSuspiciousLink.New(rules.Params{"themes": d.Params["themes"], "link": rules.Clip(link, 120)}, ctx...).Detection(d.Record)
 	nd.Module, nd.Time, nd.Observable = d.Module, d.Time, d.Observable
 	return nd
 }

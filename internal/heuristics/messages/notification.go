@@ -7,11 +7,9 @@ import (
 	"github.com/huella-project/huella/internal/rules"
 )
 
-var ruleAppleWarning = rules.Must(RuleAppleWarning)
-
 // RuleAppleWarning is the id of the threat-notification rule, for callers
 // that ask whether a message already got one.
-const RuleAppleWarning = "message.apple.threat_notification"
+var RuleAppleWarning = rules.MessageAppleThreatNotification.ID
 
 // Apple's threat notifications (support.apple.com/HT212960) arrive as an
 // iMessage, an e-mail from threat-notifications@apple.com and a banner on
@@ -95,9 +93,9 @@ func isAppleThreatSender(sender string) bool {
 func appleWarning(sender string) *rules.Finding {
 	var f rules.Finding
 	if sender != "" {
-		f = ruleAppleWarning.New(rules.Params{"sender": rules.Clip(sender, 120)}, "sender")
+		f = rules.MessageAppleThreatNotification.New(rules.Params{"sender": rules.Clip(sender, 120)}, "sender")
 	} else {
-		f = ruleAppleWarning.New(nil)
+		f = rules.MessageAppleThreatNotification.New(nil)
 	}
 	return &f
 }

@@ -26,17 +26,6 @@ import (
 	"github.com/huella-project/huella/internal/warninglists"
 )
 
-// The rules, looked up once so a renamed rule fails at start.
-var (
-	ruleNoDNS            = rules.Must("net.ip.no_dns")
-	ruleUnusualPort      = rules.Must("net.port.unusual")
-	ruleDynamicDNS       = rules.Must("net.domain.dynamic_dns")
-	ruleSuspiciousEnding = rules.Must("net.domain.suspicious_ending")
-	ruleEncryptedUnknown = rules.Must("net.dns.encrypted_unknown")
-	ruleEncryptedKnown   = rules.Must("net.dns.encrypted_known")
-	ruleSuricataAlert    = rules.Must("net.suricata.alert")
-)
-
 // Contexts of net.ip.no_dns (see the registry).
 const (
 	CtxKnownNetwork = "known_network" // the address is on a warning list of large platforms or public resolvers
@@ -109,11 +98,7 @@ func NoDNS(f NoDNSFacts) *rules.Finding {
 	if !Routable(f.IP) {
 		return nil
 	}
-	var ctx []string
-	known, isKnown := Known(f.IP, f.Host)
-	if isKnown {
-		ctx = append(ctx, CtxKnownNetwork)
-	}
+	p, ctx := connection(f.IP, f.Port, f.Proto, f.Host)
 	if !f.Started || f.Early {
 		ctx = append(ctx, CtxCaptureStart)
 	}
@@ -123,14 +108,10 @@ func NoDNS(f NoDNSFacts) *rules.Finding {
 	if UnusualPort(f.Proto, f.Port) {
 		ctx = append(ctx, CtxUnusualPort)
 	}
-	p := rules.Params{"ip": f.IP.Unmap().String(), "port": strconv.Itoa(int(f.Port)), "proto": strings.ToUpper(f.Proto)}
 	if f.Host != "" {
 		p["host"] = f.Host
 	}
-	if isKnown {
-		p["list"] = known
-	}
-	fd := ruleNoDNS.New(p, ctx...)
+	fd := rules.NetIPNoDNS.New(p, ctx...)
 	return &fd
 }
 
@@ -171,17 +152,23 @@ func Port(ip netip.Addr, port uint16, proto, name string) *rules.Finding {
 	if !Routable(ip) || !UnusualPort(proto, port) {
 		return nil
 	}
-	var ctx []string
-	known, isKnown := Known(ip, name)
-	if isKnown {
-		ctx = append(ctx, CtxKnownNetwork)
-	}
-	p := rules.Params{"ip": ip.Unmap().String(), "port": strconv.Itoa(int(port)), "proto": strings.ToUpper(proto), "dest": dest(ip, name)}
-	if isKnown {
-		p["list"] = known
-	}
-	f := ruleUnusualPort.New(p, ctx...)
+	p, ctx := connection(ip, port, proto, name)
+	p["dest"] = dest(ip, name)
+	f := rules.NetPortUnusual.New(p, ctx...)
 	return &f
+}
+
+// connection is what every finding about one connection says: the address,
+// port and protocol, and the warning list that knows the address or the
+// name (with the context known_network), if one does.
+func connection(ip netip.Addr, port uint16, proto, name string) (rules.Params, []string) {
+	p := rules.Params{"ip": ip.Unmap().String(), "port": strconv.Itoa(int(port)), "proto": strings.ToUpper(proto)}
+	list, ok := Known(ip, name)
+	if !ok {
+		return p, nil
+	}
+	p["list"] = list
+	return p, []string{CtxKnownNetwork}
 }
 
 func dest(ip netip.Addr, name string) string {
@@ -206,7 +193,7 @@ func DynamicDNS(name string) *rules.Finding {
 		// a name it handed out.
 		return nil
 	}
-	f := ruleDynamicDNS.New(rules.Params{"name": name, "provider": m.Entry})
+	f := rules.NetDomainDynamicDNS.New(rules.Params{"name": name, "provider": m.Entry})
 	return &f
 }
 
@@ -236,12 +223,12 @@ func SuspiciousEnding(name string) *rules.Finding {
 	ending := suffix[strings.LastIndexByte(suffix, '.')+1:]
 	for _, lf := range links.CheckLink("https://" + name + "/") {
 		if lf.Rule == "link.host.random_cheap" {
-			f := ruleSuspiciousEnding.New(rules.Params{"name": name, "ending": ending}, "random")
+			f := rules.NetDomainSuspiciousEnding.New(rules.Params{"name": name, "ending": ending}, "random")
 			return &f
 		}
 	}
 	if freeEndings[ending] {
-		f := ruleSuspiciousEnding.New(rules.Params{"name": name, "ending": ending})
+		f := rules.NetDomainSuspiciousEnding.New(rules.Params{"name": name, "ending": ending})
 		return &f
 	}
 	return nil
@@ -334,10 +321,10 @@ func EncryptedResolver(host string, ip netip.Addr, port uint16, via string) *rul
 		p["ip"] = ip.Unmap().String()
 	}
 	if KnownResolver(host, ip) {
-		f := ruleEncryptedKnown.New(p)
+		f := rules.NetDNSEncryptedKnown.New(p)
 		return &f
 	}
-	f := ruleEncryptedUnknown.New(p)
+	f := rules.NetDNSEncryptedUnknown.New(p)
 	return &f
 }
 
@@ -359,7 +346,7 @@ func SuricataAlert(sid int64, signature, category string, priority int) *rules.F
 	if malwareClass(signature, category) {
 		ctx = append(ctx, "malware_class")
 	}
-	f := ruleSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip.String(signature, 200), "category": clip.String(category, 100)}, ctx...)
+	f := rules.NetSuricataAlert.New(rules.Params{"sid": strconv.FormatInt(sid, 10), "signature": clip.String(signature, 200), "category": clip.String(category, 100)}, ctx...)
 	return &f
 }
 

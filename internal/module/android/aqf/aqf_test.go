@@ -230,3 +230,29 @@ func TestReadFilesEntryLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestReadList(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          []string
+		err           string
+	}{
+		{"list", `["/system/xbin/su", ""]`, []string{"/system/xbin/su", ""}, ""},
+		{"empty list", `[]`, []string{}, ""},
+		{"not a list", `{"a":1}`, nil, "mounts.json: not a JSON list of mount lines"},
+		{"not JSON", `{not json`, nil, "mounts.json: not a JSON list of mount lines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := module.NewEnv(moduletest.MapEvidence(t, source.AndroidQF, map[string]string{"mounts.json": tt.content}), "test", &moduletest.Sink{}, nil)
+			got, name, err := readList(env, "mounts.json", "mount lines")
+			if name != "mounts.json" || !reflect.DeepEqual(got, tt.want) || (tt.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%q, %q, %v; want %q, error %q", got, name, err, tt.want, tt.err)
+			}
+		})
+	}
+	env := module.NewEnv(moduletest.MapEvidence(t, source.AndroidQF, nil), "test", &moduletest.Sink{}, nil)
+	if _, _, err := readList(env, "mounts.json", "mount lines"); !errors.Is(err, module.ErrAbsent) {
+		t.Errorf("absent file: %v", err)
+	}
+}

@@ -2,7 +2,6 @@ package aqf
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -45,13 +44,9 @@ type RootBinaryRecord struct {
 }
 
 func runRootBinaries(ctx context.Context, env *module.Env) error {
-	b, name, err := readAll(env, "root_binaries.json")
+	paths, name, err := readList(env, "root_binaries.json", "paths")
 	if err != nil {
 		return err
-	}
-	var paths []string
-	if err := json.Unmarshal(b, &paths); err != nil {
-		return fmt.Errorf("%s: not a JSON list of paths: %w", name, err)
 	}
 	n := 0
 	for _, p := range paths {
@@ -107,13 +102,9 @@ func ParseMount(line string) (Mount, bool) {
 }
 
 func runMounts(ctx context.Context, env *module.Env) error {
-	b, name, err := readAll(env, "mounts.json")
+	lines, name, err := readList(env, "mounts.json", "mount lines")
 	if err != nil {
 		return err
-	}
-	var lines []string
-	if err := json.Unmarshal(b, &lines); err != nil {
-		return fmt.Errorf("%s: not a JSON list of mount lines: %w", name, err)
 	}
 	bad := 0
 	for _, l := range lines {

@@ -8,7 +8,6 @@ import (
 	"context"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Defs are the androidqf modules in their reporting order.
@@ -27,5 +26,5 @@ func Defs() []module.Def {
 
 // def is an androidqf module reading paths (the acquisition's own files).
 func def(name, desc string, run func(context.Context, *module.Env) error, paths ...string) module.Def {
-	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{source.AndroidQF}, Paths: paths, Run: run}
+	return module.Android(name, desc).Reads(paths, run)
 }

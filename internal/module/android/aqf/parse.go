@@ -1,6 +1,7 @@
 package aqf
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -45,6 +46,20 @@ func readAll(env *module.Env, names ...string) ([]byte, string, error) {
 	}
 	b, err := env.ReadFile(found[0], lim)
 	return b, found[0], err
+}
+
+// readList reads a file that is one JSON list of strings (what says of
+// what, for the error).
+func readList(env *module.Env, file, what string) ([]string, string, error) {
+	b, name, err := readAll(env, file)
+	if err != nil {
+		return nil, name, err
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, name, fmt.Errorf("%s: not a JSON list of %s: %w", name, what, err)
+	}
+	return list, name, nil
 }
 
 func detect(env *module.Env, f *rules.Finding, r *model.Record) { env.Report(f, r) }

@@ -13,23 +13,12 @@ import (
 // Defs are the bugreport-wide modules. Their kinds include androidqf: an
 // acquisition's bug report zip is mounted in its tree (dumpsys.BugreportRoot).
 func Defs() []module.Def {
-	kinds := []source.Kind{source.Bugreport, source.AndroidQF}
 	return []module.Def{
-		{
-			Name:        "android.bugreport_getprop",
-			Description: "System properties recorded in the bugreport (SYSTEM PROPERTIES block); an old security patch is flagged.",
-			Kinds:       kinds,
-			Paths:       dumpsys.Paths,
-			Run:         runGetprop,
-		},
+		module.Android("android.bugreport_getprop", "System properties recorded in the bugreport (SYSTEM PROPERTIES block); an old security patch is flagged.", source.Bugreport).
+			Reads(dumpsys.Paths, runGetprop),
 		// The device files under FS/ with their modification times, which
 		// place crashes, logs and key changes in the timeline.
-		{
-			Name:        "android.bugreport_files",
-			Description: "Device files copied into the bugreport (FS/) with their modification times.",
-			Kinds:       kinds,
-			Paths:       []string{"FS/**", androidqf.BugreportMount + "/FS/**"},
-			Run:         runFiles,
-		},
+		module.Android("android.bugreport_files", "Device files copied into the bugreport (FS/) with their modification times.", source.Bugreport).
+			Reads([]string{"FS/**", androidqf.BugreportMount + "/FS/**"}, runFiles),
 	}
 }

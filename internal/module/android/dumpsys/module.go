@@ -71,5 +71,5 @@ func Defs() []module.Def {
 
 // def is a module over the dumpsys text that may read other files too.
 func def(name, desc string, run func(context.Context, *module.Env) error, also ...string) module.Def {
-	return module.Def{Name: name, Description: desc, Kinds: Kinds, Paths: slices.Concat(Paths, also), Run: run}
+	return module.New(name, desc, Kinds...).Reads(slices.Concat(Paths, also), run)
 }

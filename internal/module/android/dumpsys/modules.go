@@ -17,13 +17,9 @@ import (
 // non-system apps; with the package, activity and device-policy data of the
 // same dump it also looks for the stalkerware combination.
 func runAccessibility(ctx context.Context, env *module.Env) error {
-	d, name, err := Load(ctx, env, "accessibility", "package", "device_policy")
+	d, body, name, err := loadSection(ctx, env, "accessibility", "package", "device_policy")
 	if err != nil {
 		return err
-	}
-	body, ok := d.Service("accessibility")
-	if !ok {
-		return module.Absent("dumpsys accessibility section in " + name)
 	}
 	sys, known := systemSet(d)
 	svcs := dumpsystext.ParseAccessibility(body)
@@ -94,13 +90,9 @@ func stalkerware(env *module.Env, d *dumpsystext.Dump, withA11y map[string]bool)
 // runReceivers lists broadcast receivers and flags non-system apps listening
 // for SMS and call events.
 func runReceivers(ctx context.Context, env *module.Env) error {
-	d, name, err := Load(ctx, env, "package")
+	d, body, name, err := loadSection(ctx, env, "package")
 	if err != nil {
 		return err
-	}
-	body, ok := d.Service("package")
-	if !ok {
-		return module.Absent("dumpsys package section in " + name)
 	}
 	sys, known := systemSet(d)
 	for _, h := range dumpsystext.ParseReceivers(body) {

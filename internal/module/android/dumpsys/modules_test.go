@@ -86,3 +86,38 @@ func TestAbsent(t *testing.T) {
 		t.Errorf("missing section: %v", err)
 	}
 }
+
+// TestLoadSection: the section asked for is returned with the dump holding
+// the others joined to it; a dump without it is absent, naming it.
+func TestLoadSection(t *testing.T) {
+	dump := dumpSection("accessibility", "  Enabled services:{{a/b}}") + dumpSection("package", "Packages:\n")
+	tests := []struct {
+		svc       string
+		also      []string
+		wantBody  string
+		wantOther string // a joined section the dump must hold
+		absent    bool
+	}{
+		{"accessibility", []string{"package"}, "Enabled services", "package", false},
+		{"package", nil, "Packages:", "", false},
+		{"appops", []string{"package"}, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.svc, func(t *testing.T) {
+			env := module.NewEnv(evidence(map[string]string{"dumpsys.txt": dump}), "test", &moduletest.Sink{}, nil)
+			d, body, name, err := loadSection(t.Context(), env, tt.svc, tt.also...)
+			if tt.absent {
+				if !errors.Is(err, module.ErrAbsent) || !strings.Contains(err.Error(), "dumpsys "+tt.svc+" section in dumpsys.txt") {
+					t.Fatalf("err %v, want absent naming the section", err)
+				}
+				return
+			}
+			if err != nil || name != "dumpsys.txt" || !strings.Contains(body, tt.wantBody) {
+				t.Fatalf("%q, %q, %v", body, name, err)
+			}
+			if _, ok := d.Service(tt.wantOther); tt.wantOther != "" && !ok {
+				t.Errorf("the dump lacks the joined %s section", tt.wantOther)
+			}
+		})
+	}
+}

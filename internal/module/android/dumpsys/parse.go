@@ -98,15 +98,23 @@ func Load(ctx context.Context, env *module.Env, services ...string) (*dumpsystex
 
 // section loads one service's text, or returns ErrAbsent naming it.
 func section(ctx context.Context, env *module.Env, svc string) (string, string, error) {
-	d, name, err := Load(ctx, env, svc)
+	_, body, name, err := loadSection(ctx, env, svc)
+	return body, name, err
+}
+
+// loadSection loads the services svc and also (what a module joins to it)
+// and returns the dump with svc's text; a dump without svc is ErrAbsent
+// naming it.
+func loadSection(ctx context.Context, env *module.Env, svc string, also ...string) (*dumpsystext.Dump, string, string, error) {
+	d, name, err := Load(ctx, env, append([]string{svc}, also...)...)
 	if err != nil {
-		return "", name, err
+		return nil, "", name, err
 	}
 	body, ok := d.Service(svc)
 	if !ok {
-		return "", name, module.Absent(fmt.Sprintf("dumpsys %s section in %s", svc, name))
+		return nil, "", name, module.Absent(fmt.Sprintf("dumpsys %s section in %s", svc, name))
 	}
-	return body, name, nil
+	return d, body, name, nil
 }
 
 // systemSet maps package names to their system flag, from the package

@@ -11,11 +11,6 @@ var Paths = []string{"**", "intrusion_logs/**"}
 
 // Def is the android.intrusion_logs module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "android.intrusion_logs",
-		Description: "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events.",
-		Kinds:       []source.Kind{source.IntrusionLogs, source.AndroidQF},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Android("android.intrusion_logs", "Android intrusion logging (Advanced Protection): DNS queries, network connections and security events.", source.IntrusionLogs).
+		Reads(Paths, run)
 }

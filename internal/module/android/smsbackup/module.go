@@ -13,13 +13,8 @@ var Paths = []string{dir + "*_sms_backup", dir + "*_mms_backup"}
 
 // Def is the android.sms_backup module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "android.sms_backup",
-		Description: "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links.",
-		Kinds:       []source.Kind{source.AndroidBackup, source.AndroidQF},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Android("android.sms_backup", "SMS and MMS from the telephony provider's backup (.ab or the backup.ab of an androidqf acquisition), with their links.", source.AndroidBackup).
+		Reads(Paths, run)
 }
 
 const dir = "**/apps/com.android.providers.telephony/d_f/"

@@ -12,11 +12,6 @@ var Paths = []string{"**/tombstone_*"}
 
 // Def is the android.tombstones module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "android.tombstones",
-		Description: "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged.",
-		Kinds:       []source.Kind{source.Bugreport, source.AndroidQF},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Android("android.tombstones", "Native crash reports (tombstones): crashed process, uid, signal and time; crashes of privileged processes are flagged.", source.Bugreport).
+		Reads(Paths, run)
 }

@@ -6,7 +6,6 @@ package applications
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // InfoPlist is where the backup reader exposes the backup's own Info.plist.
@@ -21,11 +20,6 @@ var Paths = []string{InfoPlist, MetadataGlob}
 
 // Def is the ios.applications module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.applications",
-		Description: "Installed apps with their store metadata, flagging apps not installed from the App Store or MDM.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.IOS("ios.applications", "Installed apps with their store metadata, flagging apps not installed from the App Store or MDM.").
+		Reads(Paths, run)
 }

@@ -22,11 +22,6 @@ const maxFiles = 10_000
 
 // Def is the ios.app_privacy_report module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.app_privacy_report",
-		Description: "App Privacy Report (saved on the iPhone): domains each app and website contacted in the last seven days, and apps' use of camera, microphone, location, contacts and photos.",
-		Kinds:       []source.Kind{source.IOSAppPrivacyReport},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.app_privacy_report", "App Privacy Report (saved on the iPhone): domains each app and website contacted in the last seven days, and apps' use of camera, microphone, location, contacts and photos.", source.IOSAppPrivacyReport).
+		Reads(Paths, run)
 }

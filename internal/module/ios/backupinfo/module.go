@@ -14,11 +14,6 @@ var Paths = []string{artifact}
 
 // Def is the ios.backup_info module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.backup_info",
-		Description: "Device name, model, iOS version and identifiers from the backup's Info.plist.",
-		Kinds:       []source.Kind{source.IOSBackup},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.backup_info", "Device name, model, iOS version and identifiers from the backup's Info.plist.", source.IOSBackup).
+		Reads(Paths, run)
 }

@@ -57,13 +57,41 @@ func Reader(s Schema, data func(db string, p Page, row sqlitex.Row, t time.Time)
 	return func(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 		return eachVisit(ctx, db, s, func(p Page, row sqlitex.Row) error {
 			t, terr := s.Convert(row.Get("time"))
-			r := &model.Record{Source: db.Name, Data: data(db.Name, p, row, t), Summary: s.Browser + " visit " + p.URL}
-			r.Add(model.KindURL, p.URL, "url")
-			r.StampChecked(t, terr, s.Stamp)
-			env.Emit(r)
+			v := Visit{Browser: s.Browser, URL: p.URL, Time: t, TimeErr: terr, Stamp: s.Stamp}
+			env.Emit(v.Record(db.Name, data(db.Name, p, row, t)))
 			return nil
 		})
 	}
+}
+
+// Visit is what the record of one visit says, whichever history it comes
+// from (Chrome's and Firefox's databases, Safari's History.db and its
+// export): "<Browser> visit <URL>", the pages a redirect led to or came
+// from when the history names them, the URL as an observable, and the
+// visit's time, kept raw when it is no date.
+type Visit struct {
+	Browser      string // "Safari": the record says "Safari visit <url>"
+	URL          string
+	RedirectTo   string // the page this visit was redirected to, when known
+	RedirectFrom string // the page that redirected to this one, when known
+	Time         time.Time
+	TimeErr      error  // the stored time was no date (the record keeps it raw)
+	Stamp        string // the visit's event on the timeline
+}
+
+// Record is the visit's record: src is the history file, data the
+// browser's own row.
+func (v Visit) Record(src string, data any) *model.Record {
+	r := &model.Record{Source: src, Data: data, Summary: v.Browser + " visit " + v.URL}
+	if v.RedirectTo != "" {
+		r.Summary += " -> redirected to " + v.RedirectTo
+	}
+	if v.RedirectFrom != "" {
+		r.Summary += " (redirected from " + v.RedirectFrom + ")"
+	}
+	r.Add(model.KindURL, v.URL, "url")
+	r.StampChecked(v.Time, v.TimeErr, v.Stamp)
+	return r
 }
 
 // eachVisit streams the visits in time order, each with its page. A visit

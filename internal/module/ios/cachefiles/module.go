@@ -13,11 +13,6 @@ var Paths = []string{"**/Cache.db"}
 
 // Def is the ios.cache_files module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.cache_files",
-		Description: "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response.",
-		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Cache.db", Paths, readDB),
-	}
+	return module.New("ios.cache_files", "CFNetwork caches (every Cache.db): URLs apps fetched, with the time of each response.", source.IOSFS).
+		EachDB("Cache.db", Paths, readDB)
 }

@@ -4,22 +4,13 @@ package calendar
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the calendar database's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/Calendar/Calendar.sqlitedb",
-	"private/var/mobile/Library/Calendar/Calendar.sqlitedb",
-}
+var Paths = module.InHome("Library/Calendar/Calendar.sqlitedb")
 
 // Def is the ios.calendar module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.calendar",
-		Description: "Calendar events with their organisers, flagging QuaDream-shaped invitations.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("Calendar.sqlitedb", Paths, read),
-	}
+	return module.IOS("ios.calendar", "Calendar events with their organisers, flagging QuaDream-shaped invitations.").
+		FirstDB("Calendar.sqlitedb", Paths, read)
 }

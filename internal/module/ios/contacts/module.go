@@ -5,22 +5,13 @@ package contacts
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the address book's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/AddressBook/AddressBook.sqlitedb",
-	"private/var/mobile/Library/AddressBook/AddressBook.sqlitedb",
-}
+var Paths = module.InHome("Library/AddressBook/AddressBook.sqlitedb")
 
 // Def is the ios.contacts module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.contacts",
-		Description: "Contacts from the address book (names, phone numbers, e-mail addresses).",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.IOS("ios.contacts", "Contacts from the address book (names, phone numbers, e-mail addresses).").
+		Reads(Paths, run)
 }

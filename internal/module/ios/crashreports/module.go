@@ -26,11 +26,6 @@ var SharedPaths = []string{"**/*.crash"}
 
 // Def is the ios.crash_reports module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.crash_reports",
-		Description: "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports},
-		Paths:       slices.Concat(Paths, SharedPaths),
-		Run:         run,
-	}
+	return module.New("ios.crash_reports", "Crash and diagnostic reports (.ips): crashed process, bundle id, executable path, iOS version and time.", source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports).
+		Reads(slices.Concat(Paths, SharedPaths), run)
 }

@@ -23,11 +23,6 @@ var Paths = []string{"**"}
 
 // Def is the ios.filesystem module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.filesystem",
-		Description: "File tree of the dump: every folder and file path, with its modification time.",
-		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.filesystem", "File tree of the dump: every folder and file path, with its modification time.", source.IOSFS).
+		Reads(Paths, run)
 }

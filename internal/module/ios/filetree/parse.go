@@ -14,7 +14,7 @@ import (
 
 // MaxEntries bounds the walk on hostile evidence; a full iPhone dump holds
 // well under this.
-var MaxEntries = 10_000_000
+const MaxEntries = 10_000_000
 
 // Entry is one folder or file.
 type Entry struct {

@@ -4,7 +4,6 @@ package firefox
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 var Paths = []string{
@@ -14,26 +13,11 @@ var Paths = []string{
 }
 
 // Defs are ios.firefox_history and ios.firefox_favicon.
-func Defs() []module.Def { return []module.Def{historyDef(), faviconDef()} }
-
-// historyDef is the ios.firefox_history module.
-func historyDef() module.Def {
-	return module.Def{
-		Name:        "ios.firefox_history",
-		Description: "Firefox for iOS browsing history (browser.db visits).",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Firefox browser.db", Paths, parseHistory),
-	}
-}
-
-// faviconDef is the ios.firefox_favicon module.
-func faviconDef() module.Def {
-	return module.Def{
-		Name:        "ios.firefox_favicon",
-		Description: "Firefox for iOS favicons (browser.db): icon URLs and the pages they were seen on.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Firefox browser.db", Paths, parseFavicons),
+func Defs() []module.Def {
+	return []module.Def{
+		module.IOS("ios.firefox_history", "Firefox for iOS browsing history (browser.db visits).").
+			EachDB("Firefox browser.db", Paths, parseHistory),
+		module.IOS("ios.firefox_favicon", "Firefox for iOS favicons (browser.db): icon URLs and the pages they were seen on.").
+			EachDB("Firefox browser.db", Paths, parseFavicons),
 	}
 }

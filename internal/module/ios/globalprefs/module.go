@@ -4,22 +4,13 @@ package globalprefs
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the plist's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/Preferences/.GlobalPreferences.plist",
-	"private/var/mobile/Library/Preferences/.GlobalPreferences.plist",
-}
+var Paths = module.InHome("Library/Preferences/.GlobalPreferences.plist")
 
 // Def is the ios.global_prefs module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.global_prefs",
-		Description: "Global preferences, reporting whether Lockdown Mode is enabled.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.IOS("ios.global_prefs", "Global preferences, reporting whether Lockdown Mode is enabled.").
+		Reads(Paths, run)
 }

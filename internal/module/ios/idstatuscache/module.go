@@ -5,24 +5,15 @@ package idstatuscache
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are the cache's backup location (present up to iOS 14.6) and its
 // file-system locations, old and new.
-var Paths = []string{
-	"HomeDomain/Library/Preferences/com.apple.identityservices.idstatuscache.plist",
-	"private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist",
-	"private/var/mobile/Library/IdentityServices/idstatuscache.plist",
-}
+var Paths = append(module.InHome("Library/Preferences/com.apple.identityservices.idstatuscache.plist"),
+	"private/var/mobile/Library/IdentityServices/idstatuscache.plist")
 
 // Def is the ios.idstatuscache module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.idstatuscache",
-		Description: "Identity-services lookups of iMessage and FaceTime handles, with their dates.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.IOS("ios.idstatuscache", "Identity-services lookups of iMessage and FaceTime handles, with their dates.").
+		Reads(Paths, run)
 }

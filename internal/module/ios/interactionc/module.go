@@ -6,38 +6,19 @@ package interactionc
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are interactionC.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/CoreDuet/People/interactionC.db",
-	"private/var/mobile/Library/CoreDuet/People/interactionC.db",
-}
+var Paths = module.InHome("Library/CoreDuet/People/interactionC.db")
 
 // Defs are ios.interactionc and ios.interactionc_contacts.
-func Defs() []module.Def { return []module.Def{interactionsDef(), contactsDef()} }
-
-// interactionsDef is the ios.interactionc module.
-func interactionsDef() module.Def {
-	return module.Def{
-		Name:        "ios.interactionc",
-		Description: "CoreDuet interactions: senders and recipients of messages and calls per app, with dates.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("interactionC.db", Paths, read),
-	}
-}
-
-// contactsDef is the ios.interactionc_contacts module. The per-party side of
-// the same database: CoreDuet's counters and first/last interaction dates per
-// sender and recipient.
-func contactsDef() module.Def {
-	return module.Def{
-		Name:        "ios.interactionc_contacts",
-		Description: "CoreDuet per-party interaction counters with first and last incoming and outgoing dates (interactionC.db), kept after conversations are deleted.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("interactionC.db", Paths, readContacts),
+func Defs() []module.Def {
+	return []module.Def{
+		module.IOS("ios.interactionc", "CoreDuet interactions: senders and recipients of messages and calls per app, with dates.").
+			FirstDB("interactionC.db", Paths, read),
+		// The per-party side of the same database: CoreDuet's counters and
+		// first/last interaction dates per sender and recipient.
+		module.IOS("ios.interactionc_contacts", "CoreDuet per-party interaction counters with first and last incoming and outgoing dates (interactionC.db), kept after conversations are deleted.").
+			FirstDB("interactionC.db", Paths, readContacts),
 	}
 }

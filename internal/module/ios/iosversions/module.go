@@ -16,11 +16,6 @@ var Paths = []string{
 
 // Def is the ios.version_history module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.version_history",
-		Description: "iOS version history from the analytics journals (Analytics-Journal-*.ips): which version ran when.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.version_history", "iOS version history from the analytics journals (Analytics-Journal-*.ips): which version ran when.", source.IOSFS, source.IOSSysdiagnose, source.IOSCrashReports).
+		Reads(Paths, run)
 }

@@ -22,22 +22,16 @@ type Version struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("Analytics-Journal-*.ips")
-	}
 	var vs []*Version
-	var errs []error
-	for _, name := range found {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	err := module.EachFile("Analytics-Journal-*.ips", Paths, func(_ context.Context, env *module.Env, name string) error {
 		v, err := read(env.Evidence, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		if err == nil {
+			vs = append(vs, v)
 		}
-		vs = append(vs, v)
+		return err
+	})(ctx, env)
+	if errors.Is(err, module.ErrAbsent) || ctx.Err() != nil {
+		return err
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Time.Before(vs[j].Time) })
 	prev := ""
@@ -50,7 +44,7 @@ func run(ctx context.Context, env *module.Env) error {
 		r.Stamp(v.Time, "ios_version")
 		env.Emit(r)
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 func read(ev *source.Evidence, name string) (*Version, error) {

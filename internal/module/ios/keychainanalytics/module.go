@@ -13,11 +13,6 @@ var Paths = []string{"private/var/Keychains/Analytics/*.db"}
 
 // Def is the ios.keychain_analytics module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.keychain_analytics",
-		Description: "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen.",
-		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.keychain_analytics", "Security analytics databases (Keychains/Analytics/*.db): failure and event records with the processes and hosts they name, and iOS builds seen.", source.IOSFS).
+		Reads(Paths, run)
 }

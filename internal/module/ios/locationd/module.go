@@ -5,7 +5,6 @@ package locationd
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 var Paths = []string{
@@ -16,11 +15,6 @@ var Paths = []string{
 
 // Def is the ios.locationd_clients module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.locationd_clients",
-		Description: "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachFile("locationd clients.plist", Paths, module.Decoded(plistFile, Decode, record)),
-	}
+	return module.IOS("ios.locationd_clients", "Location clients registered with locationd (clients.plist): bundle ids, executables and when they last used location.").
+		EachFile("locationd clients.plist", Paths, module.Decoded(plistFile, Decode, record))
 }

@@ -1,7 +1,6 @@
 package locationd
 
 import (
-	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -9,13 +8,11 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/plistx"
-	"github.com/huella-project/huella/internal/source/evfile"
-	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
-// plistFile bounds the plist; real ones are far smaller.
-var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
+var plistFile = plistfile.Limit
 
 // Client is one entry of clients.plist.
 type Client struct {
@@ -26,6 +23,8 @@ type Client struct {
 	Registered string               `json:"registered,omitempty"`
 	Authorized int64                `json:"authorization,omitempty"`
 	Times      map[string]time.Time `json:"times,omitempty"`
+
+	timeErrs map[string]error // times that are no plausible date, kept raw
 }
 
 // timeKeys are the Cocoa-time fields locationd keeps per client.
@@ -38,13 +37,9 @@ const maxClients = 100_000
 // Decode reads clients.plist: a dictionary keyed by client (a bundle id, or
 // "com.apple.locationd.bundle-<path>" / "com.apple.locationd.executable-<path>"
 // for system components, sometimes with a trailing ':'), each a dictionary.
-func Decode(b []byte) (out []Client, err error) {
-	defer plistx.Malformed(&out, &err)
-	// plistx bounds depth and shared-reference expansion (billion laughs).
-	root, derr := plistx.DecodeDict(b, plistx.Limits{})
-	if derr != nil {
-		return nil, fmt.Errorf("not a clients plist: %w", derr)
-	}
+var Decode = plistfile.Decoder("a clients plist", clients)
+
+func clients(root map[string]any) (out []Client, err error) {
 	keys := slices.Sorted(maps.Keys(root))
 	for _, k := range keys {
 		if len(out) >= maxClients {
@@ -62,18 +57,14 @@ func Decode(b []byte) (out []Client, err error) {
 			c.Authorized = int64(a)
 		}
 		for _, tk := range timeKeys {
-			var t time.Time
-			switch v := d[tk].(type) {
-			case float64:
-				t = sqlitex.AppleTime(v)
-			case int64:
-				t = sqlitex.AppleTime(float64(v))
-			case uint64:
-				t = sqlitex.AppleTime(float64(v))
-			case time.Time:
-				t = v.UTC()
-			}
-			if !t.IsZero() {
+			t, err := plistfile.Date(d[tk], timestamp.AppleSeconds)
+			switch {
+			case err != nil:
+				if c.timeErrs == nil {
+					c.timeErrs = map[string]error{}
+				}
+				c.timeErrs[tk] = err
+			case !t.IsZero():
 				if c.Times == nil {
 					c.Times = map[string]time.Time{}
 				}
@@ -120,7 +111,7 @@ func record(src string, c *Client) *model.Record {
 		r.Add(model.KindFilePath, c.Registered, "registered")
 	}
 	for _, tk := range timeKeys {
-		r.Stamp(c.Times[tk], tk)
+		r.StampChecked(c.Times[tk], c.timeErrs[tk], tk)
 	}
 	return r
 }

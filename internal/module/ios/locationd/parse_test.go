@@ -84,3 +84,23 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestFarDateKeptRaw: a time field that is no date is kept on the record as
+// stored, not dropped.
+func TestFarDateKeptRaw(t *testing.T) {
+	b, err := plist.Marshal(map[string]any{"com.example.app": map[string]any{"LocationTimeStopped": 9.5e9, "VisitTimeStopped": 654598606.5}}, plist.BinaryFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Decode(b)
+	if err != nil || len(out) != 1 {
+		t.Fatalf("%v, %v", out, err)
+	}
+	r := record("clients.plist", &out[0])
+	if len(r.Times) != 1 || r.Times[0].Desc != "VisitTimeStopped" {
+		t.Errorf("times %+v", r.Times)
+	}
+	if len(r.RawTimes) != 1 || r.RawTimes[0].Desc != "LocationTimeStopped" || r.RawTimes[0].Raw != "9.5e+09" {
+		t.Errorf("raw times %+v, want LocationTimeStopped kept as 9.5e+09", r.RawTimes)
+	}
+}

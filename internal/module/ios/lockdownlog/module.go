@@ -29,11 +29,6 @@ var limit = evfile.Limit{Kind: "lockdownd log", Max: 512 << 20}
 
 // Def is the ios.lockdown_log module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.lockdown_log",
-		Description: "Computers the phone trusted (lockdownd.log): pairings, sessions of trusted computers and the services they started.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Paths,
-		Run:         sysdiag.EachLog("lockdownd.log", Paths, limit, entries),
-	}
+	return module.Sysdiagnose("ios.lockdown_log", "Computers the phone trusted (lockdownd.log): pairings, sessions of trusted computers and the services they started.", source.IOSFS).
+		With(Paths, sysdiag.EachLog("lockdownd.log", limit, entries))
 }

@@ -8,7 +8,6 @@ package logdatastats
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -25,11 +24,6 @@ const maxProcesses = 200_000
 
 // Def is the ios.logdata_statistics module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.logdata_statistics",
-		Description: "Processes that wrote to the phone's logs, with the first and last time each did (logdata.statistics files of the log archive).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.logdata_statistics", "Processes that wrote to the phone's logs, with the first and last time each did (logdata.statistics files of the log archive).").
+		Reads(Paths, run)
 }

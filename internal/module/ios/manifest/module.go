@@ -13,11 +13,6 @@ var Paths = []string{"_backup/Manifest.db"}
 
 // Def is the ios.manifest module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.manifest",
-		Description: "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times.",
-		Kinds:       []source.Kind{source.IOSBackup},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.manifest", "Every file and folder listed in the backup's Manifest.db, with creation, modification and change times.", source.IOSBackup).
+		Reads(Paths, run)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/distinct"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 )
 
@@ -105,27 +106,18 @@ func macb(e iosbackup.FileEntry) []model.Stamp {
 // The path is lower-cased and split on "_"; a part counts when its first
 // segment ends in a known public suffix and has a label before it.
 func Domains(rel string) []string {
-	var out []string
-	var seen map[string]bool // only for a path naming many hosts; most name none
+	var out distinct.List[string]
 	for part := range strings.SplitSeq(strings.ToLower(rel), "_") {
 		host, _, _ := strings.Cut(part, "/")
 		host = strings.Trim(host, ".")
-		if !strings.Contains(host, ".") || strings.ContainsAny(host, " :@?#") || seen[host] || (seen == nil && slices.Contains(out, host)) {
+		if !strings.Contains(host, ".") || strings.ContainsAny(host, " :@?#") || out.Has(host) {
 			continue
 		}
 		ps, icann := publicsuffix.PublicSuffix(host)
 		if (!icann && !strings.Contains(ps, ".")) || ps == host {
 			continue
 		}
-		out = append(out, host)
-		if len(out) == 16 {
-			seen = make(map[string]bool)
-			for _, h := range out {
-				seen[h] = true
-			}
-		} else if seen != nil {
-			seen[host] = true
-		}
+		out.Add(host)
 	}
-	return out
+	return out.Values()
 }

@@ -24,11 +24,6 @@ var limit = evfile.Limit{Kind: "activation log", Max: 512 << 20}
 
 // Def is the ios.mobile_activation module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.mobile_activation",
-		Description: "Starts of the activation daemon (one per boot), iOS upgrades and activation-state changes (mobileactivationd.log).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Paths,
-		Run:         sysdiag.EachLog("mobileactivationd.log", Paths, limit, entries),
-	}
+	return module.Sysdiagnose("ios.mobile_activation", "Starts of the activation daemon (one per boot), iOS upgrades and activation-state changes (mobileactivationd.log).", source.IOSFS).
+		With(Paths, sysdiag.EachLog("mobileactivationd.log", limit, entries))
 }

@@ -24,11 +24,6 @@ var limit = evfile.Limit{Kind: "installation log", Max: 512 << 20}
 
 // Def is the ios.mobile_installation module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.mobile_installation",
-		Description: "Apps installed and removed, with who asked for each install (mobile_installation.log); apps not from the App Store are flagged.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Paths,
-		Run:         sysdiag.EachLog("mobile_installation.log", Paths, limit, entries),
-	}
+	return module.Sysdiagnose("ios.mobile_installation", "Apps installed and removed, with who asked for each install (mobile_installation.log); apps not from the App Store are flagged.", source.IOSFS).
+		With(Paths, sysdiag.EachLog("mobile_installation.log", limit, entries))
 }

@@ -23,11 +23,6 @@ var limit = evfile.Limit{Kind: "network extension settings", Max: 64 << 20}
 
 // Def is the ios.network_extensions module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.network_extensions",
-		Description: "VPNs, content filters and DNS configurations and the apps that provide them (com.apple.networkextension.plist).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.network_extensions", "VPNs, content filters and DNS configurations and the apps that provide them (com.apple.networkextension.plist).", source.IOSFS).
+		Reads(Paths, run)
 }

@@ -22,11 +22,6 @@ func Def() module.Def { return ForPaths("ios.netusage", Paths, []source.Kind{sou
 // where the file lives, so ios.datausage is this with its own paths.
 func ForPaths(name string, paths []string, kinds []source.Kind) module.Def {
 	paths = slices.Clone(paths)
-	return module.Def{
-		Name:        name,
-		Description: "Per-process network usage (" + strings.Join(baseNames(paths), ", ") + "): process names, bundle ids, first and last use, traffic, and deleted process rows.",
-		Kinds:       slices.Clone(kinds),
-		Paths:       paths,
-		Run:         module.EachDB(strings.Join(paths, ", "), paths, parseDB),
-	}
+	return module.New(name, "Per-process network usage ("+strings.Join(baseNames(paths), ", ")+"): process names, bundle ids, first and last use, traffic, and deleted process rows.", kinds...).
+		EachDB(strings.Join(paths, ", "), paths, parseDB)
 }

@@ -5,21 +5,12 @@ package osanalytics
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
-var Paths = []string{
-	"HomeDomain/Library/Preferences/com.apple.osanalytics.addaily.plist",
-	"private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist",
-}
+var Paths = module.InHome("Library/Preferences/com.apple.osanalytics.addaily.plist")
 
 // Def is the ios.osanalytics_addaily module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.osanalytics_addaily",
-		Description: "Per-process network usage baseline of OS analytics (com.apple.osanalytics.addaily.plist).",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachFile("com.apple.osanalytics.addaily.plist", Paths, module.Decoded(plistFile, Decode, record)),
-	}
+	return module.IOS("ios.osanalytics_addaily", "Per-process network usage baseline of OS analytics (com.apple.osanalytics.addaily.plist).").
+		EachFile("com.apple.osanalytics.addaily.plist", Paths, module.Decoded(plistFile, Decode, record))
 }

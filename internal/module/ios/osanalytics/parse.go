@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
-	"github.com/huella-project/huella/internal/plistx"
-	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
-// plistFile bounds the plist; real ones are far smaller.
-var plistFile = evfile.Limit{Kind: "property list", Max: 32 << 20}
+var plistFile = plistfile.Limit
 
 // Usage is one process of netUsageBaseline.
 type Usage struct {
@@ -24,6 +23,8 @@ type Usage struct {
 	WifiOut float64   `json:"wifi_out"`
 	WWANIn  float64   `json:"wwan_in"`
 	WWANOut float64   `json:"wwan_out"`
+
+	dateErr error // the date is no plausible date (kept raw)
 }
 
 const maxProcesses = 100_000
@@ -31,13 +32,9 @@ const maxProcesses = 100_000
 // Decode reads netUsageBaseline: process name -> [date, wifi in, wifi out,
 // wwan in, wwan out]. Entries of another shape are skipped, not fatal, since
 // the baseline's layout is undocumented.
-func Decode(b []byte) (out []Usage, err error) {
-	defer plistx.Malformed(&out, &err)
-	// plistx bounds depth and shared-reference expansion (billion laughs).
-	root, derr := plistx.DecodeDict(b, plistx.Limits{})
-	if derr != nil {
-		return nil, fmt.Errorf("not an addaily plist: %w", derr)
-	}
+var Decode = plistfile.Decoder("an addaily plist", baseline)
+
+func baseline(root map[string]any) (out []Usage, err error) {
 	base, ok := root["netUsageBaseline"].(map[string]any)
 	if !ok {
 		if _, present := root["netUsageBaseline"]; present {
@@ -55,7 +52,7 @@ func Decode(b []byte) (out []Usage, err error) {
 		for i, v := range vals {
 			switch i {
 			case 0:
-				u.Date = asTime(v)
+				u.Date, u.dateErr = plistfile.Date(v, timestamp.AppleSeconds)
 			case 1:
 				u.WifiIn = num(v)
 			case 2:
@@ -69,13 +66,6 @@ func Decode(b []byte) (out []Usage, err error) {
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-func asTime(v any) time.Time {
-	if t, ok := v.(time.Time); ok {
-		return t.UTC()
-	}
-	return time.Time{}
 }
 
 func num(v any) float64 {
@@ -100,6 +90,6 @@ func record(src string, u *Usage) *model.Record {
 	exe, attrib, _ := strings.Cut(u.Process, "/")
 	r.Add(model.KindProcess, exe, "process")
 	r.Add(model.KindAppID, attrib, "process")
-	r.Stamp(u.Date, "osanalytics_addaily")
+	r.StampChecked(u.Date, u.dateErr, "osanalytics_addaily")
 	return r
 }

@@ -18,11 +18,6 @@ var limit = evfile.Limit{Kind: "pair record", Max: 4 << 20}
 
 // Def is the ios.pairing_records module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.pairing_records",
-		Description: "Computers the phone trusts (Lockdown pair records of a file-system dump), with when each pairing was made.",
-		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.pairing_records", "Computers the phone trusts (Lockdown pair records of a file-system dump), with when each pairing was made.", source.IOSFS).
+		Reads(Paths, run)
 }

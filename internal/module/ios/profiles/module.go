@@ -17,34 +17,20 @@ var ProfilePaths = []string{
 	"logs/MCState/Shared/profile-*",
 }
 
-// Defs are ios.profiles and ios.profile_events.
-func Defs() []module.Def { return []module.Def{profilesDef(), eventsDef()} }
-
-// profilesDef is the ios.profiles module.
-func profilesDef() module.Def {
-	return module.Def{
-		Name:        "ios.profiles",
-		Description: "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
-		Paths:       ProfilePaths,
-		Run:         runProfiles,
-	}
-}
-
-// eventsDef is the ios.profile_events module. MCProfileEvents.plist, the log
-// of profile installs and removals.
-func eventsDef() module.Def {
-	return module.Def{
-		Name:        "ios.profile_events",
-		Description: "The log of configuration profile installs and removals, with the process that made each change.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose},
-		Paths:       EventPaths,
-		Run:         runEvents,
-	}
-}
-
 var EventPaths = []string{
 	"*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/MCProfileEvents.plist",
 	"logs/MCState/Shared/MCProfileEvents.plist",
+}
+
+// Defs are ios.profiles and ios.profile_events.
+func Defs() []module.Def {
+	kinds := []source.Kind{source.IOSBackup, source.IOSFS, source.IOSSysdiagnose}
+	return []module.Def{
+		module.New("ios.profiles", "Installed configuration profiles, with warnings for root certificates, proxies, VPNs and notification settings.", kinds...).
+			Reads(ProfilePaths, runProfiles),
+		// MCProfileEvents.plist, the log of profile installs and removals.
+		module.New("ios.profile_events", "The log of configuration profile installs and removals, with the process that made each change.", kinds...).
+			Reads(EventPaths, runEvents),
+	}
 }

@@ -94,18 +94,16 @@ func Build(src string, m map[string]any) *model.Record {
 // Payload types that change who can read or steer the phone's traffic, and
 // the rule each is a finding of (texts and severities in the registry).
 var risky = map[string]*rules.Rule{
-	"com.apple.mdm":                  rules.Must("ios.profile.mdm"),
-	"com.apple.notificationsettings": rules.Must("ios.profile.notification_settings"),
-	"com.apple.security.root":        rules.Must("ios.profile.root_certificate"),
-	"com.apple.security.pem":         rules.Must("ios.profile.certificate"),
-	"com.apple.security.pkcs1":       rules.Must("ios.profile.certificate"),
-	"com.apple.proxy.http.global":    rules.Must("ios.profile.global_proxy"),
-	"com.apple.vpn.managed":          rules.Must("ios.profile.vpn"),
-	"com.apple.dnsSettings.managed":  rules.Must("ios.profile.dns"),
-	"com.apple.webcontent-filter":    rules.Must("ios.profile.content_filter"),
+	"com.apple.mdm":                  rules.IOSProfileMDM,
+	"com.apple.notificationsettings": rules.IOSProfileNotificationSettings,
+	"com.apple.security.root":        rules.IOSProfileRootCertificate,
+	"com.apple.security.pem":         rules.IOSProfileCertificate,
+	"com.apple.security.pkcs1":       rules.IOSProfileCertificate,
+	"com.apple.proxy.http.global":    rules.IOSProfileGlobalProxy,
+	"com.apple.vpn.managed":          rules.IOSProfileVPN,
+	"com.apple.dnsSettings.managed":  rules.IOSProfileDNS,
+	"com.apple.webcontent-filter":    rules.IOSProfileContentFilter,
 }
-
-var ruleOperation = rules.Must("ios.profile.operation")
 
 // Assess returns the heuristic findings about a profile record.
 func Assess(r *model.Record) []model.Detection {
@@ -156,7 +154,7 @@ func OperationFinding(e Event) *rules.Finding {
 	if e.Timestamp != nil {
 		ts = e.Timestamp.Format("2006-01-02 15:04:05 UTC")
 	}
-	f := ruleOperation.New(rules.Params{"time": ts, "process": e.Process, "operation": e.Operation, "profile": e.ProfileID})
+	f := rules.IOSProfileOperation.New(rules.Params{"time": ts, "process": e.Process, "operation": e.Operation, "profile": e.ProfileID})
 	return &f
 }
 

@@ -26,11 +26,6 @@ const maxIndexed = 5_000_000
 
 // Def is the ios.safari_export module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_export",
-		Description: "Safari's exported browsing history (Export Browsing Data): pages visited, redirects between them, and Safari extensions; passwords and payment cards are never opened.",
-		Kinds:       []source.Kind{source.IOSSafariExport},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.safari_export", "Safari's exported browsing history (Export Browsing Data): pages visited, redirects between them, and Safari extensions; passwords and payment cards are never opened.", source.IOSSafariExport).
+		Reads(Paths, run)
 }

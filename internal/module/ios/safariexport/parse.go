@@ -18,6 +18,7 @@ import (
 	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/browserhistory"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -333,16 +334,8 @@ func FastRedirects(visits []*Visit) []ios.FastRedirect {
 }
 
 func (v *Visit) record() *model.Record {
-	r := &model.Record{Source: v.File, Data: v, Summary: "Safari visit " + v.URL}
-	if v.DestinationURL != "" {
-		r.Summary += " -> redirected to " + v.DestinationURL
-	}
-	if v.SourceURL != "" {
-		r.Summary += " (redirected from " + v.SourceURL + ")"
-	}
-	r.Add(model.KindURL, v.URL, "url")
-	r.StampChecked(v.Time, v.timeErr, "safari_visit")
-	return r
+	return browserhistory.Visit{Browser: "Safari", URL: v.URL, RedirectTo: v.DestinationURL, RedirectFrom: v.SourceURL,
+		Time: v.Time, TimeErr: v.timeErr, Stamp: "safari_visit"}.Record(v.File, v)
 }
 
 func extensions(env *module.Env, name string) error {

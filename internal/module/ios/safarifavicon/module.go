@@ -14,11 +14,6 @@ var Paths = []string{
 
 // Def is the ios.safari_favicon module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_favicon",
-		Description: "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons.",
-		Kinds:       []source.Kind{source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Favicons.db", Paths, readDB),
-	}
+	return module.New("ios.safari_favicon", "Safari favicon cache (Favicons.db): pages and icon URLs loaded, including rejected icons.", source.IOSFS).
+		EachDB("Favicons.db", Paths, readDB)
 }

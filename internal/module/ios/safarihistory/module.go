@@ -5,27 +5,34 @@ package safarihistory
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
-// Paths cover the backup (any domain: HomeDomain before iOS 17,
-// AppDomain-com.apple.mobilesafari after) and the file-system dump.
-var Paths = []string{
-	"*/Library/Safari/History.db",
-	"*/Library/Safari/Profiles/*/History.db",
-	"private/var/mobile/Library/Safari/History.db",
-	"private/var/mobile/Library/Safari/Profiles/*/History.db",
-	"private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db",
-	"private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db",
+// Paths are History.db in every Safari profile.
+var Paths = InProfiles("History.db")
+
+// safariDirs are where Safari keeps its files: in a backup (any domain:
+// HomeDomain before iOS 17, AppDomain-com.apple.mobilesafari after), then
+// in a file-system dump (the system's folder, then Safari's container).
+var safariDirs = []string{
+	"*/Library/Safari/",
+	"private/var/mobile/Library/Safari/",
+	"private/var/mobile/Containers/Data/Application/*/Library/Safari/",
+}
+
+// InProfiles are the paths of Safari's file name in its default profile and
+// in each other profile (Profiles/<id>/), wherever Safari keeps its files.
+// History.db and BrowserState.db (ios.safari_browser_state) are both kept
+// per profile.
+func InProfiles(name string) []string {
+	var paths []string
+	for _, dir := range safariDirs {
+		paths = append(paths, dir+name, dir+"Profiles/*/"+name)
+	}
+	return paths
 }
 
 // Def is the ios.safari_history module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_history",
-		Description: "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Safari History.db", Paths, parseDB),
-	}
+	return module.IOS("ios.safari_history", "Safari browsing history (History.db, every profile), with redirect chains and sub-second cross-site redirects.").
+		EachDB("Safari History.db", Paths, parseDB)
 }

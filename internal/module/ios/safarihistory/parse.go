@@ -8,6 +8,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/browserhistory"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/timestamp"
 )
@@ -110,14 +111,6 @@ func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 }
 
 func record(v *Visit) *model.Record {
-	r := &model.Record{Source: v.DB, Data: v, Summary: "Safari visit " + v.URL}
-	if v.RedirectDestURL != "" {
-		r.Summary += " -> redirected to " + v.RedirectDestURL
-	}
-	if v.RedirectSourceURL != "" {
-		r.Summary += " (redirected from " + v.RedirectSourceURL + ")"
-	}
-	r.Add(model.KindURL, v.URL, "url")
-	r.StampChecked(v.VisitTime, v.timeErr, "safari_visit")
-	return r
+	return browserhistory.Visit{Browser: "Safari", URL: v.URL, RedirectTo: v.RedirectDestURL, RedirectFrom: v.RedirectSourceURL,
+		Time: v.VisitTime, TimeErr: v.timeErr, Stamp: "safari_visit"}.Record(v.DB, v)
 }

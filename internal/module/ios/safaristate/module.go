@@ -4,25 +4,15 @@ package safaristate
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/module/ios/safarihistory"
 )
 
-var Paths = []string{
-	"*/Library/Safari/BrowserState.db",
-	"*/Library/Safari/Profiles/*/BrowserState.db",
-	"private/var/mobile/Library/Safari/BrowserState.db",
-	"private/var/mobile/Library/Safari/Profiles/*/BrowserState.db",
-	"private/var/mobile/Containers/Data/Application/*/Library/Safari/BrowserState.db",
-	"private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/BrowserState.db",
-}
+// Paths are BrowserState.db in every Safari profile, kept where History.db
+// is.
+var Paths = safarihistory.InProfiles("BrowserState.db")
 
 // Def is the ios.safari_browser_state module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.safari_browser_state",
-		Description: "Safari open tabs and their session history (BrowserState.db, every profile).",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.EachDB("Safari BrowserState.db", Paths, parseDB),
-	}
+	return module.IOS("ios.safari_browser_state", "Safari open tabs and their session history (BrowserState.db, every profile).").
+		EachDB("Safari BrowserState.db", Paths, parseDB)
 }

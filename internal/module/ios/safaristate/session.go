@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
 	"github.com/huella-project/huella/internal/plistx"
 )
 
@@ -49,15 +50,7 @@ func DecodeSession(b []byte) (entries []SessionEntry, err error) {
 	if derr != nil {
 		return nil, fmt.Errorf("session plist: %w", derr)
 	}
-	list := findEntries(root, 0)
-	for _, e := range list {
-		if len(entries) >= maxSessionEntries {
-			break
-		}
-		d, ok := e.(map[string]any)
-		if !ok {
-			continue
-		}
+	entries = plistfile.Entries(findEntries(root, 0), maxSessionEntries, func(d map[string]any) (SessionEntry, bool) {
 		se := SessionEntry{
 			URL:         str(d["SessionHistoryEntryURL"]),
 			OriginalURL: str(d["SessionHistoryEntryOriginalURL"]),
@@ -66,10 +59,8 @@ func DecodeSession(b []byte) (entries []SessionEntry, err error) {
 		if data, ok := d["SessionHistoryEntryData"].([]byte); ok {
 			se.DataLength = len(data)
 		}
-		if se.URL != "" || se.OriginalURL != "" || se.Title != "" {
-			entries = append(entries, se)
-		}
-	}
+		return se, se.URL != "" || se.OriginalURL != "" || se.Title != ""
+	})
 	return entries, nil
 }
 

@@ -20,11 +20,6 @@ var Paths = []string{
 
 // Def is the ios.shutdown_log module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.shutdown_log",
-		Description: "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month.",
-		Kinds:       []source.Kind{source.IOSFS, source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.New("ios.shutdown_log", "shutdown.log (iShutdown method): processes still running at each reboot, implants under /private/var/db or /private/var/tmp, slow shutdowns, reboots per month.", source.IOSFS, source.IOSSysdiagnose).
+		Reads(Paths, run)
 }

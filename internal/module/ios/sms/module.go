@@ -4,22 +4,13 @@ package sms
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are sms.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/SMS/sms.db",
-	"private/var/mobile/Library/SMS/sms.db",
-}
+var Paths = module.InHome("Library/SMS/sms.db")
 
 // Def is the ios.sms module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.sms",
-		Description: "SMS and iMessage messages with their links, Apple threat notifications and lure-shaped messages.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("sms.db", Paths, read),
-	}
+	return module.IOS("ios.sms", "SMS and iMessage messages with their links, Apple threat notifications and lure-shaped messages.").
+		FirstDB("sms.db", Paths, read)
 }

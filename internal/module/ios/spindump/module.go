@@ -8,7 +8,6 @@ package spindump
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -19,11 +18,6 @@ var limit = evfile.Limit{Kind: "spindump", Max: 1 << 30}
 
 // Def is the ios.spindump module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.spindump",
-		Description: "Processes the sysdiagnose's spindump sampled (spindump-nosymbols.txt): names, paths, parents, start times and libraries loaded from unusual folders.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.spindump", "Processes the sysdiagnose's spindump sampled (spindump-nosymbols.txt): names, paths, parents, start times and libraries loaded from unusual folders.").
+		Reads(Paths, run)
 }

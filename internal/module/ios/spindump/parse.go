@@ -87,12 +87,11 @@ func Parse(r io.Reader, name string) (*Report, error) {
 			header = false
 			continue
 		case header:
-			k, v, ok := strings.Cut(line, ":")
+			k, v, ok := field(line)
 			if !ok {
 				continue
 			}
-			v = strings.TrimSpace(v)
-			switch strings.TrimSpace(k) {
+			switch k {
 			case "Date/Time":
 				rep.RawDate = v
 				rep.Date = parseDate(v)
@@ -126,12 +125,11 @@ func Parse(r io.Reader, name string) (*Report, error) {
 			}
 			continue
 		}
-		k, v, ok := strings.Cut(line, ":")
+		k, v, ok := field(line)
 		if !ok {
 			continue
 		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
+		switch k {
 		case "Path":
 			cur.Path = v
 		case "Parent":
@@ -154,6 +152,13 @@ func Parse(r io.Reader, name string) (*Report, error) {
 		return rep, fmt.Errorf("%s: no spindump header (Date/Time ... then a line of dashes) found", name)
 	}
 	return rep, nil
+}
+
+// field splits a "Key: value" line (header or process block) at its first
+// colon, both sides trimmed; ok is false for a line without one.
+func field(line string) (key, value string, ok bool) {
+	k, v, ok := strings.Cut(line, ":")
+	return strings.TrimSpace(k), strings.TrimSpace(v), ok
 }
 
 // nameAndPID splits "launchd [1]" (or "??? [0]").

@@ -99,3 +99,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestField(t *testing.T) {
+	tests := []struct{ line, key, value string }{
+		{"Date/Time:        2023-05-24 13:29:15.759 -0700", "Date/Time", "2023-05-24 13:29:15.759 -0700"},
+		{"  Path:  /usr/libexec/x  ", "Path", "/usr/libexec/x"},
+		{"Time Since Fork: 12s", "Time Since Fork", "12s"},
+		{"Parent: launchd [1]", "Parent", "launchd [1]"},
+		{"Codesigning ID:", "Codesigning ID", ""},
+	}
+	for _, tt := range tests {
+		k, v, ok := field(tt.line)
+		if !ok || k != tt.key || v != tt.value {
+			t.Errorf("field(%q) = %q, %q, %v; want %q, %q", tt.line, k, v, ok, tt.key, tt.value)
+		}
+	}
+	if _, _, ok := field("Thread 0x1a2b 1000 samples"); ok {
+		t.Error("a line without a colon is a field")
+	}
+}

@@ -27,12 +27,17 @@ func AddProcess(r *model.Record, name, exePath, field string) {
 // (ios.process.unusual_path) once per path and module, however many
 // records name it.
 type Flagger struct {
+	// Field names where the record holds the path ("path" unless set):
+	// the finding's observable says it.
+	Field   string
 	env     *module.Env
 	flagged map[string]bool
 }
 
 // NewFlagger returns a Flagger reporting through env.
-func NewFlagger(env *module.Env) *Flagger { return &Flagger{env: env, flagged: map[string]bool{}} }
+func NewFlagger(env *module.Env) *Flagger {
+	return &Flagger{Field: "path", env: env, flagged: map[string]bool{}}
+}
 
 // Check judges one executable path seen in artifact, about record r.
 func (f *Flagger) Check(exePath, artifact string, r *model.Record) {
@@ -45,6 +50,6 @@ func (f *Flagger) Check(exePath, artifact string, r *model.Record) {
 	}
 	f.flagged[exePath] = true
 	d := fd.Detection(r)
-	d.Observable = &model.Observable{Kind: model.KindFilePath, Value: exePath, Field: "path"}
+	d.Observable = &model.Observable{Kind: model.KindFilePath, Value: exePath, Field: f.Field}
 	f.env.Detect(d)
 }

@@ -5,18 +5,12 @@ package sysps
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 var Paths = []string{"ps.txt", "ps_thread.txt", "**/ps.txt", "**/ps_thread.txt"}
 
 // Def is the ios.processes module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.processes",
-		Description: "Processes running when the sysdiagnose was taken (ps.txt, ps_thread.txt), and processes running from unusual folders.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.processes", "Processes running when the sysdiagnose was taken (ps.txt, ps_thread.txt), and processes running from unusual folders.").
+		Reads(Paths, run)
 }

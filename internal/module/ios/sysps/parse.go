@@ -2,7 +2,6 @@ package sysps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/applelog"
-	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
@@ -32,28 +30,18 @@ type Row struct {
 }
 
 func run(ctx context.Context, env *module.Env) error {
-	found := env.Find(Paths...)
-	if len(found) == 0 {
-		return module.Absent("ps.txt")
-	}
 	// ps.txt and ps_thread.txt list the same processes: one record each.
 	seen := map[string]bool{}
-	flagged := map[string]bool{}
+	flag := sysdiag.NewFlagger(env)
+	flag.Field = "executable"
 	taken, hasTaken := sysdiag.Taken(env.Evidence)
 	if hasTaken {
 		if loc := sysdiag.Zone(env.Evidence); loc != nil {
 			taken = taken.In(loc)
 		}
 	}
-	var errs []error
-	for _, name := range found {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		procs, err := read(env.Evidence, name)
-		if err != nil {
-			errs = append(errs, err)
-		}
+	return module.EachFile("ps.txt", Paths, func(_ context.Context, env *module.Env, name string) error {
+		procs, err := read(env.Evidence, name) // what was read before an error is kept
 		for _, p := range procs {
 			key := strconv.Itoa(p.PID) + "\x00" + p.Command
 			if seen[key] {
@@ -62,15 +50,10 @@ func run(ctx context.Context, env *module.Env) error {
 			seen[key] = true
 			r := record(name, p, taken, hasTaken)
 			env.Emit(r)
-			if f := ios.UnusualProcess(p.Executable, name); f != nil && !flagged[p.Executable] {
-				flagged[p.Executable] = true
-				d := f.Detection(r)
-				d.Observable = &model.Observable{Kind: model.KindFilePath, Value: p.Executable, Field: "executable"}
-				env.Detect(d)
-			}
+			flag.Check(p.Executable, name, r)
 		}
-	}
-	return errors.Join(errs...)
+		return err
+	})(ctx, env)
 }
 
 func read(ev *source.Evidence, name string) ([]Process, error) {

@@ -6,7 +6,6 @@ package taskinfo
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -17,11 +16,6 @@ var limit = evfile.Limit{Kind: "task listing", Max: 1 << 30}
 
 // Def is the ios.taskinfo module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.taskinfo",
-		Description: "Every task the kernel listed when the sysdiagnose was taken (taskinfo.txt), with when each started.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.taskinfo", "Every task the kernel listed when the sysdiagnose was taken (taskinfo.txt), with when each started.").
+		Reads(Paths, run)
 }

@@ -4,22 +4,13 @@ package tcc
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 // Paths are TCC.db's backup and file-system locations.
-var Paths = []string{
-	"HomeDomain/Library/TCC/TCC.db",
-	"private/var/mobile/Library/TCC/TCC.db",
-}
+var Paths = module.InHome("Library/TCC/TCC.db")
 
 // Def is the ios.tcc module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.tcc",
-		Description: "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("TCC.db", Paths, module.Records(eachGrant, (*Grant).record)),
-	}
+	return module.IOS("ios.tcc", "Privacy permissions (camera, microphone, location...) granted or denied to apps and processes.").
+		FirstDB("TCC.db", Paths, module.Records(eachGrant, (*Grant).record))
 }

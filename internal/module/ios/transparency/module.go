@@ -7,7 +7,6 @@ package transparency
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -21,11 +20,6 @@ const maxDevices = 10_000
 
 // Def is the ios.transparency_log module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.transparency_log",
-		Description: "Devices registered to the phone's Apple account, with model, iOS version and name (transparency.log).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.transparency_log", "Devices registered to the phone's Apple account, with model, iOS version and name (transparency.log).").
+		Reads(Paths, run)
 }

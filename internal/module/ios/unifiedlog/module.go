@@ -10,6 +10,8 @@
 package unifiedlog
 
 import (
+	"slices"
+
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -32,11 +34,6 @@ const (
 
 // Def is the ios.unified_log module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.unified_log",
-		Description: "Processes and libraries that wrote to the unified log, and hosts named in its messages, from a JSON-lines export (log show --style ndjson, or Mandiant's unifiedlog tool).",
-		Kinds:       []source.Kind{source.IOSUnifiedLog, source.IOSSysdiagnose},
-		Paths:       append(append([]string{}, sysdiagnosePatterns...), exportPatterns...),
-		Run:         run,
-	}
+	return module.New("ios.unified_log", "Processes and libraries that wrote to the unified log, and hosts named in its messages, from a JSON-lines export (log show --style ndjson, or Mandiant's unifiedlog tool).", source.IOSUnifiedLog, source.IOSSysdiagnose).
+		Reads(slices.Concat(sysdiagnosePatterns, exportPatterns), run)
 }

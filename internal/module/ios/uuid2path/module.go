@@ -18,11 +18,6 @@ var limit = evfile.Limit{Kind: "UUIDToBinaryLocations", Max: 128 << 20}
 
 // Def is the ios.binary_locations module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.binary_locations",
-		Description: "Paths of the binaries tailspin sampled, by UUID (logs/tailspindb/UUIDToBinaryLocations).",
-		Kinds:       []source.Kind{source.IOSSysdiagnose, source.IOSFS},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.binary_locations", "Paths of the binaries tailspin sampled, by UUID (logs/tailspindb/UUIDToBinaryLocations).", source.IOSFS).
+		Reads(Paths, run)
 }

@@ -8,7 +8,6 @@ package uuidtext
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -23,11 +22,6 @@ const maxFiles = 200_000
 
 // Def is the ios.uuidtext module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.uuidtext",
-		Description: "Binaries that wrote to the unified log, from the footers of the log archive's uuidtext files.",
-		Kinds:       []source.Kind{source.IOSSysdiagnose},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Sysdiagnose("ios.uuidtext", "Binaries that wrote to the unified log, from the footers of the log archive's uuidtext files.").
+		Reads(Paths, run)
 }

@@ -7,7 +7,6 @@ package webkit
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 var StatisticsPaths = []string{
@@ -24,26 +23,11 @@ var SessionLogPaths = []string{
 }
 
 // Defs are ios.webkit_resource_load_statistics and ios.webkit_session_resource_log.
-func Defs() []module.Def { return []module.Def{statisticsDef(), sessionLogDef()} }
-
-// statisticsDef is the ios.webkit_resource_load_statistics module.
-func statisticsDef() module.Def {
-	return module.Def{
-		Name:        "ios.webkit_resource_load_statistics",
-		Description: "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       StatisticsPaths,
-		Run:         module.EachDB("WebKit observations.db", StatisticsPaths, parseObservations),
-	}
-}
-
-// sessionLogDef is the ios.webkit_session_resource_log module.
-func sessionLogDef() module.Def {
-	return module.Def{
-		Name:        "ios.webkit_session_resource_log",
-		Description: "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       SessionLogPaths,
-		Run:         module.EachFile("WebKit full_browsing_session_resourceLog.plist", SessionLogPaths, parseSessionLog),
+func Defs() []module.Def {
+	return []module.Def{
+		module.IOS("ios.webkit_resource_load_statistics", "Domains WebKit observed per app (ResourceLoadStatistics observations.db), with redirects between them.").
+			EachDB("WebKit observations.db", StatisticsPaths, parseObservations),
+		module.IOS("ios.webkit_session_resource_log", "Sites loaded in in-app browsers (full_browsing_session_resourceLog.plist), with redirect chains.").
+			EachFile("WebKit full_browsing_session_resourceLog.plist", SessionLogPaths, parseSessionLog),
 	}
 }

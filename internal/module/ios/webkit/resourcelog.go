@@ -9,9 +9,9 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/plistx"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
 	"github.com/huella-project/huella/internal/source/evfile"
-	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // LogEntry is one origin of the session resource log.
@@ -26,6 +26,8 @@ type LogEntry struct {
 	HadUserInteraction bool      `json:"had_user_interaction"`
 	MostRecentInteract time.Time `json:"most_recent_interaction,omitzero"`
 	LastSeen           time.Time `json:"last_seen,omitzero"`
+
+	interactErr, seenErr error // times that are no plausible date, kept raw
 }
 
 const (
@@ -44,16 +46,14 @@ var parseSessionLog = module.Decoded(evfile.Limit{Kind: "resource log", Max: max
 // array holds one dictionary per origin. The nested origin lists hold either
 // strings or dictionaries with an origin/domain key, depending on the WebKit
 // version, so both are accepted.
-func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
+func DecodeResourceLog(b []byte) ([]LogEntry, error) {
 	if len(b) > maxLogBytes {
 		return nil, fmt.Errorf("resource log larger than %d bytes", maxLogBytes)
 	}
-	defer plistx.Malformed(&entries, &err)
-	// plistx bounds depth and shared-reference expansion (billion laughs).
-	root, derr := plistx.DecodeDict(b, plistx.Limits{})
-	if derr != nil {
-		return nil, fmt.Errorf("not a resource-log plist: %w", derr)
-	}
+	return decodeResourceLog(b)
+}
+
+var decodeResourceLog = plistfile.Decoder("a resource-log plist", func(root map[string]any) (entries []LogEntry, err error) {
 	list, ok := root["browsingStatistics"].([]any)
 	if !ok {
 		if _, present := root["browsingStatistics"]; present || len(root) == 0 {
@@ -61,14 +61,7 @@ func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
 		}
 		return nil, errors.New("unknown format: no browsingStatistics key")
 	}
-	for _, item := range list {
-		if len(entries) >= maxLogEntries {
-			break
-		}
-		d, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
+	entries = plistfile.Entries(list, maxLogEntries, func(d map[string]any) (LogEntry, bool) {
 		e := LogEntry{
 			Origin:             str(d["PrevalentResourceOrigin"]),
 			RedirectsTo:        origins(d["topFrameUniqueRedirectsTo"]),
@@ -76,16 +69,13 @@ func DecodeResourceLog(b []byte) (entries []LogEntry, err error) {
 			Subframes:          origins(d["subframeUnderTopFrameOrigins"]),
 			Subresources:       origins(d["subresourceUnderTopFrameOrigins"]),
 			HadUserInteraction: d["hadUserInteraction"] == true,
-			MostRecentInteract: unixAny(d["mostRecentUserInteraction"]),
-			LastSeen:           unixAny(d["lastSeen"]),
 		}
-		if e.Origin == "" && e.RedirectsTo == nil && e.RedirectsFrom == nil {
-			continue
-		}
-		entries = append(entries, e)
-	}
+		e.MostRecentInteract, e.interactErr = plistfile.Date(d["mostRecentUserInteraction"], timestamp.Unix)
+		e.LastSeen, e.seenErr = plistfile.Date(d["lastSeen"], timestamp.Unix)
+		return e, e.Origin != "" || e.RedirectsTo != nil || e.RedirectsFrom != nil
+	})
 	return entries, nil
-}
+})
 
 func origins(v any) []string {
 	l, ok := v.([]any)
@@ -115,26 +105,6 @@ func origins(v any) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func unixAny(v any) time.Time {
-	switch x := v.(type) {
-	case float64:
-		if x > 0 {
-			return sqlitex.UnixTime(x)
-		}
-	case uint64:
-		if x > 0 && x < 1<<53 {
-			return sqlitex.UnixTime(float64(x))
-		}
-	case int64:
-		if x > 0 {
-			return sqlitex.UnixTime(float64(x))
-		}
-	case time.Time:
-		return x.UTC()
-	}
-	return time.Time{}
 }
 
 func str(v any) string {
@@ -168,7 +138,7 @@ func logRecord(e *LogEntry) *model.Record {
 	add("redirects_to", e.RedirectsTo...)
 	add("subframe_under_origin", e.Subframes...)
 	add("subresource_under_origin", e.Subresources...)
-	r.Stamp(e.LastSeen, "webkit_last_seen")
-	r.Stamp(e.MostRecentInteract, "webkit_user_interaction")
+	r.StampChecked(e.LastSeen, e.seenErr, "webkit_last_seen")
+	r.StampChecked(e.MostRecentInteract, e.interactErr, "webkit_user_interaction")
 	return r
 }

@@ -42,6 +42,6 @@ func origins(name, event, desc string, dirs ...string) module.Def {
 	for i, d := range dirs {
 		entries[i] = d + "/*"
 	}
-	return module.Def{Name: name, Description: desc, Kinds: []source.Kind{source.IOSFS}, Paths: entries,
-		Run: func(ctx context.Context, env *module.Env) error { return run(ctx, env, event, dirs) }}
+	return module.New(name, desc, source.IOSFS).
+		Reads(entries, func(ctx context.Context, env *module.Env) error { return run(ctx, env, event, dirs) })
 }

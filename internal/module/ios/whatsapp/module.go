@@ -5,7 +5,6 @@ package whatsapp
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -18,11 +17,6 @@ var Paths = []string{
 
 // Def is the ios.whatsapp module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.whatsapp",
-		Description: "WhatsApp messages and their links, chat sessions and LID-to-phone-number pairs.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("WhatsApp ChatStorage.sqlite", Paths, read),
-	}
+	return module.IOS("ios.whatsapp", "WhatsApp messages and their links, chat sessions and LID-to-phone-number pairs.").
+		FirstDB("WhatsApp ChatStorage.sqlite", Paths, read)
 }

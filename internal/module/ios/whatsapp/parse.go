@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/distinct"
 	"github.com/huella-project/huella/internal/sqlitex"
 	"github.com/huella-project/huella/internal/urlx"
 )
@@ -89,8 +89,7 @@ type LIDPair struct {
 var ownMedia = []string{"https://mmg-fna.whatsapp.net/", "https://mmg.whatsapp.net/"}
 
 func links(texts ...string) []string {
-	var out []string
-	var seen map[string]bool // only once a message has many links; most have none
+	var out distinct.List[string]
 	for _, t := range texts {
 	next:
 		for _, l := range urlx.ExtractLinks(t) {
@@ -99,21 +98,10 @@ func links(texts ...string) []string {
 					continue next
 				}
 			}
-			if seen[l] || (seen == nil && slices.Contains(out, l)) {
-				continue
-			}
-			out = append(out, l)
-			if len(out) == 16 {
-				seen = make(map[string]bool)
-				for _, o := range out {
-					seen[o] = true
-				}
-			} else if seen != nil {
-				seen[l] = true
-			}
+			out.Add(l)
 		}
 	}
-	return out
+	return out.Values()
 }
 
 // maxJoinBytes bounds the preview texts held in memory to join in Go.

@@ -6,7 +6,6 @@ package whatsappcontacts
 
 import (
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/source"
 )
 
 const backupDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -19,11 +18,6 @@ var Paths = []string{
 
 // Def is the ios.whatsapp_contacts module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "ios.whatsapp_contacts",
-		Description: "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.",
-		Kinds:       []source.Kind{source.IOSBackup, source.IOSFS},
-		Paths:       Paths,
-		Run:         module.FirstDB("WhatsApp ContactsV2.sqlite", Paths, module.Records(Each, (*Contact).record)),
-	}
+	return module.IOS("ios.whatsapp_contacts", "WhatsApp contacts (ContactsV2.sqlite): names, phone numbers and LIDs, disappearing-messages settings and about texts, with their dates.").
+		FirstDB("WhatsApp ContactsV2.sqlite", Paths, module.Records(Each, (*Contact).record))
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
@@ -29,17 +28,9 @@ var Paths = []string{netcap.DirCapture + "/**"}
 
 // Def is the net.capture module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "net.capture",
-		Description: "Packet captures (pcap, pcapng): DNS lookups and answers, TLS server names, HTTP hosts and links, and the internet addresses the phone contacted.",
-		Kinds:       []source.Kind{source.Network},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Network("net.capture", "Packet captures (pcap, pcapng): DNS lookups and answers, TLS server names, HTTP hosts and links, and the internet addresses the phone contacted.").
+		With(Paths, netfile.Each("no pcap or pcapng capture", readFile))
 }
-
-// run reads every file on its own (netfile.Each).
-var run = netfile.Each("no pcap or pcapng capture", Paths, readFile)
 
 // readFile reads one capture: one aggregation, since the "no DNS answer"
 // rule looks for answers in the same capture.

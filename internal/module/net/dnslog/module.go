@@ -17,7 +17,6 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
@@ -26,17 +25,9 @@ var Paths = []string{netcap.DirDNS + "/**"}
 
 // Def is the net.dns_log module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "net.dns_log",
-		Description: "DNS resolver logs (Pi-hole or dnsmasq, AdGuard Home, NextDNS): the names the phone looked up, when, and what they pointed to.",
-		Kinds:       []source.Kind{source.Network},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Network("net.dns_log", "DNS resolver logs (Pi-hole or dnsmasq, AdGuard Home, NextDNS): the names the phone looked up, when, and what they pointed to.").
+		With(Paths, netfile.Each("no DNS resolver log", readFile))
 }
-
-// run reads every file on its own (netfile.Each).
-var run = netfile.Each("no DNS resolver log", Paths, readFile)
 
 // parser reads one log format into the aggregation; it returns the
 // entries read and those that could not be.

@@ -17,19 +17,14 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source/netcap"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-func addr(v string) netip.Addr {
-	a, err := netip.ParseAddr(strings.TrimSpace(v))
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
-}
+// addr reads an address of a resolver's log, where fields may be padded.
+func addr(v string) netip.Addr { return netfile.Addr(strings.TrimSpace(v)) }
 
 // dnsmasqLine is one line of dnsmasq's log (Pi-hole's pihole.log): a
 // syslog date without a year ("Feb 20 03:14:00") or an ISO date, an
@@ -62,10 +57,7 @@ func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader,
 	}
 	lastType := map[string]string{}
 	n, bad, syslogDates := 0, 0, false
-	_, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	_, err := netfile.Lines(ctx, r, func(line []byte) error {
 		m := dnsmasqLine.FindSubmatch(line)
 		if m == nil {
 			if len(bytes.TrimSpace(line)) > 0 {
@@ -188,10 +180,7 @@ type adguardEntry struct {
 func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
 	var dns layers.DNS
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
@@ -228,10 +217,7 @@ func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader,
 func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
 	var cols map[string]int
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
@@ -272,16 +258,9 @@ func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader,
 	return n, bad + long, err
 }
 
+// nextTime reads NextDNS's timestamps (ISO 8601, with or without a zone).
 func nextTime(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q is not a date", v)
+	return netfile.ParseTime(v, time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05")
 }
 
 // viaOf shortens NextDNS's protocol names.

@@ -1,27 +1,34 @@
 // Package netfile holds what the network modules (capture, dnslog,
 // suricata, zeek) share around their parsers: their Run over the files of
-// the network evidence, opening one file (gzip or not), and the gap a log
-// read only in part becomes. Each module is then its format's parser.
+// the network evidence, opening one file (gzip or not), reading a log line
+// by line until the check is stopped, and the gap a log read only in part
+// becomes. Each module is then its format's parser.
 package netfile
 
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/netip"
+	"time"
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
-// Each is the Run of a module reading every file at paths on its own (one
-// file, one traffic: module.EachFile; none found is ErrAbsent naming what).
-// read reports what it could not read itself, as a gap naming the file
-// (env.Unreadable), so its error does not fail the module: the module goes
-// on with the other files and fails only when the check is stopped.
-func Each(what string, paths []string, read func(ctx context.Context, env *module.Env, name string) error) func(context.Context, *module.Env) error {
-	return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
-		read(ctx, env, name)
-		return ctx.Err()
-	})
+// Each is the Runner of a module reading every file at its paths on its
+// own (one file, one traffic: module.EachFile; none found is ErrAbsent
+// naming what), given its paths by module.Def.With. read reports what it
+// could not read itself, as a gap naming the file (env.Unreadable), so its
+// error does not fail the module: the module goes on with the other files
+// and fails only when the check is stopped.
+func Each(what string, read func(ctx context.Context, env *module.Env, name string) error) module.Runner {
+	return func(paths []string) func(context.Context, *module.Env) error {
+		return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
+			read(ctx, env, name)
+			return ctx.Err()
+		})
+	}
 }
 
 // Open opens a file of the network evidence for streaming, decompressed
@@ -39,6 +46,47 @@ func Open(env *module.Env, name string) (*netcap.Reader, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// Lines streams the lines of a network log to fn (netcap.Lines: a line
+// longer than netcap.MaxLine is skipped and counted in long) and stops with
+// the context's error once the check is stopped. The context is looked at
+// every 4096 lines: a log of millions of lines is not slowed by it.
+func Lines(ctx context.Context, r io.Reader, fn func(line []byte) error) (long int, err error) {
+	i := 0
+	return netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		i++
+		return fn(line)
+	})
+}
+
+// Addr reads an IP address a log writes; an IPv4 address written as
+// IPv6 (::ffff:1.2.3.4) is the IPv4 one, so that both spellings meet in
+// one flow. Anything else is the zero Addr, no address.
+func Addr(v string) netip.Addr {
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// ParseTime reads a date a log writes as text, in the first of layouts
+// that fits. Empty is no date; text no layout fits is an error quoting it
+// (the caller keeps the raw text beside it, netflow's RawTime).
+func ParseTime(v string, layouts ...string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range layouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("time %q is not a date", v)
 }
 
 // Stopped reports a log whose reading stopped at err after n entries

@@ -12,7 +12,6 @@ package suricata
 import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
@@ -21,14 +20,6 @@ var Paths = []string{netcap.DirSuricata + "/**"}
 
 // Def is the net.suricata module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "net.suricata",
-		Description: "Suricata eve.json: alerts, DNS lookups, TLS and QUIC server names and certificates, HTTP hosts and links, and the flows of the phone's traffic.",
-		Kinds:       []source.Kind{source.Network},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Network("net.suricata", "Suricata eve.json: alerts, DNS lookups, TLS and QUIC server names and certificates, HTTP hosts and links, and the flows of the phone's traffic.").
+		With(Paths, netfile.Each("no Suricata eve.json", readFile))
 }
-
-// run reads every file on its own (netfile.Each).
-var run = netfile.Each("no Suricata eve.json", Paths, readFile)

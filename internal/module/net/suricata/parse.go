@@ -97,10 +97,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 	agg := netflow.New(netflow.DefaultLimits, env)
 	join := netflow.NewJoiner(agg, netflow.DefaultJoinNames)
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		if len(line) == 0 {
 			return nil
 		}
@@ -130,23 +127,7 @@ func readFile(ctx context.Context, env *module.Env, name string) error {
 
 // evetime reads eve's timestamps: "2024-02-20T03:14:00.050000+0000".
 func evetime(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999-0700", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q is not a date", v)
-}
-
-func addr(v string) netip.Addr {
-	a, err := netip.ParseAddr(v)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
+	return netfile.ParseTime(v, "2006-01-02T15:04:05.999999-0700", time.RFC3339Nano)
 }
 
 func port(p int) uint16 {
@@ -159,7 +140,7 @@ func port(p int) uint16 {
 // handle turns one event into observations; false when it holds none.
 func handle(e *event, source string, agg *netflow.Aggregator, join *netflow.Joiner) bool {
 	at, terr := evetime(e.Timestamp)
-	src, dst := addr(e.SrcIP), addr(e.DestIP)
+	src, dst := netfile.Addr(e.SrcIP), netfile.Addr(e.DestIP)
 	proto := strings.ToLower(e.Proto)
 	id := string(e.FlowID)
 	base := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: e.Timestamp, Client: src, IP: dst, Port: port(e.DestPort), Proto: proto, Source: source}

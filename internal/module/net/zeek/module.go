@@ -16,7 +16,6 @@ import (
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/netcap"
 )
 
@@ -25,13 +24,8 @@ var Paths = []string{netcap.DirZeek + "/**"}
 
 // Def is the net.zeek module.
 func Def() module.Def {
-	return module.Def{
-		Name:        "net.zeek",
-		Description: "Zeek logs (dns, conn, ssl, http, quic; TSV or JSON): DNS lookups, the connections the phone made, TLS server names and certificates, HTTP hosts and links.",
-		Kinds:       []source.Kind{source.Network},
-		Paths:       Paths,
-		Run:         run,
-	}
+	return module.Network("net.zeek", "Zeek logs (dns, conn, ssl, http, quic; TSV or JSON): DNS lookups, the connections the phone made, TLS server names and certificates, HTTP hosts and links.").
+		Reads(Paths, run)
 }
 
 func run(ctx context.Context, env *module.Env) error {

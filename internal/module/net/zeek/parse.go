@@ -228,10 +228,7 @@ func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggre
 	defer r.Close()
 	h := newHeader()
 	n, bad := 0, 0
-	long, err := netcap.Lines(r, netcap.MaxLine, func(line []byte) error {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	long, err := netfile.Lines(ctx, r, func(line []byte) error {
 		switch {
 		case len(line) == 0:
 			return nil
@@ -302,11 +299,7 @@ func ts(v string) (time.Time, error) {
 		}
 		return timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Seconds)
 	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not a date", v)
-	}
-	return t, nil
+	return netfile.ParseTime(v, time.RFC3339Nano)
 }
 
 func digits(s string) bool {
@@ -316,14 +309,6 @@ func digits(s string) bool {
 		}
 	}
 	return true
-}
-
-func addr(v string) netip.Addr {
-	a, err := netip.ParseAddr(v)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap()
 }
 
 func port(v string) uint16 {
@@ -345,7 +330,7 @@ func count(v string) int64 {
 // endpoints reads a connection's ends: Zeek's originator is the client,
 // unless it is the internet side of a connection to the phone's network.
 func endpoints(r row) (client, server netip.Addr, sport uint16) {
-	oh, rh := addr(r.get("id.orig_h")), addr(r.get("id.resp_h"))
+	oh, rh := netfile.Addr(r.get("id.orig_h")), netfile.Addr(r.get("id.resp_h"))
 	op, rp := port(r.get("id.orig_p")), port(r.get("id.resp_p"))
 	if network.Routable(oh) && !network.Routable(rh) {
 		return rh, oh, op
@@ -363,7 +348,7 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 		if name == "" {
 			return false
 		}
-		agg.DNS(netflow.DNSEvent{Time: at, TimeErr: terr, RawTime: raw, Client: addr(r.get("id.orig_h")), Resolver: addr(r.get("id.resp_h")),
+		agg.DNS(netflow.DNSEvent{Time: at, TimeErr: terr, RawTime: raw, Client: netfile.Addr(r.get("id.orig_h")), Resolver: netfile.Addr(r.get("id.resp_h")),
 			Name: name, Type: r.get("qtype_name"), Answers: r.list("answers"), RCode: r.get("rcode_name"), Response: true,
 			Via: r.get("proto"), Source: source})
 		return true
