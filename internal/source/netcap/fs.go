@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +39,7 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 			}
 		}
 		ext := path.Ext(logical)
-		p = strings.TrimSuffix(logical, ext) + "-" + itoa(i) + ext
+		p = strings.TrimSuffix(logical, ext) + "-" + strconv.Itoa(i) + ext
 	}
 	t.files[p] = entry{fsys: fsys, name: name}
 	child := p
@@ -47,10 +49,7 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 		kids, seen := t.dirs[dir]
 		i := sort.SearchStrings(kids, base)
 		if i == len(kids) || kids[i] != base {
-			kids = append(kids, "")
-			copy(kids[i+1:], kids[i:])
-			kids[i] = base
-			t.dirs[dir] = kids
+			t.dirs[dir] = slices.Insert(kids, i, base)
 		}
 		if seen || dir == "." {
 			break
@@ -58,20 +57,6 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 		child = dir
 	}
 	return p
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // Open implements fs.FS.
