@@ -29,20 +29,18 @@ var Paths = []string{netcap.DirCapture + "/**"}
 // Def is the net.capture module.
 func Def() module.Def {
 	return module.Network("net.capture", "Packet captures (pcap, pcapng): DNS lookups and answers, TLS server names, HTTP hosts and links, and the internet addresses the phone contacted.").
-		With(Paths, netfile.Each("no pcap or pcapng capture", readFile))
+		With(Paths, netfile.Each("no pcap or pcapng capture", parse, ended))
 }
 
-// readFile reads one capture: one aggregation, since the "no DNS answer"
+// parse reads one capture: one aggregation, since the "no DNS answer"
 // rule looks for answers in the same capture.
-func readFile(ctx context.Context, env *module.Env, name string) error {
-	r, err := netfile.Open(env, name)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	agg := netflow.New(netflow.DefaultLimits, env)
-	st, err := readCapture(ctx, r, name, agg)
-	agg.Close()
+func parse(ctx context.Context, _ *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (Stats, error) {
+	return readCapture(ctx, r, name, agg)
+}
+
+// ended reports how a capture's reading ended: a capture cut while it was
+// being written is read, not damaged.
+func ended(ctx context.Context, env *module.Env, name string, st Stats, err error) error {
 	if st.Skipped > 0 {
 		env.Warn("%s: %d packets of a link type huella does not decode (%s) were skipped", name, st.Skipped, strings.Join(st.LinkTypes, ", "))
 	}

@@ -11,7 +11,7 @@ package dnslog
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 
 	"github.com/huella-project/huella/internal/module"
@@ -26,45 +26,26 @@ var Paths = []string{netcap.DirDNS + "/**"}
 // Def is the net.dns_log module.
 func Def() module.Def {
 	return module.Network("net.dns_log", "DNS resolver logs (Pi-hole or dnsmasq, AdGuard Home, NextDNS): the names the phone looked up, when, and what they pointed to.").
-		With(Paths, netfile.Each("no DNS resolver log", readFile))
+		With(Paths, netfile.Each("no DNS resolver log", parse, resolverLog.End))
 }
 
-// parser reads one log format into the aggregation; it returns the
-// entries read and those that could not be.
-type parser func(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (n, bad int, err error)
+// resolverLog names what a resolver log holds in its warnings and gaps.
+var resolverLog = netfile.Log{Entries: "entries", Lines: "lines", None: "none of its %d lines could be read"}
 
-func readFile(ctx context.Context, env *module.Env, name string) error {
-	r, err := netfile.Open(env, name)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
+// parse reads a resolver log in the format its first bytes show.
+func parse(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (netfile.Tally, error) {
 	head := make([]byte, netcap.HeadSize)
 	hn, _ := io.ReadFull(r, head)
-	var parse parser
+	var read netfile.Parser[netfile.Tally]
 	switch netcap.Sniff(head[:hn]) {
 	case netcap.Dnsmasq:
-		parse = readDnsmasq
+		read = readDnsmasq
 	case netcap.AdGuard:
-		parse = readAdGuard
+		read = readAdGuard
 	case netcap.NextDNS:
-		parse = readNextDNS
+		read = readNextDNS
 	default:
-		err := fmt.Errorf("not a resolver log huella reads")
-		env.Unreadable(name, err)
-		return err
+		return netfile.Tally{}, errors.New("not a resolver log huella reads")
 	}
-	agg := netflow.New(netflow.DefaultLimits, env)
-	n, bad, err := parse(ctx, env, name, io.MultiReader(bytesReader(head[:hn]), r), agg)
-	agg.Close()
-	if bad > 0 {
-		env.Warn("%s: %d lines could not be read", name, bad)
-	}
-	switch {
-	case err != nil:
-		return netfile.Stopped(ctx, env, name, n, "entries", err)
-	case n == 0 && bad > 0:
-		env.Unreadable(name, fmt.Errorf("none of its %d lines could be read", bad))
-	}
-	return err
+	return read(ctx, env, name, io.MultiReader(bytesReader(head[:hn]), r), agg)
 }

@@ -47,7 +47,7 @@ var blockedVerbs = []string{"gravity blocked ", "regex blacklisted ", "exactly b
 // modification time (a date later than it by more than two days is taken
 // from the year before), and the time is read as UTC, which a warning
 // says.
-func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
+func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (netfile.Tally, error) {
 	ref := time.Time{}
 	if fi, err := fs.Stat(env.Evidence.FS, name); err == nil {
 		ref = fi.ModTime().UTC()
@@ -132,7 +132,7 @@ func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader,
 	if syslogDates {
 		env.Warn("%s: its dates have no year and no time zone: they are read as UTC, in the year of the file's last change (%d)", name, ref.Year())
 	}
-	return n, bad, err
+	return netfile.Tally{Entries: n, Bad: bad}, err
 }
 
 func syslogTime(ref time.Time, mon, day, h, m, s string) (time.Time, error) {
@@ -177,7 +177,7 @@ type adguardEntry struct {
 
 // readAdGuard reads AdGuard Home's query log: one lookup per line, the
 // answer stored in DNS wire format.
-func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
+func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (netfile.Tally, error) {
 	var dns layers.DNS
 	n, bad := 0, 0
 	long, err := netfile.Lines(ctx, r, func(line []byte) error {
@@ -209,12 +209,12 @@ func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader,
 		n++
 		return nil
 	})
-	return n, bad + long, err
+	return netfile.Tally{Entries: n, Bad: bad, Long: long}, err
 }
 
 // readNextDNS reads NextDNS's CSV export: a header line, then one lookup
 // per line (no answers: NextDNS does not export them).
-func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (int, int, error) {
+func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (netfile.Tally, error) {
 	var cols map[string]int
 	n, bad := 0, 0
 	long, err := netfile.Lines(ctx, r, func(line []byte) error {
@@ -255,7 +255,7 @@ func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader,
 		n++
 		return nil
 	})
-	return n, bad + long, err
+	return netfile.Tally{Entries: n, Bad: bad, Long: long}, err
 }
 
 // nextTime reads NextDNS's timestamps (ISO 8601, with or without a zone).

@@ -1,8 +1,9 @@
 // Package netfile holds what the network modules (capture, dnslog,
 // suricata, zeek) share around their parsers: their Run over the files of
-// the network evidence, opening one file (gzip or not), reading a log line
-// by line until the check is stopped, and the gap a log read only in part
-// becomes. Each module is then its format's parser.
+// the network evidence, reading one file (gzip or not) into the
+// aggregation of its traffic, reading a log line by line until the check
+// is stopped, and the warnings and gaps of a file read only in part. Each
+// module is then its declaration and its format's parser.
 package netfile
 
 import (
@@ -17,15 +18,16 @@ import (
 )
 
 // Each is the Runner of a module reading every file at its paths on its
-// own (one file, one traffic: module.EachFile; none found is ErrAbsent
-// naming what), given its paths by module.Def.With. read reports what it
-// could not read itself, as a gap naming the file (env.Unreadable), so its
-// error does not fail the module: the module goes on with the other files
-// and fails only when the check is stopped.
-func Each(what string, read func(ctx context.Context, env *module.Env, name string) error) module.Runner {
+// own, each file one traffic (Traffic: parse, then end reports on it),
+// given its paths by module.Def.With; none found is ErrAbsent naming what.
+// What a file held that could not be read is reported by end as a gap
+// naming the file (env.Unreadable), so it does not fail the module: the
+// module goes on with the other files and fails only when the check is
+// stopped.
+func Each[T any](what string, parse Parser[T], end Ending[T]) module.Runner {
 	return func(paths []string) func(context.Context, *module.Env) error {
 		return module.EachFile(what, paths, func(ctx context.Context, env *module.Env, name string) error {
-			read(ctx, env, name)
+			Traffic(ctx, env, name, parse, end)
 			return ctx.Err()
 		})
 	}

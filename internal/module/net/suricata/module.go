@@ -21,5 +21,5 @@ var Paths = []string{netcap.DirSuricata + "/**"}
 // Def is the net.suricata module.
 func Def() module.Def {
 	return module.Network("net.suricata", "Suricata eve.json: alerts, DNS lookups, TLS and QUIC server names and certificates, HTTP hosts and links, and the flows of the phone's traffic.").
-		With(Paths, netfile.Each("no Suricata eve.json", readFile))
+		With(Paths, netfile.Each("no Suricata eve.json", parse, eveLog.End))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/netip"
 	"strings"
 	"time"
@@ -11,7 +12,6 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
-	"github.com/huella-project/huella/internal/source/netcap"
 )
 
 // event is the part of an eve.json line huella reads. Fields absent from a
@@ -88,41 +88,31 @@ func (h *hash) value() string {
 	return h.Hash
 }
 
-func readFile(ctx context.Context, env *module.Env, name string) error {
-	r, err := netfile.Open(env, name)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	agg := netflow.New(netflow.DefaultLimits, env)
+// eveLog names what an eve.json holds in its warnings and gaps.
+var eveLog = netfile.Log{Entries: "events", Lines: "lines", None: "none of its %d lines is an eve.json event", SaysLong: true}
+
+// parse reads one eve.json, one traffic: its tls, http and quic events
+// name its flows through their flow_id.
+func parse(ctx context.Context, _ *module.Env, name string, r io.Reader, agg *netflow.Aggregator) (netfile.Tally, error) {
 	join := netflow.NewJoiner(agg, netflow.DefaultJoinNames)
-	n, bad := 0, 0
-	long, err := netfile.Lines(ctx, r, func(line []byte) error {
+	defer join.Close()
+	var t netfile.Tally
+	var err error
+	t.Long, err = netfile.Lines(ctx, r, func(line []byte) error {
 		if len(line) == 0 {
 			return nil
 		}
 		var e event
 		if json.Unmarshal(line, &e) != nil {
-			bad++
+			t.Bad++
 			return nil
 		}
 		if handle(&e, name, agg, join) {
-			n++
+			t.Entries++
 		}
 		return nil
 	})
-	join.Close()
-	agg.Close()
-	if long > 0 || bad > 0 {
-		env.Warn("%s: %d lines could not be read (%d longer than %d bytes)", name, bad+long, long, netcap.MaxLine)
-	}
-	switch {
-	case err != nil:
-		return netfile.Stopped(ctx, env, name, n, "events", err)
-	case n == 0 && bad > 0:
-		env.Unreadable(name, fmt.Errorf("none of its %d lines is an eve.json event", bad))
-	}
-	return err
+	return t, err
 }
 
 // evetime reads eve's timestamps: "2024-02-20T03:14:00.050000+0000".

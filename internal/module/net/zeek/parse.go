@@ -219,16 +219,23 @@ func kindByFields(r row) string {
 	return ""
 }
 
-// readLog streams one log into the aggregation.
+// zeekLog names what a Zeek log holds in its warnings and gaps.
+var zeekLog = netfile.Log{Entries: "entries", Lines: "entries", None: "none of its %d entries could be read", SaysLong: true}
+
+// readLog reads one log into the aggregation of its group.
 func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggregator, join *netflow.Joiner) error {
-	r, err := netfile.Open(env, l.name)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
+	return netfile.Read(ctx, env, l.name, func(r io.Reader) (netfile.Tally, error) {
+		return parseLog(ctx, l, r, agg, join)
+	}, zeekLog.End)
+}
+
+// parseLog streams a log's entries, TSV under #fields headers or JSON
+// lines, into the aggregation.
+func parseLog(ctx context.Context, l logFile, r io.Reader, agg *netflow.Aggregator, join *netflow.Joiner) (netfile.Tally, error) {
 	h := newHeader()
-	n, bad := 0, 0
-	long, err := netfile.Lines(ctx, r, func(line []byte) error {
+	var t netfile.Tally
+	var err error
+	t.Long, err = netfile.Lines(ctx, r, func(line []byte) error {
 		switch {
 		case len(line) == 0:
 			return nil
@@ -238,7 +245,7 @@ func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggre
 		case line[0] == '{':
 			var jr jsonRow
 			if json.Unmarshal(line, &jr) != nil {
-				bad++
+				t.Bad++
 				return nil
 			}
 			kind := l.kind
@@ -246,33 +253,24 @@ func readLog(ctx context.Context, env *module.Env, l logFile, agg *netflow.Aggre
 				kind = k
 			}
 			if entry(kind, jr, l.name, agg, join) {
-				n++
+				t.Entries++
 			} else {
-				bad++
+				t.Bad++
 			}
 			return nil
 		}
 		if len(h.index) == 0 {
-			bad++
+			t.Bad++
 			return nil
 		}
 		if entry(l.kind, tsvRow{h: h, vals: bytes.Split(line, []byte(h.sep))}, l.name, agg, join) {
-			n++
+			t.Entries++
 		} else {
-			bad++
+			t.Bad++
 		}
 		return nil
 	})
-	if long > 0 || bad > 0 {
-		env.Warn("%s: %d entries could not be read (%d longer than %d bytes)", l.name, bad+long, long, netcap.MaxLine)
-	}
-	if err != nil {
-		return netfile.Stopped(ctx, env, l.name, n, "entries", err)
-	}
-	if n == 0 && bad > 0 {
-		env.Unreadable(l.name, fmt.Errorf("none of its %d entries could be read", bad))
-	}
-	return nil
+	return t, err
 }
 
 // ts reads Zeek's time: seconds since 1970 with a fraction, or ISO 8601
