@@ -340,8 +340,7 @@ func endpoints(r row) (client, server netip.Addr, sport uint16) {
 func entry(kind string, r row, source string, agg *netflow.Aggregator, join *netflow.Joiner) bool {
 	at, terr := ts(r.get("ts"))
 	raw := r.get("ts")
-	switch kind {
-	case "dns":
+	if kind == "dns" {
 		name := r.get("query")
 		if name == "" {
 			return false
@@ -350,13 +349,16 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 			Name: name, Type: r.get("qtype_name"), Answers: r.list("answers"), RCode: r.get("rcode_name"), Response: true,
 			Via: r.get("proto"), Source: source})
 		return true
+	}
+	// The other logs name a connection.
+	client, server, sp := endpoints(r)
+	if !server.IsValid() {
+		return false
+	}
+	e := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: raw, Client: client, IP: server, Port: sp, Proto: "tcp", Source: source}
+	switch kind {
 	case "ssl", "quic":
-		client, server, sp := endpoints(r)
-		if !server.IsValid() {
-			return false
-		}
-		e := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: raw, Client: client, IP: server, Port: sp, Proto: "tcp",
-			Host: r.get("server_name"), HostFrom: "tls", App: "tls", JA3: r.get("ja3"), JA3S: r.get("ja3s"), JA4: r.get("ja4"), Source: source}
+		e.Host, e.HostFrom, e.App, e.JA3, e.JA3S, e.JA4 = r.get("server_name"), "tls", "tls", r.get("ja3"), r.get("ja3s"), r.get("ja4")
 		if kind == "quic" {
 			e.Proto, e.HostFrom, e.App = "udp", "quic", "quic"
 		}
@@ -372,13 +374,8 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 		join.Named(r.get("uid"), e)
 		return true
 	case "http":
-		client, server, sp := endpoints(r)
-		if !server.IsValid() {
-			return false
-		}
 		host := r.get("host")
-		e := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: raw, Client: client, IP: server, Port: sp, Proto: "tcp",
-			Host: hostOnly(host), HostFrom: "http", App: "http", UserAgent: r.get("user_agent"), Source: source}
+		e.Host, e.HostFrom, e.App, e.UserAgent = hostOnly(host), "http", "http", r.get("user_agent")
 		if uri := r.get("uri"); host != "" && strings.HasPrefix(uri, "/") {
 			u := "http://" + host
 			if sp != 80 && sp != 0 && !strings.Contains(host, ":") {
@@ -389,28 +386,24 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 		join.Named(r.get("uid"), e)
 		return true
 	case "conn":
-		client, server, sp := endpoints(r)
-		if !server.IsValid() {
-			return false
-		}
-		proto := strings.ToLower(r.get("proto"))
-		switch proto {
+		e.Proto = strings.ToLower(r.get("proto"))
+		switch e.Proto {
 		case "tcp", "udp":
 		case "icmp":
 			return true // an entry, but no connection to a port
 		default:
 			return false
 		}
-		e := netflow.ConnEvent{Time: at, TimeErr: terr, RawTime: raw, Client: client, IP: server, Port: sp, Proto: proto,
-			App: r.get("service"), NewConn: true, Source: source,
-			Packets: count(r.get("orig_pkts")) + count(r.get("resp_pkts")), Bytes: count(r.get("orig_ip_bytes")) + count(r.get("resp_ip_bytes"))}
+		e.App, e.NewConn = r.get("service"), true
+		e.Packets = count(r.get("orig_pkts")) + count(r.get("resp_pkts"))
+		e.Bytes = count(r.get("orig_ip_bytes")) + count(r.get("resp_ip_bytes"))
 		if d, err := strconv.ParseFloat(r.get("duration"), 64); err == nil && d > 0 && d < 1e9 && !at.IsZero() {
 			e.End = at.Add(time.Duration(d * float64(time.Second)))
 		}
 		// The connection began in the log's traffic when Zeek saw its
 		// handshake; OTH means it saw none (mid-stream).
 		hist := r.get("history")
-		e.Started = proto != "tcp" || r.get("conn_state") != "OTH" && (hist == "" || strings.ContainsAny(hist, "Ss"))
+		e.Started = e.Proto != "tcp" || r.get("conn_state") != "OTH" && (hist == "" || strings.ContainsAny(hist, "Ss"))
 		join.Totals(r.get("uid"), e)
 		return true
 	}
