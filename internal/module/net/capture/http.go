@@ -2,8 +2,9 @@ package capture
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
+
+	"github.com/huella-project/huella/internal/module/net/netfile"
 )
 
 // maxHTTPHead bounds what is read of a request: its first line and headers
@@ -90,12 +91,8 @@ func parseHTTPRequest(b []byte, port uint16) (httpRequest, bool) {
 			}
 			req.host = h
 		}
-	case strings.HasPrefix(target, "/") && host != "":
-		u := "http://" + host
-		if port != 80 && port != 0 && !strings.Contains(host, ":") {
-			u += ":" + strconv.Itoa(int(port))
-		}
-		req.url = u + target
+	default:
+		req.url = netfile.RequestURL(host, port, target)
 	}
 	req.host = hostOnly(req.host)
 	if len(req.url) > 2048 {

@@ -376,13 +376,7 @@ func entry(kind string, r row, source string, agg *netflow.Aggregator, join *net
 	case "http":
 		host := r.get("host")
 		e.Host, e.HostFrom, e.App, e.UserAgent = hostOnly(host), "http", "http", r.get("user_agent")
-		if uri := r.get("uri"); host != "" && strings.HasPrefix(uri, "/") {
-			u := "http://" + host
-			if sp != 80 && sp != 0 && !strings.Contains(host, ":") {
-				u += ":" + strconv.Itoa(int(sp))
-			}
-			e.URL = u + uri
-		}
+		e.URL = netfile.RequestURL(host, sp, r.get("uri"))
 		join.Named(r.get("uid"), e)
 		return true
 	case "conn":
