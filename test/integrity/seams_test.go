@@ -107,7 +107,9 @@ func packageVarsAndTests(t *testing.T, dir string) (map[string]bool, map[string]
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
 				for _, s := range g.Specs {
 					for _, n := range s.(*ast.ValueSpec).Names {
-						vars[n.Name] = true
+						if n.Name != "_" { // var _ = ... declares nothing to assign
+							vars[n.Name] = true
+						}
 					}
 				}
 			}
