@@ -81,4 +81,3 @@ func TestAddr(t *testing.T) {
 		}
 	}
 }
-
