@@ -15,6 +15,24 @@ func (d *RawDates) Add(desc string, err error) {
 	}
 }
 
+// AddOnce is Add for a date seen in many entries summed into one item (a
+// process across log records): each impossible value is kept once, so one
+// bad time repeated does not fill the item's raw times.
+func (d *RawDates) AddOnce(desc string, err error) {
+	if err == nil {
+		return
+	}
+	rt := NewRawTime(desc, err)
+	for _, x := range *d {
+		if x.Desc == rt.Desc && x.Raw == rt.Raw {
+			return
+		}
+	}
+	if len(*d) < maxRawTimes {
+		*d = append(*d, rt)
+	}
+}
+
 // KeepRaw adds the raw dates of the record's item to RawTimes (bounded as
 // StampChecked is).
 func (r *Record) KeepRaw(d RawDates) {

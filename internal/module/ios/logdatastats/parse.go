@@ -180,9 +180,7 @@ func run(ctx context.Context, env *module.Env) error {
 				seen[e.Process] = s
 			}
 			s.Records++
-			if e.TimeErr != nil {
-				keepRaw(&s.raw, e.TimeErr)
-			}
+			s.raw.AddOnce("log_seen", e.TimeErr)
 			if !e.Time.IsZero() {
 				if s.First.IsZero() || e.Time.Before(s.First) {
 					s.First = e.Time
@@ -239,13 +237,4 @@ func run(ctx context.Context, env *module.Env) error {
 		flag.Check(exe, s.Files[0], r)
 	}
 	return nil
-}
-
-// keepRaw adds an impossible record time once: a process listed in many
-// records of one bad time would otherwise fill its record's raw times.
-func keepRaw(raw *model.RawDates, err error) {
-	rt := model.NewRawTime("log_seen", err)
-	if !slices.ContainsFunc(*raw, func(x model.RawTime) bool { return x.Raw == rt.Raw }) {
-		raw.Add("log_seen", err)
-	}
 }
