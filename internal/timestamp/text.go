@@ -21,11 +21,20 @@ import (
 // The text is not trimmed: callers trim what their format allows, and the
 // raw value kept is what was parsed.
 func ParseText(text string, layouts ...string) (time.Time, error) {
+	return ParseTextIn(text, time.UTC, layouts...)
+}
+
+// ParseTextIn is ParseText for text a device writes in its own zone: a
+// layout without a zone reads the text in loc (time.ParseInLocation).
+func ParseTextIn(text string, loc *time.Location, layouts ...string) (time.Time, error) {
 	if text == "" {
 		return time.Time{}, nil
 	}
+	if loc == nil {
+		loc = time.UTC
+	}
 	for _, layout := range layouts {
-		t, err := time.Parse(layout, text)
+		t, err := time.ParseInLocation(layout, text, loc)
 		if err != nil {
 			continue
 		}

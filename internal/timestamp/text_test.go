@@ -65,6 +65,24 @@ func TestParseText(t *testing.T) {
 	}
 }
 
+// TestParseTextIn: a layout without a zone reads the text in the given
+// zone, and the range is checked on the instant (midnight of 1970-01-01 in
+// a zone east of UTC is still 1969).
+func TestParseTextIn(t *testing.T) {
+	plus2 := time.FixedZone("UTC+2", 2*3600)
+	got, err := ParseTextIn("2023-03-08 22:26:40", plus2, "2006-01-02 15:04:05")
+	if err != nil || !got.Equal(date(2023, 3, 8, 20, 26, 40, 0)) {
+		t.Errorf("%v %v", got, err)
+	}
+	var re *RangeError
+	if got, err := ParseTextIn("1970-01-01 00:00:00", plus2, "2006-01-02 15:04:05"); !got.IsZero() || !errors.As(err, &re) || re.Raw != "1970-01-01 00:00:00" {
+		t.Errorf("%v %v", got, err)
+	}
+	if got, err := ParseTextIn("2023-03-08 22:26:40", nil, "2006-01-02 15:04:05"); err != nil || !got.Equal(date(2023, 3, 8, 22, 26, 40, 0)) {
+		t.Errorf("nil zone is UTC: %v %v", got, err)
+	}
+}
+
 // FuzzParseText: any text gives either a date inside the range, or the
 // zero time with an error that holds the exact text; empty text is no date
 // and no error.
