@@ -93,57 +93,57 @@ func caseName(i int) string { return fmt.Sprintf("bench-%04d", i) }
 // planted reports whether case i holds a planted trace, and which (0..9+).
 func planted(i int) (int, bool) { return i / 100, i%100 == 37 }
 
+// plants are the ten kinds of planted trace, each with the indicator that
+// finds it (kept side by side so the two stay in step): plant j uses row
+// j%10, its values numbered with j.
+var plants = [10]struct {
+	kind    model.Kind
+	field   string
+	value   func(j int) string
+	pattern func(j int) string
+}{
+	{model.KindURL, "url",
+		func(j int) string { return fmt.Sprintf("https://cdn.plant%02d.evil-bench.example/x", j) },
+		func(j int) string { return fmt.Sprintf("[domain-name:value = 'plant%02d.evil-bench.example']", j) }},
+	{model.KindProcess, "process",
+		func(j int) string { return fmt.Sprintf("implant%02d", j) },
+		func(j int) string { return fmt.Sprintf("[process:name = 'implant%02d']", j) }},
+	{model.KindSHA256, "sha256",
+		func(j int) string { return hexSum(fmt.Sprintf("plant%d", j)) },
+		func(j int) string {
+			return fmt.Sprintf("[file:hashes.'SHA-256' = '%s']", strings.ToUpper(hexSum(fmt.Sprintf("plant%d", j))))
+		}},
+	{model.KindAppID, "package",
+		func(j int) string { return fmt.Sprintf("com.plant%02d.spy", j) },
+		func(j int) string { return fmt.Sprintf("[app:id = 'com.plant%02d.spy']", j) }},
+	{model.KindEmail, "handle",
+		func(j int) string { return fmt.Sprintf("plant%02d@spy-bench.example", j) },
+		func(j int) string { return fmt.Sprintf("[email-addr:value = 'Plant%02d@spy-bench.example']", j) }},
+	{model.KindIP, "ip",
+		func(j int) string { return fmt.Sprintf("203.0.113.%d", j) },
+		func(j int) string { return fmt.Sprintf("[ipv4-addr:value = '203.0.113.%d/30']", j&^3) }},
+	{model.KindFilePath, "path",
+		func(j int) string { return fmt.Sprintf("/private/var/tmp/plant%02d/bin", j) },
+		func(j int) string { return fmt.Sprintf("[file:path = '/var/tmp/plant%02d/']", j) }},
+	{model.KindURL, "url",
+		func(j int) string { return fmt.Sprintf("https://track.plant%02d.example/p/abc?utm=1", j) },
+		func(j int) string { return fmt.Sprintf("[url:value = 'http://track.plant%02d.example/p/abc']", j) }},
+	{model.KindDomain, "host",
+		func(j int) string { return fmt.Sprintf("login.plant%02d.example", j) },
+		func(j int) string { return fmt.Sprintf("[domain-name:value = 'plant%02d.example']", j) }},
+	{model.KindProcess, "process",
+		func(j int) string { return fmt.Sprintf("plant%02dlongproce", j)[:16] },
+		func(j int) string { return fmt.Sprintf("[process:name = 'plant%02dlongprocessname']", j) }},
+}
+
 // plantObservable is the trace planted in case i (kind j).
 func plantObservable(j int) model.Observable {
-	switch j % 10 {
-	case 0:
-		return model.Observable{Kind: model.KindURL, Value: fmt.Sprintf("https://cdn.plant%02d.evil-bench.example/x", j), Field: "url"}
-	case 1:
-		return model.Observable{Kind: model.KindProcess, Value: fmt.Sprintf("implant%02d", j), Field: "process"}
-	case 2:
-		return model.Observable{Kind: model.KindSHA256, Value: hexSum(fmt.Sprintf("plant%d", j)), Field: "sha256"}
-	case 3:
-		return model.Observable{Kind: model.KindAppID, Value: fmt.Sprintf("com.plant%02d.spy", j), Field: "package"}
-	case 4:
-		return model.Observable{Kind: model.KindEmail, Value: fmt.Sprintf("plant%02d@spy-bench.example", j), Field: "handle"}
-	case 5:
-		return model.Observable{Kind: model.KindIP, Value: fmt.Sprintf("203.0.113.%d", j), Field: "ip"}
-	case 6:
-		return model.Observable{Kind: model.KindFilePath, Value: fmt.Sprintf("/private/var/tmp/plant%02d/bin", j), Field: "path"}
-	case 7:
-		return model.Observable{Kind: model.KindURL, Value: fmt.Sprintf("https://track.plant%02d.example/p/abc?utm=1", j), Field: "url"}
-	case 8:
-		return model.Observable{Kind: model.KindDomain, Value: fmt.Sprintf("login.plant%02d.example", j), Field: "host"}
-	default:
-		return model.Observable{Kind: model.KindProcess, Value: fmt.Sprintf("plant%02dlongproce", j)[:16], Field: "process"}
-	}
+	p := plants[j%10]
+	return model.Observable{Kind: p.kind, Value: p.value(j), Field: p.field}
 }
 
 // plantPattern is the indicator that finds plantObservable(j).
-func plantPattern(j int) string {
-	switch j % 10 {
-	case 0:
-		return fmt.Sprintf("[domain-name:value = 'plant%02d.evil-bench.example']", j)
-	case 1:
-		return fmt.Sprintf("[process:name = 'implant%02d']", j)
-	case 2:
-		return fmt.Sprintf("[file:hashes.'SHA-256' = '%s']", strings.ToUpper(hexSum(fmt.Sprintf("plant%d", j))))
-	case 3:
-		return fmt.Sprintf("[app:id = 'com.plant%02d.spy']", j)
-	case 4:
-		return fmt.Sprintf("[email-addr:value = 'Plant%02d@spy-bench.example']", j)
-	case 5:
-		return fmt.Sprintf("[ipv4-addr:value = '203.0.113.%d/30']", j&^3)
-	case 6:
-		return fmt.Sprintf("[file:path = '/var/tmp/plant%02d/']", j)
-	case 7:
-		return fmt.Sprintf("[url:value = 'http://track.plant%02d.example/p/abc']", j)
-	case 8:
-		return fmt.Sprintf("[domain-name:value = 'plant%02d.example']", j)
-	default:
-		return fmt.Sprintf("[process:name = 'plant%02dlongprocessname']", j)
-	}
-}
+func plantPattern(j int) string { return plants[j%10].pattern(j) }
 
 func hexSum(s string) string { b := sha256.Sum256([]byte(s)); return hex.EncodeToString(b[:]) }
 

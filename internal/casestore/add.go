@@ -63,12 +63,8 @@ var flushEvery = 50_000
 
 // AddResults stores the results folder dir (written by huella check).
 func (s *Store) AddResults(ctx context.Context, dir string, in RunInput) (AddResult, error) {
-	var info results.Info
-	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-		return AddResult{}, fmt.Errorf("%s is not a huella results folder: %w", dir, err)
-	}
-	var dets results.Detections
-	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+	info, dets, err := results.ReadRun(dir)
+	if err != nil {
 		return AddResult{}, err
 	}
 	// The modules info.json lists, as check-iocs replays them: any other
@@ -424,26 +420,16 @@ func (l *loader) flush(ctx context.Context) error {
 
 func (l *loader) flushSQLite(ctx context.Context) error {
 	t := l.t
-	sel, err := t.PrepareContext(ctx, "SELECT id FROM vals WHERE kind = ? AND digest = ?")
+	stmts, closeStmts, err := t.prepare(ctx,
+		"SELECT id FROM vals WHERE kind = ? AND digest = ?",
+		"INSERT INTO vals (kind, value, digest, keys) VALUES (?, ?, ?, ?) RETURNING id",
+		"INSERT OR IGNORE INTO val_keys (k, val_id) VALUES (?, ?)",
+		"INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES (?, ?)")
 	if err != nil {
 		return err
 	}
-	defer sel.Close()
-	ins, err := t.PrepareContext(ctx, "INSERT INTO vals (kind, value, digest, keys) VALUES (?, ?, ?, ?) RETURNING id")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	key, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO val_keys (k, val_id) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer key.Close()
-	link, err := t.PrepareContext(ctx, "INSERT OR IGNORE INTO run_vals (val_id, run_id) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer link.Close()
+	defer closeStmts()
+	sel, ins, key, link := stmts[0], stmts[1], stmts[2], stmts[3]
 	for i := range l.vals {
 		v := &l.vals[i]
 		d := digest(v.value)
@@ -535,16 +521,15 @@ func (l *loader) flushPostgres(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
+		return forRows(rows, func() error {
 			var id int64
 			var i int32
 			if err := rows.Scan(&id, &i); err != nil {
 				return err
 			}
 			l.vals[i].id = id
-		}
-		return rows.Err()
+			return nil
+		})
 	}
 	if err := resolve(); err != nil {
 		return err

@@ -90,15 +90,14 @@ func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Case
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var c Case
 		var created, device string
 		var keep, highest int
 		if err := rows.Scan(&c.ID, &c.Name, &created, &keep, &c.HMACKeyID, &c.HuntedThrough, &c.Runs, &c.Records, &c.Observations,
 			&c.Findings, &highest, &device); err != nil {
-			return nil, err
+			return err
 		}
 		c.Created, c.KeepRecords = parseTS(created), keep == 1
 		if highest >= 0 {
@@ -106,8 +105,11 @@ func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 		}
 		c.Device = deviceText(device)
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func deviceText(js string) string {
@@ -178,16 +180,15 @@ func (s *Store) Detail(ctx context.Context, name string) (CaseDetail, error) {
 	if err != nil {
 		return d, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return d, forRows(rows, func() error {
 		var k string
 		var n int64
 		if err := rows.Scan(&k, &n); err != nil {
-			return d, err
+			return err
 		}
 		d.Values[k] = n
-	}
-	return d, rows.Err()
+		return nil
+	})
 }
 
 func (s *Store) runs(ctx context.Context, caseID int64) ([]Run, error) {
@@ -316,31 +317,17 @@ func (s *Store) unlinkValues(ctx context.Context, t *session, run int64, vals []
 	if s.engine == Postgres {
 		return unlinkValuesPostgres(ctx, t, run, vals)
 	}
-	unlink, err := t.PrepareContext(ctx, "DELETE FROM run_vals WHERE val_id = $1 AND run_id = $2")
+	stmts, closeStmts, err := t.prepare(ctx,
+		"DELETE FROM run_vals WHERE val_id = $1 AND run_id = $2",
+		"SELECT COUNT(*) FROM (SELECT 1 FROM run_vals WHERE val_id = $1 LIMIT 1) x",
+		"SELECT keys FROM vals WHERE id = $1",
+		"DELETE FROM val_keys WHERE k = $1 AND val_id = $2",
+		"DELETE FROM vals WHERE id = $1")
 	if err != nil {
 		return err
 	}
-	defer unlink.Close()
-	used, err := t.PrepareContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM run_vals WHERE val_id = $1 LIMIT 1) x")
-	if err != nil {
-		return err
-	}
-	defer used.Close()
-	keysOf, err := t.PrepareContext(ctx, "SELECT keys FROM vals WHERE id = $1")
-	if err != nil {
-		return err
-	}
-	defer keysOf.Close()
-	delKey, err := t.PrepareContext(ctx, "DELETE FROM val_keys WHERE k = $1 AND val_id = $2")
-	if err != nil {
-		return err
-	}
-	defer delKey.Close()
-	delVal, err := t.PrepareContext(ctx, "DELETE FROM vals WHERE id = $1")
-	if err != nil {
-		return err
-	}
-	defer delVal.Close()
+	defer closeStmts()
+	unlink, used, keysOf, delKey, delVal := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4]
 	for _, v := range vals {
 		if _, err := unlink.ExecContext(ctx, v, run); err != nil {
 			return err

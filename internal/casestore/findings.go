@@ -137,18 +137,20 @@ func (s *Store) Findings(ctx context.Context, caseID int64) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Finding
-	for rows.Next() {
+	if err := forRows(rows, func() error {
 		var f Finding
 		var body string
 		if err := rows.Scan(&f.RunID, &f.Hunt, &body); err != nil {
-			return nil, err
+			return err
 		}
 		if err := json.Unmarshal([]byte(body), &f.Detection); err != nil {
-			return nil, fmt.Errorf("stored finding: %w", err)
+			return fmt.Errorf("stored finding: %w", err)
 		}
 		out = append(out, f)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -86,17 +86,15 @@ func (s *Store) RegisterIndicators(ctx context.Context, hunt int64, refs []model
 			return nil, err
 		}
 	} else {
-		ins, err := t.PrepareContext(ctx, `INSERT INTO indicators (stix_id, type, value, campaign, file, digest, first_hunt) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (digest) DO NOTHING`)
+		stmts, closeStmts, err := t.prepare(ctx,
+			`INSERT INTO indicators (stix_id, type, value, campaign, file, digest, first_hunt) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (digest) DO NOTHING`,
+			"SELECT first_hunt FROM indicators WHERE digest = ?")
 		if err != nil {
 			return nil, err
 		}
-		defer ins.Close()
-		sel, err := t.PrepareContext(ctx, "SELECT first_hunt FROM indicators WHERE digest = ?")
-		if err != nil {
-			return nil, err
-		}
-		defer sel.Close()
+		defer closeStmts()
+		ins, sel := stmts[0], stmts[1]
 		for _, r := range refs {
 			d := digest(IndicatorID(r))
 			if _, err := ins.ExecContext(ctx, r.ID, r.Type, r.Value, r.Campaign, r.File, d, hunt); err != nil {
@@ -169,20 +167,15 @@ func (s *Store) HuntCases(ctx context.Context, names []string) ([]HuntCase, erro
 
 // KnownFindings is the set of FindingKeys a case already has.
 func (s *Store) KnownFindings(ctx context.Context, caseID int64) (map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT fkey FROM findings WHERE case_id = $1", caseID)
+	keys, err := queryColumn[string](ctx, s.db, "SELECT fkey FROM findings WHERE case_id = $1", caseID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
 		out[k] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // NewFinding is a finding a hunt found, with the stored form of its value.

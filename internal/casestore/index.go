@@ -1,6 +1,7 @@
 package casestore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -256,15 +257,8 @@ func (s *Store) candidateBatch(ctx context.Context, pairs []pair, byRun map[int6
 			recs = append(recs, k)
 		}
 	}
-	sort.Slice(recs, func(i, j int) bool {
-		a, b := recs[i], recs[j]
-		if a.run != b.run {
-			return a.run < b.run
-		}
-		if a.module != b.module {
-			return a.module < b.module
-		}
-		return a.rec < b.rec
+	slices.SortFunc(recs, func(a, b recKey) int {
+		return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.module, b.module), cmp.Compare(a.rec, b.rec))
 	})
 	// Every observation of those records, from every origin of the module.
 	type part struct {

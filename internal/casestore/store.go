@@ -260,6 +260,27 @@ func (t *session) copyFrom(ctx context.Context, table string, cols []string, row
 	})
 }
 
+// prepare prepares queries on the session's connection, in their order.
+// Closing closes them all; on an error the ones already prepared are
+// closed here.
+func (t *session) prepare(ctx context.Context, queries ...string) ([]*sql.Stmt, func(), error) {
+	stmts := make([]*sql.Stmt, 0, len(queries))
+	closeAll := func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}
+	for _, q := range queries {
+		st, err := t.PrepareContext(ctx, q)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		stmts = append(stmts, st)
+	}
+	return stmts, closeAll, nil
+}
+
 // forRows calls fn for each row of rows, then closes them: the store's one
 // row loop, so no early return forgets to close or to check rows.Err.
 func forRows(rows *sql.Rows, fn func() error) error {

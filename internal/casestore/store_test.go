@@ -640,3 +640,41 @@ func TestLongValues(t *testing.T) {
 		}
 	})
 }
+
+// prepare gives the statements in the order of the queries, or an error
+// (and none) when any query does not prepare.
+func TestSessionPrepare(t *testing.T) {
+	forEachStore(t, func(t *testing.T, o *opened) {
+		tests := []struct {
+			queries []string
+			wantErr bool
+		}{
+			{[]string{"SELECT 1", "SELECT 2", "SELECT 3"}, false},
+			{nil, false},
+			{[]string{"SELECT 1", "SELECT FROM no_such_table WHERE", "SELECT 3"}, true},
+		}
+		for _, tt := range tests {
+			s, err := o.s.begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stmts, closeStmts, err := s.prepare(ctx, tt.queries...)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("%q: err %v", tt.queries, err)
+			}
+			if err == nil {
+				if len(stmts) != len(tt.queries) {
+					t.Fatalf("%q: %d statements", tt.queries, len(stmts))
+				}
+				for i, st := range stmts {
+					var n int
+					if err := st.QueryRowContext(ctx).Scan(&n); err != nil || n != i+1 {
+						t.Errorf("%q: statement %d gave %d, %v", tt.queries, i, n, err)
+					}
+				}
+				closeStmts()
+			}
+			s.end()
+		}
+	})
+}

@@ -73,12 +73,8 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	}
 	setMemoryLimit()
 	started := time.Now().UTC()
-	var orig results.Info
-	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &orig); err != nil {
-		return exitWith(results.ExitError, fmt.Errorf("%s is not a huella results folder (no readable info.json): %w", dir, err))
-	}
-	var origDets results.Detections
-	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &origDets); err != nil {
+	orig, origDets, err := results.ReadRun(dir)
+	if err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	out := f.output

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/huella-project/huella/internal/model"
+	"github.com/huella-project/huella/internal/results"
 )
 
 // run executes the CLI in-process and returns exit status, stdout, stderr.
@@ -133,6 +134,21 @@ func TestParseTempBudget(t *testing.T) {
 	for _, bad := range []string{"0", "lots", "-5GB", "99999999EiB"} {
 		if _, err := parseTempBudget(bad); err == nil || !strings.Contains(err.Error(), "--temp-budget") {
 			t.Errorf("parseTempBudget(%q) = %v, want an error naming the flag", bad, err)
+		}
+	}
+}
+
+// The commands that have nothing to do without indicators stop with an
+// error that says how to get some, instead of running on an empty set.
+func TestCommandsNeedingIndicators(t *testing.T) {
+	for _, args := range [][]string{
+		{"iocs", "search", "lure.example"},
+		{"iocs", "lock", "--output", filepath.Join(t.TempDir(), "lock.json")},
+		{"hunt", "--store", filepath.Join(t.TempDir(), "cases.db"), "--output", filepath.Join(t.TempDir(), "h")},
+	} {
+		code, _, stderr := run(t, "", args...)
+		if code != results.ExitError || !strings.Contains(stderr, "no indicators loaded") || !strings.Contains(stderr, "huella iocs update") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
 }

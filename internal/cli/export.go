@@ -28,16 +28,11 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 			if format != "stix" && format != "misp" {
 				return exitWith(results.ExitError, fmt.Errorf("--format %q: give stix or misp", format))
 			}
-			var info results.Info
-			if err := results.ReadJSON(filepath.Join(args[0], "info.json"), &info); err != nil {
-				return exitWith(results.ExitError, err)
-			}
-			var dets results.Detections
-			if err := results.ReadJSON(filepath.Join(args[0], "detections.json"), &dets); err != nil {
+			info, dets, err := results.ReadRun(args[0])
+			if err != nil {
 				return exitWith(results.ExitError, err)
 			}
 			var b []byte
-			var err error
 			switch format {
 			case "stix":
 				b, err = export.STIX(info, dets.Detections, time.Now())

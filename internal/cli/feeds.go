@@ -271,12 +271,9 @@ func (a *app) iocsSearchCmd() *cobra.Command {
 		Short: "Say which feed and campaign hold a value (domain, IP, process, hash, app id...)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, _, err := f.load(quietLogger(a))
+			set, _, err := f.loadRequired(quietLogger(a))
 			if err != nil {
-				return exitWith(results.ExitError, err)
-			}
-			if set == nil {
-				return exitWith(results.ExitError, fmt.Errorf("no indicators loaded: use --iocs or run 'huella iocs update'"))
+				return err
 			}
 			refs := set.Search(args[0])
 			if len(refs) == 0 {
@@ -301,12 +298,9 @@ func (a *app) iocsLockCmd() *cobra.Command {
 		Short: "Write a lock file pinning the current indicator files by SHA-256 (use with --iocs-lock)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, info, err := f.load(quietLogger(a))
+			_, info, err := f.loadRequired(quietLogger(a))
 			if err != nil {
-				return exitWith(results.ExitError, err)
-			}
-			if set == nil {
-				return exitWith(results.ExitError, fmt.Errorf("no indicators loaded"))
+				return err
 			}
 			var entries []feeds.LockEntry
 			for _, fi := range info.Files {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -79,12 +78,9 @@ case without its key).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			set, indInfo, err := f.load(quietLogger(a))
+			set, indInfo, err := f.loadRequired(quietLogger(a))
 			if err != nil {
-				return exitWith(results.ExitError, err)
-			}
-			if set == nil {
-				return exitWith(results.ExitError, errors.New("no indicators to hunt with: give --iocs, set HUELLA_IOCS, or run 'huella iocs update'"))
+				return err
 			}
 			keys := map[string]*casestore.HMACKey{}
 			for _, p := range keyFiles {

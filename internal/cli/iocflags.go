@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -25,6 +26,20 @@ func (f *iocFlags) register(fl *pflag.FlagSet) {
 	fl.StringSliceVarP(&f.iocs, "iocs", "i", nil, "STIX 2.1 or MISP indicator file or folder (repeatable; also HUELLA_IOCS, and the feeds from 'huella iocs update')")
 	fl.BoolVar(&f.noCache, "no-feed-cache", false, "do not use the feeds downloaded by 'huella iocs update'")
 	fl.StringVar(&f.lock, "iocs-lock", "", "use exactly the indicator files whose SHA-256 an earlier run recorded (its info.json or a lock file)")
+}
+
+// loadRequired is load for the commands that have nothing to do without
+// indicators (iocs search, iocs lock, hunt): none at all is an error that
+// says how to get some.
+func (f *iocFlags) loadRequired(log *slog.Logger) (*indicators.Set, results.Indicators, error) {
+	set, info, err := f.load(log)
+	if err != nil {
+		return nil, info, exitWith(results.ExitError, err)
+	}
+	if set == nil {
+		return nil, info, exitWith(results.ExitError, errors.New("no indicators loaded: give --iocs, set HUELLA_IOCS, or run 'huella iocs update'"))
+	}
+	return set, info, nil
 }
 
 // indicatorFormats tells a user whose file loaded nothing what huella reads.

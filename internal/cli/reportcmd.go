@@ -42,12 +42,8 @@ any) is shown again.`,
 				}
 			}
 			dir := args[0]
-			var info results.Info
-			if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-				return exitWith(results.ExitError, fmt.Errorf("%s is not a huella results folder (no readable info.json): %w", dir, err))
-			}
-			var dets results.Detections
-			if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+			info, dets, err := results.ReadRun(dir)
+			if err != nil {
 				return exitWith(results.ExitError, err)
 			}
 			if !w.IsZero() {

@@ -91,37 +91,43 @@ func group(dets []model.Detection, fallback time.Time) []*sighting {
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
+// scoShape is the STIX Cyber-observable Object an observable kind becomes:
+// its type, and either the property that holds the value or, for hashes,
+// the hash algorithm's STIX name.
+type scoShape struct{ typ, prop, hash string }
+
+var scoShapes = map[model.Kind]scoShape{
+	model.KindURL:           {typ: "url", prop: "value"},
+	model.KindDomain:        {typ: "domain-name", prop: "value"},
+	model.KindEmail:         {typ: "email-addr", prop: "value"},
+	model.KindProcess:       {typ: "process", prop: "command_line"},
+	model.KindSHA256:        {typ: "file", hash: "SHA-256"},
+	model.KindSHA1:          {typ: "file", hash: "SHA-1"},
+	model.KindMD5:           {typ: "file", hash: "MD5"},
+	model.KindTLSCertSHA256: {typ: "x509-certificate", hash: "SHA-256"},
+	model.KindTLSCertSHA1:   {typ: "x509-certificate", hash: "SHA-1"},
+}
+
 // scoFor maps an observable to a STIX Cyber-observable Object.
 func scoFor(o model.Observable) map[string]any {
 	switch o.Kind {
-	case model.KindURL:
-		return map[string]any{"type": "url", "value": o.Value}
-	case model.KindDomain:
-		return map[string]any{"type": "domain-name", "value": o.Value}
 	case model.KindIP:
 		if strings.Contains(o.Value, ":") {
 			return map[string]any{"type": "ipv6-addr", "value": o.Value}
 		}
 		return map[string]any{"type": "ipv4-addr", "value": o.Value}
-	case model.KindEmail:
-		return map[string]any{"type": "email-addr", "value": o.Value}
-	case model.KindProcess:
-		return map[string]any{"type": "process", "command_line": o.Value}
 	case model.KindFilePath:
 		i := strings.LastIndex(o.Value, "/")
 		return map[string]any{"type": "file", "name": o.Value[i+1:]}
-	case model.KindSHA256:
-		return map[string]any{"type": "file", "hashes": map[string]string{"SHA-256": o.Value}}
-	case model.KindSHA1:
-		return map[string]any{"type": "file", "hashes": map[string]string{"SHA-1": o.Value}}
-	case model.KindMD5:
-		return map[string]any{"type": "file", "hashes": map[string]string{"MD5": o.Value}}
-	case model.KindTLSCertSHA256:
-		return map[string]any{"type": "x509-certificate", "hashes": map[string]string{"SHA-256": o.Value}}
-	case model.KindTLSCertSHA1:
-		return map[string]any{"type": "x509-certificate", "hashes": map[string]string{"SHA-1": o.Value}}
 	}
-	return map[string]any{"type": "x-huella-observable", "kind": string(o.Kind), "value": o.Value}
+	sh, ok := scoShapes[o.Kind]
+	switch {
+	case !ok:
+		return map[string]any{"type": "x-huella-observable", "kind": string(o.Kind), "value": o.Value}
+	case sh.hash != "":
+		return map[string]any{"type": sh.typ, "hashes": map[string]string{sh.hash: o.Value}}
+	}
+	return map[string]any{"type": sh.typ, sh.prop: o.Value}
 }
 
 // STIX writes a STIX 2.1 bundle: an identity for the checked device (no
@@ -175,35 +181,30 @@ func STIX(info results.Info, dets []model.Detection, now time.Time) ([]byte, err
 	return json.MarshalIndent(map[string]any{"type": "bundle", "id": "bundle--" + uuid5("bundle", devKey, created), "objects": objs}, "", "  ")
 }
 
-// mispType maps an observable kind to a MISP attribute type and category.
+// mispTypes maps an observable kind to a MISP attribute type and category;
+// a kind not listed becomes a "text" attribute of category "Other".
+var mispTypes = map[model.Kind]struct{ typ, cat string }{
+	model.KindURL:           {"url", "Network activity"},
+	model.KindDomain:        {"domain", "Network activity"},
+	model.KindIP:            {"ip-dst", "Network activity"},
+	model.KindEmail:         {"email-src", "Payload delivery"},
+	model.KindProcess:       {"text", "Artifacts dropped"},
+	model.KindFilePath:      {"filename", "Artifacts dropped"},
+	model.KindSHA256:        {"sha256", "Payload delivery"},
+	model.KindCertSHA256:    {"sha256", "Payload delivery"},
+	model.KindSHA1:          {"sha1", "Payload delivery"},
+	model.KindCertSHA1:      {"sha1", "Payload delivery"},
+	model.KindMD5:           {"md5", "Payload delivery"},
+	model.KindCertMD5:       {"md5", "Payload delivery"},
+	model.KindAppID:         {"text", "Payload installation"},
+	model.KindTLSCertSHA256: {"x509-fingerprint-sha256", "Network activity"},
+	model.KindTLSCertSHA1:   {"x509-fingerprint-sha1", "Network activity"},
+	model.KindJA3:           {"ja3-fingerprint-md5", "Network activity"},
+}
+
 func mispType(k model.Kind) (string, string) {
-	switch k {
-	case model.KindURL:
-		return "url", "Network activity"
-	case model.KindDomain:
-		return "domain", "Network activity"
-	case model.KindIP:
-		return "ip-dst", "Network activity"
-	case model.KindEmail:
-		return "email-src", "Payload delivery"
-	case model.KindProcess:
-		return "text", "Artifacts dropped"
-	case model.KindFilePath:
-		return "filename", "Artifacts dropped"
-	case model.KindSHA256, model.KindCertSHA256:
-		return "sha256", "Payload delivery"
-	case model.KindSHA1, model.KindCertSHA1:
-		return "sha1", "Payload delivery"
-	case model.KindMD5, model.KindCertMD5:
-		return "md5", "Payload delivery"
-	case model.KindAppID:
-		return "text", "Payload installation"
-	case model.KindTLSCertSHA256:
-		return "x509-fingerprint-sha256", "Network activity"
-	case model.KindTLSCertSHA1:
-		return "x509-fingerprint-sha1", "Network activity"
-	case model.KindJA3:
-		return "ja3-fingerprint-md5", "Network activity"
+	if t, ok := mispTypes[k]; ok {
+		return t.typ, t.cat
 	}
 	return "text", "Other"
 }
@@ -235,40 +236,40 @@ func mispSightings(attrUUID string, times map[time.Time]bool) []map[string]any {
 	return out
 }
 
+// indicatorKinds maps an indicator type's prefix to the observable kind it
+// describes, the first prefix that fits winning (file hashes before other
+// file properties); a type that fits none is taken for a domain.
+var indicatorKinds = []struct {
+	prefix string
+	kind   model.Kind
+}{
+	{"url:", model.KindURL},
+	{"ipv4-addr:", model.KindIP},
+	{"ipv6-addr:", model.KindIP},
+	{"email-addr:", model.KindEmail},
+	{"process:", model.KindProcess},
+	{"file:hashes.sha256", model.KindSHA256},
+	{"file:hashes.sha1", model.KindSHA1},
+	{"file:hashes.md5", model.KindMD5},
+	{"file:", model.KindFilePath},
+	{"app:id", model.KindAppID},
+	{"app:cert.sha256", model.KindCertSHA256},
+	{"app:cert.sha1", model.KindCertSHA1},
+	{"app:cert.md5", model.KindCertMD5},
+	{"configuration-profile:", model.KindProfileID},
+	{"android-property:", model.KindAndroidProperty},
+}
+
 // IndicatorObservable stands for an observed value the export must not
 // show (a case stored as HMACs): the indicator's own value, as the kind of
 // observable it describes.
 func IndicatorObservable(ref model.IndicatorRef) model.Observable {
 	k := model.KindDomain
-	switch {
-	case strings.HasPrefix(ref.Type, "url:"):
-		k = model.KindURL
-	case strings.HasPrefix(ref.Type, "ipv4-addr:"), strings.HasPrefix(ref.Type, "ipv6-addr:"):
-		k = model.KindIP
-	case strings.HasPrefix(ref.Type, "email-addr:"):
-		k = model.KindEmail
-	case strings.HasPrefix(ref.Type, "process:"):
-		k = model.KindProcess
-	case strings.HasPrefix(ref.Type, "file:hashes.sha256"):
-		k = model.KindSHA256
-	case strings.HasPrefix(ref.Type, "file:hashes.sha1"):
-		k = model.KindSHA1
-	case strings.HasPrefix(ref.Type, "file:hashes.md5"):
-		k = model.KindMD5
-	case strings.HasPrefix(ref.Type, "file:"):
-		k = model.KindFilePath
-	case strings.HasPrefix(ref.Type, "app:id"):
-		k = model.KindAppID
-	case strings.HasPrefix(ref.Type, "app:cert.sha256"):
-		k = model.KindCertSHA256
-	case strings.HasPrefix(ref.Type, "app:cert.sha1"):
-		k = model.KindCertSHA1
-	case strings.HasPrefix(ref.Type, "app:cert.md5"):
-		k = model.KindCertMD5
-	case strings.HasPrefix(ref.Type, "configuration-profile:"):
-		k = model.KindProfileID
-	case strings.HasPrefix(ref.Type, "android-property:"):
-		k = model.KindAndroidProperty
+	for _, ik := range indicatorKinds {
+		if strings.HasPrefix(ref.Type, ik.prefix) {
+			k = ik.kind
+			break
+		}
 	}
 	return model.Observable{Kind: k, Value: ref.Value}
 }

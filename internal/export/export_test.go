@@ -190,3 +190,43 @@ func TestSTIXSightingPerFeed(t *testing.T) {
 		t.Errorf("MISP event lacks a campaign tag: %v\n%s", err, m)
 	}
 }
+
+// Each observable kind's STIX object and MISP attribute, pinned one by one:
+// both come from tables, and a wrong row would export a sighting an
+// importing platform files under the wrong type.
+func TestObservableShapes(t *testing.T) {
+	tests := []struct {
+		o        model.Observable
+		sco      string // the STIX object as JSON
+		typ, cat string // the MISP attribute
+	}{
+		{model.Observable{Kind: model.KindURL, Value: "https://x.com/a"}, `{"type":"url","value":"https://x.com/a"}`, "url", "Network activity"},
+		{model.Observable{Kind: model.KindDomain, Value: "x.com"}, `{"type":"domain-name","value":"x.com"}`, "domain", "Network activity"},
+		{model.Observable{Kind: model.KindIP, Value: "1.2.3.4"}, `{"type":"ipv4-addr","value":"1.2.3.4"}`, "ip-dst", "Network activity"},
+		{model.Observable{Kind: model.KindIP, Value: "2001:db8::1"}, `{"type":"ipv6-addr","value":"2001:db8::1"}`, "ip-dst", "Network activity"},
+		{model.Observable{Kind: model.KindEmail, Value: "a@b.c"}, `{"type":"email-addr","value":"a@b.c"}`, "email-src", "Payload delivery"},
+		{model.Observable{Kind: model.KindProcess, Value: "bh"}, `{"command_line":"bh","type":"process"}`, "text", "Artifacts dropped"},
+		{model.Observable{Kind: model.KindFilePath, Value: "/a/b/c.plist"}, `{"name":"c.plist","type":"file"}`, "filename", "Artifacts dropped"},
+		{model.Observable{Kind: model.KindSHA256, Value: "ab"}, `{"hashes":{"SHA-256":"ab"},"type":"file"}`, "sha256", "Payload delivery"},
+		{model.Observable{Kind: model.KindSHA1, Value: "ab"}, `{"hashes":{"SHA-1":"ab"},"type":"file"}`, "sha1", "Payload delivery"},
+		{model.Observable{Kind: model.KindMD5, Value: "ab"}, `{"hashes":{"MD5":"ab"},"type":"file"}`, "md5", "Payload delivery"},
+		{model.Observable{Kind: model.KindTLSCertSHA256, Value: "ab"}, `{"hashes":{"SHA-256":"ab"},"type":"x509-certificate"}`, "x509-fingerprint-sha256", "Network activity"},
+		{model.Observable{Kind: model.KindTLSCertSHA1, Value: "ab"}, `{"hashes":{"SHA-1":"ab"},"type":"x509-certificate"}`, "x509-fingerprint-sha1", "Network activity"},
+		{model.Observable{Kind: model.KindCertSHA256, Value: "ab"}, `{"kind":"cert_sha256","type":"x-huella-observable","value":"ab"}`, "sha256", "Payload delivery"},
+		{model.Observable{Kind: model.KindAppID, Value: "com.x"}, `{"kind":"app_id","type":"x-huella-observable","value":"com.x"}`, "text", "Payload installation"},
+		{model.Observable{Kind: model.KindJA3, Value: "ab"}, `{"kind":"ja3","type":"x-huella-observable","value":"ab"}`, "ja3-fingerprint-md5", "Network activity"},
+		{model.Observable{Kind: model.KindProfileID, Value: "p"}, `{"kind":"profile_id","type":"x-huella-observable","value":"p"}`, "text", "Other"},
+	}
+	for _, tt := range tests {
+		b, err := json.Marshal(scoFor(tt.o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.sco {
+			t.Errorf("scoFor(%+v) = %s, want %s", tt.o, b, tt.sco)
+		}
+		if typ, cat := mispType(tt.o.Kind); typ != tt.typ || cat != tt.cat {
+			t.Errorf("mispType(%s) = %s, %s; want %s, %s", tt.o.Kind, typ, cat, tt.typ, tt.cat)
+		}
+	}
+}

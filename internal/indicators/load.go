@@ -85,22 +85,77 @@ func isSTIXName(name string) bool {
 // feed's manifest.json stands for the event files it lists. A file
 // that fails is reported in its FileInfo and the others still load; the
 // error is only for when none of the paths exists.
-func Load(paths ...string) (*Set, error) {
+func Load(paths ...string) (*Set, error) { return load(osFeeds, paths) }
+
+// LoadFS is Load over an fs.FS, for tests and embedded feeds. names are files
+// or folders inside fsys.
+func LoadFS(fsys fs.FS, names ...string) (*Set, error) { return load(fsFeeds(fsys), names) }
+
+// feedSource is where the loader finds indicator files: the operating
+// system's (Load) or an fs.FS (LoadFS), each with its own path functions.
+// key names a file however it was reached, so a file named twice loads once.
+type feedSource struct {
+	stat      func(string) (fs.FileInfo, error)
+	walk      func(root string, fn fs.WalkDirFunc) error
+	open      func(string) (fs.File, error)
+	key       func(string) string
+	join      func(dir, name string) string
+	dir, base func(string) string
+}
+
+var osFeeds = feedSource{
+	stat: os.Stat,
+	walk: filepath.WalkDir,
+	open: func(p string) (fs.File, error) { return os.Open(p) },
+	key: func(p string) string {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+		return p
+	},
+	join: func(d, n string) string { return filepath.Join(d, n) },
+	dir:  filepath.Dir,
+	base: filepath.Base,
+}
+
+func fsFeeds(fsys fs.FS) feedSource {
+	return feedSource{
+		stat: func(p string) (fs.FileInfo, error) { return fs.Stat(fsys, p) },
+		walk: func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) },
+		open: fsys.Open,
+		key:  path.Clean,
+		join: func(d, n string) string { return path.Join(d, n) },
+		dir:  path.Dir,
+		base: path.Base,
+	}
+}
+
+// read reads a small file (a feed manifest) under the file limit.
+func (src feedSource) read(p string) ([]byte, error) { return readCapped(sized(src.open(p))) }
+
+func (src feedSource) isRegular(p string) bool {
+	st, err := src.stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func load(src feedSource, names []string) (*Set, error) {
 	b := newBuilder()
 	existing := 0
 	seen := map[string]bool{}
-	for _, p := range paths {
-		st, err := os.Stat(p)
+	for _, p := range names {
+		st, err := src.stat(p)
 		if err != nil {
-			b.files = append(b.files, FileInfo{Path: p, Name: filepath.Base(p), Error: err.Error()})
+			b.files = append(b.files, FileInfo{Path: p, Name: src.base(p), Error: err.Error()})
 			continue
 		}
 		existing++
 		var files []string
 		if st.IsDir() {
-			err := filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+			// Errors inside the folder are listed as files that failed;
+			// the walk itself then never fails.
+			_ = src.walk(p, func(fp string, d fs.DirEntry, err error) error {
 				if err != nil {
-					b.files = append(b.files, FileInfo{Path: fp, Name: filepath.Base(fp), Error: err.Error()})
+					b.files = append(b.files, FileInfo{Path: fp, Name: src.base(fp), Error: err.Error()})
 					return nil
 				}
 				if d.Type().IsRegular() && isSTIXName(d.Name()) {
@@ -108,29 +163,23 @@ func Load(paths ...string) (*Set, error) {
 				}
 				return nil
 			})
-			if err != nil {
-				b.files = append(b.files, FileInfo{Path: p, Name: filepath.Base(p), Error: err.Error()})
-			}
 		} else {
 			files = append(files, p)
 		}
 		sort.Strings(files)
-		files, missing := expandFeeds(files, readBounded, isRegular, func(d, n string) string { return filepath.Join(d, n) }, filepath.Dir, filepath.Base)
+		files, missing := expandFeeds(src, files)
 		b.files = append(b.files, missing...)
 		for _, f := range files {
-			key := f
-			if abs, err := filepath.Abs(f); err == nil {
-				key = abs
-			}
-			if seen[key] {
+			k := src.key(f)
+			if seen[k] {
 				continue
 			}
-			seen[key] = true
-			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(os.Open(f)) })
+			seen[k] = true
+			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(src.open(f)) })
 		}
 	}
-	if existing == 0 && len(paths) > 0 {
-		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(paths, ", "))
+	if existing == 0 && len(names) > 0 {
+		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(names, ", "))
 	}
 	return b.finish(), nil
 }
@@ -151,47 +200,6 @@ func sized(fh fs.File, err error) (io.ReadCloser, int64, error) {
 		return nil, 0, errors.New("not a regular file")
 	}
 	return fh, st.Size(), nil
-}
-
-// LoadFS is Load over an fs.FS, for tests and embedded feeds. names are files
-// or folders inside fsys.
-func LoadFS(fsys fs.FS, names ...string) (*Set, error) {
-	b := newBuilder()
-	existing := 0
-	for _, n := range names {
-		st, err := fs.Stat(fsys, n)
-		if err != nil {
-			b.files = append(b.files, FileInfo{Path: n, Name: path.Base(n), Error: err.Error()})
-			continue
-		}
-		existing++
-		var files []string
-		if st.IsDir() {
-			_ = fs.WalkDir(fsys, n, func(fp string, d fs.DirEntry, err error) error {
-				if err != nil {
-					b.files = append(b.files, FileInfo{Path: fp, Name: path.Base(fp), Error: err.Error()})
-					return nil
-				}
-				if d.Type().IsRegular() && isSTIXName(d.Name()) {
-					files = append(files, fp)
-				}
-				return nil
-			})
-		} else {
-			files = append(files, n)
-		}
-		files, missing := expandFeeds(files, func(p string) ([]byte, error) { return readCapped(sized(fsys.Open(p))) },
-			func(p string) bool { st, err := fs.Stat(fsys, p); return err == nil && st.Mode().IsRegular() },
-			func(d, n string) string { return path.Join(d, n) }, path.Dir, path.Base)
-		b.files = append(b.files, missing...)
-		for _, f := range files {
-			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(fsys.Open(f)) })
-		}
-	}
-	if existing == 0 && len(names) > 0 {
-		return nil, fmt.Errorf("no indicator file or folder exists at %s", strings.Join(names, ", "))
-	}
-	return b.finish(), nil
 }
 
 // stixObject holds the fields of the four object types huella reads.
@@ -258,10 +266,6 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	b.files = append(b.files, fi)
 }
 
-// readBounded reads a small file (a feed manifest) on disk under the file
-// limit.
-func readBounded(p string) ([]byte, error) { return readCapped(sized(os.Open(p))) }
-
 // readCapped reads an opened indicator file (from sized: regular files
 // only) whole, refusing one over the file limit whatever size it declared.
 func readCapped(rc io.ReadCloser, _ int64, err error) ([]byte, error) {
@@ -274,11 +278,6 @@ func readCapped(rc io.ReadCloser, _ int64, err error) ([]byte, error) {
 		err = fmt.Errorf("over the %d-byte limit for indicator files", MaxFileSize)
 	}
 	return data, err
-}
-
-func isRegular(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
 }
 
 func decodeBundle(data []byte) ([]stixObject, error) {

@@ -279,15 +279,15 @@ func mispManifest(data []byte) ([]string, bool) {
 // files it lists (<uuid>.json in its folder). A listed event that is
 // missing is reported; a manifest.json that is not a MISP manifest stays
 // and is loaded (and fails) like any other file.
-func expandFeeds(files []string, read func(string) ([]byte, error), exists func(string) bool, join func(dir, name string) string, dir func(string) string, base func(string) string) ([]string, []FileInfo) {
+func expandFeeds(src feedSource, files []string) ([]string, []FileInfo) {
 	var out []string
 	var missing []FileInfo
 	listed := map[string]bool{}
 	for _, f := range files {
-		if !strings.EqualFold(base(f), "manifest.json") {
+		if !strings.EqualFold(src.base(f), "manifest.json") {
 			continue
 		}
-		data, err := read(f)
+		data, err := src.read(f)
 		if err != nil {
 			continue
 		}
@@ -297,9 +297,9 @@ func expandFeeds(files []string, read func(string) ([]byte, error), exists func(
 		}
 		listed[f] = true
 		for _, id := range ids {
-			ev := join(dir(f), id+".json")
-			if !exists(ev) {
-				missing = append(missing, FileInfo{Path: ev, Name: base(ev), Error: "listed in " + f + " but missing"})
+			ev := src.join(src.dir(f), id+".json")
+			if !src.isRegular(ev) {
+				missing = append(missing, FileInfo{Path: ev, Name: src.base(ev), Error: "listed in " + f + " but missing"})
 				continue
 			}
 			listed[ev] = false

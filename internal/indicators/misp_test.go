@@ -2,8 +2,11 @@ package indicators
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -218,4 +221,67 @@ func FuzzLoadMISP(f *testing.F) {
 		}
 		s.Match(model.Observable{Kind: model.KindURL, Value: "http://a.example/x"})
 	})
+}
+
+// Load (files on disk) and LoadFS (an fs.FS) share one loader: over the
+// same tree, with the same names (a MISP feed folder, a nested bundle, a
+// file named twice, a name that does not exist), they load the same files,
+// report the same failures and compile the same indicators.
+func TestLoadAndLoadFSAgree(t *testing.T) {
+	root := t.TempDir()
+	manifest, _ := json.Marshal(map[string]any{evA: map[string]any{"info": "a"}, evB: map[string]any{"info": "b"}})
+	b := &bundle{}
+	b.indicates(b.malware("Nested"), `[domain-name:value='nested.example']`)
+	files := map[string][]byte{
+		"feed/manifest.json":    manifest,
+		"feed/" + evA + ".json": mispEventJSON(t, evA, "A", []map[string]any{attr("11111111-0000-4000-8000-000000000001", "domain", "a.example", true)}, nil),
+		"more/deep/n.stix2":     b.bytes(t),
+		"more/notes.txt":        []byte("not a feed"),
+		"one.json":              []byte("{broken"),
+	}
+	for n, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := []string{"feed", "more", "one.json", "more/deep/n.stix2", "absent"}
+	summary := func(s *Set) []string {
+		var out []string
+		for _, f := range s.Files {
+			out = append(out, fmt.Sprintf("%s indicators=%d failed=%t", f.Name, f.Indicators, f.Error != ""))
+		}
+		sort.Strings(out)
+		return append(out, fmt.Sprintf("total=%d", s.Len()))
+	}
+	var onDisk []string
+	for _, n := range names {
+		onDisk = append(onDisk, filepath.Join(root, filepath.FromSlash(n)))
+	}
+	a, err := Load(onDisk...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadFS(os.DirFS(root), names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		evB + ".json indicators=0 failed=true", // listed in the manifest, missing
+		evA + ".json indicators=1 failed=false",
+		"absent indicators=0 failed=true",
+		"n.stix2 indicators=1 failed=false", // once, though named twice
+		"one.json indicators=0 failed=true",
+		"total=2",
+	}
+	sort.Strings(want[:len(want)-1])
+	if got := summary(a); !reflect.DeepEqual(got, want) {
+		t.Errorf("Load:\n got %q\nwant %q", got, want)
+	}
+	if got := summary(f); !reflect.DeepEqual(got, want) {
+		t.Errorf("LoadFS:\n got %q\nwant %q", got, want)
+	}
 }

@@ -92,6 +92,29 @@ type token struct {
 	sub  string // for tTyped: the prefix letter
 }
 
+// punctuation maps the one-byte tokens to their kinds; "*" (a list index)
+// is read as an identifier, as the path parser expects.
+var punctuation = map[byte]tokKind{
+	'[': tLBrack, ']': tRBrack, '(': tLParen, ')': tRParen,
+	':': tColon, '.': tDot, ',': tComma, '*': tIdent,
+}
+
+// stringPrefix says whether s starts a quoted string: n is how many bytes of
+// type prefix stand before the quote (0 for a plain string, 1 for t' h' b',
+// 3 for b64'), typ the type letter ("" for a plain string); n is -1 when s
+// starts no string.
+func stringPrefix(s string) (n int, typ string) {
+	switch {
+	case strings.HasPrefix(s, "'"):
+		return 0, ""
+	case len(s) > 1 && s[1] == '\'' && strings.IndexByte("thb", s[0]) >= 0:
+		return 1, s[:1]
+	case strings.HasPrefix(s, "b64'"):
+		return 3, "b"
+	}
+	return -1, ""
+}
+
 func tokenize(s string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(s); {
@@ -99,29 +122,26 @@ func tokenize(s string) ([]token, error) {
 			return nil, errors.New("pattern has too many tokens")
 		}
 		c := s[i]
+		if k, ok := punctuation[c]; ok {
+			toks = append(toks, token{kind: k, text: string(c), pos: i})
+			i++
+			continue
+		}
+		if n, typ := stringPrefix(s[i:]); n >= 0 {
+			str, m, err := readString(s, i+n)
+			if err != nil {
+				return nil, err
+			}
+			kind := tString
+			if typ != "" {
+				kind = tTyped
+			}
+			toks = append(toks, token{kind: kind, text: str, pos: i, sub: typ})
+			i += n + m
+			continue
+		}
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-		case c == '[':
-			toks = append(toks, token{kind: tLBrack, text: "[", pos: i})
-			i++
-		case c == ']':
-			toks = append(toks, token{kind: tRBrack, text: "]", pos: i})
-			i++
-		case c == '(':
-			toks = append(toks, token{kind: tLParen, text: "(", pos: i})
-			i++
-		case c == ')':
-			toks = append(toks, token{kind: tRParen, text: ")", pos: i})
-			i++
-		case c == ':':
-			toks = append(toks, token{kind: tColon, text: ":", pos: i})
-			i++
-		case c == '.':
-			toks = append(toks, token{kind: tDot, text: ".", pos: i})
-			i++
-		case c == ',':
-			toks = append(toks, token{kind: tComma, text: ",", pos: i})
 			i++
 		case c == '=' || c == '!' || c == '<' || c == '>':
 			op, n := string(c), 1
@@ -136,30 +156,6 @@ func tokenize(s string) ([]token, error) {
 			}
 			toks = append(toks, token{kind: tOp, text: op, pos: i})
 			i += n
-		case c == '*':
-			toks = append(toks, token{kind: tIdent, text: "*", pos: i})
-			i++
-		case c == '\'':
-			str, n, err := readString(s, i)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, token{kind: tString, text: str, pos: i})
-			i += n
-		case (c == 't' || c == 'h' || c == 'b') && i+1 < len(s) && s[i+1] == '\'':
-			str, n, err := readString(s, i+1)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, token{kind: tTyped, text: str, pos: i, sub: string(c)})
-			i += 1 + n
-		case c == 'b' && strings.HasPrefix(s[i:], "b64'"):
-			str, n, err := readString(s, i+3)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, token{kind: tTyped, text: str, pos: i, sub: "b"})
-			i += 3 + n
 		case c == '-' || (c >= '0' && c <= '9'):
 			j := i + 1
 			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
@@ -323,29 +319,34 @@ func (p *parser) observationPrimary(depth int) (*Node, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("pattern nests deeper than %d", maxDepth)
 	}
+	var n *Node
+	var err error
 	switch t := p.next(); t.kind {
 	case tLParen:
-		n, err := p.observationSeq(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.expect(tRParen, "')'"); err != nil {
-			return nil, err
-		}
-		// Wrap so qualifiers on "( … ) WITHIN" attach to the group.
-		return &Node{Op: "obs", Kids: []*Node{n}}, nil
+		n, err = p.group(depth, p.observationSeq, tRParen, "')'")
 	case tLBrack:
-		n, err := p.comparisonOr(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.expect(tRBrack, "']'"); err != nil {
-			return nil, err
-		}
-		return &Node{Op: "obs", Kids: []*Node{n}}, nil
+		n, err = p.group(depth, p.comparisonOr, tRBrack, "']'")
 	default:
 		return nil, fmt.Errorf("expected '[' or '(' at offset %d, found %s", t.pos, t.text)
 	}
+	if err != nil {
+		return nil, err
+	}
+	// Wrap so qualifiers on "( … ) WITHIN" attach to the group.
+	return &Node{Op: "obs", Kids: []*Node{n}}, nil
+}
+
+// group reads what inner parses one level deeper, then the closing token
+// (named in errors as closer); the opening token is already consumed.
+func (p *parser) group(depth int, inner func(int) (*Node, error), closing tokKind, closer string) (*Node, error) {
+	n, err := inner(depth + 1)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.expect(closing, closer); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 func (p *parser) comparisonOr(depth int) (*Node, error) {
@@ -369,14 +370,7 @@ func (p *parser) comparisonPrimary(depth int) (*Node, error) {
 	}
 	if p.peek().kind == tLParen {
 		p.next()
-		n, err := p.comparisonOr(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.expect(tRParen, "')'"); err != nil {
-			return nil, err
-		}
-		return n, nil
+		return p.group(depth, p.comparisonOr, tRParen, "')'")
 	}
 	if p.keyword("EXISTS") {
 		p.next()

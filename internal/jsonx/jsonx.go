@@ -9,6 +9,7 @@ package jsonx
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 )
@@ -45,6 +46,21 @@ func Object(b []byte) (map[string]json.RawMessage, bool) {
 		return nil, false
 	}
 	return m, true
+}
+
+// FirstObject decodes the first line of text that is not blank, among its
+// first maxLines lines (0: any), as a JSON object: a file's head, to tell
+// JSON-lines formats apart by their keys. ok is false when that line is no
+// object, or there is none.
+func FirstObject(text []byte, maxLines int) (map[string]json.RawMessage, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(text))
+	sc.Buffer(make([]byte, 0, 4096), len(text)+1)
+	for i := 0; (maxLines <= 0 || i < maxLines) && sc.Scan(); i++ {
+		if line := bytes.TrimSpace(sc.Bytes()); len(line) > 0 {
+			return Object(line)
+		}
+	}
+	return nil, false
 }
 
 // Sub is the object under key k of m, nil when it is none.

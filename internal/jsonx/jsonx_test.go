@@ -3,6 +3,8 @@ package jsonx
 import (
 	"bufio"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -132,4 +134,30 @@ func FuzzNextLine(f *testing.F) {
 			t.Fatalf("lines %q (%d long), want %q (%d long)", got, gotLongs, want, longs)
 		}
 	})
+}
+
+func TestFirstObject(t *testing.T) {
+	tests := []struct {
+		text     string
+		maxLines int
+		wantKeys string // sorted keys, "" with ok false
+	}{
+		{`{"a":1,"b":2}`, 0, "a b"},
+		{"\n  \n\t{\"a\":1}\n{\"z\":1}", 0, "a"},
+		{"\n\n\n{\"a\":1}", 3, ""},
+		{"\n\n\n{\"a\":1}", 4, "a"},
+		{"not json\n{\"a\":1}", 0, ""},
+		{"[1,2]\n", 0, ""},
+		{"null\n", 0, ""},
+		{`{"a":1`, 0, ""},
+		{"", 0, ""},
+		{"\r\n{\"a\":{\"x\":1}}\r\n", 0, "a"},
+	}
+	for _, tt := range tests {
+		m, ok := FirstObject([]byte(tt.text), tt.maxLines)
+		keys := slices.Sorted(maps.Keys(m))
+		if got := strings.Join(keys, " "); got != tt.wantKeys || ok != (tt.wantKeys != "") {
+			t.Errorf("FirstObject(%q, %d) = %q, %t; want %q", tt.text, tt.maxLines, got, ok, tt.wantKeys)
+		}
+	}
 }

@@ -112,17 +112,22 @@ func (r *resolver) value(v any, depth int) (any, error) {
 		}
 		return out, nil
 	case []any:
-		out := make([]any, 0, len(t))
-		for _, e := range t {
-			rv, err := r.value(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, rv)
-		}
-		return out, nil
+		return r.list(t, depth)
 	}
 	return v, nil
+}
+
+// list resolves each item of an array, one level deeper.
+func (r *resolver) list(items []any, depth int) ([]any, error) {
+	out := make([]any, 0, len(items))
+	for _, e := range items {
+		v, err := r.value(e, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (r *resolver) ref(i uint64, depth int) (any, error) {
@@ -186,15 +191,7 @@ func (r *resolver) object(m map[string]any, depth int) (any, error) {
 		return out, nil
 	case "NSArray", "NSMutableArray", "NSSet", "NSMutableSet", "NSOrderedSet", "NSMutableOrderedSet":
 		items, _ := m["NS.objects"].([]any)
-		out := make([]any, 0, len(items))
-		for _, e := range items {
-			v, err := r.value(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
+		return r.list(items, depth)
 	case "NSString", "NSMutableString":
 		v, err := field("NS.string")
 		if err != nil {

@@ -59,12 +59,8 @@ func buildData(dir string, opts Options, tl *Timeline) (*Data, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	var info results.Info
-	if err := results.ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	var dets results.Detections
-	if err := results.ReadJSON(filepath.Join(dir, "detections.json"), &dets); err != nil {
+	info, dets, err := results.ReadRun(dir)
+	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	results.SortDetections(dets.Detections)

@@ -135,7 +135,7 @@ func (c *collector) add(u int64, module, desc, summary, source string, sev int8)
 		return
 	}
 	if ev.more == nil {
-		ev.more = &rowSpool{dir: c.tmpDir}
+		ev.more = &rowSpool{spoolFile: spoolFile{dir: c.tmpDir}}
 	}
 	ev.more.add(r)
 }

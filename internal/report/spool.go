@@ -27,22 +27,73 @@ var (
 	memRows = 200_000
 )
 
+// spoolFile is the temporary file of one spool, made on first use in dir
+// or, when dir is "", in a private folder made for it; close removes both.
+type spoolFile struct {
+	dir string // where the file goes ("" = a private folder of its own)
+	own string // the private folder made here, removed at close
+	f   *os.File
+	w   *bufio.Writer
+	err error
+}
+
+// create makes the file, named after pattern (as os.CreateTemp reads it);
+// a failure is kept in err.
+func (s *spoolFile) create(pattern string) {
+	dir := s.dir
+	if dir == "" {
+		own, err := os.MkdirTemp("", "huella-report-")
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.own, dir = own, own
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.f, s.w = f, bufio.NewWriterSize(f, 1<<16)
+}
+
+// rewind flushes what was written and reads the file from its start.
+func (s *spoolFile) rewind() (*bufio.Reader, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return bufio.NewReaderSize(s.f, 1<<16), nil
+}
+
+// close removes the file (and the private folder made for it).
+func (s *spoolFile) close() {
+	if s.f != nil {
+		name := s.f.Name()
+		s.f.Close()
+		os.Remove(name)
+		s.f = nil
+	}
+	if s.own != "" {
+		os.RemoveAll(filepath.Clean(s.own))
+		s.own = ""
+	}
+}
+
 type spoolDict struct {
+	spoolFile
 	idx      map[string]int32
 	mem      []string // the first strings, in id order
 	memBytes int
-	n        int32  // strings in all (mem, then the file)
-	dir      string // where the file goes ("" = a private folder of its own)
+	n        int32 // strings in all (mem, then the file)
 	name     string
-	own      string // the private folder made here, removed at close
-	f        *os.File
-	w        *bufio.Writer
 	spooled  int
-	err      error
 }
 
 func newSpoolDict(dir, name string) *spoolDict {
-	return &spoolDict{idx: map[string]int32{}, dir: dir, name: name}
+	return &spoolDict{spoolFile: spoolFile{dir: dir}, idx: map[string]int32{}, name: name}
 }
 
 func (d *spoolDict) id(s string) int32 {
@@ -60,7 +111,7 @@ func (d *spoolDict) id(s string) int32 {
 		return i
 	}
 	if d.f == nil && d.err == nil {
-		d.open()
+		d.create("report-" + d.name + "-*")
 	}
 	if d.err != nil {
 		// The page still gets an entry (empty), and the report says it
@@ -74,24 +125,6 @@ func (d *spoolDict) id(s string) int32 {
 	}
 	d.spooled++
 	return i
-}
-
-func (d *spoolDict) open() {
-	dir := d.dir
-	if dir == "" {
-		own, err := os.MkdirTemp("", "huella-report-")
-		if err != nil {
-			d.err = err
-			return
-		}
-		d.own, dir = own, own
-	}
-	f, err := os.CreateTemp(dir, "report-"+d.name+"-*")
-	if err != nil {
-		d.err = err
-		return
-	}
-	d.f, d.w = f, bufio.NewWriterSize(f, 1<<16)
 }
 
 // each calls fn with every string's page encoding, in id order.
@@ -108,13 +141,10 @@ func (d *spoolDict) each(fn func(enc []byte) error) error {
 	if d.f == nil {
 		return d.err
 	}
-	if err := d.w.Flush(); err != nil {
+	r, err := d.rewind()
+	if err != nil {
 		return err
 	}
-	if _, err := d.f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	r := bufio.NewReaderSize(d.f, 1<<16)
 	for n := 0; n < d.spooled; n++ {
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -137,29 +167,12 @@ func (d *spoolDict) each(fn func(enc []byte) error) error {
 	return nil
 }
 
-// close removes the file (and the private folder made for it).
-func (d *spoolDict) close() {
-	if d.f != nil {
-		name := d.f.Name()
-		d.f.Close()
-		os.Remove(name)
-		d.f = nil
-	}
-	if d.own != "" {
-		os.RemoveAll(filepath.Clean(d.own))
-		d.own = ""
-	}
-}
-
 // rowSpool holds the numeric columns of the events past memRows, one
 // fixed-size row each (time, module, severity, event, summary, source), in
 // a file of the private folder; the page reads it once per column.
 type rowSpool struct {
-	dir, own string
-	f        *os.File
-	w        *bufio.Writer
-	n        int
-	err      error
+	spoolFile
+	n int
 }
 
 const rowSize = 8 + 4 + 1 + 4 + 4 + 4
@@ -175,21 +188,10 @@ func (r *rowSpool) add(v row) {
 		return
 	}
 	if r.f == nil {
-		dir := r.dir
-		if dir == "" {
-			own, err := os.MkdirTemp("", "huella-report-")
-			if err != nil {
-				r.err = err
-				return
-			}
-			r.own, dir = own, own
-		}
-		f, err := os.CreateTemp(dir, "report-rows-*")
-		if err != nil {
-			r.err = err
+		r.create("report-rows-*")
+		if r.err != nil {
 			return
 		}
-		r.f, r.w = f, bufio.NewWriterSize(f, 1<<16)
 	}
 	var b [rowSize]byte
 	binary.LittleEndian.PutUint64(b[0:], uint64(v.t))
@@ -212,13 +214,10 @@ func (r *rowSpool) each(fn func(row)) error {
 		}
 		return nil
 	}
-	if err := r.w.Flush(); err != nil {
+	br, err := r.rewind()
+	if err != nil {
 		return err
 	}
-	if _, err := r.f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	br := bufio.NewReaderSize(r.f, 1<<16)
 	var b [rowSize]byte
 	for i := 0; i < r.n; i++ {
 		if _, err := io.ReadFull(br, b[:]); err != nil {
@@ -231,17 +230,7 @@ func (r *rowSpool) each(fn func(row)) error {
 }
 
 func (r *rowSpool) close() {
-	if r == nil {
-		return
-	}
-	if r.f != nil {
-		name := r.f.Name()
-		r.f.Close()
-		os.Remove(name)
-		r.f = nil
-	}
-	if r.own != "" {
-		os.RemoveAll(r.own)
-		r.own = ""
+	if r != nil {
+		r.spoolFile.close()
 	}
 }

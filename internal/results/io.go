@@ -205,6 +205,19 @@ func ReadJSON(path string, v any) error {
 	return nil
 }
 
+// ReadRun reads the two files every later command starts from, info.json
+// and detections.json of the results folder dir. A folder without a
+// readable info.json is not a results folder, and the error says so.
+func ReadRun(dir string) (Info, Detections, error) {
+	var info Info
+	var dets Detections
+	if err := ReadJSON(filepath.Join(dir, "info.json"), &info); err != nil {
+		return info, dets, fmt.Errorf("%s is not a huella results folder (no readable info.json): %w", dir, err)
+	}
+	err := ReadJSON(filepath.Join(dir, "detections.json"), &dets)
+	return info, dets, err
+}
+
 // RecordWriter streams <module>.json so a module with a million rows never
 // holds them all: records are encoded as they arrive, into a temporary file
 // renamed into place by Close.

@@ -237,35 +237,21 @@ func genSafariExport(dir string, o Options) (*Expected, error) {
 	cards, _ := json.MarshalIndent(map[string]any{"metadata": md("payment_cards"), "payment_cards": []map[string]any{{
 		"card_number": "0000000000000000", "card_name": "Synthetic Bank", "cardholder_name": "Ana Synthetic",
 		"card_expiration_month": 11, "card_expiration_year": 2030}}}, "", "  ")
-	files := []struct {
-		name string
-		data []byte
-	}{
+	b, err := zipOf([]zipFile{
 		{"Bookmarks.html", []byte("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n" +
 			"    <DT><A HREF=\"https://www.synthetic.example/\">Synthetic</A>\n</DL><p>\n")},
 		{"History.json", history},
 		{"Passwords.csv", []byte("Title,URL,Username,Password,Notes,OTPAuth\nsynthetic.example,https://synthetic.example/,ana,not-a-real-password,,\n")},
 		{"PaymentCards.json", cards},
 		{"Extensions.json", exts},
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range files {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: reportSaved})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(f.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	exp.Records["history"] = len(hist)
 	exp.Records["extensions"] = 1
 	exp.Evidence = filepath.Join(dir, "Safari Export.zip")
-	return exp, os.WriteFile(exp.Evidence, buf.Bytes(), 0o644)
+	return exp, os.WriteFile(exp.Evidence, b, 0o644)
 }
 
 // ipsFile is an .ips crash report as iOS 15 and later write it: a JSON
@@ -285,22 +271,12 @@ func genCrashReports(dir string, o Options) (*Expected, error) {
 	apps := map[string]string{"WhatsApp": "net.whatsapp.WhatsApp", "Spotify": "com.spotify.client", "Maps": "com.apple.Maps",
 		"MobileSafari": "com.apple.mobilesafari", "Telegram": "ph.telegra.Telegraph"}
 	names := []string{"WhatsApp", "Spotify", "Maps", "MobileSafari", "Telegram"}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func(name string, data []byte) error {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: reportSaved})
-		if err == nil {
-			_, err = w.Write(data)
-		}
-		return err
-	}
+	var files []zipFile
 	n := max(o.Processes/4, 6)
 	for i := range n {
 		p := names[i%len(names)]
 		at := g.weekTime()
-		if err := add(fmt.Sprintf("%s-%s.ips", p, at.In(sampleZone).Format("2006-01-02-150405")), ipsFile(p, apps[p], "/private/var/containers/Bundle/Application/00000000-0000-4000-8000-000000000001/"+p+".app/"+p, "309", at, "EXC_BAD_ACCESS")); err != nil {
-			return nil, err
-		}
+		files = append(files, zipFile{fmt.Sprintf("%s-%s.ips", p, at.In(sampleZone).Format("2006-01-02-150405")), ipsFile(p, apps[p], "/private/var/containers/Bundle/Application/00000000-0000-4000-8000-000000000001/"+p+".app/"+p, "309", at, "EXC_BAD_ACCESS")})
 	}
 	// An older text crash log, as .crash files and iOS 14's .ips bodies are.
 	old := g.weekTime()
@@ -308,26 +284,49 @@ func genCrashReports(dir string, o Options) (*Expected, error) {
 		"Process:             Podcasts [812]\nPath:                /Applications/Podcasts.app/Podcasts\nIdentifier:          com.apple.podcasts\n" +
 		"Parent Process:      launchd [1]\n\nDate/Time:           " + old.In(sampleZone).Format("2006-01-02 15:04:05.000 -0700") +
 		"\nOS Version:          iPhone OS 14.8 (18H17)\n\nException Type:  EXC_CRASH (SIGKILL)\n\nThread 0 name:  Dispatch queue\n0 libsystem_kernel.dylib 0x1\n"
-	if err := add("Podcasts-"+old.In(sampleZone).Format("2006-01-02-150405")+".crash", []byte(text)); err != nil {
-		return nil, err
-	}
+	files = append(files, zipFile{"Podcasts-" + old.In(sampleZone).Format("2006-01-02-150405") + ".crash", []byte(text)})
 	n++
 	if o.Plant {
-		if err := add("bh-"+PlantTime.In(sampleZone).Format("2006-01-02-150405")+".ips", ipsFile(PlantedProcess, "",
-			"/private/var/db/com.apple.xpc.roleaccountd.staging/"+PlantedProcess, "309", PlantTime.Add(90*time.Second), "EXC_BAD_ACCESS")); err != nil {
-			return nil, err
-		}
+		files = append(files, zipFile{"bh-" + PlantTime.In(sampleZone).Format("2006-01-02-150405") + ".ips", ipsFile(PlantedProcess, "",
+			"/private/var/db/com.apple.xpc.roleaccountd.staging/"+PlantedProcess, "309", PlantTime.Add(90*time.Second), "EXC_BAD_ACCESS")})
 		n++
 		exp.Detections = []ExpectedDetection{
 			{"ios.crash_reports", "indicator.feed.match", PlantedProcess, "a process named as the planted spyware's crashed"},
 		}
 	}
-	if err := zw.Close(); err != nil {
+	b, err := zipOf(files)
+	if err != nil {
 		return nil, err
 	}
 	exp.Records["crash_reports"] = n
 	exp.Evidence = filepath.Join(dir, "crash-reports.zip")
-	return exp, os.WriteFile(exp.Evidence, buf.Bytes(), 0o644)
+	return exp, os.WriteFile(exp.Evidence, b, 0o644)
+}
+
+// zipFile is one file of a generated zip.
+type zipFile struct {
+	name string
+	data []byte
+}
+
+// zipOf is a zip of files in their order, as the phones' own exports write
+// them: deflated, each dated when the sample export was saved.
+func zipOf(files []zipFile) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: reportSaved})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func dumpSection(name, body string) string {
@@ -362,30 +361,19 @@ func genAndroidBugreport(dir string, o Options) (*Expected, error) {
 		"[ro.build.version.release]: [14]\n[ro.build.version.sdk]: [34]\n[ro.build.version.security_patch]: [2024-02-05]\n" +
 		"[persist.sys.timezone]: [America/Mexico_City]\n------ 0.012s was the duration of 'SYSTEM PROPERTIES' ------\n" +
 		dumpSection("package", pkgs.String())
-	files := []struct{ name, data string }{
-		{"version.txt", "2.0"},
-		{"main_entry.txt", base + ".txt"},
-		{base + ".txt", text},
-		{"dumpstate_log.txt", "dumpstate took 42 s\n"},
-		{"FS/data/misc/logd/event-log", "x"},
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range files {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: reportSaved})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write([]byte(f.data)); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	b, err := zipOf([]zipFile{
+		{"version.txt", []byte("2.0")},
+		{"main_entry.txt", []byte(base + ".txt")},
+		{base + ".txt", []byte(text)},
+		{"dumpstate_log.txt", []byte("dumpstate took 42 s\n")},
+		{"FS/data/misc/logd/event-log", []byte("x")},
+	})
+	if err != nil {
 		return nil, err
 	}
 	exp.Records["packages"] = n + 2
 	exp.Evidence = filepath.Join(dir, base+".zip")
-	return exp, os.WriteFile(exp.Evidence, buf.Bytes(), 0o644)
+	return exp, os.WriteFile(exp.Evidence, b, 0o644)
 }
 
 func genIntrusionLogs(dir string, o Options) (*Expected, error) {
@@ -444,22 +432,14 @@ func genIntrusionLogs(dir string, o Options) (*Expected, error) {
 	}
 	// One zip per device in Download/Intrusion Logging, holding a
 	// date-named file per day.
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	var files []zipFile
 	for day := reportSaved.Add(-8 * 24 * time.Hour); !day.After(reportSaved); day = day.Add(24 * time.Hour) {
-		d := days[day.UTC().Format("2006-01-02")]
-		if d == nil {
-			continue
-		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: day.UTC().Format("2006-01-02") + ".txt", Method: zip.Deflate, Modified: reportSaved})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(d.Bytes()); err != nil {
-			return nil, err
+		if d := days[day.UTC().Format("2006-01-02")]; d != nil {
+			files = append(files, zipFile{day.UTC().Format("2006-01-02") + ".txt", d.Bytes()})
 		}
 	}
-	if err := zw.Close(); err != nil {
+	b, err := zipOf(files)
+	if err != nil {
 		return nil, err
 	}
 	folder := filepath.Join(dir, "Intrusion Logging")
@@ -468,5 +448,5 @@ func genIntrusionLogs(dir string, o Options) (*Expected, error) {
 	}
 	exp.Records["intrusion_events"] = events
 	exp.Evidence = folder
-	return exp, os.WriteFile(filepath.Join(folder, "Synthetic Phone "+reportSaved.Format("2006-01-02")+".zip"), buf.Bytes(), 0o644)
+	return exp, os.WriteFile(filepath.Join(folder, "Synthetic Phone "+reportSaved.Format("2006-01-02")+".zip"), b, 0o644)
 }

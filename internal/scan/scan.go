@@ -629,12 +629,7 @@ func (s *sink) Warn(name, msg string) {
 	st := s.state(name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	switch {
-	case len(st.warnings) < maxWarnings:
-		st.warnings = append(st.warnings, msg)
-	case len(st.warnings) == maxWarnings:
-		st.warnings = append(st.warnings, "further warnings omitted")
-	}
+	st.warnings = appendCapped(st.warnings, msg, "further warnings omitted")
 }
 
 // Gap records a part the module could not check (module.GapSink).
@@ -642,12 +637,19 @@ func (s *sink) Gap(name string, g coverage.Gap) {
 	st := s.state(name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.gaps = appendCapped(st.gaps, g, coverage.Gap{Part: name, Cause: coverage.NotChecked, Detail: "further gaps omitted"})
+}
+
+// appendCapped appends v while list holds fewer than maxWarnings entries,
+// then once the entry that says the rest were omitted, then nothing.
+func appendCapped[T any](list []T, v, omitted T) []T {
 	switch {
-	case len(st.gaps) < maxWarnings:
-		st.gaps = append(st.gaps, g)
-	case len(st.gaps) == maxWarnings:
-		st.gaps = append(st.gaps, coverage.Gap{Part: name, Cause: coverage.NotChecked, Detail: "further gaps omitted"})
+	case len(list) < maxWarnings:
+		return append(list, v)
+	case len(list) == maxWarnings:
+		return append(list, omitted)
 	}
+	return list
 }
 
 func (s *sink) Artifact(name, artifact string) {

@@ -408,3 +408,24 @@ func TestImpossibleDatesWarnOnce(t *testing.T) {
 		t.Errorf("%d raw times read back, want 500", raw)
 	}
 }
+
+// A module's warnings and gaps stop at maxWarnings, then one entry says the
+// rest were omitted, then nothing more is kept.
+func TestAppendCapped(t *testing.T) {
+	for _, tt := range []struct{ calls, wantLen int }{
+		{0, 0}, {1, 1}, {maxWarnings, maxWarnings}, {maxWarnings + 1, maxWarnings + 1}, {maxWarnings + 100, maxWarnings + 1},
+	} {
+		var list []string
+		for i := 0; i < tt.calls; i++ {
+			list = appendCapped(list, "w", "omitted")
+		}
+		if len(list) != tt.wantLen {
+			t.Errorf("%d calls: %d entries, want %d", tt.calls, len(list), tt.wantLen)
+		}
+		for i, v := range list {
+			if want := map[bool]string{true: "omitted", false: "w"}[i == maxWarnings]; v != want {
+				t.Errorf("%d calls: entry %d is %q, want %q", tt.calls, i, v, want)
+			}
+		}
+	}
+}

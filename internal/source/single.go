@@ -1,8 +1,6 @@
 package source
 
 import (
-	"errors"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -35,7 +33,7 @@ func (f *oneFile) Open(name string) (fs.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &rootDir{ents: ents}, nil
+		return &DirFile{Path: ".", Info: dirInfo{}, Entries: ents}, nil
 	case name == f.name:
 		return f.dir.Open(f.real)
 	}
@@ -90,25 +88,3 @@ func (dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o500 }
 func (dirInfo) ModTime() time.Time { return time.Time{} }
 func (dirInfo) IsDir() bool        { return true }
 func (dirInfo) Sys() any           { return nil }
-
-// rootDir is oneFile's root folder, opened.
-type rootDir struct {
-	ents []fs.DirEntry
-	read bool
-}
-
-func (d *rootDir) Stat() (fs.FileInfo, error) { return dirInfo{}, nil }
-func (d *rootDir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: ".", Err: errors.New("is a directory")}
-}
-func (d *rootDir) Close() error { return nil }
-func (d *rootDir) ReadDir(n int) ([]fs.DirEntry, error) {
-	if d.read {
-		if n > 0 {
-			return nil, io.EOF
-		}
-		return nil, nil
-	}
-	d.read = true
-	return d.ents, nil
-}

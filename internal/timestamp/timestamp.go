@@ -194,19 +194,9 @@ func AppleInt(v int64) (time.Time, error) {
 func AppleSeconds(v float64) (time.Time, error) { return FromFloat(v, CocoaEpoch, Seconds) }
 
 // Unix reads a Unix timestamp whose unit the column does not say, by its
-// size as Android and browser databases mix them: beyond 1e17 nanoseconds,
-// 1e14 microseconds, 1e11 milliseconds, else seconds. Each threshold is
-// where the smaller unit would leave the range (1e11 s is year 5138).
+// size (see unixUnit).
 func Unix(v float64) (time.Time, error) {
-	switch a := math.Abs(v); {
-	case a > 1e17:
-		return FromFloat(v, UnixEpoch, Nanoseconds)
-	case a > 1e14:
-		return FromFloat(v, UnixEpoch, Microseconds)
-	case a > 1e11:
-		return FromFloat(v, UnixEpoch, Milliseconds)
-	}
-	return FromFloat(v, UnixEpoch, Seconds)
+	return FromFloat(v, UnixEpoch, unixUnit(math.Abs(v)))
 }
 
 // UnixInt is Unix for integer columns, exact to the nanosecond.
@@ -218,15 +208,23 @@ func UnixInt(v int64) (time.Time, error) {
 		}
 		a = -a
 	}
+	return FromInt(v, UnixEpoch, unixUnit(a))
+}
+
+// unixUnit guesses the unit of a Unix timestamp of magnitude a as Android
+// and browser databases mix them: beyond 1e17 nanoseconds, 1e14
+// microseconds, 1e11 milliseconds, else seconds. Each threshold is where
+// the smaller unit would leave the range (1e11 s is year 5138).
+func unixUnit[T int64 | float64](a T) Unit {
 	switch {
 	case a > 1e17:
-		return FromInt(v, UnixEpoch, Nanoseconds)
+		return Nanoseconds
 	case a > 1e14:
-		return FromInt(v, UnixEpoch, Microseconds)
+		return Microseconds
 	case a > 1e11:
-		return FromInt(v, UnixEpoch, Milliseconds)
+		return Milliseconds
 	}
-	return FromInt(v, UnixEpoch, Seconds)
+	return Seconds
 }
 
 // UnixSeconds, UnixMillis (Android providers), UnixMicros (Firefox PRTime)

@@ -193,3 +193,36 @@ func FuzzFromFloat(f *testing.F) {
 		}
 	})
 }
+
+// The unit guess of Unix and UnixInt, at each threshold: both read the
+// same table of sizes, the integer one exactly.
+func TestUnixUnit(t *testing.T) {
+	tests := []struct {
+		a    int64
+		want Unit
+	}{
+		{0, Seconds},
+		{100_000_000_000, Seconds},
+		{100_000_000_001, Milliseconds},
+		{100_000_000_000_000, Milliseconds},
+		{100_000_000_000_001, Microseconds},
+		{100_000_000_000_000_000, Microseconds},
+		{100_000_000_000_000_001, Nanoseconds},
+		{math.MaxInt64, Nanoseconds},
+	}
+	for _, tt := range tests {
+		if got := unixUnit(tt.a); got != tt.want {
+			t.Errorf("unixUnit(int64 %d) = %d, want %d", tt.a, got, tt.want)
+		}
+		// Floats agree except one past a threshold, which rounds onto it
+		// at 1e17 (floats there are 16 apart).
+		if f := float64(tt.a); f != 1e17 || tt.want == Microseconds {
+			if got := unixUnit(f); got != tt.want {
+				t.Errorf("unixUnit(float64 %g) = %d, want %d", f, got, tt.want)
+			}
+		}
+	}
+	if got := unixUnit(1.5e11); got != Milliseconds {
+		t.Errorf("unixUnit(1.5e11) = %d", got)
+	}
+}

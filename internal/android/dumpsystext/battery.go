@@ -1,8 +1,9 @@
 package dumpsystext
 
 import (
+	"cmp"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,15 +56,8 @@ func ParseBatteryDaily(s string) []PackageChange {
 		seen[key] = true
 		out = append(out, PackageChange{Action: "update", From: from, To: to, Package: m[1], Vers: v})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.To != b.To {
-			return a.To < b.To
-		}
-		return a.Package < b.Package
+	slices.SortStableFunc(out, func(a, b PackageChange) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Package, b.Package))
 	})
 	last := map[string]int64{}
 	for i := range out {

@@ -33,7 +33,7 @@ type TarStats struct {
 // read before the damage and err says where it stopped. A nil budget is
 // unlimited.
 func ReadTar(ctx context.Context, r io.Reader, dir string, lim archive.Limits, budget *scratch.Budget) (fs.FS, TarStats, error) {
-	lim = withDefaults(lim)
+	lim = lim.WithDefaults()
 	var st TarStats
 	tr := tar.NewReader(r)
 	fsys := &OrderedFS{Dir: evfile.Dir(dir), order: map[string]int{}}
@@ -142,18 +142,4 @@ func writeFile(root *os.Root, name string, r io.Reader, size int64) (int64, erro
 		err = io.ErrUnexpectedEOF
 	}
 	return n, err
-}
-
-func withDefaults(l archive.Limits) archive.Limits {
-	d := archive.DefaultLimits
-	if l.MaxEntries > 0 {
-		d.MaxEntries = l.MaxEntries
-	}
-	if l.MaxFileSize > 0 {
-		d.MaxFileSize = l.MaxFileSize
-	}
-	if l.MaxTotal > 0 {
-		d.MaxTotal = l.MaxTotal
-	}
-	return d
 }

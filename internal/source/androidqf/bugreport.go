@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
 )
 
@@ -17,6 +18,20 @@ import (
 // (the zip "adb bugreport" writes, or that zip unpacked).
 func DetectBugreport(fsys fs.FS) bool {
 	return bugreportMain(fsys) != ""
+}
+
+// bugreportRoot is where a bug report zip holds the report: at its root, or
+// in the one folder at its top (a zip made of the unpacked folder).
+func bugreportRoot(fsys fs.FS) fs.FS {
+	if DetectBugreport(fsys) {
+		return fsys
+	}
+	// StripTopDir gives fsys back when it has no one top folder: then no
+	// report is found there either.
+	if sub := archive.StripTopDir(fsys); DetectBugreport(sub) {
+		return sub
+	}
+	return fsys
 }
 
 // bugreportMain names the main dumpstate text: the file main_entry.txt

@@ -62,12 +62,7 @@ func mountBugreport(ctx context.Context, ev *source.Evidence, opts Options) {
 	}
 	ev.OnClose(c.Close)
 	ev.RefusedEntries(name, z.Refused)
-	var fsys fs.FS = z
-	if !DetectBugreport(fsys) {
-		if sub := archive.StripTopDir(fsys); sub != fsys && DetectBugreport(sub) {
-			fsys = sub
-		}
-	}
+	fsys := bugreportRoot(z)
 	main := bugreportMain(fsys)
 	if main == "" {
 		ev.NotChecked(coverage.Gap{Part: name, Cause: coverage.Unreadable, Detail: "holds no main_entry.txt or dumpstate file, so its bug report"})

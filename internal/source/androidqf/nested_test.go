@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func zipBytes(t *testing.T, prefix string, files map[string][]byte) []byte {
@@ -108,5 +109,26 @@ func TestADBHostKey(t *testing.T) {
 				t.Errorf("host key %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A bug report zip holds the report at its root or in its one top folder;
+// anything else is left as it is.
+func TestBugreportRoot(t *testing.T) {
+	report := []byte("== dumpstate: 2024-02-20 10:00:00\n")
+	tests := []struct {
+		name     string
+		fsys     fstest.MapFS
+		wantMain string // bugreportMain of the root found, "" when none
+	}{
+		{"at the root", fstest.MapFS{"bugreport-x.txt": {Data: report}}, "bugreport-x.txt"},
+		{"in one top folder", fstest.MapFS{"top/dumpstate-1.txt": {Data: report}}, "dumpstate-1.txt"},
+		{"two top folders", fstest.MapFS{"a/dumpstate-1.txt": {Data: report}, "b/x": {}}, ""},
+		{"one folder, no report", fstest.MapFS{"top/notes.txt": {Data: report}}, ""},
+	}
+	for _, tt := range tests {
+		if got := bugreportMain(bugreportRoot(tt.fsys)); got != tt.wantMain {
+			t.Errorf("%s: main %q, want %q", tt.name, got, tt.wantMain)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huella-project/huella/internal/jsonx"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/archive"
 	"github.com/huella-project/huella/internal/source/evfile"
@@ -43,23 +43,11 @@ func SniffFile(head []byte) source.Kind {
 	if bytes.Contains(head[:min(len(head), 4096)], []byte("== dumpstate: ")) {
 		return source.Bugreport
 	}
-	sc := bufio.NewScanner(bytes.NewReader(head))
-	sc.Buffer(make([]byte, 0, 4096), len(head)+1)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+	m, _ := jsonx.FirstObject(head, 0)
+	for _, k := range IntrusionEventTypes {
+		if _, ok := m[k]; ok {
+			return source.IntrusionLogs
 		}
-		var m map[string]json.RawMessage
-		if json.Unmarshal(line, &m) != nil {
-			return ""
-		}
-		for _, k := range IntrusionEventTypes {
-			if _, ok := m[k]; ok {
-				return source.IntrusionLogs
-			}
-		}
-		return ""
 	}
 	return ""
 }
@@ -213,12 +201,7 @@ func unwrapBugreport(ctx context.Context, ev *source.Evidence, opts Options) err
 	}
 	ev.OnClose(c.Close)
 	ev.RefusedEntries(name, z.Refused)
-	var fsys fs.FS = z
-	if !DetectBugreport(fsys) {
-		if sub := archive.StripTopDir(fsys); sub != fsys && DetectBugreport(sub) {
-			fsys = sub
-		}
-	}
+	fsys := bugreportRoot(z)
 	ev.FS = fsys
 	setExtra(&ev.Device, "wrapped_in", ev.Path)
 	return nil

@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/huella-project/huella/internal/source/evfile"
 )
 
 // Limits bound what an archive may make huella read. Zero fields take the
@@ -30,7 +32,8 @@ var DefaultLimits = Limits{
 	MaxTotal:    128 << 30,
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with each zero field taken from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxEntries <= 0 {
 		l.MaxEntries = DefaultLimits.MaxEntries
 	}
@@ -82,7 +85,7 @@ func OpenZipLimits(p string, lim Limits) (*ZipFS, io.Closer, error) {
 
 // NewZip reads a zip from r (size bytes) named name in error messages.
 func NewZip(r io.ReaderAt, size int64, name string, lim Limits) (*ZipFS, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", name, err)
@@ -272,24 +275,11 @@ type cappedFile struct {
 }
 
 func (c *cappedFile) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		// One more byte than declared means the header lied.
-		var b [1]byte
-		n, err := c.File.Read(b[:])
-		if n > 0 {
-			return 0, fmt.Errorf("%s: entry %q holds more bytes than it declares", c.zname, c.name)
-		}
-		if err == nil {
-			err = io.EOF
-		}
-		return 0, err
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.File.Read(p)
-	c.left -= int64(n)
-	if err != nil && err != io.EOF {
+	n, err := evfile.ReadCapped(c.File, p, &c.left)
+	switch {
+	case err == evfile.ErrPastCap: // one more byte than declared: the header lied
+		err = fmt.Errorf("%s: entry %q holds more bytes than it declares", c.zname, c.name)
+	case err != nil && err != io.EOF:
 		err = fmt.Errorf("%s: entry %q: %w", c.zname, c.name, err)
 	}
 	return n, err

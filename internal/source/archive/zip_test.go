@@ -304,3 +304,22 @@ func TestExtractBudget(t *testing.T) {
 		}
 	}
 }
+
+// WithDefaults fills only the zero fields: every archive reader (zip,
+// file-system dump zips, Android backups) takes its limits through it.
+func TestLimitsWithDefaults(t *testing.T) {
+	d := DefaultLimits
+	tests := []struct{ in, want Limits }{
+		{Limits{}, d},
+		{Limits{MaxEntries: 5}, Limits{MaxEntries: 5, MaxFileSize: d.MaxFileSize, MaxTotal: d.MaxTotal}},
+		{Limits{MaxEntries: -1}, d},
+		{Limits{MaxFileSize: 7}, Limits{MaxEntries: d.MaxEntries, MaxFileSize: 7, MaxTotal: d.MaxTotal}},
+		{Limits{MaxTotal: 9}, Limits{MaxEntries: d.MaxEntries, MaxFileSize: d.MaxFileSize, MaxTotal: 9}},
+		{Limits{MaxEntries: 1, MaxFileSize: 2, MaxTotal: 3}, Limits{MaxEntries: 1, MaxFileSize: 2, MaxTotal: 3}},
+	}
+	for _, tt := range tests {
+		if got := tt.in.WithDefaults(); got != tt.want {
+			t.Errorf("%+v.WithDefaults() = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -23,15 +23,19 @@ import (
 //     files inside the folder, and gives the resolved path.
 type Dir string
 
-func (d Dir) root() (*os.Root, error) { return os.OpenRoot(string(d)) }
+// root checks name as fs.FS requires (the error names op) and opens the
+// folder as an os.Root, which keeps every lookup inside it.
+func (d Dir) root(op, name string) (*os.Root, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	return os.OpenRoot(string(d))
+}
 
 // Open implements fs.FS. Folders and regular files open; anything else is
 // a *RefusedError naming the file.
 func (d Dir) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
-	}
-	r, err := d.root()
+	r, err := d.root("open", name)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +82,7 @@ func (d Dir) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // Stat implements fs.StatFS, following links that stay inside the folder.
 func (d Dir) Stat(name string) (fs.FileInfo, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
-	}
-	r, err := d.root()
+	r, err := d.root("stat", name)
 	if err != nil {
 		return nil, err
 	}

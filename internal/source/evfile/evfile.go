@@ -165,22 +165,38 @@ type rawReader struct{ f *File }
 func (r rawReader) Read(p []byte) (int, error) { return r.f.readRaw(p) }
 
 func (f *File) readRaw(p []byte) (int, error) {
-	if f.left <= 0 {
+	n, err := ReadCapped(f.File, p, &f.left)
+	if err == ErrPastCap {
+		err = &RefusedError{Name: f.name, Reason: "holds more than the " + f.lim.String()}
+	}
+	return n, err
+}
+
+// ErrPastCap is ReadCapped's error for a source that holds more than it may.
+var ErrPastCap = errors.New("holds more bytes than allowed")
+
+// ReadCapped reads from r into p at most *left bytes, counting them off.
+// Once none are left, one more byte in r means it holds more than it may
+// (more than a limit, or than a header declared): the error is ErrPastCap,
+// which the caller words; else r's end is io.EOF. The bounded readers of
+// evidence files and archive entries read through it.
+func ReadCapped(r io.Reader, p []byte, left *int64) (int, error) {
+	if *left <= 0 {
 		var b [1]byte
-		n, err := f.File.Read(b[:])
+		n, err := r.Read(b[:])
 		if n > 0 {
-			return 0, &RefusedError{Name: f.name, Reason: "holds more than the " + f.lim.String()}
+			return 0, ErrPastCap
 		}
 		if err == nil {
 			err = io.EOF
 		}
 		return 0, err
 	}
-	if int64(len(p)) > f.left {
-		p = p[:f.left]
+	if int64(len(p)) > *left {
+		p = p[:*left]
 	}
-	n, err := f.File.Read(p)
-	f.left -= int64(n)
+	n, err := r.Read(p)
+	*left -= int64(n)
 	return n, err
 }
 

@@ -222,8 +222,16 @@ func TestDirIsAnFS(t *testing.T) {
 	if err := fstest.TestFS(Dir(dir), "a/b/c.txt", "z.txt"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Dir(dir).Open("../x"); !errors.Is(err, fs.ErrInvalid) {
-		t.Fatalf("invalid path: %v", err)
+	for op, call := range map[string]func(string) error{
+		"open": func(n string) error { _, err := Dir(dir).Open(n); return err },
+		"stat": func(n string) error { _, err := Dir(dir).Stat(n); return err },
+	} {
+		for _, bad := range []string{"../x", "/z.txt", "a/../z.txt", ""} {
+			var pe *fs.PathError
+			if err := call(bad); !errors.Is(err, fs.ErrInvalid) || !errors.As(err, &pe) || pe.Op != op {
+				t.Errorf("%s %q: %v", op, bad, err)
+			}
+		}
 	}
 }
 

@@ -385,7 +385,8 @@ func (v *View) Open(name string) (fs.File, error) {
 	}
 	fi := v.fileInfo(name, e)
 	if e.isDir {
-		return &dirFile{v: v, d: e.dir, fi: fi, name: name}, nil
+		d := e.dir
+		return &source.DirFile{Path: name, Info: fi, List: func() []fs.DirEntry { return v.dirEntries(d) }}, nil
 	}
 	if v.t.nodes[e.raw.id].kind == kindLink {
 		return nil, &evfile.RefusedError{Name: name, Reason: "a link in the dump, listed but never followed"}
@@ -471,36 +472,3 @@ type file struct {
 func (f *file) Stat() (fs.FileInfo, error) { return f.fi, nil }
 func (f *file) Read(p []byte) (int, error) { return f.rc.Read(p) }
 func (f *file) Close() error               { return f.rc.Close() }
-
-type dirFile struct {
-	v    *View
-	d    ldir
-	fi   fileInfo
-	name string
-	ents []fs.DirEntry
-	read bool
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return d.fi, nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	if !d.read {
-		d.ents, d.read = d.v.dirEntries(d.d), true
-	}
-	if n <= 0 {
-		out := d.ents
-		d.ents = nil
-		return out, nil
-	}
-	if len(d.ents) == 0 {
-		return nil, io.EOF
-	}
-	n = min(n, len(d.ents))
-	out := d.ents[:n]
-	d.ents = d.ents[n:]
-	return out, nil
-}

@@ -283,7 +283,7 @@ func indexZip(ctx context.Context, p string, lim archive.Limits) (t *tree, z *zi
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	lim = withDefaults(lim)
+	lim = lim.WithDefaults()
 	off, cdSize, count, err := findEnd(f, fi.Size())
 	if err != nil {
 		return nil, nil, nil, 0, err
@@ -360,20 +360,6 @@ func indexZip(ctx context.Context, p string, lim archive.Limits) (t *tree, z *zi
 
 // maxRefusedListed bounds the refused entries listed one by one.
 const maxRefusedListed = 200
-
-func withDefaults(l archive.Limits) archive.Limits {
-	d := archive.DefaultLimits
-	if l.MaxEntries <= 0 {
-		l.MaxEntries = d.MaxEntries
-	}
-	if l.MaxFileSize == 0 {
-		l.MaxFileSize = d.MaxFileSize
-	}
-	if l.MaxTotal == 0 {
-		l.MaxTotal = d.MaxTotal
-	}
-	return l
-}
 
 // dropOverlapping turns into gaps the files whose compressed data starts
 // inside another's: one stretch of data is read for one entry only.

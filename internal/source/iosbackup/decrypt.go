@@ -186,23 +186,43 @@ func writePlainManifestPlist(srcDir, dst string) error {
 
 // decryptTo decrypts one file of the backup into the new file out.
 func (b *backupFS) decryptTo(e *FileEntry, out string) (string, error) {
+	created := false
+	msg, err := b.decryptInto(e, func(int64) (decryptOut, error) {
+		f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		created = err == nil
+		return f, err
+	})
+	if err != nil && created {
+		os.Remove(out)
+	}
+	return msg, err
+}
+
+// decryptOut is a file a decrypted copy is written to.
+type decryptOut interface {
+	truncWriter
+	io.Closer
+}
+
+// decryptInto decrypts e's file of the backup (opened as evidence: a named
+// pipe in its place is refused) into the file create makes, told the
+// encrypted size (the plaintext is never longer), and closes it. It
+// returns decryptFile's note.
+func (b *backupFS) decryptInto(e *FileEntry, create func(size int64) (decryptOut, error)) (string, error) {
 	in, err := evfile.Open(b.folder, hashedName(e.FileID), evfile.Database)
 	if err != nil {
 		return "", err
 	}
 	defer in.Close()
-	f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	out, err := create(in.Info.Size())
 	if err != nil {
 		return "", err
 	}
-	msg, err := decryptFile(b.classKeys, e, in, f)
-	if cerr := f.Close(); err == nil {
+	note, err := decryptFile(b.classKeys, e, in, out)
+	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		os.Remove(out)
-	}
-	return msg, err
+	return note, err
 }
 
 // copyFile copies a plaintext file (from the backup folder, opened through

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -303,23 +302,13 @@ func (b *backupFS) decrypt(n *node) (string, error) {
 	if !e.Encrypted { // stored as is, as iOS does for some entries
 		return b.hashedPath(id), nil
 	}
-	in, err := evfile.Open(b.folder, hashedName(id), evfile.Database)
-	if err != nil {
-		return "", fmt.Errorf("decrypt %s: %w", e.LogicalPath(), err)
-	}
-	defer in.Close()
-	if _, err := b.tmp.Mkdir("files/" + id[:2]); err != nil {
-		return "", err
-	}
 	rel := "files/" + hashedName(id)
-	out, err := b.tmp.Create(rel, fmt.Sprintf("decrypting %s (%s)", e.LogicalPath(), id), in.Info.Size())
-	if err != nil {
-		return "", err
-	}
-	note, err := decryptFile(b.classKeys, e, in, out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	note, err := b.decryptInto(e, func(size int64) (decryptOut, error) {
+		if _, err := b.tmp.Mkdir("files/" + id[:2]); err != nil {
+			return nil, err
+		}
+		return b.tmp.Create(rel, fmt.Sprintf("decrypting %s (%s)", e.LogicalPath(), id), size)
+	})
 	if err != nil {
 		return "", fmt.Errorf("decrypt %s (%s): %w", e.LogicalPath(), id, err)
 	}
@@ -341,9 +330,9 @@ func (b *backupFS) Open(name string) (fs.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &dirFile{info: dirInfo(path.Base(name)), ents: ents}, nil
+		return &source.DirFile{Path: name, Info: dirInfo(path.Base(name)), Entries: ents}, nil
 	case kindSymlink:
-		return &dirFile{info: fileInfo{name: path.Base(name), mode: fs.ModeSymlink | 0o444}}, nil
+		return &source.DirFile{Path: name, Info: fileInfo{name: path.Base(name), mode: fs.ModeSymlink | 0o444}}, nil
 	}
 	p, err := b.plainPath(n)
 	if err != nil {
@@ -540,34 +529,6 @@ func (d *dirEntry) Type() fs.FileMode {
 	return 0
 }
 func (d *dirEntry) Info() (fs.FileInfo, error) { return d.b.stat(d.name, d.n) }
-
-// dirFile is an open folder (or symlink, which has no content).
-type dirFile struct {
-	info fileInfo
-	ents []fs.DirEntry
-	pos  int
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.ents[d.pos:]
-	if n <= 0 {
-		d.pos = len(d.ents)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, io.EOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	d.pos += n
-	return rest[:n], nil
-}
 
 // file is an open plaintext file whose Stat reports the logical name.
 type file struct {

@@ -3,6 +3,7 @@ package iosbackup
 import (
 	"bytes"
 	"encoding/binary"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -56,6 +57,27 @@ func TestParseKeybag(t *testing.T) {
 	// A keybag whose password-wrapped keys do not unwrap reports a wrong password.
 	if _, err := kb.Unlock(make([]byte, 32)); err != ErrWrongPassword {
 		t.Errorf("Unlock: %v", err)
+	}
+}
+
+// Every tag lands in its own field, numbers only from 4-byte values, and
+// the keybag's own tags after a class key's UUID belong to nobody.
+func TestParseKeybagFields(t *testing.T) {
+	var b []byte
+	for _, p := range [][]byte{tlv("VERS", u32(4)), tlv("TYPE", []byte{1, 2}), tlv("UUID", []byte("kb")),
+		tlv("SALT", []byte("salt")), tlv("ITER", u32(7)), tlv("DPSL", []byte("dpsl")), tlv("DPIC", u32(9)), tlv("ZZZZ", u32(1)),
+		tlv("UUID", []byte("c1")), tlv("CLAS", u32(5)), tlv("WRAP", u32(2)), tlv("KTYP", u32(1)), tlv("WPKY", []byte("wrapped")),
+		tlv("ITER", u32(99)), tlv("SALT", []byte("late"))} {
+		b = append(b, p...)
+	}
+	kb, err := ParseKeybag(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Keybag{Version: 4, Type: 0, UUID: []byte("kb"), Salt: []byte("salt"), Iter: 7, DPSL: []byte("dpsl"), DPIC: 9,
+		Classes: map[uint32]*ClassKey{5: {Class: 5, Wrap: 2, KeyType: 1, Wrapped: []byte("wrapped")}}}
+	if !reflect.DeepEqual(*kb, want) {
+		t.Errorf("got %+v (class %+v)\nwant %+v", *kb, kb.Classes[5], want)
 	}
 }
 

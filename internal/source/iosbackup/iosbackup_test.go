@@ -302,3 +302,45 @@ func TestParseKeyHex(t *testing.T) {
 		}
 	}
 }
+
+// A file whose ciphertext is damaged (not a whole number of blocks) is
+// reported by both readers of encrypted files, and decrypt-backup leaves
+// no partial plaintext of it behind.
+func TestDamagedCiphertext(t *testing.T) {
+	src := t.TempDir()
+	sample("pw").Write(t, src)
+	id := iosbackuptest.FileID("AppDomain-com.example", "Documents/a b.txt")
+	enc := filepath.Join(src, id[:2], id)
+	b, err := os.ReadFile(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(enc, b[:len(b)-5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	dst := filepath.Join(t.TempDir(), "out")
+	var notes []string
+	opts := iosbackup.Options{Password: "pw", TempRoot: t.TempDir(), Note: func(s string) { notes = append(notes, s) }}
+	if err := iosbackup.Decrypt(context.Background(), src, dst, opts, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "Documents/a b.txt") {
+		t.Errorf("notes %q, want one naming the damaged file", notes)
+	}
+	if _, err := os.Stat(filepath.Join(dst, id[:2], id)); !os.IsNotExist(err) {
+		t.Errorf("partial plaintext left: %v", err)
+	}
+
+	ev, err := iosbackup.Open(context.Background(), src, iosbackup.Options{Password: "pw", TempRoot: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	if _, err := fs.ReadFile(ev.FS, "AppDomain-com.example/Documents/a b.txt"); err == nil || !strings.Contains(err.Error(), "decrypt") {
+		t.Errorf("reading the damaged file: %v", err)
+	}
+	if got, err := fs.ReadFile(ev.FS, "HomeDomain/Library/SMS/sms.db"); err != nil || string(got) != "sqlite-ish bytes" {
+		t.Errorf("an intact file beside it: %q, %v", got, err)
+	}
+}

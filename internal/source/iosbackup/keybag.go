@@ -53,6 +53,9 @@ func ParseKeybag(b []byte) (*Keybag, error) {
 	kb := &Keybag{Classes: map[uint32]*ClassKey{}}
 	var cur *ClassKey
 	seenUUID := false
+	// Tags before the second UUID describe the keybag; after it, the class
+	// key it opens.
+	fields := kb.fields()
 	flush := func() error {
 		if cur == nil {
 			return nil
@@ -75,10 +78,6 @@ func ParseKeybag(b []byte) (*Keybag, error) {
 		}
 		v := b[8 : 8+n]
 		b = b[8+n:]
-		u32 := uint32(0)
-		if len(v) == 4 {
-			u32 = binary.BigEndian.Uint32(v)
-		}
 		if tag == "UUID" {
 			if !seenUUID {
 				seenUUID = true
@@ -89,35 +88,10 @@ func ParseKeybag(b []byte) (*Keybag, error) {
 				return nil, err
 			}
 			cur = &ClassKey{}
+			fields = cur.fields()
 			continue
 		}
-		if cur != nil {
-			switch tag {
-			case "CLAS":
-				cur.Class = u32
-			case "WRAP":
-				cur.Wrap = u32
-			case "KTYP":
-				cur.KeyType = u32
-			case "WPKY":
-				cur.Wrapped = v
-			}
-			continue
-		}
-		switch tag {
-		case "VERS":
-			kb.Version = u32
-		case "TYPE":
-			kb.Type = u32
-		case "SALT":
-			kb.Salt = v
-		case "ITER":
-			kb.Iter = u32
-		case "DPSL":
-			kb.DPSL = v
-		case "DPIC":
-			kb.DPIC = u32
-		}
+		fields.set(tag, v)
 	}
 	if err := flush(); err != nil {
 		return nil, err
@@ -129,6 +103,39 @@ func ParseKeybag(b []byte) (*Keybag, error) {
 		return nil, fmt.Errorf("keybag: iteration counts %d/%d are beyond any real backup", kb.DPIC, kb.Iter)
 	}
 	return kb, nil
+}
+
+// tagFields says where each known tag's value goes: a number (read from a
+// 4-byte value; any other length reads as 0) or bytes. Unknown tags are
+// skipped.
+type tagFields struct {
+	nums  map[string]*uint32
+	bytes map[string]*[]byte
+}
+
+func (f tagFields) set(tag string, v []byte) {
+	if p, ok := f.nums[tag]; ok {
+		*p = 0
+		if len(v) == 4 {
+			*p = binary.BigEndian.Uint32(v)
+		}
+	} else if p, ok := f.bytes[tag]; ok {
+		*p = v
+	}
+}
+
+func (kb *Keybag) fields() tagFields {
+	return tagFields{
+		nums:  map[string]*uint32{"VERS": &kb.Version, "TYPE": &kb.Type, "ITER": &kb.Iter, "DPIC": &kb.DPIC},
+		bytes: map[string]*[]byte{"SALT": &kb.Salt, "DPSL": &kb.DPSL},
+	}
+}
+
+func (ck *ClassKey) fields() tagFields {
+	return tagFields{
+		nums:  map[string]*uint32{"CLAS": &ck.Class, "WRAP": &ck.Wrap, "KTYP": &ck.KeyType},
+		bytes: map[string]*[]byte{"WPKY": &ck.Wrapped},
+	}
 }
 
 func printable(tag string) string {

@@ -4,9 +4,13 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/source"
 )
 
 // tree is the logical file system: each logical file is a file of an
@@ -35,7 +39,7 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 			}
 		}
 		ext := path.Ext(logical)
-		p = strings.TrimSuffix(logical, ext) + "-" + itoa(i) + ext
+		p = strings.TrimSuffix(logical, ext) + "-" + strconv.Itoa(i) + ext
 	}
 	t.files[p] = entry{fsys: fsys, name: name}
 	child := p
@@ -45,10 +49,7 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 		kids, seen := t.dirs[dir]
 		i := sort.SearchStrings(kids, base)
 		if i == len(kids) || kids[i] != base {
-			kids = append(kids, "")
-			copy(kids[i+1:], kids[i:])
-			kids[i] = base
-			t.dirs[dir] = kids
+			t.dirs[dir] = slices.Insert(kids, i, base)
 		}
 		if seen || dir == "." {
 			break
@@ -56,20 +57,6 @@ func (t *tree) add(logical string, fsys fs.FS, name string) string {
 		child = dir
 	}
 	return p
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }
 
 // Open implements fs.FS.
@@ -89,7 +76,7 @@ func (t *tree) Open(name string) (fs.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &dirFile{name: name, ents: ents}, nil
+		return &source.DirFile{Path: name, Info: dirInfo(path.Base(name)), Entries: ents}, nil
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
@@ -174,31 +161,3 @@ func (d dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o500 }
 func (d dirInfo) ModTime() time.Time { return time.Time{} }
 func (d dirInfo) IsDir() bool        { return true }
 func (d dirInfo) Sys() any           { return nil }
-
-type dirFile struct {
-	name string
-	ents []fs.DirEntry
-	off  int
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return dirInfo(path.Base(d.name)), nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.ents[d.off:]
-	if n <= 0 {
-		d.off = len(d.ents)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, errEOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	d.off += n
-	return rest[:n], nil
-}

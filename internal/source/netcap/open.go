@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -22,8 +21,6 @@ import (
 	"github.com/huella-project/huella/internal/source/scratch"
 	"github.com/huella-project/huella/internal/timestamp"
 )
-
-var errEOF = io.EOF
 
 // ErrNothing says that no file of the input is a capture or log huella
 // reads.

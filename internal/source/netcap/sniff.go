@@ -18,13 +18,13 @@
 package netcap
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/huella-project/huella/internal/jsonx"
 )
 
 // Format is what one file holds.
@@ -139,27 +139,15 @@ func firstLines(b []byte, n int) []byte {
 // sniffJSON tells the JSON-lines formats apart by the keys of their first
 // complete line.
 func sniffJSON(text []byte) Format {
-	sc := bufio.NewScanner(bytes.NewReader(text))
-	sc.Buffer(make([]byte, 0, 4096), HeadSize)
-	for i := 0; i < 5 && sc.Scan(); i++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var keys map[string]json.RawMessage
-		if json.Unmarshal(line, &keys) != nil {
-			return ""
-		}
-		has := func(k string) bool { _, ok := keys[k]; return ok }
-		switch {
-		case has("event_type") && has("timestamp"):
-			return EveJSON
-		case has("ts") && (has("uid") || has("id.orig_h") || has("id.resp_h")):
-			return ZeekJSON
-		case has("QH") && has("T"):
-			return AdGuard
-		}
-		return ""
+	keys, _ := jsonx.FirstObject(text, 5)
+	has := func(k string) bool { _, ok := keys[k]; return ok }
+	switch {
+	case has("event_type") && has("timestamp"):
+		return EveJSON
+	case has("ts") && (has("uid") || has("id.orig_h") || has("id.resp_h")):
+		return ZeekJSON
+	case has("QH") && has("T"):
+		return AdGuard
 	}
 	return ""
 }

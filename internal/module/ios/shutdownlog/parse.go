@@ -15,6 +15,7 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/distinct"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
 	"github.com/huella-project/huella/internal/timestamp"
@@ -85,11 +86,11 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 		if rb.Dropped > 0 {
 			env.Warn("%s: reboot at line %d lists more than %d clients; %d were not read", name, rb.Line, maxClientsReboot, rb.Dropped)
 		}
-		var names []string
+		var names distinct.List[string]
 		for _, c := range rb.Clients {
 			r := clientRecord(name, i, rb, c)
 			env.Emit(r)
-			names = append(names, c.Path)
+			names.Add(c.Path)
 			if f := ios.StagingClient(c.Binary, name); f != nil && !flagged[c.Binary] {
 				flagged[c.Binary] = true
 				d := f.Detection(r)
@@ -108,7 +109,7 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 		if !rb.Time.IsZero() {
 			months[rb.Time.Format("2006-01")]++
 		}
-		env.Report(ios.SlowShutdown(rb.Delays, uniq(names), name), rr)
+		env.Report(ios.SlowShutdown(rb.Delays, names.Values(), name), rr)
 	}
 	return n
 }
@@ -143,18 +144,6 @@ func emitMonths(env *module.Env, months map[string]int) {
 		env.Emit(&model.Record{Source: "shutdown.log", Data: &MonthRecord{Month: k, Reboots: months[k]},
 			Summary: fmt.Sprintf("%d reboot(s) in %s", months[k], k)})
 	}
-}
-
-func uniq(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Limits keep a hostile log from costing unbounded memory: a real
