@@ -462,9 +462,14 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 		return exitWith(results.ExitError, err)
 	}
 	defer closeDir()
-	if l := ev.InputsList; l != nil {
-		if err := copyInto(dir, l.File, l.Spool()); err != nil {
-			return exitWith(results.ExitError, err)
+	// Every evidence's input hash list goes into the results folder, each
+	// under its own name: the second evidence's must not be lost.
+	for i, e := range opened.evs {
+		if l := e.InputsList; l != nil {
+			l.File = source.InputsListName(i + 1)
+			if err := copyInto(dir, l.File, l.Spool()); err != nil {
+				return exitWith(results.ExitError, err)
+			}
 		}
 	}
 

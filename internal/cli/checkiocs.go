@@ -126,8 +126,20 @@ func (a *app) runCheckIOCs(ctx context.Context, cmdline []string, dir string, f 
 	correlate, custodyRule := withCustody(correlator, window)
 	ev := &source.Evidence{Kind: orig.Evidence.Kind, Path: orig.Evidence.Path, Device: orig.Evidence.Device,
 		Notes: orig.Evidence.Notes, Gaps: orig.Evidence.Gaps, Inputs: orig.Inputs, InputsList: orig.InputsList, TempDir: tmp}
-	if l := orig.InputsList; l != nil {
-		// The input hashes travel with the results they stand for.
+	// The input hashes travel with the results they stand for: the first
+	// evidence's list and those of the others of a check of several.
+	lists := []*source.InputsList{orig.InputsList}
+	for _, e := range orig.Evidences[min(1, len(orig.Evidences)):] {
+		lists = append(lists, e.InputsList)
+	}
+	for i, l := range lists {
+		if l == nil {
+			continue
+		}
+		if l.File != source.InputsListName(i+1) {
+			// info.json is read back from disk: it names no other file.
+			return exitWith(results.ExitError, fmt.Errorf("%s: info.json names %q as evidence %d's input hash list, not %s", dir, l.File, i+1, source.InputsListName(i+1)))
+		}
 		if err := copyInto(outDir, l.File, filepath.Join(dir, filepath.Base(l.File))); err != nil {
 			return exitWith(results.ExitError, fmt.Errorf("%s: %w", dir, err))
 		}

@@ -181,7 +181,7 @@ func evidenceInfos(o *opened, parts []scan.Part) []results.EvidenceInfo {
 	var out []results.EvidenceInfo
 	for _, p := range parts {
 		ev := p.Evidence
-		ei := results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList()}
+		ei := results.EvidenceInfo{Kind: ev.Kind, Path: ev.Path, Device: ev.Device, Notes: ev.NoteList(), Gaps: ev.GapList(), InputsList: ev.InputsList}
 		for _, m := range append(append([]module.Def(nil), p.Modules...), p.Skipped...) {
 			ei.Modules = append(ei.Modules, m.Name)
 		}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +78,79 @@ func TestHugeFolderInputsList(t *testing.T) {
 	}
 	if !strings.Contains(string(page), l.SHA256) || !strings.Contains(string(page), "inputs.sha256") {
 		t.Error("the report does not show the list's digest")
+	}
+}
+
+// In a check of several evidences, each folder too large to list keeps its
+// own hash list: a resolver's log folder of rotated files given after a
+// backup is inputs-2.sha256, named in its entry of info.json's evidences.
+// Before, only the first evidence's list was kept and the logs' hashes
+// were lost.
+func TestSecondEvidenceKeepsItsInputsList(t *testing.T) {
+	w := newWorld(t)
+	tmp := t.TempDir()
+	one, _, err := samplegen.GenerateNetwork(filepath.Join(tmp, "gen"), samplegen.NetPihole, 3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := os.ReadFile(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each rotated file holds a few lines: the folder is large in files,
+	// not in bytes.
+	lines := strings.SplitAfter(string(whole), "\n")
+	log := []byte(strings.Join(lines[:min(4, len(lines))], ""))
+	logs := filepath.Join(tmp, "logs")
+	if err := os.Mkdir(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range source.MaxListedInputs + 50 {
+		if err := os.WriteFile(filepath.Join(logs, fmt.Sprintf("pihole-%05d.log", i)), log, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(tmp, "out")
+	r := w.huella("", "check", iosBackup(t), logs, "--output", out, "--quiet", "--no-report")
+	if r.code == results.ExitError {
+		t.Fatalf("exit %d\n%s", r.code, r.console())
+	}
+	var info results.Info
+	if err := results.ReadJSON(filepath.Join(out, "info.json"), &info); err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Evidences) != 2 || info.Evidences[1].Kind != source.Network {
+		t.Fatalf("evidences %+v", info.Evidences)
+	}
+	if info.InputsList != nil || info.Evidences[0].InputsList != nil {
+		t.Errorf("the backup was listed whole, yet a list is named: %+v %+v", info.InputsList, info.Evidences[0].InputsList)
+	}
+	l := info.Evidences[1].InputsList
+	if l == nil || l.File != "inputs-2.sha256" || l.Files != source.MaxListedInputs+50 {
+		t.Fatalf("the logs' list: %+v", l)
+	}
+	b, err := os.ReadFile(filepath.Join(out, l.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(log)
+	if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != l.SHA256 || strings.Count(string(b), hex.EncodeToString(sum[:])+"  ") != l.Files {
+		t.Errorf("%s does not list every log with its SHA-256, or info.json's digest is not the file's", l.File)
+	}
+	testutil.ValidateResults(t, out)
+	// check-iocs carries the list with the results it stands for.
+	re := filepath.Join(tmp, "re")
+	if r := w.huella("", "check-iocs", out, "--output", re, "--quiet", "--no-report"); r.code == results.ExitError {
+		t.Fatalf("check-iocs: exit %d\n%s", r.code, r.console())
+	}
+	if again, err := os.ReadFile(filepath.Join(re, l.File)); err != nil || !bytes.Equal(again, b) {
+		t.Errorf("check-iocs did not carry %s: %v", l.File, err)
+	}
+	// --force on the same folder takes the list as huella's own file.
+	if r := w.huella("", "check", iosBackup(t), "--output", out, "--quiet", "--no-report", "--force"); r.code == results.ExitError {
+		t.Fatalf("--force: exit %d\n%s", r.code, r.console())
+	}
+	if _, err := os.Stat(filepath.Join(out, l.File)); !os.IsNotExist(err) {
+		t.Errorf("--force left the earlier run's %s: %v", l.File, err)
 	}
 }

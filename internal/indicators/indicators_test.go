@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -237,12 +238,11 @@ func TestLoadMalformedFileDoesNotStopOthers(t *testing.T) {
 }
 
 func TestLoadSizeCap(t *testing.T) {
-	old := MaxFileSize
-	MaxFileSize = 100
-	defer func() { MaxFileSize = old }()
 	b := &bundle{}
 	b.indicates(b.malware("M"), `[domain-name:value='big.example']`)
-	s, err := LoadFS(fstest.MapFS{"big.stix2": {Data: b.bytes(t)}}, "big.stix2")
+	src := fsFeeds(fstest.MapFS{"big.stix2": {Data: b.bytes(t)}})
+	src.limit = 100
+	s, err := load(src, []string{"big.stix2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,4 +468,44 @@ func TestResolvePaths(t *testing.T) {
 	if got := ResolvePaths(nil, "", filepath.Join(dir, "absent")); len(got) != 0 {
 		t.Errorf("absent cache dir listed: %v", got)
 	}
+}
+
+// TestReadUnder: a file declaring more than the limit is refused before a
+// byte is read, one that declares less but holds more is refused after
+// limit+1 bytes, and one of exactly the limit is read whole.
+func TestReadUnder(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		data       string
+		size, lim  int64
+		want, fail string
+	}{
+		{"within", "abcd", 4, 4, "abcd", ""},
+		{"declared over", "ab", 5, 4, "", "file is 5 bytes, over the 4-byte limit"},
+		{"grew while read", "abcdefgh", 2, 4, "", "grew over the 4-byte limit"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &countingReader{r: strings.NewReader(c.data)}
+			got, err := readUnder(r, c.size, c.lim)
+			switch {
+			case c.fail == "" && (err != nil || string(got) != c.want):
+				t.Errorf("got %q, %v; want %q", got, err, c.want)
+			case c.fail != "" && (err == nil || !strings.Contains(err.Error(), c.fail)):
+				t.Errorf("error %v, want %q", err, c.fail)
+			case r.n > c.lim+1 || c.size > c.lim && r.n > 0:
+				t.Errorf("read %d bytes (limit %d, declared %d)", r.n, c.lim, c.size)
+			}
+		})
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -22,7 +22,7 @@ import (
 
 // Limits on what one file may cost. Real feeds are under 5 MB; a cap far
 // above that still stops a mistaken --iocs pointing at a disk image.
-var (
+const (
 	MaxFileSize        int64 = 256 << 20
 	maxObjects               = 5_000_000
 	maxProblemsPerFile       = 1000
@@ -94,7 +94,9 @@ func LoadFS(fsys fs.FS, names ...string) (*Set, error) { return load(fsFeeds(fsy
 // feedSource is where the loader finds indicator files: the operating
 // system's (Load) or an fs.FS (LoadFS), each with its own path functions.
 // key names a file however it was reached, so a file named twice loads once.
+// limit is the most one file may hold (MaxFileSize).
 type feedSource struct {
+	limit     int64
 	stat      func(string) (fs.FileInfo, error)
 	walk      func(root string, fn fs.WalkDirFunc) error
 	open      func(string) (fs.File, error)
@@ -104,9 +106,10 @@ type feedSource struct {
 }
 
 var osFeeds = feedSource{
-	stat: os.Stat,
-	walk: filepath.WalkDir,
-	open: func(p string) (fs.File, error) { return os.Open(p) },
+	limit: MaxFileSize,
+	stat:  os.Stat,
+	walk:  filepath.WalkDir,
+	open:  func(p string) (fs.File, error) { return os.Open(p) },
 	key: func(p string) string {
 		if abs, err := filepath.Abs(p); err == nil {
 			return abs
@@ -120,18 +123,26 @@ var osFeeds = feedSource{
 
 func fsFeeds(fsys fs.FS) feedSource {
 	return feedSource{
-		stat: func(p string) (fs.FileInfo, error) { return fs.Stat(fsys, p) },
-		walk: func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) },
-		open: fsys.Open,
-		key:  path.Clean,
-		join: func(d, n string) string { return path.Join(d, n) },
-		dir:  path.Dir,
-		base: path.Base,
+		limit: MaxFileSize,
+		stat:  func(p string) (fs.FileInfo, error) { return fs.Stat(fsys, p) },
+		walk:  func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) },
+		open:  fsys.Open,
+		key:   path.Clean,
+		join:  func(d, n string) string { return path.Join(d, n) },
+		dir:   path.Dir,
+		base:  path.Base,
 	}
 }
 
 // read reads a small file (a feed manifest) under the file limit.
-func (src feedSource) read(p string) ([]byte, error) { return readCapped(sized(src.open(p))) }
+func (src feedSource) read(p string) ([]byte, error) {
+	rc, size, err := sized(src.open(p))
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return readUnder(rc, size, src.limit)
+}
 
 func (src feedSource) isRegular(p string) bool {
 	st, err := src.stat(p)
@@ -175,7 +186,7 @@ func load(src feedSource, names []string) (*Set, error) {
 				continue
 			}
 			seen[k] = true
-			b.loadFile(f, func() (io.ReadCloser, int64, error) { return sized(src.open(f)) })
+			b.loadFile(f, src.limit, func() (io.ReadCloser, int64, error) { return sized(src.open(f)) })
 		}
 	}
 	if existing == 0 && len(names) > 0 {
@@ -220,7 +231,7 @@ type stixBundle struct {
 	Objects []json.RawMessage `json:"objects"`
 }
 
-func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) {
+func (b *builder) loadFile(p string, limit int64, open func() (io.ReadCloser, int64, error)) {
 	fi := FileInfo{Path: p, Name: filepath.Base(p), Counts: map[string]int{}}
 	fail := func(err error) {
 		fi.Error = err.Error()
@@ -233,17 +244,9 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	}
 	defer rc.Close()
 	fi.Size = size
-	if size > MaxFileSize {
-		fail(fmt.Errorf("file is %d bytes, over the %d-byte limit for indicator files", size, MaxFileSize))
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
+	data, err := readUnder(rc, size, limit)
 	if err != nil {
 		fail(err)
-		return
-	}
-	if int64(len(data)) > MaxFileSize {
-		fail(fmt.Errorf("file grew over the %d-byte limit while being read", MaxFileSize))
 		return
 	}
 	fi.Size = int64(len(data))
@@ -266,18 +269,21 @@ func (b *builder) loadFile(p string, open func() (io.ReadCloser, int64, error)) 
 	b.files = append(b.files, fi)
 }
 
-// readCapped reads an opened indicator file (from sized: regular files
-// only) whole, refusing one over the file limit whatever size it declared.
-func readCapped(rc io.ReadCloser, _ int64, err error) ([]byte, error) {
+// readUnder reads an opened indicator file whole: one that declares more
+// than limit bytes is refused before any read, and one that grows past it
+// while read (a declared size is never trusted) is refused too.
+func readUnder(rc io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("file is %d bytes, over the %d-byte limit for indicator files", size, limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
-	if err == nil && int64(len(data)) > MaxFileSize {
-		err = fmt.Errorf("over the %d-byte limit for indicator files", MaxFileSize)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file grew over the %d-byte limit while being read", limit)
 	}
-	return data, err
+	return data, nil
 }
 
 func decodeBundle(data []byte) ([]stixObject, error) {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/huella-project/huella/internal/atomicfile"
@@ -130,6 +131,10 @@ func OwnFile(name string, isModule func(string) bool) bool {
 		return true
 	case strings.HasPrefix(name, "report.") && strings.HasSuffix(name, ".html"):
 		return true
+	case strings.HasPrefix(name, "inputs-") && strings.HasSuffix(name, ".sha256"):
+		// The input hash lists of the other evidences of a check of several.
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "inputs-"), ".sha256"))
+		return err == nil && source.InputsListName(n) == name
 	case strings.HasSuffix(name, ".json") && isModule != nil:
 		return isModule(strings.TrimSuffix(name, ".json"))
 	}

@@ -52,6 +52,10 @@ type EvidenceInfo struct {
 	// Modules, in a check of several evidences (Info.Evidences), are the
 	// modules that read this one.
 	Modules []string `json:"modules,omitempty"`
+	// InputsList, in Info.Evidences, stands for this evidence's input
+	// hashes when it is a folder of too many files to list (the first
+	// evidence's is also Info.InputsList).
+	InputsList *source.InputsList `json:"inputs_list,omitempty"`
 }
 
 // KindUnopened is the kind written for a path of a check of several

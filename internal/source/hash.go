@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -50,6 +51,16 @@ const MaxListedInputs = 10_000
 // sha256sum writes, so "cd EVIDENCE && sha256sum -c inputs.sha256" checks
 // every file.
 const InputsListFile = "inputs.sha256"
+
+// InputsListName is the list's name for the nth evidence of a check of
+// several (1 is the first): inputs.sha256, then inputs-2.sha256... Each
+// evidence keeps its own list, so no evidence's hashes are lost.
+func InputsListName(n int) string {
+	if n <= 1 {
+		return InputsListFile
+	}
+	return "inputs-" + strconv.Itoa(n) + ".sha256"
+}
 
 // InputsList stands for the hashes of a folder too large to list in
 // info.json: how many files, their bytes, the list file and its SHA-256.
