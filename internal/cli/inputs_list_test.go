@@ -111,7 +111,7 @@ func TestSecondEvidenceKeepsItsInputsList(t *testing.T) {
 		}
 	}
 	out := filepath.Join(tmp, "out")
-	r := w.huella("", "check", iosBackup(t), logs, "--output", out, "--quiet", "--no-report")
+	r := w.huella("", "check", iosBackup(t), logs, "--output", out, "--quiet")
 	if r.code == results.ExitError {
 		t.Fatalf("exit %d\n%s", r.code, r.console())
 	}
@@ -138,6 +138,16 @@ func TestSecondEvidenceKeepsItsInputsList(t *testing.T) {
 		t.Errorf("%s does not list every log with its SHA-256, or info.json's digest is not the file's", l.File)
 	}
 	testutil.ValidateResults(t, out)
+	// The report names each list with its SHA-256, and counts every file:
+	// the backup's, listed inline, and the logs'.
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := fmt.Sprintf("%d files", len(info.Inputs)+l.Files)
+	if !strings.Contains(string(page), l.SHA256) || !strings.Contains(string(page), "inputs-2.sha256") || !strings.Contains(string(page), total) {
+		t.Errorf("the report does not name inputs-2.sha256 with its SHA-256, or does not say %q", total)
+	}
 	// check-iocs carries the list with the results it stands for.
 	re := filepath.Join(tmp, "re")
 	if r := w.huella("", "check-iocs", out, "--output", re, "--quiet", "--no-report"); r.code == results.ExitError {

@@ -504,10 +504,24 @@ func buildProvenance(info results.Info) Provenance {
 	p.InputsTotal = len(all)
 	p.InputsDigest, p.DigestSingle = inputsDigest(all)
 	p.Inputs = all[:min(len(all), MaxListedInputs)]
-	if l := info.InputsList; l != nil {
-		// A folder of too many files to list: their hashes are in a file
-		// beside the report, and its SHA-256 stands for them all.
-		p.InputsTotal, p.InputsBytes, p.InputsDigest, p.DigestSingle, p.DigestFile = l.Files, l.Bytes, l.SHA256, false, true
+	// Folders of too many files to list: their hashes are in files beside
+	// the report (one per evidence of a check of several), each SHA-256
+	// standing for its evidence's files.
+	lists := []*source.InputsList{info.InputsList}
+	for _, e := range info.Evidences[min(1, len(info.Evidences)):] {
+		lists = append(lists, e.InputsList)
+	}
+	for _, l := range lists {
+		if l != nil {
+			p.InputsTotal += l.Files
+			p.InputsBytes += l.Bytes
+			p.Lists = append(p.Lists, ListRow{File: l.File, Files: l.Files, SHA256: l.SHA256})
+		}
+	}
+	if len(p.Lists) == 1 && len(all) == 0 {
+		// One folder, nothing listed inline: its list's SHA-256 stands
+		// for the whole evidence.
+		p.InputsDigest, p.DigestSingle, p.DigestFile, p.Lists = p.Lists[0].SHA256, false, true, nil
 	}
 	for _, f := range info.Indicators.Files {
 		name := f.Name

@@ -256,15 +256,26 @@ type Provenance struct {
 	// The inputs in summary: how many, their size, one SHA-256 for all
 	// (inputsDigest), and the first MaxListedInputs of them; info.json
 	// lists every one.
-	InputsTotal     int            `json:"inputs_total"`
-	InputsBytes     int64          `json:"inputs_bytes"`
-	InputsDigest    string         `json:"inputs_digest,omitempty"`
-	DigestFile      bool           `json:"digest_file,omitempty"`   // the digest is inputs.sha256's
-	DigestSingle    bool           `json:"digest_single,omitempty"` // the digest is the one input's own hash
-	Inputs          []FileRow      `json:"inputs"`
+	InputsTotal  int       `json:"inputs_total"`
+	InputsBytes  int64     `json:"inputs_bytes"`
+	InputsDigest string    `json:"inputs_digest,omitempty"`
+	DigestFile   bool      `json:"digest_file,omitempty"`   // the digest is inputs.sha256's
+	DigestSingle bool      `json:"digest_single,omitempty"` // the digest is the one input's own hash
+	Inputs       []FileRow `json:"inputs"`
+	// Lists are the hash list files of a check whose evidences are not
+	// all listed inline (several evidences, one a huge folder).
+	Lists           []ListRow      `json:"lists,omitempty"`
 	Indicators      []IndicatorRow `json:"indicators"`
 	IndicatorsTotal int            `json:"indicators_total"`
 	Lock            string         `json:"lock,omitempty"`
+}
+
+// ListRow is one input hash list beside the report: its name, how many
+// files it lists, and its own SHA-256.
+type ListRow struct {
+	File   string `json:"file"`
+	Files  int    `json:"files"`
+	SHA256 string `json:"sha256"`
 }
 
 type FileRow struct {
