@@ -17,6 +17,7 @@
 package applelog
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,6 +35,10 @@ type Entry struct {
 	Func    string    `json:"function,omitempty"`
 	Message string    `json:"message"`
 	Line    int       `json:"line"`
+	// TimeErr says the line's date is no plausible date (year 2999, or
+	// 1969 in a two-digit year): Time is zero and the error keeps the date
+	// as written, for the record (model.Record.StampChecked).
+	TimeErr error `json:"-"`
 }
 
 // Limits: real logs are a few megabytes; a hostile one cannot make one
@@ -110,8 +115,9 @@ func lockdownHead(line string, loc *time.Location) (Entry, string, bool) {
 	if !strings.HasPrefix(rest, "pid=") {
 		return Entry{}, "", false
 	}
-	t, err := time.ParseInLocation("01/02/06 15:04:05.999999", stamp, loc)
-	if err != nil {
+	t, terr := timestamp.ParseTextIn(stamp, loc, "01/02/06 15:04:05.999999")
+	var unknown *timestamp.TextError
+	if errors.As(terr, &unknown) || (terr == nil && t.IsZero()) {
 		return Entry{}, "", false
 	}
 	rest = rest[4:]
@@ -123,7 +129,7 @@ func lockdownHead(line string, loc *time.Location) (Entry, string, bool) {
 	if err != nil || pid < 0 {
 		return Entry{}, "", false
 	}
-	e := Entry{Time: checked(t), PID: pid}
+	e := Entry{Time: t, PID: pid, TimeErr: terr}
 	rest = strings.TrimSpace(rest[end:])
 	e.Func, rest = function(rest)
 	return e, rest, true
@@ -131,8 +137,9 @@ func lockdownHead(line string, loc *time.Location) (Entry, string, bool) {
 
 // installHead: "Mon Apr  7 06:13:34 2025 [234] <notice> (0x16b) func: message".
 func installHead(line string, loc *time.Location) (Entry, string, bool) {
-	t, err := time.ParseInLocation("Mon Jan _2 15:04:05 2006", line[:24], loc)
-	if err != nil {
+	t, terr := timestamp.ParseTextIn(line[:24], loc, "Mon Jan _2 15:04:05 2006")
+	var unknown *timestamp.TextError
+	if errors.As(terr, &unknown) || (terr == nil && t.IsZero()) {
 		return Entry{}, "", false
 	}
 	rest := line[26:]
@@ -144,7 +151,7 @@ func installHead(line string, loc *time.Location) (Entry, string, bool) {
 	if err != nil || pid < 0 {
 		return Entry{}, "", false
 	}
-	e := Entry{Time: checked(t), PID: pid}
+	e := Entry{Time: t, PID: pid, TimeErr: terr}
 	rest = strings.TrimSpace(rest[end+1:])
 	if strings.HasPrefix(rest, "<") {
 		if j := strings.IndexByte(rest, '>'); j > 0 {
@@ -175,11 +182,4 @@ func function(s string) (string, string) {
 		return "", s
 	}
 	return s[:j], strings.TrimSpace(s[j+2:])
-}
-
-func checked(t time.Time) time.Time {
-	if timestamp.Check(t) != nil {
-		return time.Time{}
-	}
-	return t
 }

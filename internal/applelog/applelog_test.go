@@ -1,9 +1,12 @@
 package applelog
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 func TestParse(t *testing.T) {
@@ -33,6 +36,29 @@ func TestParse(t *testing.T) {
 	}
 	if e := got[3]; e.Func != "" || e.Message != "no function here" {
 		t.Errorf("%+v", e)
+	}
+}
+
+// TestImpossibleDatesKeptRaw: a head line whose date is no plausible date
+// is still an entry, with no time and an error keeping the date as written;
+// a line whose date is in no form is no head line.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	for _, c := range []struct {
+		name, line, raw string
+	}{
+		{"installd year 2999", "Mon Apr  7 06:13:34 2999 [234] <notice> (0x1) main: Reboot detected\n", "Mon Apr  7 06:13:34 2999"},
+		{"lockdownd 1969", "12/31/69 23:00:00.000000 pid=69 f: m\n", "12/31/69 23:00:00.000000"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []Entry
+			if err := Parse(strings.NewReader(c.line), time.UTC, func(e Entry) { got = append(got, e) }); err != nil {
+				t.Fatal(err)
+			}
+			var re *timestamp.RangeError
+			if len(got) != 1 || !got[0].Time.IsZero() || !errors.As(got[0].TimeErr, &re) || re.Raw != c.raw {
+				t.Errorf("%+v", got)
+			}
+		})
 	}
 }
 

@@ -57,9 +57,10 @@ func digest(v string) []byte {
 	return d[:16]
 }
 
-// flushEvery bounds the observations held in memory while loading (a
-// variable so tests can cross many flushes with a small run).
-var flushEvery = 50_000
+// defaultFlushEvery bounds the observations held in memory while loading
+// (Store.flushEvery; a test crosses many flushes with a small run by
+// lowering its own store's).
+const defaultFlushEvery = 50_000
 
 // AddResults stores the results folder dir (written by huella check).
 func (s *Store) AddResults(ctx context.Context, dir string, in RunInput) (AddResult, error) {
@@ -220,7 +221,7 @@ func (s *Store) addRun(ctx context.Context, t *session, in RunInput, known map[[
 			return res, err
 		}
 	}
-	l := &loader{t: t, runID: res.RunID, keyer: keyer{key: in.HMAC}, keep: in.KeepRecords,
+	l := &loader{t: t, runID: res.RunID, keyer: keyer{key: in.HMAC}, keep: in.KeepRecords, flushEvery: s.flushEvery,
 		origins: map[[3]string]int64{}, seenVals: map[int64]struct{}{}, known: known, res: &res}
 	if in.Records != nil {
 		if err := in.Records(func(ord int, r *model.Record) error {
@@ -283,13 +284,14 @@ type pendingVal struct {
 }
 
 type loader struct {
-	t        *session
-	runID    int64
-	keyer    keyer
-	keep     bool
-	origins  map[[3]string]int64
-	seenVals map[int64]struct{} // values this run already links to (run_vals)
-	res      *AddResult
+	flushEvery int // see Store.flushEvery
+	t          *session
+	runID      int64
+	keyer      keyer
+	keep       bool
+	origins    map[[3]string]int64
+	seenVals   map[int64]struct{} // values this run already links to (run_vals)
+	res        *AddResult
 
 	vals    []pendingVal
 	valIdx  map[[2]string]int   // (kind, stored value) → index in vals
@@ -376,7 +378,7 @@ func (l *loader) record(ctx context.Context, ord int, r *model.Record) error {
 	if l.keep && stored {
 		l.records = append(l.records, []any{l.runID, r.Module, int64(ord), jsonText(r)})
 	}
-	if len(l.obs) >= flushEvery {
+	if len(l.obs) >= l.flushEvery {
 		return l.flush(ctx)
 	}
 	return nil

@@ -54,6 +54,9 @@ type Store struct {
 	db     *sql.DB
 	engine string
 	where  string // file path, or the DSN without its password
+	// flushEvery bounds the observations held in memory while loading a
+	// run (defaultFlushEvery; a test lowers its own store's).
+	flushEvery int
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -105,7 +108,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, engine: SQLite, where: path}
+	s := &Store{db: db, engine: SQLite, where: path, flushEvery: defaultFlushEvery}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -126,7 +129,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		}
 		where = u.Redacted()
 	}
-	s := &Store{db: db, engine: Postgres, where: where}
+	s := &Store{db: db, engine: Postgres, where: where, flushEvery: defaultFlushEvery}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("case store %s: %w", where, err)

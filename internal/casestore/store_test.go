@@ -567,9 +567,8 @@ func TestSchemasAgree(t *testing.T) {
 // TestLoadAcrossFlushes: values seen again after the loader flushed are
 // linked by id, counted once, and found by the index.
 func TestLoadAcrossFlushes(t *testing.T) {
-	defer func(n int) { flushEvery = n }(flushEvery)
-	flushEvery = 7
 	forEachStore(t, func(t *testing.T, o *opened) {
+		o.s.flushEvery = 7
 		res, err := o.s.AddRun(ctx, fakeRunN("flush1", 40))
 		if err != nil {
 			t.Fatal(err)

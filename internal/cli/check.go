@@ -116,7 +116,7 @@ fix it, and the findings. --verbose adds the log (always in command.log).
 	fl.StringVar(&f.custody, "custody", "", custodyHelp)
 	fl.StringVar(&f.tempBudget, "temp-budget", "auto", "most disk the run may use in its temporary folder (extraction, decryption, database copies), e.g. 20GiB; auto = 4 × the evidence's size on disk, at least 1 GiB")
 	f.caseFlags.register(fl, "after the check, store the results in this case (see 'huella case')")
-	registerCompletions(cmd)
+	a.registerCompletions(cmd)
 	return cmd
 }
 
@@ -143,14 +143,14 @@ func kindList() string {
 
 // validate checks every flag value before any work is done (no folder
 // created, no evidence read, no indicator loaded).
-func (f *checkFlags) validate() error {
+func (f *checkFlags) validate(modules []module.Def) error {
 	if err := validLang(f.lang); err != nil {
 		return err
 	}
 	if f.typ != "" && !validKind(f.typ) {
 		return fmt.Errorf("--type %q is not an evidence type: use one of %s", f.typ, kindList())
 	}
-	if err := validModulePatterns(f.modules); err != nil {
+	if err := validModulePatterns(f.modules, modules); err != nil {
 		return err
 	}
 	if f.workers < 0 {
@@ -180,15 +180,15 @@ func validLang(lang string) error {
 }
 
 // validModulePatterns checks that every --modules pattern is well formed and
-// names at least one module (of any evidence type: which ones apply is known
-// once the evidence has opened).
-func validModulePatterns(patterns []string) error {
+// names at least one of modules (of any evidence type: which ones apply is
+// known once the evidence has opened).
+func validModulePatterns(patterns []string, modules []module.Def) error {
 	for _, p := range patterns {
 		if _, err := filepath.Match(p, ""); err != nil {
 			return fmt.Errorf("--modules %q is not a valid pattern: %w", p, err)
 		}
 		hit := false
-		for _, m := range modulesFor() {
+		for _, m := range modules {
 			if ok, _ := filepath.Match(p, m.Name); ok {
 				hit = true
 				break
@@ -232,10 +232,11 @@ func readKeyFile(p string) ([]byte, error) {
 
 // promptPassword asks on the terminal without echo; it returns "" when there
 // is no terminal to ask on.
-func (a *app) promptPassword(what string) string { return askPassword(a, what) }
+func (a *app) promptPassword(what string) string { return a.deps.askPassword(a, what) }
 
-// askPassword is the terminal prompt (tests stand in for the person typing).
-var askPassword = func(a *app, what string) string {
+// terminalPassword is the terminal prompt (deps.askPassword; tests stand in
+// for the person typing).
+func terminalPassword(a *app, what string) string {
 	in, ok := a.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
 		return ""
@@ -274,7 +275,7 @@ func (a *app) openEvidence(ctx context.Context, p, tmp string, f *checkFlags) (*
 			octx, cancel = context.WithTimeoutCause(ctx, f.openTimeout, fmt.Errorf("it ran past --open-timeout %s", f.openTimeout))
 			defer cancel()
 		}
-		return openFn(octx, p, opts)
+		return a.deps.open(octx, p, opts)
 	}
 	ev, err := open()
 	if errors.Is(err, source.ErrPasswordNeeded) && pw == "" && key == nil {
@@ -285,9 +286,6 @@ func (a *app) openEvidence(ctx context.Context, p, tmp string, f *checkFlags) (*
 	}
 	return ev, openError(p, err)
 }
-
-// openFn opens evidence (tests stand in a reader that never returns).
-var openFn = opener.Open
 
 // openError words an opening failure once, naming the file and the fix.
 func openError(p string, err error) error {
@@ -317,15 +315,11 @@ func validKind(k string) bool {
 	return false
 }
 
-// modulesFor is the list modules are selected from (tests run a module of
-// their own through it).
-var modulesFor = all.Modules
-
 // selectModules splits the modules that apply to the evidence into those to
 // run and those the user deselected.
-func selectModules(kind source.Kind, patterns []string) (run, skipped []module.Def, err error) {
+func selectModules(modules []module.Def, kind source.Kind, patterns []string) (run, skipped []module.Def, err error) {
 	matched := map[string]bool{}
-	for _, m := range modulesFor() {
+	for _, m := range modules {
 		if !m.Applies(kind) {
 			continue
 		}
@@ -392,7 +386,7 @@ func setMemoryLimit() {
 // once the evidence has opened (a failed open leaves nothing behind); an
 // interruption still writes info.json saying what ran.
 func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f *checkFlags) error {
-	if err := f.validate(); err != nil {
+	if err := f.validate(a.deps.modules); err != nil {
 		return exitWith(results.ExitError, err)
 	}
 	setMemoryLimit()
@@ -448,7 +442,7 @@ func (a *app) runCheck(ctx context.Context, cmdline []string, inputs []string, f
 	for _, u := range opened.unopened {
 		log.Warn("not opened", "path", u.Path, "detail", u.Gaps[0].Detail)
 	}
-	parts, err := selectParts(opened.evs, f.modules)
+	parts, err := selectParts(a.deps.modules, opened.evs, f.modules)
 	if err != nil {
 		return exitWith(results.ExitError, err)
 	}

@@ -63,7 +63,7 @@ an encrypted part) stays not checked, and the answer says so.
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also print the log on the console (it is always in command.log)")
 	fl.BoolVar(&f.noReport, "no-report", false, "do not write the report")
-	registerCompletions(cmd)
+	a.registerCompletions(cmd)
 	return cmd
 }
 

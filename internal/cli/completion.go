@@ -12,7 +12,7 @@ import (
 // registerCompletions makes shell completion ('huella completion bash|zsh|
 // fish|powershell') offer the values a flag takes: languages, evidence
 // types, module names, export formats. Only flags the command has are set.
-func registerCompletions(cmd *cobra.Command) {
+func (a *app) registerCompletions(cmd *cobra.Command) {
 	fixed := func(vals ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return vals, cobra.ShellCompDirectiveNoFileComp
@@ -26,7 +26,7 @@ func registerCompletions(cmd *cobra.Command) {
 		"lang":    fixed(report.Languages()...),
 		"type":    fixed(kinds...),
 		"format":  fixed("stix", "misp"),
-		"modules": completeModules,
+		"modules": a.completeModules,
 	}
 	for name, fn := range set {
 		if cmd.Flags().Lookup(name) != nil {
@@ -37,13 +37,13 @@ func registerCompletions(cmd *cobra.Command) {
 
 // completeModules offers module names, after any already typed in a
 // comma-separated list ("ios.sms,ios.sa<TAB>").
-func completeModules(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+func (a *app) completeModules(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	prefix, last := "", toComplete
 	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
 		prefix, last = toComplete[:i+1], toComplete[i+1:]
 	}
 	var out []string
-	for _, m := range modulesFor() {
+	for _, m := range a.deps.modules {
 		if strings.HasPrefix(m.Name, last) {
 			out = append(out, prefix+m.Name)
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/all"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
@@ -75,9 +74,8 @@ func TestResultsMatchSchemas(t *testing.T) {
 	t.Run("interrupted run", func(t *testing.T) {
 		marker := filepath.Join(t.TempDir(), "stuck")
 		t.Setenv("HUELLA_TEST_MARKER", marker)
-		old := modulesFor
-		modulesFor = func() []module.Def { return append(all.Modules(), stuckPlain(marker)) }
-		defer func() { modulesFor = old }()
+		d := realDeps()
+		d.modules = append(d.modules, stuckPlain(marker))
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		go func() {
@@ -88,7 +86,7 @@ func TestResultsMatchSchemas(t *testing.T) {
 		}()
 		out := filepath.Join(t.TempDir(), "out")
 		var stdout, stderr strings.Builder
-		code := Run(ctx, []string{"check", iosBackup(t), "--output", out, "--iocs", writeBundle(t)}, strings.NewReader(""), &stdout, &stderr)
+		code := runWith(ctx, []string{"check", iosBackup(t), "--output", out, "--iocs", writeBundle(t)}, strings.NewReader(""), &stdout, &stderr, d)
 		if code != results.ExitInterrupted {
 			t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
 		}

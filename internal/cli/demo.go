@@ -58,7 +58,7 @@ Wi-Fi traffic (two evidences, one timeline, one verdict).`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the log on the console")
-	registerCompletions(cmd)
+	a.registerCompletions(cmd)
 	return cmd
 }
 

@@ -105,12 +105,9 @@ func (a *app) openNetwork(ctx context.Context, paths []string, tmp string, f *ch
 		octx, cancel = context.WithTimeoutCause(ctx, f.openTimeout, fmt.Errorf("it ran past --open-timeout %s", f.openTimeout))
 		defer cancel()
 	}
-	ev, err := openNetworkFn(octx, paths, opener.Options{Type: source.Kind(f.typ), TempRoot: tmp, TempBudget: budget})
+	ev, err := a.deps.openNetwork(octx, paths, opener.Options{Type: source.Kind(f.typ), TempRoot: tmp, TempBudget: budget})
 	return ev, openError(strings.Join(paths, ", "), err)
 }
-
-// openNetworkFn opens network evidence (tests stand in their own).
-var openNetworkFn = opener.OpenNetwork
 
 // unopenedInfo is a path that could not be opened, as a part not checked.
 func unopenedInfo(p string, err error) results.EvidenceInfo {
@@ -134,9 +131,9 @@ func unopenedInfo(p string, err error) results.EvidenceInfo {
 // must match a module of at least one of them; no module may read two of
 // them (module names name the results files, and two backups of one phone
 // are two checks).
-func selectParts(evs []*source.Evidence, patterns []string) ([]scan.Part, error) {
+func selectParts(modules []module.Def, evs []*source.Evidence, patterns []string) ([]scan.Part, error) {
 	if len(evs) == 1 {
-		run, skipped, err := selectModules(evs[0].Kind, patterns)
+		run, skipped, err := selectModules(modules, evs[0].Kind, patterns)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +144,7 @@ func selectParts(evs []*source.Evidence, patterns []string) ([]scan.Part, error)
 	matched := map[string]bool{}
 	for _, ev := range evs {
 		var run, skipped []module.Def
-		for _, m := range modulesFor() {
+		for _, m := range modules {
 			if !m.Applies(ev.Kind) {
 				continue
 			}

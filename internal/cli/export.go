@@ -59,6 +59,6 @@ distribution 0 (your organisation only): sharing further is your decision.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "stix", "stix or misp")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: stdout)")
-	registerCompletions(cmd)
+	a.registerCompletions(cmd)
 	return cmd
 }

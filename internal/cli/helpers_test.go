@@ -44,8 +44,14 @@ func (r result) console() string { return r.stdout + r.stderr }
 // huella runs the CLI in-process.
 func (w *world) huella(stdin string, args ...string) result {
 	w.t.Helper()
+	return w.huellaWith(realDeps(), stdin, args...)
+}
+
+// huellaWith runs the CLI in-process with stand-ins for its deps.
+func (w *world) huellaWith(d deps, stdin string, args ...string) result {
+	w.t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	code := runWith(context.Background(), args, strings.NewReader(stdin), &out, &errb, d)
 	// Subtests make their own Test* folders here; anything else is left
 	// by huella.
 	ents, _ := os.ReadDir(w.tmp)

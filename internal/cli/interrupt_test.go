@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/huella-project/huella/internal/module"
-	"github.com/huella-project/huella/internal/module/all"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/samplegen"
 	"github.com/huella-project/huella/internal/source"
@@ -30,12 +29,13 @@ import (
 // stop (as a read from a FIFO would).
 func TestMain(m *testing.M) {
 	if os.Getenv("HUELLA_TEST_CHILD") != "" {
-		modulesFor = func() []module.Def { return append(all.Modules(), stuckModule) }
+		d := realDeps()
+		d.modules = append(d.modules, stuckModule)
 		if os.Getenv("HUELLA_TEST_STUCK_OPEN") != "" {
 			// A reader that writes a decrypted copy, then blocks where no
 			// context reaches (a FIFO read in an opener).
-			forceAfter = 2 * time.Second
-			openFn = func(_ context.Context, _ string, o opener.Options) (*source.Evidence, error) {
+			d.forceAfter = 2 * time.Second
+			d.open = func(_ context.Context, _ string, o opener.Options) (*source.Evidence, error) {
 				os.WriteFile(filepath.Join(o.TempRoot, "decrypted.db"), []byte("SQLite format 3\x00plaintext"), 0o600)
 				os.WriteFile(os.Getenv("HUELLA_TEST_MARKER"), nil, 0o600)
 				for {
@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 			}
 		}
 		args := strings.Split(os.Getenv("HUELLA_TEST_ARGS"), "\x1f")
-		os.Exit(Main(args, strings.NewReader(""), os.Stdout, os.Stderr))
+		os.Exit(mainWith(args, strings.NewReader(""), os.Stdout, os.Stderr, d))
 	}
 	os.Exit(m.Run())
 }
@@ -186,7 +186,7 @@ func TestStopSignals(t *testing.T) {
 }
 
 // TestStopWhenTheReaderHangs: when the code that opens the evidence never
-// returns, the stop signal still ends the run: after forceAfter (or a
+// returns, the stop signal still ends the run: after deps.forceAfter (or a
 // second signal) Main removes the run's temporary folder itself, decrypted
 // copies included, and exits 130, leaving no results folder.
 func TestStopWhenTheReaderHangs(t *testing.T) {

@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/huella-project/huella/internal/module/all"
 )
 
 func (a *app) modulesCmd() *cobra.Command {
@@ -23,7 +21,7 @@ func (a *app) modulesCmd() *cobra.Command {
 			} else {
 				fmt.Fprintln(tw, "MODULE\tEVIDENCE\tWHAT IT READS")
 			}
-			for _, m := range all.Modules() {
+			for _, m := range a.deps.modules {
 				var ks []string
 				for _, k := range m.Kinds {
 					ks = append(ks, string(k))

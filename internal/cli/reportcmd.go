@@ -68,6 +68,6 @@ any) is shown again.`,
 	}
 	cmd.Flags().StringVar(&lang, "lang", "en", "language: "+strings.Join(report.Languages(), ", "))
 	cmd.Flags().StringVar(&window, "custody", "", custodyHelp)
-	registerCompletions(cmd)
+	a.registerCompletions(cmd)
 	return cmd
 }

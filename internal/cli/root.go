@@ -12,12 +12,17 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/all"
 	"github.com/huella-project/huella/internal/results"
+	"github.com/huella-project/huella/internal/source"
+	"github.com/huella-project/huella/internal/source/opener"
 	"github.com/huella-project/huella/internal/termsafe"
 	"github.com/huella-project/huella/internal/version"
 )
@@ -44,12 +49,43 @@ type app struct {
 	stdout, stderr io.Writer
 	args           []string
 	lang           string // language of finding texts on the console (--lang); "" is English
+	deps           deps
+}
+
+// deps are what a run reaches outside its own code: the modules it selects
+// from, the readers that open evidence, the person typing a password, and
+// how long Main waits for a stopped run. Run and Main use the real ones;
+// tests call runWith and mainWith with stand-ins (a module or a reader that
+// blocks forever, a typed password, a shorter wait), so no test changes a
+// package variable that another test, running at the same time, reads.
+type deps struct {
+	modules     []module.Def
+	open        func(context.Context, string, opener.Options) (*source.Evidence, error)
+	openNetwork func(context.Context, []string, opener.Options) (*source.Evidence, error)
+	askPassword func(a *app, what string) string
+	forceAfter  time.Duration // see Main
+}
+
+// realDeps are the deps of the huella binary.
+func realDeps() deps {
+	return deps{
+		modules:     all.Modules(),
+		open:        opener.Open,
+		openNetwork: opener.OpenNetwork,
+		askPassword: terminalPassword,
+		forceAfter:  5 * time.Second,
+	}
 }
 
 // Run executes the command line and returns the exit status. ctx ends the
 // run early (Main cancels it on SIGINT, SIGTERM and SIGHUP).
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, args: args}
+	return runWith(ctx, args, stdin, stdout, stderr, realDeps())
+}
+
+// runWith is Run with the given deps.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, d deps) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, args: args, deps: d}
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -48,18 +48,17 @@ func TestPasswordNeverWritten(t *testing.T) {
 			w := newWorld(t)
 			t.Setenv("HUELLA_BACKUP_PASSWORD", c.env)
 			asked := false
-			old := askPassword
-			askPassword = func(*app, string) string {
+			d := realDeps()
+			d.askPassword = func(*app, string) string {
 				if !c.prompt {
 					return ""
 				}
 				asked = true
 				return secret
 			}
-			defer func() { askPassword = old }()
 			out := filepath.Join(t.TempDir(), "out")
 			args := append([]string{"check", backup, "--output", out, "--iocs", bundle}, c.args...)
-			r := w.huella("", args...)
+			r := w.huellaWith(d, "", args...)
 			if r.code != 0 {
 				t.Fatalf("exit %d: the password was not taken\n%s", r.code, r.console())
 			}

@@ -18,24 +18,27 @@ import (
 // SIGHUP is never sent there, and listening for it is harmless.)
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
-// forceAfter is how long Main waits, after a stop signal, for the command
-// to clean up and write its interrupted results before it removes the
-// temporary folders itself and exits. A second signal skips the wait.
-var forceAfter = 5 * time.Second
-
 // Main runs the command line as the huella binary does: the first stop
 // signal cancels the run, which then stops its modules, keeps what ran
 // (info.json says "interrupted"), removes every temporary file (decrypted
 // copies included) and exits 130. If the run does not return in time (code
 // blocked in a read), Main removes the run's temporary folders itself.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainWith(args, stdin, stdout, stderr, realDeps())
+}
+
+// mainWith is Main with the given deps. d.forceAfter is how long it waits,
+// after a stop signal, for the command to clean up and write its
+// interrupted results before it removes the temporary folders itself and
+// exits. A second signal skips the wait.
+func mainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, d deps) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, stopSignals...)
 	defer signal.Stop(sigs)
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, args, stdin, stdout, stderr) }()
+	go func() { done <- runWith(ctx, args, stdin, stdout, stderr, d) }()
 	select {
 	case code := <-done:
 		return code
@@ -48,9 +51,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case <-sigs:
 		removeRunTemps()
 		fmt.Fprintln(stderr, "huella: stopped at once; temporary files removed")
-	case <-time.After(forceAfter):
+	case <-time.After(d.forceAfter):
 		removeRunTemps()
-		fmt.Fprintf(stderr, "huella: the run did not stop within %s; temporary files removed\n", forceAfter)
+		fmt.Fprintf(stderr, "huella: the run did not stop within %s; temporary files removed\n", d.forceAfter)
 	}
 	return results.ExitInterrupted
 }

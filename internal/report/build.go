@@ -79,7 +79,7 @@ func buildData(dir string, opts Options, tl *Timeline) (*Data, error) {
 		for _, u := range tl.untranslated {
 			d.noteUntranslated(u[0], u[1])
 		}
-	} else if ev, err = readEventsIn(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated), opts.TempDir, opts.MaxEvents); err != nil {
+	} else if ev, err = readEventsIn(filepath.Join(dir, "timeline.jsonl"), &d.Timeline, cat, eventTexts(cat, dets.Detections, d.noteUntranslated), opts.TempDir, limits{events: opts.MaxEvents}); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	d.Timeline.TimeZone = info.Evidence.Device.TimeZone

@@ -65,20 +65,18 @@ type collector struct {
 	translated   map[[2]string]string
 	names        map[string]string // event identifier -> its name for the reader
 	first, last  int64
-	maxRows      int // events embedded at most; the rest are counted
+	lim          limits // events embedded at most (the rest are counted), memory bounds
 	tmpDir       string
 	spoolFailure error
 }
 
-func newCollector(info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, maxRows int) *collector {
-	if maxRows <= 0 {
-		maxRows = DefaultMaxEvents
-	}
+func newCollector(info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, lim limits) *collector {
+	lim = lim.withDefaults()
 	c := &collector{
 		ev:   &Events{Modules: []string{}, Descs: []string{}, Texts: []string{}, Sources: []string{}},
 		info: info, cat: cat, mods: newDict(), descs: newDict(),
-		texts: newSpoolDict(tmpDir, "texts"), srcs: newSpoolDict(tmpDir, "sources"),
-		translated: map[[2]string]string{}, names: map[string]string{}, tmpDir: tmpDir, maxRows: maxRows,
+		texts: newSpoolDict(tmpDir, "texts", lim), srcs: newSpoolDict(tmpDir, "sources", lim),
+		translated: map[[2]string]string{}, names: map[string]string{}, tmpDir: tmpDir, lim: lim,
 	}
 	// In another language, summaries are translated once per distinct
 	// (module, summary) and event names are labelled.
@@ -100,7 +98,7 @@ func (c *collector) add(u int64, module, desc, summary, source string, sev int8)
 		c.last = u
 	}
 	ev := c.ev
-	if ev.rows() >= c.maxRows {
+	if ev.rows() >= c.lim.events {
 		info.Truncated = true
 		return
 	}
@@ -130,7 +128,7 @@ func (c *collector) add(u int64, module, desc, summary, source string, sev int8)
 		desc = name
 	}
 	r := row{t: u, m: m, s: sev, d: c.descs.id(desc), x: c.texts.id(clip(msg, maxSummaryBytes)), r: c.srcs.id(source)}
-	if len(ev.T) < memRows {
+	if len(ev.T) < c.lim.memRows {
 		ev.T, ev.M, ev.S, ev.D, ev.X, ev.R = append(ev.T, r.t), append(ev.M, r.m), append(ev.S, r.s), append(ev.D, r.d), append(ev.X, r.x), append(ev.R, r.r)
 		return
 	}
@@ -173,11 +171,11 @@ func (c *collector) finish() (*Events, error) {
 // what 'huella report DIR' uses; a check hands the report its events
 // without writing and decoding them again (Timeline).
 func readEvents(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string) (*Events, error) {
-	return readEventsIn(path, info, cat, text, "", 0)
+	return readEventsIn(path, info, cat, text, "", limits{})
 }
 
-func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, maxRows int) (*Events, error) {
-	c := newCollector(info, cat, text, tmpDir, maxRows)
+func readEventsIn(path string, info *TimelineInfo, cat *Catalogue, text func(module, desc, summary string) string, tmpDir string, lim limits) (*Events, error) {
+	c := newCollector(info, cat, text, tmpDir, lim)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		info.Missing = true

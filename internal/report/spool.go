@@ -16,7 +16,7 @@ import (
 // bounded memory: the first strings stay in memory (where small reports
 // keep all of theirs), the rest go, already encoded as the page writes
 // them, to a file in the private folder, and are copied into the page.
-var (
+const (
 	// maxDictEntries bounds the strings remembered for reuse; past it a
 	// string met again gets a new entry (the page is a little larger).
 	maxDictEntries = 1 << 16
@@ -26,6 +26,29 @@ var (
 	// to a file of fixed-size rows (rowSpool).
 	memRows = 200_000
 )
+
+// limits are what one report's timeline holds: the events embedded at most
+// (Options.MaxEvents) and the memory bounds above. A zero field is its
+// default; tests pass small ones to cross every bound with a few events.
+type limits struct {
+	events, dictEntries, dictBytes, memRows int
+}
+
+func (l limits) withDefaults() limits {
+	if l.events <= 0 {
+		l.events = DefaultMaxEvents
+	}
+	if l.dictEntries <= 0 {
+		l.dictEntries = maxDictEntries
+	}
+	if l.dictBytes <= 0 {
+		l.dictBytes = dictMemBytes
+	}
+	if l.memRows <= 0 {
+		l.memRows = memRows
+	}
+	return l
+}
 
 // spoolFile is the temporary file of one spool, made on first use in dir
 // or, when dir is "", in a private folder made for it; close removes both.
@@ -90,10 +113,11 @@ type spoolDict struct {
 	n        int32 // strings in all (mem, then the file)
 	name     string
 	spooled  int
+	lim      limits
 }
 
-func newSpoolDict(dir, name string) *spoolDict {
-	return &spoolDict{spoolFile: spoolFile{dir: dir}, idx: map[string]int32{}, name: name}
+func newSpoolDict(dir, name string, lim limits) *spoolDict {
+	return &spoolDict{spoolFile: spoolFile{dir: dir}, idx: map[string]int32{}, name: name, lim: lim}
 }
 
 func (d *spoolDict) id(s string) int32 {
@@ -102,10 +126,10 @@ func (d *spoolDict) id(s string) int32 {
 	}
 	i := d.n
 	d.n++
-	if len(d.idx) < maxDictEntries {
+	if len(d.idx) < d.lim.dictEntries {
 		d.idx[s] = i
 	}
-	if d.f == nil && d.err == nil && d.memBytes+len(s) <= dictMemBytes {
+	if d.f == nil && d.err == nil && d.memBytes+len(s) <= d.lim.dictBytes {
 		d.mem = append(d.mem, s)
 		d.memBytes += len(s) + 16
 		return i

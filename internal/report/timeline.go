@@ -23,13 +23,15 @@ type Timeline struct {
 
 // NewTimeline starts a report timeline in lang; its spills go to tmpDir
 // (the run's private folder; "" makes one of its own).
-func NewTimeline(lang, tmpDir string) (*Timeline, error) {
+func NewTimeline(lang, tmpDir string) (*Timeline, error) { return newTimeline(lang, tmpDir, limits{}) }
+
+func newTimeline(lang, tmpDir string, lim limits) (*Timeline, error) {
 	cat, err := LoadCatalogue(lang)
 	if err != nil {
 		return nil, err
 	}
 	t := &Timeline{cat: cat}
-	t.c = newCollector(&t.info, cat, nil, tmpDir, 0)
+	t.c = newCollector(&t.info, cat, nil, tmpDir, lim)
 	return t, nil
 }
 

@@ -129,11 +129,8 @@ func TestTimelineSpillsAndReadsBack(t *testing.T) {
 	if len(want) != len(sc.events) {
 		t.Fatalf("reference page holds %d events of %d", len(want), len(sc.events))
 	}
-	oldRows, oldBytes, oldEntries := memRows, dictMemBytes, maxDictEntries
-	memRows, dictMemBytes, maxDictEntries = 7, 300, 20
-	defer func() { memRows, dictMemBytes, maxDictEntries = oldRows, oldBytes, oldEntries }()
 	tmp := t.TempDir()
-	tl, err := NewTimeline("en", tmp)
+	tl, err := newTimeline("en", tmp, limits{memRows: 7, dictBytes: 300, dictEntries: 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func readAll(ctx context.Context, d *DB) ([]string, error) {
 			}
 			for _, v := range vals {
 				Int(v)
-				_ = AppleTime(v)
+				_, _ = AppleTimeChecked(v)
 				if s := Text(v); s != "" {
 					texts = append(texts, s)
 				}

@@ -125,9 +125,6 @@ func TestTimeColumns(t *testing.T) {
 		if !got.Equal(c.want) || (err != nil) != c.bad {
 			t.Errorf("AppleTimeChecked(%#v) = %v, %v; want %v", c.v, got, err, c.want)
 		}
-		if z := sqlitex.AppleTime(c.v); !z.Equal(c.want) {
-			t.Errorf("AppleTime(%#v) = %v", c.v, z)
-		}
 	}
 	for _, c := range []struct {
 		v    any

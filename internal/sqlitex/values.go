@@ -130,15 +130,13 @@ func textFloat(s string) (float64, bool) {
 	return f, true
 }
 
-// AppleTime converts a Cocoa timestamp column (seconds, or nanoseconds when
-// large; see timestamp.Apple). A value outside 1970–2100 gives the zero
-// time, never a wrapped date; modules that keep the raw value use
-// AppleTimeChecked and model.Record.StampChecked.
-func AppleTime(v any) time.Time { return timestamp.OrZero(AppleTimeChecked(v)) }
-
-// AppleTimeChecked is AppleTime with the error that keeps an out-of-range
-// value. Integer columns convert exactly (a nanosecond value is beyond
-// float64's 53 bits).
+// AppleTimeChecked converts a Cocoa timestamp column (seconds, or
+// nanoseconds when large; see timestamp.Apple). A value outside 1970–2100 is
+// the zero time, never a wrapped date, and an error keeping the value, for
+// the record to show (model.Record.StampChecked, or model.RawDates for a
+// date not on the timeline). There is no unchecked variant: dropping the
+// error turned a possible sign of tampering into "no date". Integer columns
+// convert exactly (a nanosecond value is beyond float64's 53 bits).
 func AppleTimeChecked(v any) (time.Time, error) {
 	if i, ok := v.(int64); ok {
 		return timestamp.AppleInt(i)
@@ -146,11 +144,9 @@ func AppleTimeChecked(v any) (time.Time, error) {
 	return timestamp.Apple(Float(v))
 }
 
-// UnixTime converts seconds, milliseconds, microseconds or nanoseconds since
-// 1970, guessing the unit by magnitude (timestamp.Unix).
-func UnixTime(v any) time.Time { return timestamp.OrZero(UnixTimeChecked(v)) }
-
-// UnixTimeChecked is UnixTime with the error that keeps an out-of-range value.
+// UnixTimeChecked converts seconds, milliseconds, microseconds or
+// nanoseconds since 1970, guessing the unit by magnitude (timestamp.Unix),
+// with the error that keeps an out-of-range value.
 func UnixTimeChecked(v any) (time.Time, error) {
 	if i, ok := v.(int64); ok {
 		return timestamp.UnixInt(i)

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // AppopsPackage is one package's operations in the appops section.
@@ -77,7 +79,9 @@ func ParseAppops(s string) []AppopsPackage {
 			if m == nil {
 				continue
 			}
-			ts, _ := time.Parse("2006-01-02 15:04:05.999999999", m[3])
+			// A date out of range is no time here; Raw keeps it, and the
+			// module keeps it on the record (WallTime).
+			ts, _ := timestamp.ParseText(m[3], "2006-01-02 15:04:05.999999999")
 			perm.Entries = append(perm.Entries, AppopsEntry{Access: m[1], Type: m[2], Time: ts, Raw: m[3]})
 		default:
 			name, rest, ok := strings.Cut(t, " (")

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Package is one `Package [name]` block of the package section.
@@ -252,19 +254,14 @@ func firstField(s string) string {
 }
 
 // WallTime parses the "YYYY-MM-DD hh:mm:ss" times dumpsys prints in the
-// device's zone. loc is that zone (UTC when unknown). Zero when unparsable,
-// or for the 1970 placeholder date.
-func WallTime(s string, loc *time.Location) time.Time {
-	if loc == nil {
-		loc = time.UTC
+// device's zone. loc is that zone (UTC when unknown). Empty text and the
+// 1970 placeholder date are no date; text that is no plausible date (year
+// 2999, no date form) is the zero time and an error keeping it as printed
+// (timestamp.ParseTextIn), for the record to show.
+func WallTime(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "1970-") || strings.HasPrefix(s, "1969-12-31") {
+		return time.Time{}, nil // the epoch, in whatever zone: "never"
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
-			if t.Year() <= 1970 {
-				return time.Time{}
-			}
-			return t
-		}
-	}
-	return time.Time{}
+	return timestamp.ParseTextIn(s, loc, "2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05")
 }

@@ -113,7 +113,7 @@ func ParseProto(name string, b []byte) (*Tombstone, error) {
 		return nil, fmt.Errorf("%s: %w: no pid, fingerprint or timestamp", name, ErrMalformed)
 	}
 	if ts != "" {
-		t.Timestamp, t.WallClock, _ = parseTime(ts)
+		t.Timestamp, t.WallClock, t.timeErr = parseTime(ts)
 	}
 	if len(t.Causes) > 0 {
 		t.Cause = t.Causes[0]

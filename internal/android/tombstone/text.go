@@ -48,7 +48,7 @@ func ParseText(name string, r io.Reader) (*Tombstone, error) {
 		case "ABI":
 			t.Arch = unquote(val)
 		case "Timestamp":
-			t.Timestamp, t.WallClock, _ = parseTime(val)
+			t.Timestamp, t.WallClock, t.timeErr = parseTime(val)
 		case "Process uptime":
 			t.ProcessUptime, _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(val), "s"), 10, 64)
 		case "Cmdline":

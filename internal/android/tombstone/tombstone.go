@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Tombstone is one crash.
@@ -33,7 +35,13 @@ type Tombstone struct {
 	AbortMessage     string    `json:"abort_message,omitempty"`
 	Formats          []string  `json:"formats"` // "text", "protobuf", or both after pairing
 	Files            []string  `json:"files,omitempty"`
+
+	timeErr error // the timestamp is no plausible date: the record keeps it as written
 }
+
+// TimeErr is the error of reading the crash's timestamp: non-nil when it is
+// no plausible date, for the record to keep it (model.Record.StampChecked).
+func (t *Tombstone) TimeErr() error { return t.timeErr }
 
 // Signal is the fatal signal.
 type Signal struct {
@@ -125,26 +133,25 @@ func merge(dst, src *Tombstone) {
 	if dst.Timestamp.IsZero() {
 		dst.Timestamp = src.Timestamp
 	}
+	if dst.timeErr == nil {
+		dst.timeErr = src.timeErr
+	}
 }
 
 // parseTime reads tombstone timestamps: "2023-04-12 12:32:40.518290770+0200"
 // (or without fraction or offset). It returns the instant (offset kept, UTC
-// when absent) and the wall clock with microseconds, as MVT prints it.
-func parseTime(s string) (time.Time, string, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{
-		"2006-01-02 15:04:05.999999999-0700",
-		"2006-01-02 15:04:05-0700",
-		"2006-01-02 15:04:05.999999999",
-		"2006-01-02 15:04:05",
-	} {
-		if t, err := time.Parse(layout, s); err == nil {
-			wall := t.Format("2006-01-02 15:04:05")
-			if t.Nanosecond() != 0 {
-				wall += fmt.Sprintf(".%06d", t.Nanosecond()/1000)
-			}
-			return t, wall, true
-		}
+// when absent) and the wall clock with microseconds, as MVT prints it. Text
+// that is no plausible date (year 2999, no date form) is the zero time, no
+// wall clock, and an error keeping it (timestamp.ParseText).
+func parseTime(s string) (time.Time, string, error) {
+	t, err := timestamp.ParseText(strings.TrimSpace(s), "2006-01-02 15:04:05.999999999-0700", "2006-01-02 15:04:05-0700",
+		"2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05")
+	if err != nil || t.IsZero() {
+		return time.Time{}, "", err
 	}
-	return time.Time{}, "", false
+	wall := t.Format("2006-01-02 15:04:05")
+	if t.Nanosecond() != 0 {
+		wall += fmt.Sprintf(".%06d", t.Nanosecond()/1000)
+	}
+	return t, wall, nil
 }

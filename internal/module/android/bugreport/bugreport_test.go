@@ -51,3 +51,18 @@ func TestGetpropAndFiles(t *testing.T) {
 		t.Errorf("getprop without properties: %v", err)
 	}
 }
+
+// TestImpossibleModTimeKeptRaw: a copied file dated past 2100 keeps the
+// time on its record, not in its data as a date.
+func TestImpossibleModTimeKeptRaw(t *testing.T) {
+	ev := &source.Evidence{Kind: source.Bugreport, FS: fstest.MapFS{
+		"FS/data/tombstones/tombstone_00": {Data: []byte("x"), ModTime: time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	s := moduletest.MustRun(t, moduletest.Find(t, Defs(), "android.bugreport_files"), ev)
+	if len(s.Records) != 1 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"file_modified": "2999-01-01T00:00:00Z"})
+	if e := s.Records[0].Data.(FileEntry); !e.Modified.IsZero() {
+		t.Errorf("modified %v", e.Modified)
+	}
+}

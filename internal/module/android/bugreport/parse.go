@@ -12,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/android/dumpsys"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 func runGetprop(ctx context.Context, env *module.Env) error {
@@ -64,9 +65,15 @@ func runFiles(ctx context.Context, env *module.Env) error {
 			continue
 		}
 		e := FileEntry{Path: "/" + strings.TrimPrefix(f, root+"FS/"), Size: fi.Size(), Modified: zipLocal(fi.ModTime(), loc)}
+		// A time past 2100 (an extended zip timestamp can say anything)
+		// is kept on the record as stored, not in the data as a date.
+		merr := timestamp.Check(e.Modified)
+		if merr != nil {
+			e.Modified = time.Time{}
+		}
 		r := &model.Record{Source: f, Summary: e.Path, Data: e}
 		r.Add(model.KindFilePath, e.Path, "path")
-		r.Stamp(e.Modified, "file_modified")
+		r.StampChecked(e.Modified, merr, "file_modified")
 		env.Emit(r)
 	}
 	return nil

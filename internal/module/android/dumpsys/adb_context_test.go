@@ -98,3 +98,33 @@ func TestPackageInstallerSummary(t *testing.T) {
 		t.Errorf("summaries %q, want %q", got, want)
 	}
 }
+
+// TestImpossibleWallTimesKeptRaw: dumpsys times that are no plausible date
+// (year 2999, a broken date) are kept as printed on the record, not turned
+// into no date; the 1970 placeholder stays "never".
+func TestImpossibleWallTimesKeptRaw(t *testing.T) {
+	for _, c := range []struct {
+		module, section, body string
+		want                  map[string]string
+	}{
+		{"android.dumpsys_packages", "package",
+			"Packages:\n  Package [com.x] (1):\n    userId=10200\n    timeStamp=2999-01-10 09:19:39\n    firstInstallTime=1970-01-01 08:00:00\n    lastUpdateTime=2024-13-45 09:19:40\n",
+			map[string]string{"package_install": "2999-01-10 09:19:39", "package_last_update": "2024-13-45 09:19:40"}},
+		{"android.appops", "appops",
+			"  Uid 2000:\n    Package com.android.shell:\n      REQUEST_INSTALL_PACKAGES (allow):\n          Access: [top-s] 2999-01-02 03:04:05.000 (-1d)\n",
+			map[string]string{"REQUEST_INSTALL_PACKAGES access top-s": "2999-01-02 03:04:05.000"}},
+	} {
+		t.Run(c.module, func(t *testing.T) {
+			ev := moduletest.MapEvidence(t, source.Bugreport, map[string]string{"dumpstate.txt": dumpSection(c.section, c.body)})
+			res := moduletest.MustRun(t, moduletest.Find(t, Defs(), c.module), ev)
+			if len(res.Records) != 1 {
+				t.Fatalf("%d records", len(res.Records))
+			}
+			r := res.Records[0]
+			moduletest.KeepsRaw(t, r, c.want)
+			if len(r.RawTimes) != len(c.want) || len(r.Times) != 0 {
+				t.Errorf("raw times %+v, stamps %+v", r.RawTimes, r.Times)
+			}
+		})
+	}
+}

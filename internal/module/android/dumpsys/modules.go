@@ -116,7 +116,7 @@ func runAppops(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindAppID, p.Package, "package_name")
 		for _, perm := range p.Permissions {
 			for _, e := range perm.Entries {
-				r.Stamp(dumpsystext.WallTime(e.Raw, loc), fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
+				stampWall(r, e.Raw, loc, fmt.Sprintf("%s %s %s", perm.Name, strings.ToLower(e.Access), e.Type))
 			}
 		}
 		env.Emit(r)
@@ -125,7 +125,8 @@ func runAppops(ctx context.Context, env *module.Env) error {
 				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, zeroTime))
 			}
 			for _, e := range perm.Entries {
-				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, dumpsystext.WallTime(e.Raw, loc)))
+				at, _ := dumpsystext.WallTime(e.Raw, loc) // an impossible one is kept on the record above
+				report(env, r, android.RiskyAppop(p.Package, perm.Name, perm.Access, at))
 			}
 		}
 	}
@@ -148,7 +149,7 @@ func runBatteryDaily(ctx context.Context, env *module.Env) error {
 			r.Summary = fmt.Sprintf("Package %s uninstalled", c.Package)
 		}
 		r.Add(model.KindAppID, c.Package, "package_name")
-		r.Stamp(dumpsystext.WallTime(c.From+" 00:00:00", loc), "battery_daily_"+c.Action)
+		stampWall(r, c.From+" 00:00:00", loc, "battery_daily_"+c.Action)
 		env.Emit(r)
 		report(env, r, android.PackageChange(c.Action, c.Package, c.Vers, c.PreviousVers, c.From))
 	}
@@ -181,9 +182,9 @@ func runPackages(ctx context.Context, env *module.Env) error {
 		r.Add(model.KindFilePath, p.CodePath, "code_path")
 		// timeStamp= is the APK file's time: an install or update MVT
 		// also puts in the timeline.
-		r.Stamp(dumpsystext.WallTime(p.Timestamp, loc), "package_install")
-		r.Stamp(dumpsystext.WallTime(p.FirstInstallTime, loc), "package_first_install")
-		r.Stamp(dumpsystext.WallTime(p.LastUpdateTime, loc), "package_last_update")
+		stampWall(r, p.Timestamp, loc, "package_install")
+		stampWall(r, p.FirstInstallTime, loc, "package_first_install")
+		stampWall(r, p.LastUpdateTime, loc, "package_last_update")
 		env.Emit(r)
 		report(env, r, android.RootPackage(p.Name))
 	}
@@ -191,6 +192,13 @@ func runPackages(ctx context.Context, env *module.Env) error {
 }
 
 var zeroTime time.Time
+
+// stampWall stamps a dumpsys wall-clock time; one that is no plausible date
+// (year 2999, no date form) is kept on the record as printed.
+func stampWall(r *model.Record, s string, loc *time.Location, desc string) {
+	t, err := dumpsystext.WallTime(s, loc)
+	r.StampChecked(t, err, desc)
+}
 
 // eachEntry is the Run of a module whose records are the entries the parser
 // of one section finds, one record each (the dumpsys text is their source).

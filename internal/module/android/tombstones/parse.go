@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/huella-project/huella/internal/android/tombstone"
 	"github.com/huella-project/huella/internal/heuristics/android"
@@ -43,6 +44,9 @@ func run(ctx context.Context, env *module.Env) error {
 			r.Add(model.KindAppID, app, "process_name")
 		}
 		r.Stamp(t.Timestamp, "crash")
+		// The two forms of one crash may disagree: a date that is no
+		// plausible date is kept as written beside the other's.
+		r.StampChecked(time.Time{}, t.TimeErr(), "crash")
 		env.Emit(r)
 		env.Report(android.PrivilegedCrash(t.ProcessName, t.UID, t.Signal.Name), r)
 	}

@@ -79,6 +79,40 @@ func TestFS(t *testing.T) {
 	}
 }
 
+// TestImpossiblePurchaseDateKeptRaw: a purchase date that is no plausible
+// date (RFC 3339 text in year 2999 or in no date form, a plist date past
+// 2100) is kept as stored on the app's record, not turned into no date.
+func TestImpossiblePurchaseDateKeptRaw(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		date any
+		raw  string
+	}{
+		{"text year 2999", "2999-01-01T00:00:00Z", "2999-01-01T00:00:00Z"},
+		{"text in no date form", "last week", "last week"},
+		{"plist date past 2100", time.Date(2150, 1, 1, 0, 0, 0, 0, time.UTC), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			moduletest.File(t, dir, "private/var/containers/Bundle/Application/AAAA/iTunesMetadata.plist",
+				meta(t, map[string]any{"softwareVersionBundleId": "com.example.app", "sourceApp": "com.apple.AppStore",
+					"com.apple.iTunesStore.downloadInfo": map[string]any{"purchaseDate": c.date}}))
+			sink := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+			if len(sink.Records) != 1 {
+				t.Fatalf("%d records", len(sink.Records))
+			}
+			r := sink.Records[0]
+			if len(r.RawTimes) != 1 || (c.raw != "" && r.RawTimes[0].Raw != c.raw) || r.RawTimes[0].Raw == "" {
+				t.Fatalf("raw times %+v", r.RawTimes)
+			}
+			moduletest.KeepsRaw(t, r, map[string]string{"app_installed": r.RawTimes[0].Raw})
+			if !r.Data.(*App).Purchased.IsZero() {
+				t.Errorf("purchased %v", r.Data.(*App).Purchased)
+			}
+		})
+	}
+}
+
 func TestAbsent(t *testing.T) {
 	if _, err := moduletest.RunDir(t, Def(), source.IOSBackup, t.TempDir()); !errors.Is(err, module.ErrAbsent) {
 		t.Errorf("%v", err)

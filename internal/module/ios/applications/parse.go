@@ -11,8 +11,10 @@ import (
 	"github.com/huella-project/huella/internal/heuristics/ios"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // App is one installed application.
@@ -26,6 +28,8 @@ type App struct {
 	AppleID      string    `json:"apple_id,omitempty"`
 	HasMetadata  bool      `json:"has_metadata"`
 	MetadataPath string    `json:"metadata_path,omitempty"` // file-system dumps
+
+	raw model.RawDates // purchase dates that are no plausible date, kept as stored
 }
 
 func run(ctx context.Context, env *module.Env) error {
@@ -132,10 +136,10 @@ func FromMetadata(fallbackID string, b []byte) (*App, error) {
 		if ai, ok := di["accountInfo"].(map[string]any); ok {
 			a.AppleID = str(ai, "AppleID")
 		}
-		a.Purchased = anyTime(di["purchaseDate"])
+		a.Purchased = a.purchaseDate(di["purchaseDate"])
 	}
 	if a.Purchased.IsZero() {
-		a.Purchased = anyTime(m["purchaseDate"])
+		a.Purchased = a.purchaseDate(m["purchaseDate"])
 	}
 	if a.AppleID == "" {
 		a.AppleID = str(m, "appleId")
@@ -143,16 +147,19 @@ func FromMetadata(fallbackID string, b []byte) (*App, error) {
 	return a, nil
 }
 
-func anyTime(v any) time.Time {
-	switch t := v.(type) {
-	case time.Time:
-		return t.UTC()
-	case string:
-		if p, err := time.Parse(time.RFC3339, t); err == nil {
-			return p.UTC()
-		}
+// purchaseDate reads a plist date or its RFC 3339 text. One that is no
+// plausible date (plistx hands a far plist date over as its Cocoa seconds)
+// is the zero time, and the app keeps it as stored.
+func (a *App) purchaseDate(v any) time.Time {
+	var t time.Time
+	var err error
+	if s, ok := v.(string); ok {
+		t, err = timestamp.ParseText(s, time.RFC3339)
+	} else {
+		t, err = plistfile.Date(v, timestamp.AppleSeconds)
 	}
-	return time.Time{}
+	a.raw.Add("app_installed", err)
+	return t.UTC()
 }
 
 func (a *App) record(src string) *model.Record {
@@ -165,6 +172,7 @@ func (a *App) record(src string) *model.Record {
 		r.Summary += " installed by " + a.SourceApp
 	}
 	r.Stamp(a.Purchased, "app_installed")
+	r.KeepRaw(a.raw)
 	r.Add(model.KindAppID, a.BundleID, "bundle_id")
 	// Feeds also publish implant bundle ids as process names; MVT checks
 	// the bundle id against both.

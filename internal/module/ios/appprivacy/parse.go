@@ -313,21 +313,12 @@ func tccCategory(svc string) string {
 // "2021-06-06T16:15:48Z") and close variants.
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999 -0700"}
 
-// parseTime reads a report's time. An empty value is no time; a value that
-// is no date, or no date between 1970 and 2100, is an error that keeps it.
+// parseTime reads a report's time (timestamp.ParseText). An empty value is
+// no time; a value that is no date, or no date between 1970 and 2100, is an
+// error that keeps it as written.
 func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			if err := timestamp.Check(t); err != nil {
-				return time.Time{}, err
-			}
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, &timestamp.RangeError{Raw: rules.Clip(s, 80), Scale: "ISO 8601 text"}
+	t, err := timestamp.ParseText(s, timeLayouts...)
+	return t.UTC(), err
 }
 
 // ValidHost says whether s is a host name (letters, digits, '-' and '_'

@@ -94,3 +94,11 @@ func TestAbsent(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestImpossibleBackupDateKeptRaw: a Last Backup Date past 2100, which the
+// plist decoder hands over as its Cocoa seconds, is kept as stored on the
+// record, not turned into no date.
+func TestImpossibleBackupDateKeptRaw(t *testing.T) {
+	r := Build(map[string]any{"Device Name": "x", "Last Backup Date": 4.7e9})
+	moduletest.KeepsRaw(t, r, map[string]string{"backup": "4.7e+09"})
+}

@@ -10,8 +10,10 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Keys MVT reports; missing ones are kept as null so reports line up.
@@ -81,8 +83,9 @@ func Build(info map[string]any) *model.Record {
 	if len(parts) == 0 {
 		r.Summary = "Backup with an empty Info.plist"
 	}
-	if t, ok := out["Last Backup Date"].(time.Time); ok {
-		r.Stamp(t, "backup")
-	}
+	// A date outside 1970–2100 reaches here as its Cocoa seconds (plistx):
+	// the record keeps it as stored rather than no date.
+	t, err := plistfile.Date(info["Last Backup Date"], timestamp.AppleSeconds)
+	r.StampChecked(t, err, "backup")
 	return r
 }

@@ -45,3 +45,25 @@ func TestCleanAndBroken(t *testing.T) {
 		t.Error("a Cache.db without cfurl_cache_response must be reported")
 	}
 }
+
+// TestImpossibleTimeKeptRaw: a cached response's time that is no plausible
+// date (text in year 2999 or in no date form, a Cocoa number far out) is
+// kept as stored on the record, not turned into no date.
+func TestImpossibleTimeKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, "private/var/mobile/Library/Caches/com.apple.mobilesafari/Cache.db", schema,
+		`INSERT INTO cfurl_cache_response(request_key,time_stamp) VALUES ('https://a.example/','2999-01-01 00:00:00')`,
+		`INSERT INTO cfurl_cache_response(request_key,time_stamp) VALUES ('https://b.example/','not a date')`,
+		`INSERT INTO cfurl_cache_response(request_key,time_stamp) VALUES ('https://c.example/',9500000000)`)
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	if len(s.Records) != 3 {
+		t.Fatalf("records = %d", len(s.Records))
+	}
+	for i, raw := range []string{"2999-01-01 00:00:00", "not a date", "9500000000"} {
+		r := s.Records[i]
+		moduletest.KeepsRaw(t, r, map[string]string{"cache_response": raw})
+		if !r.Data.(*Response).Time.IsZero() {
+			t.Errorf("%s: time %v", r.Summary, r.Data.(*Response).Time)
+		}
+	}
+}

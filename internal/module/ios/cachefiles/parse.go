@@ -8,6 +8,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // maxRowsPerDB bounds one hostile database; real ones hold a few thousand.
@@ -24,6 +25,8 @@ type Response struct {
 	RawTimestamp  string    `json:"timestamp,omitempty"`
 	Time          time.Time `json:"time,omitzero"`
 	Partition     string    `json:"partition,omitempty"`
+
+	timeErr error // time_stamp is no plausible date: the record keeps it as stored
 }
 
 func readDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
@@ -44,10 +47,10 @@ func readDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 		}
 		resp := Response{CacheFile: name, EntryID: row.Int("id"), Version: row.Int("version"), HashValue: row.Int("hash"),
 			StoragePolicy: row.Int("policy"), URL: row.Text("url"), RawTimestamp: row.Text("ts"), Partition: row.Text("part")}
-		resp.Time = cacheTime(row.Get("ts"))
+		resp.Time, resp.timeErr = cacheTime(row.Get("ts"))
 		r := &model.Record{Source: name, Data: &resp, Summary: fmt.Sprintf("%s recorded a visit to %s", name, resp.URL)}
 		r.Add(model.KindURL, resp.URL, "request_key")
-		r.Stamp(resp.Time, "cache_response")
+		r.StampChecked(resp.Time, resp.timeErr, "cache_response")
 		env.Emit(r)
 		return nil
 	})
@@ -58,19 +61,16 @@ func readDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 }
 
 // cacheTime reads time_stamp, a UTC "YYYY-MM-DD HH:MM:SS" text column (a
-// number in a few old caches, taken as Mac absolute time).
-func cacheTime(v any) time.Time {
+// number in a few old caches, taken as Mac absolute time). A value that is
+// no plausible date is the zero time and an error keeping it.
+func cacheTime(v any) (time.Time, error) {
 	switch x := v.(type) {
 	case string:
-		for _, l := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04:05.999999"} {
-			if t, err := time.Parse(l, x); err == nil {
-				return t.UTC()
-			}
-		}
+		return timestamp.ParseText(x, "2006-01-02 15:04:05", "2006-01-02 15:04:05.999999")
 	case []byte:
 		return cacheTime(string(x))
 	case int64, float64:
-		return sqlitex.AppleTime(x)
+		return sqlitex.AppleTimeChecked(x)
 	}
-	return time.Time{}
+	return time.Time{}, nil
 }

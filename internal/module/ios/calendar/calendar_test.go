@@ -62,3 +62,26 @@ func TestAbsentAndSchema(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TestImpossibleDatesKeptRaw: every date of an event (its own and its
+// organiser's) that is no plausible date is kept as stored, not dropped.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, Paths[0],
+		`CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT, start_date REAL, end_date REAL,
+		 organizer_id INTEGER, last_modified REAL, creation_date REAL)`,
+		`CREATE TABLE Participant (ROWID INTEGER PRIMARY KEY, email TEXT, last_modified REAL)`,
+		`INSERT INTO Participant VALUES (1, 'mailto:o@example.org', 9.5e9)`,
+		`INSERT INTO CalendarItem VALUES (1, 'Tampered', 9.5e9, -1e10, 1, 1e10, 9.6e9)`)
+	sink := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+	if len(sink.Records) != 1 {
+		t.Fatalf("%d records", len(sink.Records))
+	}
+	r := sink.Records[0]
+	moduletest.KeepsRaw(t, r, map[string]string{
+		"calendar_event_start": "9.5e+09", "calendar_event_end": "-1e+10", "calendar_event_modified": "1e+10",
+		"calendar_event_created": "9.6e+09", "calendar_participant_modified": "9.5e+09"})
+	if e := r.Data.(*Event); !e.Start.IsZero() || !e.End.IsZero() || !e.OrganizerChanged.IsZero() {
+		t.Errorf("wrong dates kept: %+v", e)
+	}
+}

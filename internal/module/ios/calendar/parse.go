@@ -42,6 +42,8 @@ type Event struct {
 	OrganizerComment string    `json:"organizer_comment,omitempty"`
 	OrganizerUUID    string    `json:"organizer_uuid,omitempty"`
 	OrganizerChanged time.Time `json:"organizer_last_modified,omitzero"`
+
+	raw model.RawDates // dates that are no plausible date, kept as stored
 }
 
 func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error {
@@ -88,17 +90,26 @@ func eachEvent(ctx context.Context, db *sqlitex.DB, fn func(*Event) error) error
 		if org := row.Get("organizer"); org != nil {
 			o = parts[sqlitex.Int(org)]
 		}
-		return fn(&Event{
+		e := &Event{
 			ID: row.Int("id"), Summary: row.Text("summary"), Description: row.Text("description"),
-			Start: sqlitex.AppleTime(row.Get("start_date")), End: sqlitex.AppleTime(row.Get("end_date")),
 			AllDay: row.Int("all_day") == 1, CalendarID: row.Int("calendar_id"),
-			URL: row.Text("url"), LastModified: sqlitex.AppleTime(row.Get("last_modified")),
-			Created: sqlitex.AppleTime(row.Get("creation_date")), ExternalID: row.Text("external_id"),
+			URL: row.Text("url"), ExternalID: row.Text("external_id"),
 			UniqueIdentifier: row.Text("unique_identifier"), Hidden: row.Int("hidden") == 1,
 			UUID: row.Text("uuid"), OrganizerEmail: strings.TrimPrefix(sqlitex.Text(o.email), "mailto:"),
 			OrganizerPhone: sqlitex.Text(o.phone), OrganizerComment: sqlitex.Text(o.comment),
-			OrganizerUUID: sqlitex.Text(o.uuid), OrganizerChanged: sqlitex.AppleTime(o.lm),
-		})
+			OrganizerUUID: sqlitex.Text(o.uuid),
+		}
+		at := func(v any, desc string) time.Time {
+			t, err := sqlitex.AppleTimeChecked(v)
+			e.raw.Add(desc, err)
+			return t
+		}
+		e.Start = at(row.Get("start_date"), "calendar_event_start")
+		e.End = at(row.Get("end_date"), "calendar_event_end")
+		e.LastModified = at(row.Get("last_modified"), "calendar_event_modified")
+		e.Created = at(row.Get("creation_date"), "calendar_event_created")
+		e.OrganizerChanged = at(o.lm, "calendar_participant_modified")
+		return fn(e)
 	})
 }
 
@@ -113,6 +124,7 @@ func (e *Event) record(src string) *model.Record {
 	r.Stamp(e.LastModified, "calendar_event_modified")
 	r.Stamp(e.Created, "calendar_event_created")
 	r.Stamp(e.OrganizerChanged, "calendar_participant_modified")
+	r.KeepRaw(e.raw)
 	r.Add(model.KindEmail, e.OrganizerEmail, "organizer_email")
 	if strings.Contains(e.URL, "://") {
 		r.Add(model.KindURL, e.URL, "url")

@@ -19,6 +19,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // maxReports bounds records from hostile evidence full of tiny .ips files.
@@ -113,7 +114,7 @@ func record(rep *Report) *model.Record {
 	if rep.Format == "text" {
 		desc = "crash"
 	}
-	r.Stamp(rep.Time, desc)
+	r.StampChecked(rep.Time, rep.TimeErr(), desc)
 	return r
 }
 
@@ -143,7 +144,14 @@ type Header struct {
 	// Format is "text" for an older crash log with no JSON header (.crash,
 	// text.go); "" for an .ips file.
 	Format string `json:"format,omitempty"`
+
+	timeErr error // the timestamp is no plausible date: records keep it as written
 }
+
+// TimeErr is the error of reading the timestamp: non-nil when it is no
+// plausible date (year 2999, no known form), for the record to keep it
+// (model.Record.StampChecked).
+func (h Header) TimeErr() error { return h.timeErr }
 
 // Body is what the crash body adds, when it is the JSON of bug type 309.
 type Body struct {
@@ -175,18 +183,17 @@ func ParseHeader(line []byte) (Header, error) {
 	}
 	h := Header{BugType: s("bug_type"), AppName: s("app_name"), Name: s("name"), BundleID: s("bundleID"), AppVersion: s("app_version"),
 		BuildVersion: s("build_version"), OSVersion: s("os_version"), IncidentID: s("incident_id"), RawTimestamp: s("timestamp")}
-	h.Time = ParseTime(h.RawTimestamp)
+	h.Time, h.timeErr = ParseTime(h.RawTimestamp)
 	return h, nil
 }
 
-// ParseTime reads "2023-06-01 10:22:33.00 +0200" and its variants.
-func ParseTime(s string) time.Time {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
+// ParseTime reads "2023-06-01 10:22:33.00 +0200" and its variants, in UTC.
+// Text that is no plausible date is the zero time and an error keeping it
+// (timestamp.ParseText).
+func ParseTime(s string) (time.Time, error) {
+	t, err := timestamp.ParseText(strings.TrimSpace(s), "2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05 -0700",
+		"2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano)
+	return t.UTC(), err
 }
 
 // Read parses the header and, when the rest is JSON, the body. name is used in errors.

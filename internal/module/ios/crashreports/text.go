@@ -70,7 +70,7 @@ func fillFromText(h *Header, b *Body, m map[string]string) {
 	set(&h.IncidentID, m["Incident Identifier"])
 	if h.RawTimestamp == "" && m["Date/Time"] != "" {
 		h.RawTimestamp = m["Date/Time"]
-		h.Time = ParseTime(h.RawTimestamp)
+		h.Time, h.timeErr = ParseTime(h.RawTimestamp)
 	}
 	set(&b.ProcPath, m["Path"])
 	set(&b.ParentProc, processName(m["Parent Process"]))

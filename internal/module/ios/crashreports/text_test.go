@@ -79,3 +79,26 @@ func FuzzReadText(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDateKeptRaw: a report's date that is no plausible date, in
+// the JSON header or in a text log, is kept as written, not as no date.
+func TestImpossibleDateKeptRaw(t *testing.T) {
+	for _, c := range []struct {
+		name, file, content, desc, raw string
+	}{
+		{"header year 2999", "a.ips", `{"bug_type":"309","name":"a","timestamp":"2999-01-01 00:00:00.00 +0000"}` + "\n{}", "crash", "2999-01-01 00:00:00.00 +0000"},
+		{"header in no date form", "b.ips", `{"bug_type":"288","name":"b","timestamp":"garbage"}` + "\n{}", "diagnostic_report", "garbage"},
+		{"text log year 2999", "bh.crash", strings.Replace(textLog, "2020-05-01 10:22:33.123 +0200", "2999-05-01 10:22:33.123 +0200", 1), "crash", "2999-05-01 10:22:33.123 +0200"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSCrashReports, map[string]string{c.file: c.content}))
+			if len(s.Records) != 1 {
+				t.Fatalf("%d records", len(s.Records))
+			}
+			moduletest.KeepsRaw(t, s.Records[0], map[string]string{c.desc: c.raw})
+			if rep := s.Records[0].Data.(*Report); !rep.Time.IsZero() {
+				t.Errorf("time %v", rep.Time)
+			}
+		})
+	}
+}

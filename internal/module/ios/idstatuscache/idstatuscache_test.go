@@ -83,3 +83,36 @@ func FuzzParse(f *testing.F) {
 		_ = got[0].record("x")
 	})
 }
+
+// TestImpossibleLookupDateKeptRaw: a lookup date that is no plausible date,
+// as a Cocoa number or as a plist date, is kept as stored on the record.
+func TestImpossibleLookupDateKeptRaw(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		date any
+		raw  string
+	}{
+		{"cocoa seconds", 9.5e9, "9.5e+09"},
+		{"negative integer", int64(-2_000_000_000), "-2000000000"},
+		{"plist date in 2999", time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC), ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			moduletest.Plist(t, dir, Paths[0], map[string]any{"com.apple.madrid": map[string]any{
+				"tel:+15550001111": map[string]any{"LookupDate": tt.date, "IDStatus": 1}}})
+			sink := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+			if len(sink.Records) != 1 {
+				t.Fatalf("%d records", len(sink.Records))
+			}
+			r := sink.Records[0]
+			if len(r.RawTimes) != 1 || r.RawTimes[0].Desc != "idstatus_lookup" || r.RawTimes[0].Raw == "" ||
+				(tt.raw != "" && r.RawTimes[0].Raw != tt.raw) {
+				t.Fatalf("raw times %+v", r.RawTimes)
+			}
+			moduletest.KeepsRaw(t, r, map[string]string{"idstatus_lookup": r.RawTimes[0].Raw})
+			if l := r.Data.(*Lookup); !l.LookupDate.IsZero() {
+				t.Errorf("lookup date %v", l.LookupDate)
+			}
+		})
+	}
+}

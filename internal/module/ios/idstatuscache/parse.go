@@ -12,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/sqlitex"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Lookup is one cached identity lookup.
@@ -21,6 +22,8 @@ type Lookup struct {
 	LookupDate  time.Time `json:"lookup_date,omitzero"`
 	IDStatus    int64     `json:"id_status"`
 	Occurrences int       `json:"occurrences"` // lookups of the same handle in this file
+
+	raw model.RawDates // a LookupDate that is no plausible date, kept as stored
 }
 
 func run(ctx context.Context, env *module.Env) error {
@@ -74,8 +77,11 @@ func Parse(d map[string]any, warn func(string)) []*Lookup {
 				warn(fmt.Sprintf("entry %q of %q is %T, not a dictionary", h, svc, entries[h]))
 				continue
 			}
-			out = append(out, &Lookup{Service: svc, Handle: h, LookupDate: plistTime(e["LookupDate"]),
-				IDStatus: sqlitex.Int(num(e["IDStatus"]))})
+			l := &Lookup{Service: svc, Handle: h, IDStatus: sqlitex.Int(num(e["IDStatus"]))}
+			var err error
+			l.LookupDate, err = plistTime(e["LookupDate"])
+			l.raw.Add("idstatus_lookup", err)
+			out = append(out, l)
 		}
 	}
 	return out
@@ -90,18 +96,23 @@ func num(v any) any {
 	return v
 }
 
-// plistTime accepts a plist date or a Cocoa timestamp number.
-func plistTime(v any) time.Time {
+// plistTime accepts a plist date or a Cocoa timestamp number. One that is
+// no plausible date is the zero time and an error keeping the stored value.
+func plistTime(v any) (time.Time, error) {
 	if t, ok := v.(time.Time); ok {
-		return t.UTC()
+		if err := timestamp.Check(t); err != nil {
+			return time.Time{}, err
+		}
+		return t.UTC(), nil
 	}
-	return sqlitex.AppleTime(num(v))
+	return sqlitex.AppleTimeChecked(num(v))
 }
 
 func (l *Lookup) record(src string) *model.Record {
 	r := &model.Record{Source: src, Data: l}
 	r.Summary = fmt.Sprintf("Lookup of %q by %s (status %d)", l.Handle, l.Service, l.IDStatus)
 	r.Stamp(l.LookupDate, "idstatus_lookup")
+	r.KeepRaw(l.raw)
 	if addr, ok := strings.CutPrefix(l.Handle, "mailto:"); ok {
 		r.Add(model.KindEmail, strings.ReplaceAll(addr, "\x00", ""), "handle")
 	}

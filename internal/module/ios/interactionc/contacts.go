@@ -28,6 +28,8 @@ type Contact struct {
 	LastIncomingRecipient  time.Time `json:"last_incoming_recipient_date,omitzero"`
 	FirstOutgoingRecipient time.Time `json:"first_outgoing_recipient_date,omitzero"`
 	LastOutgoingRecipient  time.Time `json:"last_outgoing_recipient_date,omitzero"`
+
+	raw model.RawDates // dates that are no plausible date, kept as stored
 }
 
 var contactDates = []string{"ZCREATIONDATE", "ZFIRSTINCOMINGSENDERDATE", "ZLASTINCOMINGSENDERDATE",
@@ -72,11 +74,16 @@ func eachContact(ctx context.Context, db *sqlitex.DB, resolve resolver, fn func(
 			Party:               Party{DisplayName: row.Text("name"), Identifier: row.Text("ident"), PersonID: row.Text("pid")},
 			CustomID:            row.Text("custom"),
 			IncomingSenderCount: row.Int("isc"), IncomingRecipientCount: row.Int("irc"),
-			OutgoingRecipientCount: row.Int("orc"),
-			Created:                sqlitex.AppleTime(row.Get("created")),
-			FirstIncomingSender:    sqlitex.AppleTime(row.Get("fis")), LastIncomingSender: sqlitex.AppleTime(row.Get("lis")),
-			FirstIncomingRecipient: sqlitex.AppleTime(row.Get("fir")), LastIncomingRecipient: sqlitex.AppleTime(row.Get("lir")),
-			FirstOutgoingRecipient: sqlitex.AppleTime(row.Get("forc")), LastOutgoingRecipient: sqlitex.AppleTime(row.Get("lorc"))}
+			OutgoingRecipientCount: row.Int("orc")}
+		at := func(col, desc string) time.Time {
+			t, err := sqlitex.AppleTimeChecked(row.Get(col))
+			c.raw.Add(desc, err)
+			return t
+		}
+		c.Created = at("created", "contacts_creation_date")
+		c.FirstIncomingSender, c.LastIncomingSender = at("fis", "first_incoming_sender_date"), at("lis", "last_incoming_sender_date")
+		c.FirstIncomingRecipient, c.LastIncomingRecipient = at("fir", "first_incoming_recipient_date"), at("lir", "last_incoming_recipient_date")
+		c.FirstOutgoingRecipient, c.LastOutgoingRecipient = at("forc", "first_outgoing_recipient_date"), at("lorc", "last_outgoing_recipient_date")
 		// Only WhatsApp ids are resolved: ZCONTACTS does not say which app
 		// a bare phone number belongs to.
 		if id := c.Party.Identifier; resolve != nil && (strings.HasSuffix(id, "@lid") || strings.HasSuffix(id, "@s.whatsapp.net")) {
@@ -97,6 +104,7 @@ func (c *Contact) record(src string) *model.Record {
 	r.Stamp(c.LastIncomingRecipient, "last_incoming_recipient_date")
 	r.Stamp(c.FirstOutgoingRecipient, "first_outgoing_recipient_date")
 	r.Stamp(c.LastOutgoingRecipient, "last_outgoing_recipient_date")
+	r.KeepRaw(c.raw)
 	addEmail(r, c.Party, "party.identifier")
 	return r
 }

@@ -180,3 +180,34 @@ func FuzzParties(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: every date an interaction or a contact row
+// carries that is no plausible date is kept as stored on its record.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, Paths[0],
+		`CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZSTARTDATE REAL, ZENDDATE REAL, ZCREATIONDATE REAL, ZBUNDLEID TEXT, ZDIRECTION INTEGER)`,
+		`CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZIDENTIFIER TEXT, ZCREATIONDATE REAL, ZFIRSTINCOMINGSENDERDATE REAL,
+		 ZLASTINCOMINGSENDERDATE REAL, ZFIRSTINCOMINGRECIPIENTDATE REAL, ZLASTINCOMINGRECIPIENTDATE REAL,
+		 ZFIRSTOUTGOINGRECIPIENTDATE REAL, ZLASTOUTGOINGRECIPIENTDATE REAL)`,
+		`INSERT INTO ZINTERACTIONS VALUES (1, 779000000, 9.5e9, -1e10, 'com.apple.MobileSMS', 0)`,
+		`INSERT INTO ZCONTACTS VALUES (1, '+14155550101', 9.5e9, 9.6e9, 9.7e9, 9.8e9, 9.9e9, 1e10, -1e10)`)
+	for _, tt := range []struct {
+		module string
+		want   map[string]string
+	}{
+		{"ios.interactionc", map[string]string{"interaction_end": "9.5e+09", "interaction_record_created": "-1e+10"}},
+		{"ios.interactionc_contacts", map[string]string{"contacts_creation_date": "9.5e+09",
+			"first_incoming_sender_date": "9.6e+09", "last_incoming_sender_date": "9.7e+09",
+			"first_incoming_recipient_date": "9.8e+09", "last_incoming_recipient_date": "9.9e+09",
+			"first_outgoing_recipient_date": "1e+10", "last_outgoing_recipient_date": "-1e+10"}},
+	} {
+		t.Run(tt.module, func(t *testing.T) {
+			sink := moduletest.MustRun(t, moduletest.Find(t, Defs(), tt.module), moduletest.Evidence(t, source.IOSBackup, dir))
+			if len(sink.Records) != 1 {
+				t.Fatalf("%d records", len(sink.Records))
+			}
+			moduletest.KeepsRaw(t, sink.Records[0], tt.want)
+		})
+	}
+}

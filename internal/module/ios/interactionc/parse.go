@@ -106,7 +106,8 @@ type Interaction struct {
 	IsResponse          bool         `json:"is_response,omitempty"`
 	Attachments         []Attachment `json:"attachments,omitempty"`
 
-	startErr error // ZSTARTDATE is no plausible date: the record keeps the raw value
+	startErr error          // ZSTARTDATE is no plausible date: the record keeps the raw value
+	raw      model.RawDates // so are the end and creation dates that are none
 }
 
 // lateCreation is how far the row's creation may trail its event before the
@@ -183,12 +184,16 @@ func eachInteraction(ctx context.Context, db *sqlitex.DB, resolve resolver, fn f
 	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		it := &Interaction{RecordType: "interaction", ID: row.Int("id"), BundleID: row.Text("bundle"),
 			TargetBundleID: row.Text("target"), Account: row.Text("account"),
-			End:     sqlitex.AppleTime(row.Get("end_date")),
-			Created: sqlitex.AppleTime(row.Get("created")), RecipientCount: row.Int("rcount"),
+			RecipientCount:   row.Int("rcount"),
 			DomainIdentifier: row.Text("domain"), GroupName: row.Text("grp"), ContentURL: row.Text("url"),
 			IsResponse: row.Int("response") == 1, LocationUUID: row.Text("loc"),
 			DerivedIntentID: row.Text("intent"), Mechanism: row.Int("mech")}
 		it.Start, it.startErr = sqlitex.AppleTimeChecked(row.Get("start"))
+		var err error
+		it.End, err = sqlitex.AppleTimeChecked(row.Get("end_date"))
+		it.raw.Add("interaction_end", err)
+		it.Created, err = sqlitex.AppleTimeChecked(row.Get("created"))
+		it.raw.Add("interaction_record_created", err)
 		switch d := row.Get("direction"); {
 		case d == nil:
 		case sqlitex.Int(d) == 0:
@@ -389,6 +394,7 @@ func (it *Interaction) record(src string) *model.Record {
 		r.Summary += fmt.Sprintf(" (group: %s)", it.GroupName)
 	}
 	r.StampChecked(it.Start, it.startErr, "interaction_start")
+	r.KeepRaw(it.raw)
 	if !it.End.Equal(it.Start) {
 		r.Stamp(it.End, "interaction_end")
 	}

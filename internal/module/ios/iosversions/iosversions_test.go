@@ -31,3 +31,15 @@ func TestModule(t *testing.T) {
 		t.Errorf("clean twin: %v, %d records", err, len(clean.Records))
 	}
 }
+
+// TestImpossibleDateKeptRaw: a journal dated in year 2999 keeps the date as
+// written on its record, off the timeline.
+func TestImpossibleDateKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.File(t, dir, "private/var/db/analyticsd/Analytics-Journal-2999-01-01.ips", []byte(`{"timestamp":"2999-01-01 10:00:00.000000 +0100","os_version":"iPhone OS 16.3 (20D47)","bug_type":"211"}`))
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	if len(s.Records) != 1 {
+		t.Fatalf("records = %d", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"ios_version": "2999-01-01 10:00:00.000000 +0100"})
+}

@@ -41,7 +41,7 @@ func run(ctx context.Context, env *module.Env) error {
 			r.Summary = fmt.Sprintf("iOS version %s (was %s)", v.OSVersion, prev)
 		}
 		prev = v.OSVersion
-		r.Stamp(v.Time, "ios_version")
+		r.StampChecked(v.Time, v.TimeErr(), "ios_version")
 		env.Emit(r)
 	}
 	return err

@@ -48,3 +48,21 @@ func TestModule(t *testing.T) {
 		t.Errorf("warnings: %v", s.Warnings)
 	}
 }
+
+// TestImpossibleTimeKeptRaw: an event whose timestamp is no plausible date
+// keeps it as stored, not as no date.
+func TestImpossibleTimeKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	db := moduletest.SQLite(t, dir, "private/var/Keychains/Analytics/ckks_analytics.db",
+		"CREATE TABLE hard_failures(id INTEGER PRIMARY KEY, timestamp REAL, data BLOB)")
+	moduletest.Exec(t, db, "INSERT INTO hard_failures(timestamp,data) VALUES (?,?)", 1e20, blob(t, map[string]any{"eventType": "SecError"}))
+	moduletest.Exec(t, db, "INSERT INTO hard_failures(timestamp,data) VALUES (?,?)", -1.5, blob(t, map[string]any{"eventType": "SecError"}))
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSFS, dir))
+	for i, raw := range []string{"1e+20", "-1.5"} {
+		r := s.Records[i]
+		moduletest.KeepsRaw(t, r, map[string]string{"ckks_analytics": raw})
+		if !r.Data.(*Event).Time.IsZero() {
+			t.Errorf("time %v", r.Data.(*Event).Time)
+		}
+	}
+}

@@ -31,6 +31,8 @@ type Event struct {
 	Time    time.Time      `json:"time,omitzero"`
 	Data    map[string]any `json:"data,omitempty"`
 	Strings []string       `json:"-"`
+
+	timeErr error // timestamp is no plausible date: the record keeps it as stored
 }
 
 // BuildSeen is the first time an iOS build appears in the analytics.
@@ -99,7 +101,8 @@ func readTable(ctx context.Context, env *module.Env, db *sqlitex.DB, name, tab s
 		if ts == nil && data == nil {
 			return nil
 		}
-		ev := Event{DB: name, Table: tab, Time: sqlitex.UnixTime(ts)}
+		ev := Event{DB: name, Table: tab}
+		ev.Time, ev.timeErr = sqlitex.UnixTimeChecked(ts)
 		if b, ok := data.([]byte); ok && len(b) > 0 {
 			d, err := plistx.DecodeDict(b, plistx.Limits{})
 			if err != nil {
@@ -143,7 +146,7 @@ func record(ev *Event) *model.Record {
 			r.Add(model.KindProcess, s, "data")
 		}
 	}
-	r.Stamp(ev.Time, strings.TrimSuffix(path.Base(ev.DB), ".db"))
+	r.StampChecked(ev.Time, ev.timeErr, strings.TrimSuffix(path.Base(ev.DB), ".db"))
 	return r
 }
 

@@ -83,6 +83,6 @@ func record(ev Event) *model.Record {
 		r.Summary, desc = fmt.Sprintf("%s started service %s", ev.Client, ev.Service), "lockdown_service"
 		r.Add(model.KindProcess, ev.Client, "client")
 	}
-	r.Stamp(ev.Entry.Time, desc)
+	r.StampChecked(ev.Entry.Time, ev.Entry.TimeErr, desc)
 	return r
 }

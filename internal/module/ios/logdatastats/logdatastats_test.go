@@ -1,6 +1,7 @@
 package logdatastats
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,6 +73,35 @@ func TestModule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestImpossibleTimeKeptRaw: a statistics record whose time is no
+// plausible date (text in year 2999 or in no date form, a Unix number far
+// out) gives a process record that keeps each distinct value once, as
+// written, and no date.
+func TestImpossibleTimeKeptRaw(t *testing.T) {
+	text := strings.NewReplacer("2026-11-19 08:00:00+0000", "2999-11-19 08:00:00+0000", "2026-11-20 09:00:00+0000", "someday").Replace(textSample)
+	json := strings.Replace(jsonSample, "1795176000", "9e12", 1)
+	s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{
+		"system_logs.logarchive/Extra/logdata.statistics.0.txt":   text + text,
+		"system_logs.logarchive/Extra/logdata.statistics.1.jsonl": json}))
+	for _, r := range s.Records {
+		d := r.Data.(*Seen)
+		if d.Process != "/usr/libexec/locationd" {
+			continue
+		}
+		want := []string{"2999-11-19 08:00:00+0000", "someday", "9e+12"}
+		var got []string
+		for _, rt := range r.RawTimes {
+			got = append(got, rt.Raw)
+		}
+		if !slices.Equal(got, want) || !d.First.IsZero() || len(r.Times) != 0 {
+			t.Errorf("raw times %q, want %q; first %v, stamps %v", got, want, d.First, r.Times)
+		}
+		moduletest.KeepsRaw(t, r, map[string]string{"log_seen": "2999-11-19 08:00:00+0000"})
+		return
+	}
+	t.Fatal("no record for locationd")
 }
 
 func FuzzParse(f *testing.F) {

@@ -26,6 +26,7 @@ type Entry struct {
 	Process string    // the process's path, as logd wrote it
 	LogFile string    // the tracev3 file the record is about
 	Type    string    // the log file's kind (Persist, Special...)
+	TimeErr error     // the record's time is no plausible date (kept as written)
 }
 
 const (
@@ -59,7 +60,7 @@ func ParseText(r io.Reader, name string, emit func(Entry)) error {
 		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "-") {
 			switch strings.TrimSpace(k) {
 			case "time":
-				cur.Time = parseTime(strings.TrimSpace(v))
+				cur.Time, cur.TimeErr = parseTime(strings.TrimSpace(v))
 			case "file":
 				cur.LogFile = strings.TrimSpace(v)
 			case "type":
@@ -110,8 +111,9 @@ func ParseJSONL(r io.Reader, name string, emit func(Entry)) (bad int, err error)
 			continue
 		}
 		var t time.Time
+		var terr error
 		if f, err := rec.UnixTime.Float64(); err == nil {
-			t, _ = timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Seconds)
+			t, terr = timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Seconds)
 		}
 		for _, p := range rec.ProcessList {
 			if p.Process == "" {
@@ -121,7 +123,7 @@ func ParseJSONL(r io.Reader, name string, emit func(Entry)) (bad int, err error)
 				return bad, fmt.Errorf("%s: more than %d process entries; the rest was not read", name, maxEntries)
 			}
 			n++
-			emit(Entry{Time: t, Process: p.Process, LogFile: rec.File, Type: rec.Type})
+			emit(Entry{Time: t, TimeErr: terr, Process: p.Process, LogFile: rec.File, Type: rec.Type})
 		}
 	}
 	if err := lines.Err(); err != nil {
@@ -131,18 +133,12 @@ func ParseJSONL(r io.Reader, name string, emit func(Entry)) (bad int, err error)
 }
 
 // parseTime reads the text form's time: "2023-05-12 13:20:00+0000" (a
-// space before the zone and fractions are tolerated).
-func parseTime(s string) time.Time {
-	for _, l := range []string{"2006-01-02 15:04:05-0700", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05.999999999-0700",
-		"2006-01-02 15:04:05.999999999 -0700", time.RFC3339Nano} {
-		if t, err := time.Parse(l, s); err == nil {
-			if timestamp.Check(t) != nil {
-				return time.Time{}
-			}
-			return t.UTC()
-		}
-	}
-	return time.Time{}
+// space before the zone and fractions are tolerated). Text that is no
+// plausible date is the zero time and an error keeping it.
+func parseTime(s string) (time.Time, error) {
+	t, err := timestamp.ParseText(s, "2006-01-02 15:04:05-0700", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05.999999999-0700",
+		"2006-01-02 15:04:05.999999999 -0700", time.RFC3339Nano)
+	return t.UTC(), err
 }
 
 // Seen is one process across every statistics record: the record's data.
@@ -153,6 +149,8 @@ type Seen struct {
 	Records int       `json:"records"`
 	Types   []string  `json:"log_types,omitempty"`
 	Files   []string  `json:"statistics_files"`
+
+	raw model.RawDates // distinct record times that are no plausible date, kept as written
 }
 
 func run(ctx context.Context, env *module.Env) error {
@@ -182,6 +180,7 @@ func run(ctx context.Context, env *module.Env) error {
 				seen[e.Process] = s
 			}
 			s.Records++
+			s.raw.AddOnce("log_seen", e.TimeErr)
 			if !e.Time.IsZero() {
 				if s.First.IsZero() || e.Time.Before(s.First) {
 					s.First = e.Time
@@ -230,6 +229,7 @@ func run(ctx context.Context, env *module.Env) error {
 			sysdiag.AddProcess(r, path.Base(exe), exe, "process")
 		}
 		r.Stamp(s.First, "log_first_seen")
+		r.KeepRaw(s.raw)
 		if !s.Last.Equal(s.First) {
 			r.Stamp(s.Last, "log_last_seen")
 		}

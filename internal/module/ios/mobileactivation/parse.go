@@ -22,6 +22,8 @@ type Event struct {
 	State string    `json:"state,omitempty"`
 	Text  string    `json:"message"`
 	Time  time.Time `json:"time,omitzero"`
+
+	timeErr error // the line's date is no plausible date: the record keeps it as written
 }
 
 var (
@@ -32,7 +34,7 @@ var (
 // Classify reads one entry; ok is false for the others.
 func Classify(e applelog.Entry, file string) (Event, bool) {
 	full := e.Func + ": " + e.Message
-	ev := Event{File: file, Line: e.Line, Time: e.Time, Text: clip.String(full, 300)}
+	ev := Event{File: file, Line: e.Line, Time: e.Time, timeErr: e.TimeErr, Text: clip.String(full, 300)}
 	switch {
 	case strings.Contains(full, "Mobile Activation Startup"):
 		ev.Kind = "start"
@@ -67,13 +69,13 @@ func record(ev Event) *model.Record {
 	switch ev.Kind {
 	case "start":
 		r.Summary = "The activation daemon started (the phone had booted)"
-		r.Stamp(ev.Time, "activation_daemon_start")
+		r.StampChecked(ev.Time, ev.timeErr, "activation_daemon_start")
 	case "upgrade":
 		r.Summary = fmt.Sprintf("iOS was upgraded from %s to %s", ev.From, ev.To)
-		r.Stamp(ev.Time, "ios_upgrade")
+		r.StampChecked(ev.Time, ev.timeErr, "ios_upgrade")
 	default:
 		r.Summary = "Activation state: " + ev.State
-		r.Stamp(ev.Time, "activation_state")
+		r.StampChecked(ev.Time, ev.timeErr, "activation_state")
 	}
 	return r
 }

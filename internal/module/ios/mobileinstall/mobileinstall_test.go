@@ -87,3 +87,17 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: installs, removals and reboots on lines dated
+// in year 2999 keep the date as written on their records.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	log := strings.ReplaceAll(storeInstall, " 2025 [", " 2999 [")
+	s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"logs/MobileInstallation/mobile_installation.log.0": log}))
+	if len(s.Records) != 3 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	for i, desc := range []string{"app_installed", "reboot", "app_uninstalled"} {
+		raw := map[string]string{"app_installed": "Mon Apr  7 06:13:34 2999", "reboot": "Mon Apr  7 07:00:00 2999", "app_uninstalled": "Mon Apr  7 08:00:00 2999"}[desc]
+		moduletest.KeepsRaw(t, s.Records[i], map[string]string{desc: raw})
+	}
+}

@@ -24,6 +24,8 @@ type Event struct {
 	Distributor string    `json:"distributor,omitempty"`
 	Package     string    `json:"package,omitempty"` // the app file installed
 	Time        time.Time `json:"time,omitzero"`
+
+	timeErr error // the line's date is no plausible date: the record keeps it as written
 }
 
 var (
@@ -53,7 +55,7 @@ func (r *Reader) Entry(e applelog.Entry) {
 	msg := e.Message
 	switch {
 	case strings.Contains(msg, "Reboot detected"):
-		r.emit(Event{File: r.File, Line: e.Line, Kind: "reboot", Time: e.Time})
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "reboot", Time: e.Time, timeErr: e.TimeErr})
 	case requestRE.MatchString(msg):
 		m := requestRE.FindStringSubmatch(msg)
 		if len(r.pending) < 1024 {
@@ -73,13 +75,13 @@ func (r *Reader) Entry(e applelog.Entry) {
 			ev.Type = m[1]
 		}
 		ev.App, ev.Distributor = strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
-		ev.File, ev.Line, ev.Kind, ev.Time = r.File, e.Line, "install", e.Time
+		ev.File, ev.Line, ev.Kind, ev.Time, ev.timeErr = r.File, e.Line, "install", e.Time, e.TimeErr
 		r.emit(ev)
 	case uninstallRE.MatchString(msg):
 		m := uninstallRE.FindStringSubmatch(msg)
-		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: m[2], Client: m[1], Time: e.Time})
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: m[2], Client: m[1], Time: e.Time, timeErr: e.TimeErr})
 	case uninstallID.MatchString(msg):
-		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: uninstallID.FindStringSubmatch(msg)[1], Time: e.Time})
+		r.emit(Event{File: r.File, Line: e.Line, Kind: "uninstall", App: uninstallID.FindStringSubmatch(msg)[1], Time: e.Time, timeErr: e.TimeErr})
 	}
 }
 
@@ -106,11 +108,11 @@ func record(ev Event) *model.Record {
 	switch ev.Kind {
 	case "reboot":
 		r.Summary = "installd saw a reboot"
-		r.Stamp(ev.Time, "reboot")
+		r.StampChecked(ev.Time, ev.timeErr, "reboot")
 	case "uninstall":
 		r.Summary = "App " + ev.App + " was removed"
 		r.Add(model.KindAppID, ev.App, "app")
-		r.Stamp(ev.Time, "app_uninstalled")
+		r.StampChecked(ev.Time, ev.timeErr, "app_uninstalled")
 	default:
 		client := ev.Client
 		if client == "" {
@@ -123,7 +125,7 @@ func record(ev Event) *model.Record {
 		if FromComputer(ev) {
 			desc = "app_installed_from_computer"
 		}
-		r.Stamp(ev.Time, desc)
+		r.StampChecked(ev.Time, ev.timeErr, desc)
 	}
 	return r
 }

@@ -267,15 +267,17 @@ func readGaps(ctx context.Context, env *module.Env, db *sqlitex.DB, s schema) er
 	var gaps ios.KeyGaps
 	var prevName string
 	var prevFirst time.Time
+	var prevErr error // the previous process's first date is no plausible date
 	err := sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		if gap, ok := gaps.Next(row.Int("pk")); ok {
-			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst}
+			u := Usage{DB: db.Name, Status: StatusMissing, MissingIDs: gap.String(), FirstSeen: prevFirst, firstErr: prevErr}
 			r := &model.Record{Source: db.Name, Data: &u,
 				Summary: fmt.Sprintf("MISSING process record %s (deleted), after %q", gap.String(), prevName)}
-			r.Stamp(prevFirst, "process_record_deleted_after")
+			r.StampChecked(prevFirst, prevErr, "process_record_deleted_after")
 			env.Emit(r)
 		}
-		prevName, prevFirst = row.Text("name"), sqlitex.AppleTime(row.Get("first"))
+		prevName = row.Text("name")
+		prevFirst, prevErr = sqlitex.AppleTimeChecked(row.Get("first"))
 		return nil
 	})
 	if err != nil {

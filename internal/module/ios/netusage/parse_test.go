@@ -264,3 +264,24 @@ func TestNetUsageMissingBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestGapAfterImpossibleDateKeptRaw: the placeholder for deleted process
+// rows is dated by the process before the gap; when that date is no
+// plausible date it is kept as stored, not dropped.
+func TestGapAfterImpossibleDateKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	buildDataUsage(t, dir, []proc{{1, "a", ""}, {4, "b", ""}}, nil, true)
+	moduletest.Exec(t, filepath.Join(dir, dataUsagePath), "UPDATE ZPROCESS SET ZFIRSTTIMESTAMP = 9.5e9 WHERE Z_PK = 1")
+	m := ForPaths("ios.datausage", []string{dataUsagePath}, []source.Kind{source.IOSBackup})
+	s := moduletest.MustRun(t, m, moduletest.Evidence(t, source.IOSBackup, dir))
+	found := false
+	for _, r := range s.Records {
+		if u := r.Data.(*Usage); u.Status == StatusMissing {
+			found = true
+			moduletest.KeepsRaw(t, r, map[string]string{"process_record_deleted_after": "9500000000"})
+		}
+	}
+	if !found {
+		t.Fatal("no placeholder for the gap")
+	}
+}

@@ -9,9 +9,11 @@ import (
 
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
+	"github.com/huella-project/huella/internal/module/ios/plistfile"
 	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/rules"
 	"github.com/huella-project/huella/internal/source/evfile"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // profileFile bounds a profile plist (and the profile event log): real ones
@@ -74,9 +76,11 @@ func Build(src string, m map[string]any) *model.Record {
 			}
 		}
 	}
-	if t, ok := m["InstallDate"].(time.Time); ok && !t.IsZero() {
-		t = t.UTC()
-		p.InstallDate = &t
+	// A plist date outside 1970–2100 reaches here as its Cocoa seconds:
+	// the record keeps it as stored (plistfile.Date).
+	installed, installErr := plistfile.Date(m["InstallDate"], timestamp.AppleSeconds)
+	if !installed.IsZero() {
+		p.InstallDate = &installed
 	}
 	first := "profile"
 	if len(p.PayloadTypes) > 0 {
@@ -87,6 +91,7 @@ func Build(src string, m map[string]any) *model.Record {
 	if p.InstallDate != nil {
 		r.Stamp(*p.InstallDate, "configuration_profile_install")
 	}
+	r.StampChecked(time.Time{}, installErr, "configuration_profile_install")
 	r.Add(model.KindProfileID, p.UUID, "PayloadUUID")
 	return r
 }
@@ -174,14 +179,16 @@ func BuildEvents(src string, m map[string]any) []*model.Record {
 				continue
 			}
 			e := Event{ProfileID: id, Operation: str(em, "operation"), Process: str(em, "process")}
+			var tsErr error // the timestamp is no plausible date: the record keeps it as stored
 			for k, x := range em {
 				switch strings.ToLower(k) {
 				case "operation", "process":
 				case "timestamp":
-					if t, ok := x.(time.Time); ok && !t.IsZero() {
-						t = t.UTC()
+					t, err := plistfile.Date(x, timestamp.AppleSeconds)
+					if !t.IsZero() {
 						e.Timestamp = &t
 					}
+					tsErr = err
 				default:
 					if e.Extra == nil {
 						e.Extra = map[string]any{}
@@ -194,6 +201,7 @@ func BuildEvents(src string, m map[string]any) []*model.Record {
 			if e.Timestamp != nil {
 				r.Stamp(*e.Timestamp, "profile_operation")
 			}
+			r.StampChecked(time.Time{}, tsErr, "profile_operation")
 			r.Add(model.KindProfileID, e.ProfileID, "profile_id")
 			r.Add(model.KindProcess, e.Process, "process")
 			if b := path.Base(e.Process); e.Process != "" && b != e.Process {

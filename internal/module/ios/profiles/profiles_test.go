@@ -3,6 +3,7 @@ package profiles
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
+	"github.com/huella-project/huella/internal/plistx"
 	"github.com/huella-project/huella/internal/source/iosbackup"
 	"github.com/huella-project/huella/internal/source/iosbackup/iosbackuptest"
 	"github.com/huella-project/huella/internal/testutil"
@@ -136,4 +138,33 @@ func TestConformanceMVTAbsent(t *testing.T) {
 			t.Errorf("%s: %v", m.Name, err)
 		}
 	}
+}
+
+// TestImpossibleDatesKeptRaw: a profile's InstallDate and an event's
+// timestamp past 2100 (which the plist decoder hands over as Cocoa seconds)
+// are kept as stored on the records, not turned into no date.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	far := time.Date(2150, 1, 1, 0, 0, 0, 0, time.UTC)
+	raw := strconv.FormatFloat(far.Sub(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)).Seconds(), 'g', -1, 64)
+	p := profile("U1", "mdm", "com.apple.mdm")
+	p["InstallDate"] = far
+	m, err := plistx.DecodeDict(mustPlist(t, p), plistx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Build("p.plist", m)
+	moduletest.KeepsRaw(t, r, map[string]string{"configuration_profile_install": raw})
+	if r.Data.(Profile).InstallDate != nil {
+		t.Error("install date kept as a date")
+	}
+	ev, err := plistx.DecodeDict(mustPlist(t, map[string]any{"ProfileEvents": []any{
+		map[string]any{"AAAA-1": map[string]any{"timestamp": far, "operation": "install", "process": "/usr/libexec/evil"}}}}), plistx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := BuildEvents("e.plist", ev)
+	if len(rs) != 1 {
+		t.Fatalf("%d records", len(rs))
+	}
+	moduletest.KeepsRaw(t, rs[0], map[string]string{"profile_operation": raw})
 }

@@ -21,6 +21,8 @@ type Tab struct {
 	LastViewed time.Time      `json:"last_viewed,omitzero"`
 	Private    bool           `json:"private,omitempty"`
 	Session    []SessionEntry `json:"session,omitempty"`
+
+	viewedErr error // last_viewed_time is no plausible date: the record keeps it as stored
 }
 
 func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
@@ -58,7 +60,8 @@ func parseDB(ctx context.Context, env *module.Env, db *sqlitex.DB) error {
 	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		uuid := row.Get("uuid")
 		t := Tab{DB: name, ID: row.Int("id"), UUID: sqlitex.Text(uuid), Title: row.Text("title"), URL: row.Text("url"),
-			VisibleURL: row.Text("visible"), LastViewed: sqlitex.AppleTime(row.Get("viewed")), Private: row.Int("private") != 0}
+			VisibleURL: row.Text("visible"), Private: row.Int("private") != 0}
+		t.LastViewed, t.viewedErr = sqlitex.AppleTimeChecked(row.Get("viewed"))
 		var rowids []int64
 		if uuid != nil {
 			rowids = sessions[t.UUID]
@@ -107,6 +110,6 @@ func record(t *Tab) *model.Record {
 			}
 		}
 	}
-	r.Stamp(t.LastViewed, "tab_last_viewed")
+	r.StampChecked(t.LastViewed, t.viewedErr, "tab_last_viewed")
 	return r
 }

@@ -128,3 +128,20 @@ func FuzzDecodeSession(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleLastViewedKeptRaw: a tab's last-viewed time that is no
+// plausible date is kept as stored, not as no date.
+func TestImpossibleLastViewedKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, stateDB,
+		"CREATE TABLE tabs (id INTEGER PRIMARY KEY, title TEXT, url TEXT, last_viewed_time REAL)",
+		"INSERT INTO tabs VALUES (1, 't', 'https://a.example/', 9.5e9)")
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+	if len(s.Records) != 1 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"tab_last_viewed": "9.5e+09"})
+	if !s.Records[0].Data.(*Tab).LastViewed.IsZero() {
+		t.Error("a last-viewed time was kept")
+	}
+}

@@ -31,6 +31,8 @@ type Shortcut struct {
 	Modified    time.Time `json:"modified,omitzero"`
 	Actions     []string  `json:"actions,omitempty"` // action identifiers, e.g. is.workflow.actions.openurl
 	URLs        []string  `json:"urls,omitempty"`
+
+	raw model.RawDates // creation and modification dates that are no plausible date, kept as stored
 }
 
 // Bounds for one shortcut's actions: a hostile blob must not make us hold
@@ -82,8 +84,12 @@ func eachShortcut(ctx context.Context, db *sqlitex.DB, fn func(*Shortcut, error)
 		FROM ZSHORTCUT s ORDER BY s.Z_PK`,
 		sqlitex.Col("s", "ZNAME"), p("ZACTIONSDESCRIPTION"), p("ZCREATIONDATE"), p("ZMODIFICATIONDATE"))
 	return sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
-		s := &Shortcut{ID: row.Int("id"), Name: row.Text("name"), Description: row.Text("description"),
-			Created: sqlitex.AppleTime(row.Get("created")), Modified: sqlitex.AppleTime(row.Get("modified"))}
+		s := &Shortcut{ID: row.Int("id"), Name: row.Text("name"), Description: row.Text("description")}
+		var err error
+		s.Created, err = sqlitex.AppleTimeChecked(row.Get("created"))
+		s.raw.Add("shortcut_created", err)
+		s.Modified, err = sqlitex.AppleTimeChecked(row.Get("modified"))
+		s.raw.Add("shortcut_modified", err)
 		rows := actions[s.ID]
 		if len(rows) == 0 {
 			return fn(s, nil)
@@ -173,6 +179,7 @@ func (s *Shortcut) record(src string) *model.Record {
 	}
 	r.Stamp(s.Created, "shortcut_created")
 	r.Stamp(s.Modified, "shortcut_modified")
+	r.KeepRaw(s.raw)
 	for _, u := range s.URLs {
 		r.Add(model.KindURL, u, "urls")
 	}

@@ -82,3 +82,17 @@ func FuzzParseActions(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: creation and modification dates that are no
+// plausible date are kept as stored on the shortcut's record.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, Paths[0],
+		`CREATE TABLE ZSHORTCUT (Z_PK INTEGER PRIMARY KEY, ZNAME VARCHAR, ZCREATIONDATE TIMESTAMP, ZMODIFICATIONDATE TIMESTAMP)`,
+		`INSERT INTO ZSHORTCUT VALUES (1, 'Tampered', 9500000000, -2000000000)`)
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+	if len(s.Records) != 1 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"shortcut_created": "9500000000", "shortcut_modified": "-2000000000"})
+}

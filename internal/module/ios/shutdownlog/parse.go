@@ -104,7 +104,7 @@ func emitLog(env *module.Env, name string, reboots []Reboot, months map[string]i
 		n++
 		rr := &model.Record{Source: name, Data: &RebootRecord{Log: name, Reboot: rb},
 			Summary: fmt.Sprintf("Reboot with %d client(s) still running after %d wait(s)", len(rb.Clients), rb.Delays)}
-		rr.Stamp(rb.Time, "reboot")
+		rr.StampChecked(rb.Time, rb.timeErr, "reboot")
 		env.Emit(rr)
 		if !rb.Time.IsZero() {
 			months[rb.Time.Format("2006-01")]++
@@ -134,7 +134,7 @@ func clientRecord(name string, i int, rb Reboot, c Client) *model.Record {
 			r.Add(model.KindProcess, part, "client")
 		}
 	}
-	r.Stamp(rb.Time, "shutdown")
+	r.StampChecked(rb.Time, rb.timeErr, "shutdown")
 	return r
 }
 
@@ -178,6 +178,8 @@ type Reboot struct {
 	Unterminated bool `json:"unterminated,omitempty"`
 	Dropped      int  `json:"dropped_clients,omitempty"`
 	Line         int  `json:"line"`
+
+	timeErr error // the SIGTERM time is no plausible date: the records keep it as stored
 }
 
 // Parse reads one shutdown.log. name is used in errors. A truncated or
@@ -215,7 +217,7 @@ func Parse(r io.Reader, name string) ([]Reboot, error) {
 				cur.Line = lines.N
 			}
 		case strings.HasPrefix(line, "SIGTERM:"):
-			cur.Time = sigtermTime(line)
+			cur.Time, cur.timeErr = sigtermTime(line)
 			if cur.Line == 0 {
 				cur.Line = lines.N
 			}
@@ -275,8 +277,9 @@ func afterSeconds(line string) (float64, bool) {
 }
 
 // sigtermTime takes the Unix time in brackets ("SIGTERM: [1700000000]"),
-// else the ten digits after " @"; zero when neither is there.
-func sigtermTime(line string) time.Time {
+// else the ten digits after " @"; zero when neither is there. A number
+// beyond 2100 is the zero time and an error keeping it.
+func sigtermTime(line string) (time.Time, error) {
 	var digits string
 	if o := strings.IndexByte(line, '['); o >= 0 {
 		if c := strings.IndexByte(line[o:], ']'); c > 0 {
@@ -297,7 +300,7 @@ func sigtermTime(line string) time.Time {
 	// Reject values a phone cannot have logged (before 2007): the digits
 	// after " @" may be something else; timestamp bounds the rest.
 	if err != nil || v < 1_170_000_000 {
-		return time.Time{}
+		return time.Time{}, nil
 	}
-	return timestamp.OrZero(timestamp.UnixSeconds(v))
+	return timestamp.UnixSeconds(v)
 }

@@ -58,17 +58,43 @@ func TestSigtermTime(t *testing.T) {
 	for _, c := range []struct {
 		line string
 		want int64
+		raw  string // an impossible date kept as written
 	}{
-		{"SIGTERM: [1700000000]", 1700000000},
-		{"SIGTERM: [1700000000.25] x", 1700000000},
-		{"SIGTERM: last @1700000001 more", 1700000001},
-		{"SIGTERM: [nonsense]", 0},
-		{"SIGTERM: [99]", 0},
-		{"SIGTERM:", 0},
+		{"SIGTERM: [1700000000]", 1700000000, ""},
+		{"SIGTERM: [1700000000.25] x", 1700000000, ""},
+		{"SIGTERM: last @1700000001 more", 1700000001, ""},
+		{"SIGTERM: [nonsense]", 0, ""},
+		{"SIGTERM: [99]", 0, ""},
+		{"SIGTERM:", 0, ""},
+		{"SIGTERM: [99999999999]", 0, "99999999999"},
 	} {
-		got := sigtermTime(c.line)
+		got, err := sigtermTime(c.line)
 		if (c.want == 0) != got.IsZero() || (c.want != 0 && got.Unix() != c.want) {
 			t.Errorf("%q: got %v, want %d", c.line, got, c.want)
+		}
+		if raw := ""; err != nil {
+			if raw = model.NewRawTime("", err).Raw; raw != c.raw {
+				t.Errorf("%q: raw %q, want %q", c.line, raw, c.raw)
+			}
+		} else if c.raw != "" {
+			t.Errorf("%q: no error, want raw %q", c.line, c.raw)
+		}
+	}
+}
+
+// TestImpossibleTimeKeptRaw: a reboot whose SIGTERM time is beyond 2100
+// keeps it as written on the reboot's record and on its clients' records.
+func TestImpossibleTimeKeptRaw(t *testing.T) {
+	s := runFiles(t, source.IOSFS, map[string]string{"private/var/db/diagnostics/shutdown.log": block(99999999999, 0, "/usr/libexec/first")})
+	if len(s.Records) < 2 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	for _, r := range s.Records {
+		switch r.Data.(type) {
+		case *RebootRecord:
+			moduletest.KeepsRaw(t, r, map[string]string{"reboot": "99999999999"})
+		case *ClientRecord:
+			moduletest.KeepsRaw(t, r, map[string]string{"shutdown": "99999999999"})
 		}
 	}
 }

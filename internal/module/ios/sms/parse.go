@@ -56,6 +56,9 @@ type Message struct {
 	// dateErr and readErr keep a date column that is no plausible date;
 	// the record carries the raw value (model.Record.StampChecked).
 	dateErr, readErr error
+	// raw keeps a delivery date that is no plausible date: it is not on
+	// the timeline, but the record shows it as stored.
+	raw model.RawDates
 }
 
 // eachMessage streams messages. Unlike an inner join on handle, messages
@@ -183,12 +186,14 @@ func messageFrom(row sqlitex.Row) *Message {
 		ID: row.Int("id"), GUID: row.Text("guid"), Service: row.Text("service"),
 		Handle: row.Text("handle"), Account: row.Text("account"),
 		Subject: row.Text("subject"), Text: row.Text("text"),
-		DateDelivered:  sqlitex.AppleTime(row.Get("date_delivered")),
 		FromMe:         row.Int("from_me") == 1,
 		HasAttachments: row.Int("has_att") == 1,
 	}
 	m.Date, m.dateErr = sqlitex.AppleTimeChecked(row.Get("date"))
 	m.DateRead, m.readErr = sqlitex.AppleTimeChecked(row.Get("date_read"))
+	var err error
+	m.DateDelivered, err = sqlitex.AppleTimeChecked(row.Get("date_delivered"))
+	m.raw.Add("sms_delivered", err)
 	if m.Text == "" {
 		if b, ok := row.Get("body").([]byte); ok {
 			if s, ok := BodyText(b); ok {
@@ -258,6 +263,7 @@ func (m *Message) record(src string) *model.Record {
 		r.StampChecked(m.Date, m.dateErr, "sms_received")
 	}
 	r.StampChecked(m.DateRead, m.readErr, "sms_read")
+	r.KeepRaw(m.raw)
 	for _, l := range m.Links {
 		r.Add(model.KindURL, l, "links")
 	}

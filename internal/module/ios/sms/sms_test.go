@@ -307,11 +307,14 @@ func TestDatesOutsideTheRange(t *testing.T) {
 		(6, 'G6', 'nanoseconds near the int64 limit', 1, 'SMS', 9223372036854775807, -9223372036854775808, 0),
 		(7, 'G7', 'a real number', 1, 'SMS', 1e300, NULL, 0),
 		(8, 'G8', 'before 1970', 1, 'SMS', -1000000000, NULL, 0)`)
+	// The delivery date is not on the timeline, but an impossible one is
+	// kept as stored all the same.
+	moduletest.Exec(t, p, `UPDATE message SET date_delivered = 9600000000 WHERE ROWID = 5`)
 	sink, err := moduletest.RunDir(t, Def(), source.IOSBackup, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64][]string{5: {"9500000000"}, 6: {"9223372036854775807", "-9223372036854775808"}, 7: {"1e+300"}, 8: {"-1000000000"}}
+	want := map[int64][]string{5: {"9500000000", "9600000000"}, 6: {"9223372036854775807", "-9223372036854775808"}, 7: {"1e+300"}, 8: {"-1000000000"}}
 	for _, r := range sink.Records {
 		m := r.Data.(*Message)
 		raws, ok := want[m.ID]
@@ -319,7 +322,7 @@ func TestDatesOutsideTheRange(t *testing.T) {
 			continue
 		}
 		delete(want, m.ID)
-		if len(r.Times) != 0 || !m.Date.IsZero() {
+		if len(r.Times) != 0 || !m.Date.IsZero() || !m.DateDelivered.IsZero() {
 			t.Errorf("message %d: placed at %v (times %v)", m.ID, m.Date, r.Times)
 		}
 		var got []string

@@ -13,6 +13,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Report is what spindump-nosymbols.txt says: when it sampled and every
@@ -25,6 +26,8 @@ type Report struct {
 	// Binary is set when the text part ended at "Spindump binary format":
 	// the rest was not read (it holds no process names).
 	Binary bool `json:"-"`
+
+	dateErr error // Date/Time is no plausible date: every process record keeps RawDate
 }
 
 // Process is one "Process:" block.
@@ -94,7 +97,7 @@ func Parse(r io.Reader, name string) (*Report, error) {
 			switch k {
 			case "Date/Time":
 				rep.RawDate = v
-				rep.Date = parseDate(v)
+				rep.Date, rep.dateErr = parseDate(v)
 			case "OS Version":
 				rep.OSVersion = v
 			}
@@ -190,13 +193,9 @@ func imagePath(line string) string {
 }
 
 // parseDate reads "2023-05-24 13:29:15.759 -0700" (fractions optional).
-func parseDate(s string) time.Time {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05 -0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
+// Text that is no plausible date is the zero time and an error keeping it.
+func parseDate(s string) (time.Time, error) {
+	return timestamp.ParseText(s, "2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05 -0700")
 }
 
 // Row is one sampled process.
@@ -243,13 +242,16 @@ func record(file string, rep *Report, p Process) *model.Record {
 	for _, img := range p.Images {
 		r.Add(model.KindFilePath, img, "image")
 	}
+	r.StampChecked(time.Time{}, rep.dateErr, "process_running") // nothing unless the date is impossible
 	if !rep.Date.IsZero() {
 		at := rep.Date.UTC()
 		row.SampledAt = &at
 		r.Stamp(at, "process_running")
 		if p.SinceFork >= 0 {
 			st := at.Add(-time.Duration(p.SinceFork) * time.Second)
-			row.StartedAt = &st
+			if timestamp.InRange(st) { // a crafted "Time Since Fork" can reach before 1970: Stamp keeps it raw
+				row.StartedAt = &st
+			}
 			r.Stamp(st, "process_started")
 		}
 	}

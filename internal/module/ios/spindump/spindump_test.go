@@ -76,6 +76,25 @@ func TestModule(t *testing.T) {
 	}
 }
 
+// TestImpossibleDateKeptRaw: a spindump whose Date/Time is no plausible
+// date (year 2999, or no date form) gives process records that keep the
+// text as written, with no sampling or start time.
+func TestImpossibleDateKeptRaw(t *testing.T) {
+	for _, raw := range []string{"2999-11-20 10:30:00.123 -0600", "yesterday"} {
+		t.Run(raw, func(t *testing.T) {
+			text := strings.Replace(Sample([3]string{"bh", "91", "/private/var/tmp/bh"}), "2026-11-20 10:30:00.123 -0600", raw, 1)
+			s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"spindump-nosymbols.txt": text}))
+			if len(s.Records) != 1 {
+				t.Fatalf("%d records", len(s.Records))
+			}
+			moduletest.KeepsRaw(t, s.Records[0], map[string]string{"process_running": raw})
+			if row := s.Records[0].Data.(*Row); row.SampledAt != nil || row.StartedAt != nil || len(s.Records[0].Times) != 0 {
+				t.Errorf("dated %+v, stamps %v", row, s.Records[0].Times)
+			}
+		})
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add(Sample([3]string{"a", "1", "/x/a"}))
 	f.Add("Date/Time: x\n" + separator + "\nProcess: [\nPath: \nBinary Images:\n <> /p\n")

@@ -12,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/ios/sysdiag"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // Device is one device of the account.
@@ -27,6 +28,8 @@ type Device struct {
 type Log struct {
 	FirstSeen time.Time `json:"account_first_seen,omitzero"`
 	Devices   []Device  `json:"devices"`
+
+	firstSeenErr error // accountFirstSeen is no plausible date: the record keeps it as written
 }
 
 // Parse reads transparency.log: a JSON object whose stateMachine holds
@@ -43,9 +46,8 @@ func Parse(b []byte) (*Log, error) {
 		return nil, fmt.Errorf("not a transparency log: %w", err)
 	}
 	l := &Log{}
-	if t, err := time.Parse("2006-01-02 15:04:05 -0700", doc.StateMachine.AccountFirstSeen); err == nil {
-		l.FirstSeen = t.UTC()
-	}
+	t, err := timestamp.ParseText(doc.StateMachine.AccountFirstSeen, "2006-01-02 15:04:05 -0700")
+	l.FirstSeen, l.firstSeenErr = t.UTC(), err
 	keys := slices.Sorted(maps.Keys(doc.StateMachine.Devices))
 	for _, k := range keys {
 		if len(l.Devices) >= maxDevices {
@@ -75,9 +77,9 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Unreadable(name, err)
 			return nil
 		}
-		if !l.FirstSeen.IsZero() {
+		if !l.FirstSeen.IsZero() || l.firstSeenErr != nil {
 			r := &model.Record{Source: name, Data: l, Summary: fmt.Sprintf("The Apple account has %d device(s) registered", len(l.Devices))}
-			r.Stamp(l.FirstSeen, "account_first_seen")
+			r.StampChecked(l.FirstSeen, l.firstSeenErr, "account_first_seen")
 			env.Emit(r)
 		}
 		for _, d := range l.Devices {

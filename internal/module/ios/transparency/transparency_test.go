@@ -1,6 +1,7 @@
 package transparency
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/huella-project/huella/internal/module/moduletest"
@@ -22,6 +23,25 @@ func TestModule(t *testing.T) {
 	s = moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"transparency.log": ""}))
 	if len(s.Records) != 0 {
 		t.Errorf("empty log: %d records", len(s.Records))
+	}
+}
+
+// TestImpossibleFirstSeenKeptRaw: an account first-seen date in year 2999
+// or in no date form is kept as written on the account record, which is
+// still emitted.
+func TestImpossibleFirstSeenKeptRaw(t *testing.T) {
+	for _, raw := range []string{"2999-04-11 09:38:27 +0000", "11/04/2023"} {
+		t.Run(raw, func(t *testing.T) {
+			log := strings.Replace(sample, "2023-04-11 09:38:27 +0000", raw, 1)
+			s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSSysdiagnose, map[string]string{"transparency.log": log}))
+			if len(s.Records) != 3 {
+				t.Fatalf("%d records", len(s.Records))
+			}
+			moduletest.KeepsRaw(t, s.Records[0], map[string]string{"account_first_seen": raw})
+			if l := s.Records[0].Data.(*Log); !l.FirstSeen.IsZero() {
+				t.Errorf("first seen %v", l.FirstSeen)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -30,6 +31,7 @@ type Entry struct {
 	Process string // the image path of the process that logged
 	Sender  string // the library or binary that wrote the entry
 	Message string
+	TimeErr error // the entry's time is no plausible date (kept as written)
 }
 
 // line holds the fields of both exports: Apple's `log show --style
@@ -79,7 +81,7 @@ func Parse(r io.Reader, name string, fn func(Entry)) (n, bad int, err error) {
 			bad++
 			continue
 		}
-		e.Time = entryTime(l)
+		e.Time, e.TimeErr = entryTime(l)
 		if n >= maxEntries {
 			return n, bad, fmt.Errorf("%s: more than %d entries; the rest was not read", name, maxEntries)
 		}
@@ -92,24 +94,24 @@ func Parse(r io.Reader, name string, fn func(Entry)) (n, bad int, err error) {
 	return n, bad, nil
 }
 
-func entryTime(l line) time.Time {
-	if l.Timestamp != "" {
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-0700", "2006-01-02 15:04:05-0700", time.RFC3339Nano} {
-			if t, err := time.Parse(layout, l.Timestamp); err == nil {
-				if timestamp.Check(t) != nil {
-					return time.Time{}
-				}
-				return t.UTC()
+// entryTime reads Apple's text timestamp, else (no text, or text in no
+// known form) Mandiant's nanoseconds. A time that is no plausible date is
+// the zero time and an error keeping it as written.
+func entryTime(l line) (time.Time, error) {
+	t, err := timestamp.ParseText(l.Timestamp, "2006-01-02 15:04:05.999999999-0700", "2006-01-02 15:04:05-0700", time.RFC3339Nano)
+	var unknown *timestamp.TextError
+	if (err == nil && !t.IsZero()) || (err != nil && !errors.As(err, &unknown)) {
+		return t.UTC(), err
+	}
+	if l.Time != "" {
+		if f, ferr := l.Time.Float64(); ferr == nil {
+			nt, nerr := timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Nanoseconds)
+			if nerr == nil || err == nil {
+				return nt, nerr
 			}
 		}
 	}
-	if l.Time != "" {
-		if f, err := l.Time.Float64(); err == nil {
-			t, _ := timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Nanoseconds)
-			return t
-		}
-	}
-	return time.Time{}
+	return time.Time{}, err
 }
 
 // Binary is a process or library that logged.
@@ -120,6 +122,8 @@ type Binary struct {
 	Last    time.Time `json:"last,omitzero"`
 	Entries int       `json:"entries"`
 	File    string    `json:"file"`
+
+	raw model.RawDates // distinct entry times that are no plausible date, kept as written
 }
 
 // Host is a host named in log messages.
@@ -131,6 +135,8 @@ type Host struct {
 	Process string    `json:"process,omitempty"` // the first process that named it
 	Example string    `json:"example"`           // the first message naming it
 	File    string    `json:"file"`
+
+	raw model.RawDates // distinct entry times that are no plausible date, kept as written
 }
 
 func run(ctx context.Context, env *module.Env) error {
@@ -160,7 +166,7 @@ func run(ctx context.Context, env *module.Env) error {
 			env.Unreadable(name, err)
 			continue
 		}
-		seen := func(p, role string, at time.Time) {
+		seen := func(p, role string, at time.Time, terr error) {
 			if p == "" {
 				return
 			}
@@ -175,6 +181,7 @@ func run(ctx context.Context, env *module.Env) error {
 				bins[key] = b
 			}
 			b.Entries++
+			b.raw.AddOnce("log_seen", terr)
 			widen(&b.First, &b.Last, at)
 		}
 		i := 0
@@ -183,9 +190,9 @@ func run(ctx context.Context, env *module.Env) error {
 			if i%65536 == 0 && ctx.Err() != nil {
 				return
 			}
-			seen(e.Process, "process", e.Time)
+			seen(e.Process, "process", e.Time, e.TimeErr)
 			if e.Sender != e.Process {
-				seen(e.Sender, "sender", e.Time)
+				seen(e.Sender, "sender", e.Time, e.TimeErr)
 			}
 			if strings.IndexByte(e.Message, '.') < 0 {
 				return
@@ -205,6 +212,7 @@ func run(ctx context.Context, env *module.Env) error {
 					hosts[u.Host] = h
 				}
 				h.Entries++
+				h.raw.AddOnce("log_seen", e.TimeErr)
 				widen(&h.First, &h.Last, e.Time)
 			}
 		})
@@ -243,6 +251,7 @@ func emit(env *module.Env, bins map[string]*Binary, hosts map[string]*Host) {
 			sysdiag.AddProcess(r, b.Path, "", b.Role)
 		}
 		stamp(r, b.First, b.Last)
+		r.KeepRaw(b.raw)
 		env.Emit(r)
 		flag.Check(b.Path, b.File, r)
 	}
@@ -256,6 +265,7 @@ func emit(env *module.Env, bins map[string]*Binary, hosts map[string]*Host) {
 			r.Add(model.KindDomain, h.Host, "message")
 		}
 		stamp(r, h.First, h.Last)
+		r.KeepRaw(h.raw)
 		env.Emit(r)
 	}
 }

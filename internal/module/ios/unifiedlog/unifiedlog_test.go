@@ -71,6 +71,54 @@ func TestModule(t *testing.T) {
 	}
 }
 
+// TestImpossibleTimeKeptRaw: entries whose time is no plausible date
+// (Apple's text in year 2999 or in no date form, Mandiant's nanoseconds far
+// out) give binary and host records that keep each value as written, once,
+// and no date; a text in no form falls back to the number when it is good.
+func TestImpossibleTimeKeptRaw(t *testing.T) {
+	export := strings.NewReplacer("2026-11-20 10:30:00.123456-0600", "2999-11-20 10:30:00.123456-0600",
+		"2026-11-20 10:31:00.000000-0600", "later").Replace(appleClean) +
+		strings.Replace(mandiantPlanted, "1.7956746e18", "9e18", 1) +
+		`{"eventMessage":"fallback","processImagePath":"/usr/libexec/fallbackd","timestamp":"nonsense","time":1.7956746e18}` + "\n"
+	s := moduletest.MustRun(t, Def(), moduletest.MapEvidence(t, source.IOSUnifiedLog, map[string]string{"export.ndjson": export}))
+	want := map[string]string{
+		"process /usr/libexec/cloudd": "2999-11-20 10:30:00.123456-0600",
+		"sender /System/Library/PrivateFrameworks/CloudKitDaemon.framework/CloudKitDaemon": "2999-11-20 10:30:00.123456-0600",
+		"process /usr/libexec/locationd":                                "later",
+		"host gateway.icloud.com":                                       "2999-11-20 10:30:00.123456-0600",
+		"host track-delivery.demospy.example":                           "9e+18",
+		"process /private/var/db/com.apple.xpc.roleaccountd.staging/bh": "9e+18",
+	}
+	for _, r := range s.Records {
+		var key string
+		switch d := r.Data.(type) {
+		case *Binary:
+			key = d.Role + " " + d.Path
+		case *Host:
+			key = "host " + d.Host
+		}
+		if key == "process /usr/libexec/fallbackd" {
+			if len(r.RawTimes) != 0 || len(r.Times) != 1 {
+				t.Errorf("no fallback to the good number: %+v", r)
+			}
+			continue
+		}
+		raw, ok := want[key]
+		if !ok {
+			t.Errorf("unexpected record %s", key)
+			continue
+		}
+		delete(want, key)
+		moduletest.KeepsRaw(t, r, map[string]string{"log_seen": raw})
+		if len(r.Times) != 0 || len(r.RawTimes) != 1 {
+			t.Errorf("%s: stamps %v, raw times %+v", key, r.Times, r.RawTimes)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("records not found: %v", want)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add(appleClean + mandiantPlanted)
 	f.Add(`{"time": 1e300, "process": "x", "message": "y"}` + "\n")

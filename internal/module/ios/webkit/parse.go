@@ -37,6 +37,8 @@ type ObservedDomain struct {
 	RedirectedTo            []string  `json:"redirected_to,omitempty"`
 	RedirectedFrom          []string  `json:"redirected_from,omitempty"`
 	SubresourceRedirectedTo []string  `json:"subresource_redirected_to,omitempty"`
+
+	raw model.RawDates // dates that are no plausible date, kept as stored
 }
 
 // maxRedirectPairs bounds the redirect maps kept in memory while the domain
@@ -80,14 +82,20 @@ func parseObservations(ctx context.Context, env *module.Env, db *sqlitex.DB) err
 	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
 		id := row.Int("id")
 		d := ObservedDomain{Store: name, App: app, DomainID: id, Domain: row.Text("d"),
-			LastSeen: sqlitex.UnixTime(row.Get("seen")), HadUserInteraction: row.Int("inter") != 0,
-			RedirectedTo: to[id], RedirectedFrom: from[id], SubresourceRedirectedTo: sub[id]}
+			HadUserInteraction: row.Int("inter") != 0,
+			RedirectedTo:       to[id], RedirectedFrom: from[id], SubresourceRedirectedTo: sub[id]}
+		at := func(v any, desc string) time.Time {
+			t, err := sqlitex.UnixTimeChecked(v)
+			d.raw.Add(desc, err)
+			return t
+		}
+		d.LastSeen = at(row.Get("seen"), "webkit_last_seen")
 		// -1 means "never"; only real times become dates.
 		if v := row.Float("recent"); v > 0 {
-			d.MostRecentInteraction = sqlitex.UnixTime(v)
+			d.MostRecentInteraction = at(v, "webkit_user_interaction")
 		}
 		if v := row.Float("push"); v > 0 {
-			d.MostRecentWebPush = sqlitex.UnixTime(v)
+			d.MostRecentWebPush = at(v, "webkit_web_push_interaction")
 		}
 		env.Emit(observedRecord(&d))
 		return nil
@@ -128,5 +136,6 @@ func observedRecord(d *ObservedDomain) *model.Record {
 	r.Add(model.KindDomain, d.Domain, "registrable_domain")
 	r.Stamp(d.LastSeen, "webkit_last_seen")
 	r.Stamp(d.MostRecentInteraction, "webkit_user_interaction")
+	r.KeepRaw(d.raw)
 	return r
 }

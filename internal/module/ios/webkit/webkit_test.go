@@ -149,3 +149,21 @@ func FuzzDecodeResourceLog(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: an observed domain's last-seen, interaction
+// and web-push times that are no plausible date are kept as stored.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, "private/var/mobile/Containers/Data/Application/ABC/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
+		"CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY, registrableDomain TEXT, lastSeen REAL, hadUserInteraction INTEGER, mostRecentUserInteractionTime REAL, mostRecentWebPushInteractionTime REAL)",
+		"INSERT INTO ObservedDomains VALUES (1, 'example.com', 5e9, 1, 1e16, 9e9)")
+	s := moduletest.MustRun(t, moduletest.Find(t, Defs(), "ios.webkit_resource_load_statistics"), moduletest.Evidence(t, source.IOSFS, dir))
+	if len(s.Records) != 1 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"webkit_last_seen": "5e+09",
+		"webkit_user_interaction": "1e+16", "webkit_web_push_interaction": "9e+09"})
+	if d := s.Records[0].Data.(*ObservedDomain); !d.LastSeen.IsZero() || !d.MostRecentWebPush.IsZero() {
+		t.Errorf("dates kept: %+v", d)
+	}
+}

@@ -73,6 +73,8 @@ type Session struct {
 	LastStoredMessage    time.Time `json:"last_stored_message_date,omitzero"`
 	StoredMessageCount   int64     `json:"stored_message_count"`
 	PartnerResolvedPhone string    `json:"partner_resolved_phone_number,omitempty"`
+
+	raw model.RawDates // dates that are no plausible date, kept as stored
 }
 
 // LIDPair maps an anonymous WhatsApp LID to a phone number.
@@ -82,6 +84,7 @@ type LIDPair struct {
 	PhoneNumber string    `json:"phone_number"`
 	Timestamp   time.Time `json:"pair_timestamp,omitzero"`
 	source      string
+	tsErr       error // ZTIMESTAMP is no plausible date: the record keeps it as stored
 }
 
 // WhatsApp's own media hosts carry every photo and voice note; they are not
@@ -304,9 +307,16 @@ func eachSession(ctx context.Context, db *sqlitex.DB, lids map[string]string, fn
 		s := &Session{RecordType: "chat_session", ID: id, ContactJID: row.Text("jid"),
 			PartnerName: row.Text("name"), SessionType: row.Int("type"),
 			Archived: row.Int("archived") == 1, Removed: row.Int("removed") == 1,
-			MessageCounter: row.Int("counter"), LastMessageDate: sqlitex.AppleTime(row.Get("last_date")),
-			GroupCreated: sqlitex.AppleTime(created), FirstStoredMessage: sqlitex.AppleTime(st.first),
-			LastStoredMessage: sqlitex.AppleTime(st.last), StoredMessageCount: st.n}
+			MessageCounter: row.Int("counter"), StoredMessageCount: st.n}
+		at := func(v any, desc string) time.Time {
+			t, err := sqlitex.AppleTimeChecked(v)
+			s.raw.Add(desc, err)
+			return t
+		}
+		s.LastMessageDate = at(row.Get("last_date"), "chat_last_message")
+		s.GroupCreated = at(created, "group_created")
+		s.FirstStoredMessage = at(st.first, "chat_first_message")
+		s.LastStoredMessage = at(st.last, "chat_last_stored_message")
 		if lid, ok := strings.CutSuffix(s.ContactJID, "@lid"); ok {
 			if ph := lids[lid]; ph != "" {
 				s.PartnerResolvedPhone = "+" + strings.TrimPrefix(ph, "+")
@@ -337,6 +347,7 @@ func (s *Session) record(src string) *model.Record {
 		last = s.LastStoredMessage
 	}
 	r.Stamp(last, "chat_last_message")
+	r.KeepRaw(s.raw)
 	return r
 }
 
@@ -373,8 +384,10 @@ func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
 	q := fmt.Sprintf(`SELECT %s AS lid, %s AS phone, %s AS ts FROM ZWAPHONENUMBERLIDPAIR LIMIT %d`,
 		sqlitex.Col("", "ZLID"), sqlitex.Col("", "ZPHONENUMBER"), sqlitex.Pick(c, "", "ZTIMESTAMP"), maxPairs)
 	err = sqlitex.Each(ctx, db, q, func(row sqlitex.Row) error {
-		out = append(out, &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(row.Text("lid"), "@lid"),
-			PhoneNumber: row.Text("phone"), Timestamp: sqlitex.AppleTime(row.Get("ts")), source: db.Name})
+		p := &LIDPair{RecordType: "lid_phone_number_pair", LID: strings.TrimSuffix(row.Text("lid"), "@lid"),
+			PhoneNumber: row.Text("phone"), source: db.Name}
+		p.Timestamp, p.tsErr = sqlitex.AppleTimeChecked(row.Get("ts"))
+		out = append(out, p)
 		return nil
 	})
 	return out, err
@@ -383,6 +396,6 @@ func readPairs(ctx context.Context, db *sqlitex.DB) ([]*LIDPair, error) {
 func (p *LIDPair) record() *model.Record {
 	r := &model.Record{Source: p.source, Data: p}
 	r.Summary = fmt.Sprintf("WhatsApp associated LID %s with phone number %s", p.LID, p.PhoneNumber)
-	r.Stamp(p.Timestamp, "lid_pair_recorded")
+	r.StampChecked(p.Timestamp, p.tsErr, "lid_pair_recorded")
 	return r
 }

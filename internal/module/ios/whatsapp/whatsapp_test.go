@@ -120,3 +120,37 @@ func FuzzLinks(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: the dates of a chat session (its last message,
+// its group's creation, its first and last stored messages) and of a LID
+// pair that are no plausible date are kept as stored on their records.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	build(t, dir, backupDomain, true)
+	chat, lid := dir+"/"+backupDomain+"/ChatStorage.sqlite", dir+"/"+backupDomain+"/LID.sqlite"
+	moduletest.Exec(t, chat, `UPDATE ZWAMESSAGE SET ZMESSAGEDATE = CASE Z_PK WHEN 1 THEN -1e10 ELSE 9.5e9 END WHERE ZCHATSESSION = 1`)
+	moduletest.Exec(t, chat, `UPDATE ZWACHATSESSION SET ZLASTMESSAGEDATE = 1e10 WHERE Z_PK = 1`)
+	moduletest.Exec(t, chat, `UPDATE ZWAGROUPINFO SET ZCREATIONDATE = 9.6e9`)
+	moduletest.Exec(t, lid, `UPDATE ZWAPHONENUMBERLIDPAIR SET ZTIMESTAMP = 9.7e9`)
+	sink := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+	checked := 0
+	for _, r := range sink.Records {
+		switch d := r.Data.(type) {
+		case *Session:
+			if d.ID == 1 {
+				checked++
+				moduletest.KeepsRaw(t, r, map[string]string{"chat_last_message": "1e+10", "chat_first_message": "-1e+10",
+					"chat_last_stored_message": "9.5e+09"})
+			} else {
+				checked++
+				moduletest.KeepsRaw(t, r, map[string]string{"group_created": "9.6e+09"})
+			}
+		case *LIDPair:
+			checked++
+			moduletest.KeepsRaw(t, r, map[string]string{"lid_pair_recorded": "9.7e+09"})
+		}
+	}
+	if checked != 3 {
+		t.Errorf("%d records checked, want 2 sessions and 1 pair", checked)
+	}
+}

@@ -36,6 +36,8 @@ type Contact struct {
 	PhoneStatus          *int64    `json:"phone_status,omitempty"`
 	SyncPolicy           *int64    `json:"sync_policy,omitempty"`
 	Links                []string  `json:"links,omitempty"` // links in the about text or notes
+
+	raw model.RawDates // dates that are no plausible date, kept as stored
 }
 
 // Name is the best human name the row has.
@@ -130,11 +132,16 @@ func Each(ctx context.Context, db *sqlitex.DB, fn func(*Contact) error) error {
 			FullName: text(row.Get("ZFULLNAME")), GivenName: text(row.Get("ZGIVENNAME")), LastName: text(row.Get("ZLASTNAME")),
 			UserName: text(row.Get("ZUSERNAME")), BusinessName: text(row.Get("ZBUSINESSNAME")),
 			AboutText: text(row.Get("ZABOUTTEXT")), AboutEmoji: text(row.Get("ZABOUTEMOJI")), Notes: text(row.Get("ZNOTES")),
-			DisappearingSet: sqlitex.AppleTime(row.Get("ZDISAPPEARINGMODETIMESTAMP")),
-			AboutChanged:    sqlitex.AppleTime(row.Get("ZABOUTTIMESTAMP")),
-			AboutExpires:    sqlitex.AppleTime(row.Get("ZABOUTEXPIRATIONTIMESTAMP")),
-			LastUpdated:     sqlitex.AppleTime(row.Get("ZLASTUPDATED")),
-			PhoneStatus:     optInt(row.Get("ZPHONESTATUS")), SyncPolicy: optInt(row.Get("ZSYNCPOLICY"))}
+			PhoneStatus: optInt(row.Get("ZPHONESTATUS")), SyncPolicy: optInt(row.Get("ZSYNCPOLICY"))}
+		at := func(col, desc string) time.Time {
+			t, err := sqlitex.AppleTimeChecked(row.Get(col))
+			ct.raw.Add(desc, err)
+			return t
+		}
+		ct.DisappearingSet = at("ZDISAPPEARINGMODETIMESTAMP", "disappearing_mode_set")
+		ct.AboutChanged = at("ZABOUTTIMESTAMP", "about_changed")
+		ct.AboutExpires = at("ZABOUTEXPIRATIONTIMESTAMP", "about_expiration")
+		ct.LastUpdated = at("ZLASTUPDATED", "contact_last_updated")
 		if v := row.Get("ZDISAPPEARINGMODEDURATION"); v != nil {
 			d := sqlitex.Float(v)
 			ct.DisappearingDuration = &d
@@ -186,6 +193,7 @@ func (c *Contact) record(src string) *model.Record {
 	r.Stamp(c.AboutChanged, "about_changed")
 	r.Stamp(c.AboutExpires, "about_expiration")
 	r.Stamp(c.LastUpdated, "contact_last_updated")
+	r.KeepRaw(c.raw)
 	for _, l := range c.Links {
 		r.Add(model.KindURL, l, "links")
 	}

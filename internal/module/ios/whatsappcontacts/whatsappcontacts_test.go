@@ -142,3 +142,19 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+// TestImpossibleDatesKeptRaw: a contact's dates that are no plausible date
+// are kept as stored on its record.
+func TestImpossibleDatesKeptRaw(t *testing.T) {
+	dir := t.TempDir()
+	moduletest.SQLite(t, dir, Paths[0],
+		`CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZWHATSAPPID TEXT, ZDISAPPEARINGMODETIMESTAMP REAL,
+		 ZABOUTTIMESTAMP REAL, ZABOUTEXPIRATIONTIMESTAMP REAL, ZLASTUPDATED REAL)`,
+		`INSERT INTO ZWAADDRESSBOOKCONTACT VALUES (1, '14155550100@s.whatsapp.net', 9.5e9, 9.6e9, 1e10, -1e10)`)
+	s := moduletest.MustRun(t, Def(), moduletest.Evidence(t, source.IOSBackup, dir))
+	if len(s.Records) != 1 {
+		t.Fatalf("%d records", len(s.Records))
+	}
+	moduletest.KeepsRaw(t, s.Records[0], map[string]string{"disappearing_mode_set": "9.5e+09", "about_changed": "9.6e+09",
+		"about_expiration": "1e+10", "contact_last_updated": "-1e+10"})
+}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/moduletest"
 	"github.com/huella-project/huella/internal/netflow"
@@ -214,5 +215,42 @@ func TestPopularDomainsLog(t *testing.T) {
 	}
 	for _, d := range s.Detections {
 		t.Errorf("%s %s: %s", d.Severity, d.Rule, d.Reason)
+	}
+}
+
+// TestImpossibleDateKeptRaw: a lookup dated in year 2999, or in no date
+// form at all, keeps the text as the log wrote it, with why it could not be
+// placed, and is left off the timeline.
+func TestImpossibleDateKeptRaw(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, data, raw, why string
+	}{
+		{"adguard year 2999", "querylog.json", `{"T":"2999-01-01T00:00:00Z","QH":"a.example","QT":"A","IP":"192.168.1.23"}` + "\n",
+			"2999-01-01T00:00:00Z", "between 1970 and 2099"},
+		{"nextdns year 2999", "nextdns.csv", "timestamp,domain,query_type,protocol,client_ip,status\n2999-01-01 00:00:00,a.example,A,DNS,203.0.113.200,\n",
+			"2999-01-01 00:00:00", "between 1970 and 2099"},
+		{"nextdns no date form", "nextdns.csv", "timestamp,domain,query_type,protocol,client_ip,status\nlast tuesday,a.example,A,DNS,203.0.113.200,\n",
+			"last tuesday", "not a date"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := runLog(t, tt.file, tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := lookups(s)["a.example/A"]
+			var r *model.Record
+			for _, x := range s.Records {
+				if x.Data == any(l) {
+					r = x
+				}
+			}
+			if r == nil || len(r.RawTimes) != 1 || r.RawTimes[0].Raw != tt.raw || !strings.Contains(r.RawTimes[0].Why, tt.why) {
+				t.Fatalf("record %+v", r)
+			}
+			moduletest.KeepsRaw(t, r, map[string]string{r.RawTimes[0].Desc: tt.raw})
+			if !l.First.IsZero() || !l.Last.IsZero() {
+				t.Errorf("lookup dated %v–%v", l.First, l.Last)
+			}
+		})
 	}
 }

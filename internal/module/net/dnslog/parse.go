@@ -19,6 +19,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
@@ -71,7 +72,7 @@ func readDnsmasq(ctx context.Context, env *module.Env, name string, r io.Reader,
 			syslogDates = true
 			at, terr = syslogTime(ref, string(m[1]), string(m[2]), string(m[3]), string(m[4]), string(m[5]))
 		} else {
-			at, terr = time.Parse("2006-01-02 15:04:05", string(m[6])+" "+string(m[7]))
+			at, terr = timestamp.ParseText(string(m[6])+" "+string(m[7]), "2006-01-02 15:04:05")
 		}
 		raw := string(line[:min(len(line), 24)])
 		msg := string(m[8])
@@ -189,10 +190,7 @@ func readAdGuard(ctx context.Context, env *module.Env, name string, r io.Reader,
 			bad++
 			return nil
 		}
-		at, terr := time.Parse(time.RFC3339Nano, e.T)
-		if e.T == "" {
-			terr = nil
-		}
+		at, terr := timestamp.ParseText(e.T, time.RFC3339Nano)
 		ev := netflow.DNSEvent{Time: at, TimeErr: terr, RawTime: e.T, Client: addr(e.IP), Name: e.QH, Type: e.QT, Source: name, Via: e.CP}
 		if ev.Via == "" {
 			ev.Via = "plain"
@@ -260,7 +258,7 @@ func readNextDNS(ctx context.Context, env *module.Env, name string, r io.Reader,
 
 // nextTime reads NextDNS's timestamps (ISO 8601, with or without a zone).
 func nextTime(v string) (time.Time, error) {
-	return netfile.ParseTime(v, time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05")
+	return timestamp.ParseText(v, time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05")
 }
 
 // viaOf shortens NextDNS's protocol names.

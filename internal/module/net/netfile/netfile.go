@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"time"
 
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/source/netcap"
@@ -74,21 +73,6 @@ func Addr(v string) netip.Addr {
 		return netip.Addr{}
 	}
 	return a.Unmap()
-}
-
-// ParseTime reads a date a log writes as text, in the first of layouts
-// that fits. Empty is no date; text no layout fits is an error quoting it
-// (the caller keeps the raw text beside it, netflow's RawTime).
-func ParseTime(v string, layouts ...string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range layouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q is not a date", v)
 }
 
 // Stopped reports a log whose reading stopped at err after n entries

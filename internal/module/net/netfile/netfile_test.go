@@ -3,10 +3,8 @@ package netfile
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/huella-project/huella/internal/source/netcap"
 )
@@ -80,31 +78,6 @@ func TestAddr(t *testing.T) {
 	for _, tt := range tests {
 		if got := Addr(tt.in).String(); got != tt.want {
 			t.Errorf("Addr(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestParseTime(t *testing.T) {
-	layouts := []string{"2006-01-02T15:04:05.999999-0700", time.RFC3339Nano}
-	at := time.Date(2024, 2, 20, 3, 14, 0, 50_000_000, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Time
-		err  bool
-	}{
-		{"2024-02-20T03:14:00.050000+0000", at, false}, // the first layout
-		{"2024-02-20T03:14:00.05Z", at, false},         // the second
-		{"", time.Time{}, false},                       // no date
-		{"yesterday", time.Time{}, true},
-		{"2024-02-20 03:14:00", time.Time{}, true}, // no layout fits
-	}
-	for _, tt := range tests {
-		got, err := ParseTime(tt.in, layouts...)
-		if !got.Equal(tt.want) || (err != nil) != tt.err {
-			t.Errorf("ParseTime(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
-		}
-		if err != nil && !strings.Contains(err.Error(), strconv.Quote(tt.in)) {
-			t.Errorf("error %q does not quote the text", err)
 		}
 	}
 }

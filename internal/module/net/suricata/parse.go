@@ -12,6 +12,7 @@ import (
 	"github.com/huella-project/huella/internal/module"
 	"github.com/huella-project/huella/internal/module/net/netfile"
 	"github.com/huella-project/huella/internal/netflow"
+	"github.com/huella-project/huella/internal/timestamp"
 )
 
 // event is the part of an eve.json line huella reads. Fields absent from a
@@ -117,7 +118,7 @@ func parse(ctx context.Context, _ *module.Env, name string, r io.Reader, agg *ne
 
 // evetime reads eve's timestamps: "2024-02-20T03:14:00.050000+0000".
 func evetime(v string) (time.Time, error) {
-	return netfile.ParseTime(v, "2006-01-02T15:04:05.999999-0700", time.RFC3339Nano)
+	return timestamp.ParseText(v, "2006-01-02T15:04:05.999999-0700", time.RFC3339Nano)
 }
 
 func port(p int) uint16 {

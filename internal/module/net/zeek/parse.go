@@ -297,7 +297,7 @@ func ts(v string) (time.Time, error) {
 		}
 		return timestamp.FromFloat(f, timestamp.UnixEpoch, timestamp.Seconds)
 	}
-	return netfile.ParseTime(v, time.RFC3339Nano)
+	return timestamp.ParseText(v, time.RFC3339Nano)
 }
 
 func digits(s string) bool {
