@@ -236,8 +236,3 @@ func UnixNanos(v int64) (time.Time, error)   { return FromInt(v, UnixEpoch, Nano
 
 // WebKit reads microseconds since 1601-01-01 (Chrome and WebKit history).
 func WebKit(v int64) (time.Time, error) { return FromInt(v, WebKitEpoch, Microseconds) }
-
-// OrZero drops the error: for fields where the zero time already means "no
-// date" and the caller keeps the raw value another way. It never returns a
-// time outside the range.
-func OrZero(t time.Time, _ error) time.Time { return t }

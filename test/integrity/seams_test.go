@@ -11,13 +11,14 @@ import (
 	"testing"
 )
 
-// noPackageVarSeams lists the packages whose tests may not assign a package
-// variable: their stand-ins (a module or reader that blocks forever, the
-// person typing a password, a shorter wait) are passed to the run as
-// configuration instead.
-var noPackageVarSeams = []string{"internal/cli", "internal/casestore", "internal/report", "internal/indicators"}
+// seamsChecked must be among the packages the check walks: the ones whose
+// stand-ins (a module or reader that blocks forever, the person typing a
+// password, a shorter wait, small memory bounds) used to be swapped in as
+// package variables, now passed as configuration.
+var seamsChecked = []string{"internal/cli", "internal/casestore", "internal/report", "internal/indicators"}
 
-// TestTestsDoNotAssignPackageVars: a test that swaps a package variable
+// TestTestsDoNotAssignPackageVars, over every package of internal/ and
+// cmd/: a test that swaps a package variable
 // (cli's openFn, modulesFor, askPassword, forceAfter were) changes it for
 // every other test of the package running at the same time, leaves it
 // changed when it forgets to restore it, and hides what a run depends on.
@@ -26,9 +27,24 @@ var noPackageVarSeams = []string{"internal/cli", "internal/casestore", "internal
 // top-level variable declared in the package's other files.
 func TestTestsDoNotAssignPackageVars(t *testing.T) {
 	root := repoRoot(t)
-	for _, dir := range noPackageVarSeams {
+	var dirs []string
+	for _, top := range []string{"internal", "cmd"} {
+		filepath.WalkDir(filepath.Join(root, top), func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() && d.Name() != "testdata" {
+				rel, _ := filepath.Rel(root, p)
+				dirs = append(dirs, filepath.ToSlash(rel))
+			}
+			return err
+		})
+	}
+	for _, want := range seamsChecked {
+		if !slices.Contains(dirs, want) {
+			t.Fatalf("%s is not among the folders walked: the walk missed the tree", want)
+		}
+	}
+	for _, dir := range dirs {
 		vars, tests := packageVarsAndTests(t, filepath.Join(root, filepath.FromSlash(dir)))
-		if len(vars) == 0 || len(tests) == 0 {
+		if slices.Contains(seamsChecked, dir) && (len(vars) == 0 || len(tests) == 0) {
 			t.Fatalf("%s: %d package variables, %d test files: the parse missed the package", dir, len(vars), len(tests))
 		}
 		for name, f := range tests {
