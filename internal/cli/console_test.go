@@ -252,9 +252,9 @@ func TestVerdictInChosenLanguage(t *testing.T) {
 		lang      string
 		want, not []string
 	}{
-		{"en", []string{"Verdict: INCOMPLETE. No known traces", "Not checked:", "Good sign: ", "Evidence: ", "Modules: ", "Indicators: none loaded", "1 finding(s)", "Results: case", "Open case/report.html in a browser"}, []string{"Conclusión", "No revisado", "Módulos"}},
-		{"es", []string{"Conclusión: INCOMPLETO. No se encontraron rastros conocidos", "No revisado:", "Buena señal: ", "Evidencia: ", "Módulos: ", "Indicadores: no se cargó ninguno", "1 hallazgo(s)", "Resultados: case", "Abra case/report.html en un navegador"},
-			[]string{"Verdict", "Not checked", "Good sign", "Fix:", "Evidence", "Modules", "Indicators", "finding(s)", "Results", "Open "}},
+		{"en", []string{"Verdict: INCOMPLETE. No known traces", "Not checked:", "Good sign: ", "Evidence: ", "Modules: ", "Indicators: none loaded", "1 finding(s)", "[MEDIUM] ios.sms", "Results: case", "Open case/report.html in a browser"}, []string{"Conclusión", "No revisado", "Módulos"}},
+		{"es", []string{"Conclusión: INCOMPLETO. No se encontraron rastros conocidos", "No revisado:", "Buena señal: ", "Evidencia: ", "Módulos: ", "Indicadores: no se cargó ninguno", "1 hallazgo(s)", "[MEDIA] ios.sms", "Resultados: case", "Abra case/report.html en un navegador"},
+			[]string{"Verdict", "Not checked", "Good sign", "Fix:", "Evidence", "Modules", "Indicators", "finding(s)", "Results", "Open ", "MEDIUM"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			var out bytes.Buffer

@@ -108,7 +108,7 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 			if d.Time != nil {
 				when = d.Time.UTC().Format("2006-01-02 15:04:05Z") + " "
 			}
-			text := fmt.Sprintf("[%s] %s%s: %s", strings.ToUpper(d.Severity.String()), when, esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
+			text := fmt.Sprintf("[%s] %s%s: %s", strings.ToUpper(cat.T("severity."+d.Severity.String())), when, esc(d.Module), esc(oneLine(findingText(d, a.lang), 200)))
 			if i := slices.IndexFunc(lines, func(l line) bool { return l.text == text }); i >= 0 {
 				lines[i].n++
 				continue
