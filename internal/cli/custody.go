@@ -11,6 +11,7 @@ import (
 	"github.com/huella-project/huella/internal/detect"
 	"github.com/huella-project/huella/internal/model"
 	"github.com/huella-project/huella/internal/outcome"
+	"github.com/huella-project/huella/internal/report"
 	"github.com/huella-project/huella/internal/results"
 	"github.com/huella-project/huella/internal/scan"
 )
@@ -69,13 +70,12 @@ func recustody(dir string, w custody.Window, info *results.Info, dets *results.D
 	return results.WriteJSON(filepath.Join(dir, "info.json"), info)
 }
 
-// printCustody is the console's line about the window, in lang.
-func printCustody(w io.Writer, s *custody.Summary, lang string) {
+// printCustody is the console's line about the window, in cat's language.
+func printCustody(w io.Writer, s *custody.Summary, cat *report.Catalogue) {
 	if s == nil {
 		return
 	}
 	covers, not := s.Covering()
-	cat := consoleCatalogue(lang)
 	fmt.Fprintln(w, cat.T("console.custody", "window", esc(s.Window.Text()), "n", s.Events, "hands", s.HandsOn(),
 		"covers", len(covers), "not", len(not)))
 }

@@ -234,8 +234,19 @@ func TestReportAppliesCustodyWindow(t *testing.T) {
 		t.Errorf("custody %+v level %s, want %+v %s", gotInfo.Custody, gotInfo.Summary.Level, wantInfo.Custody, wantInfo.Summary.Level)
 	}
 	testutil.ValidateResults(t, out)
-	if code, _, stderr := run(t, "", "report", out, "--lang", "es"); code != 0 {
+	code, stdout, stderr = run(t, "", "report", out, "--lang", "es")
+	if code != 0 {
 		t.Fatalf("report again: %s", stderr)
+	}
+	// The console follows --lang too: the custody line, the verdict and
+	// where the report was written.
+	for _, en := range []string{"Custody window", "Verdict", "Report written"} {
+		if strings.Contains(stdout, en) {
+			t.Errorf("report --lang es printed %q:\n%s", en, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "Ventana de custodia") || !strings.Contains(stdout, "Informe escrito en") {
+		t.Errorf("report --lang es printed:\n%s", stdout)
 	}
 	page, err := os.ReadFile(filepath.Join(out, "report.es.html"))
 	if err != nil || !strings.Contains(string(page), `id="custody"`) || !strings.Contains(string(page), `id="processes"`) {

@@ -60,9 +60,10 @@ any) is shown again.`,
 			// The verdict is recomputed by the same outcome the check used,
 			// so an older info.json gets today's wording of the same facts.
 			info.Summary = outcome.Summarize(&info, dets.Detections, info.Summary.Events)
-			printCustody(a.stdout, info.Custody, lang)
-			printVerdict(a.stdout, info, dets.Detections, lang)
-			fmt.Fprintf(a.stdout, "\nReport written to %s\n", esc(filepath.Join(dir, report.FileName(lang))))
+			cat := consoleCatalogue(lang)
+			printCustody(a.stdout, info.Custody, cat)
+			printVerdict(a.stdout, info, dets.Detections, cat)
+			fmt.Fprintf(a.stdout, "\n%s\n", cat.T("console.report_written", "path", esc(filepath.Join(dir, report.FileName(lang)))))
 			return nil
 		},
 	}

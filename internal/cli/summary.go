@@ -75,8 +75,8 @@ func (a *app) printSummary(info results.Info, dets []model.Detection, out, repor
 	for _, f := range skippedIndicatorFiles(info.Indicators) {
 		fmt.Fprintf(w, "  %s\n", cat.T("console.indicator_file_skipped", "path", esc(f.Path), "error", esc(f.Error)))
 	}
-	printCustody(w, info.Custody, a.lang)
-	printVerdict(w, info, dets, a.lang)
+	printCustody(w, info.Custody, cat)
+	printVerdict(w, info, dets, cat)
 	var good []model.Detection
 	dets, good = splitGoodSigns(dets)
 	for _, d := range good {
@@ -163,12 +163,8 @@ func consoleCatalogue(lang string) *report.Catalogue {
 }
 
 // printVerdict prints the verdict line, what the evidence cannot show, and
-// one line per part not checked, each with its fix, in lang.
-func printVerdict(w io.Writer, info results.Info, dets []model.Detection, lang string) {
-	if lang == "" {
-		lang = "en"
-	}
-	cat := consoleCatalogue(lang)
+// one line per part not checked, each with its fix, in cat's language.
+func printVerdict(w io.Writer, info results.Info, dets []model.Detection, cat *report.Catalogue) {
 	s := info.Summary
 	headline := cat.T(s.Headline, "campaigns", strings.Join(outcome.Decide(&info, dets).Campaigns, ", "))
 	fmt.Fprintf(w, "\n%s: %s. %s\n", cat.T("console.verdict"), cat.T(verdictLabels[s.Level]), esc(headline))
@@ -186,7 +182,7 @@ func printVerdict(w io.Writer, info results.Info, dets []model.Detection, lang s
 			fmt.Fprintf(w, "  %s\n", cat.T("console.more_gaps", "n", len(s.NotChecked)-maxGapLines))
 			break
 		}
-		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence(lang), 400)))
+		fmt.Fprintf(w, "  - %s\n", esc(oneLine(g.Sentence(cat.Lang), 400)))
 	}
 }
 
